@@ -1,0 +1,127 @@
+"""optviz: see how optimizers move.
+
+Analytic 2-D surfaces feed update rules that follow torch.optim exactly; the trajectories they produce are drawn
+as slide-ready figures and animated GIFs.
+
+>>> import optviz as ov
+>>> s = ov.surface("quadratic", kappa=25)
+>>> float(ov.condition_number(s, s.minima[0]))
+25.0
+
+The numeric core (surfaces, optimizers, engine, analysis, theory) never imports matplotlib; the drawing modules
+(``optviz.plot``, ``animate``, ``explore``, ``savefig``) are imported on first use.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+__version__ = "0.1.0"
+
+# Public name -> module that defines it. Modules are imported on first attribute access (PEP 562), so that
+# `import optviz` stays cheap and never pulls in matplotlib.
+_LAZY: dict[str, str] = {
+    # surfaces
+    "Surface": "optviz.surfaces",
+    "surface": "optviz.surfaces",
+    "surface_names": "optviz.surfaces",
+    "register_surface": "optviz.surfaces",
+    "surface_from_expression": "optviz.surfaces",
+    "surface_from_callable": "optviz.surfaces",
+    "regularized": "optviz.surfaces",
+    # analysis
+    "hessian_eigen": "optviz.analysis",
+    "condition_number": "optviz.analysis",
+    "gradcheck": "optviz.analysis",
+    "hesscheck": "optviz.analysis",
+    "numerical_gradient": "optviz.analysis",
+    "numerical_hessian": "optviz.analysis",
+    # optimizers and noise
+    "Optimizer": "optviz.optimizers",
+    "GD": "optviz.optimizers",
+    "Momentum": "optviz.optimizers",
+    "Nesterov": "optviz.optimizers",
+    "Adam": "optviz.optimizers",
+    "RMSProp": "optviz.optimizers",
+    "AdaGrad": "optviz.optimizers",
+    "RandomSearch": "optviz.optimizers",
+    "rule": "optviz.optimizers",
+    "rule_names": "optviz.optimizers",
+    "GaussianNoise": "optviz.noise",
+    "Minibatch": "optviz.noise",
+    # engine
+    "run": "optviz.engine",
+    "Trajectory": "optviz.trajectory",
+    "sweep": "optviz.sweep",
+    "SweepResult": "optviz.sweep",
+    # drawing (matplotlib is imported only here)
+    "savefig": "optviz.output",
+    "animate": "optviz.animate",
+    "animation": "optviz.animate",
+    "render_frames": "optviz.animate",
+    "explore": "optviz.explore",
+    "explore_classifier": "optviz.explore",
+    "Explorer": "optviz.explore",
+}
+
+# Submodules reachable as attributes: `ov.plot.contour(...)`, `ov.theory.gd_rate(...)`.
+_SUBMODULES = {"plot", "theory", "testing", "scenario", "figures"}
+
+__all__ = sorted([*_LAZY, *_SUBMODULES])
+
+
+def __getattr__(name: str) -> Any:
+    if name in _SUBMODULES:
+        module = importlib.import_module(f"optviz.{name}")
+        globals()[name] = module
+        return module
+    if name in _LAZY:
+        value = getattr(importlib.import_module(_LAZY[name]), name)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module 'optviz' has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *__all__})
+
+
+if TYPE_CHECKING:  # pragma: no cover - names for static analysers only
+    from optviz import figures, plot, scenario, testing, theory
+    from optviz.analysis import (
+        condition_number,
+        gradcheck,
+        hesscheck,
+        hessian_eigen,
+        numerical_gradient,
+        numerical_hessian,
+    )
+    from optviz.animate import animate, animation, render_frames
+    from optviz.engine import run
+    from optviz.explore import Explorer, explore, explore_classifier
+    from optviz.noise import GaussianNoise, Minibatch
+    from optviz.optimizers import (
+        GD,
+        AdaGrad,
+        Adam,
+        Momentum,
+        Nesterov,
+        Optimizer,
+        RandomSearch,
+        RMSProp,
+        rule,
+        rule_names,
+    )
+    from optviz.output import savefig
+    from optviz.surfaces import (
+        Surface,
+        register_surface,
+        regularized,
+        surface,
+        surface_from_callable,
+        surface_from_expression,
+        surface_names,
+    )
+    from optviz.sweep import SweepResult, sweep
+    from optviz.trajectory import Trajectory

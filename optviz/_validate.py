@@ -1,0 +1,135 @@
+"""Argument checks shared by constructors, the engine and the scenario loader.
+
+Every check raises :class:`ParameterError`, a ``ValueError`` that remembers which field was wrong, so that the
+scenario loader can prefix the file and key path (``scenarios/x.toml: run[1].lr: must be ...``).
+"""
+
+from __future__ import annotations
+
+import difflib
+import math
+from collections.abc import Iterable
+from typing import Any
+
+import numpy as np
+
+
+class ParameterError(ValueError):
+    """A bad value for a named field: ``str(err) == f"{field}: {message}"``."""
+
+    def __init__(self, field: str, message: str) -> None:
+        self.field = field
+        self.message = message
+        super().__init__(f"{field}: {message}" if field else message)
+
+
+def _describe(value: Any) -> str:
+    if isinstance(value, float):
+        return repr(value)
+    if isinstance(value, str):
+        return repr(value)
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+def number(field: str, value: Any) -> float:
+    """A finite real number (bools are refused: ``lr = true`` is a typo, not 1.0)."""
+    if isinstance(value, bool) or not isinstance(value, (int, float, np.integer, np.floating)):
+        raise ParameterError(field, f"must be a number, got {_describe(value)}")
+    value = float(value)
+    if not math.isfinite(value):
+        raise ParameterError(field, f"must be a finite number, got {value!r}")
+    return value
+
+
+def positive(field: str, value: Any) -> float:
+    value = number(field, value)
+    if value <= 0:
+        raise ParameterError(field, f"must be a positive number, got {value!r}")
+    return value
+
+
+def nonnegative(field: str, value: Any) -> float:
+    value = number(field, value)
+    if value < 0:
+        raise ParameterError(field, f"must be a non-negative number, got {value!r}")
+    return value
+
+
+def in_range(
+    field: str,
+    value: Any,
+    low: float,
+    high: float,
+    *,
+    low_open: bool = False,
+    high_open: bool = False,
+) -> float:
+    """A number in an interval; the message spells the interval the way maths does: ``in [0, 1)``."""
+    value = number(field, value)
+    below = value <= low if low_open else value < low
+    above = value >= high if high_open else value > high
+    if below or above:
+        left = "(" if low_open else "["
+        right = ")" if high_open else "]"
+        raise ParameterError(field, f"must be in {left}{low:g}, {high:g}{right}, got {value!r}")
+    return value
+
+
+def integer(field: str, value: Any, *, minimum: int | None = None, maximum: int | None = None) -> int:
+    if isinstance(value, bool) or not isinstance(value, (int, np.integer)):
+        if isinstance(value, float) and value.is_integer():
+            value = int(value)
+        else:
+            raise ParameterError(field, f"must be an integer, got {_describe(value)}")
+    value = int(value)
+    if minimum is not None and value < minimum:
+        raise ParameterError(field, f"must be at least {minimum}, got {value}")
+    if maximum is not None and value > maximum:
+        raise ParameterError(field, f"must be at most {maximum:,}, got {value:,}")
+    return value
+
+
+def point(field: str, value: Any) -> np.ndarray:
+    """A finite 2-D point ``[x, y]`` as a float array of shape (2,)."""
+    try:
+        arr = np.asarray(value, dtype=float)
+    except (TypeError, ValueError):
+        raise ParameterError(field, f"must be a point [x, y], got {_describe(value)}") from None
+    if arr.shape != (2,):
+        raise ParameterError(field, f"must be a point [x, y], got {_describe(value)}")
+    if not np.all(np.isfinite(arr)):
+        raise ParameterError(field, f"must be finite, got {_describe(value)}")
+    return arr
+
+
+def points(field: str, value: Any) -> np.ndarray:
+    """Finite points of shape (2,) or (N, 2)."""
+    try:
+        arr = np.asarray(value, dtype=float)
+    except (TypeError, ValueError):
+        raise ParameterError(field, f"must be a point [x, y] or a list of points, got {_describe(value)}") from None
+    if arr.ndim not in (1, 2) or arr.shape[-1] != 2 or arr.size == 0:
+        raise ParameterError(
+            field, f"must have shape (2,) or (N, 2), got an array of shape {arr.shape}"
+        )
+    if not np.all(np.isfinite(arr)):
+        raise ParameterError(field, "must be finite")
+    return arr
+
+
+def choice(field: str, value: Any, options: Iterable[str], *, what: str = "name") -> str:
+    """One of ``options``; an unknown name gets the closest match and the full list."""
+    options = list(options)
+    if not isinstance(value, str):
+        raise ParameterError(field, f"must be a string, got {_describe(value)}")
+    if value in options:
+        return value
+    raise ParameterError(field, unknown_name_message(value, options, what=what))
+
+
+def unknown_name_message(value: str, options: Iterable[str], *, what: str = "name") -> str:
+    options = sorted(options)
+    close = difflib.get_close_matches(value, options, n=1, cutoff=0.6)
+    hint = f"; did you mean {close[0]!r}?" if close else ""
+    return f"unknown {what} {value!r}{hint} (valid: {', '.join(options)})"

@@ -1,0 +1,218 @@
+"""Hessian analysis and derivative checks.
+
+The 2x2 eigen-decomposition is done in closed form so that it vectorizes over whole grids (a 400 x 400 condition
+map is one call), and keeps the sign of each eigenvalue: saddles have a negative one.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+
+from optviz.surfaces.base import Surface, as_points
+
+_EPS = np.finfo(float).eps
+
+
+def _symmetric_eigen(hxx: np.ndarray, hxy: np.ndarray, hyy: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Eigenvalues (ascending) and eigenvectors (as columns) of [[hxx, hxy], [hxy, hyy]], elementwise."""
+    mean = 0.5 * (hxx + hyy)
+    radius = np.hypot(0.5 * (hxx - hyy), hxy)
+    # The eigenvalue of larger magnitude has no cancellation; the other comes from the determinant, which keeps
+    # full relative accuracy for the small one (kappa = 1e8 still comes out right to ~1e-15).
+    big = mean + np.copysign(radius, mean)
+    det = hxx * hyy - hxy * hxy
+    with np.errstate(divide="ignore", invalid="ignore"):
+        small = np.where(big != 0, det / np.where(big != 0, big, 1.0), 0.0)
+    low = np.minimum(big, small)
+    high = np.maximum(big, small)
+    # Eigenvector of the larger eigenvalue at angle theta = atan2(2 hxy, hxx - hyy) / 2; the other is orthogonal.
+    theta = 0.5 * np.arctan2(2 * hxy, hxx - hyy)
+    cos, sin = np.cos(theta), np.sin(theta)
+    vectors = np.empty((*np.shape(theta), 2, 2))
+    vectors[..., 0, 0], vectors[..., 1, 0] = -sin, cos  # column 0: for the lower eigenvalue
+    vectors[..., 0, 1], vectors[..., 1, 1] = cos, sin  # column 1: for the higher eigenvalue
+    return np.stack([low, high], axis=-1), vectors
+
+
+def hessian_eigen(surface: Surface, xy: Any) -> tuple[np.ndarray, np.ndarray]:
+    """Eigenvalues ``(..., 2)`` in ascending order and eigenvectors ``(..., 2, 2)`` (columns) of the Hessian.
+
+    Same convention as ``numpy.linalg.eigh``, in closed form and vectorized over any grid.
+
+    >>> import optviz as ov
+    >>> values, vectors = ov.hessian_eigen(ov.surface("saddle"), [0.0, 0.0])
+    >>> values.tolist()
+    [-2.0, 2.0]
+    >>> vectors.round(12).tolist()
+    [[0.0, 1.0], [1.0, 0.0]]
+    """
+    H = surface.hessian(as_points(xy))
+    return _symmetric_eigen(H[..., 0, 0], H[..., 0, 1], H[..., 1, 1])
+
+
+def condition_number(surface: Surface, xy: Any) -> np.ndarray:
+    """``|lambda|max / |lambda|min`` of the Hessian at points ``(..., 2)``; ``inf`` where it is singular.
+
+    >>> import optviz as ov
+    >>> float(ov.condition_number(ov.surface("quadratic", kappa=100, angle=30), [1.0, 2.0]))
+    100.0
+    """
+    values, _ = hessian_eigen(surface, xy)
+    magnitude = np.abs(values)
+    low, high = magnitude.min(axis=-1), magnitude.max(axis=-1)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.where(low > 0, high / np.where(low > 0, low, 1.0), np.inf)
+
+
+def _relative_error(numeric: np.ndarray, analytic: np.ndarray) -> np.ndarray:
+    """The lecture's ``|num - ana| / (|num| + |ana|)``, defined as 0 where both are 0."""
+    scale = np.abs(numeric) + np.abs(analytic)
+    diff = np.abs(numeric - analytic)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.where(scale > 0, diff / np.where(scale > 0, scale, 1.0), 0.0)
+
+
+def gradcheck(
+    f: Callable[[np.ndarray], Any],
+    x: Any,
+    grad: Any,
+    h: float = 1e-5,
+    num_checks: int = 10,
+    seed: int = 0,
+) -> float:
+    """Largest relative error of an analytic gradient against central differences at sampled coordinates.
+
+    In the spirit of the lecture's ``grad_check_sparse``: ``num_checks`` coordinates of ``x`` are drawn (all of
+    them when ``x`` has no more), each is perturbed by ``+-h``, and ``(f(x+h) - f(x-h)) / 2h`` is compared with the
+    analytic value by ``|num - ana| / (|num| + |ana|)``. ``grad`` is the analytic gradient at ``x`` (an array
+    shaped like ``x``) or a function returning it. Around 1e-7 or less means correct; 1e-2 means a bug.
+
+    >>> import optviz as ov
+    >>> s = ov.surface("rosenbrock")
+    >>> gradcheck(s.value, [-1.2, 1.0], s.grad) < 1e-8
+    True
+    """
+    x = np.array(x, dtype=float)
+    analytic = np.asarray(grad(x) if callable(grad) else grad, dtype=float)
+    if analytic.shape != x.shape:
+        raise ValueError(f"grad must have the shape of x {x.shape}, got {analytic.shape}")
+    if not h > 0:
+        raise ValueError(f"h must be positive, got {h!r}")
+    rng = np.random.default_rng(seed)
+    count = min(int(num_checks), x.size)
+    coords = rng.choice(x.size, size=count, replace=False)
+    flat, worst = x.reshape(-1), 0.0
+    for i in coords:
+        old = flat[i]
+        flat[i] = old + h
+        plus = float(np.asarray(f(x)))
+        flat[i] = old - h
+        minus = float(np.asarray(f(x)))
+        flat[i] = old
+        numeric = (plus - minus) / (2 * h)
+        worst = max(worst, float(_relative_error(np.float64(numeric), analytic.reshape(-1)[i])))
+    return worst
+
+
+def hesscheck(grad: Callable[[np.ndarray], Any], x: Any, hessian: Any, h: float = 1e-5) -> float:
+    """Largest relative error of an analytic Hessian against central differences of the gradient.
+
+    The second-derivative twin of :func:`gradcheck`, as ``torch.autograd.gradgradcheck`` is of ``gradcheck``: column
+    ``j`` of the numeric Hessian is ``(grad(x + h e_j) - grad(x - h e_j)) / 2h``. ``hessian`` is the analytic
+    Hessian at ``x`` (shape ``(n, n)`` for ``x`` of size ``n``) or a function returning it.
+
+    >>> import optviz as ov
+    >>> s = ov.surface("rosenbrock")
+    >>> hesscheck(s.grad, [-1.2, 1.0], s.hessian) < 1e-8
+    True
+    """
+    x = np.array(x, dtype=float)
+    n = x.size
+    analytic = np.asarray(hessian(x) if callable(hessian) else hessian, dtype=float).reshape(n, n)
+    if not h > 0:
+        raise ValueError(f"h must be positive, got {h!r}")
+    flat = x.reshape(-1)
+    numeric = np.empty((n, n))
+    for j in range(n):
+        old = flat[j]
+        flat[j] = old + h
+        plus = np.asarray(grad(x), dtype=float).reshape(n)
+        flat[j] = old - h
+        minus = np.asarray(grad(x), dtype=float).reshape(n)
+        flat[j] = old
+        numeric[:, j] = (plus - minus) / (2 * h)
+    return float(_relative_error(numeric, analytic).max())
+
+
+def _steps(xy: np.ndarray, h: float | None, power: float) -> np.ndarray:
+    # The step that balances truncation against round-off: eps**(1/3) for a central first difference,
+    # eps**(1/4) for a central second difference, scaled with the coordinate's magnitude.
+    if h is not None:
+        return np.full(xy.shape, float(h))
+    return _EPS**power * np.maximum(1.0, np.abs(xy))
+
+
+def numerical_gradient(f: Callable[[np.ndarray], Any], xy: Any, h: float | None = None) -> np.ndarray:
+    """Central-difference gradient of a vectorized ``f`` at points ``(..., 2)``; returns ``(..., 2)``.
+
+    >>> import optviz as ov
+    >>> s = ov.surface("rosenbrock")
+    >>> bool(np.allclose(numerical_gradient(s.value, [-1.2, 1.0]), s.grad([-1.2, 1.0]), rtol=1e-8))
+    True
+    """
+    xy = as_points(xy)
+    step = _steps(xy, h, 1 / 3)
+    out = np.empty(xy.shape)
+    for i in range(2):
+        e = np.zeros(xy.shape)
+        e[..., i] = step[..., i]
+        out[..., i] = (np.asarray(f(xy + e)) - np.asarray(f(xy - e))) / (2 * step[..., i])
+    return out
+
+
+def numerical_hessian(
+    f: Callable[[np.ndarray], Any] | None,
+    xy: Any,
+    h: float | None = None,
+    *,
+    grad: Callable[[np.ndarray], Any] | None = None,
+) -> np.ndarray:
+    """Central-difference Hessian at points ``(..., 2)``; returns ``(..., 2, 2)``, symmetric.
+
+    From differences of ``grad`` when it is given (more accurate), otherwise from second differences of ``f``.
+    """
+    xy = as_points(xy)
+    out = np.empty((*xy.shape, 2))
+    if grad is not None:
+        step = _steps(xy, h, 1 / 3)
+        for j in range(2):
+            e = np.zeros(xy.shape)
+            e[..., j] = step[..., j]
+            column = (np.asarray(grad(xy + e)) - np.asarray(grad(xy - e))) / (2 * step[..., j, None])
+            out[..., :, j] = column
+        return 0.5 * (out + np.swapaxes(out, -1, -2))
+    if f is None:
+        raise ValueError("numerical_hessian needs f or grad")
+    step = _steps(xy, h, 1 / 4)
+    f0 = np.asarray(f(xy))
+    for i in range(2):
+        for j in range(i, 2):
+            ei = np.zeros(xy.shape)
+            ej = np.zeros(xy.shape)
+            ei[..., i] = step[..., i]
+            ej[..., j] = step[..., j]
+            if i == j:
+                value = (np.asarray(f(xy + ei)) - 2 * f0 + np.asarray(f(xy - ei))) / step[..., i] ** 2
+            else:
+                value = (
+                    np.asarray(f(xy + ei + ej))
+                    - np.asarray(f(xy + ei - ej))
+                    - np.asarray(f(xy - ei + ej))
+                    + np.asarray(f(xy - ei - ej))
+                ) / (4 * step[..., i] * step[..., j])
+            out[..., i, j] = value
+            out[..., j, i] = value
+    return out

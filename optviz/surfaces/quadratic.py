@@ -1,0 +1,97 @@
+"""The ill-conditioned quadratic: the lecture's "poor conditioning" surface."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from optviz import _validate as check
+from optviz.surfaces.base import Surface
+from optviz.surfaces.registry import register_surface
+
+# The suggested start, before rotation: far out along the shallow axis and off the steep one, so that GD
+# zigzags across the valley while crawling along it.
+_START = np.array([-4.0, 1.5])
+
+
+@register_surface("quadratic")
+class Quadratic(Surface):
+    r"""Ill-conditioned quadratic f = 1/2 (p-c)' A (p-c) with condition number kappa.
+
+    ``A = R(angle) diag(mu, L) R(angle)'`` with ``mu = scale`` (the shallow axis, along x before rotation) and
+    ``L = scale * kappa`` (the steep axis, along y), so the Hessian's condition number is exactly ``kappa``
+    everywhere. ``angle`` is in degrees, counter-clockwise; ``center`` is the minimum.
+
+    >>> q = Quadratic(kappa=25)
+    >>> q.mu, q.L
+    (1.0, 25.0)
+    >>> float(q.value([[-4.0, 1.5]])[0])
+    36.125
+    >>> q.grad([-4.0, 1.5]).tolist()
+    [-4.0, 37.5]
+    """
+
+    def __init__(
+        self,
+        kappa: float = 10.0,
+        angle: float = 0.0,
+        scale: float = 1.0,
+        center: Any = (0.0, 0.0),
+    ) -> None:
+        kappa = check.number("kappa", kappa)
+        if kappa < 1:
+            raise check.ParameterError("kappa", f"must be a number >= 1, got {kappa!r}")
+        angle = check.number("angle", angle)
+        scale = check.positive("scale", scale)
+        c = check.point("center", center)
+
+        self.kappa, self.angle, self.scale = kappa, angle, scale
+        self.mu, self.L = scale, scale * kappa
+        theta = np.deg2rad(angle)
+        cos, sin = np.cos(theta), np.sin(theta)
+        rotation = np.array([[cos, -sin], [sin, cos]])
+        self.rotation = rotation
+        self.A = rotation @ np.diag([self.mu, self.L]) @ rotation.T
+        self.A = (self.A + self.A.T) / 2  # exactly symmetric after rounding
+        self.A.setflags(write=False)
+        self._a, self._b, self._d = self.A[0, 0], self.A[0, 1], self.A[1, 1]
+        self._c = c
+
+        start = c + rotation @ _START
+        # A 4:3 view centred on the minimum with the start at 80% of the half-width or half-height.
+        dx, dy = np.abs(start - c) / 0.8
+        half_x = max(dx, dy * 4 / 3)
+        half_y = half_x * 3 / 4
+        bounds = ((c[0] - half_x, c[0] + half_x), (c[1] - half_y, c[1] + half_y))
+
+        if angle == 0 and scale == 1 and not c.any():
+            latex = rf"\tfrac{{1}}{{2}}\,(x^2 + {kappa:g}\,y^2)"
+        else:
+            latex = rf"\tfrac{{1}}{{2}}\,(p-c)^\top A\,(p-c),\ \kappa(A)={kappa:g}"
+        super().__init__(
+            title=f"Ill-conditioned quadratic (κ = {kappa:g})",
+            latex=latex,
+            bounds=bounds,
+            start=start,
+            minima=[c],
+            params={"kappa": kappa, "angle": angle, "scale": scale, "center": c.tolist()},
+        )
+
+    def _value(self, x: np.ndarray, y: np.ndarray) -> np.ndarray:
+        u, v = x - self._c[0], y - self._c[1]
+        return 0.5 * (self._a * u * u + 2 * self._b * u * v + self._d * v * v)
+
+    def _grad(self, x: np.ndarray, y: np.ndarray) -> tuple[Any, Any]:
+        u, v = x - self._c[0], y - self._c[1]
+        return self._a * u + self._b * v, self._b * u + self._d * v
+
+    def _hessian(self, x: np.ndarray, y: np.ndarray) -> tuple[Any, Any, Any]:
+        return self._a, self._b, self._d
+
+    # A fast path for the engine's batched loop: one matrix product instead of two broadcasts.
+    def grad(self, xy: Any) -> np.ndarray:
+        xy = np.asarray(xy, dtype=float)
+        if xy.ndim == 0 or xy.shape[-1] != 2:
+            return super().grad(xy)
+        return (xy - self._c) @ self.A
