@@ -1,0 +1,44 @@
+"""Byte-stable, atomic figure output: ``optviz.savefig(fig, "fig.pdf")``."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+from optviz._io import atomic_path
+
+FORMATS = ("png", "svg", "pdf")
+
+# Metadata that would otherwise carry a timestamp or the library version into the file's bytes.
+_METADATA = {
+    "png": {"Software": None},
+    "pdf": {"Creator": None, "Producer": None, "CreationDate": None},
+    "svg": {"Date": None, "Creator": None},
+}
+SVG_HASHSALT = "optviz"
+
+
+def savefig(fig: Any, path: str | os.PathLike[str], *, dpi: float | None = None, **kwargs: Any) -> Path:
+    """Save ``fig`` as PNG, SVG or PDF (by the suffix), with identical bytes for identical figures.
+
+    The file is written to a temporary name in the same folder and moved into place, so an error never leaves a
+    partial file. No ``bbox_inches="tight"``: the figure's size is the file's size. Returns the path.
+    """
+    import matplotlib as mpl
+
+    target = Path(path)
+    fmt = target.suffix.lower().lstrip(".")
+    if fmt not in FORMATS:
+        raise ValueError(f"{target}: unsupported format {fmt!r} (use one of: {', '.join(FORMATS)})")
+    metadata = {**_METADATA[fmt], **kwargs.pop("metadata", {})}
+    with mpl.rc_context({"svg.hashsalt": SVG_HASHSALT}), atomic_path(target) as tmp:
+        fig.savefig(
+            tmp,
+            format=fmt,
+            dpi=dpi if dpi is not None else fig.dpi,
+            metadata=metadata,
+            facecolor=fig.get_facecolor(),
+            **kwargs,
+        )
+    return target

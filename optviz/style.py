@@ -1,0 +1,125 @@
+"""The optviz look: slide-sized text, quiet contours, loud trajectories, colour-blind-safe colours.
+
+Applied explicitly with :func:`context` (a ``matplotlib.rc_context``) around the code that draws, never by
+changing the user's global rcParams. Sizes scale with the figure, so a scenario rendered at twice the size keeps
+its proportions. This module holds plain data; matplotlib is imported only by :func:`context`.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Iterator, Mapping
+from typing import Any
+
+# Okabe & Ito (2008), "Color Universal Design": distinguishable under the common colour-vision deficiencies.
+OKABE_ITO = {
+    "black": "#000000",
+    "orange": "#E69F00",
+    "sky_blue": "#56B4E9",
+    "bluish_green": "#009E73",
+    "yellow": "#F0E442",
+    "blue": "#0072B2",
+    "vermillion": "#D55E00",
+    "reddish_purple": "#CC79A7",
+}
+
+# One colour per rule, the same in every figure of the gallery. Yellow is left out: it vanishes on white.
+RULE_COLORS = {
+    "gd": OKABE_ITO["vermillion"],
+    "momentum": OKABE_ITO["blue"],
+    "nesterov": OKABE_ITO["bluish_green"],
+    "adam": OKABE_ITO["reddish_purple"],
+    "rmsprop": OKABE_ITO["orange"],
+    "adagrad": OKABE_ITO["sky_blue"],
+    "random_search": "#555555",
+    "external": OKABE_ITO["black"],
+}
+# For runs beyond the named rules (several runs of one rule, user callables): the remaining order.
+CYCLE = [
+    OKABE_ITO[k]
+    for k in ("blue", "vermillion", "bluish_green", "reddish_purple", "orange", "sky_blue", "black")
+]
+
+# Reference sizes (inches): a full 16:9 slide and a single panel. Fonts are in points at these sizes.
+SLIDE = (12.8, 7.2)
+PANEL = (6.4, 4.8)
+DPI = 150
+
+CONTOUR_CMAP = "viridis"
+CONDITION_CMAP = "cividis"
+
+
+def rule_color(rule: str, index: int = 0) -> str:
+    """The fixed colour of a rule (``"momentum"``), or the ``index``-th colour of the cycle for others."""
+    return RULE_COLORS.get(rule, CYCLE[index % len(CYCLE)])
+
+
+def rc(scale: float = 1.0) -> dict[str, Any]:
+    """rcParams for slide-ready figures, with every size multiplied by ``scale``."""
+    s = float(scale)
+    return {
+        "figure.dpi": DPI,
+        "savefig.dpi": DPI,
+        "figure.facecolor": "white",
+        "savefig.facecolor": "white",
+        "savefig.transparent": False,
+        "axes.facecolor": "white",
+        "font.family": "sans-serif",
+        "font.sans-serif": ["DejaVu Sans"],
+        "mathtext.fontset": "dejavusans",
+        "font.size": 14 * s,
+        "axes.titlesize": 16 * s,
+        "figure.titlesize": 18 * s,
+        "axes.labelsize": 14 * s,
+        "xtick.labelsize": 14 * s,
+        "ytick.labelsize": 14 * s,
+        "legend.fontsize": 14 * s,
+        "legend.title_fontsize": 14 * s,
+        "legend.framealpha": 0.92,
+        "legend.edgecolor": "0.8",
+        "axes.linewidth": 1.0 * s,
+        "axes.edgecolor": "0.25",
+        "axes.labelcolor": "0.1",
+        "axes.titlepad": 8 * s,
+        "axes.prop_cycle": _cycler(),
+        "xtick.major.size": 4 * s,
+        "ytick.major.size": 4 * s,
+        "xtick.major.width": 1.0 * s,
+        "ytick.major.width": 1.0 * s,
+        "xtick.color": "0.25",
+        "ytick.color": "0.25",
+        "lines.linewidth": 2.25 * s,
+        "lines.markersize": 5 * s,
+        "patch.linewidth": 1.0 * s,
+        "grid.linewidth": 0.6 * s,
+        "grid.color": "0.88",
+        "contour.linewidth": 0.8 * s,
+        "image.cmap": CONTOUR_CMAP,
+        "svg.fonttype": "path",
+        "pdf.fonttype": 42,
+        "axes.spines.top": True,
+        "axes.spines.right": True,
+    }
+
+
+def _cycler() -> Any:
+    from cycler import cycler
+
+    return cycler(color=CYCLE)
+
+
+@contextlib.contextmanager
+def context(scale: float = 1.0, overrides: Mapping[str, Any] | None = None) -> Iterator[None]:
+    """``with optviz.style.context(): ...`` draws in the optviz style and restores the user's rcParams after."""
+    import matplotlib as mpl
+
+    params = rc(scale)
+    if overrides:
+        params.update(overrides)
+    with mpl.rc_context(params):
+        yield
+
+
+def scale_for(figsize: tuple[float, float], reference: tuple[float, float] = SLIDE) -> float:
+    """How much to scale sizes for a figure of ``figsize`` drawn in the proportions of ``reference``."""
+    return min(figsize[0] / reference[0], figsize[1] / reference[1])
