@@ -66,9 +66,9 @@ class Quadratic(Surface):
         bounds = ((c[0] - half_x, c[0] + half_x), (c[1] - half_y, c[1] + half_y))
 
         if angle == 0 and scale == 1 and not c.any():
-            latex = rf"\tfrac{{1}}{{2}}\,(x^2 + {kappa:g}\,y^2)"
+            latex = rf"\frac{{1}}{{2}}\,(x^2 + {kappa:g}\,y^2)"
         else:
-            latex = rf"\tfrac{{1}}{{2}}\,(p-c)^\top A\,(p-c),\ \kappa(A)={kappa:g}"
+            latex = rf"\frac{{1}}{{2}}\,(p-c)^\top A\,(p-c),\ \kappa(A)={kappa:g}"
         super().__init__(
             title=f"Ill-conditioned quadratic (κ = {kappa:g})",
             latex=latex,
