@@ -367,7 +367,7 @@ def _compose2(f, a, b):
 FORMULAS = st.recursive(_LEAVES, _extend, max_leaves=8)
 
 
-@settings(max_examples=150, deadline=None, derandomize=True)
+@settings(max_examples=150, deadline=None, derandomize=True, database=None)
 @given(FORMULAS)
 def test_random_formulas_are_exact(formula):
     text, reference = formula
