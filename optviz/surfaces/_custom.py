@@ -78,6 +78,8 @@ def known_points(
                     )
             points = refined
         points = np.array(points, dtype=float)
+        if field == "minima" and len(points) > 1:  # global first, as Surface.minima promises
+            points = points[np.argsort(surface.value(points), kind="stable")]
         points.setflags(write=False)
         result.append(points)
     return result[0], result[1]
