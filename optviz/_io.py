@@ -1,6 +1,7 @@
-"""Atomic file output: write to a temporary file in the target folder, then ``os.replace`` it into place.
+"""Atomic file output: write a temporary file in the target folder, then ``os.replace`` it.
 
-A crash, a full disk or a bad scenario can therefore never leave a partial file or clobber a good one.
+A crash, a full disk or a bad scenario can therefore never leave a partial file or clobber a good
+one.
 """
 
 from __future__ import annotations
@@ -15,10 +16,10 @@ from typing import IO
 
 @contextlib.contextmanager
 def atomic_path(path: str | os.PathLike[str]) -> Iterator[Path]:
-    """Yield a temporary path beside ``path``; on success it replaces ``path``, on error it is removed.
+    """Yield a temporary path beside ``path``; on success it replaces ``path``, on error it goes.
 
-    The temporary name keeps the final suffix (``.tmp-XXXX.png``) so that writers that infer the format from the
-    name (Pillow, matplotlib) still see it.
+    The temporary name keeps the final suffix (``.tmp-XXXX.png``) so that writers that infer the
+    format from the name (Pillow, matplotlib) still see it.
     """
     target = Path(path)
     folder = target.parent if str(target.parent) else Path(".")
@@ -41,7 +42,7 @@ def atomic_path(path: str | os.PathLike[str]) -> Iterator[Path]:
 
 
 def write_atomic(path: str | os.PathLike[str], write: Callable[[IO[bytes]], object]) -> Path:
-    """Call ``write(fileobj)`` on a temporary file and move it into place; returns the final path."""
+    """Call ``write(fileobj)`` on a temporary file, move it into place; returns the final path."""
     with atomic_path(path) as tmp, open(tmp, "wb") as handle:
         write(handle)
     return Path(path)

@@ -1,7 +1,8 @@
 """Argument checks shared by constructors, the engine and the scenario loader.
 
-Every check raises :class:`ParameterError`, a ``ValueError`` that remembers which field was wrong, so that the
-scenario loader can prefix the file and key path (``scenarios/x.toml: run[1].lr: must be ...``).
+Every check raises :class:`ParameterError`, a ``ValueError`` that remembers which field was wrong,
+so that the scenario loader can prefix the file and key path:
+``scenarios/x.toml: run[1].lr: must be ...``.
 """
 
 from __future__ import annotations
@@ -65,7 +66,7 @@ def in_range(
     low_open: bool = False,
     high_open: bool = False,
 ) -> float:
-    """A number in an interval; the message spells the interval the way maths does: ``in [0, 1)``."""
+    """A number in an interval; the message spells the interval as maths does: ``in [0, 1)``."""
     value = number(field, value)
     below = value <= low if low_open else value < low
     above = value >= high if high_open else value > high
@@ -76,7 +77,9 @@ def in_range(
     return value
 
 
-def integer(field: str, value: Any, *, minimum: int | None = None, maximum: int | None = None) -> int:
+def integer(
+    field: str, value: Any, *, minimum: int | None = None, maximum: int | None = None
+) -> int:
     if isinstance(value, bool) or not isinstance(value, (int, np.integer)):
         if isinstance(value, float) and value.is_integer():
             value = int(value)
@@ -108,7 +111,9 @@ def points(field: str, value: Any) -> np.ndarray:
     try:
         arr = np.asarray(value, dtype=float)
     except (TypeError, ValueError):
-        raise ParameterError(field, f"must be a point [x, y] or a list of points, got {_describe(value)}") from None
+        raise ParameterError(
+            field, f"must be a point [x, y] or a list of points, got {_describe(value)}"
+        ) from None
     if arr.ndim not in (1, 2) or arr.shape[-1] != 2 or arr.size == 0:
         raise ParameterError(
             field, f"must have shape (2,) or (N, 2), got an array of shape {arr.shape}"

@@ -1,7 +1,7 @@
 """Hessian analysis and derivative checks.
 
-The 2x2 eigen-decomposition is done in closed form so that it vectorizes over whole grids (a 400 x 400 condition
-map is one call), and keeps the sign of each eigenvalue: saddles have a negative one.
+The 2x2 eigen-decomposition is done in closed form so that it vectorizes over whole grids (a 400 x
+400 condition map is one call), and keeps the sign of each eigenvalue: saddles have a negative one.
 """
 
 from __future__ import annotations
@@ -16,21 +16,27 @@ from optviz.surfaces.base import Surface, as_points
 _EPS = np.finfo(float).eps
 
 
-def _symmetric_eigen(hxx: np.ndarray, hxy: np.ndarray, hyy: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Eigenvalues (ascending) and eigenvectors (as columns) of [[hxx, hxy], [hxy, hyy]], elementwise."""
-    mean = 0.5 * (hxx + hyy)
-    radius = np.hypot(0.5 * (hxx - hyy), hxy)
-    # The eigenvalue of larger magnitude has no cancellation; the other comes from the determinant, which keeps
-    # full relative accuracy for the small one (kappa = 1e8 still comes out right to ~1e-15).
-    big = mean + np.copysign(radius, mean)
-    det = hxx * hyy - hxy * hxy
-    with np.errstate(divide="ignore", invalid="ignore"):
+def _symmetric_eigen(
+    hxx: np.ndarray, hxy: np.ndarray, hyy: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """Eigenvalues (ascending) and eigenvectors (columns) of [[hxx, hxy], [hxy, hyy]], per point."""
+    # Quiet: a grid over a formula's whole view can hold inf or nan entries (outside log's domain,
+    # say), and those points simply get nan eigenvalues.
+    with np.errstate(all="ignore"):
+        mean = 0.5 * (hxx + hyy)
+        radius = np.hypot(0.5 * (hxx - hyy), hxy)
+        # The eigenvalue of larger magnitude has no cancellation; the other comes from the
+        # determinant, which keeps full relative accuracy for the small one (kappa = 1e8 still comes
+        # out right to ~1e-15).
+        big = mean + np.copysign(radius, mean)
+        det = hxx * hyy - hxy * hxy
         small = np.where(big != 0, det / np.where(big != 0, big, 1.0), 0.0)
-    low = np.minimum(big, small)
-    high = np.maximum(big, small)
-    # Eigenvector of the larger eigenvalue at angle theta = atan2(2 hxy, hxx - hyy) / 2; the other is orthogonal.
-    theta = 0.5 * np.arctan2(2 * hxy, hxx - hyy)
-    cos, sin = np.cos(theta), np.sin(theta)
+        low = np.minimum(big, small)
+        high = np.maximum(big, small)
+        # Eigenvector of the larger eigenvalue at angle atan2(2 hxy, hxx - hyy) / 2; the other is
+        # orthogonal.
+        theta = 0.5 * np.arctan2(2 * hxy, hxx - hyy)
+        cos, sin = np.cos(theta), np.sin(theta)
     vectors = np.empty((*np.shape(theta), 2, 2))
     vectors[..., 0, 0], vectors[..., 1, 0] = -sin, cos  # column 0: for the lower eigenvalue
     vectors[..., 0, 1], vectors[..., 1, 1] = cos, sin  # column 1: for the higher eigenvalue
@@ -38,7 +44,7 @@ def _symmetric_eigen(hxx: np.ndarray, hxy: np.ndarray, hyy: np.ndarray) -> tuple
 
 
 def hessian_eigen(surface: Surface, xy: Any) -> tuple[np.ndarray, np.ndarray]:
-    """Eigenvalues ``(..., 2)`` in ascending order and eigenvectors ``(..., 2, 2)`` (columns) of the Hessian.
+    """Eigenvalues ``(..., 2)``, ascending, and eigenvectors ``(..., 2, 2)`` (columns) of Hessians.
 
     Same convention as ``numpy.linalg.eigh``, in closed form and vectorized over any grid.
 
@@ -54,7 +60,9 @@ def hessian_eigen(surface: Surface, xy: Any) -> tuple[np.ndarray, np.ndarray]:
 
 
 def condition_number(surface: Surface, xy: Any) -> np.ndarray:
-    """``|lambda|max / |lambda|min`` of the Hessian at points ``(..., 2)``; ``inf`` where it is singular.
+    """``|lambda|max / |lambda|min`` of the Hessian at points ``(..., 2)``.
+
+    ``inf`` where the Hessian is singular, nan where it is not finite.
 
     >>> import optviz as ov
     >>> float(ov.condition_number(ov.surface("quadratic", kappa=100, angle=30), [1.0, 2.0]))
@@ -64,7 +72,10 @@ def condition_number(surface: Surface, xy: Any) -> np.ndarray:
     magnitude = np.abs(values)
     low, high = magnitude.min(axis=-1), magnitude.max(axis=-1)
     with np.errstate(divide="ignore", invalid="ignore"):
-        return np.where(low > 0, high / np.where(low > 0, low, 1.0), np.inf)
+        kappa = np.where(low > 0, high / np.where(low > 0, low, 1.0), np.inf)
+    # Where the Hessian is not finite (outside a formula's domain) there is no condition number:
+    # nan, not inf.
+    return np.where(np.isnan(low) | np.isnan(high), np.nan, kappa)
 
 
 def _relative_error(numeric: np.ndarray, analytic: np.ndarray) -> np.ndarray:
@@ -83,12 +94,13 @@ def gradcheck(
     num_checks: int = 10,
     seed: int = 0,
 ) -> float:
-    """Largest relative error of an analytic gradient against central differences at sampled coordinates.
+    """Largest relative error of an analytic gradient against central differences at sampled points.
 
-    In the spirit of the lecture's ``grad_check_sparse``: ``num_checks`` coordinates of ``x`` are drawn (all of
-    them when ``x`` has no more), each is perturbed by ``+-h``, and ``(f(x+h) - f(x-h)) / 2h`` is compared with the
-    analytic value by ``|num - ana| / (|num| + |ana|)``. ``grad`` is the analytic gradient at ``x`` (an array
-    shaped like ``x``) or a function returning it. Around 1e-7 or less means correct; 1e-2 means a bug.
+    In the spirit of the lecture's ``grad_check_sparse``: ``num_checks`` coordinates of ``x`` are
+    drawn (all of them when ``x`` has no more), each is perturbed by ``+-h``, and ``(f(x+h) -
+    f(x-h)) / 2h`` is compared with the analytic value by ``|num - ana| / (|num| + |ana|)``.
+    ``grad`` is the analytic gradient at ``x`` (an array shaped like ``x``) or a function returning
+    it. Around 1e-7 or less means correct; 1e-2 means a bug.
 
     >>> import optviz as ov
     >>> s = ov.surface("rosenbrock")
@@ -120,9 +132,10 @@ def gradcheck(
 def hesscheck(grad: Callable[[np.ndarray], Any], x: Any, hessian: Any, h: float = 1e-5) -> float:
     """Largest relative error of an analytic Hessian against central differences of the gradient.
 
-    The second-derivative twin of :func:`gradcheck`, as ``torch.autograd.gradgradcheck`` is of ``gradcheck``: column
-    ``j`` of the numeric Hessian is ``(grad(x + h e_j) - grad(x - h e_j)) / 2h``. ``hessian`` is the analytic
-    Hessian at ``x`` (shape ``(n, n)`` for ``x`` of size ``n``) or a function returning it.
+    The second-derivative twin of :func:`gradcheck`, as ``torch.autograd.gradgradcheck`` is of
+    ``gradcheck``: column ``j`` of the numeric Hessian is ``(grad(x + h e_j) - grad(x - h e_j)) /
+    2h``. ``hessian`` is the analytic Hessian at ``x`` (shape ``(n, n)`` for ``x`` of size ``n``) or
+    a function returning it.
 
     >>> import optviz as ov
     >>> s = ov.surface("rosenbrock")
@@ -148,15 +161,18 @@ def hesscheck(grad: Callable[[np.ndarray], Any], x: Any, hessian: Any, h: float 
 
 
 def _steps(xy: np.ndarray, h: float | None, power: float) -> np.ndarray:
-    # The step that balances truncation against round-off: eps**(1/3) for a central first difference,
-    # eps**(1/4) for a central second difference, scaled with the coordinate's magnitude.
+    # The step that balances truncation against round-off: eps**(1/3) for a central first
+    # difference, eps**(1/4) for a central second difference, scaled with the coordinate's
+    # magnitude.
     if h is not None:
         return np.full(xy.shape, float(h))
     return _EPS**power * np.maximum(1.0, np.abs(xy))
 
 
-def numerical_gradient(f: Callable[[np.ndarray], Any], xy: Any, h: float | None = None) -> np.ndarray:
-    """Central-difference gradient of a vectorized ``f`` at points ``(..., 2)``; returns ``(..., 2)``.
+def numerical_gradient(
+    f: Callable[[np.ndarray], Any], xy: Any, h: float | None = None
+) -> np.ndarray:
+    """Central-difference gradient of a vectorized ``f`` at points ``(..., 2)``; shape ``(..., 2)``.
 
     >>> import optviz as ov
     >>> s = ov.surface("rosenbrock")
@@ -182,7 +198,8 @@ def numerical_hessian(
 ) -> np.ndarray:
     """Central-difference Hessian at points ``(..., 2)``; returns ``(..., 2, 2)``, symmetric.
 
-    From differences of ``grad`` when it is given (more accurate), otherwise from second differences of ``f``.
+    From differences of ``grad`` when it is given (more accurate), otherwise from second differences
+    of ``f``.
     """
     xy = as_points(xy)
     out = np.empty((*xy.shape, 2))
@@ -191,8 +208,8 @@ def numerical_hessian(
         for j in range(2):
             e = np.zeros(xy.shape)
             e[..., j] = step[..., j]
-            column = (np.asarray(grad(xy + e)) - np.asarray(grad(xy - e))) / (2 * step[..., j, None])
-            out[..., :, j] = column
+            width = 2 * step[..., j, None]
+            out[..., :, j] = (np.asarray(grad(xy + e)) - np.asarray(grad(xy - e))) / width
         return 0.5 * (out + np.swapaxes(out, -1, -2))
     if f is None:
         raise ValueError("numerical_hessian needs f or grad")
@@ -205,7 +222,8 @@ def numerical_hessian(
             ei[..., i] = step[..., i]
             ej[..., j] = step[..., j]
             if i == j:
-                value = (np.asarray(f(xy + ei)) - 2 * f0 + np.asarray(f(xy - ei))) / step[..., i] ** 2
+                h2 = step[..., i] ** 2
+                value = (np.asarray(f(xy + ei)) - 2 * f0 + np.asarray(f(xy - ei))) / h2
             else:
                 value = (
                     np.asarray(f(xy + ei + ej))
@@ -216,3 +234,75 @@ def numerical_hessian(
             out[..., i, j] = value
             out[..., j, i] = value
     return out
+
+
+def refine_critical_points(
+    surface: Surface, points: Any, *, tol: float = 1e-13, maxiter: int = 100
+) -> tuple[np.ndarray, np.ndarray]:
+    """Newton's method on the gradient from each of ``points`` (k, 2): refined points, converged.
+
+    A point counts as converged when Newton's step has shrunk below ``tol`` relative to the point's
+    size, or the gradient is exactly zero (a degenerate critical point such as the monkey saddle,
+    where the Hessian is singular). Points whose iteration stalls on a singular Hessian, leaves the
+    finite numbers or does not settle within ``maxiter`` steps are returned unchanged, with
+    ``converged`` False.
+
+    >>> import optviz as ov
+    >>> s = ov.surface("himmelblau")
+    >>> xy, ok = refine_critical_points(s, [[-2.8, 3.1], [-0.27, -0.92]])
+    >>> xy.round(5).tolist(), ok.tolist()
+    ([[-2.80512, 3.13131], [-0.27084, -0.92304]], [True, True])
+    """
+    start = np.array(points, dtype=float).reshape(-1, 2)
+    xy = start.copy()
+    running = np.ones(len(xy), dtype=bool)
+    converged = np.zeros(len(xy), dtype=bool)
+    with np.errstate(all="ignore"):
+        for _ in range(maxiter):
+            if not running.any():
+                break
+            p = xy[running]
+            g, H = surface.grad(p), surface.hessian(p)
+            # Newton's step H^-1 g by Cramer's rule, vectorized over the running points.
+            det = H[:, 0, 0] * H[:, 1, 1] - H[:, 0, 1] * H[:, 1, 0]
+            step = (
+                np.stack(
+                    [
+                        H[:, 1, 1] * g[:, 0] - H[:, 0, 1] * g[:, 1],
+                        H[:, 0, 0] * g[:, 1] - H[:, 1, 0] * g[:, 0],
+                    ],
+                    axis=-1,
+                )
+                / det[:, None]
+            )
+            step[np.all(g == 0, axis=-1)] = 0.0  # exactly critical, even where H is singular
+            finite = np.all(np.isfinite(step), axis=-1)
+            small = np.hypot(step[:, 0], step[:, 1]) <= tol * np.maximum(
+                1.0, np.hypot(p[:, 0], p[:, 1])
+            )
+            index = np.flatnonzero(running)
+            xy[index[finite]] = p[finite] - step[finite]
+            converged[index[finite & small]] = True
+            running[index[small | ~finite]] = False  # done, or stalled on a singular Hessian
+    xy[~converged] = start[~converged]
+    return xy, converged
+
+
+def critical_point_kind(surface: Surface, xy: Any, rtol: float = 1e-9) -> np.ndarray:
+    """``"minimum"``, ``"maximum"``, ``"saddle"`` or ``"degenerate"`` by the Hessian's eigenvalues.
+
+    An eigenvalue counts as zero when its size is below ``rtol`` times the larger one (or both are
+    0): such points (the monkey saddle, a flat valley floor) are ``"degenerate"`` and need a closer
+    look.
+
+    >>> import optviz as ov
+    >>> critical_point_kind(ov.surface("himmelblau"), [[3.0, 2.0], [-0.270845, -0.923039]]).tolist()
+    ['minimum', 'maximum']
+    """
+    values, _ = hessian_eigen(surface, xy)
+    low, high = values[..., 0], values[..., 1]
+    scale = np.maximum(np.abs(low), np.abs(high))
+    zero = lambda v: np.abs(v) <= rtol * scale  # noqa: E731
+    kind = np.where(low > 0, "minimum", np.where(high < 0, "maximum", "saddle")).astype(object)
+    kind[np.asarray(zero(low) | zero(high))] = "degenerate"
+    return kind.astype(str)

@@ -19,11 +19,14 @@ _METADATA = {
 SVG_HASHSALT = "optviz"
 
 
-def savefig(fig: Any, path: str | os.PathLike[str], *, dpi: float | None = None, **kwargs: Any) -> Path:
+def savefig(
+    fig: Any, path: str | os.PathLike[str], *, dpi: float | None = None, **kwargs: Any
+) -> Path:
     """Save ``fig`` as PNG, SVG or PDF (by the suffix), with identical bytes for identical figures.
 
-    The file is written to a temporary name in the same folder and moved into place, so an error never leaves a
-    partial file. No ``bbox_inches="tight"``: the figure's size is the file's size. Returns the path.
+    The file is written to a temporary name in the same folder and moved into place, so an error
+    never leaves a partial file. No ``bbox_inches="tight"``: the figure's size is the file's size.
+    Returns the path.
     """
     import matplotlib as mpl
 

@@ -1,8 +1,9 @@
 """The optviz look: slide-sized text, quiet contours, loud trajectories, colour-blind-safe colours.
 
-Applied explicitly with :func:`context` (a ``matplotlib.rc_context``) around the code that draws, never by
-changing the user's global rcParams. Sizes scale with the figure, so a scenario rendered at twice the size keeps
-its proportions. This module holds plain data; matplotlib is imported only by :func:`context`.
+Applied explicitly with :func:`context` (a ``matplotlib.rc_context``) around the code that draws,
+never by changing the user's global rcParams. Sizes scale with the figure, so a scenario rendered at
+twice the size keeps its proportions. This module holds plain data; matplotlib is imported only by
+:func:`context`.
 """
 
 from __future__ import annotations
@@ -11,7 +12,8 @@ import contextlib
 from collections.abc import Iterator, Mapping
 from typing import Any
 
-# Okabe & Ito (2008), "Color Universal Design": distinguishable under the common colour-vision deficiencies.
+# Okabe & Ito (2008), "Color Universal Design": distinguishable under the common colour-vision
+# deficiencies.
 OKABE_ITO = {
     "black": "#000000",
     "orange": "#E69F00",
@@ -23,7 +25,8 @@ OKABE_ITO = {
     "reddish_purple": "#CC79A7",
 }
 
-# One colour per rule, the same in every figure of the gallery. Yellow is left out: it vanishes on white.
+# One colour per rule, the same in every figure of the gallery. Yellow is left out: it vanishes on
+# white.
 RULE_COLORS = {
     "gd": OKABE_ITO["vermillion"],
     "momentum": OKABE_ITO["blue"],
@@ -40,7 +43,8 @@ CYCLE = [
     for k in ("blue", "vermillion", "bluish_green", "reddish_purple", "orange", "sky_blue", "black")
 ]
 
-# Reference sizes (inches): a full 16:9 slide and a single panel. Fonts are in points at these sizes.
+# Reference sizes (inches): a full 16:9 slide and a single panel. Fonts are in points at these
+# sizes.
 SLIDE = (12.8, 7.2)
 PANEL = (6.4, 4.8)
 DPI = 150
@@ -50,7 +54,7 @@ CONDITION_CMAP = "cividis"
 
 
 def rule_color(rule: str, index: int = 0) -> str:
-    """The fixed colour of a rule (``"momentum"``), or the ``index``-th colour of the cycle for others."""
+    """The fixed colour of a rule (``"momentum"``), else the ``index``-th colour of the cycle."""
     return RULE_COLORS.get(rule, CYCLE[index % len(CYCLE)])
 
 
@@ -110,7 +114,7 @@ def _cycler() -> Any:
 
 @contextlib.contextmanager
 def context(scale: float = 1.0, overrides: Mapping[str, Any] | None = None) -> Iterator[None]:
-    """``with optviz.style.context(): ...`` draws in the optviz style and restores the user's rcParams after."""
+    """``with optviz.style.context(): ...`` draws in the optviz style, then restores rcParams."""
     import matplotlib as mpl
 
     params = rc(scale)
@@ -121,5 +125,5 @@ def context(scale: float = 1.0, overrides: Mapping[str, Any] | None = None) -> I
 
 
 def scale_for(figsize: tuple[float, float], reference: tuple[float, float] = SLIDE) -> float:
-    """How much to scale sizes for a figure of ``figsize`` drawn in the proportions of ``reference``."""
+    """How much to scale sizes for a figure of ``figsize`` in the proportions of ``reference``."""
     return min(figsize[0] / reference[0], figsize[1] / reference[1])

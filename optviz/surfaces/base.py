@@ -1,14 +1,15 @@
 """The :class:`Surface` base class: a 2-D function with its exact gradient and Hessian.
 
-A surface is written once, in scalar-looking form, by overriding three methods that receive the coordinates as
-two broadcastable arrays ``x`` and ``y``::
+A surface is written once, in scalar-looking form, by overriding three methods that receive the
+coordinates as two broadcastable arrays ``x`` and ``y``::
 
     _value(x, y)   -> f
     _grad(x, y)    -> (df/dx, df/dy)
     _hessian(x, y) -> (d2f/dx2, d2f/dxdy, d2f/dy2)
 
 The public methods accept points of any shape ``(..., 2)`` and return ``(...)``, ``(..., 2)`` and
-``(..., 2, 2)``, like ``scipy.optimize.rosen``, ``rosen_der`` and ``rosen_hess`` but broadcast over grids.
+``(..., 2, 2)``, like ``scipy.optimize.rosen``, ``rosen_der`` and ``rosen_hess`` but broadcast over
+grids.
 """
 
 from __future__ import annotations
@@ -39,7 +40,7 @@ def _point_list(value: Any, name: str) -> np.ndarray:
 
 
 class Surface:
-    """A smooth function of two variables with analytic derivatives, a default view and its critical points.
+    """A smooth function of two variables: analytic derivatives, a default view, critical points.
 
     Attributes
     ----------
@@ -57,6 +58,8 @@ class Surface:
         Known minima, the global one first.
     saddles : ndarray, shape (k, 2)
         Known saddle points.
+    maxima : ndarray, shape (k, 2)
+        Known local maxima (most surfaces have none worth listing).
     params : dict
         The parameters the surface was built with, by name.
     level_scale : {"linear", "log"}
@@ -74,13 +77,16 @@ class Surface:
         start: Any,
         minima: Any = None,
         saddles: Any = None,
+        maxima: Any = None,
         params: Mapping[str, Any] | None = None,
         level_scale: str = "linear",
         name: str | None = None,
     ) -> None:
         (x0, x1), (y0, y1) = bounds
         if not (np.isfinite([x0, x1, y0, y1]).all() and x0 < x1 and y0 < y1):
-            raise ParameterError("bounds", f"must be ((xmin, xmax), (ymin, ymax)) with min < max, got {bounds}")
+            raise ParameterError(
+                "bounds", f"must be ((xmin, xmax), (ymin, ymax)) with min < max, got {bounds}"
+            )
         if level_scale not in ("linear", "log"):
             raise ValueError(f"level_scale must be 'linear' or 'log', got {level_scale!r}")
         if name is not None:
@@ -91,12 +97,13 @@ class Surface:
         self.start = np.asarray(start, dtype=float).reshape(2)
         self.minima = _point_list(minima, "minima")
         self.saddles = _point_list(saddles, "saddles")
+        self.maxima = _point_list(maxima, "maxima")
         self.params: dict[str, Any] = dict(params or {})
         self.level_scale = level_scale
-        for arr in (self.start, self.minima, self.saddles):
+        for arr in (self.start, self.minima, self.saddles, self.maxima):
             arr.setflags(write=False)
 
-    # -- the three formulas a subclass provides -------------------------------------------------------
+    # -- the three formulas a subclass provides ----------------------------------------------------
     def _value(self, x: np.ndarray, y: np.ndarray) -> np.ndarray:
         raise NotImplementedError
 
@@ -106,7 +113,7 @@ class Surface:
     def _hessian(self, x: np.ndarray, y: np.ndarray) -> tuple[Any, Any, Any]:
         raise NotImplementedError
 
-    # -- public, broadcasting API ---------------------------------------------------------------------
+    # -- public, broadcasting API ------------------------------------------------------------------
     def value(self, xy: Any) -> np.ndarray:
         """f at points of shape (..., 2); returns shape (...)."""
         xy = as_points(xy)
@@ -138,7 +145,7 @@ class Surface:
     def __call__(self, xy: Any) -> np.ndarray:
         return self.value(xy)
 
-    # -- derived facts --------------------------------------------------------------------------------
+    # -- derived facts -----------------------------------------------------------------------------
     @property
     def center(self) -> np.ndarray:
         """The centre of the default view."""
@@ -158,8 +165,10 @@ class Surface:
             return float("nan")
         return float(self.value(self.minima[0]))
 
-    def grid(self, n: int = 200, bounds: Bounds | None = None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """An ``n x n`` grid over ``bounds`` (default: the view): returns ``X, Y, XY`` with XY of shape (n, n, 2)."""
+    def grid(
+        self, n: int = 200, bounds: Bounds | None = None
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """An ``n x n`` grid over ``bounds`` (default: the view): ``X, Y, XY`` with XY (n, n, 2)."""
         if not 2 <= n <= 4000:
             raise ParameterError("grid", f"must be between 2 and 4,000 points a side, got {n}")
         (x0, x1), (y0, y1) = bounds or self.bounds
@@ -188,12 +197,12 @@ def _short(value: Any) -> str:
 class FiniteSumSurface(Surface):
     """A loss that is a mean over a dataset plus a regularizer: ``f(p) = mean_i l_i(p) + r(p)``.
 
-    Minibatch noise (:class:`optviz.Minibatch`) samples it through two extra methods, for ``N`` runs at once with
-    one batch of indices each:
+    Minibatch noise (:class:`optviz.Minibatch`) samples it through two extra methods, for ``N`` runs
+    at once with one batch of indices each:
 
     ``batch_value(xy, idx)``  with xy (N, 2) and idx (N, B) integer sample indices -> (N,)
-    ``batch_grad(xy, idx)``   -> (N, 2), the exact mean of the per-sample gradients over the batch, plus the
-    regularizer's gradient (which is not sampled).
+    ``batch_grad(xy, idx)``   -> (N, 2), the exact mean of the per-sample gradients over the batch,
+    plus the regularizer's gradient (which is not sampled).
     """
 
     n_samples: int = 0

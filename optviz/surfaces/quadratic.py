@@ -10,8 +10,8 @@ from optviz import _validate as check
 from optviz.surfaces.base import Surface
 from optviz.surfaces.registry import register_surface
 
-# The suggested start, before rotation: far out along the shallow axis and off the steep one, so that GD
-# zigzags across the valley while crawling along it.
+# The suggested start, before rotation: far out along the shallow axis and off the steep one, so
+# that GD zigzags across the valley while crawling along it.
 _START = np.array([-4.0, 1.5])
 
 
@@ -19,9 +19,10 @@ _START = np.array([-4.0, 1.5])
 class Quadratic(Surface):
     r"""Ill-conditioned quadratic f = 1/2 (p-c)' A (p-c) with condition number kappa.
 
-    ``A = R(angle) diag(mu, L) R(angle)'`` with ``mu = scale`` (the shallow axis, along x before rotation) and
-    ``L = scale * kappa`` (the steep axis, along y), so the Hessian's condition number is exactly ``kappa``
-    everywhere. ``angle`` is in degrees, counter-clockwise; ``center`` is the minimum.
+    ``A = R(angle) diag(mu, L) R(angle)'`` with ``mu = scale`` (the shallow axis, along x before
+    rotation) and ``L = scale * kappa`` (the steep axis, along y), so the Hessian's condition number
+    is exactly ``kappa`` everywhere. ``angle`` is in degrees, counter-clockwise; ``center`` is the
+    minimum.
 
     >>> q = Quadratic(kappa=25)
     >>> q.mu, q.L

@@ -17,7 +17,8 @@ _REGISTRY: dict[str, Callable[..., Surface]] = {}
 def register_surface(name: str) -> Callable[[F], F]:
     """Class or factory decorator: ``@register_surface("quadratic")``.
 
-    Every parameter of the factory must have a default, so that ``optviz.surface(name)`` always works.
+    Every parameter of the factory must have a default, so that ``optviz.surface(name)`` always
+    works.
     """
 
     def decorate(factory: F) -> F:
@@ -37,7 +38,9 @@ def _factory(name: str) -> Callable[..., Surface]:
     try:
         return _REGISTRY[name]
     except KeyError:
-        raise ParameterError("name", unknown_name_message(name, _REGISTRY, what="surface")) from None
+        raise ParameterError(
+            "name", unknown_name_message(name, _REGISTRY, what="surface")
+        ) from None
 
 
 def surface_names() -> list[str]:
@@ -64,10 +67,11 @@ def surface(name: str, **params: Any) -> Surface:
     >>> s = surface("rosenbrock")
     >>> s.minima.tolist(), float(s.value(s.minima[0]))
     ([[1.0, 1.0]], 0.0)
-    >>> surface("rosenbrok")
-    Traceback (most recent call last):
-    ...
-    optviz._validate.ParameterError: name: unknown surface 'rosenbrok'; did you mean 'rosenbrock'? ...
+    >>> try:
+    ...     surface("rosenbrok")
+    ... except ParameterError as err:
+    ...     print(err)  # doctest: +ELLIPSIS
+    name: unknown surface 'rosenbrok'; did you mean 'rosenbrock'? (valid: ...)
     """
     factory = _factory(name)
     known = surface_parameters(name)
@@ -82,6 +86,6 @@ def surface(name: str, **params: Any) -> Surface:
 
 
 def _load_builtins() -> None:
-    # Importing the modules runs their @register_surface decorators. Deferred to first use so that the
-    # registry module itself has no import cycle with the surfaces that use its decorator.
+    # Importing the modules runs their @register_surface decorators. Deferred to first use so that
+    # the registry module itself has no import cycle with the surfaces that use its decorator.
     from optviz.surfaces import _builtin  # noqa: F401
