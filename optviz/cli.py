@@ -81,7 +81,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except _UsageError as err:
         print(f"optviz {args.command}: {err}", file=sys.stderr)
         return EXIT_USAGE
-    except Exception as err:  # noqa: BLE001 - the one place that turns any failure into one line
+    except Exception as err:
         if os.environ.get("OPTVIZ_DEBUG"):
             traceback.print_exc()
         print(f"optviz {args.command}: {type(err).__name__}: {err}", file=sys.stderr)

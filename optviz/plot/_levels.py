@@ -15,8 +15,9 @@ def contour_levels(
     quadratically, ``fmin + range * (k/n)^2``, so a quadratic bowl shows evenly spaced rings instead of a crowd at
     the rim.
 
-    >>> contour_levels(np.array([0.0, 1.0, 4.0]), fmin=0.0, n=4, scale="linear").tolist()
-    [0.25, 1.0, 2.25, 4.0]
+    >>> levels = contour_levels(np.linspace(0.0, 4.0, 101), fmin=0.0, n=4, scale="linear")
+    >>> (levels / levels[-1]).tolist()
+    [0.0625, 0.25, 0.5625, 1.0]
     """
     finite = values[np.isfinite(values)]
     if finite.size == 0:

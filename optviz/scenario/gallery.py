@@ -38,7 +38,7 @@ def _render_one(source: str, out_dir: str, formats: tuple[str, ...] | None) -> O
         return Outcome(path, "", "", (), str(err))
     try:
         written = render(scenario, Path(out_dir), formats=formats, quiet=True)
-    except Exception as err:  # noqa: BLE001 - reported per scenario; the others go on
+    except Exception as err:
         return Outcome(path, scenario.title, scenario.description, (), f"{path}: {type(err).__name__}: {err}")
     return Outcome(path, scenario.title, scenario.description, tuple(p.name for p in written), None)
 
