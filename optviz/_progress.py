@@ -13,7 +13,9 @@ from typing import IO, Any
 class Progress:
     """``with Progress(total, "frames") as bar: bar.update()``; redraws at most ten times a second."""
 
-    def __init__(self, total: int, unit: str = "", *, quiet: bool = False, stream: IO[str] | None = None) -> None:
+    def __init__(
+        self, total: int, unit: str = "", *, quiet: bool = False, stream: IO[str] | None = None
+    ) -> None:
         self.total = max(int(total), 0)
         self.unit = unit
         self.count = 0
@@ -40,7 +42,9 @@ class Progress:
         filled = int(width * self.count / self.total)
         bar = "#" * filled + "-" * (width - filled)
         elapsed = now - self._start
-        self.stream.write(f"\r[{bar}] {self.count}/{self.total} {self.unit} {elapsed:5.1f}s {text[:40]:<40}")
+        self.stream.write(
+            f"\r[{bar}] {self.count}/{self.total} {self.unit} {elapsed:5.1f}s {text[:40]:<40}"
+        )
         self.stream.flush()
 
     def close(self) -> None:

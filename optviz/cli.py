@@ -28,7 +28,9 @@ def _formats(text: str) -> tuple[str, ...]:
     items = tuple(x.strip().lower() for x in text.split(",") if x.strip())
     bad = [x for x in items if x not in FORMATS]
     if bad or not items:
-        raise argparse.ArgumentTypeError(f"unknown format {bad[0] if bad else text!r} (use a comma-separated list of: {', '.join(FORMATS)})")
+        raise argparse.ArgumentTypeError(
+            f"unknown format {bad[0] if bad else text!r} (use a comma-separated list of: {', '.join(FORMATS)})"
+        )
     return items
 
 
@@ -38,36 +40,113 @@ def build_parser() -> argparse.ArgumentParser:
         description="See how optimizers move: render scenario files into slide-ready figures and GIFs.",
         epilog="Run 'optviz COMMAND --help' for a command's options. Scenario format: see the README.",
     )
-    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser, required=True)
+    sub = parser.add_subparsers(
+        dest="command", metavar="COMMAND", parser_class=_Parser, required=True
+    )
 
-    p = sub.add_parser("render", help="render scenario files", description=textwrap.dedent("""\
+    p = sub.add_parser(
+        "render",
+        help="render scenario files",
+        description=textwrap.dedent("""\
         Render each SCENARIO (a .toml file) into DIR/<scenario stem>.<ext>, one file per output format.
         Formats come from the scenario's [output] formats unless --format is given.
-        Nothing is written for a scenario that fails validation."""), formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument("scenarios", nargs="+", metavar="SCENARIO", type=Path, help="scenario .toml files")
-    p.add_argument("-o", "--output", type=Path, default=Path("."), metavar="DIR", help="output folder (default: current folder)")
-    p.add_argument("--format", type=_formats, default=None, metavar="FMT[,FMT]", help="override the formats: png,svg,pdf,gif")
+        Nothing is written for a scenario that fails validation."""),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    p.add_argument(
+        "scenarios", nargs="+", metavar="SCENARIO", type=Path, help="scenario .toml files"
+    )
+    p.add_argument(
+        "-o",
+        "--output",
+        type=Path,
+        default=Path("."),
+        metavar="DIR",
+        help="output folder (default: current folder)",
+    )
+    p.add_argument(
+        "--format",
+        type=_formats,
+        default=None,
+        metavar="FMT[,FMT]",
+        help="override the formats: png,svg,pdf,gif",
+    )
     p.add_argument("-q", "--quiet", action="store_true", help="no progress output")
 
-    p = sub.add_parser("gallery", help="render every scenario into the gallery", description=textwrap.dedent("""\
+    p = sub.add_parser(
+        "gallery",
+        help="render every scenario into the gallery",
+        description=textwrap.dedent("""\
         Render every scenarios/*.toml into DIR (default: gallery/) in parallel processes, and write DIR/README.md,
         an index with each image and the command that made it. A failing scenario is reported and the others
-        still render; the exit code is non-zero at the end if any failed."""), formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument("-o", "--output", type=Path, default=Path("gallery"), metavar="DIR", help="output folder (default: gallery)")
-    p.add_argument("--scenarios", type=Path, default=Path("scenarios"), metavar="DIR", help="scenario folder (default: scenarios)")
-    p.add_argument("-j", "--jobs", type=int, default=None, metavar="N", help="parallel processes (default: the number of CPUs)")
-    p.add_argument("--format", type=_formats, default=None, metavar="FMT[,FMT]", help="override the formats")
+        still render; the exit code is non-zero at the end if any failed."""),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    p.add_argument(
+        "-o",
+        "--output",
+        type=Path,
+        default=Path("gallery"),
+        metavar="DIR",
+        help="output folder (default: gallery)",
+    )
+    p.add_argument(
+        "--scenarios",
+        type=Path,
+        default=Path("scenarios"),
+        metavar="DIR",
+        help="scenario folder (default: scenarios)",
+    )
+    p.add_argument(
+        "-j",
+        "--jobs",
+        type=int,
+        default=None,
+        metavar="N",
+        help="parallel processes (default: the number of CPUs)",
+    )
+    p.add_argument(
+        "--format", type=_formats, default=None, metavar="FMT[,FMT]", help="override the formats"
+    )
     p.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
 
-    p = sub.add_parser("list", help="list surfaces, rules, figure kinds and scenarios", description="List the registered surfaces, update rules and figure kinds, and the scenarios in a folder, with one-line descriptions.")
-    p.add_argument("--scenarios", type=Path, default=Path("scenarios"), metavar="DIR", help="scenario folder (default: scenarios)")
+    p = sub.add_parser(
+        "list",
+        help="list surfaces, rules, figure kinds and scenarios",
+        description="List the registered surfaces, update rules and figure kinds, and the scenarios in a folder, with one-line descriptions.",
+    )
+    p.add_argument(
+        "--scenarios",
+        type=Path,
+        default=Path("scenarios"),
+        metavar="DIR",
+        help="scenario folder (default: scenarios)",
+    )
 
-    p = sub.add_parser("check", help="validate scenario files without rendering", description="Validate each SCENARIO and print 'ok' or its error. Exit code 2 if any is invalid.")
+    p = sub.add_parser(
+        "check",
+        help="validate scenario files without rendering",
+        description="Validate each SCENARIO and print 'ok' or its error. Exit code 2 if any is invalid.",
+    )
     p.add_argument("scenarios", nargs="+", metavar="SCENARIO", type=Path)
 
-    p = sub.add_parser("explore", help="open an interactive explorer window", description="Open the interactive explorer on a surface (by name), or 'classifier' for the lecture's linear-classifier demo.")
-    p.add_argument("target", metavar="SURFACE|classifier", help="a surface name (see 'optviz list') or 'classifier'")
-    p.add_argument("--rule", action="append", default=None, metavar="RULE", help="rule to show (repeatable; default: gd and momentum)")
+    p = sub.add_parser(
+        "explore",
+        help="open an interactive explorer window",
+        description="Open the interactive explorer on a surface (by name), or 'classifier' for the lecture's linear-classifier demo.",
+    )
+    p.add_argument(
+        "target",
+        metavar="SURFACE|classifier",
+        help="a surface name (see 'optviz list') or 'classifier'",
+    )
+    p.add_argument(
+        "--rule",
+        action="append",
+        default=None,
+        metavar="RULE",
+        help="rule to show (repeatable; default: gd and momentum)",
+    )
     return parser
 
 
@@ -99,7 +178,9 @@ def _render(args: argparse.Namespace) -> int:
     if not out.is_dir():
         raise _UsageError(f"{out}: no such folder")
     scenarios = []
-    for path in args.scenarios:  # validate all first: a bad file stops the command before anything is written
+    for path in (
+        args.scenarios
+    ):  # validate all first: a bad file stops the command before anything is written
         try:
             scenarios.append(load(path))
         except ScenarioError as err:
@@ -117,11 +198,15 @@ def _gallery(args: argparse.Namespace) -> int:
     from optviz.scenario.gallery import build_gallery
 
     if not args.scenarios.is_dir():
-        raise _UsageError(f"{args.scenarios}: no such folder (run from the project root, or pass --scenarios DIR)")
+        raise _UsageError(
+            f"{args.scenarios}: no such folder (run from the project root, or pass --scenarios DIR)"
+        )
     if args.jobs is not None and args.jobs < 1:
         raise _UsageError(f"--jobs must be at least 1, got {args.jobs}")
     args.output.mkdir(parents=True, exist_ok=True)
-    failures = build_gallery(args.scenarios, args.output, jobs=args.jobs, formats=args.format, quiet=args.quiet)
+    failures = build_gallery(
+        args.scenarios, args.output, jobs=args.jobs, formats=args.format, quiet=args.quiet
+    )
     for message in failures:
         print(message, file=sys.stderr)
     return EXIT_USAGE if failures else EXIT_OK
@@ -140,7 +225,9 @@ def _list(args: argparse.Namespace) -> int:
             print(f"  {name:<{width}}  {text}")
         print()
 
-    section("Surfaces (optviz.surface(name)):", [(n, surface_description(n)) for n in surface_names()])
+    section(
+        "Surfaces (optviz.surface(name)):", [(n, surface_description(n)) for n in surface_names()]
+    )
     section("Rules ([[run]] rule = ...):", [(n, rule_description(n)) for n in rule_names()])
     section("Figure kinds (kind = ...):", [(n, figure_kind(n).description) for n in kind_names()])
     rows = []
@@ -176,7 +263,13 @@ def _explore(args: argparse.Namespace) -> int:
     return int(explore_main(args.target, rules=args.rule) or EXIT_OK)
 
 
-_COMMANDS = {"render": _render, "gallery": _gallery, "list": _list, "check": _check, "explore": _explore}
+_COMMANDS = {
+    "render": _render,
+    "gallery": _gallery,
+    "list": _list,
+    "check": _check,
+    "explore": _explore,
+}
 
 if __name__ == "__main__":  # pragma: no cover
     sys.exit(main())

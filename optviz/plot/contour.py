@@ -180,20 +180,28 @@ def _mark_critical(
         return
     names = []
     if len(minima):
-        names.append((minima[0], "global min" if len(minima) > 1 else "min"))
-        names.extend((m, "local min") for m in minima[1:])
-    names.extend((s, "saddle") for s in saddles)
-    for point, text in names:
+        # "global" only where one minimum is strictly lowest; symmetric wells are all just "min".
+        values = surface.value(minima)
+        lowest = np.isclose(values, values.min(), rtol=1e-9, atol=1e-12)
+        unique = lowest.sum() == 1 and len(minima) > 1
+        for m, low in zip(minima, lowest, strict=True):
+            names.append((m, ("global min" if unique else "min") if low else "local min", "below"))
+    names.extend((s, "saddle", "above") for s in saddles)
+    for point, text, side in names:
+        # Minima are labelled below-right and saddles above-right, so neighbours do not collide.
+        dy = -0.35 * size if side == "below" else 0.35 * size
+        # Near the right edge the label goes to the left of its marker, so it stays inside the axes.
+        right = point[0] > bounds[0][0] + 0.7 * (bounds[0][1] - bounds[0][0])
         out.labels.append(
             ax.annotate(
                 text,
                 point,
-                xytext=(0.35 * size, -0.35 * size),
+                xytext=(-0.35 * size if right else 0.35 * size, dy),
                 textcoords="offset points",
                 fontsize=size,
                 color="0.15",
-                ha="left",
-                va="top",
+                ha="right" if right else "left",
+                va="top" if side == "below" else "bottom",
                 zorder=2.5,
             )
         )

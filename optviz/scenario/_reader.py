@@ -49,7 +49,9 @@ class Table:
     def has(self, key: str) -> bool:
         return key in self.data
 
-    def take(self, key: str, check: Callable[[str, Any], Any] | None = None, default: Any = REQUIRED) -> Any:
+    def take(
+        self, key: str, check: Callable[[str, Any], Any] | None = None, default: Any = REQUIRED
+    ) -> Any:
         """The value of ``key`` after ``check(field, value)``; ``default`` when absent (required if none)."""
         self.taken.add(key)
         if key not in self.data:
@@ -80,8 +82,12 @@ class Table:
             return []
         items = self.data[key]
         if not isinstance(items, list):
-            raise self.error(key, f"must be an array of tables ([[{key}]]), got {_type_name(items)}")
-        return [Table(item, f"{join(self.path, key)}[{i}]", self.file) for i, item in enumerate(items)]
+            raise self.error(
+                key, f"must be an array of tables ([[{key}]]), got {_type_name(items)}"
+            )
+        return [
+            Table(item, f"{join(self.path, key)}[{i}]", self.file) for i, item in enumerate(items)
+        ]
 
     def rest(self, exclude: Iterable[str] = ()) -> dict[str, Any]:
         """Every key not taken yet (marks them taken): for parameters passed on by name."""
@@ -99,7 +105,14 @@ class Table:
 
 
 def _type_name(value: Any) -> str:
-    names = {dict: "a table", list: "an array", str: "a string", bool: "a boolean", int: "an integer", float: "a number"}
+    names = {
+        dict: "a table",
+        list: "an array",
+        str: "a string",
+        bool: "a boolean",
+        int: "an integer",
+        float: "a number",
+    }
     return names.get(type(value), type(value).__name__)
 
 

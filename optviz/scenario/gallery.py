@@ -39,7 +39,9 @@ def _render_one(source: str, out_dir: str, formats: tuple[str, ...] | None) -> O
     try:
         written = render(scenario, Path(out_dir), formats=formats, quiet=True)
     except Exception as err:
-        return Outcome(path, scenario.title, scenario.description, (), f"{path}: {type(err).__name__}: {err}")
+        return Outcome(
+            path, scenario.title, scenario.description, (), f"{path}: {type(err).__name__}: {err}"
+        )
     return Outcome(path, scenario.title, scenario.description, tuple(p.name for p in written), None)
 
 
@@ -64,7 +66,9 @@ def build_gallery(
                 bar.update(text=src.stem)
         else:
             with futures.ProcessPoolExecutor(max_workers=min(jobs, len(sources))) as pool:
-                pending = {pool.submit(_render_one, str(s), str(out_dir), formats): s for s in sources}
+                pending = {
+                    pool.submit(_render_one, str(s), str(out_dir), formats): s for s in sources
+                }
                 for done in futures.as_completed(pending):
                     src = pending[done]
                     outcomes[src] = done.result()
@@ -98,7 +102,12 @@ def write_index(outcomes: list[Outcome], scenario_dir: Path, out_dir: Path) -> P
         if others:
             lines.append("Also: " + ", ".join(f"[{n}]({n})" for n in others))
             lines.append("")
-        lines += ["```bash", f"optviz render {scenario_dir.as_posix()}/{o.source.name} -o {out_dir.as_posix()}", "```", ""]
+        lines += [
+            "```bash",
+            f"optviz render {scenario_dir.as_posix()}/{o.source.name} -o {out_dir.as_posix()}",
+            "```",
+            "",
+        ]
     target = out_dir / "README.md"
     with atomic_path(target) as tmp:
         tmp.write_text("\n".join(lines), encoding="utf-8")

@@ -110,7 +110,9 @@ def load(path: str | Path) -> Scenario:
     except OSError as err:
         raise ScenarioError(path, "", f"cannot read the file ({err.strerror or err})") from None
     if size > MAX_FILE_BYTES:
-        raise ScenarioError(path, "", f"the file is too large ({size:,} bytes; the limit is {MAX_FILE_BYTES:,})")
+        raise ScenarioError(
+            path, "", f"the file is too large ({size:,} bytes; the limit is {MAX_FILE_BYTES:,})"
+        )
     try:
         text = path.read_text(encoding="utf-8")
     except UnicodeDecodeError:
@@ -133,7 +135,11 @@ def _scenario(top: Table, path: Path) -> Scenario:
 
     title = top.take("title", string, default="")
     description = top.take("description", string, default="")
-    kind_name = top.take("kind", lambda f, v: check.choice(f, v, kind_names(), what="figure kind"), default="trajectories")
+    kind_name = top.take(
+        "kind",
+        lambda f, v: check.choice(f, v, kind_names(), what="figure kind"),
+        default="trajectories",
+    )
     kind = figure_kind(kind_name)
     defaults = top.table("defaults")
     panels_tables = top.tables("panel")
@@ -142,13 +148,17 @@ def _scenario(top: Table, path: Path) -> Scenario:
     if kind.panels and not panels_tables:
         raise top.error("panel", f"figure kind {kind.name!r} needs at least one [[panel]]")
     if panels_tables and not kind.panels:
-        raise top.error("panel", f"figure kind {kind.name!r} takes no [[panel]]; use kind = \"panels\"")
+        raise top.error(
+            "panel", f'figure kind {kind.name!r} takes no [[panel]]; use kind = "panels"'
+        )
     run_defaults = _run_defaults(defaults) if defaults is not None else {}
     main = _panel(top, kind, run_defaults, field="", main=True)
     panels = tuple(_panel_table(t, run_defaults) for t in panels_tables)
     output = _output(top.table("output"), kind, main, panels)
     top.done()
-    return Scenario(path=path, title=title, description=description, main=main, panels=panels, output=output)
+    return Scenario(
+        path=path, title=title, description=description, main=main, panels=panels, output=output
+    )
 
 
 def _run_defaults(table: Table) -> dict[str, Any]:
@@ -162,7 +172,11 @@ def _run_defaults(table: Table) -> dict[str, Any]:
 def _panel_table(table: Table, run_defaults: dict[str, Any]) -> PanelSpec:
     from optviz.figures import figure_kind, kind_names
 
-    name = table.take("kind", lambda f, v: check.choice(f, v, kind_names(), what="figure kind"), default="trajectories")
+    name = table.take(
+        "kind",
+        lambda f, v: check.choice(f, v, kind_names(), what="figure kind"),
+        default="trajectories",
+    )
     kind = figure_kind(name)
     if kind.panels:
         raise table.error("kind", "a panel cannot itself hold panels")
@@ -171,7 +185,9 @@ def _panel_table(table: Table, run_defaults: dict[str, Any]) -> PanelSpec:
     return panel
 
 
-def _panel(table: Table, kind: Any, run_defaults: dict[str, Any], *, field: str, main: bool) -> PanelSpec:
+def _panel(
+    table: Table, kind: Any, run_defaults: dict[str, Any], *, field: str, main: bool
+) -> PanelSpec:
     title = table.take("title", string, default=None) if not main else None
     surface_table = table.table("surface")
     surface, view = (None, None)
@@ -189,11 +205,15 @@ def _panel(table: Table, kind: Any, run_defaults: dict[str, Any], *, field: str,
     if kind.runs == "none" and runs:
         raise table.error("run", f"figure kind {kind.name!r} takes no [[run]]")
     options_table = table.table("figure")
-    options = kind.read_options(options_table) if options_table is not None else kind.default_options()
+    options = (
+        kind.read_options(options_table) if options_table is not None else kind.default_options()
+    )
     if options_table is not None:
         options_table.done([o.name for o in kind.options])
     kind.check_panel(table, surface, runs, options)
-    return PanelSpec(kind=kind, title=title, surface=surface, view=view, runs=runs, options=options, field=field)
+    return PanelSpec(
+        kind=kind, title=title, surface=surface, view=view, runs=runs, options=options, field=field
+    )
 
 
 def _surface(table: Table) -> tuple[Any, Any]:
@@ -212,7 +232,9 @@ def _surface(table: Table) -> tuple[Any, Any]:
         try:
             s = surface_from_expression(text, bounds=view, **extras)
         except ParameterError as err:
-            raise table.error(err.field if err.field != "expression" else "expression", err.message) from None
+            raise table.error(
+                err.field if err.field != "expression" else "expression", err.message
+            ) from None
         except ValueError as err:
             raise table.error("expression", str(err)) from None
         return s, view
@@ -221,7 +243,9 @@ def _surface(table: Table) -> tuple[Any, Any]:
     known = surface_parameters(name)
     for key in params:
         if key not in known:
-            raise table.error(key, check.unknown_name_message(key, known, what=f"parameter of surface {name!r}"))
+            raise table.error(
+                key, check.unknown_name_message(key, known, what=f"parameter of surface {name!r}")
+            )
     table.done()
     try:
         s = surface(name, **params)
@@ -261,8 +285,12 @@ def _run(table: Table, surface: Any, view: Any, defaults: dict[str, Any]) -> Run
     name = table.take("rule", lambda f, v: check.choice(f, v, rule_names(), what="rule"))
     for key, value in defaults.items():
         table.data.setdefault(key, value)
-    steps = table.take("steps", lambda f, v: check.integer(f, v, minimum=1, maximum=MAX_STEPS), default=100)
-    seed = table.take("seed", lambda f, v: check.integer(f, v, minimum=0, maximum=2**63 - 1), default=0)
+    steps = table.take(
+        "steps", lambda f, v: check.integer(f, v, minimum=1, maximum=MAX_STEPS), default=100
+    )
+    seed = table.take(
+        "seed", lambda f, v: check.integer(f, v, minimum=0, maximum=2**63 - 1), default=0
+    )
     start = table.take("start", check.point, default=None)
     label = table.take("label", string, default=None)
     color = table.take("color", _color, default=None)
@@ -278,8 +306,17 @@ def _run(table: Table, surface: Any, view: Any, defaults: dict[str, Any]) -> Run
     table.done()
     if start is not None and surface is not None:
         _check_start(table, start, view or surface.bounds)
-    return RunSpec(rule=optimizer, start=start, steps=steps, seed=seed, noise=noise, label=label,
-                   color=color, tol=tol, field=table.path)
+    return RunSpec(
+        rule=optimizer,
+        start=start,
+        steps=steps,
+        seed=seed,
+        noise=noise,
+        label=label,
+        color=color,
+        tol=tol,
+        field=table.path,
+    )
 
 
 def _check_start(table: Table, start: np.ndarray, bounds: Any) -> None:
@@ -297,7 +334,9 @@ def _noise(table: Table, surface: Any) -> Any:
     from optviz.noise import GaussianNoise, Minibatch
 
     if table.has("sigma") and table.has("batch_size"):
-        raise table.error("", "give either sigma (Gaussian noise) or batch_size (minibatches), not both")
+        raise table.error(
+            "", "give either sigma (Gaussian noise) or batch_size (minibatches), not both"
+        )
     if table.has("sigma"):
         sigma = table.take("sigma", check.nonnegative)
         table.done(["sigma"])
@@ -308,7 +347,10 @@ def _noise(table: Table, surface: Any) -> Any:
         table.done(["batch_size", "replace"])
         n = getattr(surface, "n_samples", 0)
         if surface is not None and not n:
-            raise table.error("batch_size", f"minibatches need a dataset surface; {surface.name or 'this surface'} is not one")
+            raise table.error(
+                "batch_size",
+                f"minibatches need a dataset surface; {surface.name or 'this surface'} is not one",
+            )
         if n and batch > n and not replace:
             raise table.error("batch_size", f"is {batch}, more than the {n} samples of the dataset")
         return Minibatch(batch, replace=replace)
@@ -320,7 +362,9 @@ def _color(field: str, value: Any) -> str:
 
     value = string(field, value)
     if not is_color_like(value):
-        raise ParameterError(field, f"is not a colour matplotlib knows: {value!r} (try '#0072B2' or 'tab:blue')")
+        raise ParameterError(
+            field, f"is not a colour matplotlib knows: {value!r} (try '#0072B2' or 'tab:blue')"
+        )
     return value
 
 
@@ -331,25 +375,40 @@ def _size(field: str, value: Any) -> tuple[float, float]:
         raise ParameterError(field, f"must be [width, height] in inches, got {value!r}") from None
     w, h = check.positive(field, w), check.positive(field, h)
     if w > MAX_INCHES or h > MAX_INCHES:
-        raise ParameterError(field, f"{w:g} x {h:g} inches is too large (the limit is {MAX_INCHES:g} inches a side)")
+        raise ParameterError(
+            field, f"{w:g} x {h:g} inches is too large (the limit is {MAX_INCHES:g} inches a side)"
+        )
     return w, h
 
 
-def _output(table: Table | None, kind: Any, main: PanelSpec, panels: tuple[PanelSpec, ...]) -> OutputSpec:
+def _output(
+    table: Table | None, kind: Any, main: PanelSpec, panels: tuple[PanelSpec, ...]
+) -> OutputSpec:
     if table is None:
         return OutputSpec()
     formats = table.take("formats", _formats, default=("png",))
     size = table.take("size", _size, default=None)
     dpi = table.take("dpi", lambda f, v: check.in_range(f, v, 10, 600), default=150.0)
     if size is not None and max(size) * dpi > MAX_PIXELS:
-        raise table.error("size", f"{size[0]:g} x {size[1]:g} in at {dpi:g} dpi is more than {MAX_PIXELS:,} pixels a side")
+        raise table.error(
+            "size",
+            f"{size[0]:g} x {size[1]:g} in at {dpi:g} dpi is more than {MAX_PIXELS:,} pixels a side",
+        )
     gif = GifSpec()
     gif_table = table.table("gif")
     if gif_table is not None:
         gif = GifSpec(
-            fps=gif_table.take("fps", lambda f, v: check.integer(f, v, minimum=1, maximum=100), default=20),
-            stride=gif_table.take("stride", lambda f, v: check.integer(f, v, minimum=1), default=None),
-            max_frames=gif_table.take("max_frames", lambda f, v: check.integer(f, v, minimum=2, maximum=MAX_FRAMES), default=300),
+            fps=gif_table.take(
+                "fps", lambda f, v: check.integer(f, v, minimum=1, maximum=100), default=20
+            ),
+            stride=gif_table.take(
+                "stride", lambda f, v: check.integer(f, v, minimum=1), default=None
+            ),
+            max_frames=gif_table.take(
+                "max_frames",
+                lambda f, v: check.integer(f, v, minimum=2, maximum=MAX_FRAMES),
+                default=300,
+            ),
             size=gif_table.take("size", _size, default=None),
             dpi=gif_table.take("dpi", lambda f, v: check.in_range(f, v, 10, 300), default=100.0),
             hold=gif_table.take("hold", lambda f, v: check.in_range(f, v, 0, 30), default=1.5),
@@ -358,7 +417,8 @@ def _output(table: Table | None, kind: Any, main: PanelSpec, panels: tuple[Panel
         w, h = gif.size or size or kind.size
         if w * gif.dpi > MAX_GIF_PIXELS[0] or h * gif.dpi > MAX_GIF_PIXELS[1]:
             raise gif_table.error(
-                "size", f"{w:g} x {h:g} in at {gif.dpi:g} dpi is larger than 4K ({MAX_GIF_PIXELS[0]} x {MAX_GIF_PIXELS[1]} pixels)"
+                "size",
+                f"{w:g} x {h:g} in at {gif.dpi:g} dpi is larger than 4K ({MAX_GIF_PIXELS[0]} x {MAX_GIF_PIXELS[1]} pixels)",
             )
     if "gif" in formats and not kind.animated:
         raise table.error("formats", f"figure kind {kind.name!r} has no animation; remove 'gif'")
@@ -367,7 +427,10 @@ def _output(table: Table | None, kind: Any, main: PanelSpec, panels: tuple[Panel
         stride = gif.stride or max(1, math.ceil(steps / gif.max_frames))
         frames = steps // stride + 1
         if frames > MAX_FRAMES:
-            raise table.error("gif.stride", f"{frames:,} frames is more than the limit of {MAX_FRAMES:,}; raise the stride")
+            raise table.error(
+                "gif.stride",
+                f"{frames:,} frames is more than the limit of {MAX_FRAMES:,}; raise the stride",
+            )
     table.done()
     return OutputSpec(formats=formats, size=size, dpi=dpi, gif=gif)
 
@@ -376,7 +439,9 @@ def _formats(field: str, value: Any) -> tuple[str, ...]:
     if isinstance(value, str):
         value = [value]
     if not isinstance(value, list) or not value:
-        raise ParameterError(field, f"must be a non-empty list of formats from {', '.join(FORMATS)}")
+        raise ParameterError(
+            field, f"must be a non-empty list of formats from {', '.join(FORMATS)}"
+        )
     out = []
     for i, item in enumerate(value):
         out.append(check.choice(f"{field}[{i}]", item, FORMATS, what="format"))
