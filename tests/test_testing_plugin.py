@@ -85,6 +85,7 @@ def _edit(project: Path, old: str, new: str) -> None:
     path.write_text(text.replace(old, new))
 
 
+@pytest.mark.slow
 def test_user_workflow_missing_update_pass_change(project):
     baseline = project / "baseline" / "test_user"
 
@@ -112,6 +113,7 @@ def test_user_workflow_missing_update_pass_change(project):
     _edit(project, 'TITLE = "GD on a quadratic"', 'TITLE = r"GD on $x^2 + 4y^2$, lr=0.1"')
     again = _pytest(project, "test_user.py::test_figure")
     assert again.returncode == 0, again.stdout + again.stderr
+    assert "optviz image checks" not in again.stdout  # passing checks need no report
 
     # 4. Updating a passing baseline leaves the file alone.
     same = _pytest(project, "test_user.py::test_figure", "--optviz-update")
@@ -122,7 +124,7 @@ def test_user_workflow_missing_update_pass_change(project):
     _edit(project, "END = (0.0, 0.0)", "END = (0.1, 0.05)")
     changed = _pytest(project, "test_user.py::test_figure", "--optviz-results=results")
     assert changed.returncode == 1, changed.stdout + changed.stderr
-    assert "image differs from baseline/test_user/test_figure.png: images differ" in changed.stdout
+    assert "compared with baseline/test_user/test_figure.png: images differ" in changed.stdout
     assert _suggested_command(changed.stdout)[-2:] == [
         "test_user.py::test_figure",
         "--optviz-update",
@@ -142,6 +144,7 @@ def test_user_workflow_missing_update_pass_change(project):
     assert _pytest(project, "test_user.py::test_figure").returncode == 0
 
 
+@pytest.mark.slow
 def test_user_animation_is_checked_as_a_gif(project):
     first = _pytest(project, "test_user.py::test_animation")
     assert (
@@ -159,6 +162,23 @@ def test_user_animation_is_checked_as_a_gif(project):
     changed = _pytest(project, "test_user.py::test_animation")
     assert changed.returncode == 1
     assert "pixels differ at 1 of 4 moments, first at 300 ms" in changed.stdout
+
+
+@pytest.mark.slow
+def test_ini_option_puts_all_baselines_in_one_folder(project):
+    (project / "pytest.ini").write_text(
+        "[pytest]\naddopts = -p no:cacheprovider\noptviz_baseline_dir = images\n"
+    )
+    (project / "sub").mkdir()
+    (project / "sub" / "test_x.py").write_text(
+        "import numpy as np\n\n"
+        "def test_x(optviz_image):\n"
+        "    optviz_image.check(np.zeros((4, 4, 3), np.uint8))\n"
+    )
+    proc = _pytest(project, "sub/test_x.py", "--optviz-update")
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert (project / "images" / "sub" / "test_x" / "test_x.png").is_file()
+    assert not (project / "sub" / "baseline").exists()
 
 
 def test_plugin_module_imports_only_stdlib_and_pytest():
@@ -273,6 +293,7 @@ def test_check_refuses_a_name_used_twice(optviz_image, tmp_path):
         optviz_image.check(image, "same", baseline_dir=baselines)
 
 
+@pytest.mark.slow
 def test_several_checks_in_one_test_get_numbered_names(project):
     (project / "test_two.py").write_text(
         textwrap.dedent(

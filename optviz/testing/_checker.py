@@ -120,10 +120,11 @@ class ImageChecker:
                 "failed",
                 actual,
                 baseline,
-                f"image differs from {self._show(baseline)}: {result}",
+                f"compared with {self._show(baseline)}: {result}",
                 "if the change is intended, refresh the baseline",
                 result.diff_path,
             )
+        self._record(Record(self._node.nodeid, "passed", baseline, str(result)))
         return result
 
     def _stem(self, name: str | None) -> str:

@@ -134,7 +134,8 @@ def pytest_sessionfinish(session: pytest.Session) -> None:
 
 def pytest_terminal_summary(terminalreporter: Any, config: pytest.Config) -> None:
     settings = config.stash.get(_SETTINGS, None)
-    if settings is None or not settings.records:
+    # All passed: nothing to say, as for any passing test.
+    if settings is None or all(record.status == "passed" for record in settings.records):
         return
     by_status: dict[str, list[Any]] = {}
     for record in settings.records:
