@@ -312,3 +312,20 @@ def test_several_checks_in_one_test_get_numbered_names(project):
     assert "3 wrote" in proc.stdout
     names = sorted(p.name for p in (project / "baseline" / "test_two").iterdir())
     assert names == ["named.png", "test_two-2.png", "test_two.png"]
+
+
+def test_figures_opened_by_the_test_are_closed_after_it(request):
+    import matplotlib.pyplot as plt
+
+    from optviz.testing._checker import deterministic_test
+    from optviz.testing.plugin import _SETTINGS
+
+    before = plt.figure()
+    try:
+        with deterministic_test(request.node, request.config.stash[_SETTINGS]):
+            during = plt.figure()
+            assert plt.fignum_exists(during.number)
+        assert not plt.fignum_exists(during.number)
+        assert plt.fignum_exists(before.number)  # the user's own figure is left alone
+    finally:
+        plt.close(before)
