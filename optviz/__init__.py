@@ -53,8 +53,8 @@ _LAZY: dict[str, str] = {
     # engine
     "run": "optviz.engine",
     "Trajectory": "optviz.trajectory",
-    "sweep": "optviz.sweep",
-    "SweepResult": "optviz.sweep",
+    "sweep": "optviz.sweeps",
+    "SweepResult": "optviz.sweeps",
     # drawing (matplotlib is imported only here)
     "savefig": "optviz.output",
     "animate": "optviz.animate",
@@ -123,5 +123,5 @@ if TYPE_CHECKING:  # pragma: no cover - names for static analysers only
         surface_from_expression,
         surface_names,
     )
-    from optviz.sweep import SweepResult, sweep
+    from optviz.sweeps import SweepResult, sweep
     from optviz.trajectory import Trajectory
