@@ -384,22 +384,20 @@ def _batched_loop(p: Problem) -> Trajectory:
             # -- stopping, vectorized over the block -----------------------------------------------
             bx, bf, bg = hx[k0:k1, w], hf[k0:k1, w], hg[k0:k1, w]
             dx, dy = bx[..., 0] - cx, bx[..., 1] - cy
-            # (elementwise on the two coordinates: a reduction over a length-2 axis is slow in
-            # numpy)
+            # (coordinate by coordinate: a reduction over a length-2 axis is slow in numpy)
             bad = ~(
                 (dx * dx + dy * dy <= r2)
                 & np.isfinite(bf)
                 & np.isfinite(bg[..., 0])
                 & np.isfinite(bg[..., 1])
             )
-            event = bad
+            event = bad & live  # runs that stopped earlier but are still computed do not count
             if tol2 is not None:
                 if exact_norm2 is None:
                     norm2 = bg[..., 0] * bg[..., 0] + bg[..., 1] * bg[..., 1]
                 else:
                     norm2 = exact_norm2
-                event = bad | (norm2 < tol2)
-            event &= live
+                event |= (norm2 < tol2) & live
             if event.any():
                 hit = np.flatnonzero(event.any(axis=0))
                 first = event[:, hit].argmax(axis=0)

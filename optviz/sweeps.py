@@ -75,9 +75,10 @@ def distance_to_minimum(surface: Surface, traj: Trajectory) -> np.ndarray | None
         return None
     xy = traj.xy.reshape(-1, traj.steps + 1, 2)
     final = traj.final.reshape(-1, 2)
-    nearest = np.argmin(np.linalg.norm(final[:, None, :] - surface.minima[None], axis=-1), axis=1)
-    target = surface.minima[nearest]
-    return np.linalg.norm(xy - target[:, None, :], axis=-1)
+    gap = final[:, None, :] - surface.minima[None]
+    target = surface.minima[np.argmin(np.hypot(gap[..., 0], gap[..., 1]), axis=1)]
+    # (hypot of the two coordinates: a norm over a length-2 axis is slow in numpy)
+    return np.hypot(xy[..., 0] - target[:, None, 0], xy[..., 1] - target[:, None, 1])
 
 
 @dataclass(frozen=True, eq=False)

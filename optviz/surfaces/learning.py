@@ -72,8 +72,13 @@ class LinearModelSurface(FiniteSumSurface):
         step = max(1, _CHUNK_ELEMENTS // self.n_samples)
         return fx, fy, shape, [slice(i, i + step) for i in range(0, max(fx.size, 1), step)]
 
+    def _loss_and_dloss(self, z: np.ndarray, t: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """``(_loss, _dloss)``; subclasses share the work between the two."""
+        return self._loss(z, t), self._dloss(z, t)
+
     def _z(self, px: np.ndarray, py: np.ndarray) -> np.ndarray:
-        return px[:, None] * self.features[:, 0] + py[:, None] * self.features[:, 1]
+        """The model's z for points (m,) x (m,) and every sample: (m, n), one matrix product."""
+        return np.stack([px, py], axis=1) @ self.features.T
 
     def _value(self, x: np.ndarray, y: np.ndarray) -> np.ndarray:
         fx, fy, shape, chunks = self._chunks(x, y)
@@ -84,24 +89,22 @@ class LinearModelSurface(FiniteSumSurface):
 
     def _grad(self, x: np.ndarray, y: np.ndarray) -> tuple[Any, Any]:
         fx, fy, shape, chunks = self._chunks(x, y)
-        gx, gy = np.empty(fx.size), np.empty(fx.size)
-        phi0, phi1 = self.features[:, 0], self.features[:, 1]
+        g = np.empty((fx.size, 2))
         for c in chunks:
-            d = self._dloss(self._z(fx[c], fy[c]), self.targets)
-            gx[c] = (d * phi0).mean(axis=1)
-            gy[c] = (d * phi1).mean(axis=1)
-        return gx.reshape(shape) + 2 * self.reg[0] * x, gy.reshape(shape) + 2 * self.reg[1] * y
+            g[c] = self._dloss(self._z(fx[c], fy[c]), self.targets) @ self.features
+        g /= self.n_samples
+        gx, gy = g[:, 0].reshape(shape), g[:, 1].reshape(shape)
+        return gx + 2 * self.reg[0] * x, gy + 2 * self.reg[1] * y
 
     def _hessian(self, x: np.ndarray, y: np.ndarray) -> tuple[Any, Any, Any]:
         fx, fy, shape, chunks = self._chunks(x, y)
-        h = np.empty((3, fx.size))
+        h = np.empty((fx.size, 3))
         phi0, phi1 = self.features[:, 0], self.features[:, 1]
-        outer = (phi0 * phi0, phi0 * phi1, phi1 * phi1)
+        outer = np.stack([phi0 * phi0, phi0 * phi1, phi1 * phi1], axis=1)  # (n, 3)
         for c in chunks:
-            d2 = self._d2loss(self._z(fx[c], fy[c]), self.targets)
-            for j in range(3):
-                h[j, c] = (d2 * outer[j]).mean(axis=1)
-        hxx, hxy, hyy = (h[j].reshape(shape) for j in range(3))
+            h[c] = self._d2loss(self._z(fx[c], fy[c]), self.targets) @ outer
+        h /= self.n_samples
+        hxx, hxy, hyy = (h[:, j].reshape(shape) for j in range(3))
         return hxx + 2 * self.reg[0], hxy, hyy + 2 * self.reg[1]
 
     def value_and_grad(self, xy: Any) -> tuple[np.ndarray, np.ndarray]:
@@ -111,13 +114,11 @@ class LinearModelSurface(FiniteSumSurface):
             return super().value_and_grad(xy)
         fx, fy, shape, chunks = self._chunks(xy[..., 0], xy[..., 1])
         f, g = np.empty(fx.size), np.empty((fx.size, 2))
-        phi0, phi1 = self.features[:, 0], self.features[:, 1]
         for c in chunks:
-            z = self._z(fx[c], fy[c])
-            f[c] = self._loss(z, self.targets).mean(axis=1)
-            d = self._dloss(z, self.targets)
-            g[c, 0] = (d * phi0).mean(axis=1)
-            g[c, 1] = (d * phi1).mean(axis=1)
+            loss, d = self._loss_and_dloss(self._z(fx[c], fy[c]), self.targets)
+            f[c] = loss.mean(axis=1)
+            g[c] = d @ self.features
+        g /= self.n_samples
         f += self.reg[0] * fx * fx + self.reg[1] * fy * fy
         g[:, 0] += 2 * self.reg[0] * fx
         g[:, 1] += 2 * self.reg[1] * fy
@@ -210,6 +211,14 @@ class _Logistic(LinearModelSurface):
 
     def _dloss(self, z: np.ndarray, t: np.ndarray) -> np.ndarray:
         return -t * sigmoid(-t * z)
+
+    def _loss_and_dloss(self, z: np.ndarray, t: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        # softplus and sigmoid of u = -t z share e^-|u|
+        u = -t * z
+        e = np.exp(-np.abs(u))
+        loss = np.maximum(u, 0.0) + np.log1p(e)
+        inverse = 1.0 / (1.0 + e)
+        return loss, -t * np.where(u >= 0, inverse, e * inverse)
 
     def _d2loss(self, z: np.ndarray, t: np.ndarray) -> np.ndarray:
         e = np.exp(-np.abs(z))
@@ -310,6 +319,10 @@ class LeastSquares(LinearModelSurface):
     def _loss(self, z: np.ndarray, t: np.ndarray) -> np.ndarray:
         r = z - t
         return 0.5 * r * r
+
+    def _loss_and_dloss(self, z: np.ndarray, t: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        r = z - t
+        return 0.5 * r * r, r
 
     def _dloss(self, z: np.ndarray, t: np.ndarray) -> np.ndarray:
         return z - t
