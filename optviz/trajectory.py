@@ -178,11 +178,9 @@ class Trajectory:
         vectors = self.optimizer.update_vectors(self, step)
         frozen = np.asarray(self.stop_step) <= step
         if np.any(frozen):
-            final = self.final
+            # Points are already frozen in the arrays; the arrows of a stopped run are zero.
             for key, value in vectors.items():
-                if key in ("point", "lookahead"):
-                    vectors[key] = np.where(frozen[..., None], final, value)
-                elif key != "sample":
+                if key not in ("point", "lookahead", "sample"):
                     vectors[key] = np.where(frozen[..., None], 0.0, value)
         return vectors
 

@@ -134,6 +134,12 @@ def test_update_vectors_for_a_batch_and_after_stopping(q):
             np.testing.assert_allclose(v[key][i], one[key], rtol=1e-15)
     assert not v["step"][2].any() and not v["velocity"][2].any()  # frozen: nothing moves
     np.testing.assert_array_equal(v["point"][2], t.final[2])
+    n = ov.run(q, ov.Nesterov(lr=0.1, rho=0.5), steps=60, tol=1e-2)
+    assert n.status == "converged"
+    late = n.update_vectors(n.stop_step + 2)
+    np.testing.assert_array_equal(late["point"], n.state["position"][n.stop_step])
+    np.testing.assert_array_equal(late["lookahead"], n.final)
+    assert not late["velocity"].any() and not late["gradient"].any() and not late["step"].any()
     other = ov.run(q, ov.Adam(lr=0.1), steps=5).update_vectors(2)
     assert set(other) == {"point", "gradient", "step"}
     with pytest.raises(IndexError, match=r"step must be in \[0, 60\), got 60"):
