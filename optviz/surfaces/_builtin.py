@@ -1,3 +1,3 @@
 """Imports every module that registers built-in surfaces."""
 
-from optviz.surfaces import classic, lecture, quadratic  # noqa: F401
+from optviz.surfaces import classic, learning, lecture, quadratic  # noqa: F401

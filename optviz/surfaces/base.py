@@ -142,6 +142,12 @@ class Surface:
         out[..., 1, 1] = hyy
         return out
 
+    def value_and_grad(self, xy: Any) -> tuple[np.ndarray, np.ndarray]:
+        """``(value(xy), grad(xy))`` in one call, which the engine makes once per step.
+
+        Surfaces that can share work between the two override it."""
+        return self.value(xy), self.grad(xy)
+
     def __call__(self, xy: Any) -> np.ndarray:
         return self.value(xy)
 

@@ -58,6 +58,7 @@ class Quadratic(Surface):
         self.A.setflags(write=False)
         self._a, self._b, self._d = self.A[0, 0], self.A[0, 1], self.A[1, 1]
         self._c = c
+        self._centered = bool(c.any())  # the engine's hot path skips subtracting a zero centre
 
         start = c + rotation @ _START
         # A 4:3 view centred on the minimum with the start at 80% of the half-width or half-height.
@@ -96,3 +97,12 @@ class Quadratic(Surface):
         if xy.ndim == 0 or xy.shape[-1] != 2:
             return super().grad(xy)
         return (xy - self._c) @ self.A
+
+    def value_and_grad(self, xy: Any) -> tuple[np.ndarray, np.ndarray]:
+        """f = 1/2 d'g with g = A d: the value reuses the gradient's matrix product."""
+        xy = np.asarray(xy, dtype=float)
+        if xy.ndim == 0 or xy.shape[-1] != 2:
+            return super().value_and_grad(xy)
+        d = xy - self._c if self._centered else xy
+        g = d @ self.A
+        return 0.5 * (g[..., 0] * d[..., 0] + g[..., 1] * d[..., 1]), g

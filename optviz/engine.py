@@ -1,0 +1,483 @@
+"""The stepping engine: ``run(surface, rule, start, steps)`` -> Trajectory.
+
+One step at iterate k: evaluate the exact loss and gradient at ``xy[k]``, let the noise model turn
+the gradient into the one the rule is fed, record everything, then update. A start of shape (N, 2)
+runs N trajectories in one vectorized loop (:func:`_batched_loop`); :func:`reference_run` is the
+plain one-run loop with per-step checks that the tests hold it equal to.
+
+Stopping, per run:
+- converged at the first iterate whose exact gradient norm is below ``tol`` (``stop_step`` = that
+  iterate);
+- diverged at the first iterate that is non-finite (position, loss or gradient) or farther than
+  ``escape_radius`` from the view's centre (default: 100 view diagonals); ``stop_step`` is the
+  iterate before it. Divergence is a status, never an exception, and no numpy warning escapes.
+After a run stops, its rows repeat the last valid iterate.
+
+>>> import optviz as ov
+>>> q = ov.surface("quadratic", kappa=10)
+>>> t = ov.run(q, ov.GD(lr=0.25), steps=50)
+>>> t.status, t.stop_step, t.xy[1].tolist()
+('diverged', 16, [-3.0, -2.25])
+>>> t = ov.run(q, ov.Momentum(lr=0.05), steps=500, tol=1e-8)
+>>> t.status, t.stop_step
+('converged', 358)
+>>> batch = ov.run(q, ov.Adam(lr=0.1), start=[[-4, 1.5], [4, -1.5], [1, 1]], steps=20)
+>>> batch.xy.shape, batch.status.tolist()
+((3, 21, 2), ['max_steps', 'max_steps', 'max_steps'])
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from optviz import __version__
+from optviz import _validate as check
+from optviz._validate import ParameterError
+from optviz.noise import Noise, Oracle, normal_stream
+from optviz.optimizers import Optimizer
+from optviz.surfaces.base import Surface
+from optviz.trajectory import STATUSES, Trajectory
+
+MAX_STEPS = 1_000_000
+MAX_TRAJECTORY_STEPS = 100_000_000
+ESCAPE_DIAGONALS = 100.0
+# Stopping is checked every CHECK_EVERY steps, vectorized over the block of recorded rows: a run
+# that stopped inside the block has computed a few extra rows, which the final freeze overwrites.
+CHECK_EVERY = 32
+
+_MAX_STEPS, _CONVERGED, _DIVERGED = range(3)
+
+
+@dataclass(frozen=True)
+class Problem:
+    """A validated run request (what both loops consume)."""
+
+    surface: Surface
+    rule: Optimizer
+    start: np.ndarray  # (N, 2)
+    batched: bool
+    steps: int
+    noise: Noise | None
+    seeds: np.ndarray  # (N,) int64
+    tol: float | None
+    escape_radius: float
+    center: np.ndarray
+    label: str
+    shared_seed: bool = True  # one int seed for the whole batch (else a sequence, one per run)
+
+
+def run(
+    surface: Surface | str,
+    optimizer: Optimizer,
+    start: Any = None,
+    steps: int = 100,
+    *,
+    noise: Noise | None = None,
+    seed: int | Sequence[int] = 0,
+    tol: float | None = None,
+    escape_radius: float | None = None,
+    label: str | None = None,
+) -> Trajectory:
+    """Run an update rule on a surface from ``start`` (default ``surface.start``) for ``steps``.
+
+    Parameters
+    ----------
+    surface : Surface or str
+        The surface (a registered name builds it with its defaults).
+    optimizer : Optimizer
+        The update rule, e.g. ``optviz.Momentum(lr=0.03)``.
+    start : (2,) or (N, 2), optional
+        One start, or N starts run as one vectorized batch.
+    steps : int
+        Update steps (arrays get ``steps + 1`` rows). At most 10^6, and N x steps at most 10^8 per
+        call.
+    noise : GaussianNoise or Minibatch, optional
+        Turns the rule into its stochastic version ("SGD").
+    seed : int or sequence of N ints
+        The noise of run i at step k depends only on run i's seed and k; runs that share a seed
+        share noise.
+    tol : float, optional
+        Stop a run once its exact gradient norm is below ``tol`` (status ``"converged"``).
+    escape_radius : float, optional
+        Distance from the view's centre beyond which a run has diverged (default 100 view
+        diagonals).
+    label : str, optional
+        Display label; default the rule's (``"SGD"``, ``"SGD+Momentum"`` under noise).
+    """
+    problem = prepare(surface, optimizer, start, steps, noise, seed, tol, escape_radius, label)
+    return _batched_loop(problem)
+
+
+# -- validation ------------------------------------------------------------------------------------
+def prepare(
+    surface: Any,
+    optimizer: Any,
+    start: Any = None,
+    steps: Any = 100,
+    noise: Any = None,
+    seed: Any = 0,
+    tol: Any = None,
+    escape_radius: Any = None,
+    label: Any = None,
+) -> Problem:
+    """Check every argument of :func:`run` and return the validated :class:`Problem`."""
+    if isinstance(surface, str):
+        from optviz.surfaces import surface as build
+
+        surface = build(surface)
+    if not isinstance(surface, Surface):
+        raise ParameterError("surface", f"must be a Surface or a surface name, got {surface!r}")
+    if isinstance(optimizer, type) and issubclass(optimizer, Optimizer):
+        raise ParameterError(
+            "optimizer",
+            f"pass an instance with its hyperparameters, e.g. {optimizer.__name__}(lr=0.1)",
+        )
+    if not isinstance(optimizer, Optimizer):
+        raise ParameterError(
+            "optimizer", f"must be an update rule such as optviz.GD(lr=0.1), got {optimizer!r}"
+        )
+    start = surface.start if start is None else start
+    xy = check.points("start", start)
+    batched = xy.ndim == 2
+    xy = xy.reshape(-1, 2)
+    n = len(xy)
+    steps = check.integer("steps", steps, minimum=0, maximum=MAX_STEPS)
+    if n * max(steps, 1) > MAX_TRAJECTORY_STEPS:
+        raise ParameterError(
+            "steps",
+            f"{n:,} runs x {steps:,} steps is {n * steps:,} trajectory-steps; the limit is "
+            f"{MAX_TRAJECTORY_STEPS:,} per call (split the batch or run fewer steps)",
+        )
+    if noise is not None and not isinstance(noise, Noise):
+        raise ParameterError(
+            "noise", f"must be GaussianNoise(...), Minibatch(...) or None, got {noise!r}"
+        )
+    if noise is not None and not optimizer.uses_gradient:
+        raise ParameterError(
+            "noise", f"{optimizer.label} uses no gradient, so gradient noise does not apply"
+        )
+    seeds = _seeds(seed, n, batched)
+    if tol is not None:
+        tol = check.positive("tol", tol)
+    center = surface.center
+    if escape_radius is None:
+        escape_radius = ESCAPE_DIAGONALS * surface.diagonal
+    escape_radius = check.positive("escape_radius", escape_radius)
+    per_run = optimizer.n_values()
+    if per_run is not None and per_run != n:
+        raise ParameterError(
+            optimizer.name, f"has {per_run} per-run hyperparameter values but there are {n} starts"
+        )
+    if label is not None and not isinstance(label, str):
+        raise ParameterError("label", f"must be a string, got {label!r}")
+    # A run must start somewhere it can be measured: inside the escape disc, with a finite loss and
+    # gradient.
+    distance = np.hypot(*(xy - center).T)
+    if np.any(distance > escape_radius):
+        i = int(np.argmax(distance > escape_radius))
+        raise ParameterError(
+            "start",
+            f"{xy[i].tolist()} is {distance[i]:.4g} from the view's centre, beyond the escape "
+            f"radius {escape_radius:.4g}",
+        )
+    with np.errstate(all="ignore"):
+        f0, g0 = surface.value_and_grad(xy)
+    bad = ~(np.isfinite(f0) & np.isfinite(g0).all(axis=-1))
+    if np.any(bad):
+        i = int(np.argmax(bad))
+        raise ParameterError("start", f"the loss or gradient is not finite at {xy[i].tolist()}")
+    return Problem(
+        surface=surface,
+        rule=optimizer,
+        start=xy,
+        batched=batched,
+        steps=steps,
+        noise=noise,
+        seeds=seeds,
+        tol=tol,
+        escape_radius=escape_radius,
+        center=center,
+        label=default_label(optimizer, noise) if label is None else label,
+        shared_seed=not isinstance(seed, (list, tuple, np.ndarray, range)),
+    )
+
+
+def _seeds(seed: Any, n: int, batched: bool) -> np.ndarray:
+    if isinstance(seed, (list, tuple, np.ndarray, range)):
+        values = list(np.asarray(seed).reshape(-1)) if isinstance(seed, np.ndarray) else list(seed)
+        if len(values) != n:
+            raise ParameterError(
+                "seed", f"must be one int or one per run ({n}), got {len(values)} values"
+            )
+        return np.array([check.integer(f"seed[{i}]", v, minimum=0) for i, v in enumerate(values)])
+    return np.full(n, check.integer("seed", seed, minimum=0), dtype=np.int64)
+
+
+def default_label(optimizer: Optimizer, noise: Noise | None) -> str:
+    """The rule's label; under noise "SGD" for GD and "SGD+Momentum" for Momentum."""
+    if noise is not None and optimizer.name == "gd":
+        return "SGD"
+    if noise is not None and optimizer.name == "momentum":
+        return "SGD+Momentum"
+    return optimizer.label
+
+
+def _meta(p: Problem) -> dict[str, Any]:
+    seeds = [int(s) for s in p.seeds]
+    shared = len(set(seeds)) == 1 and p.shared_seed
+    meta = {
+        "surface": p.surface.name or type(p.surface).__name__,
+        "surface_params": p.surface.params,
+        "rule": p.rule.name,
+        "hyperparams": p.rule.hyperparams,
+        "seed": seeds[0] if shared or not p.batched else seeds,
+        "noise": None if p.noise is None else p.noise.describe(),
+        "label": p.label,
+        "steps": p.steps,
+        "tol": p.tol,
+        "escape_radius": p.escape_radius,
+        "center": p.center.tolist(),
+        "optviz": __version__,
+    }
+    # Through JSON once, so that the meta in memory is exactly what save/load gives back.
+    return json.loads(json.dumps(meta, allow_nan=False, default=_json_default))
+
+
+def _json_default(value: Any) -> Any:
+    if isinstance(value, np.generic):
+        return value.item()
+    if isinstance(value, np.ndarray):
+        return value.tolist()
+    raise TypeError(f"not JSON-serializable: {value!r}")
+
+
+# -- the two loops ---------------------------------------------------------------------------------
+def _oracles(p: Problem, seeds: np.ndarray) -> tuple[Oracle | None, Any]:
+    oracle = None if p.noise is None else p.noise.oracle(p.surface, seeds, p.steps)
+    normals = None if p.rule.uses_gradient else normal_stream(seeds)
+    return oracle, normals
+
+
+def _init_state(p: Problem, xy: np.ndarray, loss: np.ndarray) -> Any:
+    return p.rule.init(xy) if p.rule.uses_gradient else p.rule.init(xy, loss)  # type: ignore[call-arg]
+
+
+def _advance(
+    p: Problem, rule: Optimizer, g: np.ndarray, state: Any, x: np.ndarray, normal: Any
+) -> Any:
+    """One update: the rule's, or for random search a sample, its loss, and the accept step."""
+    if rule.uses_gradient:
+        return rule.update(g, state, x)
+    sample = rule.propose(state, x, normal)  # type: ignore[attr-defined]
+    return rule.accept(sample, p.surface.value(sample), state, x)  # type: ignore[attr-defined]
+
+
+def reference_run(p: Problem, i: int = 0) -> Trajectory:
+    """Run i of the problem with a plain loop: one run, every check at every step.
+
+    The tests hold :func:`run` (the vectorized loop) equal to this, run by run.
+    """
+    surface, rule = p.surface, p.rule
+    if rule.n_values() is not None:
+        rule = rule.select(i)
+    seed = p.seeds[i : i + 1]
+    oracle, normals = _oracles(p, seed)
+    x = p.start[i].copy()
+    xs, fs, gs, hist = [], [], [], {name: [] for name in rule.history_fields()}
+    status, stop, state = _MAX_STEPS, p.steps, None
+    with np.errstate(all="ignore"):
+        for k in range(p.steps + 1):
+            f, g_exact = surface.value_and_grad(x)
+            g = g_exact if oracle is None else oracle(k, x[None], g_exact[None])[0]
+            escaped = not np.hypot(*(x - p.center)) <= p.escape_radius
+            if escaped or not (np.isfinite(f) and np.isfinite(g).all()):
+                status, stop = _DIVERGED, k - 1
+                break
+            if state is None:
+                state = _init_state(p, x, f)
+            xs.append(x)
+            fs.append(f)
+            gs.append(g)
+            for name in hist:
+                hist[name].append(getattr(state, name))
+            if p.tol is not None and np.hypot(*g_exact) < p.tol:
+                status, stop = _CONVERGED, k
+                break
+            if k == p.steps:
+                break
+            normal = None if normals is None else normals.step(k, None)[0]
+            x, state = _advance(p, rule, g, state, x, normal)
+    pad = p.steps + 1 - len(xs)
+
+    def frozen(rows: list[Any]) -> np.ndarray:
+        arr = np.array(rows, dtype=float)
+        return np.concatenate([arr, np.repeat(arr[-1:], pad, axis=0)]) if pad else arr
+
+    single = dataclasses.replace(p, start=p.start[i : i + 1], batched=False, seeds=seed, rule=rule)
+    return Trajectory(
+        xy=frozen(xs),
+        loss=frozen(fs),
+        grad=frozen(gs),
+        state={name: frozen(rows) for name, rows in hist.items()},
+        status=STATUSES[status],
+        stop_step=stop,
+        meta=_meta(single),
+    )
+
+
+def _batched_loop(p: Problem) -> Trajectory:
+    """All N runs in one vectorized loop, recording into preallocated step-major histories."""
+    surface, rule, steps = p.surface, p.rule, p.steps
+    n = len(p.start)
+    oracle, normals = _oracles(p, p.seeds)
+    value_and_grad = surface.value_and_grad
+    uses_gradient = rule.uses_gradient
+
+    x = p.start.copy()
+    f0, _ = surface.value_and_grad(x)
+    state = _init_state(p, x, f0)
+    fields = rule.history_fields()
+    hx = np.empty((steps + 1, n, 2))
+    hf = np.empty((steps + 1, n))
+    hg = np.empty((steps + 1, n, 2))
+    hs = {name: np.empty((steps + 1, *np.shape(getattr(state, name)))) for name in fields}
+
+    status = np.zeros(n, dtype=np.int8)
+    stop = np.full(n, steps, dtype=np.int64)
+    rows: np.ndarray | None = None  # the runs still computed (None: all of them, in order)
+    live = np.ones(n, dtype=bool)  # of those, the ones that have not stopped
+    tol2 = None if p.tol is None else p.tol * p.tol
+    track_exact = tol2 is not None and oracle is not None
+    r2 = p.escape_radius * p.escape_radius
+    cx, cy = p.center
+
+    with np.errstate(all="ignore"):
+        k0 = 0
+        while k0 <= steps:
+            k1 = min(k0 + CHECK_EVERY, steps + 1)  # this block records iterates k0 .. k1-1
+            w: Any = slice(None) if rows is None else rows
+            exact_norm2 = np.empty((k1 - k0, len(x))) if track_exact else None
+            for k in range(k0, k1):
+                f, g = value_and_grad(x)
+                if exact_norm2 is not None:
+                    exact_norm2[k - k0] = g[:, 0] * g[:, 0] + g[:, 1] * g[:, 1]
+                if oracle is not None:
+                    g = oracle(k, x, g, rows)
+                hx[k, w] = x
+                hf[k, w] = f
+                hg[k, w] = g
+                for name in fields:
+                    hs[name][k, w] = getattr(state, name)
+                if k == steps:
+                    break
+                if uses_gradient:
+                    x, state = rule.update(g, state, x)
+                else:
+                    x, state = _advance(p, rule, g, state, x, normals.step(k, rows))
+
+            # -- stopping, vectorized over the block -----------------------------------------------
+            bx, bf, bg = hx[k0:k1, w], hf[k0:k1, w], hg[k0:k1, w]
+            dx, dy = bx[..., 0] - cx, bx[..., 1] - cy
+            # (coordinate by coordinate: a reduction over a length-2 axis is slow in numpy)
+            bad = ~(
+                (dx * dx + dy * dy <= r2)
+                & np.isfinite(bf)
+                & np.isfinite(bg[..., 0])
+                & np.isfinite(bg[..., 1])
+            )
+            event = bad & live  # runs that stopped earlier but are still computed do not count
+            if tol2 is not None:
+                if exact_norm2 is None:
+                    norm2 = bg[..., 0] * bg[..., 0] + bg[..., 1] * bg[..., 1]
+                else:
+                    norm2 = exact_norm2
+                event |= (norm2 < tol2) & live
+            if event.any():
+                hit = np.flatnonzero(event.any(axis=0))
+                first = event[:, hit].argmax(axis=0)
+                diverged = bad[first, hit]
+                runs = hit if rows is None else rows[hit]
+                stop[runs] = k0 + first - diverged
+                status[runs] = np.where(diverged, _DIVERGED, _CONVERGED)
+                live[hit] = False
+                if not live.any():
+                    break
+                # Drop stopped runs from the computation once they are a quarter of it; until then
+                # they are cheaper to carry along (their extra rows are overwritten by the freeze
+                # below).
+                if (~live).sum() * 4 >= len(live):
+                    keep = np.flatnonzero(live)
+                    rows = keep if rows is None else rows[keep]
+                    x = x[keep]
+                    state = _take_state(state, keep)
+                    if rule.n_values() is not None:
+                        rule = rule.take(keep)
+                    live = np.ones(len(keep), dtype=bool)
+            k0 = k1
+
+    histories = [hx, hf, hg, *hs.values()]
+    _freeze(histories, stop, steps)
+    return _trajectory(p, hx, hf, hg, hs, status, stop)
+
+
+def _take_state(state: Any, keep: np.ndarray) -> Any:
+    return type(state)(*(v[keep] if isinstance(v, np.ndarray) and v.ndim else v for v in state))
+
+
+def _freeze(histories: list[np.ndarray], stop: np.ndarray, steps: int) -> None:
+    """Rows after each run's stop_step repeat that step's row (step-major arrays, in place)."""
+    if stop.min() >= steps:
+        return
+    first = int(stop.min()) + 1
+    n = len(stop)
+    after = np.arange(first, steps + 1)[:, None] > stop[None, :]  # (rows, N)
+    for h in histories:
+        last = h[stop, np.arange(n)]
+        mask = after.reshape(after.shape + (1,) * (h.ndim - 2))
+        np.copyto(h[first:], last[None], where=mask)
+
+
+def _trajectory(
+    p: Problem,
+    hx: np.ndarray,
+    hf: np.ndarray,
+    hg: np.ndarray,
+    hs: dict[str, np.ndarray],
+    status: np.ndarray,
+    stop: np.ndarray,
+) -> Trajectory:
+    names = np.array(STATUSES)[status]
+    names.setflags(write=False)
+    stop.setflags(write=False)
+
+    def view(h: np.ndarray) -> np.ndarray:
+        out = np.swapaxes(h, 0, 1) if p.batched else h[:, 0]
+        out.setflags(write=False)
+        return out
+
+    return Trajectory(
+        xy=view(hx),
+        loss=view(hf),
+        grad=view(hg),
+        state={name: view(h) for name, h in hs.items()},
+        status=names if p.batched else str(names[0]),
+        stop_step=stop if p.batched else int(stop[0]),
+        meta=_meta(p),
+    )
+
+
+__all__ = [
+    "MAX_STEPS",
+    "MAX_TRAJECTORY_STEPS",
+    "Problem",
+    "default_label",
+    "prepare",
+    "reference_run",
+    "run",
+]
