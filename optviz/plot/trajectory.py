@@ -135,18 +135,21 @@ def trajectory(
                 if diverged:  # replaced by the divergence cross once the run has diverged
                     r.end.set_visible(False)
                     out.frames.append(Appears(r.end, 0, until=stop + 1))
-            if diverged:
-                r.diverged = _mark_divergence(ax, shown[-1], stop, col, lw, size, zorder)
-                out.frames += [
-                    Appears(r.diverged, stop + 1),
-                    Appears(r.diverged.annotation, stop + 1),
-                ]
             if arrows and len(shown) > 1:
                 r.arrows = _step_arrows(ax, shown, col, lw, stride, zorder)
                 out.frames += [Appears(a, a.step + 1) for a in r.arrows]
             r.exit, exit_step = _exit_arrow(ax, shown, col, lw, zorder)
             if r.exit is not None:
                 out.frames.append(Appears(r.exit, exit_step))
+            if diverged:
+                # Where the run left the view, the cross goes on the edge, so it is always seen.
+                outside = r.exit is not None and not _inside(ax, shown[-1])
+                place = np.asarray(r.exit.xy) if outside else shown[-1]
+                r.diverged = _mark_divergence(ax, place, stop, col, lw, size, zorder)
+                out.frames += [
+                    Appears(r.diverged, stop + 1),
+                    Appears(r.diverged.annotation, stop + 1),
+                ]
             out.runs.append(r)
     if legend:
         loc = "best" if legend is True else legend
@@ -165,11 +168,16 @@ def _mark_divergence(
         markeredgewidth=0.5 * lw, zorder=z + 0.4, label="_diverged",
     )[0]  # fmt: skip
     marker.set_gid("diverged")
+    # The label leans towards the middle of the view, so it stays inside the axes.
+    (x0, x1), (y0, y1) = sorted(ax.get_xlim()), sorted(ax.get_ylim())
+    right = point[0] > (x0 + x1) / 2
+    top = point[1] > (y0 + y1) / 2
     # The iterate after the stop step is the first bad one: that is the step at which the run diverged.
     note = ax.annotate(
-        f"diverged at step {stop + 1}", point, xytext=(0.6 * size, 0.6 * size),
-        textcoords="offset points", fontsize=size, color=color, fontweight="bold", zorder=z + 0.4,
-        annotation_clip=False,
+        f"diverged at step {stop + 1}", point,
+        xytext=(-0.6 * size if right else 0.6 * size, -0.6 * size if top else 0.6 * size),
+        textcoords="offset points", ha="right" if right else "left", va="top" if top else "bottom",
+        fontsize=size, color=color, fontweight="bold", zorder=z + 0.4, annotation_clip=False,
         bbox={"boxstyle": "round,pad=0.2", "facecolor": "white", "edgecolor": "none", "alpha": 0.85},
     )  # fmt: skip
     marker.annotation = note
@@ -192,6 +200,11 @@ def _step_arrows(
         arrow.step = k
         arrows.append(arrow)
     return arrows
+
+
+def _inside(ax: Any, p: np.ndarray) -> bool:
+    (x0, x1), (y0, y1) = sorted(ax.get_xlim()), sorted(ax.get_ylim())
+    return bool(x0 <= p[0] <= x1 and y0 <= p[1] <= y1)
 
 
 def _exit_arrow(ax: Any, xy: np.ndarray, color: str, lw: float, z: float) -> tuple[Any, int | None]:
