@@ -1,0 +1,275 @@
+"""The ``optviz`` command: render scenarios, regenerate the gallery, list what exists, check files, explore.
+
+Exit codes: 0 success; 1 a render failed for another reason; 2 bad input (a scenario error, a bad option).
+Errors are one line on stderr, never a traceback (``OPTVIZ_DEBUG=1`` shows it).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import textwrap
+import traceback
+from collections.abc import Sequence
+from pathlib import Path
+
+EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # argparse's own errors: one line and exit code 2
+        self.exit(EXIT_USAGE, f"{self.prog}: error: {message}\n")
+
+
+def _formats(text: str) -> tuple[str, ...]:
+    from optviz.scenario.schema import FORMATS
+
+    items = tuple(x.strip().lower() for x in text.split(",") if x.strip())
+    bad = [x for x in items if x not in FORMATS]
+    if bad or not items:
+        raise argparse.ArgumentTypeError(
+            f"unknown format {bad[0] if bad else text!r} (use a comma-separated list of: {', '.join(FORMATS)})"
+        )
+    return items
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(
+        prog="optviz",
+        description="See how optimizers move: render scenario files into slide-ready figures and GIFs.",
+        epilog="Run 'optviz COMMAND --help' for a command's options. Scenario format: see the README.",
+    )
+    sub = parser.add_subparsers(
+        dest="command", metavar="COMMAND", parser_class=_Parser, required=True
+    )
+
+    p = sub.add_parser(
+        "render",
+        help="render scenario files",
+        description=textwrap.dedent("""\
+        Render each SCENARIO (a .toml file) into DIR/<scenario stem>.<ext>, one file per output format.
+        Formats come from the scenario's [output] formats unless --format is given.
+        Nothing is written for a scenario that fails validation."""),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    p.add_argument(
+        "scenarios", nargs="+", metavar="SCENARIO", type=Path, help="scenario .toml files"
+    )
+    p.add_argument(
+        "-o",
+        "--output",
+        type=Path,
+        default=Path("."),
+        metavar="DIR",
+        help="output folder (default: current folder)",
+    )
+    p.add_argument(
+        "--format",
+        type=_formats,
+        default=None,
+        metavar="FMT[,FMT]",
+        help="override the formats: png,svg,pdf,gif",
+    )
+    p.add_argument("-q", "--quiet", action="store_true", help="no progress output")
+
+    p = sub.add_parser(
+        "gallery",
+        help="render every scenario into the gallery",
+        description=textwrap.dedent("""\
+        Render every scenarios/*.toml into DIR (default: gallery/) in parallel processes, and write DIR/README.md,
+        an index with each image and the command that made it. A failing scenario is reported and the others
+        still render; the exit code is non-zero at the end if any failed."""),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    p.add_argument(
+        "-o",
+        "--output",
+        type=Path,
+        default=Path("gallery"),
+        metavar="DIR",
+        help="output folder (default: gallery)",
+    )
+    p.add_argument(
+        "--scenarios",
+        type=Path,
+        default=Path("scenarios"),
+        metavar="DIR",
+        help="scenario folder (default: scenarios)",
+    )
+    p.add_argument(
+        "-j",
+        "--jobs",
+        type=int,
+        default=None,
+        metavar="N",
+        help="parallel processes (default: the number of CPUs)",
+    )
+    p.add_argument(
+        "--format", type=_formats, default=None, metavar="FMT[,FMT]", help="override the formats"
+    )
+    p.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
+
+    p = sub.add_parser(
+        "list",
+        help="list surfaces, rules, figure kinds and scenarios",
+        description="List the registered surfaces, update rules and figure kinds, and the scenarios in a folder, with one-line descriptions.",
+    )
+    p.add_argument(
+        "--scenarios",
+        type=Path,
+        default=Path("scenarios"),
+        metavar="DIR",
+        help="scenario folder (default: scenarios)",
+    )
+
+    p = sub.add_parser(
+        "check",
+        help="validate scenario files without rendering",
+        description="Validate each SCENARIO and print 'ok' or its error. Exit code 2 if any is invalid.",
+    )
+    p.add_argument("scenarios", nargs="+", metavar="SCENARIO", type=Path)
+
+    p = sub.add_parser(
+        "explore",
+        help="open an interactive explorer window",
+        description="Open the interactive explorer on a surface (by name), or 'classifier' for the lecture's linear-classifier demo.",
+    )
+    p.add_argument(
+        "target",
+        metavar="SURFACE|classifier",
+        help="a surface name (see 'optviz list') or 'classifier'",
+    )
+    p.add_argument(
+        "--rule",
+        action="append",
+        default=None,
+        metavar="RULE",
+        help="rule to show (repeatable; default: gd and momentum)",
+    )
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return int(_COMMANDS[args.command](args) or EXIT_OK)
+    except KeyboardInterrupt:
+        print("optviz: interrupted", file=sys.stderr)
+        return 130
+    except _UsageError as err:
+        print(f"optviz {args.command}: {err}", file=sys.stderr)
+        return EXIT_USAGE
+    except Exception as err:
+        if os.environ.get("OPTVIZ_DEBUG"):
+            traceback.print_exc()
+        print(f"optviz {args.command}: {type(err).__name__}: {err}", file=sys.stderr)
+        return EXIT_FAILED
+
+
+class _UsageError(Exception):
+    pass
+
+
+def _render(args: argparse.Namespace) -> int:
+    from optviz.scenario import ScenarioError, load, render
+
+    out = args.output
+    if not out.is_dir():
+        raise _UsageError(f"{out}: no such folder")
+    scenarios = []
+    for path in (
+        args.scenarios
+    ):  # validate all first: a bad file stops the command before anything is written
+        try:
+            scenarios.append(load(path))
+        except ScenarioError as err:
+            print(err, file=sys.stderr)
+            return EXIT_USAGE
+    for sc in scenarios:
+        written = render(sc, out, formats=args.format, quiet=args.quiet)
+        if not args.quiet:
+            for path in written:
+                print(path)
+    return EXIT_OK
+
+
+def _gallery(args: argparse.Namespace) -> int:
+    from optviz.scenario.gallery import build_gallery
+
+    if not args.scenarios.is_dir():
+        raise _UsageError(
+            f"{args.scenarios}: no such folder (run from the project root, or pass --scenarios DIR)"
+        )
+    if args.jobs is not None and args.jobs < 1:
+        raise _UsageError(f"--jobs must be at least 1, got {args.jobs}")
+    args.output.mkdir(parents=True, exist_ok=True)
+    failures = build_gallery(
+        args.scenarios, args.output, jobs=args.jobs, formats=args.format, quiet=args.quiet
+    )
+    for message in failures:
+        print(message, file=sys.stderr)
+    return EXIT_USAGE if failures else EXIT_OK
+
+
+def _list(args: argparse.Namespace) -> int:
+    from optviz.figures import figure_kind, kind_names
+    from optviz.optimizers import rule_description, rule_names
+    from optviz.scenario import ScenarioError, load
+    from optviz.surfaces import surface_description, surface_names
+
+    def section(title: str, rows: list[tuple[str, str]]) -> None:
+        print(title)
+        width = max((len(name) for name, _ in rows), default=0)
+        for name, text in rows:
+            print(f"  {name:<{width}}  {text}")
+        print()
+
+    section(
+        "Surfaces (optviz.surface(name)):", [(n, surface_description(n)) for n in surface_names()]
+    )
+    section("Rules ([[run]] rule = ...):", [(n, rule_description(n)) for n in rule_names()])
+    section("Figure kinds (kind = ...):", [(n, figure_kind(n).description) for n in kind_names()])
+    rows = []
+    if args.scenarios.is_dir():
+        for path in sorted(args.scenarios.glob("*.toml")):
+            try:
+                rows.append((path.name, load(path).title))
+            except ScenarioError as err:
+                rows.append((path.name, f"INVALID: {err.field}: {err.message}"))
+    section(f"Scenarios ({args.scenarios}/):", rows or [("(none)", "")])
+    return EXIT_OK
+
+
+def _check(args: argparse.Namespace) -> int:
+    from optviz.scenario import ScenarioError, load
+
+    status = EXIT_OK
+    for path in args.scenarios:
+        try:
+            load(path)
+            print(f"{path}: ok")
+        except ScenarioError as err:
+            print(err, file=sys.stderr)
+            status = EXIT_USAGE
+    return status
+
+
+def _explore(args: argparse.Namespace) -> int:
+    try:
+        from optviz.explore import main as explore_main
+    except ImportError:
+        raise _UsageError("the interactive explorer is not available yet in this version") from None
+    return int(explore_main(args.target, rules=args.rule) or EXIT_OK)
+
+
+_COMMANDS = {
+    "render": _render,
+    "gallery": _gallery,
+    "list": _list,
+    "check": _check,
+    "explore": _explore,
+}
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,115 @@
+"""Composed, slide-ready figures: the lecture's figures as named *kinds*, each one call or one scenario file.
+
+>>> import optviz as ov                                                    # doctest: +SKIP
+>>> s = ov.surface("local_minimum")                                        # doctest: +SKIP
+>>> runs = [ov.run(s, ov.GD(lr=0.02), steps=150), ov.run(s, ov.Momentum(lr=0.02), steps=150)]  # doctest: +SKIP
+>>> scene = ov.figures.figure("contour_profile", s, runs, title="Local minimum")  # doctest: +SKIP
+>>> ov.savefig(scene.fig, "local_minimum.png")                             # doctest: +SKIP
+
+``figure(kind, ...)`` returns a :class:`Scene` (``scene.fig`` is the matplotlib Figure, at its last frame);
+``optviz.animate`` turns the same scene into a GIF. ``kind_names()`` lists the kinds.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from optviz import style
+from optviz.figures._kinds import (
+    FigureKind,
+    Option,
+    PanelData,
+    figure_kind,
+    kind_names,
+    register_kind,
+)
+from optviz.figures._scene import Scene
+
+__all__ = [
+    "FigureKind",
+    "Option",
+    "PanelData",
+    "Scene",
+    "build_scene",
+    "figure",
+    "figure_kind",
+    "kind_names",
+    "register_kind",
+]
+
+
+def build_scene(
+    kind: FigureKind,
+    data: PanelData,
+    *,
+    title: str | None = None,
+    size: tuple[float, float] | None = None,
+    dpi: float | None = None,
+    pyplot: bool = True,
+) -> Scene:
+    """Draw ``kind`` for ``data`` on a new figure of ``size`` inches (default: the kind's own) and return its Scene.
+
+    Sizes of text, lines and markers scale with the figure (relative to the kind's default size), so a scenario
+    rendered larger keeps its proportions. ``pyplot=False`` makes a figure that pyplot does not manage (for
+    batch rendering in worker processes).
+    """
+    size = tuple(size or kind.size)
+    scale = style.scale_for(size, kind.size)
+    with style.context(scale):
+        if pyplot:
+            import matplotlib.pyplot as plt
+
+            fig = plt.figure(figsize=size, dpi=dpi or style.DPI, layout="constrained")
+        else:
+            from matplotlib.figure import Figure
+
+            fig = Figure(figsize=size, dpi=dpi or style.DPI, layout="constrained")
+        scene = Scene(fig=fig, scale=scale)
+        if title:
+            fig.suptitle(title, fontweight="bold")
+        kind.draw(fig, data, scene)
+        scene.finish()
+    return scene
+
+
+def figure(
+    kind: str,
+    surface: Any = None,
+    trajectories: Sequence[Any] | Any = (),
+    *,
+    title: str | None = None,
+    size: tuple[float, float] | None = None,
+    dpi: float | None = None,
+    view: Any = None,
+    colors: Sequence[str | None] = (),
+    **options: Any,
+) -> Scene:
+    """The composed figure ``kind`` (see :func:`kind_names`) for a surface and runs, as a :class:`Scene`.
+
+    ``surface`` is a Surface or a registered name; ``trajectories`` are :func:`optviz.run` results; ``options``
+    are the kind's options (the same names as a scenario's ``[figure]`` table).
+    """
+    from optviz.surfaces import Surface
+    from optviz.surfaces import surface as make_surface
+
+    k = figure_kind(kind)
+    if isinstance(surface, str):
+        surface = make_surface(surface)
+    elif surface is not None and not isinstance(surface, Surface):
+        raise TypeError(f"surface must be a Surface or a name, got {type(surface).__name__}")
+    runs = (
+        list(trajectories)
+        if isinstance(trajectories, (list, tuple))
+        else [trajectories]
+        if trajectories
+        else []
+    )
+    data = PanelData(
+        surface=surface,
+        view=view,
+        trajectories=runs,
+        colors=list(colors),
+        options=k.options_from(options),
+    )
+    return build_scene(k, data, title=title, size=size, dpi=dpi)

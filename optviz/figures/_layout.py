@@ -1,0 +1,64 @@
+"""Layout helpers shared by the figure kinds: one legend for a figure, formula titles, run bookkeeping."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from optviz._validate import ParameterError
+
+
+def surface_title(surface: Any, *, kappa: bool = False) -> str:
+    """``"$f(x, y) = ...$"``: the surface's formula for an axes title, mathtext-ready."""
+    text = f"$f = {surface.latex}$" if surface.latex else surface.title
+    return text
+
+
+def shared_legend(
+    fig: Any,
+    axes: list[Any] | None = None,
+    *,
+    loc: str = "outside lower center",
+    ncols: int | None = None,
+) -> Any:
+    """One legend for the whole figure from the labelled artists of ``axes`` (default: all), duplicates merged.
+
+    Per-axes legends are removed, so panels that show the same rules share one key (the lecture's
+    "— SGD — SGD+Momentum" line). Placed outside the axes, it never covers data.
+    """
+    axes = axes if axes is not None else _all_axes(fig)
+    handles, labels = [], []
+    for ax in axes:
+        if ax.get_legend() is not None:
+            ax.get_legend().remove()
+        for h, label in zip(*ax.get_legend_handles_labels(), strict=True):
+            if label not in labels:
+                handles.append(h)
+                labels.append(label)
+    if not handles:
+        return None
+    return fig.legend(handles, labels, loc=loc, ncols=ncols or min(len(labels), 4), frameon=False)
+
+
+def _all_axes(fig: Any) -> list[Any]:
+    axes = list(fig.axes)
+    for sub in getattr(fig, "subfigs", []):
+        axes += _all_axes(sub)
+    return axes
+
+
+def last_step(trajectories: list[Any]) -> int:
+    return max((int(t.steps) for t in trajectories), default=0)
+
+
+def require_rules(allowed: tuple[str, ...]) -> Any:
+    """A kind's ``check``: every run's rule must be one of ``allowed``."""
+
+    def check(table: Any, surface: Any, runs: Any, options: dict[str, Any]) -> None:
+        for i, run in enumerate(runs):
+            if run.rule.name not in allowed:
+                raise ParameterError(
+                    f"run[{i}].rule",
+                    f"figure kind draws only {', '.join(allowed)} runs, got {run.rule.name!r}",
+                )
+
+    return check

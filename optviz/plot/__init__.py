@@ -1,0 +1,38 @@
+"""Ax-level drawing functions. Each takes ``ax=None`` (the current axes) and returns what it drew.
+
+>>> import optviz as ov                       # doctest: +SKIP
+>>> ov.plot.contour(s, ax=ax)                 # doctest: +SKIP
+>>> ov.plot.trajectory(t, ax=ax)              # doctest: +SKIP
+
+Nothing here computes optimizer steps: pass Trajectories made by ``optviz.run``.
+"""
+
+from optviz.plot.condition import ConditionArtists, condition_map, eigen_glyphs
+from optviz.plot.contour import ContourArtists, contour
+from optviz.plot.diagrams import UpdateDiagram, update_diagram
+from optviz.plot.loss import LossArtists, loss, loss_values
+from optviz.plot.profile import ProfileArtists, Slice, make_slice, profile
+from optviz.plot.surface3d import Surface3DArtists, surface3d
+from optviz.plot.trajectory import TrajectoryArtists, marker_stride, trajectory
+
+__all__ = [
+    "ConditionArtists",
+    "ContourArtists",
+    "LossArtists",
+    "ProfileArtists",
+    "Slice",
+    "Surface3DArtists",
+    "TrajectoryArtists",
+    "UpdateDiagram",
+    "condition_map",
+    "contour",
+    "eigen_glyphs",
+    "loss",
+    "loss_values",
+    "make_slice",
+    "marker_stride",
+    "profile",
+    "surface3d",
+    "trajectory",
+    "update_diagram",
+]

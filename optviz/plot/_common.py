@@ -1,0 +1,95 @@
+"""Small pieces shared by the plotting functions: the target axes, labels, sizes and colours."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
+
+import numpy as np
+
+from optviz import style
+
+
+def get_ax(ax: Any = None, **subplot_kw: Any) -> Any:
+    """``ax`` itself, or the current axes of the current figure (matplotlib's ``ax=None`` convention)."""
+    if ax is not None:
+        return ax
+    import matplotlib.pyplot as plt
+
+    if subplot_kw:
+        return plt.gcf().add_subplot(**subplot_kw)
+    return plt.gca()
+
+
+def format_number(value: Any) -> str:
+    """Short, exact-looking numbers for legends: 0.02, 1e-08, (0.9, 0.999), True."""
+    if isinstance(value, bool) or value is None:
+        return str(value)
+    if isinstance(value, (tuple, list, np.ndarray)):
+        return "(" + ", ".join(format_number(v) for v in value) + ")"
+    if isinstance(value, (int, np.integer)):
+        return str(int(value))
+    if isinstance(value, (float, np.floating)):
+        text = f"{float(value):.4g}"
+        return text.replace("e-0", "e-").replace("e+0", "e").replace("e+", "e")
+    return str(value)
+
+
+# How hyperparameters are written in legends. Greek letters read better on a slide than "rho".
+_PARAM_NAMES = {
+    "lr": "lr",
+    "rho": "ρ",
+    "alpha": "α",
+    "betas": "β",
+    "eps": "ε",
+    "weight_decay": "wd",
+}
+
+
+def hyperparams_text(hyperparams: Mapping[str, Any], *, skip: Iterable[str] = ()) -> str:
+    skip = set(skip)
+    return ", ".join(
+        f"{_PARAM_NAMES.get(k, k)}={format_number(v)}"
+        for k, v in hyperparams.items()
+        if k not in skip
+    )
+
+
+def run_label(t: Any, *, hyperparams: bool = True) -> str:
+    """``"Momentum (lr=0.02, ρ=0.9)"``: the run's label and, optionally, its hyperparameters."""
+    label = t.label
+    meta = getattr(t, "meta", {}) or {}
+    if hyperparams and meta.get("hyperparams"):
+        return f"{label} ({hyperparams_text(meta['hyperparams'])})"
+    return label
+
+
+def run_color(t: Any, index: int = 0) -> str:
+    return style.rule_color(getattr(t, "rule", ""), index)
+
+
+def as_runs(trajectories: Any) -> list[Any]:
+    """A Trajectory, a batched Trajectory or a sequence of them, as a list of groups (each drawn alike)."""
+    if isinstance(trajectories, Sequence) and not hasattr(trajectories, "xy"):
+        return list(trajectories)
+    return [trajectories]
+
+
+def single_runs(t: Any) -> list[Any]:
+    """The individual runs of a (possibly batched) trajectory."""
+    if getattr(t, "batched", False):
+        return [t[i] for i in range(t.n_runs)]
+    return [t]
+
+
+def linewidth() -> float:
+    import matplotlib as mpl
+
+    return float(mpl.rcParams["lines.linewidth"])
+
+
+def fontsize(kind: str = "font.size") -> float:
+    import matplotlib as mpl
+    from matplotlib.font_manager import FontProperties
+
+    return float(FontProperties(size=mpl.rcParams[kind]).get_size_in_points())

@@ -1,0 +1,74 @@
+"""How plotted artists show a run up to iteration k, so an animation only sets data on artists made once.
+
+Every plotting function that draws iterates registers its artists here: a path *grows* (data up to k), a head
+*follows* (one point at k), a marker *appears* from some step on. ``set_frame(k)`` on a handle calls them all and
+returns the artists it changed, ready for blitting. Iterates after a run's stop step stay frozen there.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+
+@dataclass
+class Grows:
+    """A line whose data is the first ``min(k, stop) + 1`` points."""
+
+    artist: Any
+    x: np.ndarray
+    y: np.ndarray
+    stop: int
+
+    def set_frame(self, k: int) -> list[Any]:
+        last = min(int(k), self.stop)
+        self.artist.set_data(self.x[: last + 1], self.y[: last + 1])
+        return [self.artist]
+
+
+@dataclass
+class Follows:
+    """A marker at point ``min(k, stop)``; with ``markevery=True`` the data stays whole and only the marked point
+    moves (used by the profile's ball, whose data are all the iterates)."""
+
+    artist: Any
+    x: np.ndarray
+    y: np.ndarray
+    stop: int
+    markevery: bool = False
+
+    def set_frame(self, k: int) -> list[Any]:
+        last = min(int(k), self.stop)
+        if self.markevery:
+            self.artist.set_markevery([last])
+        else:
+            self.artist.set_data([self.x[last]], [self.y[last]])
+        return [self.artist]
+
+
+@dataclass
+class Appears:
+    """An artist visible from step ``first`` on (``until``: hidden again from that step)."""
+
+    artist: Any
+    first: int
+    until: int | None = None
+
+    def set_frame(self, k: int) -> list[Any]:
+        visible = k >= self.first and (self.until is None or k < self.until)
+        self.artist.set_visible(visible)
+        return [self.artist]
+
+
+class Animated:
+    """Mixin for artist handles: ``frames`` lists the parts above; ``set_frame(k)`` applies them all."""
+
+    frames: list[Any]
+
+    def set_frame(self, k: int) -> list[Any]:
+        changed: list[Any] = []
+        for part in self.frames:
+            changed.extend(part.set_frame(k))
+        return changed

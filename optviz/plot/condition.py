@@ -1,0 +1,187 @@
+"""The Hessian's condition number over the view: where a surface is poorly conditioned, and where it is not convex."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from optviz import style
+from optviz.analysis import condition_number, hessian_eigen
+from optviz.plot._common import fontsize, get_ax, linewidth
+from optviz.surfaces.base import Bounds, Surface
+
+
+@dataclass
+class ConditionArtists:
+    """What :func:`condition_map` drew. ``image.get_array()`` is ``condition_number`` on ``grid``."""
+
+    image: Any = None
+    indefinite: Any = None
+    concave: Any = None
+    glyphs: list[Any] = field(default_factory=list)
+    annotations: list[Any] = field(default_factory=list)
+    colorbar: Any = None
+    grid: np.ndarray | None = None
+    kappa: np.ndarray | None = None
+
+
+def condition_map(
+    surface: Surface,
+    ax: Any = None,
+    *,
+    bounds: Bounds | None = None,
+    resolution: int = 200,
+    cmap: Any = None,
+    vmax: float | None = None,
+    glyphs: Any = "auto",
+    annotate_minima: bool = True,
+    colorbar: bool = True,
+    equal_aspect: bool = True,
+) -> ConditionArtists:
+    """Draw kappa(H) = |lambda|max / |lambda|min over the view on a log colour scale.
+
+    Where the Hessian is indefinite (one negative eigenvalue: saddle-like) the map is hatched ``//``; where it is
+    negative definite (a cap) it is hatched ``..``. ``glyphs`` are points (or ``"auto"``: the minima and saddles,
+    or a 3 x 3 lattice when none is known) where a cross shows the Hessian's eigen-directions, each arm
+    proportional to ``1/sqrt|lambda|`` like the axes of the local quadratic model's level set; a dashed arm marks a
+    negative eigenvalue. Minima are annotated with their kappa.
+    """
+    import matplotlib as mpl
+    from matplotlib.colors import LogNorm
+
+    ax = get_ax(ax)
+    bounds = bounds or surface.bounds
+    X, Y, XY = surface.grid(resolution, bounds)
+    kappa = condition_number(surface, XY)
+    values, _ = hessian_eigen(surface, XY)
+    finite = kappa[np.isfinite(kappa)]
+    top = vmax or (max(float(finite.max()), 10.0) if finite.size else 10.0)
+    (x0, x1), (y0, y1) = bounds
+    out = ConditionArtists(grid=XY, kappa=kappa)
+    # Singular points (kappa = inf) are masked and drawn in the colour of the top of the scale.
+    colormap = mpl.colormaps[cmap or style.CONDITION_CMAP]
+    colormap = colormap.with_extremes(bad=colormap(1.0), over=colormap(1.0))
+    out.image = ax.imshow(
+        np.ma.masked_invalid(kappa),
+        origin="lower",
+        extent=(x0, x1, y0, y1),
+        cmap=colormap,
+        norm=LogNorm(vmin=1.0, vmax=top),
+        interpolation="nearest",
+        aspect="equal" if equal_aspect else "auto",
+        zorder=0.5,
+    )
+    indefinite = (values[..., 0] < 0) & (values[..., 1] > 0)
+    concave = values[..., 1] < 0
+    if indefinite.any():
+        out.indefinite = _hatch(ax, X, Y, indefinite, "//", "indefinite (saddle-like)")
+    if concave.any():
+        out.concave = _hatch(ax, X, Y, concave, "..", "negative definite")
+    ax.set_xlim(x0, x1)
+    ax.set_ylim(y0, y1)
+    ax.set_xlabel("x")
+    ax.set_ylabel("y")
+    if colorbar:
+        out.colorbar = ax.figure.colorbar(
+            out.image, ax=ax, label=r"$\kappa(H) = |\lambda|_{max}/|\lambda|_{min}$"
+        )
+    points = (
+        _glyph_points(surface, bounds) if isinstance(glyphs, str) and glyphs == "auto" else glyphs
+    )
+    if points is not None and len(points):
+        out.glyphs = eigen_glyphs(surface, np.asarray(points, dtype=float), ax, bounds=bounds)
+    if annotate_minima:
+        size = fontsize()
+        for m in surface.minima:
+            if not (x0 <= m[0] <= x1 and y0 <= m[1] <= y1):
+                continue
+            k = float(condition_number(surface, m))
+            out.annotations.append(
+                ax.annotate(
+                    f"κ = {k:.3g}",
+                    m,
+                    xytext=(0.5 * size, 0.5 * size),
+                    textcoords="offset points",
+                    fontsize=size,
+                    color="black",
+                    zorder=4,
+                    bbox={
+                        "boxstyle": "round,pad=0.25",
+                        "facecolor": "white",
+                        "edgecolor": "0.6",
+                        "alpha": 0.9,
+                    },
+                )
+            )
+    return out
+
+
+def _hatch(ax: Any, X: np.ndarray, Y: np.ndarray, mask: np.ndarray, hatch: str, label: str) -> Any:
+    import matplotlib as mpl
+
+    with mpl.rc_context({"hatch.color": "white", "hatch.linewidth": 0.8 * linewidth() / 2.25}):
+        region = ax.contourf(
+            X, Y, mask.astype(float), levels=[0.5, 1.5], colors="none", hatches=[hatch], zorder=0.7
+        )
+    region.set_label(label)
+    return region
+
+
+def _glyph_points(surface: Surface, bounds: Bounds) -> np.ndarray:
+    (x0, x1), (y0, y1) = bounds
+    known = (
+        np.concatenate([surface.minima, surface.saddles])
+        if len(surface.saddles)
+        else surface.minima
+    )
+    inside = [p for p in known if x0 <= p[0] <= x1 and y0 <= p[1] <= y1]
+    if inside:
+        return np.array(inside)
+    u = np.linspace(0.2, 0.8, 3)
+    return np.array([(x0 + a * (x1 - x0), y0 + b * (y1 - y0)) for b in u for a in u])
+
+
+def eigen_glyphs(
+    surface: Surface,
+    points: np.ndarray,
+    ax: Any = None,
+    *,
+    bounds: Bounds | None = None,
+    size: float = 0.09,
+    color: str = "black",
+) -> list[Any]:
+    """At each point, a cross along the Hessian's eigenvectors with arms proportional to ``1/sqrt|lambda|``.
+
+    The longest arm in the set is ``size`` times the view's diagonal. Returns one ``Line2D`` per arm; each has
+    ``.eigenvalue`` and ``.eigenvector`` attributes for tests and readers.
+    """
+    ax = get_ax(ax)
+    (x0, x1), (y0, y1) = bounds or surface.bounds
+    diag = np.hypot(x1 - x0, y1 - y0)
+    values, vectors = hessian_eigen(surface, points)
+    with np.errstate(divide="ignore"):
+        arms = 1.0 / np.sqrt(np.abs(values))
+    finite = arms[np.isfinite(arms)]
+    unit = size * diag / (finite.max() if finite.size else 1.0)
+    arms = np.where(np.isfinite(arms), arms * unit, size * diag)
+    lw = linewidth()
+    lines = []
+    for p, lam, vec, arm in zip(points, values, vectors, arms, strict=True):
+        for i in range(2):
+            d = vec[:, i] * arm[i]
+            (line,) = ax.plot(
+                [p[0] - d[0], p[0] + d[0]],
+                [p[1] - d[1], p[1] + d[1]],
+                color=color,
+                linewidth=0.7 * lw,
+                linestyle="--" if lam[i] < 0 else "-",
+                solid_capstyle="butt",
+                zorder=3.5,
+                label="_eigen",
+            )
+            line.eigenvalue = float(lam[i])
+            line.eigenvector = vec[:, i].copy()
+            lines.append(line)
+    return lines

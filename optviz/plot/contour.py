@@ -1,0 +1,207 @@
+"""Quiet contours of a surface, with its known minima and saddles marked."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from optviz import style
+from optviz.plot._common import fontsize, get_ax
+from optviz.plot._levels import contour_levels
+from optviz.surfaces.base import Bounds, Surface
+
+
+@dataclass
+class ContourArtists:
+    """What :func:`contour` drew: the filled and line contour sets, and the critical-point markers."""
+
+    filled: Any = None
+    lines: Any = None
+    minima: Any = None
+    saddles: Any = None
+    labels: list[Any] = field(default_factory=list)
+    levels: np.ndarray | None = None
+    grid: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None
+
+    @property
+    def artists(self) -> list[Any]:
+        return [
+            a
+            for a in (self.filled, self.lines, self.minima, self.saddles, *self.labels)
+            if a is not None
+        ]
+
+
+def contour(
+    surface: Surface,
+    ax: Any = None,
+    *,
+    bounds: Bounds | None = None,
+    levels: Any = None,
+    n_levels: int = 14,
+    scale: str | None = None,
+    filled: bool = True,
+    lines: bool = True,
+    cmap: Any = None,
+    resolution: int = 300,
+    critical_points: bool = True,
+    label_critical: bool | None = None,
+    values: np.ndarray | None = None,
+    equal_aspect: bool = True,
+) -> ContourArtists:
+    """Draw ``surface`` as light filled contours with thin lines over ``bounds`` (default: its view).
+
+    Levels are log-spaced when the surface's ``level_scale`` is ``"log"`` (or when values span decades over the
+    view with ``scale="auto"``); pass ``levels`` to choose them. Known minima are marked with a small star and
+    saddles with a small diamond, labelled when there are few of them. ``values`` may hold a precomputed grid of
+    ``surface.value`` over ``surface.grid(resolution, bounds)``. Returns a :class:`ContourArtists`.
+    """
+    ax = get_ax(ax)
+    bounds = bounds or surface.bounds
+    X, Y, XY = surface.grid(resolution, bounds)
+    if values is None:
+        with np.errstate(all="ignore"):
+            values = surface.value(XY)
+    Z = np.where(np.isfinite(values), values, np.nan)
+    if levels is None:
+        levels = contour_levels(
+            Z, fmin=surface.fmin, n=n_levels, scale=scale or surface.level_scale
+        )
+    levels = np.asarray(levels, dtype=float)
+    cmap = cmap or style.CONTOUR_CMAP
+    out = ContourArtists(levels=levels, grid=(X, Y, Z))
+    lw = style_linewidth()
+    if filled:
+        # Light fills: the colour map, washed towards white, so trajectories drawn on top stay loud.
+        fill_levels = np.concatenate([[np.nanmin(Z)], levels, [np.nanmax(Z)]])
+        fill_levels = np.unique(fill_levels)
+        out.filled = ax.contourf(
+            X,
+            Y,
+            Z,
+            levels=fill_levels,
+            cmap=_washed(cmap),
+            norm=_band_norm(fill_levels),
+            zorder=0.5,
+        )
+    if lines:
+        out.lines = ax.contour(
+            X,
+            Y,
+            Z,
+            levels=levels,
+            cmap=cmap,
+            norm=_band_norm(levels),
+            linewidths=lw,
+            alpha=0.85,
+            zorder=0.6,
+        )
+    (x0, x1), (y0, y1) = bounds
+    ax.set_xlim(x0, x1)
+    ax.set_ylim(y0, y1)
+    if equal_aspect:
+        ax.set_aspect("equal", adjustable="box")
+    ax.set_xlabel("x")
+    ax.set_ylabel("y")
+    if critical_points:
+        _mark_critical(ax, surface, bounds, out, label_critical)
+    return out
+
+
+def style_linewidth() -> float:
+    import matplotlib as mpl
+
+    return 0.6 * float(mpl.rcParams["lines.linewidth"]) / 1.5
+
+
+def _band_norm(levels: np.ndarray) -> Any:
+    # One colour step per band, whatever the spacing of the levels: log-spaced levels would otherwise crowd
+    # every band into the bottom of the colour map.
+    from matplotlib.colors import BoundaryNorm
+
+    return BoundaryNorm(levels, ncolors=256, clip=True)
+
+
+def _washed(cmap: Any, amount: float = 0.78) -> Any:
+    """``cmap`` blended towards white by ``amount``: a quiet background from a perceptually uniform map."""
+    import matplotlib as mpl
+    from matplotlib.colors import ListedColormap
+
+    base = mpl.colormaps[cmap] if isinstance(cmap, str) else cmap
+    colors = base(np.linspace(0, 1, 256))
+    colors[:, :3] = colors[:, :3] * (1 - amount) + amount
+    return ListedColormap(colors, name=f"{base.name}_washed")
+
+
+def _inside(points: np.ndarray, bounds: Bounds) -> np.ndarray:
+    (x0, x1), (y0, y1) = bounds
+    return points[
+        (points[:, 0] >= x0) & (points[:, 0] <= x1) & (points[:, 1] >= y0) & (points[:, 1] <= y1)
+    ]
+
+
+def _mark_critical(
+    ax: Any, surface: Surface, bounds: Bounds, out: ContourArtists, label: bool | None
+) -> None:
+    size = fontsize()
+    minima = _inside(surface.minima, bounds)
+    saddles = _inside(surface.saddles, bounds)
+    if len(minima):
+        out.minima = ax.plot(
+            minima[:, 0],
+            minima[:, 1],
+            linestyle="none",
+            marker="*",
+            markersize=0.9 * size,
+            color="black",
+            markeredgecolor="white",
+            markeredgewidth=0.6,
+            zorder=2.5,
+            label="_minima",
+        )[0]
+    if len(saddles):
+        out.saddles = ax.plot(
+            saddles[:, 0],
+            saddles[:, 1],
+            linestyle="none",
+            marker="D",
+            markersize=0.45 * size,
+            color="white",
+            markeredgecolor="black",
+            markeredgewidth=1.0,
+            zorder=2.5,
+            label="_saddles",
+        )[0]
+    if label is None:
+        label = len(minima) + len(saddles) <= 3
+    if not label:
+        return
+    names = []
+    if len(minima):
+        # "global" only where one minimum is strictly lowest; symmetric wells are all just "min".
+        values = surface.value(minima)
+        lowest = np.isclose(values, values.min(), rtol=1e-9, atol=1e-12)
+        unique = lowest.sum() == 1 and len(minima) > 1
+        for m, low in zip(minima, lowest, strict=True):
+            names.append((m, ("global min" if unique else "min") if low else "local min", "below"))
+    names.extend((s, "saddle", "above") for s in saddles)
+    for point, text, side in names:
+        # Minima are labelled below-right and saddles above-right, so neighbours do not collide.
+        dy = -0.35 * size if side == "below" else 0.35 * size
+        # Near the right edge the label goes to the left of its marker, so it stays inside the axes.
+        right = point[0] > bounds[0][0] + 0.7 * (bounds[0][1] - bounds[0][0])
+        out.labels.append(
+            ax.annotate(
+                text,
+                point,
+                xytext=(-0.35 * size if right else 0.35 * size, dy),
+                textcoords="offset points",
+                fontsize=size,
+                color="0.15",
+                ha="right" if right else "left",
+                va="top" if side == "below" else "bottom",
+                zorder=2.5,
+            )
+        )

@@ -1,0 +1,191 @@
+"""The lecture's update-vector diagrams, drawn from a real trajectory at a chosen step.
+
+Vectors are those of design section 2, in parameter units, as ``Trajectory.update_vectors(step)`` returns them:
+
+* Momentum (heavy ball): from the point ``x_t``, the velocity arrow ``-lr*rho*b[t-1]`` and the gradient arrow
+  ``-lr*g[t]``; the actual step ``x[t+1] - x[t]`` is their sum.
+* Nesterov: from the actual point ``x_t``, the velocity arrow leads to the look-ahead point ``p_t`` (torch's
+  stored iterate); the gradient arrow ``-lr*g(p_t)`` starts there; the actual step goes from ``x_t`` to ``x_{t+1}``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from optviz import style
+from optviz.plot._common import fontsize, get_ax, linewidth
+
+# Colours of the lecture's diagrams, kept colour-blind safe: velocity green, gradient red, actual step blue.
+COLORS = {
+    "velocity": style.OKABE_ITO["bluish_green"],
+    "gradient": style.OKABE_ITO["vermillion"],
+    "step": style.OKABE_ITO["blue"],
+}
+NAMES = {"velocity": "velocity", "gradient": "gradient", "step": "actual step"}
+
+
+@dataclass
+class UpdateDiagram:
+    """What :func:`update_diagram` drew. ``arrows[name]`` is an ``Annotation`` from ``xyann`` (tail) to ``xy`` (tip);
+    ``vectors[name]`` is the vector it shows, ``points`` the named points (point, lookahead, next)."""
+
+    kind: str
+    arrows: dict[str, Any] = field(default_factory=dict)
+    vectors: dict[str, np.ndarray] = field(default_factory=dict)
+    points: dict[str, np.ndarray] = field(default_factory=dict)
+    labels: list[Any] = field(default_factory=list)
+    markers: list[Any] = field(default_factory=list)
+    guides: list[Any] = field(default_factory=list)
+
+
+def update_diagram(
+    t: Any,
+    step: int,
+    ax: Any = None,
+    *,
+    labels: bool = True,
+    guides: bool = True,
+    frame: bool = True,
+    pad: float = 0.35,
+) -> UpdateDiagram:
+    """Draw the update at ``step`` of a Momentum or Nesterov trajectory ``t`` as the lecture's vector diagram.
+
+    With ``frame=True`` the axes are zoomed to the arrows (equal aspect, ``pad`` times their extent around them),
+    so the diagram reads on its own; draw a contour first and pass ``frame=False`` to keep the view.
+    """
+    ax = get_ax(ax)
+    kind = t.rule
+    if kind not in ("momentum", "nesterov"):
+        raise ValueError(f"update_diagram draws momentum or nesterov runs, got rule {kind!r}")
+    if not 1 <= step < int(t.stop_step):
+        raise ValueError(f"step must be in [1, {int(t.stop_step) - 1}] for this run, got {step}")
+    vec = t.update_vectors(step)
+    x = np.asarray(vec["point"], dtype=float)
+    velocity, gradient, actual = (
+        np.asarray(vec[k], dtype=float) for k in ("velocity", "gradient", "step")
+    )
+    out = UpdateDiagram(
+        kind=kind, vectors={"velocity": velocity, "gradient": gradient, "step": actual}
+    )
+    if kind == "momentum":
+        tails = {"velocity": x, "gradient": x, "step": x}
+        out.points = {"point": x, "next": x + actual}
+    else:
+        look = x + velocity
+        tails = {"velocity": x, "gradient": look, "step": x}
+        out.points = {"point": x, "lookahead": look, "next": x + actual}
+    lw = linewidth()
+    size = fontsize()
+    for name in ("velocity", "gradient", "step"):
+        tail = tails[name]
+        tip = tail + out.vectors[name]
+        arrow = ax.annotate(
+            "",
+            tip,
+            xytext=tail,
+            arrowprops={
+                "arrowstyle": "-|>",
+                "color": COLORS[name],
+                "lw": 1.2 * lw,
+                "shrinkA": 0,
+                "shrinkB": 0,
+                "mutation_scale": 9 * lw,
+            },
+            zorder=4 if name != "step" else 4.5,
+            annotation_clip=False,
+        )
+        arrow.set_gid(name)
+        out.arrows[name] = arrow
+    if guides:
+        # Dashed completion of the vector sum, as in the lecture's picture.
+        if kind == "momentum":
+            segs = [(x + velocity, x + actual), (x + gradient, x + actual)]
+        else:
+            segs = [(x + velocity, x + actual)]
+        for a, b in segs:
+            out.guides.append(
+                ax.plot(
+                    [a[0], b[0]],
+                    [a[1], b[1]],
+                    color="0.5",
+                    linewidth=0.6 * lw,
+                    linestyle=(0, (3, 3)),
+                    zorder=3,
+                    label="_guide",
+                )[0]
+            )
+    out.markers.append(
+        ax.plot(*x, marker="o", markersize=3.2 * lw, color="black", zorder=5, label="_point")[0]
+    )
+    if kind == "nesterov":
+        out.markers.append(
+            ax.plot(
+                *out.points["lookahead"],
+                marker="o",
+                markersize=3.2 * lw,
+                markerfacecolor="white",
+                markeredgecolor="black",
+                markeredgewidth=0.5 * lw,
+                zorder=5,
+                label="_lookahead",
+            )[0]
+        )
+    if labels:
+        out.labels.extend(_label_arrows(ax, out, tails, size))
+    if frame:
+        pts = np.array([x, *(tails[n] + out.vectors[n] for n in tails), *out.points.values()])
+        lo, hi = pts.min(axis=0), pts.max(axis=0)
+        extent = max(float((hi - lo).max()), 1e-12)
+        centre = (lo + hi) / 2
+        half = (0.5 + pad) * extent
+        ax.set_xlim(centre[0] - half * 4 / 3, centre[0] + half * 4 / 3)
+        ax.set_ylim(centre[1] - half, centre[1] + half)
+        ax.set_aspect("equal", adjustable="box")
+    return out
+
+
+def _label_arrows(
+    ax: Any, out: UpdateDiagram, tails: dict[str, np.ndarray], size: float
+) -> list[Any]:
+    texts = []
+    mids = {name: tail + 0.5 * out.vectors[name] for name, tail in tails.items()}
+    for name in tails:
+        v = out.vectors[name]
+        norm = float(np.hypot(*v)) or 1.0
+        normal = np.array([-v[1], v[0]]) / norm
+        # Put the label on the side of its arrow away from the other arrows, so the three never collide.
+        others = np.mean([m for other, m in mids.items() if other != name], axis=0)
+        if np.dot(others - mids[name], normal) > 0:
+            normal = -normal
+        texts.append(
+            ax.annotate(
+                NAMES[name],
+                mids[name],
+                xytext=tuple(0.8 * size * normal),
+                textcoords="offset points",
+                ha="left" if normal[0] > 0.3 else "right" if normal[0] < -0.3 else "center",
+                va="bottom" if normal[1] > 0.3 else "top" if normal[1] < -0.3 else "center",
+                fontsize=size,
+                color=COLORS[name],
+                fontweight="bold",
+                zorder=6,
+            )
+        )
+    if "lookahead" in out.points:
+        texts.append(
+            ax.annotate(
+                "look-ahead",
+                out.points["lookahead"],
+                xytext=(-0.6 * size, 0.6 * size),
+                textcoords="offset points",
+                ha="right",
+                va="bottom",
+                fontsize=size,
+                color="0.15",
+                zorder=6,
+            )
+        )
+    return texts

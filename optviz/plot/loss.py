@@ -1,0 +1,127 @@
+"""Loss (or distance to the optimum) against the iteration, with an optional theoretical rate beside it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from optviz.plot._common import as_runs, get_ax, linewidth, run_color, run_label, single_runs
+from optviz.plot._frames import Animated, Appears, Grows
+
+_YLABELS = {
+    "loss": "loss  f(x)",
+    "gap": r"$f(x_k) - f^\ast$",
+    "distance": r"$\|x_k - x^\ast\|$",
+}
+
+
+@dataclass
+class LossArtists(Animated):
+    """What :func:`loss` drew: one ``Line2D`` per run (x: iteration, y: the plotted quantity) and rate lines."""
+
+    lines: list[Any] = field(default_factory=list)
+    rates: list[Any] = field(default_factory=list)
+    markers: list[Any] = field(default_factory=list)
+    frames: list[Any] = field(default_factory=list)
+    legend: Any = None
+
+
+def loss_values(
+    t: Any, kind: str = "loss", *, fmin: float | None = None, minimum: Any = None
+) -> np.ndarray:
+    """The quantity :func:`loss` plots for one run, up to its stop step (numeric, no drawing)."""
+    stop = int(t.stop_step)
+    if kind == "loss":
+        return np.asarray(t.loss[: stop + 1], dtype=float)
+    if kind == "gap":
+        if fmin is None:
+            raise ValueError("kind='gap' needs fmin (the optimal value f*)")
+        return np.asarray(t.loss[: stop + 1], dtype=float) - fmin
+    if kind == "distance":
+        if minimum is None:
+            raise ValueError("kind='distance' needs minimum (the optimum x*)")
+        return np.hypot(*(np.asarray(t.xy[: stop + 1]) - np.asarray(minimum, dtype=float)).T)
+    raise ValueError(f"kind must be 'loss', 'gap' or 'distance', got {kind!r}")
+
+
+def loss(
+    trajectories: Any,
+    ax: Any = None,
+    *,
+    kind: str = "loss",
+    fmin: float | None = None,
+    minimum: Any = None,
+    rate: float | list[float | None] | None = None,
+    log: bool = True,
+    color: Any = None,
+    label: Any = None,
+    hyperparams: bool = True,
+    legend: bool | str = True,
+) -> LossArtists:
+    """Plot each run's loss, optimality gap ``f - f*`` or distance ``|x - x*|`` against the iteration.
+
+    ``rate`` (one per trajectory, or one for all) overlays the theoretical curve ``q0 * rate**k`` as a dashed line
+    in the run's colour, anchored at the run's first value, so a measured slope can be read against theory.
+    Diverged runs end in a cross. Log y-axis by default; zeros (an exact optimum) are clipped to the smallest
+    positive value shown.
+    """
+    ax = get_ax(ax)
+    out = LossArtists()
+    groups = as_runs(trajectories)
+    rates = rate if isinstance(rate, (list, tuple)) else [rate] * len(groups)
+    colors = color if isinstance(color, (list, tuple)) else [color] * len(groups)
+    labels = label if isinstance(label, (list, tuple)) else [label] * len(groups)
+    lw = linewidth()
+    for index, group in enumerate(groups):
+        col = colors[index] or run_color(group, index)
+        text = (
+            labels[index]
+            if labels[index] is not None
+            else run_label(group, hyperparams=hyperparams)
+        )
+        for j, run in enumerate(single_runs(group)):
+            values = loss_values(run, kind, fmin=fmin, minimum=minimum)
+            k = np.arange(len(values))
+            (line,) = ax.plot(
+                k, values, color=col, linewidth=lw, label=text if j == 0 else "_nolegend_", zorder=3
+            )
+            out.lines.append(line)
+            out.frames.append(Grows(line, k, values, len(values) - 1))
+            if run.status == "diverged":
+                cross = ax.plot(
+                    k[-1],
+                    values[-1],
+                    marker="X",
+                    markersize=4 * lw,
+                    color=col,
+                    markeredgecolor="black",
+                    markeredgewidth=0.4 * lw,
+                    zorder=4,
+                    label="_diverged",
+                )[0]
+                out.markers.append(cross)
+                out.frames.append(Appears(cross, len(values)))
+            if rates[index] is not None and j == 0:
+                q = float(rates[index])
+                steps = np.arange(int(run.steps) + 1)
+                (ref,) = ax.plot(
+                    steps,
+                    values[0] * q**steps,
+                    color=col,
+                    linewidth=0.7 * lw,
+                    linestyle="--",
+                    zorder=2.5,
+                    label=f"theory: rate {q:.4g}",
+                )
+                ref.rate = q
+                out.rates.append(ref)
+    if log:
+        ax.set_yscale("log", nonpositive="mask")
+    ax.set_xlabel("iteration k")
+    ax.set_ylabel(_YLABELS[kind])
+    ax.grid(True, which="major")
+    if legend:
+        out.legend = ax.legend(loc="best" if legend is True else legend)
+    return out

@@ -1,0 +1,191 @@
+"""A 1-D slice of a surface with the iterates as a ball rolling on it: the lecture's local-minimum picture."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from optviz.plot._common import (
+    as_runs,
+    fontsize,
+    get_ax,
+    linewidth,
+    run_color,
+    run_label,
+    single_runs,
+)
+from optviz.plot._frames import Animated, Appears, Follows, Grows
+from optviz.surfaces.base import Surface
+
+
+@dataclass
+class ProfileArtists(Animated):
+    """What :func:`profile` drew. ``balls[i]`` holds ``(u_k, f(p_k))`` for each iterate of run i up to its stop,
+    where ``u_k`` is the iterate's coordinate along the slice and ``p_k`` its projection onto the slice."""
+
+    curve: Any = None
+    balls: list[Any] = field(default_factory=list)
+    trails: list[Any] = field(default_factory=list)
+    markers: list[Any] = field(default_factory=list)
+    frames: list[Any] = field(default_factory=list)
+    legend: Any = None
+
+
+@dataclass(frozen=True)
+class Slice:
+    """The line ``p(u) = origin + u * direction`` (unit direction) that a profile follows."""
+
+    origin: np.ndarray
+    direction: np.ndarray
+    span: tuple[float, float]
+    axis_label: str
+
+    def points(self, u: np.ndarray) -> np.ndarray:
+        return self.origin + np.multiply.outer(u, self.direction)
+
+    def coordinate(self, xy: np.ndarray) -> np.ndarray:
+        return (np.asarray(xy) - self.origin) @ self.direction
+
+
+def make_slice(surface: Surface, along: Any = "x", through: Any = None, span: Any = None) -> Slice:
+    """A horizontal (``along="x"``) or vertical (``"y"``) line through ``through`` (default: the surface's start),
+    or the line between two points ``along=((x0, y0), (x1, y1))``."""
+    (x0, x1), (y0, y1) = surface.bounds
+    if isinstance(along, str):
+        p = np.asarray(surface.start if through is None else through, dtype=float)
+        if along == "x":
+            return Slice(np.array([0.0, p[1]]), np.array([1.0, 0.0]), tuple(span or (x0, x1)), "x")
+        if along == "y":
+            return Slice(np.array([p[0], 0.0]), np.array([0.0, 1.0]), tuple(span or (y0, y1)), "y")
+        raise ValueError(f"along must be 'x', 'y' or two points, got {along!r}")
+    a, b = (np.asarray(q, dtype=float) for q in along)
+    length = float(np.hypot(*(b - a)))
+    if length == 0:
+        raise ValueError("along: the two points must differ")
+    return Slice(a, (b - a) / length, tuple(span or (0.0, length)), "distance along the slice")
+
+
+def profile(
+    surface: Surface,
+    trajectories: Any = None,
+    ax: Any = None,
+    *,
+    along: Any = "x",
+    through: Any = None,
+    span: Any = None,
+    resolution: int = 600,
+    ball: str = "trail",
+    color: Any = None,
+    label: Any = None,
+    hyperparams: bool = True,
+    legend: bool | str = True,
+) -> ProfileArtists:
+    """Draw ``f`` along a line and each trajectory as a ball on it.
+
+    The slice is horizontal through the surface's start by default (``along="y"`` for vertical, or two points).
+    Each iterate ``p_k`` is projected onto the slice at coordinate ``u_k`` and drawn at height ``f(p_k)``, so a
+    trajectory that stays on the slice rolls exactly on the curve. ``ball="trail"`` draws faded balls at the
+    iterates and a solid ball at the end; ``"end"`` draws only the final ball.
+    """
+    ax = get_ax(ax)
+    line = make_slice(surface, along, through, span)
+    u = np.linspace(*line.span, resolution)
+    with np.errstate(all="ignore"):
+        f = surface.value(line.points(u))
+    lw = linewidth()
+    size = fontsize()
+    out = ProfileArtists()
+    (out.curve,) = ax.plot(u, f, color="0.2", linewidth=1.1 * lw, zorder=2, label="_profile")
+    ax.fill_between(u, f, np.nanmin(f) - 0.08 * np.ptp(f[np.isfinite(f)]), color="0.92", zorder=1)
+    for index, group in enumerate(as_runs(trajectories) if trajectories is not None else []):
+        col = (color[index] if isinstance(color, (list, tuple)) else color) or run_color(
+            group, index
+        )
+        text = (label[index] if isinstance(label, (list, tuple)) else label) or run_label(
+            group, hyperparams=hyperparams
+        )
+        for j, run in enumerate(single_runs(group)):
+            stop = int(run.stop_step)
+            xy = np.asarray(run.xy[: stop + 1], dtype=float)
+            uk = line.coordinate(xy)
+            with np.errstate(all="ignore"):
+                fk = surface.value(line.points(uk))
+            # The ball sits on the curve: its centre is lifted by its radius in screen space.
+            lift = _lift(ax, 2.2 * lw)
+            if ball == "trail" and len(uk) > 1:
+                (trail,) = ax.plot(
+                    uk,
+                    fk,
+                    linestyle="none",
+                    marker="o",
+                    markersize=3.0 * lw,
+                    color=col,
+                    alpha=0.25,
+                    markeredgewidth=0,
+                    zorder=3,
+                    transform=lift,
+                    label="_trail",
+                )
+                out.trails.append(trail)
+                out.frames.append(Grows(trail, uk, fk, stop))
+            (balls,) = ax.plot(
+                uk,
+                fk,
+                linestyle="none",
+                marker="o",
+                markersize=4.4 * lw,
+                color=col,
+                markeredgecolor="black",
+                markeredgewidth=0.35 * lw,
+                markevery=[len(uk) - 1],
+                zorder=4,
+                transform=lift,
+                label=text if j == 0 else "_nolegend_",
+            )
+            out.balls.append(balls)
+            out.frames.append(Follows(balls, uk, fk, stop, markevery=True))
+            out.markers.append(
+                ax.plot(
+                    uk[0],
+                    fk[0],
+                    marker="o",
+                    markersize=4.4 * lw,
+                    markerfacecolor="white",
+                    markeredgecolor=col,
+                    markeredgewidth=0.6 * lw,
+                    linestyle="none",
+                    zorder=3.5,
+                    transform=lift,
+                    label="_start",
+                )[0]
+            )
+            if run.status == "diverged":
+                note = ax.annotate(
+                    f"diverged at step {stop + 1}",
+                    (uk[-1], fk[-1]),
+                    xytext=(0, 1.2 * size),
+                    textcoords="offset points",
+                    ha="center",
+                    fontsize=size,
+                    color=col,
+                    fontweight="bold",
+                )
+                out.markers.append(note)
+                out.frames.append(Appears(note, stop + 1))
+    ax.set_xlim(*line.span)
+    finite = f[np.isfinite(f)]
+    pad = 0.08 * np.ptp(finite)
+    ax.set_ylim(finite.min() - pad, finite.max() + pad)
+    ax.set_xlabel(line.axis_label)
+    ax.set_ylabel("f")
+    if legend and trajectories is not None:
+        out.legend = ax.legend(loc="best" if legend is True else legend)
+    return out
+
+
+def _lift(ax: Any, points: float) -> Any:
+    from matplotlib.transforms import ScaledTranslation
+
+    return ax.transData + ScaledTranslation(0, points / 72, ax.figure.dpi_scale_trans)

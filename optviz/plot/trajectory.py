@@ -1,0 +1,236 @@
+"""Loud trajectories: a line through the iterates, a hollow start, a filled end, and divergence marked."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from optviz.plot._common import (
+    as_runs,
+    fontsize,
+    get_ax,
+    linewidth,
+    run_color,
+    run_label,
+    single_runs,
+)
+from optviz.plot._frames import Animated, Appears, Follows, Grows
+
+
+@dataclass
+class RunArtists:
+    """The artists of one run."""
+
+    path: Any
+    start: Any = None
+    end: Any = None
+    diverged: Any = None
+    exit: Any = None
+    arrows: list[Any] = field(default_factory=list)
+
+
+@dataclass
+class TrajectoryArtists(Animated):
+    """What :func:`trajectory` drew. ``paths[i]`` is a ``Line2D`` whose data is ``t.xy[: t.stop_step + 1]``.
+
+    ``set_frame(k)`` re-shows every run up to iteration ``k`` by setting data on the same artists (for animation)
+    and returns the artists it changed.
+    """
+
+    runs: list[RunArtists] = field(default_factory=list)
+    frames: list[Any] = field(default_factory=list)
+    legend: Any = None
+
+    @property
+    def paths(self) -> list[Any]:
+        return [r.path for r in self.runs]
+
+    @property
+    def starts(self) -> list[Any]:
+        return [r.start for r in self.runs if r.start is not None]
+
+    @property
+    def ends(self) -> list[Any]:
+        return [r.end for r in self.runs if r.end is not None]
+
+    @property
+    def diverged(self) -> list[Any]:
+        return [r.diverged for r in self.runs if r.diverged is not None]
+
+    @property
+    def exits(self) -> list[Any]:
+        return [r.exit for r in self.runs if r.exit is not None]
+
+    @property
+    def arrows(self) -> list[Any]:
+        return [a for r in self.runs for a in r.arrows]
+
+
+def marker_stride(n_points: int, target: int = 60) -> int:
+    """Draw a dot at every iterate on short runs and at every k-th one on long runs (about ``target`` dots)."""
+    return max(1, int(np.ceil(n_points / target)))
+
+
+def trajectory(
+    trajectories: Any,
+    ax: Any = None,
+    *,
+    color: Any = None,
+    label: str | list[str] | None = None,
+    hyperparams: bool = True,
+    every: int | None = None,
+    arrows: bool = False,
+    start: bool = True,
+    end: bool = True,
+    legend: bool | str = True,
+    alpha: float = 1.0,
+    zorder: float = 3.0,
+) -> TrajectoryArtists:
+    """Draw one or several trajectories.
+
+    ``trajectories`` is a Trajectory, a batched Trajectory (its runs share a colour and one legend entry) or a
+    list of them. Colours default to each rule's fixed colour; labels to ``"Momentum (lr=0.02, ρ=0.9)"``.
+    Each path has a dot at each iterate (every ``every``-th one; default: about 60 dots), a hollow circle at the
+    start and a filled circle at the end. A diverged run ends in a cross with "diverged at step k"; a run that
+    leaves the axes is clipped at the edge, where an arrow shows which way it went. ``arrows=True`` adds an arrow
+    along each step. ``legend=True`` places a legend where it covers the least (``"outside"``: right of the axes).
+    """
+    ax = get_ax(ax)
+    out = TrajectoryArtists()
+    lw = linewidth()
+    size = fontsize()
+    groups = as_runs(trajectories)
+    labels = label if isinstance(label, (list, tuple)) else [label] * len(groups)
+    colors = color if isinstance(color, (list, tuple)) else [color] * len(groups)
+    for index, (group, text, col) in enumerate(zip(groups, labels, colors, strict=False)):
+        col = col or run_color(group, index)
+        text = text if text is not None else run_label(group, hyperparams=hyperparams)
+        for j, run in enumerate(single_runs(group)):
+            stop = int(run.stop_step)
+            xy = np.asarray(run.xy, dtype=float)
+            shown = xy[: stop + 1]
+            stride = every or marker_stride(len(shown))
+            (path,) = ax.plot(
+                shown[:, 0], shown[:, 1], color=col, linewidth=lw, alpha=alpha, marker="o",
+                markersize=1.5 * lw, markevery=stride, markeredgewidth=0, zorder=zorder,
+                label=text if j == 0 else "_nolegend_", solid_capstyle="round", solid_joinstyle="round",
+            )  # fmt: skip
+            r = RunArtists(path=path)
+            out.frames.append(Grows(path, xy[:, 0], xy[:, 1], stop))
+            if start:
+                r.start = ax.plot(
+                    *shown[0], marker="o", markersize=3.6 * lw, markerfacecolor="white",
+                    markeredgecolor=col, markeredgewidth=0.8 * lw, alpha=alpha, zorder=zorder + 0.2,
+                    label="_start",
+                )[0]  # fmt: skip
+            diverged = str(run.status) == "diverged"
+            if end:
+                r.end = ax.plot(
+                    *shown[-1], marker="o", markersize=3.2 * lw, color=col, markeredgecolor="white",
+                    markeredgewidth=0.5 * lw, alpha=alpha, zorder=zorder + 0.3, label="_end",
+                )[0]  # fmt: skip
+                out.frames.append(Follows(r.end, xy[:, 0], xy[:, 1], stop))
+                if diverged:  # replaced by the divergence cross once the run has diverged
+                    r.end.set_visible(False)
+                    out.frames.append(Appears(r.end, 0, until=stop + 1))
+            if arrows and len(shown) > 1:
+                r.arrows = _step_arrows(ax, shown, col, lw, stride, zorder)
+                out.frames += [Appears(a, a.step + 1) for a in r.arrows]
+            r.exit, exit_step = _exit_arrow(ax, shown, col, lw, zorder)
+            if r.exit is not None:
+                out.frames.append(Appears(r.exit, exit_step))
+            if diverged:
+                # Where the run left the view, the cross goes on the edge, so it is always seen.
+                outside = r.exit is not None and not _inside(ax, shown[-1])
+                place = np.asarray(r.exit.xy) if outside else shown[-1]
+                r.diverged = _mark_divergence(ax, place, stop, col, lw, size, zorder)
+                out.frames += [
+                    Appears(r.diverged, stop + 1),
+                    Appears(r.diverged.annotation, stop + 1),
+                ]
+            out.runs.append(r)
+    if legend:
+        loc = "best" if legend is True else legend
+        if loc == "outside":
+            out.legend = ax.legend(loc="upper left", bbox_to_anchor=(1.02, 1.0), borderaxespad=0)
+        else:
+            out.legend = ax.legend(loc=loc)
+    return out
+
+
+def _mark_divergence(
+    ax: Any, point: np.ndarray, stop: int, color: str, lw: float, size: float, z: float
+) -> Any:
+    marker = ax.plot(
+        *point, marker="X", markersize=4.5 * lw, color=color, markeredgecolor="black",
+        markeredgewidth=0.5 * lw, zorder=z + 0.4, label="_diverged",
+    )[0]  # fmt: skip
+    marker.set_gid("diverged")
+    # The label leans towards the middle of the view, so it stays inside the axes.
+    (x0, x1), (y0, y1) = sorted(ax.get_xlim()), sorted(ax.get_ylim())
+    right = point[0] > (x0 + x1) / 2
+    top = point[1] > (y0 + y1) / 2
+    # The iterate after the stop step is the first bad one: that is the step at which the run diverged.
+    note = ax.annotate(
+        f"diverged at step {stop + 1}", point,
+        xytext=(-0.6 * size if right else 0.6 * size, -0.6 * size if top else 0.6 * size),
+        textcoords="offset points", ha="right" if right else "left", va="top" if top else "bottom",
+        fontsize=size, color=color, fontweight="bold", zorder=z + 0.4, annotation_clip=False,
+        bbox={"boxstyle": "round,pad=0.2", "facecolor": "white", "edgecolor": "none", "alpha": 0.85},
+    )  # fmt: skip
+    marker.annotation = note
+    return marker
+
+
+def _step_arrows(
+    ax: Any, xy: np.ndarray, color: str, lw: float, stride: int, z: float
+) -> list[Any]:
+    arrows = []
+    for k in range(0, len(xy) - 1, stride):
+        if np.allclose(xy[k], xy[k + 1]):
+            continue
+        arrow = ax.annotate(
+            "", xy[k + 1], xytext=xy[k],
+            arrowprops={"arrowstyle": "-|>", "color": color, "lw": 0.6 * lw, "shrinkA": 0,
+                        "shrinkB": 0, "mutation_scale": 4 * lw},
+            zorder=z + 0.1, annotation_clip=False,
+        )  # fmt: skip
+        arrow.step = k
+        arrows.append(arrow)
+    return arrows
+
+
+def _inside(ax: Any, p: np.ndarray) -> bool:
+    (x0, x1), (y0, y1) = sorted(ax.get_xlim()), sorted(ax.get_ylim())
+    return bool(x0 <= p[0] <= x1 and y0 <= p[1] <= y1)
+
+
+def _exit_arrow(ax: Any, xy: np.ndarray, color: str, lw: float, z: float) -> tuple[Any, int | None]:
+    """Where a path first leaves the axes, an arrow at the edge pointing the way it went."""
+    (x0, x1), (y0, y1) = sorted(ax.get_xlim()), sorted(ax.get_ylim())
+    inside = (xy[:, 0] >= x0) & (xy[:, 0] <= x1) & (xy[:, 1] >= y0) & (xy[:, 1] <= y1)
+    if inside.all() or not inside[0]:
+        return None, None
+    k = int(np.argmin(inside))  # the first iterate outside
+    a, b = xy[k - 1], xy[k]
+    d = b - a
+    # Parameter along a -> b at which the segment crosses the box's edge.
+    crossings = []
+    for lo, hi, i in ((x0, x1, 0), (y0, y1, 1)):
+        if d[i] > 0:
+            crossings.append((hi - a[i]) / d[i])
+        elif d[i] < 0:
+            crossings.append((lo - a[i]) / d[i])
+    edge = a + min(crossings) * d
+    direction = d / np.hypot(*d)
+    tail = edge - direction * 0.06 * np.hypot(x1 - x0, y1 - y0)
+    arrow = ax.annotate(
+        "", edge, xytext=tail,
+        arrowprops={"arrowstyle": "-|>", "color": color, "lw": lw, "shrinkA": 0, "shrinkB": 0,
+                    "mutation_scale": 8 * lw},
+        zorder=z + 0.5, annotation_clip=False,
+    )  # fmt: skip
+    arrow.set_gid("exit")
+    return arrow, k

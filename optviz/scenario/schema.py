@@ -1,0 +1,450 @@
+"""The scenario file format: TOML in, a validated :class:`Scenario` out, or one precise error.
+
+Fixed keys (design section 2): ``title``, ``[surface]`` with ``name`` or ``expression`` and the surface's
+parameters, ``[[run]]`` with ``rule``, the rule's parameters by constructor name, ``start``, ``steps``, ``seed``,
+``label``. The rest is documented in the README ("Scenario files") and in ``optviz list``.
+"""
+
+from __future__ import annotations
+
+import math
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from optviz import _validate as check
+from optviz._validate import ParameterError
+from optviz.scenario._reader import ScenarioError, Table, boolean, string
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover - Python 3.10
+    import tomli as tomllib
+
+# Caps, so that a typo cannot eat the machine's memory or an afternoon.
+MAX_STEPS = 100_000
+MAX_RUNS = 1_000
+MAX_PANELS = 12
+MAX_INCHES = 40.0
+MAX_PIXELS = 8000  # per side, static figures
+MAX_GIF_PIXELS = (3840, 2160)  # 4K
+MAX_FRAMES = 2000
+MAX_FILE_BYTES = 1_000_000
+FORMATS = ("png", "svg", "pdf", "gif")
+
+
+@dataclass(frozen=True)
+class RunSpec:
+    """One ``[[run]]``: an update rule and how to run it."""
+
+    rule: Any
+    start: np.ndarray | None
+    steps: int
+    seed: int
+    noise: Any
+    label: str | None
+    color: str | None
+    tol: float | None
+    field: str
+
+
+@dataclass(frozen=True)
+class PanelSpec:
+    """What one panel shows: a figure kind with its surface, runs and options."""
+
+    kind: Any
+    title: str | None
+    surface: Any
+    view: tuple[tuple[float, float], tuple[float, float]] | None
+    runs: tuple[RunSpec, ...]
+    options: dict[str, Any]
+    field: str
+
+
+@dataclass(frozen=True)
+class GifSpec:
+    fps: int = 20
+    stride: int | None = None  # None: long runs are thinned to at most `max_frames`
+    max_frames: int = 300
+    size: tuple[float, float] | None = None
+    dpi: float = 100.0
+    hold: float = 1.5  # seconds the last frame stays up before the loop restarts
+
+
+@dataclass(frozen=True)
+class OutputSpec:
+    formats: tuple[str, ...] = ("png",)
+    size: tuple[float, float] | None = None  # None: the figure kind's default
+    dpi: float = 150.0
+    gif: GifSpec = field(default_factory=GifSpec)
+
+
+@dataclass(frozen=True)
+class Scenario:
+    """A validated scenario file."""
+
+    path: Path
+    title: str
+    description: str
+    main: PanelSpec
+    panels: tuple[PanelSpec, ...]
+    output: OutputSpec
+
+    @property
+    def stem(self) -> str:
+        return self.path.stem
+
+    @property
+    def kind(self) -> Any:
+        return self.main.kind
+
+
+def load(path: str | Path) -> Scenario:
+    """Read and validate a scenario file; raises :class:`ScenarioError` with a one-line message."""
+    path = Path(path)
+    try:
+        size = path.stat().st_size
+    except OSError as err:
+        raise ScenarioError(path, "", f"cannot read the file ({err.strerror or err})") from None
+    if size > MAX_FILE_BYTES:
+        raise ScenarioError(
+            path, "", f"the file is too large ({size:,} bytes; the limit is {MAX_FILE_BYTES:,})"
+        )
+    try:
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError:
+        raise ScenarioError(path, "", "the file is not valid UTF-8 text") from None
+    return parse(text, path)
+
+
+def parse(text: str, path: str | Path = "<scenario>") -> Scenario:
+    """Validate scenario ``text`` (TOML); ``path`` names it in errors and gives the output stem."""
+    path = Path(path)
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as err:
+        raise ScenarioError(path, "", f"invalid TOML: {err}") from None
+    return _scenario(Table(data, "", path), path)
+
+
+def _scenario(top: Table, path: Path) -> Scenario:
+    from optviz.figures import figure_kind, kind_names
+
+    title = top.take("title", string, default="")
+    description = top.take("description", string, default="")
+    kind_name = top.take(
+        "kind",
+        lambda f, v: check.choice(f, v, kind_names(), what="figure kind"),
+        default="trajectories",
+    )
+    kind = figure_kind(kind_name)
+    defaults = top.table("defaults")
+    panels_tables = top.tables("panel")
+    if len(panels_tables) > MAX_PANELS:
+        raise top.error("panel", f"has {len(panels_tables)} panels; the limit is {MAX_PANELS}")
+    if kind.panels and not panels_tables:
+        raise top.error("panel", f"figure kind {kind.name!r} needs at least one [[panel]]")
+    if panels_tables and not kind.panels:
+        raise top.error(
+            "panel", f'figure kind {kind.name!r} takes no [[panel]]; use kind = "panels"'
+        )
+    run_defaults = _run_defaults(defaults) if defaults is not None else {}
+    main = _panel(top, kind, run_defaults, field="", main=True)
+    panels = tuple(_panel_table(t, run_defaults) for t in panels_tables)
+    output = _output(top.table("output"), kind, main, panels)
+    top.done()
+    return Scenario(
+        path=path, title=title, description=description, main=main, panels=panels, output=output
+    )
+
+
+def _run_defaults(table: Table) -> dict[str, Any]:
+    # Raw values, validated where each run reads them, so an error names the run that used the default too.
+    allowed = ("steps", "seed", "start", "noise", "tol")
+    out = {k: table.take(k) for k in allowed if table.has(k)}
+    table.done(allowed)
+    return out
+
+
+def _panel_table(table: Table, run_defaults: dict[str, Any]) -> PanelSpec:
+    from optviz.figures import figure_kind, kind_names
+
+    name = table.take(
+        "kind",
+        lambda f, v: check.choice(f, v, kind_names(), what="figure kind"),
+        default="trajectories",
+    )
+    kind = figure_kind(name)
+    if kind.panels:
+        raise table.error("kind", "a panel cannot itself hold panels")
+    panel = _panel(table, kind, run_defaults, field=table.path, main=False)
+    table.done()
+    return panel
+
+
+def _panel(
+    table: Table, kind: Any, run_defaults: dict[str, Any], *, field: str, main: bool
+) -> PanelSpec:
+    title = table.take("title", string, default=None) if not main else None
+    surface_table = table.table("surface")
+    surface, view = (None, None)
+    if surface_table is not None:
+        if kind.surface == "none":
+            raise surface_table.error("", f"figure kind {kind.name!r} takes no [surface]")
+        surface, view = _surface(surface_table)
+    elif kind.surface == "required" and not (main and kind.panels):
+        raise table.error("surface", f"is required for figure kind {kind.name!r}")
+    runs = tuple(_run(t, surface, view, run_defaults) for t in table.tables("run"))
+    if len(runs) > MAX_RUNS:
+        raise table.error("run", f"has {len(runs)} runs; the limit is {MAX_RUNS}")
+    if kind.runs == "required" and not runs and not (main and kind.panels):
+        raise table.error("run", f"figure kind {kind.name!r} needs at least one [[run]]")
+    if kind.runs == "none" and runs:
+        raise table.error("run", f"figure kind {kind.name!r} takes no [[run]]")
+    options_table = table.table("figure")
+    options = (
+        kind.read_options(options_table) if options_table is not None else kind.default_options()
+    )
+    if options_table is not None:
+        options_table.done([o.name for o in kind.options])
+    kind.check_panel(table, surface, runs, options)
+    return PanelSpec(
+        kind=kind, title=title, surface=surface, view=view, runs=runs, options=options, field=field
+    )
+
+
+def _surface(table: Table) -> tuple[Any, Any]:
+    from optviz.surfaces import surface, surface_from_expression, surface_names, surface_parameters
+
+    view = table.take("view", _view, default=None)
+    if table.has("name") and table.has("expression"):
+        raise table.error("expression", "give either name or expression, not both")
+    if table.has("expression"):
+        text = table.take("expression", string)
+        extras = {}
+        for key in ("start", "minima", "saddles", "title"):
+            if table.has(key):
+                extras[key] = table.take(key, _points_or_string(key))
+        table.done()
+        try:
+            s = surface_from_expression(text, bounds=view, **extras)
+        except ParameterError as err:
+            raise table.error(
+                err.field if err.field != "expression" else "expression", err.message
+            ) from None
+        except ValueError as err:
+            raise table.error("expression", str(err)) from None
+        return s, view
+    name = table.take("name", lambda f, v: check.choice(f, v, surface_names(), what="surface"))
+    params = table.rest()
+    known = surface_parameters(name)
+    for key in params:
+        if key not in known:
+            raise table.error(
+                key, check.unknown_name_message(key, known, what=f"parameter of surface {name!r}")
+            )
+    table.done()
+    try:
+        s = surface(name, **params)
+    except ParameterError as err:
+        raise table.error(err.field, err.message) from None
+    except (TypeError, ValueError) as err:
+        raise table.error("", str(err)) from None
+    return s, view
+
+
+def _points_or_string(key: str) -> Any:
+    if key == "title":
+        return string
+    if key == "start":
+        return check.point
+    return lambda f, v: check.points(f, v).reshape(-1, 2)
+
+
+def _view(field: str, value: Any) -> tuple[tuple[float, float], tuple[float, float]]:
+    message = "must be [[xmin, xmax], [ymin, ymax]] with min < max"
+    try:
+        (x0, x1), (y0, y1) = value
+    except (TypeError, ValueError):
+        raise ParameterError(field, message) from None
+    x0, x1, y0, y1 = (check.number(field, v) for v in (x0, x1, y0, y1))
+    if not (x0 < x1 and y0 < y1):
+        raise ParameterError(field, f"{message}, got {value}")
+    return (x0, x1), (y0, y1)
+
+
+_RUN_KEYS = ("rule", "start", "steps", "seed", "label", "color", "noise", "tol")
+
+
+def _run(table: Table, surface: Any, view: Any, defaults: dict[str, Any]) -> RunSpec:
+    from optviz.optimizers import rule, rule_names
+
+    name = table.take("rule", lambda f, v: check.choice(f, v, rule_names(), what="rule"))
+    for key, value in defaults.items():
+        table.data.setdefault(key, value)
+    steps = table.take(
+        "steps", lambda f, v: check.integer(f, v, minimum=1, maximum=MAX_STEPS), default=100
+    )
+    seed = table.take(
+        "seed", lambda f, v: check.integer(f, v, minimum=0, maximum=2**63 - 1), default=0
+    )
+    start = table.take("start", check.point, default=None)
+    label = table.take("label", string, default=None)
+    color = table.take("color", _color, default=None)
+    tol = table.take("tol", check.positive, default=None)
+    noise = _noise(table.table("noise"), surface) if table.has("noise") else None
+    hyper = table.rest(exclude=_RUN_KEYS)
+    try:
+        optimizer = rule(name, **hyper)
+    except ParameterError as err:
+        raise table.error(err.field, err.message) from None
+    except TypeError as err:
+        raise table.error("", str(err)) from None
+    table.done()
+    if start is not None and surface is not None:
+        _check_start(table, start, view or surface.bounds)
+    return RunSpec(
+        rule=optimizer,
+        start=start,
+        steps=steps,
+        seed=seed,
+        noise=noise,
+        label=label,
+        color=color,
+        tol=tol,
+        field=table.path,
+    )
+
+
+def _check_start(table: Table, start: np.ndarray, bounds: Any) -> None:
+    # A start far outside the view is a typo (a missing minus sign or decimal point), not a picture.
+    (x0, x1), (y0, y1) = bounds
+    w, h = x1 - x0, y1 - y0
+    if not (x0 - w <= start[0] <= x1 + w and y0 - h <= start[1] <= y1 + h):
+        raise table.error(
+            "start",
+            f"{start.tolist()} is far outside the view x in [{x0:g}, {x1:g}], y in [{y0:g}, {y1:g}]",
+        )
+
+
+def _noise(table: Table, surface: Any) -> Any:
+    from optviz.noise import GaussianNoise, Minibatch
+
+    if table.has("sigma") and table.has("batch_size"):
+        raise table.error(
+            "", "give either sigma (Gaussian noise) or batch_size (minibatches), not both"
+        )
+    if table.has("sigma"):
+        sigma = table.take("sigma", check.nonnegative)
+        table.done(["sigma"])
+        return GaussianNoise(sigma) if sigma > 0 else None
+    if table.has("batch_size"):
+        batch = table.take("batch_size", lambda f, v: check.integer(f, v, minimum=1))
+        replace = table.take("replace", boolean, default=False)
+        table.done(["batch_size", "replace"])
+        n = getattr(surface, "n_samples", 0)
+        if surface is not None and not n:
+            raise table.error(
+                "batch_size",
+                f"minibatches need a dataset surface; {surface.name or 'this surface'} is not one",
+            )
+        if n and batch > n and not replace:
+            raise table.error("batch_size", f"is {batch}, more than the {n} samples of the dataset")
+        return Minibatch(batch, replace=replace)
+    raise table.error("", "must give sigma (Gaussian noise) or batch_size (minibatches)")
+
+
+def _color(field: str, value: Any) -> str:
+    from matplotlib.colors import is_color_like
+
+    value = string(field, value)
+    if not is_color_like(value):
+        raise ParameterError(
+            field, f"is not a colour matplotlib knows: {value!r} (try '#0072B2' or 'tab:blue')"
+        )
+    return value
+
+
+def _size(field: str, value: Any) -> tuple[float, float]:
+    try:
+        w, h = value
+    except (TypeError, ValueError):
+        raise ParameterError(field, f"must be [width, height] in inches, got {value!r}") from None
+    w, h = check.positive(field, w), check.positive(field, h)
+    if w > MAX_INCHES or h > MAX_INCHES:
+        raise ParameterError(
+            field, f"{w:g} x {h:g} inches is too large (the limit is {MAX_INCHES:g} inches a side)"
+        )
+    return w, h
+
+
+def _output(
+    table: Table | None, kind: Any, main: PanelSpec, panels: tuple[PanelSpec, ...]
+) -> OutputSpec:
+    if table is None:
+        return OutputSpec()
+    formats = table.take("formats", _formats, default=("png",))
+    size = table.take("size", _size, default=None)
+    dpi = table.take("dpi", lambda f, v: check.in_range(f, v, 10, 600), default=150.0)
+    if size is not None and max(size) * dpi > MAX_PIXELS:
+        raise table.error(
+            "size",
+            f"{size[0]:g} x {size[1]:g} in at {dpi:g} dpi is more than {MAX_PIXELS:,} pixels a side",
+        )
+    gif = GifSpec()
+    gif_table = table.table("gif")
+    if gif_table is not None:
+        gif = GifSpec(
+            fps=gif_table.take(
+                "fps", lambda f, v: check.integer(f, v, minimum=1, maximum=100), default=20
+            ),
+            stride=gif_table.take(
+                "stride", lambda f, v: check.integer(f, v, minimum=1), default=None
+            ),
+            max_frames=gif_table.take(
+                "max_frames",
+                lambda f, v: check.integer(f, v, minimum=2, maximum=MAX_FRAMES),
+                default=300,
+            ),
+            size=gif_table.take("size", _size, default=None),
+            dpi=gif_table.take("dpi", lambda f, v: check.in_range(f, v, 10, 300), default=100.0),
+            hold=gif_table.take("hold", lambda f, v: check.in_range(f, v, 0, 30), default=1.5),
+        )
+        gif_table.done()
+        w, h = gif.size or size or kind.size
+        if w * gif.dpi > MAX_GIF_PIXELS[0] or h * gif.dpi > MAX_GIF_PIXELS[1]:
+            raise gif_table.error(
+                "size",
+                f"{w:g} x {h:g} in at {gif.dpi:g} dpi is larger than 4K ({MAX_GIF_PIXELS[0]} x {MAX_GIF_PIXELS[1]} pixels)",
+            )
+    if "gif" in formats and not kind.animated:
+        raise table.error("formats", f"figure kind {kind.name!r} has no animation; remove 'gif'")
+    if "gif" in formats:
+        steps = max([r.steps for p in (main, *panels) for r in p.runs] or [0])
+        stride = gif.stride or max(1, math.ceil(steps / gif.max_frames))
+        frames = steps // stride + 1
+        if frames > MAX_FRAMES:
+            raise table.error(
+                "gif.stride",
+                f"{frames:,} frames is more than the limit of {MAX_FRAMES:,}; raise the stride",
+            )
+    table.done()
+    return OutputSpec(formats=formats, size=size, dpi=dpi, gif=gif)
+
+
+def _formats(field: str, value: Any) -> tuple[str, ...]:
+    if isinstance(value, str):
+        value = [value]
+    if not isinstance(value, list) or not value:
+        raise ParameterError(
+            field, f"must be a non-empty list of formats from {', '.join(FORMATS)}"
+        )
+    out = []
+    for i, item in enumerate(value):
+        out.append(check.choice(f"{field}[{i}]", item, FORMATS, what="format"))
+    if len(set(out)) != len(out):
+        raise ParameterError(field, "lists a format twice")
+    return tuple(out)

@@ -1,0 +1,232 @@
+"""optviz.plot: assert on artist data (seaborn style), not pixels."""
+
+from __future__ import annotations
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import matplotlib.pyplot as plt
+import numpy as np
+import pytest
+
+import optviz as ov
+
+
+@pytest.fixture(autouse=True)
+def _close_figures():
+    yield
+    plt.close("all")
+
+
+@pytest.fixture
+def quad():
+    return ov.surface("quadratic", kappa=25)
+
+
+def test_trajectory_path_holds_xy_up_to_stop(quad):
+    t = ov.run(quad, ov.Momentum(lr=0.02), steps=40)
+    fig, ax = plt.subplots()
+    h = ov.plot.trajectory(t, ax=ax)
+    np.testing.assert_array_equal(h.paths[0].get_xydata(), t.xy)
+    np.testing.assert_array_equal(h.starts[0].get_xydata()[0], t.xy[0])
+    np.testing.assert_array_equal(h.ends[0].get_xydata()[0], t.xy[-1])
+    assert h.paths[0].get_label() == "Momentum (lr=0.02, ρ=0.9)"
+    assert h.paths[0].get_color() == ov.style.RULE_COLORS["momentum"]
+
+
+def test_batched_runs_share_colour_and_one_legend_entry(quad):
+    t = ov.run(quad, ov.GD(lr=0.05), start=[[-4, 1.5], [4, -1.5], [2, 2]], steps=10)
+    fig, ax = plt.subplots()
+    h = ov.plot.trajectory(t, ax=ax)
+    assert len(h.paths) == 3
+    for i, path in enumerate(h.paths):
+        np.testing.assert_array_equal(path.get_xydata(), t.xy[i])
+    assert {p.get_color() for p in h.paths} == {ov.style.RULE_COLORS["gd"]}
+    assert [text.get_text() for text in h.legend.get_texts()] == ["GD (lr=0.05)"]
+
+
+def test_diverged_run_is_cut_at_stop_and_marked(quad):
+    t = ov.run(quad, ov.GD(lr=0.1), steps=200)  # lr > 2/L = 0.08
+    assert t.status == "diverged"
+    fig, ax = plt.subplots()
+    ov.plot.contour(quad, ax=ax)
+    h = ov.plot.trajectory(t, ax=ax)
+    np.testing.assert_array_equal(h.paths[0].get_xydata(), t.xy[: t.stop_step + 1])
+    (marker,) = h.diverged
+    assert (
+        marker.get_visible()
+        and marker.annotation.get_text() == f"diverged at step {t.stop_step + 1}"
+    )
+    assert not h.ends[0].get_visible()
+    # The run left the view long before it diverged: an arrow at the edge, and the cross on the edge too.
+    (exit_arrow,) = h.exits
+    (x0, x1), (y0, y1) = quad.bounds
+    x, y = marker.get_xydata()[0]
+    assert x0 <= x <= x1 and y0 <= y <= y1
+    np.testing.assert_allclose((x, y), exit_arrow.xy)
+    assert min(abs(y - y0), abs(y - y1), abs(x - x0), abs(x - x1)) < 1e-9
+
+
+def test_diverged_run_inside_the_view_is_marked_where_it_stopped(quad):
+    t = ov.run(quad, ov.GD(lr=0.1), steps=200)
+    fig, ax = plt.subplots()
+    h = ov.plot.trajectory(t, ax=ax)  # autoscaled axes: everything is inside
+    np.testing.assert_array_equal(h.diverged[0].get_xydata()[0], t.xy[t.stop_step])
+    assert not h.exits
+
+
+def test_set_frame_shows_the_run_up_to_k(quad):
+    t = ov.run(quad, ov.GD(lr=0.1), steps=200)
+    fig, ax = plt.subplots()
+    h = ov.plot.trajectory(t, ax=ax)
+    changed = h.set_frame(5)
+    assert h.paths[0] in changed
+    np.testing.assert_array_equal(h.paths[0].get_xydata(), t.xy[:6])
+    np.testing.assert_array_equal(h.ends[0].get_xydata()[0], t.xy[5])
+    assert h.ends[0].get_visible() and not h.diverged[0].get_visible()
+    h.set_frame(t.steps)
+    assert h.diverged[0].get_visible() and not h.ends[0].get_visible()
+
+
+def test_contour_marks_minima_and_saddles():
+    s = ov.surface("local_minimum")
+    fig, ax = plt.subplots()
+    h = ov.plot.contour(s, ax=ax)
+    np.testing.assert_allclose(h.minima.get_xydata(), s.minima)
+    np.testing.assert_allclose(h.saddles.get_xydata(), s.saddles)
+    assert sorted(a.get_text() for a in h.labels) == ["global min", "local min", "saddle"]
+    assert ax.get_xlim() == s.bounds[0] and ax.get_ylim() == s.bounds[1]
+    assert np.all(np.diff(h.levels) > 0)
+
+
+def test_contour_levels_are_log_spaced_for_wide_ranges():
+    s = ov.surface("rosenbrock")
+    fig, ax = plt.subplots()
+    levels = ov.plot.contour(s, ax=ax).levels - s.fmin
+    ratios = levels[1:] / levels[:-1]
+    np.testing.assert_allclose(ratios, ratios[0], rtol=1e-9)  # geometric
+    assert ratios[0] > 1.5
+
+
+def test_condition_map_array_is_condition_number_on_the_grid():
+    s = ov.surface("himmelblau")
+    fig, ax = plt.subplots()
+    h = ov.plot.condition_map(s, ax=ax, resolution=60)
+    expected = ov.condition_number(s, h.grid)
+    shown = h.image.get_array()
+    np.testing.assert_array_equal(
+        np.ma.getdata(shown)[~np.ma.getmaskarray(shown)], expected[np.isfinite(expected)]
+    )
+    assert h.indefinite is not None, "himmelblau has saddles: indefinite regions are hatched"
+    assert h.annotations[0].get_text().startswith("κ = ")
+
+
+def test_eigen_glyphs_follow_the_hessian():
+    s = ov.surface("quadratic", kappa=16, angle=30)
+    fig, ax = plt.subplots()
+    lines = ov.plot.eigen_glyphs(s, np.array([[0.0, 0.0]]), ax=ax)
+    values, vectors = ov.hessian_eigen(s, [0.0, 0.0])
+    assert [line.eigenvalue for line in lines] == values.tolist()
+    lengths = [np.hypot(*np.ptp(line.get_xydata(), axis=0)) for line in lines]
+    assert lengths[0] / lengths[1] == pytest.approx(4.0)  # 1/sqrt(lambda): sqrt(16)
+
+
+def test_profile_balls_follow_the_iterates():
+    s = ov.surface("local_minimum")
+    t = ov.run(s, ov.Momentum(lr=0.02), start=(-2.0, 0.0), steps=150)
+    fig, ax = plt.subplots()
+    h = ov.plot.profile(s, t, ax=ax, along="x", through=(0.0, 0.0))
+    data = h.balls[0].get_xydata()
+    np.testing.assert_allclose(data[:, 0], t.xy[:, 0])
+    np.testing.assert_allclose(data[:, 1], s.value(t.xy))
+    assert h.balls[0].get_markevery() == [t.steps]
+    h.set_frame(10)
+    assert h.balls[0].get_markevery() == [10]
+
+
+@pytest.mark.parametrize("rule", [ov.Momentum(lr=0.02), ov.Nesterov(lr=0.02)])
+def test_update_diagram_arrows_are_the_recorded_vectors(quad, rule):
+    t = ov.run(quad, rule, steps=30)
+    fig, ax = plt.subplots()
+    step = 6
+    d = ov.plot.update_diagram(t, step, ax=ax)
+    lr, rho = rule.lr, rule.rho
+    b_prev = t.state["momentum_buffer"][step]
+    g = t.grad[step]
+    expected = {"velocity": -lr * rho * b_prev, "gradient": -lr * g}
+    for name, vec in expected.items():
+        arrow = d.arrows[name]
+        np.testing.assert_allclose(np.subtract(arrow.xy, arrow.xyann), vec, rtol=1e-12, atol=1e-15)
+    step_arrow = d.arrows["step"]
+    np.testing.assert_allclose(
+        np.subtract(step_arrow.xy, step_arrow.xyann),
+        expected["velocity"] + expected["gradient"],
+        rtol=1e-12,
+    )
+    if rule.name == "nesterov":
+        x = t.state["position"][step]
+        np.testing.assert_allclose(d.arrows["velocity"].xyann, x)
+        np.testing.assert_allclose(
+            d.arrows["gradient"].xyann, t.xy[step]
+        )  # from the look-ahead point p
+        np.testing.assert_allclose(
+            np.subtract(step_arrow.xy, step_arrow.xyann),
+            t.state["position"][step + 1] - x,
+            rtol=1e-12,
+        )
+    else:
+        np.testing.assert_allclose(
+            np.subtract(step_arrow.xy, step_arrow.xyann), t.xy[step + 1] - t.xy[step], rtol=1e-12
+        )
+
+
+def test_update_diagram_refuses_other_rules(quad):
+    t = ov.run(quad, ov.GD(lr=0.02), steps=5)
+    with pytest.raises(ValueError, match="momentum or nesterov"):
+        ov.plot.update_diagram(t, 2, ax=plt.subplots()[1])
+
+
+def test_loss_plots_gap_and_theory_rate(quad):
+    t = ov.run(quad, ov.GD(lr=0.05), steps=50)
+    fig, ax = plt.subplots()
+    h = ov.plot.loss(t, ax=ax, kind="gap", fmin=0.0, rate=0.9)
+    np.testing.assert_array_equal(h.lines[0].get_ydata(), t.loss)
+    ref = h.rates[0].get_ydata()
+    np.testing.assert_allclose(ref, t.loss[0] * 0.9 ** np.arange(51))
+    assert ax.get_yscale() == "log"
+
+
+def test_surface3d_lifts_the_path():
+    s = ov.surface("quadratic", kappa=4)
+    t = ov.run(s, ov.GD(lr=0.1), steps=20)
+    fig = plt.figure()
+    ax = fig.add_subplot(projection="3d")
+    h = ov.plot.surface3d(s, t, ax=ax, log=False)
+    x, y, z = h.paths[0].get_data_3d()
+    np.testing.assert_array_equal(x, t.xy[:, 0])
+    assert np.all(z > s.value(t.xy))
+
+
+@pytest.mark.parametrize("fmt", ["png", "svg", "pdf"])
+def test_savefig_is_byte_stable(tmp_path, quad, fmt):
+    t = ov.run(quad, ov.Momentum(lr=0.02), steps=30)
+
+    def render(path):
+        with ov.style.context():
+            fig, ax = plt.subplots()
+            ov.plot.contour(quad, ax=ax)
+            ov.plot.trajectory(t, ax=ax)
+            ov.savefig(fig, path)
+            plt.close(fig)
+
+    render(tmp_path / f"a.{fmt}")
+    render(tmp_path / f"b.{fmt}")
+    assert (tmp_path / f"a.{fmt}").read_bytes() == (tmp_path / f"b.{fmt}").read_bytes()
+
+
+def test_plot_functions_use_the_current_axes(quad):
+    t = ov.run(quad, ov.GD(lr=0.05), steps=5)
+    fig, ax = plt.subplots()
+    h = ov.plot.trajectory(t)
+    assert h.paths[0].axes is ax
