@@ -26,7 +26,7 @@ def quad():
 
 def test_trajectory_path_holds_xy_up_to_stop(quad):
     t = ov.run(quad, ov.Momentum(lr=0.02), steps=40)
-    fig, ax = plt.subplots()
+    _fig, ax = plt.subplots()
     h = ov.plot.trajectory(t, ax=ax)
     np.testing.assert_array_equal(h.paths[0].get_xydata(), t.xy)
     np.testing.assert_array_equal(h.starts[0].get_xydata()[0], t.xy[0])
@@ -37,7 +37,7 @@ def test_trajectory_path_holds_xy_up_to_stop(quad):
 
 def test_batched_runs_share_colour_and_one_legend_entry(quad):
     t = ov.run(quad, ov.GD(lr=0.05), start=[[-4, 1.5], [4, -1.5], [2, 2]], steps=10)
-    fig, ax = plt.subplots()
+    _fig, ax = plt.subplots()
     h = ov.plot.trajectory(t, ax=ax)
     assert len(h.paths) == 3
     for i, path in enumerate(h.paths):
@@ -49,7 +49,7 @@ def test_batched_runs_share_colour_and_one_legend_entry(quad):
 def test_diverged_run_is_cut_at_stop_and_marked(quad):
     t = ov.run(quad, ov.GD(lr=0.1), steps=200)  # lr > 2/L = 0.08
     assert t.status == "diverged"
-    fig, ax = plt.subplots()
+    _fig, ax = plt.subplots()
     ov.plot.contour(quad, ax=ax)
     h = ov.plot.trajectory(t, ax=ax)
     np.testing.assert_array_equal(h.paths[0].get_xydata(), t.xy[: t.stop_step + 1])
@@ -70,7 +70,7 @@ def test_diverged_run_is_cut_at_stop_and_marked(quad):
 
 def test_diverged_run_inside_the_view_is_marked_where_it_stopped(quad):
     t = ov.run(quad, ov.GD(lr=0.1), steps=200)
-    fig, ax = plt.subplots()
+    _fig, ax = plt.subplots()
     h = ov.plot.trajectory(t, ax=ax)  # autoscaled axes: everything is inside
     np.testing.assert_array_equal(h.diverged[0].get_xydata()[0], t.xy[t.stop_step])
     assert not h.exits
@@ -78,7 +78,7 @@ def test_diverged_run_inside_the_view_is_marked_where_it_stopped(quad):
 
 def test_set_frame_shows_the_run_up_to_k(quad):
     t = ov.run(quad, ov.GD(lr=0.1), steps=200)
-    fig, ax = plt.subplots()
+    _fig, ax = plt.subplots()
     h = ov.plot.trajectory(t, ax=ax)
     changed = h.set_frame(5)
     assert h.paths[0] in changed
@@ -91,7 +91,7 @@ def test_set_frame_shows_the_run_up_to_k(quad):
 
 def test_contour_marks_minima_and_saddles():
     s = ov.surface("local_minimum")
-    fig, ax = plt.subplots()
+    _fig, ax = plt.subplots()
     h = ov.plot.contour(s, ax=ax)
     np.testing.assert_allclose(h.minima.get_xydata(), s.minima)
     np.testing.assert_allclose(h.saddles.get_xydata(), s.saddles)
@@ -102,7 +102,7 @@ def test_contour_marks_minima_and_saddles():
 
 def test_contour_levels_are_log_spaced_for_wide_ranges():
     s = ov.surface("rosenbrock")
-    fig, ax = plt.subplots()
+    _fig, ax = plt.subplots()
     levels = ov.plot.contour(s, ax=ax).levels - s.fmin
     ratios = levels[1:] / levels[:-1]
     np.testing.assert_allclose(ratios, ratios[0], rtol=1e-9)  # geometric
@@ -111,7 +111,7 @@ def test_contour_levels_are_log_spaced_for_wide_ranges():
 
 def test_condition_map_array_is_condition_number_on_the_grid():
     s = ov.surface("himmelblau")
-    fig, ax = plt.subplots()
+    _fig, ax = plt.subplots()
     h = ov.plot.condition_map(s, ax=ax, resolution=60)
     expected = ov.condition_number(s, h.grid)
     shown = h.image.get_array()
@@ -124,9 +124,9 @@ def test_condition_map_array_is_condition_number_on_the_grid():
 
 def test_eigen_glyphs_follow_the_hessian():
     s = ov.surface("quadratic", kappa=16, angle=30)
-    fig, ax = plt.subplots()
+    _fig, ax = plt.subplots()
     lines = ov.plot.eigen_glyphs(s, np.array([[0.0, 0.0]]), ax=ax)
-    values, vectors = ov.hessian_eigen(s, [0.0, 0.0])
+    values, _vectors = ov.hessian_eigen(s, [0.0, 0.0])
     assert [line.eigenvalue for line in lines] == values.tolist()
     lengths = [np.hypot(*np.ptp(line.get_xydata(), axis=0)) for line in lines]
     assert lengths[0] / lengths[1] == pytest.approx(4.0)  # 1/sqrt(lambda): sqrt(16)
@@ -135,7 +135,7 @@ def test_eigen_glyphs_follow_the_hessian():
 def test_profile_balls_follow_the_iterates():
     s = ov.surface("local_minimum")
     t = ov.run(s, ov.Momentum(lr=0.02), start=(-2.0, 0.0), steps=150)
-    fig, ax = plt.subplots()
+    _fig, ax = plt.subplots()
     h = ov.plot.profile(s, t, ax=ax, along="x", through=(0.0, 0.0))
     data = h.balls[0].get_xydata()
     np.testing.assert_allclose(data[:, 0], t.xy[:, 0])
@@ -148,7 +148,7 @@ def test_profile_balls_follow_the_iterates():
 @pytest.mark.parametrize("rule", [ov.Momentum(lr=0.02), ov.Nesterov(lr=0.02)])
 def test_update_diagram_arrows_are_the_recorded_vectors(quad, rule):
     t = ov.run(quad, rule, steps=30)
-    fig, ax = plt.subplots()
+    _fig, ax = plt.subplots()
     step = 6
     d = ov.plot.update_diagram(t, step, ax=ax)
     lr, rho = rule.lr, rule.rho
@@ -189,7 +189,7 @@ def test_update_diagram_refuses_other_rules(quad):
 
 def test_loss_plots_gap_and_theory_rate(quad):
     t = ov.run(quad, ov.GD(lr=0.05), steps=50)
-    fig, ax = plt.subplots()
+    _fig, ax = plt.subplots()
     h = ov.plot.loss(t, ax=ax, kind="gap", fmin=0.0, rate=0.9)
     np.testing.assert_array_equal(h.lines[0].get_ydata(), t.loss)
     ref = h.rates[0].get_ydata()
@@ -203,7 +203,7 @@ def test_surface3d_lifts_the_path():
     fig = plt.figure()
     ax = fig.add_subplot(projection="3d")
     h = ov.plot.surface3d(s, t, ax=ax, log=False)
-    x, y, z = h.paths[0].get_data_3d()
+    x, _y, z = h.paths[0].get_data_3d()
     np.testing.assert_array_equal(x, t.xy[:, 0])
     assert np.all(z > s.value(t.xy))
 
@@ -227,6 +227,6 @@ def test_savefig_is_byte_stable(tmp_path, quad, fmt):
 
 def test_plot_functions_use_the_current_axes(quad):
     t = ov.run(quad, ov.GD(lr=0.05), steps=5)
-    fig, ax = plt.subplots()
+    _fig, ax = plt.subplots()
     h = ov.plot.trajectory(t)
     assert h.paths[0].axes is ax
