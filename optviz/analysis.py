@@ -78,7 +78,7 @@ def condition_number(surface: Surface, xy: Any) -> np.ndarray:
     return np.where(np.isnan(low) | np.isnan(high), np.nan, kappa)
 
 
-def _relative_error(numeric: np.ndarray, analytic: np.ndarray) -> np.ndarray:
+def relative_error(numeric: np.ndarray, analytic: np.ndarray) -> np.ndarray:
     """The lecture's ``|num - ana| / (|num| + |ana|)``, defined as 0 where both are 0."""
     scale = np.abs(numeric) + np.abs(analytic)
     diff = np.abs(numeric - analytic)
@@ -125,7 +125,7 @@ def gradcheck(
         minus = float(np.asarray(f(x)))
         flat[i] = old
         numeric = (plus - minus) / (2 * h)
-        worst = max(worst, float(_relative_error(np.float64(numeric), analytic.reshape(-1)[i])))
+        worst = max(worst, float(relative_error(np.float64(numeric), analytic.reshape(-1)[i])))
     return worst
 
 
@@ -157,7 +157,7 @@ def hesscheck(grad: Callable[[np.ndarray], Any], x: Any, hessian: Any, h: float 
         minus = np.asarray(grad(x), dtype=float).reshape(n)
         flat[j] = old
         numeric[:, j] = (plus - minus) / (2 * h)
-    return float(_relative_error(numeric, analytic).max())
+    return float(relative_error(numeric, analytic).max())
 
 
 def _steps(xy: np.ndarray, h: float | None, power: float) -> np.ndarray:

@@ -37,10 +37,11 @@ RULE_COLORS = {
     "random_search": "#555555",
     "external": OKABE_ITO["black"],
 }
-# For runs beyond the named rules (several runs of one rule, user callables): the remaining order.
+# For runs beyond the named rules (a second run of one rule, user callables): colours that no rule owns come
+# first, so "Momentum is blue" stays true in every figure where a rule appears once.
 CYCLE = [
     OKABE_ITO[k]
-    for k in ("blue", "vermillion", "bluish_green", "reddish_purple", "orange", "sky_blue", "black")
+    for k in ("black", "reddish_purple", "bluish_green", "orange", "sky_blue", "blue", "vermillion")
 ]
 
 # Reference sizes (inches): a full 16:9 slide and a single panel. Fonts are in points at these

@@ -41,9 +41,10 @@ class PanelData:
     colors: list[str | None] = field(default_factory=list)
     options: dict[str, Any] = field(default_factory=dict)
     title: str | None = None
-    panels: list[tuple[Any, PanelData]] = field(
-        default_factory=list
-    )  # kind "panels": (kind, data) pairs
+    # kind "panels": one (kind, data) pair per panel
+    panels: list[tuple[Any, PanelData]] = field(default_factory=list)
+    # legend labels with hyperparameters; off in a multi-panel figure's shared legend ("SGD", "SGD+Momentum")
+    hyperparams: bool = True
 
     @property
     def bounds(self) -> Any:

@@ -34,9 +34,16 @@ def shared_legend(
             if label not in labels:
                 handles.append(h)
                 labels.append(label)
+            elif _is_marker_only(handles[labels.index(label)]) and not _is_marker_only(h):
+                handles[labels.index(label)] = h  # a line reads better in a key than a lone ball
     if not handles:
         return None
     return fig.legend(handles, labels, loc=loc, ncols=ncols or min(len(labels), 4), frameon=False)
+
+
+def _is_marker_only(handle: Any) -> bool:
+    style = getattr(handle, "get_linestyle", lambda: "-")()
+    return style in ("None", "none", "", " ")
 
 
 def _all_axes(fig: Any) -> list[Any]:

@@ -32,12 +32,15 @@ LEGEND = Option(
 )
 
 
+def colors(data: PanelData) -> list[str | None]:
+    return [data.color(i) for i in range(len(data.trajectories))]
+
+
 def draw_paths(ax: Any, data: PanelData, scene: Scene, *, arrows: bool = False) -> Any:
     """Contours of the surface with every run on top; returns the trajectory handle."""
     plot.contour(data.surface, ax=ax, bounds=data.bounds)
     handle = plot.trajectory(
-        data.trajectories, ax=ax, color=[data.color(i) for i in range(len(data.trajectories))], arrows=arrows,
-        legend=False,
+        data.trajectories, ax=ax, color=colors(data), arrows=arrows, legend=False, hyperparams=data.hyperparams,
     )  # fmt: skip
     scene.add(handle, last_step(data.trajectories))
     ax.set_title(data.title or surface_title(data.surface))
@@ -62,8 +65,8 @@ def _loss_panel(ax: Any, data: PanelData, scene: Scene, kind: str) -> None:
     if kind in ("gap", "distance") and (fmin is None or fmin != fmin) and minimum is None:
         kind = "loss"  # no known optimum: plot the loss itself
     handle = plot.loss(
-        data.trajectories, ax=ax, kind=kind, fmin=fmin, minimum=minimum,
-        color=[data.color(i) for i in range(len(data.trajectories))], legend=False,
+        data.trajectories, ax=ax, kind=kind, fmin=fmin, minimum=minimum, color=colors(data), legend=False,
+        hyperparams=data.hyperparams,
     )  # fmt: skip
     scene.add(handle, last_step(data.trajectories))
 
@@ -91,7 +94,11 @@ def _trajectories(fig: Any, data: PanelData, scene: Scene) -> None:
     axes = [ax]
     if loss_ax is not None:
         _loss_panel(loss_ax, data, scene, opts["loss_kind"])
-        loss_ax.set_title("loss")
+        loss_ax.set_title(
+            {"loss": "loss", "gap": "optimality gap", "distance": "distance to the minimum"}[
+                opts["loss_kind"]
+            ]
+        )
         axes.append(loss_ax)
     place_legend(fig, axes, opts["legend"])
 
@@ -126,7 +133,7 @@ def _contour_profile(fig: Any, data: PanelData, scene: Scene) -> None:
     )
     handle = plot.profile(
         data.surface, data.trajectories, ax=prof, along=data.options["along"], through=through,
-        color=[data.color(i) for i in range(len(data.trajectories))], legend=False,
+        color=colors(data), legend=False, hyperparams=data.hyperparams,
     )  # fmt: skip
     scene.add(handle, last_step(data.trajectories))
     prof.set_title(f"slice along {data.options['along']}")
@@ -164,6 +171,7 @@ def _panels(fig: Any, data: PanelData, scene: Scene) -> None:
         panel.options = (
             {**panel.options, "legend": "none"} if "legend" in panel.options else panel.options
         )
+        panel.hyperparams = False  # one legend for all panels: "SGD", "SGD+Momentum"
         kind.draw(sub, panel, scene)
         if panel.title:
             for ax in sub.axes[:1]:
@@ -173,3 +181,39 @@ def _panels(fig: Any, data: PanelData, scene: Scene) -> None:
 
 def kind(name: str) -> FigureKind:
     return figure_kind(name)
+
+
+@register_kind(
+    "profile",
+    "A 1-D slice of the surface with each run as a ball rolling on it (the lecture's local-minimum and saddle pictures).",
+    options=[
+        Option(
+            "along",
+            "x",
+            _along,
+            "the slice: horizontal (x) or vertical (y) through the slice point",
+        ),
+        Option(
+            "through",
+            None,
+            None,
+            "a point [x, y] the slice passes through (default: the surface's start)",
+        ),
+        LEGEND,
+    ],
+    runs="required",
+)
+def _profile(fig: Any, data: PanelData, scene: Scene) -> None:
+    from optviz._validate import point
+
+    ax = fig.subplots(1, 1)
+    through = (
+        point("through", data.options["through"]) if data.options["through"] is not None else None
+    )
+    handle = plot.profile(
+        data.surface, data.trajectories, ax=ax, along=data.options["along"], through=through,
+        color=colors(data), legend=False, hyperparams=data.hyperparams,
+    )  # fmt: skip
+    scene.add(handle, last_step(data.trajectories))
+    ax.set_title(data.title or surface_title(data.surface))
+    place_legend(fig, [ax], data.options["legend"])

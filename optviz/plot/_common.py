@@ -64,8 +64,31 @@ def run_label(t: Any, *, hyperparams: bool = True) -> str:
     return label
 
 
-def run_color(t: Any, index: int = 0) -> str:
-    return style.rule_color(getattr(t, "rule", ""), index)
+def run_colors(groups: Sequence[Any], given: Any = None) -> list[str]:
+    """One colour per group: ``given`` where set, else the rule's fixed colour (the same in every figure), and
+    for a second run of the same rule the next Okabe-Ito colour that no rule in the figure uses.
+
+    >>> from types import SimpleNamespace as T
+    >>> run_colors([T(rule="gd"), T(rule="momentum"), T(rule="gd")])
+    ['#D55E00', '#0072B2', '#000000']
+    """
+    given = list(given) if isinstance(given, (list, tuple)) else [given] * len(groups)
+    given += [None] * (len(groups) - len(given))
+    rules = [getattr(g, "rule", "") for g in groups]
+    taken = {c for c in given if c} | {
+        style.RULE_COLORS[r] for r in rules if r in style.RULE_COLORS
+    }
+    out: list[str] = []
+    for rule, color in zip(rules, given, strict=True):
+        if color is None:
+            color = style.RULE_COLORS.get(rule)
+            if color is None or color in out:
+                color = next(
+                    (c for c in style.CYCLE if c not in taken and c not in out),
+                    style.CYCLE[len(out) % len(style.CYCLE)],
+                )
+        out.append(color)
+    return out
 
 
 def as_runs(trajectories: Any) -> list[Any]:

@@ -26,6 +26,20 @@ class ConditionArtists:
     grid: np.ndarray | None = None
     kappa: np.ndarray | None = None
 
+    def legend_handles(self) -> list[Any]:
+        """Legend patches for the hatched regions that were drawn (contour sets have no legend handle)."""
+        from matplotlib.patches import Patch
+
+        out = []
+        for region, hatch in ((self.indefinite, "//"), (self.concave, "..")):
+            if region is not None:
+                out.append(
+                    Patch(
+                        facecolor="0.35", edgecolor="white", hatch=hatch, label=region.get_label()
+                    )
+                )
+        return out
+
 
 def condition_map(
     surface: Surface,
@@ -46,7 +60,7 @@ def condition_map(
     negative definite (a cap) it is hatched ``..``. ``glyphs`` are points (or ``"auto"``: the minima and saddles,
     or a 3 x 3 lattice when none is known) where a cross shows the Hessian's eigen-directions, each arm
     proportional to ``1/sqrt|lambda|`` like the axes of the local quadratic model's level set; a dashed arm marks a
-    negative eigenvalue. Minima are annotated with their kappa.
+    negative eigenvalue. ``legend_handles()`` on the result gives patches for the hatched regions. Minima are annotated with their kappa.
     """
     import matplotlib as mpl
     from matplotlib.colors import LogNorm
@@ -150,13 +164,15 @@ def eigen_glyphs(
     *,
     bounds: Bounds | None = None,
     size: float = 0.09,
-    color: str = "black",
+    color: str = "white",
 ) -> list[Any]:
     """At each point, a cross along the Hessian's eigenvectors with arms proportional to ``1/sqrt|lambda|``.
 
     The longest arm in the set is ``size`` times the view's diagonal. Returns one ``Line2D`` per arm; each has
     ``.eigenvalue`` and ``.eigenvector`` attributes for tests and readers.
     """
+    from matplotlib import patheffects
+
     ax = get_ax(ax)
     (x0, x1), (y0, y1) = bounds or surface.bounds
     diag = np.hypot(x1 - x0, y1 - y0)
@@ -180,6 +196,8 @@ def eigen_glyphs(
                 solid_capstyle="butt",
                 zorder=3.5,
                 label="_eigen",
+                # A dark outline keeps the glyph readable on both ends of the colour map.
+                path_effects=[patheffects.withStroke(linewidth=1.8 * lw, foreground="black")],
             )
             line.eigenvalue = float(lam[i])
             line.eigenvector = vec[:, i].copy()

@@ -156,9 +156,10 @@ def _label_arrows(
         v = out.vectors[name]
         norm = float(np.hypot(*v)) or 1.0
         normal = np.array([-v[1], v[0]]) / norm
-        # Put the label on the side of its arrow away from the other arrows, so the three never collide.
-        others = np.mean([m for other, m in mids.items() if other != name], axis=0)
-        if np.dot(others - mids[name], normal) > 0:
+        # Put the label on the side of its arrow away from the nearest other arrow, so labels never collide.
+        others = [m for other, m in mids.items() if other != name]
+        nearest = min(others, key=lambda m: float(np.hypot(*(m - mids[name]))))
+        if np.dot(nearest - mids[name], normal) > 0:
             normal = -normal
         texts.append(
             ax.annotate(

@@ -7,7 +7,7 @@ from typing import Any
 
 import numpy as np
 
-from optviz.plot._common import as_runs, get_ax, linewidth, run_color, run_label, single_runs
+from optviz.plot._common import as_runs, get_ax, linewidth, run_colors, run_label, single_runs
 from optviz.plot._frames import Animated, Appears, Grows
 
 _YLABELS = {
@@ -71,11 +71,11 @@ def loss(
     out = LossArtists()
     groups = as_runs(trajectories)
     rates = rate if isinstance(rate, (list, tuple)) else [rate] * len(groups)
-    colors = color if isinstance(color, (list, tuple)) else [color] * len(groups)
+    colors = run_colors(groups, color)
     labels = label if isinstance(label, (list, tuple)) else [label] * len(groups)
     lw = linewidth()
     for index, group in enumerate(groups):
-        col = colors[index] or run_color(group, index)
+        col = colors[index]
         text = (
             labels[index]
             if labels[index] is not None

@@ -12,7 +12,7 @@ from optviz.plot._common import (
     fontsize,
     get_ax,
     linewidth,
-    run_color,
+    run_colors,
     run_label,
     single_runs,
 )
@@ -99,10 +99,8 @@ def profile(
     out = ProfileArtists()
     (out.curve,) = ax.plot(u, f, color="0.2", linewidth=1.1 * lw, zorder=2, label="_profile")
     ax.fill_between(u, f, np.nanmin(f) - 0.08 * np.ptp(f[np.isfinite(f)]), color="0.92", zorder=1)
-    for index, group in enumerate(as_runs(trajectories) if trajectories is not None else []):
-        col = (color[index] if isinstance(color, (list, tuple)) else color) or run_color(
-            group, index
-        )
+    groups = as_runs(trajectories) if trajectories is not None else []
+    for index, (group, col) in enumerate(zip(groups, run_colors(groups, color), strict=True)):
         text = (label[index] if isinstance(label, (list, tuple)) else label) or run_label(
             group, hyperparams=hyperparams
         )

@@ -8,7 +8,7 @@ from typing import Any
 import numpy as np
 
 from optviz import style
-from optviz.plot._common import as_runs, get_ax, linewidth, run_color, run_label, single_runs
+from optviz.plot._common import as_runs, get_ax, linewidth, run_colors, run_label, single_runs
 from optviz.surfaces.base import Bounds, Surface
 
 
@@ -77,8 +77,8 @@ def surface3d(
     )
     lw = linewidth()
     span = np.nanmax(Z) - np.nanmin(Z)
-    for index, group in enumerate(as_runs(trajectories) if trajectories is not None else []):
-        col = run_color(group, index)
+    groups = as_runs(trajectories) if trajectories is not None else []
+    for group, col in zip(groups, run_colors(groups), strict=True):
         text = run_label(group, hyperparams=hyperparams)
         for j, run in enumerate(single_runs(group)):
             xy = np.asarray(run.xy[: int(run.stop_step) + 1], dtype=float)

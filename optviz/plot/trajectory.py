@@ -12,7 +12,7 @@ from optviz.plot._common import (
     fontsize,
     get_ax,
     linewidth,
-    run_color,
+    run_colors,
     run_label,
     single_runs,
 )
@@ -103,9 +103,8 @@ def trajectory(
     size = fontsize()
     groups = as_runs(trajectories)
     labels = label if isinstance(label, (list, tuple)) else [label] * len(groups)
-    colors = color if isinstance(color, (list, tuple)) else [color] * len(groups)
-    for index, (group, text, col) in enumerate(zip(groups, labels, colors, strict=False)):
-        col = col or run_color(group, index)
+    colors = run_colors(groups, color)
+    for group, text, col in zip(groups, labels, colors, strict=False):
         text = text if text is not None else run_label(group, hyperparams=hyperparams)
         for j, run in enumerate(single_runs(group)):
             stop = int(run.stop_step)

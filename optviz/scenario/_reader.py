@@ -27,8 +27,8 @@ class ScenarioError(ValueError):
 
 
 def join(prefix: str, key: str) -> str:
-    if not prefix:
-        return key
+    if not prefix or not key:
+        return prefix or key
     return f"{prefix}{key}" if key.startswith("[") else f"{prefix}.{key}"
 
 

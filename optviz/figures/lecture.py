@@ -1,0 +1,820 @@
+"""The lecture's optimization figures (Regularization + Optimization), one figure kind each.
+
+Each kind draws real runs of the engine: the scenario's ``[[run]]`` tables, plus what the figure itself must
+compute (a sweep, a regularized twin of the surface). The ``plot`` layer below never computes steps.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from optviz import plot, style
+from optviz._validate import ParameterError, integer, number, positive
+from optviz.analysis import condition_number, hessian_eigen
+from optviz.figures._kinds import Option, PanelData, register_kind
+from optviz.figures._layout import last_step, require_rules, surface_title
+from optviz.figures._scene import Scene
+from optviz.figures.basic import LEGEND, _loss_panel, colors, draw_paths, place_legend
+from optviz.plot._common import fontsize, linewidth
+from optviz.plot._frames import Grows, Parts
+from optviz.scenario._reader import boolean
+
+
+def _step(field: str, value: Any) -> int:
+    return integer(field, value, minimum=1)
+
+
+def _float_list(field: str, value: Any) -> list[float]:
+    if not isinstance(value, list) or not value:
+        raise ParameterError(field, "must be a non-empty list of numbers")
+    if len(value) > 200:
+        raise ParameterError(field, f"has {len(value)} values; the limit is 200")
+    return [number(f"{field}[{i}]", v) for i, v in enumerate(value)]
+
+
+# -- poor conditioning -----------------------------------------------------------------------------
+
+
+def eigen_axes(
+    ax: Any,
+    surface: Any,
+    point: np.ndarray,
+    *,
+    anchor: tuple[float, float] = (0.7, 0.2),
+    length: float = 0.15,
+) -> list[Any]:
+    """A key in a corner of ``ax``: the Hessian's eigen-directions at ``point`` as double-headed arrows, each
+    labelled with its eigenvalue.
+
+    Arm lengths are proportional to ``1/sqrt|lambda|`` (the axes of the local quadratic's level sets), the
+    longer one ``length`` times the axes' smaller side; ``anchor`` is the key's centre in axes fractions (the
+    corner away from the runs by default). The arrows keep their directions because contour axes have an
+    equal aspect.
+    """
+    values, vectors = hessian_eigen(surface, point)
+    (x0, x1), (y0, y1) = ax.get_xlim(), ax.get_ylim()
+    centre = np.array([x0 + anchor[0] * (x1 - x0), y0 + anchor[1] * (y1 - y0)])
+    with np.errstate(divide="ignore"):
+        arms = 1 / np.sqrt(np.abs(values))
+    arms = np.where(np.isfinite(arms), arms, arms[np.isfinite(arms)].max(initial=1.0))
+    arms = length * min(x1 - x0, y1 - y0) * arms / arms.max()
+    size, lw = fontsize(), linewidth()
+    out = []
+    names = ("shallow", "steep") if abs(values[1]) > abs(values[0]) else ("steep", "shallow")
+    for i in range(2):
+        d = vectors[:, i] * arms[i]
+        if d[0] < 0 or (d[0] == 0 and d[1] < 0):
+            d = -d  # label at the right/top end
+        out.append(ax.annotate(
+            "", centre + d, xytext=centre - d,
+            arrowprops={"arrowstyle": "<|-|>", "color": "black", "lw": 0.8 * lw, "shrinkA": 0, "shrinkB": 0,
+                        "mutation_scale": 6 * lw},
+            zorder=4,
+        ))  # fmt: skip
+        # The label sits beyond the arrow's tip, in the arrow's direction.
+        u = d / np.hypot(*d)
+        out.append(ax.annotate(
+            f"λ = {values[i]:.3g} ({names[i]})", centre + d, xytext=tuple(0.5 * size * u), textcoords="offset points",
+            ha="left" if u[0] > 0.5 else "right" if u[0] < -0.5 else "center",
+            va="bottom" if u[1] > 0.5 else "top" if u[1] < -0.5 else "center",
+            fontsize=size, color="black", zorder=4,
+            bbox={"boxstyle": "round,pad=0.15", "facecolor": "white", "edgecolor": "none", "alpha": 0.75},
+        ))  # fmt: skip
+    return out
+
+
+@register_kind(
+    "poor_conditioning",
+    "GD zigzags across an ill-conditioned valley: paths with the Hessian's eigen-axes and kappa, beside the distance to the minimum.",
+    options=[
+        Option("eigen_axes", True, boolean, "draw the Hessian's eigen-axes at the minimum"),
+        Option(
+            "loss_kind",
+            "distance",
+            None,
+            "the right panel: distance (|x - x*|), gap (f - f*) or loss",
+        ),
+        LEGEND,
+    ],
+    runs="required",
+)
+def _poor_conditioning(fig: Any, data: PanelData, scene: Scene) -> None:
+    s = data.surface
+    ax, loss_ax = fig.subplots(1, 2, width_ratios=[1.45, 1])
+    draw_paths(ax, data, scene)
+    if len(s.minima):
+        kappa = float(condition_number(s, s.minima[0]))
+        ax.set_title(f"{surface_title(s)},   κ(H) = {kappa:.3g}")
+        if data.options["eigen_axes"]:
+            eigen_axes(ax, s, s.minima[0])
+            ax.annotate(
+                "Hessian's eigen-axes",
+                (0.7, 0.06),
+                xycoords="axes fraction",
+                ha="center",
+                fontsize=fontsize(),
+                color="0.2",
+            )
+    _loss_panel(loss_ax, data, scene, data.options["loss_kind"])
+    loss_ax.set_title(
+        "distance to the minimum" if data.options["loss_kind"] == "distance" else "loss"
+    )
+    place_legend(fig, [ax, loss_ax], data.options["legend"])
+
+
+# -- update diagrams ---------------------------------------------------------------------------------
+
+
+@register_kind(
+    "update_diagram",
+    "The momentum or Nesterov update at one step of a real run: velocity, gradient (at the look-ahead point for Nesterov) and the actual step.",
+    options=[
+        Option("step", 4, _step, "the step whose update is drawn"),
+        Option(
+            "zoom", True, boolean, "zoom on the update (with the whole run in an inset overview)"
+        ),
+    ],
+    runs="required",
+    animated=False,
+    size=(12.8, 7.2),
+    check=require_rules(("momentum", "nesterov")),
+)
+def _update_diagram(fig: Any, data: PanelData, scene: Scene) -> None:
+    import dataclasses
+
+    from matplotlib.patches import Rectangle
+
+    runs = data.trajectories
+    step = data.options["step"]
+    zoom = data.options["zoom"]
+    single = zoom and len(runs) == 1
+    ratios = [1, 1.3] if single else None
+    axes = list(fig.subplots(1, len(runs) + single, squeeze=False, width_ratios=ratios)[0])
+    overview = axes.pop(0) if single else None
+    for i, (ax, t) in enumerate(zip(axes, runs, strict=True)):
+        if step >= int(t.stop_step):
+            raise ParameterError(
+                "figure.step", f"run {i} stopped at step {int(t.stop_step)}; choose a step below it"
+            )
+        # Nesterov's stored iterate is the look-ahead point; the lecture's picture follows the actual point.
+        shown = dataclasses.replace(t, xy=t.state["position"]) if t.rule == "nesterov" else t
+        plot.contour(data.surface, ax=ax, bounds=data.bounds, critical_points=False)
+        handle = plot.trajectory(shown, ax=ax, color=data.color(i), legend=False, alpha=0.4)
+        scene.add(handle, t.steps)
+        plot.update_diagram(t, step, ax=ax, frame=zoom, pad=0.5)
+        kind = "Nesterov momentum" if t.rule == "nesterov" else "Momentum"
+        ax.set_title(f"{kind}: the update at step {step}")
+        if overview is not None:
+            plot.contour(data.surface, ax=overview, bounds=data.bounds)
+            plot.trajectory(shown, ax=overview, color=data.color(i), legend=False)
+            (x0, x1), (y0, y1) = ax.get_xlim(), ax.get_ylim()
+            box = Rectangle(
+                (x0, y0),
+                x1 - x0,
+                y1 - y0,
+                fill=False,
+                edgecolor="black",
+                linewidth=linewidth(),
+                zorder=6,
+            )
+            overview.add_patch(box)
+            overview.set_title(plot_label(t))
+
+
+def plot_label(t: Any) -> str:
+    from optviz.plot._common import run_label
+
+    return run_label(t)
+
+
+# -- condition map -------------------------------------------------------------------------------------
+
+
+@register_kind(
+    "condition_map",
+    "The Hessian's condition number over the view (log scale, indefinite regions hatched), beside the contours with the runs.",
+    options=[
+        Option("glyphs", True, boolean, "eigen-direction crosses at the known critical points")
+    ],
+    runs="optional",
+)
+def _condition_map(fig: Any, data: PanelData, scene: Scene) -> None:
+    ax, cax = fig.subplots(1, 2)
+    if data.trajectories:
+        draw_paths(ax, data, scene)
+    else:
+        plot.contour(data.surface, ax=ax, bounds=data.bounds)
+        ax.set_title(surface_title(data.surface))
+    cmap = plot.condition_map(
+        data.surface, ax=cax, bounds=data.bounds, glyphs="auto" if data.options["glyphs"] else None
+    )
+    cax.set_title("condition number of the Hessian")
+    handles, labels = ax.get_legend_handles_labels()
+    regions = cmap.legend_handles()
+    handles += regions
+    labels += [r.get_label() for r in regions]
+    if handles:
+        fig.legend(
+            handles, labels, loc="outside lower center", frameon=False, ncols=min(len(handles), 4)
+        )
+
+
+# -- numeric gradient ----------------------------------------------------------------------------------
+
+
+def _finite_difference_errors(
+    f: Any, x: np.ndarray, slope: float, hs: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """Relative errors of the forward and central differences along x at ``x``, for each step ``h``."""
+    from optviz.analysis import relative_error
+
+    e = np.array([1.0, 0.0])
+    f0 = float(f(x))
+    forward = np.array([(float(f(x + h * e)) - f0) / h for h in hs])
+    central = np.array([(float(f(x + h * e)) - float(f(x - h * e))) / (2 * h) for h in hs])
+    return relative_error(forward, slope), relative_error(central, slope)
+
+
+@register_kind(
+    "numeric_gradient",
+    "The finite-difference slope at a point (secant against tangent), and the gradient check's relative error against h.",
+    options=[
+        Option(
+            "point",
+            None,
+            None,
+            "where the derivative d f / d x is taken (default: the surface's start)",
+        ),
+        Option("h", 0.5, positive, "the step drawn as a secant on the left panel"),
+    ],
+    runs="none",
+    animated=False,
+)
+def _numeric_gradient(fig: Any, data: PanelData, scene: Scene) -> None:
+    from optviz._validate import point as as_point
+
+    s = data.surface
+    x = (
+        as_point("figure.point", data.options["point"])
+        if data.options["point"] is not None
+        else np.array(s.start, dtype=float)
+    )
+    h = data.options["h"]
+    slope = float(s.grad(x)[0])
+    lw, size = linewidth(), fontsize()
+    left, right = fig.subplots(1, 2)
+
+    # Left: f along x through the point, the tangent (analytic slope) and the forward secant over h.
+    (x0, x1), _ = data.bounds
+    width = min(3 * h, 0.5 * (x1 - x0))
+    u = np.linspace(x[0] - width, x[0] + width, 400)
+    fu = s.value(np.stack([u, np.full_like(u, x[1])], axis=-1))
+    f0 = float(s.value(x))
+    f_h = float(s.value(x + np.array([h, 0.0])))
+    secant = (f_h - f0) / h
+    left.plot(u, fu, color="0.2", linewidth=1.1 * lw, label=f"f(x, y={x[1]:g})")
+    left.plot(
+        u,
+        f0 + slope * (u - x[0]),
+        color=style.OKABE_ITO["blue"],
+        linewidth=lw,
+        label=f"tangent: analytic df/dx = {slope:.4g}",
+    )
+    left.plot(u, f0 + secant * (u - x[0]), color=style.OKABE_ITO["vermillion"], linewidth=lw, linestyle="--",
+              label=f"secant (f(x+h) - f(x)) / h = {secant:.4g}")  # fmt: skip
+    left.plot(
+        [x[0], x[0] + h],
+        [f0, f_h],
+        linestyle="none",
+        marker="o",
+        markersize=3 * lw,
+        color=style.OKABE_ITO["vermillion"],
+        zorder=4,
+    )
+    span = np.ptp(fu)
+    above = max(f0, f_h) + 0.1 * span
+    bracket = {"arrowstyle": "<|-|>", "color": "0.3", "lw": 0.6 * lw, "shrinkA": 0, "shrinkB": 0}
+    left.annotate("", (x[0] + h, above), xytext=(x[0], above), arrowprops=bracket)
+    left.annotate(f"h = {h:g}", (x[0] + h / 2, above), xytext=(0, 0.4 * size), textcoords="offset points",
+                  ha="center", va="bottom", fontsize=size)  # fmt: skip
+    left.set_ylim(fu.min() - 0.1 * span, fu.max() + 0.1 * span)
+    left.set_xlim(u[0], u[-1])
+    left.set_xlabel("x")
+    left.set_ylabel("f")
+    left.set_title("numeric vs analytic slope")
+    left.legend(loc="upper center", bbox_to_anchor=(0.5, -0.16), frameon=False)
+
+    # Right: relative error against h, for forward and central differences.
+    hs = np.logspace(-16, 0, 161)
+    forward, central = _finite_difference_errors(s.value, x, slope, hs)
+    tiny = 1e-17
+    right.loglog(
+        hs,
+        np.maximum(forward, tiny),
+        color=style.OKABE_ITO["vermillion"],
+        linewidth=lw,
+        label="forward: (f(x+h) - f(x)) / h",
+    )
+    right.loglog(
+        hs,
+        np.maximum(central, tiny),
+        color=style.OKABE_ITO["blue"],
+        linewidth=lw,
+        label="central: (f(x+h) - f(x-h)) / 2h",
+    )
+    for h_mark, text, ha in (
+        (1e-4, "lecture's h = 1e-4", "left"),
+        (1e-5, "gradcheck h = 1e-5", "right"),
+    ):
+        right.axvline(h_mark, color="0.6", linewidth=0.6 * lw, linestyle=":")
+        right.annotate(text, (h_mark, 0.03), xycoords=("data", "axes fraction"), rotation=90, ha=ha, va="bottom",
+                       fontsize=size, color="0.35")  # fmt: skip
+    right.annotate("round-off\n∝ ε/h", (1e-13, 1e-7), ha="center", fontsize=size, color="0.2")
+    vermillion, blue = style.OKABE_ITO["vermillion"], style.OKABE_ITO["blue"]
+    right.annotate(
+        "truncation ∝ h\n(forward)", (2e-2, 1e-6), ha="center", fontsize=size, color=vermillion
+    )
+    right.annotate(
+        "truncation ∝ h²\n(central)", (2e-2, 1e-11), ha="center", fontsize=size, color=blue
+    )
+    right.set_ylim(1e-17, 10)
+    right.set_xlabel("step h")
+    right.set_ylabel("relative error")
+    right.set_title("gradient check: |num − ana| / (|num| + |ana|)")
+    right.grid(True, which="major")
+    right.legend(loc="upper center", bbox_to_anchor=(0.5, -0.16), frameon=False)
+
+
+# -- batch vs minibatch ------------------------------------------------------------------------------
+
+
+def _batch_size(t: Any, n: int) -> int:
+    noise = t.meta.get("noise") or {}
+    return int(noise.get("batch_size", n)) if noise.get("kind") == "minibatch" else n
+
+
+def _batch_label(t: Any, n: int) -> str:
+    b = _batch_size(t, n)
+    return f"full batch GD (B = {n})" if b >= n else f"minibatch SGD (B = {b})"
+
+
+@register_kind(
+    "batch_vs_minibatch",
+    "Full-batch GD against minibatch SGD of several batch sizes on a dataset surface: paths, and the loss against epochs.",
+    options=[LEGEND],
+    runs="required",
+)
+def _batch_vs_minibatch(fig: Any, data: PanelData, scene: Scene) -> None:
+    s = data.surface
+    n = int(getattr(s, "n_samples", 0))
+    if not n:
+        raise ParameterError(
+            "surface",
+            "batch_vs_minibatch needs a dataset surface (least_squares, logistic_regression, softmax_1d)",
+        )
+    ax, loss_ax = fig.subplots(1, 2, width_ratios=[1.2, 1])
+    # Runs are told apart by batch size, so they get a colour each, not one per rule.
+    cycle = [
+        style.OKABE_ITO[k]
+        for k in ("black", "vermillion", "blue", "bluish_green", "reddish_purple", "orange")
+    ]
+    cols = [data.color(i) or cycle[i % len(cycle)] for i in range(len(data.trajectories))]
+    labels = [_batch_label(t, n) for t in data.trajectories]
+    plot.contour(s, ax=ax, bounds=data.bounds)
+    names = getattr(s, "param_names", ("x", "y"))
+    ax.set_xlabel(names[0])
+    ax.set_ylabel(names[1])
+    handle = plot.trajectory(data.trajectories, ax=ax, color=cols, label=labels, legend=False)
+    scene.add(handle, last_step(data.trajectories))
+    ax.set_title(surface_title(s))
+    lw = linewidth()
+    fmin = s.fmin if np.isfinite(s.fmin) else 0.0
+
+    for t, col, label in zip(data.trajectories, cols, labels, strict=True):
+        stop = int(t.stop_step)
+        epochs = np.arange(t.steps + 1) * _batch_size(t, n) / n
+        gap = np.maximum(np.asarray(t.loss) - fmin, 1e-16)
+        (line,) = loss_ax.plot(
+            epochs[: stop + 1], gap[: stop + 1], color=col, linewidth=lw, label=label
+        )
+        scene.add(Parts(Grows(line, epochs, gap, stop)))
+    loss_ax.set_yscale("log")
+    loss_ax.set_xlabel("epochs (passes over the data)")
+    loss_ax.set_ylabel(r"$f(w, b) - f^\ast$" if np.isfinite(s.fmin) else "loss")
+    loss_ax.set_title("loss against data seen")
+    loss_ax.grid(True)
+    place_legend(fig, [ax], data.options["legend"])
+
+
+# -- random search -------------------------------------------------------------------------------------
+
+
+@register_kind(
+    "random_search",
+    "Random search (the lecture's bad idea) against gradient descent: sampled points and the best so far, and the best loss against iterations.",
+    options=[LEGEND],
+    runs="required",
+)
+def _random_search(fig: Any, data: PanelData, scene: Scene) -> None:
+
+    s = data.surface
+    ax, loss_ax = fig.subplots(1, 2, width_ratios=[1.3, 1])
+    plot.contour(s, ax=ax, bounds=data.bounds)
+    lw = linewidth()
+    for t in data.trajectories:
+        if t.rule == "random_search":
+            samples = np.asarray(t.state["sample"])
+            (dots,) = ax.plot(samples[:, 0], samples[:, 1], linestyle="none", marker="o", markersize=1.6 * lw,
+                              color="0.45", alpha=0.55, zorder=2.5, label="random samples")  # fmt: skip
+            scene.add(Parts(Grows(dots, samples[:, 0], samples[:, 1], int(t.stop_step))))
+    handle = plot.trajectory(
+        data.trajectories, ax=ax, color=colors(data), legend=False, hyperparams=data.hyperparams
+    )
+    scene.add(handle, last_step(data.trajectories))
+    ax.set_title(surface_title(s))
+    fmin = s.fmin if np.isfinite(s.fmin) else None
+    lh = plot.loss(data.trajectories, ax=loss_ax, kind="gap" if fmin is not None else "loss", fmin=fmin,
+                   color=colors(data), legend=False, hyperparams=data.hyperparams)  # fmt: skip
+    scene.add(lh, last_step(data.trajectories))
+    loss_ax.set_title("best loss so far")
+    loss_ax.set_xlabel("iteration (one sample each for random search)")
+    place_legend(fig, [ax], data.options["legend"])
+
+
+# -- regularization ------------------------------------------------------------------------------------
+
+
+class _Cliff:
+    """The classifier's p(y=1 | x) at iterate k of a run on softmax_1d: a curve that changes with the frame."""
+
+    def __init__(self, line: Any, surface: Any, xy: np.ndarray, stop: int, x: np.ndarray) -> None:
+        self.line, self.surface, self.xy, self.stop, self.x = line, surface, xy, stop, x
+
+    def set_frame(self, k: int) -> list[Any]:
+        w, b = self.xy[min(int(k), self.stop)]
+        self.line.set_ydata(self.surface.probability(w, b, self.x))
+        return [self.line]
+
+
+def _check_regularization(table: Any, surface: Any, runs: Any, options: dict[str, Any]) -> None:
+    if surface is not None and surface.name != "softmax_1d":
+        raise ParameterError(
+            "surface.name",
+            f"figure kind regularization draws the softmax_1d surface, got {surface.name!r}",
+        )
+    if surface is not None and surface.params.get("lam", 0) != 0:
+        raise ParameterError(
+            "surface.lam", "must be 0 here: the figure compares it with figure.lam > 0"
+        )
+    for i, run in enumerate(runs):
+        if run.noise is not None:
+            raise ParameterError(
+                f"run[{i}].noise",
+                "regularization reruns each run on the regularized surface: use exact gradients",
+            )
+
+
+@register_kind(
+    "regularization",
+    "The lecture's 1-D two-class softmax example: without L2 the cliff of p(y=1|x) keeps sharpening and GD runs off; with L2 it converges.",
+    options=[Option("lam", 0.1, positive, "the L2 strength of the regularized twin")],
+    runs="required",
+    check=_check_regularization,
+)
+def _regularization(fig: Any, data: PanelData, scene: Scene) -> None:
+    from optviz.engine import run
+    from optviz.surfaces import surface as make_surface
+
+    s = data.surface
+    lam = data.options["lam"]
+    twin = make_surface("softmax_1d", **{**s.params, "lam": lam})
+    reg_runs = [
+        run(
+            twin,
+            t.optimizer,
+            start=t.xy[0],
+            steps=t.steps,
+            seed=t.meta.get("seed", 0),
+            label=t.label,
+        )
+        for t in data.trajectories
+    ]
+    cliff_ax, free_ax, reg_ax = fig.subplots(1, 3, width_ratios=[1.15, 1, 1])
+    lw = linewidth()
+    xs = np.asarray(s.x)
+    lo, hi = xs.min(), xs.max()
+    pad = 0.25 * (hi - lo)
+    grid = np.linspace(lo - pad, hi + pad, 400)
+    zero, reg = style.OKABE_ITO["vermillion"], style.OKABE_ITO["blue"]
+    cliff_ax.plot(xs[s.y == 0], np.zeros((s.y == 0).sum()), linestyle="none", marker="o", markersize=3.5 * lw,
+                  markerfacecolor="white", markeredgecolor="black", label="class 0", zorder=4, clip_on=False)  # fmt: skip
+    cliff_ax.plot(xs[s.y == 1], np.ones((s.y == 1).sum()), linestyle="none", marker="s", markersize=3.5 * lw,
+                  color="black", label="class 1", zorder=4, clip_on=False)  # fmt: skip
+    t0, t1 = data.trajectories[0], reg_runs[0]
+    # Faded snapshots of the unregularized run show the cliff sharpening as w grows.
+    stop0 = int(t0.stop_step)
+    for k in np.unique(np.geomspace(1, max(stop0, 1), 5).astype(int))[:-1]:
+        w, b = t0.xy[k]
+        cliff_ax.plot(
+            grid, s.probability(w, b, grid), color=zero, alpha=0.25, linewidth=0.8 * lw, zorder=2
+        )
+    (free_line,) = cliff_ax.plot(grid, s.probability(*t0.xy[stop0], grid), color=zero, linewidth=1.2 * lw,
+                                 label="λ = 0: the cliff keeps sharpening", zorder=3)  # fmt: skip
+    (reg_line,) = cliff_ax.plot(grid, s.probability(*t1.xy[int(t1.stop_step)], grid), color=reg, linewidth=1.2 * lw,
+                                label=f"λ = {lam:g}: a gentle slope", zorder=3)  # fmt: skip
+    scene.add(
+        Parts(
+            _Cliff(free_line, s, t0.xy, stop0, grid),
+            _Cliff(reg_line, s, t1.xy, int(t1.stop_step), grid),
+        ),
+        t0.steps,
+    )
+    cliff_ax.set_xlim(grid[0], grid[-1])
+    cliff_ax.set_ylim(-0.08, 1.08)
+    cliff_ax.set_xlabel("input x")
+    cliff_ax.set_ylabel("p(y = 1 | x)")
+    cliff_ax.set_title("the classifier")
+    for ax, surf, runs, col, name in (
+        (free_ax, s, data.trajectories, zero, "λ = 0: no minimum"),
+        (reg_ax, twin, reg_runs, reg, f"λ = {lam:g}: a minimum"),
+    ):
+        plot.contour(surf, ax=ax)
+        handle = plot.trajectory(
+            runs, ax=ax, color=[col] * len(runs), legend=False, hyperparams=data.hyperparams
+        )
+        scene.add(handle, last_step(runs))
+        ax.set_xlabel("w")
+        ax.set_ylabel("b")
+        ax.set_title(name)
+    handles, labels = cliff_ax.get_legend_handles_labels()
+    more = free_ax.get_legend_handles_labels()
+    fig.legend(
+        handles + more[0], labels + more[1], loc="outside lower center", frameon=False, ncols=3
+    )
+
+
+# -- regularization preferences -------------------------------------------------------------------------
+
+
+def _vector(field: str, value: Any) -> np.ndarray:
+    values = np.asarray(_float_list(field, value))
+    if len(values) > 12:
+        raise ParameterError(field, f"has {len(values)} entries; the figure shows at most 12")
+    return values
+
+
+@register_kind(
+    "regularization_preferences",
+    "The lecture's x = [1,1,1,1], w1 = [1,0,0,0], w2 = [0.25]*4: same scores, same data loss; L2 prefers the spread-out w2, L1 cannot tell.",
+    options=[
+        Option("x", [1.0, 1.0, 1.0, 1.0], _vector, "the input"),
+        Option("w1", [1.0, 0.0, 0.0, 0.0], _vector, "the first weight vector"),
+        Option("w2", [0.25, 0.25, 0.25, 0.25], _vector, "the second weight vector"),
+    ],
+    surface="none",
+    runs="none",
+    animated=False,
+)
+def _regularization_preferences(fig: Any, data: PanelData, scene: Scene) -> None:
+    x, w1, w2 = (np.asarray(data.options[k]) for k in ("x", "w1", "w2"))
+    if not (len(x) == len(w1) == len(w2)):
+        raise ParameterError(
+            "figure", f"x, w1 and w2 must have the same length, got {len(x)}, {len(w1)}, {len(w2)}"
+        )
+    lw, size = linewidth(), fontsize()
+    bars, table_ax, geo = fig.subplots(1, 3, width_ratios=[1.2, 1.1, 1])
+    idx = np.arange(len(x))
+    c1, c2 = style.OKABE_ITO["vermillion"], style.OKABE_ITO["blue"]
+    bars.bar(idx - 0.2, w1, width=0.4, color=c1, label="w1")
+    bars.bar(idx + 0.2, w2, width=0.4, color=c2, label="w2")
+    bars.set_xticks(idx, [f"k={i + 1}" for i in idx])
+    bars.set_ylabel("weight")
+    bars.set_title("two weight vectors")
+    bars.axhline(0, color="0.3", linewidth=0.6 * lw)
+    bars.legend(loc="upper right")
+    rows = [
+        ("score  wᵀx", float(w1 @ x), float(w2 @ x)),
+        ("L2:  Σ w²", float((w1**2).sum()), float((w2**2).sum())),
+        ("L1:  Σ |w|", float(np.abs(w1).sum()), float(np.abs(w2).sum())),
+    ]
+    table_ax.axis("off")
+    table = table_ax.table(
+        cellText=[[name, f"{a:.4g}", f"{b:.4g}"] for name, a, b in rows], colLabels=["", "w1", "w2"],
+        loc="center", cellLoc="center",
+    )  # fmt: skip
+    table.auto_set_font_size(False)
+    table.set_fontsize(size)
+    table.scale(1.0, 2.6)
+    for (r, c), cell in table.get_celld().items():
+        cell.set_edgecolor("0.8")
+        if c == 1 and r > 0:
+            cell.get_text().set_color(c1)
+        if c == 2 and r > 0:
+            cell.get_text().set_color(c2)
+    table_ax.set_title("same scores, so the same data loss")
+    # 2-D picture of the same idea: all w with w1 + w2 = 1 score the same on x = [1, 1]; the smallest L2 ball
+    # touches that line at the spread-out (0.5, 0.5), while the L1 ball touches it along a whole segment.
+    t = np.linspace(-0.4, 1.4, 2)
+    geo.plot(t, 1 - t, color="0.2", linewidth=lw, label="wᵀx = 1 (same data loss)")
+    theta = np.linspace(0, 2 * np.pi, 400)
+    r2 = np.sqrt(0.5)
+    geo.plot(
+        r2 * np.cos(theta),
+        r2 * np.sin(theta),
+        color=c2,
+        linewidth=lw,
+        label="L2 ball: touches at (½, ½)",
+    )
+    geo.plot(
+        [1, 0, -1, 0, 1],
+        [0, 1, 0, -1, 0],
+        color=c1,
+        linewidth=lw,
+        linestyle="--",
+        label="L1 ball: touches all of [0,1]",
+    )
+    geo.plot([0.5], [0.5], marker="o", markersize=3.5 * lw, color=c2, zorder=4)
+    geo.set_aspect("equal")
+    geo.set_xlim(-1.2, 1.5)
+    geo.set_ylim(-1.2, 1.5)
+    geo.set_xlabel("w₁")
+    geo.set_ylabel("w₂")
+    geo.set_title("in two dimensions")
+    geo.axhline(0, color="0.85", linewidth=0.5 * lw, zorder=0)
+    geo.axvline(0, color="0.85", linewidth=0.5 * lw, zorder=0)
+    geo.legend(loc="upper center", bbox_to_anchor=(0.5, -0.18), frameon=False)
+
+
+# -- weight decay and conditioning ------------------------------------------------------------------------
+
+
+@register_kind(
+    "weight_decay_conditioning",
+    "L2 regularization shifts the Hessian's eigenvalues by 2λ: kappa falls with λ, and GD's measured rate falls with it.",
+    options=[
+        Option(
+            "lams",
+            [0.0, 0.03, 0.1, 0.3, 1.0, 3.0, 10.0, 30.0],
+            _float_list,
+            "the λ values measured",
+        ),
+        Option("steps", 400, _step, "GD steps per measured rate"),
+    ],
+    runs="none",
+    animated=False,
+)
+def _weight_decay_conditioning(fig: Any, data: PanelData, scene: Scene) -> None:
+    from optviz.engine import run
+    from optviz.optimizers import GD
+    from optviz.surfaces import regularized
+    from optviz.sweeps import distance_to_minimum, empirical_rate
+
+    s = data.surface
+    lams = np.asarray(data.options["lams"], dtype=float)
+    if (lams < 0).any():
+        raise ParameterError("figure.lams", "must be non-negative")
+    values, _ = hessian_eigen(s, s.minima[0] if len(s.minima) else s.start)
+    mu, L = float(values.min()), float(values.max())
+    if mu <= 0:
+        raise ParameterError(
+            "surface",
+            "weight_decay_conditioning needs a convex quadratic-like surface (positive Hessian)",
+        )
+    dense = np.concatenate(
+        [[0.0], np.geomspace(max(lams[lams > 0].min(initial=1e-2) / 3, 1e-3), lams.max() * 3, 200)]
+    )
+    kappa_theory = (L + 2 * dense) / (mu + 2 * dense)
+    measured_kappa, measured_rate = [], []
+    for lam in lams:
+        r = regularized(s, lam) if lam > 0 else s
+        m = r.minima[0]
+        measured_kappa.append(float(condition_number(r, m)))
+        vals, _ = hessian_eigen(r, m)
+        lr = 2.0 / (vals.min() + vals.max())  # GD's optimal step for this lambda
+        t = run(r, GD(lr=lr), start=s.start, steps=data.options["steps"])
+        measured_rate.append(
+            float(np.ravel(empirical_rate(distance_to_minimum(r, t).reshape(-1), t.stop_step))[0])
+        )
+    lw = linewidth()
+    kap, rate = fig.subplots(1, 2)
+    x_dense = np.where(dense == 0, np.nan, dense)
+    kap.plot(x_dense, kappa_theory[:], color="0.3", linewidth=lw, label="(L + 2λ) / (μ + 2λ)")
+    kap.plot(np.where(lams == 0, np.nan, lams), measured_kappa, linestyle="none", marker="o", markersize=3.5 * lw,
+             color=style.OKABE_ITO["blue"], label="measured κ(H) at the minimum")  # fmt: skip
+    kap.axhline(
+        L / mu, color="0.6", linestyle=":", linewidth=0.8 * lw, label=f"λ = 0: κ = {L / mu:.3g}"
+    )
+    kap.set_xscale("log")
+    kap.set_yscale("log")
+    kap.set_xlabel("L2 strength λ")
+    kap.set_ylabel("condition number κ")
+    kap.set_title("weight decay improves conditioning")
+    kap.legend(loc="lower left")
+    rate_theory = (kappa_theory - 1) / (kappa_theory + 1)
+    rate.plot(x_dense, rate_theory, color="0.3", linewidth=lw, label="theory: (κ − 1) / (κ + 1)")
+    rate.plot(np.where(lams == 0, np.nan, lams), measured_rate, linestyle="none", marker="o", markersize=3.5 * lw,
+              color=style.OKABE_ITO["vermillion"], label="measured GD rate at lr = 2/(L+μ)")  # fmt: skip
+    rate.set_xscale("log")
+    rate.set_xlabel("L2 strength λ")
+    rate.set_ylabel("rate per step (lower is faster)")
+    rate.set_title("so GD converges faster")
+    rate.set_ylim(0, 1)
+    rate.legend(loc="lower left")
+    for ax in (kap, rate):
+        ax.grid(True)
+
+
+# -- test functions -------------------------------------------------------------------------------------
+
+TEST_FUNCTIONS = (
+    "rosenbrock",
+    "beale",
+    "himmelblau",
+    "booth",
+    "matyas",
+    "six_hump_camel",
+    "styblinski_tang",
+    "rastrigin",
+    "ackley",
+    "goldstein_price",
+)
+
+
+def _names(field: str, value: Any) -> list[str]:
+    from optviz._validate import choice
+    from optviz.surfaces import surface_names
+
+    if not isinstance(value, list) or not value:
+        raise ParameterError(field, "must be a non-empty list of surface names")
+    if len(value) > 12:
+        raise ParameterError(field, f"has {len(value)} surfaces; the grid shows at most 12")
+    return [
+        choice(f"{field}[{i}]", v, surface_names(), what="surface") for i, v in enumerate(value)
+    ]
+
+
+def _rules(field: str, value: Any) -> list[str]:
+    from optviz._validate import choice
+    from optviz.optimizers import rule_names
+
+    if not isinstance(value, list) or not value:
+        raise ParameterError(field, "must be a non-empty list of rule names")
+    return [choice(f"{field}[{i}]", v, rule_names(), what="rule") for i, v in enumerate(value)]
+
+
+def default_lr(surface: Any, rule: str) -> float:
+    """A learning rate that makes visible progress on ``surface``: a fraction of 2/L for the gradient methods,
+    with L the 90th percentile of the Hessian's largest eigenvalue over the view, and a fraction of the view's
+    size for Adam (whose steps are about lr long)."""
+    _, _, grid = surface.grid(40)
+    values, _ = hessian_eigen(surface, grid)
+    L = float(np.quantile(np.abs(values).max(axis=-1), 0.9))
+    if rule == "adam":
+        return 0.02 * surface.diagonal
+    if rule in ("momentum", "nesterov"):
+        return 0.1 / L
+    return 0.5 / L
+
+
+@register_kind(
+    "test_functions",
+    "The classic test functions in a grid, each with GD, Momentum, Nesterov and Adam from its suggested start.",
+    options=[
+        Option("functions", list(TEST_FUNCTIONS), _names, "the surfaces, one panel each"),
+        Option("rules", ["gd", "momentum", "nesterov", "adam"], _rules, "the rules run on each"),
+        Option("steps", 300, _step, "steps per run"),
+        Option("columns", 5, _step, "panels per row"),
+    ],
+    surface="none",
+    runs="none",
+    size=(12.8, 7.2),
+)
+def _test_functions(fig: Any, data: PanelData, scene: Scene) -> None:
+    from optviz.engine import run
+    from optviz.optimizers import rule
+    from optviz.surfaces import surface as make_surface
+
+    names = data.options["functions"]
+    cols = min(data.options["columns"], len(names))
+    rows = -(-len(names) // cols)
+    axes = fig.subplots(rows, cols, squeeze=False)
+    for ax in axes.flat[len(names) :]:
+        ax.remove()
+    size = fontsize()
+    for ax, name in zip(axes.flat, names, strict=False):
+        s = make_surface(name)
+        runs = [
+            run(s, rule(r, lr=default_lr(s, r)), steps=data.options["steps"])
+            for r in data.options["rules"]
+        ]
+        plot.contour(s, ax=ax, critical_points=True, label_critical=False, resolution=160)
+        handle = plot.trajectory(runs, ax=ax, legend=False, hyperparams=False, every=10**6)
+        scene.add(handle, last_step(runs))
+        ax.set_title(s.title, fontsize=size)
+        ax.set_xlabel("")
+        ax.set_ylabel("")
+        ax.set_xticks([])
+        ax.set_yticks([])
+    place_legend(fig, [axes.flat[0]], "below")

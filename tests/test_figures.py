@@ -1,0 +1,159 @@
+"""Composed figures: every scenario renders, and the kinds draw what they claim (artist data, not pixels)."""
+
+from __future__ import annotations
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+from pathlib import Path
+
+import matplotlib.pyplot as plt
+import numpy as np
+import pytest
+
+import optviz as ov
+from optviz.cli import main
+from optviz.figures import figure, figure_kind, kind_names
+from optviz.scenario import load, scene_for
+
+SCENARIOS = sorted((Path(__file__).parent.parent / "scenarios").glob("*.toml"))
+
+
+@pytest.fixture(autouse=True)
+def _close():
+    yield
+    plt.close("all")
+
+
+@pytest.mark.parametrize("path", SCENARIOS, ids=[p.stem for p in SCENARIOS])
+def test_every_scenario_renders_at_a_small_size(path):
+    sc = load(path)
+    scene = scene_for(sc, size=(6.4, 3.6), dpi=40)
+    fig = scene.fig
+    assert fig.axes, "the figure has axes"
+    fig.canvas.draw()
+    width, height = fig.canvas.get_width_height()
+    assert (width, height) == (256, 144)
+    # The last frame shows every run whole.
+    assert scene.last_step == max(
+        (r.steps for p in (sc.main, *sc.panels) for r in p.runs), default=scene.last_step
+    )
+
+
+def test_every_scenario_says_which_slide_it_reproduces():
+    for path in SCENARIOS:
+        first = path.read_text(encoding="utf-8").lstrip().splitlines()[0]
+        assert first.startswith("#"), f"{path.name} starts with a comment naming its slide"
+
+
+def test_every_kind_is_described():
+    for name in kind_names():
+        kind = figure_kind(name)
+        assert kind.description and kind.description[0].isupper()
+        for option in kind.options:
+            assert option.doc, f"{name}.{option.name} has a description"
+
+
+def test_shared_legend_in_panels_names_rules_without_hyperparameters():
+    sc = load(Path(__file__).parent.parent / "scenarios" / "sgd_vs_momentum.toml")
+    scene = scene_for(sc, size=(6.4, 3.6), dpi=40)
+    (legend,) = scene.fig.legends
+    assert [t.get_text() for t in legend.get_texts()] == ["SGD", "SGD+Momentum"]
+
+
+def test_panels_share_one_clock():
+    sc = load(Path(__file__).parent.parent / "scenarios" / "sgd_vs_momentum.toml")
+    scene = scene_for(sc, size=(6.4, 3.6), dpi=40)
+    scene.set_frame(10)
+    paths = [
+        line
+        for ax in scene.fig.axes
+        for line in ax.get_lines()
+        if line.get_label() in ("SGD", "SGD+Momentum")
+    ]
+    lengths = {len(line.get_xdata()) for line in paths if line.get_linestyle() != "None"}
+    assert lengths == {11}
+
+
+def test_poor_conditioning_shows_kappa_and_the_eigenvalues():
+    s = ov.surface("quadratic", kappa=25)
+    runs = [ov.run(s, ov.GD(lr=0.075), steps=30)]
+    scene = figure("poor_conditioning", s, runs)
+    ax = scene.fig.axes[0]
+    assert "κ(H) = 25" in ax.get_title()
+    texts = [t.get_text() for t in ax.texts]
+    assert "λ = 25 (steep)" in texts and "λ = 1 (shallow)" in texts
+
+
+def test_update_diagram_refuses_a_step_past_the_stop():
+    s = ov.surface("quadratic", kappa=10)
+    t = ov.run(s, ov.Momentum(lr=0.04), steps=5)
+    with pytest.raises(ov._validate.ParameterError, match=r"figure\.step"):
+        figure("update_diagram", s, [t], step=7)
+
+
+def test_nesterov_diagram_follows_the_actual_point():
+    s = ov.surface("quadratic", kappa=10)
+    t = ov.run(s, ov.Nesterov(lr=0.04), steps=20)
+    scene = figure("update_diagram", s, [t], step=3)
+    zoom = scene.fig.axes[1]
+    path = zoom.get_lines()[0]
+    np.testing.assert_array_equal(path.get_xydata(), t.state["position"])
+
+
+def test_regularization_runs_off_without_l2_and_converges_with_it():
+    s = ov.surface("softmax_1d")
+    t = ov.run(s, ov.GD(lr=2.0), start=(-0.5, 2.0), steps=400)
+    scene = figure("regularization", s, [t], lam=0.1)
+    reg_ax = scene.fig.axes[2]
+    twin = ov.surface("softmax_1d", lam=0.1)
+    reg_path = next(
+        ln for ln in reg_ax.get_lines() if ln.get_label() != "_start" and len(ln.get_xdata()) > 2
+    )
+    np.testing.assert_allclose(reg_path.get_xydata()[-1], twin.minima[0], atol=1e-3)
+    w = t.xy[:, 0]
+    assert np.all(np.diff(w[50:]) > 0), "without L2 the weight keeps growing"
+
+
+def test_weight_decay_measured_rates_follow_theory():
+    s = ov.surface("quadratic", kappa=100)
+    scene = figure("weight_decay_conditioning", s, lams=[0.1, 1.0, 10.0], steps=300)
+    kappa_ax, rate_ax = scene.fig.axes
+    lams, kappas = kappa_ax.get_lines()[1].get_data()
+    np.testing.assert_allclose(kappas, (100 + 2 * lams) / (1 + 2 * lams), rtol=1e-9)
+    _, rates = rate_ax.get_lines()[1].get_data()
+    theory = (kappas - 1) / (kappas + 1)
+    np.testing.assert_allclose(rates, theory, rtol=0.02)
+
+
+def test_numeric_gradient_error_curves_have_the_textbook_shape():
+    scene = figure("numeric_gradient", ov.surface("rosenbrock"), point=[-0.9, 0.5], h=0.1)
+    right = scene.fig.axes[1]
+    forward, central = (
+        ln for ln in right.get_lines() if ln.get_label().startswith(("forward", "central"))
+    )
+    h, e_f = forward.get_data()
+    _, e_c = central.get_data()
+    # Minimum of the forward error near sqrt(eps) ~ 1e-8, of the central one near eps^(1/3) ~ 1e-5.
+    assert 1e-10 < h[np.argmin(e_f)] < 1e-6
+    assert 1e-8 < h[np.argmin(e_c)] < 1e-4
+    assert e_c.min() < e_f.min() / 10
+
+
+def test_gallery_renders_the_rest_when_one_scenario_is_bad(tmp_path, capsys):
+    src = tmp_path / "scenarios"
+    src.mkdir()
+    (src / "good.toml").write_text(
+        'title = "g"\n[surface]\nname = "quadratic"\n[[run]]\nrule = "gd"\nlr = 0.05\nsteps = 5\n'
+    )
+    (src / "bad.toml").write_text(
+        'title = "b"\n[surface]\nname = "quadratic"\n[[run]]\nrule = "gd"\nlr = -1.0\n'
+    )
+    out = tmp_path / "gallery"
+    code = main(["gallery", "--scenarios", str(src), "-o", str(out), "--jobs", "1", "-q"])
+    assert code == 2
+    assert "bad.toml: run[0].lr: must be a positive number" in capsys.readouterr().err
+    assert (out / "good.png").exists() and not (out / "bad.png").exists()
+    index = (out / "README.md").read_text()
+    assert "![good](good.png)" in index and f"optviz render {src.as_posix()}/good.toml" in index

@@ -1,0 +1,237 @@
+"""Malformed scenarios through the command: one line naming the file and key, exit code 2, nothing written."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from optviz.cli import main
+
+GOOD = """
+title = "ok"
+[surface]
+name = "quadratic"
+kappa = 25
+[[run]]
+rule = "gd"
+lr = 0.05
+steps = 20
+"""
+
+# (name, scenario text, expected key path, a phrase the message must contain)
+CASES = [
+    ("invalid_toml", "title = \n[surface", "", "invalid TOML"),
+    ("title_type", GOOD.replace('title = "ok"', "title = 3"), "title", "must be a string"),
+    ("unknown_kind", 'kind = "trajectoris"\n' + GOOD, "kind", "did you mean 'trajectories'"),
+    (
+        "surface_not_table",
+        'surface = "quadratic"\n[[run]]\nrule = "gd"\nlr = 0.1',
+        "surface",
+        "must be a table",
+    ),
+    (
+        "surface_missing_name",
+        GOOD.replace('name = "quadratic"\n', ""),
+        "surface.name",
+        "is required",
+    ),
+    (
+        "unknown_surface",
+        GOOD.replace('"quadratic"', '"quadratc"'),
+        "surface.name",
+        "did you mean 'quadratic'",
+    ),
+    (
+        "unknown_surface_param",
+        GOOD.replace("kappa = 25", "kapa = 25"),
+        "surface.kapa",
+        "did you mean 'kappa'",
+    ),
+    (
+        "param_wrong_type",
+        GOOD.replace("kappa = 25", 'kappa = "big"'),
+        "surface.kappa",
+        "must be a number",
+    ),
+    ("param_nan", GOOD.replace("kappa = 25", "kappa = nan"), "surface.kappa", "finite"),
+    ("param_inf", GOOD.replace("kappa = 25", "kappa = inf"), "surface.kappa", "finite"),
+    ("param_out_of_range", GOOD.replace("kappa = 25", "kappa = 0.5"), "surface.kappa", ">= 1"),
+    (
+        "unknown_rule",
+        GOOD.replace('rule = "gd"', 'rule = "adamm"'),
+        "run[0].rule",
+        "did you mean 'adam'",
+    ),
+    ("missing_rule", GOOD.replace('rule = "gd"\n', ""), "run[0].rule", "is required"),
+    ("negative_lr", GOOD.replace("lr = 0.05", "lr = -0.1"), "run[0].lr", "positive"),
+    ("zero_lr", GOOD.replace("lr = 0.05", "lr = 0.0"), "run[0].lr", "positive"),
+    ("nan_lr", GOOD.replace("lr = 0.05", "lr = nan"), "run[0].lr", "finite"),
+    ("inf_lr", GOOD.replace("lr = 0.05", "lr = inf"), "run[0].lr", "finite"),
+    (
+        "rho_one",
+        GOOD.replace('rule = "gd"\nlr = 0.05', 'rule = "momentum"\nlr = 0.05\nrho = 1.0'),
+        "run[0].rho",
+        "[0, 1)",
+    ),
+    ("huge_steps", GOOD.replace("steps = 20", "steps = 1000000000"), "run[0].steps", "at most"),
+    ("zero_steps", GOOD.replace("steps = 20", "steps = 0"), "run[0].steps", "at least 1"),
+    ("fractional_steps", GOOD.replace("steps = 20", "steps = 1.5"), "run[0].steps", "integer"),
+    ("bool_lr", GOOD.replace("lr = 0.05", "lr = true"), "run[0].lr", "must be a number"),
+    ("start_shape", GOOD + "start = [1.0, 2.0, 3.0]\n", "run[0].start", "point [x, y]"),
+    ("start_far_away", GOOD + "start = [1e6, 0.0]\n", "run[0].start", "far outside the view"),
+    ("unknown_run_key", GOOD + "lrr = 0.1\n", "run[0].lrr", "did you mean 'lr'"),
+    ("unknown_top_key", "titel = 'x'\n" + GOOD, "titel", "did you mean 'title'"),
+    (
+        "empty_runs",
+        'title = "x"\n[surface]\nname = "quadratic"\n',
+        "run",
+        "needs at least one [[run]]",
+    ),
+    ("huge_size", GOOD + "[output]\nsize = [100.0, 100.0]\n", "output.size", "too large"),
+    (
+        "huge_pixels",
+        GOOD + "[output]\nsize = [30.0, 20.0]\ndpi = 600\n",
+        "output.size",
+        "pixels a side",
+    ),
+    ("zero_dpi", GOOD + "[output]\ndpi = 0\n", "output.dpi", "must be in"),
+    (
+        "unknown_format",
+        GOOD + '[output]\nformats = ["png", "bmp"]\n',
+        "output.formats[1]",
+        "unknown format 'bmp'",
+    ),
+    (
+        "gif_not_animated",
+        'kind = "regularization_preferences"\n[output]\nformats = ["gif"]\n',
+        "output.formats",
+        "has no animation",
+    ),
+    (
+        "gif_fps_zero",
+        GOOD + '[output]\nformats = ["png"]\n[output.gif]\nfps = 0\n',
+        "output.gif.fps",
+        "at least 1",
+    ),
+    (
+        "too_many_frames",
+        GOOD.replace("steps = 20", "steps = 90000")
+        + '[output]\nformats = ["gif"]\n[output.gif]\nstride = 1\n',
+        "output.gif.stride",
+        "frames",
+    ),
+    (
+        "expression_import",
+        'title = "x"\n[surface]\nexpression = "__import__(\'os\').system(\'echo hi\')"\n[[run]]\nrule = "gd"\nlr = 0.1\n',
+        "surface.expression",
+        "",
+    ),
+    (
+        "expression_and_name",
+        GOOD.replace('name = "quadratic"', 'name = "quadratic"\nexpression = "x**2"'),
+        "surface.expression",
+        "not both",
+    ),
+    ("noise_both", GOOD + "noise = { sigma = 1.0, batch_size = 4 }\n", "run[0].noise", "not both"),
+    (
+        "minibatch_needs_dataset",
+        GOOD + "noise = { batch_size = 4 }\n",
+        "run[0].noise.batch_size",
+        "dataset surface",
+    ),
+    ("negative_sigma", GOOD + "noise = { sigma = -1.0 }\n", "run[0].noise.sigma", "non-negative"),
+    ("bad_color", GOOD + 'color = "notacolour"\n', "run[0].color", "not a colour"),
+    ("label_type", GOOD + "label = 5\n", "run[0].label", "must be a string"),
+    ("unknown_figure_option", GOOD + "[figure]\nlos = true\n", "figure.los", "did you mean 'loss'"),
+    ("panel_in_plain_kind", GOOD + '[[panel]]\ntitle = "a"\n', "panel", "takes no [[panel]]"),
+    (
+        "runs_for_runless_kind",
+        'kind = "regularization_preferences"\n[[run]]\nrule = "gd"\nlr = 0.1\n',
+        "run",
+        "takes no [[run]]",
+    ),
+    (
+        "update_diagram_rule",
+        'kind = "update_diagram"\n' + GOOD,
+        "run[0].rule",
+        "momentum, nesterov",
+    ),
+]
+
+
+def _write(tmp_path: Path, name: str, text: str) -> Path:
+    path = tmp_path / f"{name}.toml"
+    path.write_text(textwrap.dedent(text), encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize(("name", "text", "field", "phrase"), CASES, ids=[c[0] for c in CASES])
+def test_malformed_scenario(tmp_path, capsys, name, text, field, phrase):
+    source = _write(tmp_path, name, text)
+    out = tmp_path / "out"
+    out.mkdir()
+    code = main(["render", str(source), "-o", str(out), "-q"])
+    err = capsys.readouterr().err.strip()
+    assert code == 2
+    assert len(err.splitlines()) == 1, err
+    assert err.startswith(f"{source}: {field}: " if field else f"{source}: "), err
+    assert phrase in err
+    assert "Traceback" not in err
+    assert list(out.iterdir()) == []
+
+
+def test_expression_refusal_names_the_problem(tmp_path, capsys):
+    source = _write(
+        tmp_path,
+        "e",
+        'title = "x"\n[surface]\nexpression = "__import__(\'os\')"\n[[run]]\nrule = "gd"\nlr = 0.1\n',
+    )
+    assert main(["check", str(source)]) == 2
+    err = capsys.readouterr().err
+    assert "surface.expression" in err and (
+        "__import__" in err or "not allowed" in err or "unknown" in err
+    )
+
+
+def test_bad_scenario_replaces_nothing(tmp_path, capsys):
+    out = tmp_path / "out"
+    out.mkdir()
+    good = _write(tmp_path, "fig", GOOD)
+    assert main(["render", str(good), "-o", str(out), "-q"]) == 0
+    before = (out / "fig.png").read_bytes()
+    good.write_text(GOOD.replace("lr = 0.05", "lr = -1.0"), encoding="utf-8")
+    assert main(["render", str(good), "-o", str(out), "-q"]) == 2
+    assert (out / "fig.png").read_bytes() == before
+    assert sorted(p.name for p in out.iterdir()) == ["fig.png"]  # no temporary files left behind
+
+
+def test_check_reports_each_file(tmp_path, capsys):
+    good = _write(tmp_path, "good", GOOD)
+    bad = _write(tmp_path, "bad", GOOD.replace("lr = 0.05", "lr = -1.0"))
+    assert main(["check", str(good), str(bad)]) == 2
+    captured = capsys.readouterr()
+    assert f"{good}: ok" in captured.out
+    assert f"{bad}: run[0].lr: must be a positive number, got -1.0" in captured.err
+
+
+def test_the_installed_command_prints_one_line_and_no_traceback(tmp_path):
+    bad = _write(tmp_path, "bad", GOOD.replace('"quadratic"', '"quadratc"'))
+    proc = subprocess.run(
+        [sys.executable, "-m", "optviz", "render", str(bad), "-o", str(tmp_path)],
+        capture_output=True, text=True, check=False,
+    )  # fmt: skip
+    assert proc.returncode == 2
+    assert proc.stderr.count("\n") == 1 and "Traceback" not in proc.stderr
+    assert "unknown surface 'quadratc'; did you mean 'quadratic'?" in proc.stderr
+
+
+def test_unknown_format_option_is_a_usage_error(tmp_path, capsys):
+    good = _write(tmp_path, "good", GOOD)
+    with pytest.raises(SystemExit) as exc:
+        main(["render", str(good), "--format", "png,bmp"])
+    assert exc.value.code == 2
+    assert "unknown format 'bmp'" in capsys.readouterr().err
