@@ -240,7 +240,7 @@ def test_readouts_at_the_current_point(quadratic) -> None:
     assert rd.eigenvalues.tolist() == pytest.approx([1.0, 10.0])
     assert rd.status == "running"
     texts = [t.get_text() for t in ex.readout_texts[0]]
-    assert texts == ["GD", f"{rd.loss:.4g}", f"{rd.grad_norm:.3g}", "10", "1, 10", "running"]
+    assert texts == ["GD", f"{rd.loss:.3g}", f"{rd.grad_norm:.3g}", "10", "1, 10", "running"]
     assert all(t.get_text() == "" for t in ex.readout_texts[1])
 
 
@@ -290,6 +290,17 @@ def test_steps_blit_when_the_canvas_supports_it(quadratic) -> None:
     assert ex.blitter.blits == blits + 2 and ex.blitter.full_draws == draws
     assert all(a.get_animated() for a in ex.artists["gd"].all)
     assert not any(c.get_animated() for c in ex.ax.collections)  # the contour is background
+    # Anything animated is redrawn by the explorer's blitter; widgets (check marks...) are background,
+    # else a blit would erase them.
+    animated = {id(a) for a in ex.fig.findobj() if a.get_animated()}
+    assert animated <= {id(a) for a in ex.blitter.artists}
+
+
+def test_classifier_widgets_are_background() -> None:
+    ex = ov.explore_classifier()
+    animated = {id(a) for a in ex.fig.findobj() if a.get_animated()}
+    assert animated <= {id(a) for a in ex.blitter.artists}
+    assert not any(a.get_animated() for a in ex.widgets["loss"].ax.findobj())
 
 
 def test_without_blitting_updates_draw_idle(quadratic) -> None:
@@ -444,3 +455,35 @@ def test_cli_without_a_gui_backend_says_so(capsys) -> None:
     assert "no interactive matplotlib backend" in err and "'agg'" in err
     assert main(["explore", "classifier"]) == 1
     assert plt.get_fignums() == []  # nothing was opened
+
+
+def test_cli_with_a_gui_backend_opens_and_shows(monkeypatch) -> None:
+    from optviz.explorer import _main
+
+    shown = []
+    monkeypatch.setattr(_main, "interactive_backend", lambda: (True, "tkagg"))
+    monkeypatch.setattr(plt, "show", lambda *a, **k: shown.append(plt.get_fignums()))
+    assert _main.main("rosenbrock", rules=["adam", "gd"]) == 0
+    assert shown == [[1]]
+    fig = plt.figure(1)
+    assert "Rosenbrock" in fig.get_suptitle()
+    assert _main.main("classifier") == 0
+    assert len(shown) == 2
+
+
+def test_cli_when_the_asked_backend_cannot_start(tmp_path) -> None:
+    # TkAgg without a display: matplotlib falls back to Agg; the command must say so, not exit silently.
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    env = {k: v for k, v in os.environ.items() if k not in ("DISPLAY", "WAYLAND_DISPLAY")}
+    env.update(MPLBACKEND="TkAgg", PYTHONPATH=str(Path(__file__).resolve().parents[1]))
+    proc = subprocess.run(
+        [sys.executable, "-m", "optviz", "explore", "quadratic"],
+        capture_output=True, text=True, env=env, cwd=tmp_path, timeout=120,
+    )  # fmt: skip
+    assert proc.returncode == 1
+    assert proc.stderr.startswith("optviz explore: no interactive matplotlib backend")
+    assert proc.stderr.count("\n") == 1

@@ -120,7 +120,9 @@ class Explorer:
         from matplotlib.widgets import Button
 
         for name, label, rect, action in specs:
-            button = Button(self.fig.add_axes(rect), label)
+            # useblit=False: a widget blitting on its own would draw outside the explorer's saved background,
+            # and the explorer's next blit would erase it. Widgets are part of the background.
+            button = Button(self.fig.add_axes(rect), label, useblit=False)
             button.label.set_fontsize(size)
             button.on_clicked(lambda _event, act=action: act())
             self.widgets[name] = button

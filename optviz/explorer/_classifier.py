@@ -98,7 +98,7 @@ class ClassifierExplorer(Explorer):
         rax = fig.add_axes((0.05, 0.02, 0.13, 0.1))
         rax.set_title("loss", fontsize=size, loc="left")
         radio = RadioButtons(
-            rax, [LOSS_TITLES[k] for k in LOSSES], active=LOSSES.index(m.loss),
+            rax, [LOSS_TITLES[k] for k in LOSSES], active=LOSSES.index(m.loss), useblit=False,
             label_props={"fontsize": [size] * len(LOSSES)},
         )  # fmt: skip
         quiet_widget(radio)

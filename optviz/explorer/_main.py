@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from collections.abc import Callable, Sequence
 from typing import Any
@@ -45,6 +46,21 @@ def interactive_backend() -> tuple[bool, str]:
     return not (backend in batch or inline), backend
 
 
+def _no_window(backend: str) -> int:
+    display = (
+        ""
+        if os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")
+        else " and DISPLAY is not set"
+    )
+    print(
+        f"optviz explore: no interactive matplotlib backend (the backend is {backend!r}{display}); "
+        "the explorer needs a display and a GUI toolkit: run it on a desktop, or set MPLBACKEND=TkAgg "
+        "(or QtAgg) where one is available",
+        file=sys.stderr,
+    )
+    return EXIT_FAILED
+
+
 def main(target: str, rules: Sequence[str] | None = None) -> int:
     """Open the explorer for ``target`` (a surface name or ``"classifier"``) and block until it is closed.
 
@@ -58,12 +74,7 @@ def main(target: str, rules: Sequence[str] | None = None) -> int:
         return EXIT_USAGE
     ok, backend = interactive_backend()
     if not ok:
-        print(
-            f"optviz explore: no interactive matplotlib backend (the backend is {backend!r}); "
-            "it needs a display and a GUI toolkit: set MPLBACKEND=TkAgg (or QtAgg) where one is available",
-            file=sys.stderr,
-        )
-        return EXIT_FAILED
+        return _no_window(backend)
     import matplotlib.pyplot as plt
 
     try:
@@ -73,6 +84,12 @@ def main(target: str, rules: Sequence[str] | None = None) -> int:
             f"optviz explore: cannot open a window ({type(err).__name__}: {err})", file=sys.stderr
         )
         return EXIT_FAILED
+    # matplotlib may fall back to Agg when the backend asked for cannot start (TkAgg without a display):
+    # check again now that the figure exists, rather than "show" nothing and exit.
+    ok, backend = interactive_backend()
+    if not ok:
+        explorer.close()
+        return _no_window(backend)
     plt.show()
     explorer.pause()
     return EXIT_OK

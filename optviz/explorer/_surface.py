@@ -39,6 +39,19 @@ ADAPTIVE = ("adam", "rmsprop", "adagrad")
 MAX_STEPS_SLIDER = 500
 
 
+def _short(value: float, digits: int = 3) -> str:
+    """A readout number in few characters: ``3873``, ``0.0895``, ``1.2e+06``, ``inf``.
+
+    >>> _short(3873.2), _short(0.08953), _short(1.23e6), _short(-2.5e-5), _short(float("inf"))
+    ('3873', '0.0895', '1.23e+06', '-2.5e-05', 'inf')
+    """
+    if not math.isfinite(value):
+        return str(value)
+    if value == 0 or 1e-3 <= abs(value) < 1e4:
+        return f"{value:.{max(digits, len(str(int(abs(value)))))}g}"
+    return f"{value:.{digits - 1}e}"
+
+
 def _nice(value: float, digits: int = 2) -> float:
     return float(f"{value:.{digits}g}")
 
@@ -252,7 +265,7 @@ class SurfaceExplorer(Explorer):
         # Readouts: one row per shown rule, in columns.
         self.readout_ax = fig.add_axes((0.54, 0.35, 0.45, 0.19))
         self.readout_ax.set_axis_off()
-        self._columns = (0.0, 0.16, 0.3, 0.43, 0.53, 0.71)
+        self._columns = (0.0, 0.15, 0.28, 0.4, 0.52, 0.7)
         headers = ("rule", "f(x)", "|∇f|", "κ(H)", "eig(H)", "status")
         self.header_texts = [
             self.readout_ax.text(x, 1.0, h, fontsize=size, fontweight="bold", va="top")
@@ -296,7 +309,7 @@ class SurfaceExplorer(Explorer):
         box = fig.add_axes((0.55, 0.03, 0.15, 0.25))
         box.set_title("rules shown", fontsize=size, loc="left")
         checks = CheckButtons(
-            box, labels, [r in self.settings.rules for r in RULES],
+            box, labels, [r in self.settings.rules for r in RULES], useblit=False,
             label_props={"color": [style.rule_color(r) for r in RULES], "fontsize": [size] * len(RULES),
                          "fontweight": ["bold"] * len(RULES)},
         )  # fmt: skip
@@ -465,10 +478,10 @@ class SurfaceExplorer(Explorer):
             label = t.label  # "SGD", "SGD+Momentum" under noise
         fields = [
             label,
-            f"{loss:.4g}",
-            f"{float(np.hypot(*g)):.3g}",
-            "inf" if math.isinf(kappa) else f"{kappa:.3g}",
-            f"{eig[0]:.3g}, {eig[1]:.3g}",
+            _short(loss),
+            _short(float(np.hypot(*g))),
+            _short(kappa),
+            f"{_short(eig[0])}, {_short(eig[1])}",
             status,
         ]
         return Readout(
@@ -478,7 +491,7 @@ class SurfaceExplorer(Explorer):
 
     # -- Explorer interface ----------------------------------------------------------------------
     def steps_per_tick(self) -> int:
-        return max(1, self.settings.steps // 60)
+        return max(1, round(self.settings.steps / 50))
 
     def at_end(self) -> bool:
         return self.k >= self.settings.steps
