@@ -487,3 +487,19 @@ def test_cli_when_the_asked_backend_cannot_start(tmp_path) -> None:
     assert proc.returncode == 1
     assert proc.stderr.startswith("optviz explore: no interactive matplotlib backend")
     assert proc.stderr.count("\n") == 1
+
+
+def test_the_window_works_without_a_reference_to_the_explorer(quadratic) -> None:
+    import gc
+    import weakref
+
+    ref = weakref.ref(ov.explore(quadratic))  # as in a script: ov.explore(s); plt.show()
+    gc.collect()
+    ex = ref()
+    assert ex is not None and plt.gcf().optviz_explorer is ex
+    click_button(ex.widgets["reset"])
+    click_button(ex.widgets["step"])
+    assert ex.k == 1
+    ex.fig.canvas.draw()
+    click_data(ex, (1.0, 1.0))
+    assert ex.settings.start.tolist() == pytest.approx([1.0, 1.0])

@@ -107,6 +107,9 @@ class Explorer:
 
     def __init__(self, fig: Any) -> None:
         self.fig = fig
+        # The figure keeps its explorer (and so the widgets) alive: matplotlib holds widget callbacks weakly,
+        # and ``ov.explore(s); plt.show()`` without a variable would otherwise open a dead window.
+        fig.optviz_explorer = self
         self.widgets: dict[str, Any] = {}
         self.blitter = Blitter(fig)
         self.playing = False
