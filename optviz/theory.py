@@ -705,7 +705,8 @@ def rate_table(
             name = _rule(name)
             setting, tune = _SETTINGS[name]
             tuned = tune(q)
-            predicted = rate(name, q, tuned.lr, tuned.rho)
+            # the closed form: at a double root the numerical radius is only good to ~sqrt(eps)
+            predicted = tuned.rate
             steps = math.ceil(efolds / -math.log(predicted))
             kwargs = {"lr": tuned.lr} if name == "gd" else {"lr": tuned.lr, "rho": tuned.rho}
             t = run(q, classes[name](**kwargs), steps=steps)
