@@ -193,6 +193,9 @@ def _radius(t: Any, d: Any) -> np.ndarray:
 def spectral_radius(rule: str, lam: Any, lr: Any, rho: Any = 0.0) -> Any:
     """The spectral radius of :func:`iteration_matrix` (closed form, broadcast over the inputs).
 
+    At a double root (the tuned settings) the square root of a discriminant near 0 makes this
+    accurate to about ``sqrt(eps)`` (1e-8) only; the tuned functions return their closed forms.
+
     >>> spectral_radius("gd", 10.0, 0.15)
     0.5
     >>> round(spectral_radius("momentum", 1.0, 0.1, 0.81), 12)  # complex roots: sqrt(rho)

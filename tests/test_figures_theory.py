@@ -80,6 +80,13 @@ def test_convergence_rates_draws_measured_beside_predicted():
     assert measured_rate(runs[1], q) == pytest.approx(hb.rate, rel=1e-2)
     scene.set_frame(10)
     assert len(lines[0].get_xdata()) == 11  # the curves grow frame by frame
+    # the optimality gap decays like the distance squared, and is measured on the gap itself
+    scene = ov.figures.figure("convergence_rates", q, runs[:1], quantity="gap", paths=True)
+    (gap_line,) = [line for line in scene.fig.axes[1].get_lines() if line.get_linestyle() == "-"]
+    np.testing.assert_allclose(gap_line.get_ydata(), runs[0].loss - q.fmin)
+    assert measured_rate(runs[0], q, "gap") == pytest.approx(gd_rate**2, rel=1e-9)
+    text = scene.fig.legends[0].get_texts()[1].get_text()
+    assert text == f"predicted {gd_rate**2:.4f}"
 
 
 def test_seed_sweep_points_means_and_theory():

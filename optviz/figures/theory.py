@@ -103,10 +103,16 @@ def predicted_rate(traj: Any, surface: Any) -> float | None:
     return float(theory.rate(traj.optimizer, surface))
 
 
-def measured_rate(traj: Any, surface: Any) -> float:
-    """The least-squares rate of a run's distance to the surface's minimum (as ``ov.sweep`` fits it)."""
+def measured_rate(traj: Any, surface: Any, quantity: str = "distance") -> float:
+    """The least-squares rate (as ``ov.sweep`` fits it) of a run's distance to the surface's
+    minimum, or of its optimality gap ``f - f*`` (which decays like the distance squared)."""
     from optviz.sweeps import distance_floor, distance_to_minimum, empirical_rate
 
+    if quantity == "gap":
+        gap = np.asarray(traj.loss, dtype=float) - surface.fmin
+        # the loss is computed to about eps |f*|; a minimum value of 0 keeps relative precision
+        floor = max(1e-12 * abs(surface.fmin), 1e-300)
+        return float(empirical_rate(gap, traj.stop_step, floor=floor))
     distance = distance_to_minimum(surface, traj)
     assert distance is not None
     return float(empirical_rate(distance[0], traj.stop_step, floor=distance_floor(surface)))
@@ -138,7 +144,7 @@ def _convergence_rates(fig: Any, data: PanelData, scene: Scene) -> None:
     labels, rates = [], []
     for t in runs:
         predicted = predicted_rate(t, s)
-        measured = measured_rate(t, s) ** power
+        measured = measured_rate(t, s, quantity)
         rates.append(None if predicted is None else predicted**power)
         labels.append(f"{plot._common.run_label(t)}: measured {measured:.4f}")
     handle = plot.loss(

@@ -40,7 +40,11 @@ def rate_table(table: Any, ax: Any = None, *, fontscale: float = 1.0) -> TableAr
     cells = table.cells()
     size = fontscale * fontsize()
     artist = ax.table(
-        cellText=cells, colLabels=header, loc="center", cellLoc="center", bbox=(0, 0, 1, 1)
+        cellText=cells,
+        colLabels=header,
+        loc="center",
+        cellLoc="center",
+        bbox=(0.01, 0.015, 0.98, 0.97),
     )
     artist.auto_set_font_size(False)
     artist.set_fontsize(size)
