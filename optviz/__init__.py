@@ -57,6 +57,9 @@ _LAZY: dict[str, str] = {
     "Trajectory": "optviz.trajectory",
     "sweep": "optviz.sweeps",
     "SweepResult": "optviz.sweeps",
+    # interop (torch / optax imported only when an adapter is made)
+    "from_torch": "optviz.interop",
+    "from_optax": "optviz.interop",
     # drawing (matplotlib is imported only here)
     "savefig": "optviz.output",
     "animate": "optviz.anim",
@@ -104,6 +107,7 @@ if TYPE_CHECKING:  # pragma: no cover - names for static analysers only (F401 is
     from optviz.anim import animate, animation, render_frames
     from optviz.engine import run
     from optviz.explorer import Explorer, explore, explore_classifier
+    from optviz.interop import from_optax, from_torch
     from optviz.noise import GaussianNoise, Minibatch
     from optviz.optimizers import (
         GD,

@@ -6,11 +6,13 @@
 >>> res = ov.sweep(q, ov.Momentum, grid=grid, steps=300, tol=1e-8)
 >>> len(res), res.columns
 (4, ['lr', 'rho', 'seed', 'status', 'stop_step', 'steps_to_tol', 'final_loss', 'final_distance',
-'rate'])
+'rate', 'rate_median', 'converged'])
 >>> res.on_grid("steps_to_tol")[..., 0].tolist()
 [[nan, nan], [164.0, nan]]
 >>> res.on_grid("rate")[..., 0].round(3).tolist()
 [[0.958, 0.949], [0.885, 0.949]]
+>>> ov.theory.heavy_ball_rate(q, [[0.02], [0.05]], [0.5, 0.9]).round(3).tolist()
+[[0.96, 0.949], [0.9, 0.949]]
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ import dataclasses
 import itertools
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 
@@ -33,52 +35,173 @@ from optviz.trajectory import Trajectory
 _REDUCERS = {"mean": np.mean, "median": np.median, "min": np.min, "max": np.max, "std": np.std}
 
 
-def empirical_rate(error: np.ndarray, stop: Any, *, floor: Any = None) -> np.ndarray:
-    """Per-step contraction factor of ``error`` (e.g. the distance to the minimum), from its tail.
+MIN_POINTS = 8  # fewer usable iterates than this and a run gets no fitted rate
+_CHUNK = 4096  # rows fitted at a time (bounds the temporaries of a 50,000-run sweep)
 
-    ``error`` is (T,) or (N, T) with each run valid up to ``stop`` (inclusive). Only the stretch
-    before the error first falls to ``floor`` (default ``1e-11 * max(1, error[0])``, above rounding)
-    is used; the fit is the median of the lag-h slopes ``(log e[j+h] - log e[j]) / h`` over the last
-    half of that stretch, with h half its length. Medians over a long lag shrug off zigzags and the
-    oscillation of momentum methods. Runs with fewer than 8 usable points get NaN.
+
+def empirical_rate(
+    error: np.ndarray,
+    stop: Any,
+    *,
+    floor: Any = None,
+    window: int | None = None,
+    method: str = "lstsq",
+) -> np.ndarray:
+    """Per-step contraction factor of ``error`` (e.g. the distance to the minimum), fitted on its tail.
+
+    ``error`` is (T,) or (N, T), each run valid up to its ``stop`` (inclusive). The *usable
+    stretch* of a run is its iterates ``0 .. m-1`` before the error first falls to ``floor`` or
+    stops being finite (default floor ``1e-11 * max(1, error[0])``, well above rounding). The
+    *window* is the last ``window`` iterates of that stretch (default: its last half, at least
+    ``MIN_POINTS``), which skips the transient.
+
+    - ``method="lstsq"`` (default): ``exp`` of the least-squares slope of ``log error`` against k
+      over the window. Zigzags and momentum's oscillation average out over the window.
+    - ``method="median"``: ``exp`` of the median of the lag-h slopes
+      ``(log e[j+h] - log e[j]) / h`` over the window, h half its length: a robust check that
+      shrugs off isolated near-zero crossings.
+
+    A run with fewer than ``MIN_POINTS`` usable iterates gets its mean contraction up to the
+    floor, ``(e[m] / e[0])^(1/m)`` (0 if the error hit exactly 0), if it reached the floor within
+    its valid iterates, and NaN otherwise (too short a run, or one that blew up at once).
 
     >>> import numpy as np
     >>> k = np.arange(200.0)
     >>> zigzag = 0.9**k * (1 + 0.5 * (-1) ** k)
-    >>> float(empirical_rate(zigzag, 199).round(12))
+    >>> float(empirical_rate(zigzag, 199, method="median").round(12))
     0.9
+    >>> float(empirical_rate(zigzag, 199).round(4))
+    0.9
+    >>> empirical_rate(np.stack([0.5**k, 3.0**k, 1e-5**k]), [199, 30, 199]).round(12).tolist()
+    [0.5, 3.0, 1e-05]
     """
+    if method not in ("lstsq", "median"):
+        from optviz._validate import unknown_name_message
+
+        raise ParameterError(
+            "method", unknown_name_message(method, ["lstsq", "median"], what="method")
+        )
     e = np.asarray(error, dtype=float)
     single = e.ndim == 1
     e = e.reshape(-1, e.shape[-1])
-    stops = np.broadcast_to(np.asarray(stop), (len(e),))
-    if floor is None:
-        floors = 1e-11 * np.maximum(1.0, np.abs(e[:, 0]))
-    else:
-        floors = np.broadcast_to(np.asarray(floor, dtype=float), (len(e),))
-    rates = np.full(len(e), np.nan)
-    for i, (row, s, lo) in enumerate(zip(e, stops, floors, strict=True)):
-        row = row[: int(s) + 1]
-        usable = np.isfinite(row) & (row > lo)
-        m = len(row) if usable.all() else int(np.argmin(usable))
-        if m < 8:
-            continue
-        tail = np.log(row[m // 2 : m])
-        h = len(tail) // 2
-        rates[i] = np.exp(np.median((tail[h:] - tail[:-h]) / h))
+    rates = fit_rates(e.T, stop, floor=floor, window=window, methods=(method,))[method]
     return rates[0] if single else rates
 
 
+def fit_rates(
+    error_t: np.ndarray,
+    stop: Any,
+    *,
+    floor: Any = None,
+    window: int | None = None,
+    methods: Sequence[str] = ("lstsq", "median"),
+) -> dict[str, np.ndarray]:
+    """:func:`empirical_rate` for a step-major ``(T, N)`` error array, several methods in one pass.
+
+    (The engine records step-major histories, so a sweep's errors are fitted without a transpose.)
+    """
+    T, n = error_t.shape
+    stops = np.minimum(np.broadcast_to(np.asarray(stop, dtype=np.int64), (n,)), T - 1)
+    if floor is None:
+        floors = 1e-11 * np.maximum(1.0, np.abs(error_t[0]))
+    else:
+        floors = np.broadcast_to(np.asarray(floor, dtype=float), (n,))
+    if window is not None and window < MIN_POINTS:
+        raise ParameterError("window", f"must be at least {MIN_POINTS} iterates, got {window}")
+    out = {name: np.full(n, np.nan) for name in methods}
+    for lo in range(0, n, _CHUNK):
+        hi = min(lo + _CHUNK, n)
+        part = _fit_columns(error_t[:, lo:hi], stops[lo:hi], floors[lo:hi], window, methods)
+        for name in methods:
+            out[name][lo:hi] = part[name]
+    return out
+
+
+def _fit_columns(
+    e: np.ndarray, stops: np.ndarray, floors: np.ndarray, window: int | None, methods: Any
+) -> dict[str, np.ndarray]:
+    T = e.shape[0]
+    k = np.arange(T)[:, None]
+    with np.errstate(all="ignore"):
+        usable = np.isfinite(e) & (e > floors) & (k <= stops)
+        # m: the first unusable iterate (the usable stretch is 0 .. m-1)
+        m = np.where(usable.all(axis=0), T, np.argmin(usable, axis=0))
+        m = np.minimum(m, stops + 1)
+        logs = np.log(np.where(usable, e, 1.0))  # 0 where unusable; only usable rows are read
+    if window is None:
+        length = np.minimum(np.maximum(m - m // 2, MIN_POINTS), m)
+    else:
+        length = np.minimum(m, window)
+    a = m - length  # the window is iterates a .. m-1
+    fit = m >= MIN_POINTS
+    out = {}
+    short = _short_rates(e, m, stops, floors)
+    if "lstsq" in methods:
+        # Sums over each column's window a .. m-1 as masked dot products (one pass each; a
+        # running sum along the step axis is several times slower in numpy). k is centred.
+        kc = k - T / 2
+        inside = ((k >= a) & (k < m)).astype(float)
+        sy = np.einsum("kc,kc->c", inside, logs)
+        sky = np.einsum("kc,kc->c", inside * kc, logs)
+        kbar = (a + m - 1) / 2 - T / 2
+        with np.errstate(all="ignore"):
+            sxx = length * (length * length - 1) / 12.0  # sum of (k - kbar)^2 over the window
+            slope = (sky - kbar * sy) / sxx
+        out["lstsq"] = np.where(fit, np.exp(np.where(fit, slope, 0.0)), short)
+    if "median" in methods:
+        h = np.maximum(length // 2, 1)
+        count = length - h
+        width = int(count[fit].max()) if fit.any() else 1
+        j = a[None, :] + np.arange(width)[:, None]
+        valid = (j < (a + count)[None, :]) & fit[None, :]
+        j = np.where(valid, j, 0)
+        later = np.take_along_axis(logs, np.minimum(j + h[None, :], T - 1), axis=0)
+        earlier = np.take_along_axis(logs, j, axis=0)
+        # The median of each column's `count` valid slopes: invalid ones sort last (as +inf).
+        slopes = np.sort(np.where(valid, (later - earlier) / h[None, :], np.inf), axis=0)
+        c = np.maximum(count, 1)[None, :]
+        low = np.take_along_axis(slopes, np.minimum((c - 1) // 2, width - 1), axis=0)[0]
+        high = np.take_along_axis(slopes, np.minimum(c // 2, width - 1), axis=0)[0]
+        with np.errstate(invalid="ignore"):
+            middle = np.where(fit, (low + high) / 2, 0.0)
+        out["median"] = np.where(fit, np.exp(middle), short)
+    return out
+
+
+def _short_rates(e: np.ndarray, m: np.ndarray, stops: np.ndarray, floors: np.ndarray) -> np.ndarray:
+    """Mean contraction of runs that reached the floor too fast to fit (NaN for the others)."""
+    T, n = e.shape
+    with np.errstate(all="ignore"):
+        after = e[np.minimum(m, T - 1), np.arange(n)]
+        reached = (m <= stops) & np.isfinite(after) & (after <= floors) & (m >= 1)
+        rate = (np.maximum(after, 0.0) / e[0]) ** (1.0 / np.maximum(m, 1))
+    return np.where(reached, rate, np.nan)
+
+
 def distance_to_minimum(surface: Surface, traj: Trajectory) -> np.ndarray | None:
-    """Distance of each iterate to the known minimum nearest the run's end (None if unknown)."""
+    """Distance of each iterate to the known minimum nearest the run's end (None if unknown).
+
+    Shape ``(N, steps + 1)``, one row per run (N = 1 for a single run): a transposed view of a
+    step-major array, like the engine's histories.
+    """
     if len(surface.minima) == 0:
         return None
-    xy = traj.xy.reshape(-1, traj.steps + 1, 2)
     final = traj.final.reshape(-1, 2)
     gap = final[:, None, :] - surface.minima[None]
     target = surface.minima[np.argmin(np.hypot(gap[..., 0], gap[..., 1]), axis=1)]
+    # Step-major, like the engine's histories (a batch's xy is a view of (steps+1, N, 2) storage).
+    xy = np.swapaxes(traj.xy, 0, 1) if traj.batched else traj.xy[:, None, :]
     # (hypot of the two coordinates: a norm over a length-2 axis is slow in numpy)
-    return np.hypot(xy[..., 0] - target[:, None, 0], xy[..., 1] - target[:, None, 1])
+    return np.hypot(xy[..., 0] - target[:, 0], xy[..., 1] - target[:, 1]).T
+
+
+class SeedStats(NamedTuple):
+    """A column's statistics over seeds, on the grid (NaNs ignored): arrays of the grid's shape."""
+
+    mean: np.ndarray
+    std: np.ndarray  # sample standard deviation (ddof=1; NaN with fewer than two values)
+    sem: np.ndarray  # standard error of the mean, std / sqrt(count)
+    count: np.ndarray  # finite values per grid point
 
 
 @dataclass(frozen=True, eq=False)
@@ -88,8 +211,16 @@ class SweepResult:
     Columns (arrays of length N, read with ``res["lr"]``): the grid's hyperparameters, ``seed``,
     ``status``, ``stop_step``, ``steps_to_tol`` (the iterate at which the run converged; NaN if it
     did not or without a ``tol``), ``final_loss``, ``final_distance`` (to the nearest known minimum;
-    NaN if none is known) and ``rate`` (per-step contraction fitted from the tail of the distance to
-    the minimum, or of the gradient norm where no minimum is known; see :func:`empirical_rate`).
+    NaN if none is known), and, from the error (the distance to the minimum, or the gradient norm
+    where no minimum is known; see :func:`empirical_rate`):
+
+    - ``rate``: the per-step contraction, the least-squares slope of log error over the window (the
+      last ``window`` iterates of the stretch before the error reaches the floor; default its last
+      half). Above 1 for a run that grows.
+    - ``rate_median``: the same window's median lag-slope estimate, a check on ``rate``.
+    - ``converged``: True iff the run did not diverge and, over that window, was still converging:
+      it reached ``tol`` or the floor, or its fitted ``rate`` is below 1. (Under gradient noise the
+      distance settles at a noise level instead of shrinking; judge such runs by ``final_loss``.)
     """
 
     grid: dict[str, list[Any]]
@@ -97,6 +228,8 @@ class SweepResult:
     data: dict[str, np.ndarray]
     trajectories: Trajectory
     rule: str
+    surface: Surface | None = None
+    window: int | None = None
 
     @property
     def columns(self) -> list[str]:
@@ -148,6 +281,33 @@ class SweepResult:
             )
         return _REDUCERS[reduce](out, axis=len(self.grid))
 
+    def over_seeds(self, name: str, *, include_diverged: bool = True) -> SeedStats:
+        """Mean, standard deviation, standard error and count of a column over the seeds, on the grid.
+
+        NaNs are ignored; ``include_diverged=False`` leaves diverged runs out too (their final loss
+        is wherever they escaped, which would swamp a mean).
+
+        >>> import optviz as ov
+        >>> res = ov.sweep("quadratic", ov.GD, grid={"lr": [0.05, 0.1]}, steps=50, seeds=(0, 1, 2),
+        ...                noise=ov.GaussianNoise(1.0))
+        >>> stats = res.over_seeds("final_loss")
+        >>> stats.mean.shape, stats.count.tolist()
+        ((2,), [3, 3])
+        """
+        values = np.asarray(self.on_grid(name), dtype=float).copy()
+        if not include_diverged:
+            values[self.on_grid("status") == "diverged"] = np.nan
+        axis = len(self.grid)
+        count = np.isfinite(values).sum(axis=axis)
+        with np.errstate(all="ignore"):
+            total = np.where(np.isfinite(values), values, 0.0).sum(axis=axis)
+            mean = np.where(count > 0, total / count, np.nan)
+            dev = np.where(np.isfinite(values), values - np.expand_dims(mean, axis), 0.0)
+            var = np.where(count > 1, (dev * dev).sum(axis=axis) / (count - 1), np.nan)
+            std = np.sqrt(var)
+            sem = std / np.sqrt(count)
+        return SeedStats(mean=mean, std=std, sem=sem, count=count)
+
     def best(self, by: str = "final_loss") -> dict[str, Any]:
         """The record with the smallest ``by`` (NaN last)."""
         values = np.asarray(self[by], dtype=float)
@@ -177,6 +337,7 @@ def sweep(
     noise: Noise | None = None,
     tol: float | None = None,
     escape_radius: float | None = None,
+    window: int | None = None,
 ) -> SweepResult:
     """Run ``Rule`` for every combination of ``grid`` values and every seed, in one vectorized run.
 
@@ -184,7 +345,8 @@ def sweep(
     takes pairs). Hyperparameters not in the grid keep their defaults; a one-value list fixes one.
     On/off flags (``amsgrad``, ``centered``, ``local``) must be the same for the whole sweep. Each
     run is exactly ``optviz.run(surface, Rule(**combo), start, steps, noise=noise, seed=seed,
-    tol=tol)``.
+    tol=tol)``. ``window`` is the number of iterates the rates are fitted and convergence is
+    judged over (default: the last half of each run's usable stretch); see :class:`SweepResult`.
     """
     if isinstance(surface, str):
         from optviz.surfaces import surface as build
@@ -204,13 +366,21 @@ def sweep(
     seeds = tuple(seeds)
     if not seeds:
         raise ParameterError("seeds", "must hold at least one seed")
+    if window is not None:
+        from optviz._validate import integer
+
+        window = integer("window", window, minimum=MIN_POINTS)
 
     combos = list(itertools.product(*grid.values()))
-    for combo in combos:  # precise errors for bad grid values, before anything runs
-        try:
-            rule(name, **dict(zip(grid, combo, strict=True)))
-        except ParameterError as err:
-            raise ParameterError(f"grid.{err.field}", err.message) from None
+    # Precise errors for bad grid values, before anything runs: each value of each key, with the
+    # other keys at their first values (the rules check each hyperparameter on its own).
+    first = {k: v[0] for k, v in grid.items()}
+    for key, values in grid.items():
+        for value in dict.fromkeys(values) if _hashable(values) else values:
+            try:
+                rule(name, **{**first, key: value})
+            except ParameterError as err:
+                raise ParameterError(f"grid.{err.field}", err.message) from None
 
     n_seeds = len(seeds)
     per_run: dict[str, Any] = {}
@@ -251,17 +421,78 @@ def sweep(
     data["stop_step"] = np.asarray(traj.stop_step)
     data["steps_to_tol"] = np.where(data["status"] == "converged", data["stop_step"], np.nan)
     data["final_loss"] = np.asarray(traj.final_loss, dtype=float)
-    distance = distance_to_minimum(surface, traj)
-    if distance is not None:
-        data["final_distance"] = distance[np.arange(n), data["stop_step"]]
-        error = distance
-    else:
-        data["final_distance"] = np.full(n, np.nan)
-        error = np.hypot(traj.grad[..., 0], traj.grad[..., 1])
-    data["rate"] = empirical_rate(error, data["stop_step"])
+    data.update(_error_columns(surface, traj, data["stop_step"], window))
+    data["converged"] = (data["status"] != "diverged") & (
+        (data["status"] == "converged") | data.pop("_reached") | (data["rate"] < 1)
+    )
     for column in data.values():
         column.setflags(write=False)
-    return SweepResult(grid=grid, seeds=seeds, data=data, trajectories=traj, rule=name)
+    return SweepResult(
+        grid=grid, seeds=seeds, data=data, trajectories=traj, rule=name, surface=surface,
+        window=window,
+    )  # fmt: skip
+
+
+def distance_floor(surface: Surface) -> float:
+    """The distance below which rounding, not the rule, decides: ``1e-11 |x*|`` (and 1e-250).
+
+    Near a minimum x* the gradient is evaluated at ``x - x*`` with an absolute error of about
+    ``eps |x*|``, so iterates cannot settle closer than that; 1e-11 keeps a wide margin. At a
+    minimum at the origin everything scales with the iterate and no floor is reached before
+    underflow.
+    """
+    scale = float(np.max(np.hypot(surface.minima[:, 0], surface.minima[:, 1]), initial=0.0))
+    return max(1e-11 * scale, 1e-250)
+
+
+def _error_columns(
+    surface: Surface, traj: Trajectory, stop: np.ndarray, window: int | None
+) -> dict[str, np.ndarray]:
+    """``final_distance``, ``rate``, ``rate_median`` and whether each run's error reached its floor.
+
+    The error is the distance to the known minimum nearest the run's end (the gradient norm where no
+    minimum is known). It is computed and fitted a chunk of runs at a time, straight from the
+    engine's step-major histories, so a 50,000-run sweep never holds its full error array.
+    """
+    n = len(stop)
+    known = len(surface.minima) > 0
+    if known:
+        final = traj.final.reshape(-1, 2)
+        gap = final[:, None, :] - surface.minima[None]
+        target = surface.minima[np.argmin(np.hypot(gap[..., 0], gap[..., 1]), axis=1)]
+        source = np.swapaxes(traj.xy, 0, 1)  # (steps + 1, N, 2): the engine's own layout
+        floor: Any = distance_floor(surface)
+    else:
+        source = np.swapaxes(traj.grad, 0, 1)
+        floor = None
+    out = {k: np.full(n, np.nan) for k in ("final_distance", "rate", "rate_median")}
+    out["_reached"] = np.zeros(n, dtype=bool)
+    for lo in range(0, n, _CHUNK):
+        hi = min(lo + _CHUNK, n)
+        block = source[:, lo:hi]
+        if known:
+            error = np.hypot(block[..., 0] - target[lo:hi, 0], block[..., 1] - target[lo:hi, 1])
+        else:
+            error = np.hypot(block[..., 0], block[..., 1])
+        floors = 1e-11 * np.maximum(1.0, np.abs(error[0])) if floor is None else floor
+        fits = _fit_columns(
+            error, stop[lo:hi], np.broadcast_to(floors, (hi - lo,)), window, ("lstsq", "median")
+        )
+        out["rate"][lo:hi], out["rate_median"][lo:hi] = fits["lstsq"], fits["median"]
+        last = error[stop[lo:hi], np.arange(hi - lo)]
+        if known:
+            out["final_distance"][lo:hi] = last
+        with np.errstate(invalid="ignore"):
+            out["_reached"][lo:hi] = last <= floors
+    return out
+
+
+def _hashable(values: list[Any]) -> bool:
+    try:
+        dict.fromkeys(values)
+    except TypeError:
+        return False
+    return True
 
 
 def _values(key: Any, values: Any) -> list[Any]:
@@ -273,4 +504,12 @@ def _values(key: Any, values: Any) -> list[Any]:
     return values
 
 
-__all__ = ["SweepResult", "distance_to_minimum", "empirical_rate", "sweep"]
+__all__ = [
+    "SeedStats",
+    "SweepResult",
+    "distance_floor",
+    "distance_to_minimum",
+    "empirical_rate",
+    "fit_rates",
+    "sweep",
+]

@@ -66,6 +66,8 @@ def test_columns_grid_reshaping_and_records():
         "final_loss",
         "final_distance",
         "rate",
+        "rate_median",
+        "converged",
     ]
     assert res.shape == (3, 2, 4)
     lr = res.on_grid("lr")

@@ -23,6 +23,7 @@ class Scene:
     counter_format: str = "iteration {k}"
     animated: bool = True
     scale: float = 1.0  # text and line sizes relative to the kind's reference size
+    results: dict[str, Any] = field(default_factory=dict)  # what a kind computed (sweeps, tables)
 
     def set_frame(self, k: int) -> list[Any]:
         """Show iteration ``k`` in every panel; returns the artists that changed (for blitting)."""

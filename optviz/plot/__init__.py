@@ -11,17 +11,23 @@ from optviz.plot.condition import ConditionArtists, condition_map, eigen_glyphs
 from optviz.plot.contour import ContourArtists, contour
 from optviz.plot.diagrams import UpdateDiagram, update_diagram
 from optviz.plot.loss import LossArtists, loss, loss_values
+from optviz.plot.phase import PhaseArtists, phase_diagram
 from optviz.plot.profile import ProfileArtists, Slice, make_slice, profile
+from optviz.plot.seeds import SeedSweepArtists, seed_stats, seed_sweep
 from optviz.plot.surface3d import Surface3DArtists, surface3d
+from optviz.plot.table import TableArtists, rate_table
 from optviz.plot.trajectory import TrajectoryArtists, marker_stride, trajectory
 
 __all__ = [
     "ConditionArtists",
     "ContourArtists",
     "LossArtists",
+    "PhaseArtists",
     "ProfileArtists",
+    "SeedSweepArtists",
     "Slice",
     "Surface3DArtists",
+    "TableArtists",
     "TrajectoryArtists",
     "UpdateDiagram",
     "condition_map",
@@ -31,7 +37,11 @@ __all__ = [
     "loss_values",
     "make_slice",
     "marker_stride",
+    "phase_diagram",
     "profile",
+    "rate_table",
+    "seed_stats",
+    "seed_sweep",
     "surface3d",
     "trajectory",
     "update_diagram",

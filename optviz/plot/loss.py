@@ -54,6 +54,7 @@ def loss(
     fmin: float | None = None,
     minimum: Any = None,
     rate: float | list[float | None] | None = None,
+    rate_label: str = "theory: rate {rate:.4g}",
     log: bool = True,
     color: Any = None,
     label: Any = None,
@@ -63,7 +64,8 @@ def loss(
     """Plot each run's loss, optimality gap ``f - f*`` or distance ``|x - x*|`` against the iteration.
 
     ``rate`` (one per trajectory, or one for all) overlays the theoretical curve ``q0 * rate**k`` as a dashed line
-    in the run's colour, anchored at the run's first value, so a measured slope can be read against theory.
+    in the run's colour, anchored at the run's first value, so a measured slope can be read against theory;
+    ``rate_label`` is its legend text (``{rate}`` is replaced by the rate).
     Diverged runs end in a cross. Log y-axis by default; zeros (an exact optimum) are clipped to the smallest
     positive value shown.
     """
@@ -113,7 +115,7 @@ def loss(
                     linewidth=0.7 * lw,
                     linestyle="--",
                     zorder=2.5,
-                    label=f"theory: rate {q:.4g}",
+                    label=rate_label.format(rate=q),
                 )
                 ref.rate = q
                 out.rates.append(ref)
