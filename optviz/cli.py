@@ -275,7 +275,7 @@ def _check(args: argparse.Namespace) -> int:
 
 def _explore(args: argparse.Namespace) -> int:
     try:
-        from optviz.explore import main as explore_main
+        from optviz.explorer import main as explore_main
     except ImportError:
         raise _UsageError("the interactive explorer is not available yet in this version") from None
     return int(explore_main(args.target, rules=args.rule) or EXIT_OK)

@@ -1,0 +1,32 @@
+"""Interactive exploration in matplotlib: ``optviz.explore(surface)`` and ``optviz.explore_classifier()``.
+
+Both return an :class:`Explorer` holding the figure (``.fig``) and its widgets (``.widgets``), driven the same way
+by the mouse and by its methods (``step()``, ``run(n)``, ``reset()``, ``set(name=value)``), so they run in a
+script (``plt.show()``), in Jupyter (``%matplotlib widget``), from ``optviz explore``, and headless in tests.
+"""
+
+from optviz.explorer._base import Blitter, Explorer
+from optviz.explorer._classifier import ClassifierExplorer, explore_classifier
+from optviz.explorer._main import main
+from optviz.explorer._surface import (
+    RULES,
+    Settings,
+    SurfaceExplorer,
+    default_adaptive_lr,
+    default_lr,
+    explore,
+)
+
+__all__ = [
+    "RULES",
+    "Blitter",
+    "ClassifierExplorer",
+    "Explorer",
+    "Settings",
+    "SurfaceExplorer",
+    "default_adaptive_lr",
+    "default_lr",
+    "explore",
+    "explore_classifier",
+    "main",
+]
