@@ -122,6 +122,12 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="DIR",
         help="scenario folder (default: scenarios)",
     )
+    p.add_argument(
+        "--kind",
+        metavar="KIND",
+        default=None,
+        help="show one figure kind's [figure] options, with their defaults",
+    )
 
     p = sub.add_parser(
         "check",
@@ -225,6 +231,18 @@ def _list(args: argparse.Namespace) -> int:
             print(f"  {name:<{width}}  {text}")
         print()
 
+    if args.kind is not None:
+        from optviz._validate import ParameterError
+
+        try:
+            kind = figure_kind(args.kind)
+        except ParameterError as err:
+            raise _UsageError(f"--kind: {err.message}") from None
+        print(f"{kind.name}: {kind.description}")
+        print(f"  [surface]: {kind.surface}; [[run]]: {kind.runs}; animated: {kind.animated}")
+        rows = [(f"{o.name} = {o.default!r}", o.doc) for o in kind.options]
+        section("[figure] options:", rows or [("(none)", "")])
+        return EXIT_OK
     section(
         "Surfaces (optviz.surface(name)):", [(n, surface_description(n)) for n in surface_names()]
     )

@@ -850,6 +850,16 @@ def rule_class(name: str) -> type[Optimizer]:
     return _RULES[name]
 
 
+def rule_description(name: str) -> str:
+    """The first line of a rule's docstring, for ``optviz list``.
+
+    >>> rule_description("nesterov")
+    'Nesterov momentum, torch.optim.SGD with momentum=rho, nesterov=True.'
+    """
+    doc = (rule_class(name).__doc__ or name).strip().splitlines()[0]
+    return doc.replace("``", "")
+
+
 def rule(name: str, **hyperparams: Any) -> Optimizer:
     """A rule by name, with its hyperparameters by constructor name (for the scenario loader).
 

@@ -16,7 +16,7 @@ from optviz.analysis import condition_number, hessian_eigen
 from optviz.figures._kinds import Option, PanelData, register_kind
 from optviz.figures._layout import last_step, require_rules, surface_title
 from optviz.figures._scene import Scene
-from optviz.figures.basic import LEGEND, _loss_panel, colors, draw_paths, place_legend
+from optviz.figures.basic import LEGEND, _loss_kind, _loss_panel, colors, draw_paths, place_legend
 from optviz.plot._common import fontsize, linewidth
 from optviz.plot._frames import Grows, Parts
 from optviz.scenario._reader import boolean
@@ -93,7 +93,7 @@ def eigen_axes(
         Option(
             "loss_kind",
             "distance",
-            None,
+            _loss_kind,
             "the right panel: distance (|x - x*|), gap (f - f*) or loss",
         ),
         LEGEND,

@@ -1,0 +1,83 @@
+"""The optviz command: help, list, check, render formats, explore's errors."""
+
+from __future__ import annotations
+
+import pytest
+
+from optviz.cli import build_parser, main
+
+GOOD = (
+    '\ntitle = "ok"\n[surface]\nname = "quadratic"\n[[run]]\nrule = "gd"\nlr = 0.05\nsteps = 10\n'
+)
+
+
+@pytest.mark.parametrize("command", ["render", "gallery", "list", "check", "explore"])
+def test_every_subcommand_has_useful_help(capsys, command):
+    with pytest.raises(SystemExit) as exc:
+        main([command, "--help"])
+    assert exc.value.code == 0
+    out = capsys.readouterr().out
+    assert f"usage: optviz {command}" in out
+    assert len(out.splitlines()) > 4
+
+
+def test_no_command_is_a_usage_error(capsys):
+    with pytest.raises(SystemExit) as exc:
+        main([])
+    assert exc.value.code == 2
+    assert "required" in capsys.readouterr().err
+
+
+def test_list_names_surfaces_rules_kinds_and_scenarios(capsys, tmp_path):
+    (tmp_path / "a.toml").write_text(GOOD)
+    (tmp_path / "b.toml").write_text("nonsense = [")
+    assert main(["list", "--scenarios", str(tmp_path)]) == 0
+    out = capsys.readouterr().out
+    for name in ("rosenbrock", "quadratic", "momentum", "adam", "poor_conditioning", "panels"):
+        assert f"  {name} " in out
+    assert "a.toml" in out and "ok" in out
+    assert "b.toml" in out and "INVALID" in out
+
+
+def test_list_kind_shows_its_options(capsys):
+    assert main(["list", "--kind", "trajectories"]) == 0
+    out = capsys.readouterr().out
+    assert "loss = False" in out and "add a panel with the loss curves" in out
+    assert main(["list", "--kind", "trajectoris"]) == 2
+    assert "did you mean 'trajectories'" in capsys.readouterr().err
+
+
+def test_render_writes_each_requested_format(tmp_path, capsys):
+    src = tmp_path / "fig.toml"
+    src.write_text(GOOD)
+    assert main(["render", str(src), "-o", str(tmp_path), "--format", "png,svg,pdf"]) == 0
+    printed = capsys.readouterr().out.split()
+    assert printed == [str(tmp_path / f"fig.{ext}") for ext in ("png", "svg", "pdf")]
+    assert (tmp_path / "fig.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    assert (tmp_path / "fig.pdf").read_bytes()[:5] == b"%PDF-"
+    assert b"<svg" in (tmp_path / "fig.svg").read_bytes()[:2000]
+
+
+def test_render_is_byte_stable(tmp_path):
+    src = tmp_path / "fig.toml"
+    src.write_text(GOOD)
+    a, b = tmp_path / "a", tmp_path / "b"
+    a.mkdir()
+    b.mkdir()
+    for out in (a, b):
+        assert main(["render", str(src), "-o", str(out), "--format", "png,svg,pdf", "-q"]) == 0
+    for ext in ("png", "svg", "pdf"):
+        assert (a / f"fig.{ext}").read_bytes() == (b / f"fig.{ext}").read_bytes()
+
+
+def test_render_into_a_missing_folder_is_a_usage_error(tmp_path, capsys):
+    src = tmp_path / "fig.toml"
+    src.write_text(GOOD)
+    assert main(["render", str(src), "-o", str(tmp_path / "nope")]) == 2
+    assert "no such folder" in capsys.readouterr().err
+
+
+def test_parser_lists_the_commands():
+    help_text = build_parser().format_help()
+    for command in ("render", "gallery", "list", "check", "explore"):
+        assert command in help_text
