@@ -158,3 +158,11 @@ def test_gallery_renders_the_rest_when_one_scenario_is_bad(tmp_path, capsys):
     assert (out / "good.png").exists() and not (out / "bad.png").exists()
     index = (out / "README.md").read_text()
     assert "![good](good.png)" in index and f"optviz render {src.as_posix()}/good.toml" in index
+
+
+def test_seed_sweep_keeps_diverged_values_on_the_axis():
+    s = ov.surface("quadratic", kappa=10)
+    t = ov.run(s, ov.GD(lr=0.1), steps=40)
+    scene = figure("seed_sweep", s, [t], param="lr", values=[0.05, 0.1, 0.3], seeds=2)
+    (ax,) = scene.fig.axes
+    assert ax.get_xlim()[1] > 0.3, "lr = 0.3 diverges (> 2/L), and its cross stays in view"

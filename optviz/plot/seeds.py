@@ -139,6 +139,10 @@ def seed_sweep(
             shift[rows], np.full(len(rows), 0.96), marker="x", s=(3.5 * lw) ** 2, color=col,
             linewidths=0.6 * lw, transform=blend, zorder=5, clip_on=False, label="_diverged",
         )  # fmt: skip
+        # Every swept value keeps its place on the x axis, even where all its seeds diverged.
+        anchor = finite.min() if finite.size else 1.0
+        ax.update_datalim(np.column_stack([shift, np.full(len(shift), anchor)]), updatey=False)
+        ax.autoscale_view()
     if log_x:
         ax.set_xscale("log")
     if log_y:
