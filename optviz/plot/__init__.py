@@ -7,9 +7,15 @@
 Nothing here computes optimizer steps: pass Trajectories made by ``optviz.run``.
 """
 
-from optviz.plot.condition import ConditionArtists, condition_map, eigen_glyphs
+from optviz.plot.condition import (
+    ConditionArtists,
+    ConditionCurveArtists,
+    condition_curve,
+    condition_map,
+    eigen_glyphs,
+)
 from optviz.plot.contour import ContourArtists, contour
-from optviz.plot.diagrams import UpdateDiagram, update_diagram
+from optviz.plot.diagrams import UpdateArrows, UpdateDiagram, update_arrows, update_diagram
 from optviz.plot.loss import LossArtists, loss, loss_values
 from optviz.plot.profile import ProfileArtists, Slice, make_slice, profile
 from optviz.plot.surface3d import Surface3DArtists, surface3d
@@ -17,13 +23,16 @@ from optviz.plot.trajectory import TrajectoryArtists, marker_stride, trajectory
 
 __all__ = [
     "ConditionArtists",
+    "ConditionCurveArtists",
     "ContourArtists",
     "LossArtists",
     "ProfileArtists",
     "Slice",
     "Surface3DArtists",
     "TrajectoryArtists",
+    "UpdateArrows",
     "UpdateDiagram",
+    "condition_curve",
     "condition_map",
     "contour",
     "eigen_glyphs",
@@ -34,5 +43,6 @@ __all__ = [
     "profile",
     "surface3d",
     "trajectory",
+    "update_arrows",
     "update_diagram",
 ]

@@ -72,3 +72,10 @@ class Animated:
         for part in self.frames:
             changed.extend(part.set_frame(k))
         return changed
+
+
+class Parts(Animated):
+    """A frame-settable handle made of plain parts, for figures that draw their own animated artists."""
+
+    def __init__(self, *frames: Any) -> None:
+        self.frames = list(frames)
