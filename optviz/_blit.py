@@ -21,6 +21,8 @@ import numpy as np
 
 # Extra pixels around every window extent (antialiasing reaches a pixel beyond the geometry) and clip rectangle.
 _PAD = 2.0
+# Set on a figure once a render has laid it out; later renders keep that layout.
+LAID_OUT = "_optviz_laid_out"
 # Agg clips to the clip box rounded to whole pixels: nothing lands more than half a pixel outside it.
 _CLIP_PAD = 0.5
 
@@ -196,15 +198,16 @@ class FrameRenderer:
             changing = self.changing()
             guess = changing + speculate(draw_order(fig), changing)
             self._animate(guess)
-            engine = fig.get_layout_engine()
-            if engine is not None:
-                # A constrained layout settles on its second pass (the first starts from the unlaid-out
-                # positions): run one here, so that every render of a scene, first or not, is the same.
-                engine.execute(fig)
-            self.canvas.draw()  # the static figure's layout, and (usually) the background
             self._saved["layout"] = fig.get_layout_engine()
+            if self._saved["layout"] is not None and getattr(fig, LAID_OUT, False):
+                # Laid out by an earlier render: keep that layout. A constrained layout run again would
+                # settle a pixel or two elsewhere (its first pass starts from unlaid-out positions), and
+                # renders of one scene would differ.
+                fig.set_layout_engine("none")
+            self.canvas.draw()  # the static figure's layout, and (usually) the background
             if self._saved["layout"] is not None:
                 fig.set_layout_engine("none")
+                setattr(fig, LAID_OUT, True)
             self.renderer = self.canvas.get_renderer()
             self._saved["legends"] = freeze_legends(fig, self.renderer)
             if self.prepare is not None:

@@ -63,7 +63,8 @@ class Palette:
         if not 1 <= len(colors) <= MAX_COLORS:
             raise ValueError(f"a palette holds 1 to {MAX_COLORS} colours, got {len(colors)}")
         self.colors = colors
-        self._rgb = colors.astype(np.int32)
+        self._rgb = colors.astype(np.int64)
+        self._norms = (self._rgb**2).sum(axis=1)
         # A 2**24-entry table (16 MB) from colour to index makes the mapping one gather; 255 (never a colour's
         # index: at most 255 colours) marks colours not looked up yet.
         self._table = np.full(1 << 24, 255, dtype=np.uint8)
@@ -109,12 +110,16 @@ class Palette:
         return index
 
     def nearest(self, rgb: np.ndarray) -> np.ndarray:
-        """Index of the nearest palette colour (Euclidean in RGB) for each of (n, 3) colours."""
+        """Index of the nearest palette colour (Euclidean in RGB) for each of (n, 3) colours.
+
+        |c - p|^2 = |c|^2 - 2 c.p + |p|^2, and |c|^2 is the same for every p: one matrix product. Integer
+        arithmetic keeps it exact, so ties go to the lowest index on every machine.
+        """
         out = np.empty(len(rgb), dtype=np.uint8)
-        for start in range(0, len(rgb), 4096):
-            chunk = rgb[start : start + 4096].astype(np.int32)
-            distance = np.square(chunk[:, None, :] - self._rgb[None, :, :]).sum(axis=2)
-            out[start : start + 4096] = distance.argmin(axis=1)
+        for start in range(0, len(rgb), 8192):
+            chunk = rgb[start : start + 8192].astype(np.int64)
+            distance = self._norms[None, :] - 2 * chunk @ self._rgb.T
+            out[start : start + 8192] = distance.argmin(axis=1)
         return out
 
     def table_bytes(self) -> bytes:

@@ -277,14 +277,14 @@ class Counter:
         if not self.inside:
             obstacles = self._figure_obstacles(draw_order(scene.fig), changing, frames)
             for loc in COUNTER_CORNERS:
-                self._add(None, loc, style)
+                self._add(None, loc, style, renderer)
                 box = footprint(self.text, renderer, clipped=False)
                 if not any(box.overlaps(o) for o in obstacles):
                     return
                 self.remove()
         ax = _main_axes(changing) or (scene.fig.axes[0] if scene.fig.axes else None)
         if ax is None:
-            self._add(None, COUNTER_CORNERS[0], style)
+            self._add(None, COUNTER_CORNERS[0], style, renderer)
             return
         points = _data_points(ax)
         labels = [
@@ -294,7 +294,7 @@ class Counter:
         ]
         best: tuple[float, str] | None = None
         for loc in COUNTER_CORNERS:
-            self._add(ax, loc, style)
+            self._add(ax, loc, style, renderer)
             box = footprint(self.text, renderer, clipped=False)
             self.remove()
             inside = (
@@ -306,14 +306,15 @@ class Counter:
             score = float(inside.sum()) + 1e6 * sum(box.overlaps(b) for b in labels)
             if best is None or score < best[0]:
                 best = (score, loc)
-        self._add(ax, best[1] if best else COUNTER_CORNERS[0], style)
+        self._add(ax, best[1] if best else COUNTER_CORNERS[0], style, renderer)
 
-    def _add(self, ax: Any, loc: str, style: Any) -> None:
+    def _add(self, ax: Any, loc: str, style: Any, renderer: Any) -> None:
         with style.context(self.scene.scale):
             self.text = self.scene.add_counter(ax, loc=loc)
         self.where = (ax, loc)
         # The widest label it will show, so the space it takes is known now.
         self.text.set_text(self.scene.counter_format.format(k=self.scene.last_step))
+        _inset(self.text, (ax or self.scene.fig).bbox, renderer)
 
     @staticmethod
     def _figure_obstacles(order: list[Any], changing: list[Any], frames: Any) -> list[Any]:
@@ -335,6 +336,24 @@ class Counter:
             if b is not None
         ]
         return boxes + frames.footprints(changing)
+
+
+def _inset(text: Any, frame: Any, renderer: Any) -> None:
+    """Move ``text`` (its box included) inside ``frame``, a display box, a few pixels from its edges.
+
+    Inside axes this keeps the counter within what FuncAnimation restores between frames (the axes' box).
+    """
+    text.update_bbox_position_size(renderer)
+    patch = text.get_bbox_patch()
+    box = (
+        patch.get_window_extent(renderer) if patch is not None else text.get_window_extent(renderer)
+    )
+    margin = 0.25 * text.get_fontsize() * text.get_figure(root=True).dpi / 72
+    dx = max(0.0, frame.x0 + margin - box.x0) - max(0.0, box.x1 - (frame.x1 - margin))
+    dy = max(0.0, frame.y0 + margin - box.y0) - max(0.0, box.y1 - (frame.y1 - margin))
+    if dx or dy:
+        x, y = text.get_transform().transform(text.get_position())
+        text.set_position(text.get_transform().inverted().transform((x + dx, y + dy)))
 
 
 def _figures(fig: Any) -> list[Any]:
@@ -497,7 +516,9 @@ def animation(
     label = Counter(scene, enabled=counter, inside=True)
     with FrameRenderer(scene, steps, prepare=label.place) as frames:
         redraw = [a for a in frames.per_frame if a.axes is not None]
-    # The legends stay where the static figure has them (a "best" legend would move as the paths grow).
+    # The layout and the legends stay as the plan saw them: a constrained layout run again moves axes by a
+    # pixel, and a "best" legend would move as the paths grow.
+    scene.fig.set_layout_engine("none")
     scene.fig.canvas.draw()
     freeze_legends(scene.fig, scene.fig.canvas.get_renderer())
 

@@ -336,9 +336,65 @@ def test_animation_is_a_blitting_funcanimation(quad, runs):
     assert z == sorted(z)  # in drawing order
 
 
+def test_animation_blits_the_same_pixels_as_a_full_redraw(quad, runs):
+    """Through FuncAnimation's own blitting (axes by axes), with an inside legend and the counter."""
+    a = ov.animation(quad, runs, dpi=50, legend="inside")
+    fig = a.scene.fig
+    fig.canvas.draw()
+    a._init_draw()
+    for k in (3, 17, 30):
+        a._draw_next_frame(k, blit=True)
+        blitted = np.array(fig.canvas.buffer_rgba())
+        for artist in a._drawn_artists:
+            artist.set_animated(False)
+        fig.canvas.draw()
+        for artist in a._drawn_artists:
+            artist.set_animated(True)
+        np.testing.assert_array_equal(
+            blitted, np.asarray(fig.canvas.buffer_rgba()), err_msg=f"frame {k}"
+        )
+
+
 def test_render_frames_returns_rgba_frames_and_steps(quad, runs):
     frames, steps = ov.render_frames(scene_of("trajectories", quad, runs), stride=7)
     assert steps == [0, 7, 14, 21, 28, 30]
     assert frames.shape == (6, 240, 320, 4) and frames.dtype == np.uint8
     assert (frames[..., 3] == 255).all()
     Image.fromarray(frames[-1])  # a plain image
+
+
+def fake_ffmpeg(monkeypatch, sent, calls):
+    """An imageio_ffmpeg stand-in whose write_frames generator records what it is sent."""
+    import sys
+    import types
+    from pathlib import Path
+
+    def write_frames(path, size, **options):
+        calls.update(path=path, size=size, **options)
+        try:
+            while True:
+                frame = yield
+                if frame is not None:
+                    sent.append(frame)
+        finally:
+            Path(path).write_bytes(b"mp4")
+
+    monkeypatch.setitem(
+        sys.modules, "imageio_ffmpeg", types.SimpleNamespace(write_frames=write_frames)
+    )
+
+
+def test_mp4_frames_are_padded_to_16_pixels_and_the_last_one_held(
+    tmp_path, quad, runs, monkeypatch
+):
+    sent, calls = [], {}
+    fake_ffmpeg(monkeypatch, sent, calls)
+    path = ov.animate(quad, runs, tmp_path / "m.mp4", dpi=45, fps=10, hold=0.5)
+    assert path.read_bytes() == b"mp4"
+    assert calls["size"] == (288, 224)  # 288 x 216 pixels, padded below to a multiple of 16
+    assert calls["fps"] == 10 and calls["pix_fmt_in"] == "rgb24"
+    assert len(sent) == 31 + 5  # every frame, then the last one for another 0.5 s
+    frames = [np.frombuffer(f, np.uint8).reshape(224, 288, 3) for f in sent]
+    assert (frames[-1][216:] == 255).all()  # the padding is the figure's white
+    assert all((f == frames[-1]).all() for f in frames[-6:])
+    assert not (frames[0] == frames[-1]).all()
