@@ -10,7 +10,9 @@ else is background. Overlaps are decided on padded window extents, so the test i
 doubt is redrawn, never left stale.
 
 The layout is frozen at the static figure's (the last frame's) while frames are rendered, so nothing moves
-between frames even when an annotation that appears late would have nudged a constrained layout.
+between frames even when an annotation that appears late would have nudged a constrained layout; a scene
+rendered again keeps the layout of its first render, so that every render of it is the same. A "best" legend
+is pinned where the static figure has it (it would otherwise move away from the growing paths).
 """
 
 from __future__ import annotations
@@ -166,8 +168,8 @@ class FrameRenderer:
 
     On entry the figure is drawn at its last frame, its layout frozen, the draw plan made and the background
     drawn. On exit the scene is back at its static (last) frame with its layout, canvas and artists' animated
-    flags as they were. ``prepare(renderer)`` is called once the layout is final, before the plan is made, to add
-    artists such as an iteration counter (``renderer.renderer`` is matplotlib's renderer by then).
+    flags as they were. ``prepare(frames)`` is called with this renderer once the layout is final, before the
+    plan is made, to add artists such as an iteration counter (``frames.renderer`` is matplotlib's renderer).
     """
 
     def __init__(self, scene: Any, steps: list[int], *, prepare: Any = None) -> None:
@@ -215,10 +217,10 @@ class FrameRenderer:
             self._plan(guess)
             added = [a for a in self.per_frame if id(a) not in self._saved["animated"]]
             self._animate(added)
+            # A static artist the guess missed was drawn into the background: draw it again without them.
+            # (A counter added by ``prepare`` came after that draw: it is in no background.)
             counters = {id(c) for c in getattr(self.scene, "counters", [])}
-            if any(
-                id(a) not in counters for a in added
-            ):  # added after the draw: in no background yet
+            if any(id(a) not in counters for a in added):
                 self.canvas.draw()
             self.background = self.canvas.copy_from_bbox(fig.bbox)
         except BaseException:

@@ -156,7 +156,8 @@ class GifWriter:
 
     Each frame after the first stores the rectangle where its colours changed. ``optimize=True`` also makes
     the pixels inside it whose palette index did not change transparent, which turns them into long runs of
-    one index: smaller files at no cost in speed (measured in ``benchmarks/animation.py``).
+    one index. Measured on the benchmark's animation (100 frames, 640 x 480, the counter in a corner far from
+    the path, so the changed rectangles are large): 81 KiB instead of 752 KiB, and a quarter faster to write.
     """
 
     def __init__(
