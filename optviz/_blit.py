@@ -180,6 +180,7 @@ class FrameRenderer:
         self.per_frame: list[Any] = []
         self.animated: list[Any] = []
         self._saved: dict[str, Any] = {}
+        self._changing: list[Any] | None = None
 
     # -- setup ---------------------------------------------------------------------------------------------
     def __enter__(self) -> FrameRenderer:
@@ -237,16 +238,20 @@ class FrameRenderer:
                 artist.set_animated(True)
 
     def changing(self) -> list[Any]:
-        """The artists ``scene.set_frame`` changes (at the first and the last frame), in first-seen order."""
-        changed: list[Any] = []
-        seen: set[int] = set()
-        for k in (self.steps[0], self.steps[-1]) if self.steps else (self.scene.last_step,):
-            for artist in self.scene.set_frame(k):
-                if id(artist) not in seen:
-                    seen.add(id(artist))
-                    changed.append(artist)
-        self.scene.set_frame(self.scene.last_step)
-        return changed
+        """The artists ``scene.set_frame`` changes at any frame shown, in first-seen order (the iteration
+        counter included once it is added). The scene is left at its last frame."""
+        counters = list(getattr(self.scene, "counters", []))
+        if self._changing is None:
+            changed: list[Any] = []
+            seen: set[int] = set()
+            for k in self.steps or [self.scene.last_step]:
+                for artist in self.scene.set_frame(k):
+                    if id(artist) not in seen:
+                        seen.add(id(artist))
+                        changed.append(artist)
+            self.scene.set_frame(self.scene.last_step)
+            self._changing = [a for a in changed if a not in counters]
+        return self._changing + [c for c in counters if c.figure is not None]
 
     def footprints(self, artists: list[Any]) -> list[Any]:
         """Everything ``artists`` may paint over all frames (see :meth:`footprints_of`), as one list."""

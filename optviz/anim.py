@@ -33,7 +33,7 @@ from typing import Any
 
 import numpy as np
 
-from optviz._validate import ParameterError, in_range, integer
+from optviz._validate import ParameterError, in_range, integer, positive
 
 MAX_FRAMES = 2000
 MAX_WIDTH, MAX_HEIGHT = 3840, 2160  # 4K
@@ -248,9 +248,8 @@ class Counter:
         self.enabled = enabled
         self.inside = inside
         self.text: Any = None
-        self.where: tuple[Any, str] | None = (
-            None  # (axes or None for the figure, corner) once placed
-        )
+        # Once placed: (the axes, or None for the figure; the corner).
+        self.where: tuple[Any, str] | None = None
 
     def __enter__(self) -> Counter:
         return self
@@ -426,6 +425,11 @@ def _scene(
 
     if size is None:
         size = style.SLIDE if (loss or condition) else style.PANEL
+    try:
+        width, height = size
+    except (TypeError, ValueError):
+        raise ParameterError("size", f"must be (width, height) in inches, got {size!r}") from None
+    size = (positive("size", width), positive("size", height))
     dpi = in_range("dpi", dpi, 10, 600)
     return figure(
         "trajectories", surface, trajectories, title=title, size=size, dpi=dpi, pyplot=pyplot,

@@ -297,6 +297,13 @@ def test_animate_writes_a_gif_of_the_trajectories_kind(tmp_path, quad, runs):
     assert len(gif.frames) == 31 and gif.loop == 0
 
 
+@pytest.mark.parametrize("size", [(0, 4), (6.4,), "big"])
+def test_animate_refuses_bad_sizes(tmp_path, quad, runs, size):
+    with pytest.raises(ParameterError) as err:
+        ov.animate(quad, runs, tmp_path / "one.gif", size=size)
+    assert err.value.field == "size"
+
+
 def test_animate_refuses_other_suffixes(tmp_path, quad, runs):
     with pytest.raises(ParameterError, match=r"\.gif or \.mp4") as err:
         ov.animate(quad, runs, tmp_path / "one.png")
