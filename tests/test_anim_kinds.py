@@ -140,7 +140,8 @@ def test_scenario_file_renders_png_and_gif(tmp_path):
     paths = scenario.render(spec, tmp_path)
     assert sorted(p.name for p in paths) == ["momentum_vs_nesterov.gif", "momentum_vs_nesterov.png"]
     gif = read_gif(tmp_path / "momentum_vs_nesterov.gif")
-    assert len(gif.frames) == 61 and gif.loop == 0
+    assert len(gif.frames) == 41 and gif.loop == 0
+    assert gif.durations[0] == 100  # [output.gif] fps = 10
 
 
 def test_scenario_step_beyond_the_runs_is_a_one_line_error(tmp_path):
@@ -148,8 +149,8 @@ def test_scenario_step_beyond_the_runs_is_a_one_line_error(tmp_path):
 
     text = (ROOT / "scenarios" / "momentum_vs_nesterov.toml").read_text()
     bad = tmp_path / "bad.toml"
-    bad.write_text(text.replace("step = 3", "step = 60"))
+    bad.write_text(text.replace("step = 3", "step = 40"))
     with pytest.raises(
-        scenario.ScenarioError, match=r"bad.toml: figure.step: is 60, .* at most 59"
+        scenario.ScenarioError, match=r"bad.toml: figure.step: is 40, .* at most 39"
     ):
         scenario.load(bad)

@@ -251,12 +251,12 @@ def update_arrows(
 
 
 def _readable(arrow: Any, tail: np.ndarray, tip: np.ndarray) -> bool:
-    """An arrow shorter than about twice its head would be only a head: it is hidden."""
+    """An arrow whose shaft would be shorter than its head reads as a blob: it is hidden."""
     ax = arrow.axes
     a, b = ax.transData.transform([tail, tip])
     # "-|>" heads are 0.4 mutation scales long, in points.
     head = 0.4 * arrow.get_mutation_scale() * ax.figure.dpi / 72
-    return bool(np.hypot(*(b - a)) >= 3 * head)
+    return bool(np.hypot(*(b - a)) >= 2 * head)
 
 
 class _Vectors:
