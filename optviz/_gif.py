@@ -21,12 +21,10 @@ from typing import IO
 import numpy as np
 
 MAX_COLORS = 255  # index 255 stays free for transparency
-MAX_EXACT = (
-    128  # the most frequent colours, kept exactly (fills, lines, text, each run's colour) ...
-)
-MIN_EXACT_PIXELS = (
-    8  # ... if they cover at least this many pixels; the median cut shares out the rest
-)
+# The most frequent colours are kept exactly (fills, lines, text, each run's colour), up to MAX_EXACT of those
+# that cover at least MIN_EXACT_PIXELS pixels; the median cut shares out the rest of the palette.
+MAX_EXACT = 128
+MIN_EXACT_PIXELS = 8
 
 
 def pack(rgba: np.ndarray) -> np.ndarray:
