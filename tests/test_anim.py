@@ -177,6 +177,37 @@ def test_panels_show_the_same_iteration(quad, runs):
     scene.finish()
 
 
+def test_subfigure_panels_show_the_same_iteration(quad):
+    """The "panels" kind (one subfigure per panel): both panels' runs end at iteration k in every frame."""
+    from optviz.figures import PanelData, build_scene, figure_kind
+
+    q4 = ov.surface("quadratic", kappa=4)
+    first = [ov.run(quad, ov.Momentum(lr=0.02), start=(-4, 1.5), steps=40)]
+    second = [
+        ov.run(q4, ov.GD(lr=0.05), start=(3, 2), steps=20)
+    ]  # a shorter run: frozen at its end
+    trajectories = figure_kind("trajectories")
+    panels = [
+        (trajectories, PanelData(surface=s, trajectories=r, options=trajectories.default_options()))
+        for s, r in ((quad, first), (q4, second))
+    ]
+    kind = figure_kind("panels")
+    scene = build_scene(
+        kind, PanelData(options=kind.default_options(), panels=panels), size=(12.8, 7.2), dpi=100,
+        pyplot=False,
+    )  # fmt: skip
+    frames, steps = anim.render_frames(scene, stride=8)
+    assert steps == [0, 8, 16, 24, 32, 40]
+    axes = [sub.axes[0] for sub in scene.fig.subfigs]
+    for frame, k in zip(frames, steps, strict=True):
+        for ax, t in zip(axes, (first[0], second[0]), strict=True):
+            shown = min(k, int(t.stop_step))
+            assert pixel(frame, ax, t.xy[shown]) == rgb(ov.style.RULE_COLORS[t.rule]), (k, t.rule)
+    scene.set_frame(16)
+    paths = [next(line for line in ax.get_lines() if line.get_label()[0] != "_") for ax in axes]
+    assert [len(path.get_xdata()) for path in paths] == [17, 17]
+
+
 def segment_middle(ax, t, k):
     """Display point halfway along the loss curve's segment from iteration k to k + 1."""
     a, b = ax.transData.transform([(k, t.loss[k]), (k + 1, t.loss[k + 1])])
