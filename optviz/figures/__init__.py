@@ -83,12 +83,14 @@ def figure(
     dpi: float | None = None,
     view: Any = None,
     colors: Sequence[str | None] = (),
+    pyplot: bool = True,
     **options: Any,
 ) -> Scene:
     """The composed figure ``kind`` (see :func:`kind_names`) for a surface and runs, as a :class:`Scene`.
 
     ``surface`` is a Surface or a registered name; ``trajectories`` are :func:`optviz.run` results; ``options``
-    are the kind's options (the same names as a scenario's ``[figure]`` table).
+    are the kind's options (the same names as a scenario's ``[figure]`` table). ``pyplot=False`` makes a
+    figure that pyplot does not manage (nothing to close; the one-call writers use it).
     """
     from optviz.surfaces import Surface
     from optviz.surfaces import surface as make_surface
@@ -112,4 +114,4 @@ def figure(
         colors=list(colors),
         options=k.options_from(options),
     )
-    return build_scene(k, data, title=title, size=size, dpi=dpi)
+    return build_scene(k, data, title=title, size=size, dpi=dpi, pyplot=pyplot)

@@ -11,6 +11,8 @@ from optviz.figures._layout import last_step, shared_legend, surface_title
 from optviz.figures._scene import Scene
 from optviz.scenario._reader import boolean
 
+LOSS_TITLES = {"loss": "loss", "gap": "optimality gap", "distance": "distance to the minimum"}
+
 
 def _loss_kind(field: str, value: Any) -> str:
     return choice(field, value, ("loss", "gap", "distance"), what="loss kind")
@@ -71,11 +73,23 @@ def _loss_panel(ax: Any, data: PanelData, scene: Scene, kind: str) -> None:
     scene.add(handle, last_step(data.trajectories))
 
 
+def _condition_panel(ax: Any, data: PanelData, scene: Scene) -> None:
+    handle = plot.condition_curve(
+        data.surface, data.trajectories, ax=ax,
+        color=[data.color(i) for i in range(len(data.trajectories))], legend=False,
+    )  # fmt: skip
+    scene.add(handle, last_step(data.trajectories))
+    ax.set_title(r"condition number $\kappa(H)$ at $x_k$")
+
+
 @register_kind(
     "trajectories",
-    "Contours of the surface with each run's path; optionally the loss curves beside it.",
+    "Contours of the surface with each run's path; optionally the loss curves and kappa(H) beside it.",
     options=[
         Option("loss", False, boolean, "add a panel with the loss curves"),
+        Option(
+            "condition", False, boolean, "add a panel with kappa(H) at each run's current point"
+        ),
         Option(
             "loss_kind", "gap", _loss_kind, "loss panel: loss, gap (f - f*) or distance (|x - x*|)"
         ),
@@ -86,20 +100,25 @@ def _loss_panel(ax: Any, data: PanelData, scene: Scene, kind: str) -> None:
 )
 def _trajectories(fig: Any, data: PanelData, scene: Scene) -> None:
     opts = data.options
-    if opts["loss"]:
-        ax, loss_ax = fig.subplots(1, 2, width_ratios=[1.35, 1])
+    side = [name for name in ("loss", "condition") if opts.get(name)]
+    if side:
+        # The contour on the left; the side panels stacked on the right, sharing the iteration axis.
+        layout = [["paths", name] for name in side]
+        axs = fig.subplot_mosaic(layout, width_ratios=[1.35, 1])
+        ax = axs["paths"]
+        if len(side) == 2:
+            axs["loss"].sharex(axs["condition"])
     else:
-        ax, loss_ax = fig.subplots(1, 1), None
+        ax, axs = fig.subplots(1, 1), {}
     draw_paths(ax, data, scene, arrows=opts["arrows"])
     axes = [ax]
-    if loss_ax is not None:
-        _loss_panel(loss_ax, data, scene, opts["loss_kind"])
-        loss_ax.set_title(
-            {"loss": "loss", "gap": "optimality gap", "distance": "distance to the minimum"}[
-                opts["loss_kind"]
-            ]
-        )
-        axes.append(loss_ax)
+    if "loss" in axs:
+        _loss_panel(axs["loss"], data, scene, opts["loss_kind"])
+        axs["loss"].set_title(LOSS_TITLES[opts["loss_kind"]])
+        axes.append(axs["loss"])
+    if "condition" in axs:
+        _condition_panel(axs["condition"], data, scene)
+        axes.append(axs["condition"])
     place_legend(fig, axes, opts["legend"])
 
 

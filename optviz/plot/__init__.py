@@ -7,9 +7,15 @@
 Nothing here computes optimizer steps: pass Trajectories made by ``optviz.run``.
 """
 
-from optviz.plot.condition import ConditionArtists, condition_map, eigen_glyphs
+from optviz.plot.condition import (
+    ConditionArtists,
+    ConditionCurveArtists,
+    condition_curve,
+    condition_map,
+    eigen_glyphs,
+)
 from optviz.plot.contour import ContourArtists, contour
-from optviz.plot.diagrams import UpdateDiagram, update_diagram
+from optviz.plot.diagrams import UpdateArrows, UpdateDiagram, update_arrows, update_diagram
 from optviz.plot.loss import LossArtists, loss, loss_values
 from optviz.plot.phase import PhaseArtists, phase_diagram
 from optviz.plot.profile import ProfileArtists, Slice, make_slice, profile
@@ -20,6 +26,7 @@ from optviz.plot.trajectory import TrajectoryArtists, marker_stride, trajectory
 
 __all__ = [
     "ConditionArtists",
+    "ConditionCurveArtists",
     "ContourArtists",
     "LossArtists",
     "PhaseArtists",
@@ -29,7 +36,9 @@ __all__ = [
     "Surface3DArtists",
     "TableArtists",
     "TrajectoryArtists",
+    "UpdateArrows",
     "UpdateDiagram",
+    "condition_curve",
     "condition_map",
     "contour",
     "eigen_glyphs",
@@ -44,5 +53,6 @@ __all__ = [
     "seed_sweep",
     "surface3d",
     "trajectory",
+    "update_arrows",
     "update_diagram",
 ]

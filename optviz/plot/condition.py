@@ -9,7 +9,8 @@ import numpy as np
 
 from optviz import style
 from optviz.analysis import condition_number, hessian_eigen
-from optviz.plot._common import fontsize, get_ax, linewidth
+from optviz.plot._common import as_runs, fontsize, get_ax, linewidth, run_label, single_runs
+from optviz.plot._frames import Animated, Grows
 from optviz.surfaces.base import Bounds, Surface
 
 
@@ -129,6 +130,69 @@ def condition_map(
                     },
                 )
             )
+    return out
+
+
+@dataclass
+class ConditionCurveArtists(Animated):
+    """What :func:`condition_curve` drew: one ``Line2D`` per run (x: iteration k, y: kappa(H(x_k)))."""
+
+    lines: list[Any] = field(default_factory=list)
+    frames: list[Any] = field(default_factory=list)
+    legend: Any = None
+
+
+def condition_curve(
+    surface: Surface,
+    trajectories: Any,
+    ax: Any = None,
+    *,
+    color: Any = None,
+    label: Any = None,
+    hyperparams: bool = True,
+    legend: bool | str = True,
+) -> ConditionCurveArtists:
+    """Plot the Hessian's condition number kappa(H) at each iterate ``t.xy[k]`` against k, on a log axis.
+
+    Constant on a quadratic (its Hessian is), it shows where a run passes through poorly conditioned regions
+    of other surfaces. Where the Hessian is singular (kappa = inf) the curve has a gap. Frame-settable: the
+    curves grow with ``set_frame(k)``.
+    """
+    ax = get_ax(ax)
+    out = ConditionCurveArtists()
+    groups = as_runs(trajectories)
+    colors = color if isinstance(color, (list, tuple)) else [color] * len(groups)
+    labels = label if isinstance(label, (list, tuple)) else [label] * len(groups)
+    lw = linewidth()
+    for index, group in enumerate(groups):
+        col = colors[index] or style.rule_color(getattr(group, "rule", ""), index)
+        text = (
+            labels[index]
+            if labels[index] is not None
+            else run_label(group, hyperparams=hyperparams)
+        )
+        for j, run in enumerate(single_runs(group)):
+            stop = int(run.stop_step)
+            kappa = condition_number(surface, np.asarray(run.xy[: stop + 1], dtype=float))
+            kappa = np.where(np.isfinite(kappa), kappa, np.nan)
+            k = np.arange(len(kappa))
+            (line,) = ax.plot(
+                k, kappa, color=col, linewidth=lw, label=text if j == 0 else "_nolegend_", zorder=3
+            )
+            out.lines.append(line)
+            out.frames.append(Grows(line, k, kappa, stop))
+    ax.set_yscale("log")
+    finite = np.concatenate([line.get_ydata() for line in out.lines] or [np.ones(1)])
+    finite = finite[np.isfinite(finite)]
+    if finite.size and finite.max() / finite.min() < 10:
+        # A (nearly) constant kappa: a decade around it, so the flat line reads as flat.
+        mid = float(np.sqrt(finite.max() * finite.min()))
+        ax.set_ylim(mid / np.sqrt(10), mid * np.sqrt(10))
+    ax.set_xlabel("iteration k")
+    ax.set_ylabel(r"$\kappa(H(x_k))$")
+    ax.grid(True, which="major")
+    if legend:
+        out.legend = ax.legend(loc="best" if legend is True else legend)
     return out
 
 

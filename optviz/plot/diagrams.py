@@ -17,6 +17,7 @@ import numpy as np
 
 from optviz import style
 from optviz.plot._common import fontsize, get_ax, linewidth
+from optviz.plot._frames import Animated
 
 # Colours of the lecture's diagrams, kept colour-blind safe: velocity green, gradient red, actual step blue.
 COLORS = {
@@ -190,3 +191,102 @@ def _label_arrows(
             )
         )
     return texts
+
+
+@dataclass
+class UpdateArrows(Animated):
+    """What :func:`update_arrows` drew: the update vectors of one run, frame-settable.
+
+    ``arrows[name]`` (velocity, gradient, step) are ``FancyArrowPatch`` objects from tail to tip (``.tail`` and
+    ``.tip`` hold the current ends); ``points["point"]`` marks the actual point and, for Nesterov,
+    ``points["lookahead"]`` the look-ahead point. ``set_frame(k)`` shows the update from iterate k to k + 1;
+    after the run's last update (k >= stop_step) everything is hidden.
+    """
+
+    kind: str
+    arrows: dict[str, Any] = field(default_factory=dict)
+    points: dict[str, Any] = field(default_factory=dict)
+    frames: list[Any] = field(default_factory=list)
+
+
+def update_arrows(
+    t: Any, ax: Any = None, *, step: int | None = None, zorder: float = 4.0
+) -> UpdateArrows:
+    """Draw the update vectors of a Momentum or Nesterov run at ``step`` and return a frame-settable handle.
+
+    The same vectors as :func:`update_diagram` (design section 2), without labels or zoom, so that they can
+    move along the run over contours: ``handle.set_frame(k)`` moves them to the update from iterate k.
+    ``step=None`` draws them hidden until a frame is set. Arrows too short to be more than a head are hidden.
+    """
+    from matplotlib.patches import FancyArrowPatch
+
+    ax = get_ax(ax)
+    kind = t.rule
+    if kind not in ("momentum", "nesterov"):
+        raise ValueError(f"update_arrows draws momentum or nesterov runs, got rule {kind!r}")
+    if getattr(t, "batched", False):
+        raise ValueError("update_arrows draws one run; index a batched trajectory first (t[i])")
+    lw = linewidth()
+    out = UpdateArrows(kind=kind)
+    for name in ("velocity", "gradient", "step"):
+        arrow = FancyArrowPatch(
+            (0, 0), (0, 0), arrowstyle="-|>", color=COLORS[name], linewidth=1.1 * lw, shrinkA=0,
+            shrinkB=0, mutation_scale=7 * lw, zorder=zorder + (0.1 if name == "step" else 0.0),
+            label=f"_{name}",
+        )  # fmt: skip
+        arrow.set_gid(name)
+        ax.add_patch(arrow)
+        out.arrows[name] = arrow
+    out.points["point"] = ax.plot(
+        [], [], marker="o", markersize=2.6 * lw, color="black", markeredgecolor="white",
+        markeredgewidth=0.4 * lw, linestyle="none", zorder=zorder + 0.2, label="_point",
+    )[0]  # fmt: skip
+    if kind == "nesterov":
+        out.points["lookahead"] = ax.plot(
+            [], [], marker="o", markersize=2.6 * lw, markerfacecolor="white", markeredgecolor="black",
+            markeredgewidth=0.45 * lw, linestyle="none", zorder=zorder + 0.2, label="_lookahead",
+        )[0]  # fmt: skip
+    out.frames.append(_Vectors(t, out))
+    out.set_frame(int(t.stop_step) if step is None else int(step))
+    return out
+
+
+def _readable(arrow: Any, tail: np.ndarray, tip: np.ndarray) -> bool:
+    """An arrow whose shaft would be shorter than its head reads as a blob: it is hidden."""
+    ax = arrow.axes
+    a, b = ax.transData.transform([tail, tip])
+    # "-|>" heads are 0.4 mutation scales long, in points.
+    head = 0.4 * arrow.get_mutation_scale() * ax.figure.dpi / 72
+    return bool(np.hypot(*(b - a)) >= 2 * head)
+
+
+class _Vectors:
+    """The frame part of :class:`UpdateArrows`: all update vectors, computed once."""
+
+    def __init__(self, t: Any, handle: UpdateArrows) -> None:
+        self.handle = handle
+        self.stop = int(t.stop_step)
+        self.vectors = [t.update_vectors(k) for k in range(self.stop)]
+
+    def set_frame(self, k: int) -> list[Any]:
+        h = self.handle
+        changed = [*h.arrows.values(), *h.points.values()]
+        if not 0 <= k < self.stop:
+            for artist in changed:
+                artist.set_visible(False)
+            return changed
+        vec = {name: np.asarray(v, dtype=float) for name, v in self.vectors[k].items()}
+        x = vec["point"]
+        look = x + vec["velocity"]
+        tails = {"velocity": x, "gradient": look if h.kind == "nesterov" else x, "step": x}
+        for name, arrow in h.arrows.items():
+            tail, tip = tails[name], tails[name] + vec[name]
+            arrow.tail, arrow.tip = tail, tip
+            arrow.set_positions(tuple(tail), tuple(tip))
+            arrow.set_visible(_readable(arrow, tail, tip))
+        h.points["point"].set_data([x[0]], [x[1]])
+        h.points["point"].set_visible(True)
+        if "lookahead" in h.points:
+            h.points["lookahead"].set_data([look[0]], [look[1]])
+            h.points["lookahead"].set_visible(True)
+        return changed

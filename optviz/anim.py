@@ -1,0 +1,433 @@
+"""Animations of optimizer runs: GIFs (or MP4s) that are fast, small, deterministic and in sync across panels.
+
+>>> import optviz as ov                                                          # doctest: +SKIP
+>>> s = ov.surface("quadratic", kappa=25)                                        # doctest: +SKIP
+>>> runs = [ov.run(s, ov.GD(lr=0.07), steps=100), ov.run(s, ov.Momentum(lr=0.02), steps=100)]  # doctest: +SKIP
+>>> ov.animate(s, runs, "conditioning.gif", loss=True)                           # doctest: +SKIP
+>>> ov.animation(s, runs)                  # a FuncAnimation, for notebooks      # doctest: +SKIP
+
+An animation is every frame of a figure kind's :class:`~optviz.figures.Scene`; the static figure is its last
+frame. Frames are k = 0, stride, 2 stride, ..., and always the last step. How it stays fast:
+
+* the static background (contours, labels, legends) is drawn once; each frame restores it and draws only the
+  artists ``scene.set_frame(k)`` changes, plus the static ones painted over them, in matplotlib's own order, so
+  a blitted frame has exactly the pixels of a full redraw (``optviz._blit``);
+* frames are read straight from the Agg buffer and mapped to one palette for the whole animation, without
+  dithering; each GIF frame stores only the rectangle that changed, unchanged pixels transparent, and is
+  streamed to disk (``optviz._gif``).
+
+The "iteration k" counter goes where it covers no data (``optviz._counter``).
+
+Same input, same decoded frames, durations and loop count; with the same Pillow, the same bytes. Durations are
+multiples of 10 ms because GIF stores centiseconds: a frame lasts ``1000 / fps`` ms rounded to 10 ms (20 fps:
+50 ms; 30 fps: 30 ms, so 33 fps), and the last frame ``hold`` seconds more. Files are written atomically.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import math
+import os
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from optviz._counter import Counter
+from optviz._validate import ParameterError, in_range, integer, positive
+
+MAX_FRAMES = 2000
+MAX_WIDTH, MAX_HEIGHT = 3840, 2160  # 4K
+MAX_FPS = 50  # GIF delays under 20 ms are slowed to 100 ms by browsers
+MAX_FRAME_BYTES = 2 * 1024**3  # render_frames holds every frame in memory
+SAMPLE_FRAMES = 3  # frames the palette is fitted to: first, middle, last
+
+
+# -- timeline ----------------------------------------------------------------------------------------------
+def frame_steps(last_step: int, stride: int | None = None, max_frames: int = 300) -> list[int]:
+    """The iterations shown: 0, stride, 2 stride, ... and always ``last_step``.
+
+    ``stride=None`` picks the smallest stride that keeps at most ``max_frames`` frames. At most
+    :data:`MAX_FRAMES` frames in any case.
+
+    >>> frame_steps(10, stride=3)
+    [0, 3, 6, 9, 10]
+    >>> frame_steps(1000, max_frames=300)[:4], len(frame_steps(1000, max_frames=300))
+    ([0, 4, 8, 12], 251)
+    """
+    last = integer("last_step", last_step, minimum=0)
+    max_frames = integer("max_frames", max_frames, minimum=2, maximum=MAX_FRAMES)
+    if stride is None:
+        stride = max(1, math.ceil(last / (max_frames - 1)))
+    else:
+        stride = integer("stride", stride, minimum=1)
+    steps = list(range(0, last + 1, stride))
+    if steps[-1] != last:
+        steps.append(last)
+    if len(steps) > MAX_FRAMES:
+        raise ParameterError(
+            "stride",
+            f"{stride} gives {len(steps):,} frames for {last:,} steps; the limit is {MAX_FRAMES:,}"
+            f" (use a stride of at least {math.ceil(last / (MAX_FRAMES - 1))})",
+        )
+    return steps
+
+
+def frame_duration(fps: float) -> int:
+    """Milliseconds per frame: ``1000 / fps`` rounded to a multiple of 10 (GIF stores centiseconds).
+
+    >>> frame_duration(20), frame_duration(30), frame_duration(15)
+    (50, 30, 70)
+    """
+    fps = in_range("fps", fps, 0, MAX_FPS, low_open=True)
+    return max(10, 10 * math.floor(100 / fps + 0.5))
+
+
+def frame_durations(n: int, fps: float, hold: float = 0.0) -> list[int]:
+    """Durations (ms) of ``n`` frames; the last one stays up ``hold`` seconds longer (rounded to 10 ms).
+
+    >>> frame_durations(3, fps=20, hold=1.5)
+    [50, 50, 1550]
+    """
+    ms = frame_duration(fps)
+    hold = in_range("hold", hold, 0, 60)
+    out = [ms] * n
+    if out:
+        out[-1] += 10 * math.floor(100 * hold + 0.5)
+    return out
+
+
+# -- checks ------------------------------------------------------------------------------------------------
+def check_size(fig: Any) -> tuple[int, int]:
+    """The figure's size in pixels, refused beyond 4K (3840 x 2160)."""
+    w, h = (round(float(v) * fig.dpi) for v in fig.get_size_inches())
+    if w > MAX_WIDTH or h > MAX_HEIGHT:
+        raise ParameterError(
+            "size",
+            f"{w} x {h} pixels is larger than 4K ({MAX_WIDTH} x {MAX_HEIGHT}); lower the size or the dpi",
+        )
+    return w, h
+
+
+def _check_scene(scene: Any) -> None:
+    if not all(hasattr(scene, name) for name in ("fig", "set_frame", "last_step", "finish")):
+        raise TypeError(
+            f"scene must be an optviz.figures.Scene (from figures.figure or build_scene), got {type(scene).__name__}"
+        )
+
+
+# -- frames ------------------------------------------------------------------------------------------------
+@contextlib.contextmanager
+def rendering(
+    scene: Any,
+    *,
+    stride: int | None = None,
+    max_frames: int = 300,
+    counter: bool = True,
+    quiet: bool = True,
+) -> Iterator[tuple[Any, list[int], Any]]:
+    """``with rendering(scene) as (frames, steps, bar):`` the checks, the counter, the blitting frame renderer
+    (``frames.render(k)``) and a progress bar, for every writer of frames. The scene is left as it was."""
+    from optviz._blit import FrameRenderer
+    from optviz._progress import Progress
+
+    _check_scene(scene)
+    steps = frame_steps(scene.last_step, stride, max_frames)
+    check_size(scene.fig)
+    with (
+        Counter(scene, enabled=counter) as label,
+        FrameRenderer(scene, steps, prepare=label.place) as frames,
+        Progress(len(steps), "frames", quiet=quiet) as bar,
+    ):
+        yield frames, steps, bar
+
+
+def render_frames(
+    scene: Any,
+    *,
+    stride: int | None = None,
+    max_frames: int = 300,
+    counter: bool = True,
+) -> tuple[np.ndarray, list[int]]:
+    """Every frame of ``scene`` as RGBA pixels: ``(frames (N, H, W, 4) uint8, steps)``.
+
+    ``steps[i]`` is the iteration frame ``i`` shows (see :func:`frame_steps`). The frames are exactly those
+    :func:`write_scene_gif` encodes, before the palette. ``counter=True`` adds the iteration counter. The
+    scene is left as it was (at its last frame, without the counter).
+    """
+    _check_scene(scene)
+    n = len(frame_steps(scene.last_step, stride, max_frames))
+    w, h = check_size(scene.fig)
+    need = n * w * h * 4
+    if need > MAX_FRAME_BYTES:
+        raise ParameterError(
+            "max_frames",
+            f"{n} frames of {w} x {h} pixels need {need / 1024**3:.1f} GiB; the limit is"
+            f" {MAX_FRAME_BYTES / 1024**3:.0f} GiB (raise the stride, lower max_frames or the size, or write"
+            " a GIF, which streams)",
+        )
+    frame_set = rendering(scene, stride=stride, max_frames=max_frames, counter=counter)
+    with frame_set as (frames, steps, _):
+        width, height = frames.size
+        out = np.empty((len(steps), height, width, 4), dtype=np.uint8)
+        for i, k in enumerate(steps):
+            out[i] = frames.render(k)
+    return out, steps
+
+
+def write_scene_gif(
+    scene: Any,
+    path: str | os.PathLike[str],
+    *,
+    fps: float = 20,
+    stride: int | None = None,
+    max_frames: int = 300,
+    hold: float = 1.5,
+    quiet: bool = True,
+    counter: bool = True,
+) -> Path:
+    """Write ``scene`` (drawn by a figure kind, at its last frame) as an animated GIF; returns the path.
+
+    Frames show iterations 0, stride, 2 stride, ... and the last one (``stride=None``: at most
+    ``max_frames`` frames). Each lasts ``1000 / fps`` ms rounded to 10 ms; the last stays ``hold`` seconds
+    longer. The GIF loops forever (``loop=0``). ``counter=True`` adds an "iteration k" label where it covers
+    no data. ``quiet=False`` shows a progress bar on a terminal. The file is written atomically: an error
+    leaves no file (and an existing one untouched).
+    """
+    from optviz._gif import GifWriter, Palette
+    from optviz._io import atomic_path
+
+    _check_scene(scene)
+    path = Path(path)
+    durations = frame_durations(len(frame_steps(scene.last_step, stride, max_frames)), fps, hold)
+    frame_set = rendering(scene, stride=stride, max_frames=max_frames, counter=counter, quiet=quiet)
+    with frame_set as (frames, steps, bar):
+        samples = [frames.render(k).copy() for k in _samples(steps)]
+        palette = Palette.fit(samples)
+        del samples
+        with atomic_path(path) as tmp, open(tmp, "wb") as fp:
+            writer = GifWriter(fp, frames.size, palette, loop=0)
+            # (Encoding frame k in a thread while frame k + 1 is drawn was measured: no faster, since drawing
+            # holds the GIL.)
+            for k, ms in zip(steps, durations, strict=True):
+                writer.add(frames.render(k), ms)
+                bar.update()
+            writer.close()
+    return path
+
+
+def _samples(steps: Sequence[int]) -> list[int]:
+    """Up to :data:`SAMPLE_FRAMES` evenly spaced steps, first and last included.
+
+    >>> _samples(list(range(101)))
+    [0, 50, 100]
+    """
+    n = min(SAMPLE_FRAMES, len(steps))
+    picks = np.unique(np.round(np.linspace(0, len(steps) - 1, n)).astype(int))
+    return [steps[i] for i in picks]
+
+
+# -- one call ----------------------------------------------------------------------------------------------
+def _scene(
+    surface: Any,
+    trajectories: Any,
+    *,
+    loss: bool,
+    condition: bool,
+    size: Any,
+    dpi: float,
+    title: str | None,
+    pyplot: bool,
+    options: dict[str, Any],
+) -> Any:
+    from optviz import style
+    from optviz.figures import figure
+
+    if size is None:
+        size = style.SLIDE if (loss or condition) else style.PANEL
+    try:
+        width, height = size
+    except (TypeError, ValueError):
+        raise ParameterError("size", f"must be (width, height) in inches, got {size!r}") from None
+    size = (positive("size", width), positive("size", height))
+    dpi = in_range("dpi", dpi, 10, 600)
+    return figure(
+        "trajectories", surface, trajectories, title=title, size=size, dpi=dpi, pyplot=pyplot,
+        loss=loss, condition=condition, **options,
+    )  # fmt: skip
+
+
+def animate(
+    surface: Any,
+    trajectories: Any,
+    path: str | os.PathLike[str],
+    *,
+    fps: float = 20,
+    stride: int | None = None,
+    max_frames: int = 300,
+    hold: float = 1.5,
+    loss: bool = False,
+    condition: bool = False,
+    size: tuple[float, float] | None = None,
+    dpi: float = 100,
+    title: str | None = None,
+    quiet: bool = False,
+    counter: bool = True,
+    **figure_options: Any,
+) -> Path:
+    """Animate runs on the contours of ``surface`` and write ``path`` (.gif, or .mp4); returns the path.
+
+    ``trajectories``: :func:`optviz.run` results (one, a batch, or a list). Each frame shows every run up to
+    iteration k, with an iteration counter. ``loss=True`` adds the loss curves growing in sync,
+    ``condition=True`` the condition number kappa(H) at each run's current point. ``size`` (inches; default
+    6.4 x 4.8, or 12.8 x 7.2 with side panels) at ``dpi`` gives the pixel size. Timing: see
+    :func:`write_scene_gif`. Other keywords are the options of figure kind "trajectories" (``legend``,
+    ``arrows``, ``loss_kind``...).
+
+    An MP4 needs the optional ``imageio-ffmpeg`` (``pip install "optviz[mp4]"``); it holds the last frame
+    for ``hold`` seconds by repeating it.
+    """
+    path = Path(path)
+    mp4 = path.suffix.lower() == ".mp4"
+    if mp4:
+        _require_ffmpeg()
+    elif path.suffix.lower() != ".gif":
+        raise ParameterError("path", f"must end in .gif or .mp4, got {path.name!r}")
+    scene = _scene(
+        surface, trajectories, loss=loss, condition=condition, size=size, dpi=dpi, title=title,
+        pyplot=False, options=figure_options,
+    )  # fmt: skip
+    write = write_scene_mp4 if mp4 else write_scene_gif
+    return write(
+        scene, path, fps=fps, stride=stride, max_frames=max_frames, hold=hold, quiet=quiet,
+        counter=counter,
+    )  # fmt: skip
+
+
+def animation(
+    surface: Any,
+    trajectories: Any,
+    *,
+    fps: float = 20,
+    stride: int | None = None,
+    max_frames: int = 300,
+    hold: float = 1.5,
+    loss: bool = False,
+    condition: bool = False,
+    size: tuple[float, float] | None = None,
+    dpi: float = 100,
+    title: str | None = None,
+    counter: bool = True,
+    **figure_options: Any,
+) -> Any:
+    """The same animation as :func:`animate`, as a ``matplotlib.animation.FuncAnimation`` (for notebooks).
+
+    It blits: the frame function only calls ``scene.set_frame(k)`` and returns the artists to redraw, in
+    drawing order. The counter sits inside the main axes, since FuncAnimation restores backgrounds axes by
+    axes. ``anim.scene`` is the :class:`~optviz.figures.Scene`; ``anim.steps`` the iterations shown.
+    """
+    from matplotlib.animation import FuncAnimation
+
+    from optviz._blit import FrameRenderer, freeze_legends
+
+    scene = _scene(
+        surface, trajectories, loss=loss, condition=condition, size=size, dpi=dpi, title=title,
+        pyplot=True, options=figure_options,
+    )  # fmt: skip
+    steps = frame_steps(scene.last_step, stride, max_frames)
+    ms = frame_duration(fps)
+    hold_ms = frame_durations(1, fps, hold)[0] - ms
+    label = Counter(scene, enabled=counter, inside=True)
+    with FrameRenderer(scene, steps, prepare=label.place) as frames:
+        redraw = [a for a in frames.per_frame if a.axes is not None]
+    # The layout and the legends stay as the plan saw them: a constrained layout run again moves axes by a
+    # pixel, and a "best" legend would move as the paths grow.
+    scene.fig.set_layout_engine("none")
+    scene.fig.canvas.draw()
+    freeze_legends(scene.fig, scene.fig.canvas.get_renderer())
+
+    def update(k: int) -> list[Any]:
+        scene.set_frame(k)
+        return redraw
+
+    anim = FuncAnimation(
+        scene.fig,
+        update,
+        frames=steps,
+        interval=ms,
+        repeat_delay=hold_ms,
+        blit=True,
+        cache_frame_data=False,
+    )
+    anim.scene = scene
+    anim.steps = steps
+    return anim
+
+
+# -- MP4 ---------------------------------------------------------------------------------------------------
+_FFMPEG_MISSING = (
+    'writing MP4 needs imageio-ffmpeg, which is not installed: pip install "optviz[mp4]"'
+    " (or: pip install imageio-ffmpeg)"
+)
+
+
+def _require_ffmpeg() -> Any:
+    try:
+        import imageio_ffmpeg
+    except ImportError:
+        raise ModuleNotFoundError(_FFMPEG_MISSING, name="imageio_ffmpeg") from None
+    return imageio_ffmpeg
+
+
+def write_scene_mp4(
+    scene: Any,
+    path: str | os.PathLike[str],
+    *,
+    fps: float = 20,
+    stride: int | None = None,
+    max_frames: int = 300,
+    hold: float = 1.5,
+    quiet: bool = True,
+    counter: bool = True,
+) -> Path:
+    """Write ``scene`` as an H.264 MP4 through imageio-ffmpeg (an optional extra); returns the path.
+
+    Frames as in :func:`write_scene_gif`; the last one is repeated for ``hold`` seconds. Frames are padded
+    with the figure's background colour to a multiple of 16 pixels, so ffmpeg never rescales them.
+    """
+    from optviz._io import atomic_path
+
+    ffmpeg = _require_ffmpeg()
+    fps = in_range("fps", fps, 0, 120, low_open=True)
+    hold = in_range("hold", hold, 0, 60)
+    path = Path(path)
+    with (
+        rendering(scene, stride=stride, max_frames=max_frames, counter=counter, quiet=quiet) as (
+            frames,
+            steps,
+            bar,
+        ),
+        atomic_path(path) as tmp,
+    ):
+        repeat = [1] * len(steps)
+        repeat[-1] += round(hold * fps)
+        w, h = frames.size
+        W, H = -(-w // 16) * 16, -(-h // 16) * 16
+        face = np.asarray([round(255 * c) for c in scene.fig.get_facecolor()[:3]], dtype=np.uint8)
+        canvas = np.empty((H, W, 3), np.uint8)
+        canvas[...] = face
+        writer = ffmpeg.write_frames(
+            str(tmp), (W, H), pix_fmt_in="rgb24", fps=fps, codec="libx264", macro_block_size=16,
+            output_params=["-map_metadata", "-1", "-fflags", "+bitexact"],
+        )  # fmt: skip
+        writer.send(None)
+        try:
+            for k, n in zip(steps, repeat, strict=True):
+                canvas[:h, :w] = frames.render(k)[..., :3]
+                for _ in range(n):
+                    writer.send(canvas.tobytes())
+                bar.update()
+        finally:
+            writer.close()
+    return path
