@@ -112,6 +112,18 @@ CASES = [
         "has no animation",
     ),
     (
+        "gif_fps_too_high",
+        GOOD + '[output]\nformats = ["gif"]\n[output.gif]\nfps = 60\n',
+        "output.gif.fps",
+        "at most 50",
+    ),
+    (
+        "slice_point_shape",
+        'kind = "contour_profile"\n' + GOOD + "[figure]\nthrough = [1.0, 2.0, 3.0]\n",
+        "figure.through",
+        "point [x, y]",
+    ),
+    (
         "gif_fps_zero",
         GOOD + '[output]\nformats = ["png"]\n[output.gif]\nfps = 0\n',
         "output.gif.fps",

@@ -122,39 +122,46 @@ def _trajectories(fig: Any, data: PanelData, scene: Scene) -> None:
     place_legend(fig, axes, opts["legend"])
 
 
-@register_kind(
-    "contour_profile",
-    "Contours with the paths, beside a 1-D slice of the surface with each run as a rolling ball.",
-    options=[
-        Option(
-            "along",
-            "x",
-            _along,
-            "the slice: horizontal (x) or vertical (y) through the slice point",
-        ),
-        Option(
-            "through",
-            None,
-            None,
-            "a point [x, y] the slice passes through (default: the surface's start)",
-        ),
-        LEGEND,
-    ],
-    runs="required",
-)
-def _contour_profile(fig: Any, data: PanelData, scene: Scene) -> None:
+def _through(field: str, value: Any) -> Any:
     from optviz._validate import point
 
-    ax, prof = fig.subplots(1, 2, width_ratios=[1, 1])
-    draw_paths(ax, data, scene)
-    through = (
-        point("through", data.options["through"]) if data.options["through"] is not None else None
-    )
+    return None if value is None else point(field, value)
+
+
+# The two kinds that draw a 1-D slice share its options.
+SLICE_OPTIONS = [
+    Option(
+        "along", "x", _along, "the slice: horizontal (x) or vertical (y) through the slice point"
+    ),
+    Option(
+        "through",
+        None,
+        _through,
+        "a point [x, y] the slice passes through (default: the surface's start)",
+    ),
+    LEGEND,
+]
+
+
+def draw_profile(ax: Any, data: PanelData, scene: Scene) -> None:
+    """The slice of the surface with each run as a ball rolling on it."""
     handle = plot.profile(
-        data.surface, data.trajectories, ax=prof, along=data.options["along"], through=through,
+        data.surface, data.trajectories, ax=ax, along=data.options["along"], through=data.options["through"],
         color=colors(data), legend=False, hyperparams=data.hyperparams,
     )  # fmt: skip
     scene.add(handle, last_step(data.trajectories))
+
+
+@register_kind(
+    "contour_profile",
+    "Contours with the paths, beside a 1-D slice of the surface with each run as a rolling ball.",
+    options=SLICE_OPTIONS,
+    runs="required",
+)
+def _contour_profile(fig: Any, data: PanelData, scene: Scene) -> None:
+    ax, prof = fig.subplots(1, 2, width_ratios=[1, 1])
+    draw_paths(ax, data, scene)
+    draw_profile(prof, data, scene)
     prof.set_title(f"slice along {data.options['along']}")
     place_legend(fig, [ax, prof], data.options["legend"])
 
@@ -205,34 +212,11 @@ def kind(name: str) -> FigureKind:
 @register_kind(
     "profile",
     "A 1-D slice of the surface with each run as a ball rolling on it (the lecture's local-minimum and saddle pictures).",
-    options=[
-        Option(
-            "along",
-            "x",
-            _along,
-            "the slice: horizontal (x) or vertical (y) through the slice point",
-        ),
-        Option(
-            "through",
-            None,
-            None,
-            "a point [x, y] the slice passes through (default: the surface's start)",
-        ),
-        LEGEND,
-    ],
+    options=SLICE_OPTIONS,
     runs="required",
 )
 def _profile(fig: Any, data: PanelData, scene: Scene) -> None:
-    from optviz._validate import point
-
     ax = fig.subplots(1, 1)
-    through = (
-        point("through", data.options["through"]) if data.options["through"] is not None else None
-    )
-    handle = plot.profile(
-        data.surface, data.trajectories, ax=ax, along=data.options["along"], through=through,
-        color=colors(data), legend=False, hyperparams=data.hyperparams,
-    )  # fmt: skip
-    scene.add(handle, last_step(data.trajectories))
+    draw_profile(ax, data, scene)
     ax.set_title(data.title or surface_title(data.surface))
     place_legend(fig, [ax], data.options["legend"])

@@ -105,7 +105,7 @@ def _momentum_nesterov(fig: Any, data: PanelData, scene: Scene) -> None:
         ax.set_title(f"{run.label}: {_TITLES[run.rule]}")
     if data.title:
         fig.suptitle(data.title)
-    elif data.surface is not None:
+    elif data.surface is not None and not fig.get_suptitle():  # the scenario's title wins
         fig.suptitle(surface_title(data.surface))
     _legend(fig, axes, data.options["legend"])
 

@@ -7,7 +7,6 @@ parameters, ``[[run]]`` with ``rule``, the rule's parameters by constructor name
 
 from __future__ import annotations
 
-import math
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -17,6 +16,7 @@ import numpy as np
 
 from optviz import _validate as check
 from optviz._validate import ParameterError
+from optviz.anim import MAX_FPS, MAX_FRAMES, MAX_HEIGHT, MAX_WIDTH, frame_steps
 from optviz.scenario._reader import ScenarioError, Table, boolean, string
 
 if sys.version_info >= (3, 11):
@@ -30,8 +30,6 @@ MAX_RUNS = 1_000
 MAX_PANELS = 12
 MAX_INCHES = 40.0
 MAX_PIXELS = 8000  # per side, static figures
-MAX_GIF_PIXELS = (3840, 2160)  # 4K
-MAX_FRAMES = 2000
 MAX_FILE_BYTES = 1_000_000
 FORMATS = ("png", "svg", "pdf", "gif")
 
@@ -399,7 +397,7 @@ def _output(
     if gif_table is not None:
         gif = GifSpec(
             fps=gif_table.take(
-                "fps", lambda f, v: check.integer(f, v, minimum=1, maximum=100), default=20
+                "fps", lambda f, v: check.integer(f, v, minimum=1, maximum=MAX_FPS), default=20
             ),
             stride=gif_table.take(
                 "stride", lambda f, v: check.integer(f, v, minimum=1), default=None
@@ -415,22 +413,19 @@ def _output(
         )
         gif_table.done()
         w, h = gif.size or size or kind.size
-        if w * gif.dpi > MAX_GIF_PIXELS[0] or h * gif.dpi > MAX_GIF_PIXELS[1]:
+        if w * gif.dpi > MAX_WIDTH or h * gif.dpi > MAX_HEIGHT:
             raise gif_table.error(
                 "size",
-                f"{w:g} x {h:g} in at {gif.dpi:g} dpi is larger than 4K ({MAX_GIF_PIXELS[0]} x {MAX_GIF_PIXELS[1]} pixels)",
+                f"{w:g} x {h:g} in at {gif.dpi:g} dpi is larger than 4K ({MAX_WIDTH} x {MAX_HEIGHT} pixels)",
             )
     if "gif" in formats and not kind.animated:
         raise table.error("formats", f"figure kind {kind.name!r} has no animation; remove 'gif'")
     if "gif" in formats:
         steps = max([r.steps for p in (main, *panels) for r in p.runs] or [0])
-        stride = gif.stride or max(1, math.ceil(steps / gif.max_frames))
-        frames = steps // stride + 1
-        if frames > MAX_FRAMES:
-            raise table.error(
-                "gif.stride",
-                f"{frames:,} frames is more than the limit of {MAX_FRAMES:,}; raise the stride",
-            )
+        try:  # the animation writer's own frame choice, so the check and the render agree
+            frame_steps(steps, gif.stride, gif.max_frames)
+        except ParameterError as err:
+            raise table.error(f"gif.{err.field}", err.message) from None
     table.done()
     return OutputSpec(formats=formats, size=size, dpi=dpi, gif=gif)
 
