@@ -70,8 +70,8 @@ _LAZY: dict[str, str] = {
     "Explorer": "optviz.explorer",
 }
 
-# Submodules reachable as attributes: `ov.plot.contour(...)`, `ov.theory.gd_rate(...)`.
-_SUBMODULES = {"plot", "theory", "testing", "scenario", "figures"}
+# Submodules reachable as attributes: `ov.plot.contour(...)`, `ov.theory.gd_rate(...)`, `ov.style.context()`.
+_SUBMODULES = {"plot", "theory", "testing", "scenario", "figures", "style"}
 
 __all__ = sorted([*_LAZY, *_SUBMODULES])
 
@@ -93,7 +93,7 @@ def __dir__() -> list[str]:
 
 
 if TYPE_CHECKING:  # pragma: no cover - names for static analysers only (F401 is off for this file)
-    from optviz import figures, plot, scenario, testing, theory
+    from optviz import figures, plot, scenario, style, testing, theory
     from optviz.analysis import (
         condition_number,
         critical_point_kind,

@@ -14,6 +14,8 @@ import traceback
 from collections.abc import Sequence
 from pathlib import Path
 
+from optviz import __version__
+
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 
 
@@ -40,6 +42,7 @@ def build_parser() -> argparse.ArgumentParser:
         description="See how optimizers move: render scenario files into slide-ready figures and GIFs.",
         epilog="Run 'optviz COMMAND --help' for a command's options. Scenario format: see the README.",
     )
+    parser.add_argument("--version", action="version", version=f"optviz {__version__}")
     sub = parser.add_subparsers(
         dest="command", metavar="COMMAND", parser_class=_Parser, required=True
     )
@@ -163,6 +166,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("optviz: interrupted", file=sys.stderr)
         return 130
+    except BrokenPipeError:  # `optviz list | head`: the reader left; say nothing more
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return EXIT_OK
     except _UsageError as err:
         print(f"optviz {args.command}: {err}", file=sys.stderr)
         return EXIT_USAGE
@@ -181,19 +187,25 @@ def _render(args: argparse.Namespace) -> int:
     from optviz.scenario import ScenarioError, load, render
 
     out = args.output
-    if not out.is_dir():
-        raise _UsageError(f"{out}: no such folder")
+    if out.exists() and not out.is_dir():
+        raise _UsageError(f"{out}: is a file, not a folder")
     scenarios = []
-    for path in (
-        args.scenarios
-    ):  # validate all first: a bad file stops the command before anything is written
+    # Validate every file first: a bad one stops the command before anything is written.
+    for path in args.scenarios:
         try:
             scenarios.append(load(path))
         except ScenarioError as err:
             print(err, file=sys.stderr)
             return EXIT_USAGE
+    out.mkdir(parents=True, exist_ok=True)
     for sc in scenarios:
-        written = render(sc, out, formats=args.format, quiet=args.quiet)
+        try:
+            written = render(sc, out, formats=args.format, quiet=args.quiet)
+        except (
+            ScenarioError
+        ) as err:  # found only while running (a start where the loss is undefined)
+            print(err, file=sys.stderr)
+            return EXIT_USAGE
         if not args.quiet:
             for path in written:
                 print(path)
@@ -215,14 +227,20 @@ def _gallery(args: argparse.Namespace) -> int:
     )
     for message in failures:
         print(message, file=sys.stderr)
+    if not args.quiet:
+        total = len(list(args.scenarios.glob("*.toml")))
+        index = args.output / "README.md"
+        print(
+            f"{total - len(failures)} of {total} scenarios rendered into {args.output} (index: {index})"
+        )
     return EXIT_USAGE if failures else EXIT_OK
 
 
 def _list(args: argparse.Namespace) -> int:
     from optviz.figures import figure_kind, kind_names
-    from optviz.optimizers import rule_description, rule_names
+    from optviz.optimizers import rule_description, rule_names, rule_parameters
     from optviz.scenario import ScenarioError, load
-    from optviz.surfaces import surface_description, surface_names
+    from optviz.surfaces import surface_description, surface_names, surface_parameters
 
     def section(title: str, rows: list[tuple[str, str]]) -> None:
         print(title)
@@ -244,9 +262,13 @@ def _list(args: argparse.Namespace) -> int:
         section("[figure] options:", rows or [("(none)", "")])
         return EXIT_OK
     section(
-        "Surfaces (optviz.surface(name)):", [(n, surface_description(n)) for n in surface_names()]
+        "Surfaces (optviz.surface(name)), with their parameters:",
+        [(n, surface_description(n) + _signature(surface_parameters(n))) for n in surface_names()],
     )
-    section("Rules ([[run]] rule = ...):", [(n, rule_description(n)) for n in rule_names()])
+    section(
+        "Rules ([[run]] rule = ...), with their hyperparameters:",
+        [(n, rule_description(n) + _signature(rule_parameters(n))) for n in rule_names()],
+    )
     section("Figure kinds (kind = ...):", [(n, figure_kind(n).description) for n in kind_names()])
     rows = []
     if args.scenarios.is_dir():
@@ -257,6 +279,14 @@ def _list(args: argparse.Namespace) -> int:
                 rows.append((path.name, f"INVALID: {err.field}: {err.message}"))
     section(f"Scenarios ({args.scenarios}/):", rows or [("(none)", "")])
     return EXIT_OK
+
+
+def _signature(params: dict) -> str:
+    """A second line ``kappa=10.0, angle=0.0`` for ``optviz list`` (nothing when there are no parameters)."""
+    import inspect
+
+    parts = [k if v is inspect.Parameter.empty else f"{k}={v!r}" for k, v in params.items()]
+    return "\n    " + ", ".join(parts) if parts else ""
 
 
 def _check(args: argparse.Namespace) -> int:

@@ -69,6 +69,7 @@ class Problem:
     escape_radius: float
     center: np.ndarray
     label: str
+    custom_label: bool = False
     shared_seed: bool = True  # one int seed for the whole batch (else a sequence, one per run)
 
 
@@ -204,6 +205,7 @@ def prepare(
         escape_radius=escape_radius,
         center=center,
         label=default_label(optimizer, noise) if label is None else label,
+        custom_label=label is not None,
         shared_seed=not isinstance(seed, (list, tuple, np.ndarray, range)),
     )
 
@@ -239,6 +241,7 @@ def _meta(p: Problem) -> dict[str, Any]:
         "seed": seeds[0] if shared or not p.batched else seeds,
         "noise": None if p.noise is None else p.noise.describe(),
         "label": p.label,
+        "custom_label": p.custom_label,
         "steps": p.steps,
         "tol": p.tol,
         "escape_radius": p.escape_radius,

@@ -99,6 +99,9 @@ class Noise:
         raise NotImplementedError
 
 
+MAX_SIGMA = 1e100
+
+
 @dataclass(frozen=True)
 class GaussianNoise(Noise):
     """Additive noise: the rule is fed ``grad f(p) + sigma * z``, z standard normal per coordinate.
@@ -115,7 +118,12 @@ class GaussianNoise(Noise):
     kind = "gaussian"
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "sigma", check.nonnegative("sigma", self.sigma))
+        sigma = check.nonnegative("sigma", self.sigma)
+        # Far above any useful noise, and low enough that the noisy gradient at the (validated) start is
+        # always finite: a run's first row is then always valid.
+        if sigma > MAX_SIGMA:
+            raise check.ParameterError("sigma", f"must be at most {MAX_SIGMA:g}, got {sigma!r}")
+        object.__setattr__(self, "sigma", sigma)
 
     def describe(self) -> dict[str, Any]:
         return {"kind": self.kind, "sigma": self.sigma}

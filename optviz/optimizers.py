@@ -850,6 +850,23 @@ def rule_class(name: str) -> type[Optimizer]:
     return _RULES[name]
 
 
+def rule_parameters(name: str) -> dict[str, Any]:
+    """A rule's hyperparameters and their defaults, in constructor order (``inspect.Parameter.empty``: required).
+
+    >>> rule_parameters("momentum")["rho"]
+    0.9
+    """
+    import dataclasses
+    import inspect
+
+    out = {}
+    for f in dataclasses.fields(rule_class(name)):
+        if not f.init:
+            continue
+        out[f.name] = f.default if f.default is not dataclasses.MISSING else inspect.Parameter.empty
+    return out
+
+
 def rule_description(name: str) -> str:
     """The first line of a rule's docstring, for ``optviz list``.
 

@@ -70,14 +70,38 @@ def test_render_is_byte_stable(tmp_path):
         assert (a / f"fig.{ext}").read_bytes() == (b / f"fig.{ext}").read_bytes()
 
 
-def test_render_into_a_missing_folder_is_a_usage_error(tmp_path, capsys):
+def test_render_creates_the_output_folder(tmp_path):
     src = tmp_path / "fig.toml"
     src.write_text(GOOD)
-    assert main(["render", str(src), "-o", str(tmp_path / "nope")]) == 2
-    assert "no such folder" in capsys.readouterr().err
+    assert main(["render", str(src), "-o", str(tmp_path / "new" / "figures"), "-q"]) == 0
+    assert (tmp_path / "new" / "figures" / "fig.png").exists()
+
+
+def test_render_into_a_file_is_a_usage_error(tmp_path, capsys):
+    src = tmp_path / "fig.toml"
+    src.write_text(GOOD)
+    assert main(["render", str(src), "-o", str(src)]) == 2
+    assert "is a file, not a folder" in capsys.readouterr().err
 
 
 def test_parser_lists_the_commands():
     help_text = build_parser().format_help()
     for command in ("render", "gallery", "list", "check", "explore"):
         assert command in help_text
+
+
+def test_version(capsys):
+    import optviz
+
+    with pytest.raises(SystemExit) as exc:
+        main(["--version"])
+    assert exc.value.code == 0
+    assert capsys.readouterr().out.strip() == f"optviz {optviz.__version__}"
+
+
+def test_list_shows_parameters_and_defaults(capsys):
+    assert main(["list"]) == 0
+    out = capsys.readouterr().out
+    assert "kappa=10.0, angle=0.0, scale=1.0" in out
+    assert "lr, rho=0.9, dampening=0.0, weight_decay=0.0" in out
+    assert "lr=0.001, betas=(0.9, 0.999), eps=1e-08" in out

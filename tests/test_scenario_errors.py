@@ -124,6 +124,12 @@ CASES = [
         "point [x, y]",
     ),
     (
+        "start_where_undefined",
+        'title = "x"\n[surface]\nexpression = "log(x) + y**2"\n[[run]]\nrule = "gd"\nlr = 0.1\nstart = [-1.0, 1.0]\n',
+        "run[0].start",
+        "not finite at [-1.0, 1.0]",
+    ),
+    (
         "gif_fps_zero",
         GOOD + '[output]\nformats = ["png"]\n[output.gif]\nfps = 0\n',
         "output.gif.fps",

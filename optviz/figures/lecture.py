@@ -6,6 +6,7 @@ compute (a sweep, a regularized twin of the surface). The ``plot`` layer below n
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Any
 
 import numpy as np
@@ -435,7 +436,13 @@ def _random_search(fig: Any, data: PanelData, scene: Scene) -> None:
     scene.add(handle, last_step(data.trajectories))
     ax.set_title(surface_title(s))
     fmin = s.fmin if np.isfinite(s.fmin) else None
-    lh = plot.loss(data.trajectories, ax=loss_ax, kind="gap" if fmin is not None else "loss", fmin=fmin,
+    # Best so far for every run: random search's iterate already is its best point; a gradient run's loss may
+    # go up on the way, so it is the running minimum that compares like with like.
+    best = [
+        dataclasses.replace(t, loss=np.minimum.accumulate(np.asarray(t.loss)))
+        for t in data.trajectories
+    ]
+    lh = plot.loss(best, ax=loss_ax, kind="gap" if fmin is not None else "loss", fmin=fmin,
                    color=colors(data), legend=False, hyperparams=data.hyperparams)  # fmt: skip
     scene.add(lh, last_step(data.trajectories))
     loss_ax.set_title("best loss so far")

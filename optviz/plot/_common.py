@@ -56,12 +56,27 @@ def hyperparams_text(hyperparams: Mapping[str, Any], *, skip: Iterable[str] = ()
 
 
 def run_label(t: Any, *, hyperparams: bool = True) -> str:
-    """``"Momentum (lr=0.02, ρ=0.9)"``: the run's label and, optionally, its hyperparameters."""
+    """``"Momentum (lr=0.02, ρ=0.9)"``: the run's label and, optionally, its hyperparameters (never appended to
+    a label given to ``optviz.run``)."""
     label = t.label
     meta = getattr(t, "meta", {}) or {}
-    if hyperparams and meta.get("hyperparams"):
+    # A label the user chose is shown as written.
+    if hyperparams and meta.get("hyperparams") and not meta.get("custom_label"):
         return f"{label} ({hyperparams_text(meta['hyperparams'])})"
     return label
+
+
+def per_run(value: Any, n: int, name: str) -> list[Any]:
+    """``value`` for each of ``n`` runs: a list of exactly ``n`` values, or one value for all.
+
+    >>> per_run("SGD", 2, "label"), per_run(["a", "b"], 2, "label")
+    (['SGD', 'SGD'], ['a', 'b'])
+    """
+    if isinstance(value, (list, tuple)):
+        if len(value) != n:
+            raise ValueError(f"{name}: got {len(value)} values for {n} runs")
+        return list(value)
+    return [value] * n
 
 
 def run_colors(groups: Sequence[Any], given: Any = None) -> list[str]:
@@ -72,8 +87,7 @@ def run_colors(groups: Sequence[Any], given: Any = None) -> list[str]:
     >>> run_colors([T(rule="gd"), T(rule="momentum"), T(rule="gd")])
     ['#D55E00', '#0072B2', '#000000']
     """
-    given = list(given) if isinstance(given, (list, tuple)) else [given] * len(groups)
-    given += [None] * (len(groups) - len(given))
+    given = per_run(given, len(groups), "color")
     rules = [getattr(g, "rule", "") for g in groups]
     taken = {c for c in given if c} | {
         style.RULE_COLORS[r] for r in rules if r in style.RULE_COLORS

@@ -9,7 +9,15 @@ import numpy as np
 
 from optviz import style
 from optviz.analysis import condition_number, hessian_eigen
-from optviz.plot._common import as_runs, fontsize, get_ax, linewidth, run_label, single_runs
+from optviz.plot._common import (
+    as_runs,
+    fontsize,
+    get_ax,
+    linewidth,
+    per_run,
+    run_label,
+    single_runs,
+)
 from optviz.plot._frames import Animated, Grows
 from optviz.surfaces.base import Bounds, Surface
 
@@ -161,8 +169,8 @@ def condition_curve(
     ax = get_ax(ax)
     out = ConditionCurveArtists()
     groups = as_runs(trajectories)
-    colors = color if isinstance(color, (list, tuple)) else [color] * len(groups)
-    labels = label if isinstance(label, (list, tuple)) else [label] * len(groups)
+    colors = per_run(color, len(groups), "color")
+    labels = per_run(label, len(groups), "label")
     lw = linewidth()
     for index, group in enumerate(groups):
         col = colors[index] or style.rule_color(getattr(group, "rule", ""), index)

@@ -7,7 +7,15 @@ from typing import Any
 
 import numpy as np
 
-from optviz.plot._common import as_runs, get_ax, linewidth, run_colors, run_label, single_runs
+from optviz.plot._common import (
+    as_runs,
+    get_ax,
+    linewidth,
+    per_run,
+    run_colors,
+    run_label,
+    single_runs,
+)
 from optviz.plot._frames import Animated, Appears, Grows
 
 _YLABELS = {
@@ -26,6 +34,19 @@ class LossArtists(Animated):
     markers: list[Any] = field(default_factory=list)
     frames: list[Any] = field(default_factory=list)
     legend: Any = None
+
+
+def _reference(values: np.ndarray, q: float) -> np.ndarray:
+    """``values[0] * q**k``, computed in log space, and cut where it leaves the data's range far behind (a rate
+    above 1 would otherwise overflow and squash the data into a sliver of the axes)."""
+    k = np.arange(len(values))
+    if q <= 0:
+        return np.where(k == 0, values[0], 0.0)
+    with np.errstate(all="ignore"):
+        ref = values[0] * np.exp(k * np.log(q))
+    finite = values[np.isfinite(values)]
+    top = 10 * float(np.abs(finite).max()) if finite.size else np.inf
+    return np.where(ref <= top, ref, np.nan)
 
 
 def loss_values(
@@ -64,17 +85,18 @@ def loss(
     """Plot each run's loss, optimality gap ``f - f*`` or distance ``|x - x*|`` against the iteration.
 
     ``rate`` (one per trajectory, or one for all) overlays the theoretical curve ``q0 * rate**k`` as a dashed line
-    in the run's colour, anchored at the run's first value, so a measured slope can be read against theory;
-    ``rate_label`` is its legend text (``{rate}`` is replaced by the rate).
-    Diverged runs end in a cross. Log y-axis by default; zeros (an exact optimum) are clipped to the smallest
-    positive value shown.
+    in the run's colour, anchored at the run's first value and drawn up to its stop step, so a measured slope can
+    be read against theory. ``rate`` is the per-step factor *of the plotted quantity*: on a quadratic, a distance
+    that shrinks by ``r`` per step means a loss gap that shrinks by ``r**2`` (``optviz.theory`` gives ``r``).
+    ``rate_label`` is its legend text (``{rate}`` is replaced by the rate). Diverged runs end in a cross. Log
+    y-axis by default; zeros (an exact optimum) are masked.
     """
     ax = get_ax(ax)
     out = LossArtists()
     groups = as_runs(trajectories)
     rates = rate if isinstance(rate, (list, tuple)) else [rate] * len(groups)
     colors = run_colors(groups, color)
-    labels = label if isinstance(label, (list, tuple)) else [label] * len(groups)
+    labels = per_run(label, len(groups), "label")
     lw = linewidth()
     for index, group in enumerate(groups):
         col = colors[index]
@@ -107,10 +129,9 @@ def loss(
                 out.frames.append(Appears(cross, len(values)))
             if rates[index] is not None and j == 0:
                 q = float(rates[index])
-                steps = np.arange(int(run.steps) + 1)
                 (ref,) = ax.plot(
-                    steps,
-                    values[0] * q**steps,
+                    k,
+                    _reference(values, q),
                     color=col,
                     linewidth=0.7 * lw,
                     linestyle="--",

@@ -12,6 +12,7 @@ from optviz.plot._common import (
     fontsize,
     get_ax,
     linewidth,
+    per_run,
     run_colors,
     run_label,
     single_runs,
@@ -100,10 +101,9 @@ def profile(
     (out.curve,) = ax.plot(u, f, color="0.2", linewidth=1.1 * lw, zorder=2, label="_profile")
     ax.fill_between(u, f, np.nanmin(f) - 0.08 * np.ptp(f[np.isfinite(f)]), color="0.92", zorder=1)
     groups = as_runs(trajectories) if trajectories is not None else []
-    for index, (group, col) in enumerate(zip(groups, run_colors(groups, color), strict=True)):
-        text = (label[index] if isinstance(label, (list, tuple)) else label) or run_label(
-            group, hyperparams=hyperparams
-        )
+    labels = per_run(label, len(groups), "label")
+    for group, col, given in zip(groups, run_colors(groups, color), labels, strict=True):
+        text = given or run_label(group, hyperparams=hyperparams)
         for j, run in enumerate(single_runs(group)):
             stop = int(run.stop_step)
             xy = np.asarray(run.xy[: stop + 1], dtype=float)

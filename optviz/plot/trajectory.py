@@ -12,6 +12,7 @@ from optviz.plot._common import (
     fontsize,
     get_ax,
     linewidth,
+    per_run,
     run_colors,
     run_label,
     single_runs,
@@ -102,9 +103,9 @@ def trajectory(
     lw = linewidth()
     size = fontsize()
     groups = as_runs(trajectories)
-    labels = label if isinstance(label, (list, tuple)) else [label] * len(groups)
+    labels = per_run(label, len(groups), "label")
     colors = run_colors(groups, color)
-    for group, text, col in zip(groups, labels, colors, strict=False):
+    for group, text, col in zip(groups, labels, colors, strict=True):
         text = text if text is not None else run_label(group, hyperparams=hyperparams)
         for j, run in enumerate(single_runs(group)):
             stop = int(run.stop_step)

@@ -12,28 +12,36 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
+from optviz._validate import ParameterError
 from optviz.figures import PanelData, Scene, build_scene
+from optviz.scenario._reader import ScenarioError, join
 from optviz.scenario.schema import PanelSpec, Scenario
 
 
-def run_panel(panel: PanelSpec) -> list[Any]:
-    """The trajectories of a panel's runs (engine only, no drawing)."""
+def run_panel(panel: PanelSpec, file: Any = "<scenario>") -> list[Any]:
+    """The trajectories of a panel's runs (engine only, no drawing).
+
+    What only running can find (a start where the loss is undefined) is a :class:`ScenarioError` naming the run.
+    """
     from optviz.engine import run
 
     out = []
     for spec in panel.runs:
-        out.append(
-            run(
-                panel.surface, spec.rule, start=spec.start, steps=spec.steps, noise=spec.noise, seed=spec.seed,
-                tol=spec.tol, label=spec.label,
-            )
-        )  # fmt: skip
+        try:
+            out.append(
+                run(
+                    panel.surface, spec.rule, start=spec.start, steps=spec.steps, noise=spec.noise,
+                    seed=spec.seed, tol=spec.tol, label=spec.label,
+                )
+            )  # fmt: skip
+        except ParameterError as err:
+            raise ScenarioError(file, join(spec.field, err.field), err.message) from None
     return out
 
 
-def panel_data(panel: PanelSpec) -> PanelData:
+def panel_data(panel: PanelSpec, file: Any = "<scenario>") -> PanelData:
     return PanelData(
-        surface=panel.surface, view=panel.view, trajectories=run_panel(panel),
+        surface=panel.surface, view=panel.view, trajectories=run_panel(panel, file),
         colors=[r.color for r in panel.runs], options=dict(panel.options), title=panel.title,
     )  # fmt: skip
 
@@ -42,12 +50,17 @@ def scene_for(
     scenario: Scenario, *, size: Any = None, dpi: float | None = None, pyplot: bool = False
 ) -> Scene:
     """Compute and draw a scenario's figure (at its last frame)."""
-    data = panel_data(scenario.main)
-    data.panels = [(p.kind, panel_data(p)) for p in scenario.panels]
-    return build_scene(
-        scenario.kind, data, title=scenario.title or None, size=size or scenario.output.size,
-        dpi=dpi or scenario.output.dpi, pyplot=pyplot,
-    )  # fmt: skip
+    data = panel_data(scenario.main, scenario.path)
+    data.panels = [(p.kind, panel_data(p, scenario.path)) for p in scenario.panels]
+    try:
+        return build_scene(
+            scenario.kind, data, title=scenario.title or None, size=size or scenario.output.size,
+            dpi=dpi or scenario.output.dpi, pyplot=pyplot,
+        )  # fmt: skip
+    except (
+        ParameterError
+    ) as err:  # a figure option that only drawing can check (a step past a run's end)
+        raise ScenarioError(scenario.path, err.field, err.message) from None
 
 
 def render(

@@ -304,6 +304,8 @@ def _run(table: Table, surface: Any, view: Any, defaults: dict[str, Any]) -> Run
     table.done()
     if start is not None and surface is not None:
         _check_start(table, start, view or surface.bounds)
+    if surface is not None:
+        _check_defined(table, surface, start)
     return RunSpec(
         rule=optimizer,
         start=start,
@@ -325,6 +327,19 @@ def _check_start(table: Table, start: np.ndarray, bounds: Any) -> None:
         raise table.error(
             "start",
             f"{start.tolist()} is far outside the view x in [{x0:g}, {x1:g}], y in [{y0:g}, {y1:g}]",
+        )
+
+
+def _check_defined(table: Table, surface: Any, start: np.ndarray | None) -> None:
+    # A formula may be undefined where a run starts (log(x) at x < 0): say so now, not mid-render.
+    point = surface.start if start is None else start
+    with np.errstate(all="ignore"):
+        value, grad = surface.value(point), surface.grad(point)
+    if not (np.isfinite(value) and np.all(np.isfinite(grad))):
+        where = "the surface's default start " if start is None else ""
+        raise table.error(
+            "start",
+            f"the loss or its gradient is not finite at {where}{np.asarray(point).tolist()}; start where f is defined",
         )
 
 

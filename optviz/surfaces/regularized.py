@@ -19,7 +19,12 @@ class Regularized(Surface):
     regularized gradient, starting from each old one; those that do not converge are dropped, and
     the rest are sorted by the kind they now are (a saddle can become a minimum), minima by value.
     Other attributes (a dataset's arrays, say) are read from the wrapped surface, which is
-    ``.inner``.
+    ``.inner``, except a quadratic's spectrum: ``mu``, ``L``, ``kappa`` and ``A`` are the regularized ones.
+
+    >>> import optviz as ov
+    >>> r = ov.regularized(ov.surface("quadratic", kappa=100), 0.5)
+    >>> r.mu, r.L, r.kappa
+    (2.0, 101.0, 50.5)
     """
 
     def __init__(self, inner: Surface, lam: float) -> None:
@@ -57,7 +62,16 @@ class Regularized(Surface):
         # names.
         if name.startswith("_") or "inner" not in self.__dict__:
             raise AttributeError(name)
-        return getattr(self.__dict__["inner"], name)
+        inner, shift = self.__dict__["inner"], 2 * self.__dict__["lam"]
+        # A quadratic's spectrum moves with the penalty: its eigenvalues, kappa and matrix are the
+        # regularized ones, never the wrapped surface's.
+        if name in ("mu", "L"):
+            return getattr(inner, name) + shift
+        if name == "kappa":
+            return (inner.L + shift) / (inner.mu + shift)
+        if name == "A":
+            return inner.A + shift * np.eye(2)
+        return getattr(inner, name)
 
 
 class RegularizedFiniteSum(Regularized, FiniteSumSurface):
