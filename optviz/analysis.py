@@ -306,3 +306,36 @@ def critical_point_kind(surface: Surface, xy: Any, rtol: float = 1e-9) -> np.nda
     kind = np.where(low > 0, "minimum", np.where(high < 0, "maximum", "saddle")).astype(object)
     kind[np.asarray(zero(low) | zero(high))] = "degenerate"
     return kind.astype(str)
+
+
+def _nice(value: float, digits: int = 2) -> float:
+    return float(f"{value:.{digits}g}")
+
+
+def suggested_lr(surface: Surface) -> float:
+    """``1/L`` for the gradient-scaled rules (GD, Momentum, Nesterov), L the largest Hessian eigenvalue at the
+    surface's start and its minima in view, rounded to two digits and clipped to [1e-4, 1].
+
+    >>> import optviz as ov
+    >>> suggested_lr(ov.surface("quadratic", kappa=25)), suggested_lr(ov.surface("rosenbrock"))
+    (0.04, 0.00066)
+    """
+    (x0, x1), (y0, y1) = surface.bounds
+    points = [surface.start] + [m for m in surface.minima if x0 <= m[0] <= x1 and y0 <= m[1] <= y1]
+    with np.errstate(all="ignore"):
+        values, _ = hessian_eigen(surface, np.asarray(points))
+    magnitudes = np.abs(values[np.isfinite(values)])
+    L = float(magnitudes.max()) if magnitudes.size else 0.0
+    if not L > 1e-12:
+        return 0.1
+    return float(np.clip(_nice(1.0 / L), 1e-4, 1.0))
+
+
+def suggested_adaptive_lr(surface: Surface) -> float:
+    """1% of the view's diagonal: Adam, RMSProp and AdaGrad move about ``lr`` per coordinate per step.
+
+    >>> import optviz as ov
+    >>> suggested_adaptive_lr(ov.surface("quadratic"))
+    0.12
+    """
+    return _nice(0.01 * surface.diagonal)

@@ -334,6 +334,7 @@ def test_labels_and_meta():
     assert ov.run(q, ov.Momentum(lr=0.1), steps=3, noise=noise).label == "SGD+Momentum"
     assert ov.run(q, ov.Nesterov(lr=0.1), steps=3, noise=noise).label == "Nesterov"
     assert ov.run(q, ov.Adam(lr=0.1), steps=3, noise=noise, label="mine").label == "mine"
+    assert ov.run(q, ov.Adam(lr=0.1), steps=3, label="mine").meta["custom_label"] is True
     t = ov.run(q, ov.Momentum(lr=0.02), steps=5, noise=noise, seed=4, tol=1e-9)
     assert t.meta == {
         "surface": "quadratic",
@@ -343,6 +344,7 @@ def test_labels_and_meta():
         "seed": 4,
         "noise": {"kind": "gaussian", "sigma": 0.5},
         "label": "SGD+Momentum",
+        "custom_label": False,
         "steps": 5,
         "tol": 1e-9,
         "escape_radius": 100 * q.diagonal,

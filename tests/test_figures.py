@@ -166,3 +166,27 @@ def test_seed_sweep_keeps_diverged_values_on_the_axis():
     scene = figure("seed_sweep", s, [t], param="lr", values=[0.05, 0.1, 0.3], seeds=2)
     (ax,) = scene.fig.axes
     assert ax.get_xlim()[1] > 0.3, "lr = 0.3 diverges (> 2/L), and its cross stays in view"
+
+
+def test_random_search_panel_compares_best_so_far_curves():
+    s = ov.surface("rosenbrock")
+    runs = [
+        ov.run(s, ov.RandomSearch(scale=0.8), steps=50),
+        ov.run(s, ov.Momentum(lr=0.001), steps=50),
+    ]
+    scene = figure("random_search", s, runs)
+    loss_ax = scene.fig.axes[1]
+    for line in loss_ax.get_lines():
+        y = line.get_ydata()
+        if len(y) > 2:
+            assert np.all(np.diff(y) <= 0), f"{line.get_label()} is a best-so-far curve"
+
+
+def test_profile_slices_through_the_first_runs_start():
+    s = ov.surface("local_minimum")  # its own suggested start has y = 1
+    t = ov.run(s, ov.GD(lr=0.02), start=(-2.0, 0.0), steps=20)
+    scene = figure("profile", s, [t])
+    (ax,) = scene.fig.axes
+    curve = ax.get_lines()[0]
+    u, f = curve.get_data()
+    np.testing.assert_allclose(f, s.value(np.stack([u, np.zeros_like(u)], axis=-1)))

@@ -128,3 +128,8 @@ def test_noise_errors(make, message):
     with pytest.raises(ParameterError) as err:
         make()
     assert str(err.value) == message
+
+
+def test_gaussian_noise_is_capped_so_the_first_row_stays_valid():
+    with pytest.raises(ov._validate.ParameterError, match="sigma: must be at most 1e"):
+        ov.GaussianNoise(1.7e308)

@@ -230,3 +230,31 @@ def test_plot_functions_use_the_current_axes(quad):
     _fig, ax = plt.subplots()
     h = ov.plot.trajectory(t)
     assert h.paths[0].axes is ax
+
+
+def test_theory_rate_above_one_is_cut_not_overflowed(quad):
+    t = ov.run(quad, ov.GD(lr=0.05), steps=3000, tol=1e-12)
+    _fig, ax = plt.subplots()
+    h = ov.plot.loss(
+        t, ax=ax, kind="gap", fmin=0.0, rate=1.5
+    )  # filterwarnings=error: no overflow warning
+    ref = h.rates[0].get_ydata()
+    assert len(ref) == t.stop_step + 1
+    finite = ref[np.isfinite(ref)]
+    assert finite.max() <= 10 * t.loss.max()
+
+
+def test_label_and_colour_lists_must_match_the_runs(quad):
+    t = ov.run(quad, ov.GD(lr=0.05), steps=3)
+    _fig, ax = plt.subplots()
+    with pytest.raises(ValueError, match="label: got 1 values for 2 runs"):
+        ov.plot.trajectory([t, t], ax=ax, label=["one"])
+    with pytest.raises(ValueError, match="color: got 3 values for 2 runs"):
+        ov.plot.loss([t, t], ax=ax, color=["red", "blue", "green"])
+
+
+def test_a_label_given_to_run_is_shown_as_written(quad):
+    t = ov.run(quad, ov.GD(lr=0.05), steps=3, label="GD (exact gradient)")
+    _fig, ax = plt.subplots()
+    h = ov.plot.trajectory(t, ax=ax)
+    assert h.paths[0].get_label() == "GD (exact gradient)"

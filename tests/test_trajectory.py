@@ -249,3 +249,10 @@ def test_results_are_read_only(q):
     t = ov.run(q, ov.Momentum(lr=0.02), start=np.ones((2, 2)), steps=5)
     for arr in (t.xy, t.loss, t.grad, t.state["momentum_buffer"], t.status, t.stop_step):
         assert not arr.flags.writeable
+
+
+def test_repr_names_the_step_at_which_a_run_diverged():
+    q = ov.surface("quadratic", kappa=10)
+    t = ov.run(q, ov.GD(lr=0.25), steps=50)
+    assert t.status == "diverged"
+    assert f"diverged at step {t.stop_step + 1}" in repr(t)

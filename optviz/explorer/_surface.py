@@ -26,6 +26,8 @@ from optviz import _validate as check
 from optviz import style
 from optviz._validate import ParameterError
 from optviz.analysis import condition_number, hessian_eigen
+from optviz.analysis import suggested_adaptive_lr as default_adaptive_lr
+from optviz.analysis import suggested_lr as default_lr
 from optviz.engine import run
 from optviz.explorer._base import Explorer, quiet_draws, quiet_widget
 from optviz.noise import GaussianNoise
@@ -54,34 +56,6 @@ def _short(value: float, digits: int = 3) -> str:
 
 def _nice(value: float, digits: int = 2) -> float:
     return float(f"{value:.{digits}g}")
-
-
-def default_lr(surface: Surface) -> float:
-    """``1/L`` for the gradient-scaled rules, L the largest Hessian eigenvalue at the start and the minima.
-
-    >>> import optviz as ov
-    >>> default_lr(ov.surface("quadratic", kappa=25)), default_lr(ov.surface("rosenbrock"))
-    (0.04, 0.00066)
-    """
-    (x0, x1), (y0, y1) = surface.bounds
-    points = [surface.start] + [m for m in surface.minima if x0 <= m[0] <= x1 and y0 <= m[1] <= y1]
-    with np.errstate(all="ignore"):
-        values, _ = hessian_eigen(surface, np.asarray(points))
-    magnitudes = np.abs(values[np.isfinite(values)])
-    L = float(magnitudes.max()) if magnitudes.size else 0.0
-    if not L > 1e-12:
-        return 0.1
-    return float(np.clip(_nice(1.0 / L), 1e-4, 1.0))
-
-
-def default_adaptive_lr(surface: Surface) -> float:
-    """1% of the view's diagonal: Adam, RMSProp and AdaGrad move about ``lr`` per coordinate per step.
-
-    >>> import optviz as ov
-    >>> default_adaptive_lr(ov.surface("quadratic"))
-    0.12
-    """
-    return _nice(0.01 * surface.diagonal)
 
 
 @dataclass(frozen=True)

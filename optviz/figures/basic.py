@@ -137,16 +137,22 @@ SLICE_OPTIONS = [
         "through",
         None,
         _through,
-        "a point [x, y] the slice passes through (default: the surface's start)",
+        "a point [x, y] the slice passes through (default: the first run's start)",
     ),
     LEGEND,
 ]
 
 
 def draw_profile(ax: Any, data: PanelData, scene: Scene) -> None:
-    """The slice of the surface with each run as a ball rolling on it."""
+    """The slice of the surface with each run as a ball rolling on it.
+
+    By default the slice passes through the first run's start, so the balls roll on the curve drawn."""
+    through = data.options["through"]
+    if through is None and data.trajectories:
+        first = data.trajectories[0]
+        through = first.xy[0] if not first.batched else first.xy[0, 0]
     handle = plot.profile(
-        data.surface, data.trajectories, ax=ax, along=data.options["along"], through=data.options["through"],
+        data.surface, data.trajectories, ax=ax, along=data.options["along"], through=through,
         color=colors(data), legend=False, hyperparams=data.hyperparams,
     )  # fmt: skip
     scene.add(handle, last_step(data.trajectories))

@@ -43,7 +43,7 @@ def eigen_axes(
     surface: Any,
     point: np.ndarray,
     *,
-    anchor: tuple[float, float] = (0.7, 0.2),
+    anchor: tuple[float, float] = (0.55, 0.2),
     length: float = 0.15,
 ) -> list[Any]:
     """A key in a corner of ``ax``: the Hessian's eigen-directions at ``point`` as double-headed arrows, each
@@ -112,7 +112,7 @@ def _poor_conditioning(fig: Any, data: PanelData, scene: Scene) -> None:
             eigen_axes(ax, s, s.minima[0])
             ax.annotate(
                 "Hessian's eigen-axes",
-                (0.7, 0.06),
+                (0.55, 0.06),
                 xycoords="axes fraction",
                 ha="center",
                 fontsize=fontsize(),
@@ -325,20 +325,18 @@ def _numeric_gradient(fig: Any, data: PanelData, scene: Scene) -> None:
         linewidth=lw,
         label="central: (f(x+h) - f(x-h)) / 2h",
     )
-    for h_mark, text, ha in (
-        (1e-4, "lecture's h = 1e-4", "left"),
-        (1e-5, "gradcheck h = 1e-5", "right"),
-    ):
-        right.axvline(h_mark, color="0.6", linewidth=0.6 * lw, linestyle=":")
-        right.annotate(text, (h_mark, 0.03), xycoords=("data", "axes fraction"), rotation=90, ha=ha, va="bottom",
-                       fontsize=size, color="0.35")  # fmt: skip
-    right.annotate("round-off\n∝ ε/h", (1e-13, 1e-7), ha="center", fontsize=size, color="0.2")
+    # The two steps people use, marked by dotted lines and named once in the legend (labels beside the lines
+    # would collide with the curves' own labels).
+    for i, h_mark in enumerate((1e-5, 1e-4)):
+        label = "h = 1e-5 (gradcheck) and 1e-4 (the lecture)" if i == 0 else "_nolegend_"
+        right.axvline(h_mark, color="0.45", linewidth=0.8 * lw, linestyle=":", label=label)
+    right.annotate("round-off\n∝ ε/h", (3e-15, 1e-9), ha="center", fontsize=size, color="0.2")
     vermillion, blue = style.OKABE_ITO["vermillion"], style.OKABE_ITO["blue"]
     right.annotate(
-        "truncation ∝ h\n(forward)", (2e-2, 1e-6), ha="center", fontsize=size, color=vermillion
+        "truncation ∝ h\n(forward)", (1.5, 1e-7), ha="right", fontsize=size, color=vermillion
     )
     right.annotate(
-        "truncation ∝ h²\n(central)", (2e-2, 1e-11), ha="center", fontsize=size, color=blue
+        "truncation ∝ h²\n(central)", (1.5, 1e-12), ha="right", fontsize=size, color=blue
     )
     right.set_ylim(1e-17, 10)
     right.set_xlabel("step h")
@@ -543,23 +541,26 @@ def _regularization(fig: Any, data: PanelData, scene: Scene) -> None:
     cliff_ax.set_xlabel("input x")
     cliff_ax.set_ylabel("p(y = 1 | x)")
     cliff_ax.set_title("the classifier")
-    for ax, surf, runs, col, name in (
-        (free_ax, s, data.trajectories, zero, "λ = 0: no minimum"),
-        (reg_ax, twin, reg_runs, reg, f"λ = {lam:g}: a minimum"),
+    for ax, surf, runs, col, name, tag in (
+        (free_ax, s, data.trajectories, zero, "λ = 0: no minimum", "λ = 0"),
+        (reg_ax, twin, reg_runs, reg, f"λ = {lam:g}: a minimum", f"λ = {lam:g}"),
     ):
         plot.contour(surf, ax=ax)
-        handle = plot.trajectory(
-            runs, ax=ax, color=[col] * len(runs), legend=False, hyperparams=data.hyperparams
-        )
+        # Each path is named with its λ, in the colour of its classifier curve on the left.
+        labels = [
+            f"{plot._common.run_label(t, hyperparams=data.hyperparams)}, {tag}"
+            for t in data.trajectories
+        ]
+        handle = plot.trajectory(runs, ax=ax, color=[col] * len(runs), label=labels, legend=False)
         scene.add(handle, last_step(runs))
         ax.set_xlabel("w")
         ax.set_ylabel("b")
         ax.set_title(name)
     handles, labels = cliff_ax.get_legend_handles_labels()
-    more = free_ax.get_legend_handles_labels()
-    fig.legend(
-        handles + more[0], labels + more[1], loc="outside lower center", frameon=False, ncols=3
-    )
+    for ax in (free_ax, reg_ax):
+        more = ax.get_legend_handles_labels()
+        handles, labels = handles + more[0], labels + more[1]
+    fig.legend(handles, labels, loc="outside lower center", frameon=False, ncols=3)
 
 
 # -- regularization preferences -------------------------------------------------------------------------
@@ -609,7 +610,7 @@ def _regularization_preferences(fig: Any, data: PanelData, scene: Scene) -> None
     table_ax.axis("off")
     table = table_ax.table(
         cellText=[[name, f"{a:.4g}", f"{b:.4g}"] for name, a, b in rows], colLabels=["", "w1", "w2"],
-        loc="center", cellLoc="center",
+        loc="upper center", cellLoc="center",
     )  # fmt: skip
     table.auto_set_font_size(False)
     table.set_fontsize(size)
@@ -772,17 +773,29 @@ def _rules(field: str, value: Any) -> list[str]:
 
 
 def default_lr(surface: Any, rule: str) -> float:
-    """A learning rate that makes visible progress on ``surface``: a fraction of 2/L for the gradient methods,
-    with L the 90th percentile of the Hessian's largest eigenvalue over the view, and a fraction of the view's
-    size for Adam (whose steps are about lr long)."""
-    _, _, grid = surface.grid(40)
-    values, _ = hessian_eigen(surface, grid)
-    L = float(np.quantile(np.abs(values).max(axis=-1), 0.9))
-    if rule == "adam":
-        return 0.02 * surface.diagonal
-    if rule in ("momentum", "nesterov"):
-        return 0.1 / L
-    return 0.5 / L
+    """A learning rate that makes visible progress on ``surface`` (the explorer's defaults): ``1/L`` for GD and
+    ``0.3/L`` for the momentum methods, whose steps grow by up to ``1/(1 - rho)``, with L the largest Hessian
+    eigenvalue at the start and minima; 1% of the view's diagonal for the adaptive methods."""
+    from optviz.analysis import suggested_adaptive_lr, suggested_lr
+
+    if rule in ("adam", "rmsprop", "adagrad"):
+        return suggested_adaptive_lr(surface)
+    return suggested_lr(surface) * (0.3 if rule in ("momentum", "nesterov") else 1.0)
+
+
+def _stable_run(surface: Any, name: str, steps: int) -> Any:
+    """Run ``name`` at :func:`default_lr`, halved until the run does not diverge (at most 10 times): the grid
+    shows each rule doing its best at a learning rate that is simple to state, not a tuned one."""
+    from optviz.engine import run
+    from optviz.optimizers import rule
+
+    lr = default_lr(surface, name)
+    for _ in range(10):
+        t = run(surface, rule(name, lr=lr), steps=steps)
+        if t.status != "diverged":
+            break
+        lr /= 2
+    return t
 
 
 @register_kind(
@@ -791,7 +804,7 @@ def default_lr(surface: Any, rule: str) -> float:
     options=[
         Option("functions", list(TEST_FUNCTIONS), _names, "the surfaces, one panel each"),
         Option("rules", ["gd", "momentum", "nesterov", "adam"], _rules, "the rules run on each"),
-        Option("steps", 300, _step, "steps per run"),
+        Option("steps", 600, _step, "steps per run"),
         Option("columns", 5, _step, "panels per row"),
     ],
     surface="none",
@@ -799,10 +812,11 @@ def default_lr(surface: Any, rule: str) -> float:
     size=(12.8, 7.2),
 )
 def _test_functions(fig: Any, data: PanelData, scene: Scene) -> None:
-    from optviz.engine import run
-    from optviz.optimizers import rule
+    import matplotlib
+
     from optviz.surfaces import surface as make_surface
 
+    plt_linewidth = linewidth
     names = data.options["functions"]
     cols = min(data.options["columns"], len(names))
     rows = -(-len(names) // cols)
@@ -812,13 +826,18 @@ def _test_functions(fig: Any, data: PanelData, scene: Scene) -> None:
     size = fontsize()
     for ax, name in zip(axes.flat, names, strict=False):
         s = make_surface(name)
-        runs = [
-            run(s, rule(r, lr=default_lr(s, r)), steps=data.options["steps"])
-            for r in data.options["rules"]
-        ]
+        runs = [_stable_run(s, r, data.options["steps"]) for r in data.options["rules"]]
         plot.contour(s, ax=ax, critical_points=True, label_critical=False, resolution=160)
-        handle = plot.trajectory(runs, ax=ax, legend=False, hyperparams=False, every=10**6)
-        scene.add(handle, last_step(runs))
+        # Paths often coincide (Momentum and Nesterov, or all four stuck in one of Rastrigin's dips): each
+        # later rule is drawn thinner on top, so every colour stays visible as a stripe.
+        base = plt_linewidth()
+        for i, (t, col) in enumerate(zip(runs, plot._common.run_colors(runs), strict=True)):
+            with matplotlib.rc_context({"lines.linewidth": base * (1.9 - 0.4 * i)}):
+                handle = plot.trajectory(
+                    t, ax=ax, color=col, legend=False, hyperparams=False, every=10**6, zorder=3 + 0.1 * i,
+                    start=i == len(runs) - 1,
+                )  # fmt: skip
+            scene.add(handle, last_step(runs))
         ax.set_title(s.title, fontsize=size)
         ax.set_xlabel("")
         ax.set_ylabel("")

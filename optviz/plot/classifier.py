@@ -48,7 +48,7 @@ class ClassifierArtists:
     arrows: list[Any] = field(default_factory=list)
     points: list[Any] = field(default_factory=list)
     bounds: tuple[tuple[float, float], tuple[float, float]] = VIEW
-    resolution: int = 200
+    resolution: int = 600
 
     @property
     def artists(self) -> list[Any]:
@@ -62,7 +62,7 @@ class ClassifierArtists:
         return self.artists
 
 
-def region_image(model: LinearClassifier, bounds: Any = VIEW, resolution: int = 200) -> np.ndarray:
+def region_image(model: LinearClassifier, bounds: Any = VIEW, resolution: int = 600) -> np.ndarray:
     """An RGB image ``(resolution, resolution, 3)`` of the predicted class over ``bounds``, in light colours."""
     from matplotlib.colors import to_rgb
 
@@ -120,7 +120,7 @@ def linear_classifier(
     ax: Any = None,
     *,
     bounds: Any = VIEW,
-    resolution: int = 200,
+    resolution: int = 600,
 ) -> ClassifierArtists:
     """Draw the data points by class, the predicted class regions and each class's line ``s_j = 0``.
 

@@ -20,6 +20,7 @@ class ContourArtists:
     filled: Any = None
     lines: Any = None
     minima: Any = None
+    local_minima: Any = None
     saddles: Any = None
     labels: list[Any] = field(default_factory=list)
     levels: np.ndarray | None = None
@@ -29,7 +30,14 @@ class ContourArtists:
     def artists(self) -> list[Any]:
         return [
             a
-            for a in (self.filled, self.lines, self.minima, self.saddles, *self.labels)
+            for a in (
+                self.filled,
+                self.lines,
+                self.minima,
+                self.local_minima,
+                self.saddles,
+                *self.labels,
+            )
             if a is not None
         ]
 
@@ -161,6 +169,14 @@ def _mark_critical(
             zorder=2.5,
             label="_minima",
         )[0]
+        values = surface.value(minima)
+        local = minima[values > values.min() + 1e-9 * max(1.0, abs(values.min()))]
+        if len(local):  # local minima are hollow stars: only the global ones are filled
+            out.local_minima = ax.plot(
+                local[:, 0], local[:, 1], linestyle="none", marker="*", markersize=0.9 * size,
+                markerfacecolor="white", markeredgecolor="black", markeredgewidth=0.8, zorder=2.55,
+                label="_local_minima",
+            )[0]  # fmt: skip
     if len(saddles):
         out.saddles = ax.plot(
             saddles[:, 0],
