@@ -201,9 +201,10 @@ class Optimizer:
 
     @property
     def legend(self) -> str:
-        """``"Momentum (lr=0.02, rho=0.9)"``: the label with the hyperparameters."""
-        shown = ", ".join(f"{k}={_fmt(v)}" for k, v in self.hyperparams.items())
-        return f"{self.label} ({shown})" if shown else self.label
+        """``"Momentum (lr=0.02, ρ=0.9)"``: the label with the hyperparameters, as figures write it."""
+        from optviz._format import legend
+
+        return legend(self.label, self.hyperparams)
 
     def __repr__(self) -> str:
         shown = ", ".join(f"{k}={_fmt(v)}" for k, v in self.hyperparams.items())

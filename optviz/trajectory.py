@@ -137,12 +137,11 @@ class Trajectory:
 
     @property
     def legend(self) -> str:
-        """``"SGD+Momentum (lr=0.02, rho=0.9)"``: the label with the rule's hyperparameters."""
-        from optviz.optimizers import _fmt
+        """``"SGD+Momentum (lr=0.02, ρ=0.9)"``: the label with the rule's hyperparameters, as figures write it."""
+        from optviz._format import legend
 
         hyper = self.meta.get("hyperparams", {})
-        shown = ", ".join(f"{k}={_fmt(_tuple(v))}" for k, v in hyper.items())
-        return f"{self.label} ({shown})" if shown else self.label
+        return legend(self.label, {k: _tuple(v) for k, v in hyper.items()})
 
     # -- derived arrays ----------------------------------------------------------------------------
     @property

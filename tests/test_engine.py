@@ -351,7 +351,7 @@ def test_labels_and_meta():
         "center": [0.0, 0.0],
         "optviz": ov.__version__,
     }
-    assert t.legend == "SGD+Momentum (lr=0.02, rho=0.9)"
+    assert t.legend == "SGD+Momentum (lr=0.02, ρ=0.9)"
     batch = ov.run(q, ov.GD(lr=[0.1, 0.2]), start=[[1, 1], [2, 2]], steps=3, seed=[5, 6])
     assert batch.meta["seed"] == [5, 6] and batch.meta["hyperparams"] == {"lr": [0.1, 0.2]}
     assert batch[1].meta["seed"] == 6 and batch[1].meta["hyperparams"] == {"lr": 0.2}

@@ -309,13 +309,13 @@ def test_names_labels_hyperparams_and_legends():
             "momentum",
             "Momentum",
             {"lr": 0.02, "rho": 0.9},
-            "Momentum (lr=0.02, rho=0.9)",
+            "Momentum (lr=0.02, ρ=0.9)",
         ),
         ov.Nesterov(lr=0.02, rho=0.5): (
             "nesterov",
             "Nesterov",
             {"lr": 0.02, "rho": 0.5},
-            "Nesterov (lr=0.02, rho=0.5)",
+            "Nesterov (lr=0.02, ρ=0.5)",
         ),
         ov.Adam(lr=0.1, amsgrad=True): (
             "adam",
@@ -328,7 +328,7 @@ def test_names_labels_hyperparams_and_legends():
             "adagrad",
             "AdaGrad",
             {"lr": 0.5, "eps": 1e-6},
-            "AdaGrad (lr=0.5, eps=1e-06)",
+            "AdaGrad (lr=0.5, ε=1e-6)",
         ),
         ov.RandomSearch(0.5): (
             "random_search",
@@ -340,7 +340,7 @@ def test_names_labels_hyperparams_and_legends():
     for r, (name, label, hyper, legend) in table.items():
         assert (r.name, r.label, r.hyperparams, r.legend) == (name, label, hyper, legend)
         assert ov.rule(r.name, **r.hyperparams) == r  # the hyperparams rebuild the rule
-    assert ov.Adam(betas=(0.8, 0.99)).legend == "Adam (lr=0.001, betas=(0.8, 0.99))"
+    assert ov.Adam(betas=(0.8, 0.99)).legend == "Adam (lr=0.001, β=(0.8, 0.99))"
     assert (
         repr(ov.Momentum(lr=0.02, weight_decay=0.1))
         == "Momentum(lr=0.02, rho=0.9, weight_decay=0.1)"

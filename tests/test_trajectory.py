@@ -233,7 +233,7 @@ def test_repr(q):
     t = ov.run(q, ov.Momentum(lr=0.02), steps=400, tol=1e-4)
     assert t.status == "converged"
     assert repr(t) == (
-        "<Trajectory Momentum (lr=0.02, rho=0.9) on quadratic: 400 steps, "
+        "<Trajectory Momentum (lr=0.02, ρ=0.9) on quadratic: 400 steps, "
         f"converged at step {t.stop_step}, "
         f"loss {t.loss[0]:.6g} -> {t.loss[t.stop_step]:.6g}>"
     )

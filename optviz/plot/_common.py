@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Sequence
 from typing import Any
 
-import numpy as np
-
 from optviz import style
+from optviz._format import format_number, hyperparams_text  # noqa: F401 - re-exported for figures
 
 
 def get_ax(ax: Any = None, **subplot_kw: Any) -> Any:
@@ -19,40 +18,6 @@ def get_ax(ax: Any = None, **subplot_kw: Any) -> Any:
     if subplot_kw:
         return plt.gcf().add_subplot(**subplot_kw)
     return plt.gca()
-
-
-def format_number(value: Any) -> str:
-    """Short, exact-looking numbers for legends: 0.02, 1e-08, (0.9, 0.999), True."""
-    if isinstance(value, bool) or value is None:
-        return str(value)
-    if isinstance(value, (tuple, list, np.ndarray)):
-        return "(" + ", ".join(format_number(v) for v in value) + ")"
-    if isinstance(value, (int, np.integer)):
-        return str(int(value))
-    if isinstance(value, (float, np.floating)):
-        text = f"{float(value):.4g}"
-        return text.replace("e-0", "e-").replace("e+0", "e").replace("e+", "e")
-    return str(value)
-
-
-# How hyperparameters are written in legends. Greek letters read better on a slide than "rho".
-_PARAM_NAMES = {
-    "lr": "lr",
-    "rho": "ρ",
-    "alpha": "α",
-    "betas": "β",
-    "eps": "ε",
-    "weight_decay": "wd",
-}
-
-
-def hyperparams_text(hyperparams: Mapping[str, Any], *, skip: Iterable[str] = ()) -> str:
-    skip = set(skip)
-    return ", ".join(
-        f"{_PARAM_NAMES.get(k, k)}={format_number(v)}"
-        for k, v in hyperparams.items()
-        if k not in skip
-    )
 
 
 def run_label(t: Any, *, hyperparams: bool = True) -> str:
