@@ -37,7 +37,12 @@ def number(field: str, value: Any) -> float:
     """A finite real number (bools are refused: ``lr = true`` is a typo, not 1.0)."""
     if isinstance(value, bool) or not isinstance(value, (int, float, np.integer, np.floating)):
         raise ParameterError(field, f"must be a number, got {_describe(value)}")
-    value = float(value)
+    try:
+        value = float(value)
+    except OverflowError:  # an integer beyond any float (10**400)
+        raise ParameterError(
+            field, f"must be a finite number, got an integer of {len(str(value))} digits"
+        ) from None
     if not math.isfinite(value):
         raise ParameterError(field, f"must be a finite number, got {value!r}")
     return value

@@ -45,6 +45,7 @@ from optviz.surfaces.base import Surface
 from optviz.trajectory import STATUSES, Trajectory
 
 MAX_STEPS = 1_000_000
+MAX_SEED = 2**63 - 1  # numpy seeds runs as int64
 MAX_TRAJECTORY_STEPS = 100_000_000
 ESCAPE_DIAGONALS = 100.0
 # Stopping is checked every CHECK_EVERY steps, vectorized over the block of recorded rows: a run
@@ -217,8 +218,13 @@ def _seeds(seed: Any, n: int, batched: bool) -> np.ndarray:
             raise ParameterError(
                 "seed", f"must be one int or one per run ({n}), got {len(values)} values"
             )
-        return np.array([check.integer(f"seed[{i}]", v, minimum=0) for i, v in enumerate(values)])
-    return np.full(n, check.integer("seed", seed, minimum=0), dtype=np.int64)
+        return np.array(
+            [
+                check.integer(f"seed[{i}]", v, minimum=0, maximum=MAX_SEED)
+                for i, v in enumerate(values)
+            ]
+        )
+    return np.full(n, check.integer("seed", seed, minimum=0, maximum=MAX_SEED), dtype=np.int64)
 
 
 def default_label(optimizer: Optimizer, noise: Noise | None) -> str:

@@ -31,6 +31,7 @@ from optviz.surfaces.base import FiniteSumSurface, Surface
 # Steps drawn per generator call. Fixed (not derived from N) so a run's stream never depends on the
 # batch.
 BLOCK_STEPS = 256
+MAX_BLOCK_INDICES = 2**20
 
 
 class _Blocks:
@@ -194,7 +195,9 @@ class Minibatch(Noise):
         if self.replace:
             return _Blocks(seeds, lambda g, m: g.integers(0, n_samples, size=(m, b)), BLOCK_STEPS)
         per_epoch = n_samples // b
-        epochs = max(1, BLOCK_STEPS // per_epoch)
+        # Whole epochs per block, but never more than about a million indices at once (a large dataset
+        # with big batches would otherwise draw hundreds of epochs up front).
+        epochs = max(1, min(BLOCK_STEPS // per_epoch, MAX_BLOCK_INDICES // n_samples))
         base = np.arange(n_samples)
 
         def draw(g: np.random.Generator, m: int) -> np.ndarray:

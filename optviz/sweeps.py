@@ -19,7 +19,8 @@ from __future__ import annotations
 
 import dataclasses
 import itertools
-from collections.abc import Iterator, Mapping, Sequence
+import math
+from collections.abc import Iterable, Iterator, Mapping, Sequence, Sized
 from dataclasses import dataclass
 from typing import Any, NamedTuple
 
@@ -363,12 +364,29 @@ def sweep(
             "grid", "must be a non-empty mapping of hyperparameter names to lists of values"
         )
     grid = {str(k): _values(k, v) for k, v in grid.items()}
-    seeds = tuple(seeds)
+    from optviz._validate import integer
+    from optviz.engine import MAX_SEED, MAX_STEPS, MAX_TRAJECTORY_STEPS
+
+    if isinstance(seeds, (str, bytes)) or not isinstance(seeds, Iterable):
+        raise ParameterError("seeds", f"must be a sequence of integer seeds, got {seeds!r}")
+    seeds = tuple(
+        integer(f"seeds[{i}]", v, minimum=0, maximum=MAX_SEED) for i, v in enumerate(seeds)
+    )
     if not seeds:
         raise ParameterError("seeds", "must hold at least one seed")
+    steps = integer("steps", steps, minimum=1, maximum=MAX_STEPS)
+    # The engine caps a call at MAX_TRAJECTORY_STEPS; check it from the grid's lengths before building anything.
+    n_runs = (
+        len(seeds) * math.prod(len(v) if isinstance(v, Sized) else 1 for v in grid.values())
+        if isinstance(grid, Mapping)
+        else 0
+    )
+    if n_runs * steps > MAX_TRAJECTORY_STEPS:
+        raise ParameterError(
+            "grid",
+            f"{n_runs:,} runs x {steps:,} steps is more than the limit of {MAX_TRAJECTORY_STEPS:,} trajectory-steps",
+        )
     if window is not None:
-        from optviz._validate import integer
-
         window = integer("window", window, minimum=MIN_POINTS)
 
     combos = list(itertools.product(*grid.values()))

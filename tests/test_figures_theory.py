@@ -160,16 +160,3 @@ def test_scenario_errors_are_one_line(text, message):
     with pytest.raises(ScenarioError) as err:
         schema.parse(text, "x.toml")
     assert str(err.value).startswith(f"x.toml: {message}")
-
-
-@pytest.mark.slow
-def test_theory_scenarios_render(tmp_path):
-    from optviz.scenario.render import render
-
-    for name in ("phase_diagram", "rate_table", "convergence_rates", "seed_sweep"):
-        path = ROOT / "scenarios" / f"{name}.toml"
-        first = path.read_text(encoding="utf-8").splitlines()[0]
-        assert first.startswith("# ") and "lecture" in path.read_text(encoding="utf-8")
-        scenario = schema.load(path)
-        (out,) = render(scenario, tmp_path)
-        assert out == tmp_path / f"{name}.png" and out.stat().st_size > 10_000

@@ -130,6 +130,18 @@ CASES = [
         "not finite at [-1.0, 1.0]",
     ),
     (
+        "bad_mathtext_label",
+        GOOD + "label = '$\\sqrt{$'\n",
+        "run[0].label",
+        "is not valid mathtext",
+    ),
+    (
+        "tiny_size",
+        GOOD + "[output]\nsize = [0.001, 0.001]\n",
+        "output.size",
+        "too small",
+    ),
+    (
         "gif_fps_zero",
         GOOD + '[output]\nformats = ["png"]\n[output.gif]\nfps = 0\n',
         "output.gif.fps",
@@ -253,3 +265,29 @@ def test_unknown_format_option_is_a_usage_error(tmp_path, capsys):
         main(["render", str(good), "--format", "png,bmp"])
     assert exc.value.code == 2
     assert "unknown format 'bmp'" in capsys.readouterr().err
+
+
+def test_huge_numbers_and_far_away_centres_are_refused_in_one_line(tmp_path, capsys):
+    cases = {
+        "kappa_overflow": (
+            "kappa = 25",
+            "kappa = 1e308\nscale = 10.0",
+            "surface.kappa",
+            "too large",
+        ),
+        "huge_int": ("lr = 0.05", "lr = " + "9" * 400, "run[0].lr", "must be a finite number"),
+        "far_centre": ("kappa = 25", "center = [1e300, 1e300]", "surface.center", "too far out"),
+        "huge_seed": (
+            "steps = 20",
+            "steps = 20\nseed = 9223372036854775808",
+            "run[0].seed",
+            "at most",
+        ),
+    }
+    for name, (old, new, field, phrase) in cases.items():
+        source = tmp_path / f"{name}.toml"
+        source.write_text(GOOD.replace(old, new), encoding="utf-8")
+        assert main(["check", str(source)]) == 2, name
+        err = capsys.readouterr().err.strip()
+        assert err.startswith(f"{source}: {field}: ") and phrase in err, err
+        assert len(err.splitlines()) == 1

@@ -49,7 +49,6 @@ def test_sweep_equals_individual_runs(Rule, grid, noise):
             ) == expected_steps
             assert row["final_distance"] == pytest.approx(np.hypot(*single.final), rel=1e-12)
             i += 1
-    assert set(res["status"].tolist()) >= {"max_steps"} or noise is None
 
 
 def test_columns_grid_reshaping_and_records():

@@ -7,6 +7,7 @@ parameters, ``[[run]]`` with ``rule``, the rule's parameters by constructor name
 
 from __future__ import annotations
 
+import re
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -29,6 +30,7 @@ MAX_STEPS = 100_000
 MAX_RUNS = 1_000
 MAX_PANELS = 12
 MAX_INCHES = 40.0
+MIN_INCHES = 1.0
 MAX_PIXELS = 8000  # per side, static figures
 MAX_FILE_BYTES = 1_000_000
 FORMATS = ("png", "svg", "pdf", "gif")
@@ -131,7 +133,7 @@ def parse(text: str, path: str | Path = "<scenario>") -> Scenario:
 def _scenario(top: Table, path: Path) -> Scenario:
     from optviz.figures import figure_kind, kind_names
 
-    title = top.take("title", string, default="")
+    title = top.take("title", text, default="")
     description = top.take("description", string, default="")
     kind_name = top.take(
         "kind",
@@ -186,7 +188,7 @@ def _panel_table(table: Table, run_defaults: dict[str, Any]) -> PanelSpec:
 def _panel(
     table: Table, kind: Any, run_defaults: dict[str, Any], *, field: str, main: bool
 ) -> PanelSpec:
-    title = table.take("title", string, default=None) if not main else None
+    title = table.take("title", text, default=None) if not main else None
     surface_table = table.table("surface")
     surface, view = (None, None)
     if surface_table is not None:
@@ -290,7 +292,7 @@ def _run(table: Table, surface: Any, view: Any, defaults: dict[str, Any]) -> Run
         "seed", lambda f, v: check.integer(f, v, minimum=0, maximum=2**63 - 1), default=0
     )
     start = table.take("start", check.point, default=None)
-    label = table.take("label", string, default=None)
+    label = table.take("label", text, default=None)
     color = table.take("color", _color, default=None)
     tol = table.take("tol", check.positive, default=None)
     noise = _noise(table.table("noise"), surface) if table.has("noise") else None
@@ -381,12 +383,33 @@ def _color(field: str, value: Any) -> str:
     return value
 
 
+def text(field: str, value: Any) -> str:
+    """A string that will be drawn: its ``$...$`` parts must be mathtext matplotlib can typeset."""
+    value = string(field, value)
+    if "$" in value:
+        from matplotlib.mathtext import MathTextParser
+
+        try:
+            MathTextParser("path").parse(value)
+        except ValueError as err:
+            at = re.search(r"at char (\d+)", str(err))
+            where = f" near character {int(at.group(1)) + 1}" if at else ""
+            raise ParameterError(
+                field, f"is not valid mathtext{where}; write a literal $ as \\$"
+            ) from None
+    return value
+
+
 def _size(field: str, value: Any) -> tuple[float, float]:
     try:
         w, h = value
     except (TypeError, ValueError):
         raise ParameterError(field, f"must be [width, height] in inches, got {value!r}") from None
     w, h = check.positive(field, w), check.positive(field, h)
+    if w < MIN_INCHES or h < MIN_INCHES:
+        raise ParameterError(
+            field, f"{w:g} x {h:g} inches is too small (at least {MIN_INCHES:g} inch a side)"
+        )
     if w > MAX_INCHES or h > MAX_INCHES:
         raise ParameterError(
             field, f"{w:g} x {h:g} inches is too large (the limit is {MAX_INCHES:g} inches a side)"

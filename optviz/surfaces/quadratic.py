@@ -49,6 +49,11 @@ class Quadratic(Surface):
 
         self.kappa, self.angle, self.scale = kappa, angle, scale
         self.mu, self.L = scale, scale * kappa
+        # The largest curvature must leave room for values and gradients in floating point.
+        if not np.isfinite(self.L * 1e4):
+            raise check.ParameterError(
+                "kappa", f"kappa * scale = {self.L:g} is too large to compute with"
+            )
         theta = np.deg2rad(angle)
         cos, sin = np.cos(theta), np.sin(theta)
         rotation = np.array([[cos, -sin], [sin, cos]])
@@ -66,6 +71,12 @@ class Quadratic(Surface):
         half_x = max(dx, dy * 4 / 3)
         half_y = half_x * 3 / 4
         bounds = ((c[0] - half_x, c[0] + half_x), (c[1] - half_y, c[1] + half_y))
+        (x0, x1), (y0, y1) = bounds
+        if not (np.isfinite([x0, x1, y0, y1]).all() and x0 < c[0] < x1 and y0 < c[1] < y1):
+            raise check.ParameterError(
+                "center",
+                f"{c.tolist()} is too far out: a view around it is not representable in floating point",
+            )
 
         if angle == 0 and scale == 1 and not c.any():
             latex = rf"\frac{{1}}{{2}}\,(x^2 + {kappa:g}\,y^2)"
