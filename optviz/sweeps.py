@@ -179,6 +179,13 @@ def _short_rates(e: np.ndarray, m: np.ndarray, stops: np.ndarray, floors: np.nda
     return np.where(reached, rate, np.nan)
 
 
+def nearest_minimum(surface: Surface, traj: Trajectory) -> np.ndarray:
+    """For each run, the known minimum nearest its end: shape (N, 2) (N = 1 for a single run)."""
+    final = traj.final.reshape(-1, 2)
+    gap = final[:, None, :] - surface.minima[None]
+    return surface.minima[np.argmin(np.hypot(gap[..., 0], gap[..., 1]), axis=1)]
+
+
 def distance_to_minimum(surface: Surface, traj: Trajectory) -> np.ndarray | None:
     """Distance of each iterate to the known minimum nearest the run's end (None if unknown).
 
@@ -187,9 +194,7 @@ def distance_to_minimum(surface: Surface, traj: Trajectory) -> np.ndarray | None
     """
     if len(surface.minima) == 0:
         return None
-    final = traj.final.reshape(-1, 2)
-    gap = final[:, None, :] - surface.minima[None]
-    target = surface.minima[np.argmin(np.hypot(gap[..., 0], gap[..., 1]), axis=1)]
+    target = nearest_minimum(surface, traj)
     # Step-major, like the engine's histories (a batch's xy is a view of (steps+1, N, 2) storage).
     xy = np.swapaxes(traj.xy, 0, 1) if traj.batched else traj.xy[:, None, :]
     # (hypot of the two coordinates: a norm over a length-2 axis is slow in numpy)
@@ -475,9 +480,7 @@ def _error_columns(
     n = len(stop)
     known = len(surface.minima) > 0
     if known:
-        final = traj.final.reshape(-1, 2)
-        gap = final[:, None, :] - surface.minima[None]
-        target = surface.minima[np.argmin(np.hypot(gap[..., 0], gap[..., 1]), axis=1)]
+        target = nearest_minimum(surface, traj)
         source = np.swapaxes(traj.xy, 0, 1)  # (steps + 1, N, 2): the engine's own layout
         floor: Any = distance_floor(surface)
     else:
