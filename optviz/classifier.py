@@ -69,7 +69,9 @@ def scores(W: Any, b: Any, X: Any = POINTS) -> np.ndarray:
     >>> scores(W0, B0)[0].round(2).tolist()
     [1.95, -0.1, 0.6]
     """
-    return np.asarray(X, dtype=float) @ np.asarray(W, dtype=float).T + np.asarray(b, dtype=float)
+    X, W = np.asarray(X, dtype=float), np.asarray(W, dtype=float)
+    # A broadcast sum, not X @ W.T: BLAS kernels round differently by CPU (design: same bytes everywhere).
+    return (X[:, None, :] * W[None, :, :]).sum(axis=-1) + np.asarray(b, dtype=float)
 
 
 def svm_loss(s: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -186,7 +188,7 @@ class LinearClassifier:
         losses, ds = _LOSS_FUNCTIONS[self.loss](s, self.y)
         n = len(self.y)
         ds = ds / n  # the data loss is a mean
-        dW_data = ds.T @ self.X
+        dW_data = (ds[:, :, None] * self.X[:, None, :]).sum(axis=0)
         db = ds.sum(axis=0)
         data_loss = float(losses.mean())
         reg_loss = float(self.reg * np.sum(self.W * self.W))

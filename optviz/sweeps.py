@@ -138,12 +138,13 @@ def _fit_columns(
     out = {}
     short = _short_rates(e, m, stops, floors)
     if "lstsq" in methods:
-        # Sums over each column's window a .. m-1 as masked dot products (one pass each; a
-        # running sum along the step axis is several times slower in numpy). k is centred.
+        # Sums over each column's window a .. m-1 as masked sums (one pass each; a running sum along
+        # the step axis is several times slower in numpy). Not einsum or a matrix product: their
+        # SIMD/BLAS kernels round differently by CPU. k is centred.
         kc = k - T / 2
         inside = ((k >= a) & (k < m)).astype(float)
-        sy = np.einsum("kc,kc->c", inside, logs)
-        sky = np.einsum("kc,kc->c", inside * kc, logs)
+        sy = (inside * logs).sum(axis=0)
+        sky = (inside * kc * logs).sum(axis=0)
         kbar = (a + m - 1) / 2 - T / 2
         with np.errstate(all="ignore"):
             sxx = length * (length * length - 1) / 12.0  # sum of (k - kbar)^2 over the window

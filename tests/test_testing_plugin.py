@@ -8,11 +8,11 @@ import shlex
 import subprocess
 import sys
 import textwrap
+import tomllib
 from pathlib import Path
 
 import numpy as np
 import pytest
-import tomllib
 from _images import figure
 
 from optviz._validate import ParameterError

@@ -17,6 +17,7 @@ from optviz.classifier import (
     Evaluation,
     LinearClassifier,
     fmt2,
+    scores,
     summary_lines,
     table_header,
     table_rows,
@@ -69,7 +70,7 @@ def region_image(model: LinearClassifier, bounds: Any = VIEW, resolution: int = 
     (x0, x1), (y0, y1) = bounds
     gx, gy = np.meshgrid(np.linspace(x0, x1, resolution), np.linspace(y0, y1, resolution))
     grid = np.stack([gx.ravel(), gy.ravel()], axis=1)
-    predicted = (grid @ model.W.T + model.b).argmax(axis=1).reshape(resolution, resolution)
+    predicted = scores(model.W, model.b, grid).argmax(axis=1).reshape(resolution, resolution)
     palette = np.array([to_rgb(class_color(i)) for i in range(model.n_classes)])
     washed = (
         0.78 + 0.22 * palette

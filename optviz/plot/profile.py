@@ -47,7 +47,8 @@ class Slice:
         return self.origin + np.multiply.outer(u, self.direction)
 
     def coordinate(self, xy: np.ndarray) -> np.ndarray:
-        return (np.asarray(xy) - self.origin) @ self.direction
+        d = np.asarray(xy) - self.origin
+        return d[..., 0] * self.direction[0] + d[..., 1] * self.direction[1]
 
 
 def make_slice(surface: Surface, along: Any = "x", through: Any = None, span: Any = None) -> Slice:

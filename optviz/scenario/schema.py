@@ -8,7 +8,7 @@ parameters, ``[[run]]`` with ``rule``, the rule's parameters by constructor name
 from __future__ import annotations
 
 import re
-import sys
+import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -19,11 +19,6 @@ from optviz import _validate as check
 from optviz._validate import ParameterError
 from optviz.anim import MAX_FPS, MAX_FRAMES, MAX_HEIGHT, MAX_WIDTH, frame_steps
 from optviz.scenario._reader import ScenarioError, Table, boolean, string
-
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover - Python 3.10
-    import tomli as tomllib
 
 # Caps, so that a typo cannot eat the machine's memory or an afternoon.
 MAX_STEPS = 100_000

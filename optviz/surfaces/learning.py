@@ -77,8 +77,17 @@ class LinearModelSurface(FiniteSumSurface):
         return self._loss(z, t), self._dloss(z, t)
 
     def _z(self, px: np.ndarray, py: np.ndarray) -> np.ndarray:
-        """The model's z for points (m,) x (m,) and every sample: (m, n), one matrix product."""
-        return np.stack([px, py], axis=1) @ self.features.T
+        """The model's z for points (m,) x (m,) and every sample: (m, n).
+
+        Sums over samples here and below are written as multiplies and numpy sums, not matrix products:
+        BLAS chooses its kernel (and whether to fuse multiply-adds) by CPU, so its last bits differ
+        between machines, and so would every run and figure made from them.
+        """
+        return px[:, None] * self.features[:, 0] + py[:, None] * self.features[:, 1]
+
+    def _sample_sum(self, d: np.ndarray, phi: np.ndarray) -> np.ndarray:
+        """sum_i d[:, i] phi[i, j] for d (m, n) and phi (n, k): (m, k), in the same order on every machine."""
+        return np.stack([(d * phi[:, j]).sum(axis=1) for j in range(phi.shape[1])], axis=1)
 
     def _value(self, x: np.ndarray, y: np.ndarray) -> np.ndarray:
         fx, fy, shape, chunks = self._chunks(x, y)
@@ -91,7 +100,7 @@ class LinearModelSurface(FiniteSumSurface):
         fx, fy, shape, chunks = self._chunks(x, y)
         g = np.empty((fx.size, 2))
         for c in chunks:
-            g[c] = self._dloss(self._z(fx[c], fy[c]), self.targets) @ self.features
+            g[c] = self._sample_sum(self._dloss(self._z(fx[c], fy[c]), self.targets), self.features)
         g /= self.n_samples
         gx, gy = g[:, 0].reshape(shape), g[:, 1].reshape(shape)
         return gx + 2 * self.reg[0] * x, gy + 2 * self.reg[1] * y
@@ -102,7 +111,7 @@ class LinearModelSurface(FiniteSumSurface):
         phi0, phi1 = self.features[:, 0], self.features[:, 1]
         outer = np.stack([phi0 * phi0, phi0 * phi1, phi1 * phi1], axis=1)  # (n, 3)
         for c in chunks:
-            h[c] = self._d2loss(self._z(fx[c], fy[c]), self.targets) @ outer
+            h[c] = self._sample_sum(self._d2loss(self._z(fx[c], fy[c]), self.targets), outer)
         h /= self.n_samples
         hxx, hxy, hyy = (h[:, j].reshape(shape) for j in range(3))
         return hxx + 2 * self.reg[0], hxy, hyy + 2 * self.reg[1]
@@ -117,7 +126,7 @@ class LinearModelSurface(FiniteSumSurface):
         for c in chunks:
             loss, d = self._loss_and_dloss(self._z(fx[c], fy[c]), self.targets)
             f[c] = loss.mean(axis=1)
-            g[c] = d @ self.features
+            g[c] = self._sample_sum(d, self.features)
         g /= self.n_samples
         f += self.reg[0] * fx * fx + self.reg[1] * fy * fy
         g[:, 0] += 2 * self.reg[0] * fx
@@ -217,8 +226,8 @@ class _Logistic(LinearModelSurface):
         u = -t * z
         e = np.exp(-np.abs(u))
         loss = np.maximum(u, 0.0) + np.log1p(e)
-        inverse = 1.0 / (1.0 + e)
-        return loss, -t * np.where(u >= 0, inverse, e * inverse)
+        # The same operations as sigmoid(), so value_and_grad's gradient equals grad()'s to the bit.
+        return loss, -t * np.where(u >= 0, 1.0 / (1.0 + e), e / (1.0 + e))
 
     def _d2loss(self, z: np.ndarray, t: np.ndarray) -> np.ndarray:
         e = np.exp(-np.abs(z))

@@ -102,12 +102,18 @@ class Quadratic(Surface):
     def _hessian(self, x: np.ndarray, y: np.ndarray) -> tuple[Any, Any, Any]:
         return self._a, self._b, self._d
 
-    # A fast path for the engine's batched loop: one matrix product instead of two broadcasts.
+    # A fast path for the engine's batched loop: two broadcast products on whole (N, 2) rows instead of
+    # four on strided columns. Not ``d @ A``: BLAS picks its kernel by CPU, and a fused multiply-add
+    # changes the last bit, so the same run would differ between machines (and between a batched and a
+    # one-run loop). Plain multiplies and adds round the same everywhere.
+    def _times_A(self, d: np.ndarray) -> np.ndarray:
+        return d[..., :1] * self.A[0] + d[..., 1:] * self.A[1]
+
     def grad(self, xy: Any) -> np.ndarray:
         xy = np.asarray(xy, dtype=float)
         if xy.ndim == 0 or xy.shape[-1] != 2:
             return super().grad(xy)
-        return (xy - self._c) @ self.A
+        return self._times_A(xy - self._c)
 
     def value_and_grad(self, xy: Any) -> tuple[np.ndarray, np.ndarray]:
         """f = 1/2 d'g with g = A d: the value reuses the gradient's matrix product."""
@@ -115,5 +121,5 @@ class Quadratic(Surface):
         if xy.ndim == 0 or xy.shape[-1] != 2:
             return super().value_and_grad(xy)
         d = xy - self._c if self._centered else xy
-        g = d @ self.A
+        g = self._times_A(d)
         return 0.5 * (g[..., 0] * d[..., 0] + g[..., 1] * d[..., 1]), g

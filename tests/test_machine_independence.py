@@ -1,0 +1,58 @@
+"""The same run gives the same bits on every CPU.
+
+BLAS (OpenBLAS inside numpy's wheels) picks its kernels by CPU at start-up, and the kernels differ in whether
+they fuse multiply-adds, so a matrix product's last bit depends on the machine. The engine's hot paths,
+the dataset surfaces and the figures' helpers are written with plain multiplies, adds and numpy sums
+instead, which round the same everywhere. This test runs the same computations under two OpenBLAS kernel
+sets (the machine's own, and Sandybridge's, which has no FMA) and holds their bytes equal.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import subprocess
+import sys
+
+SCRIPT = r"""
+import hashlib, numpy as np, optviz as ov
+from optviz.classifier import LinearClassifier, POINTS, W0, B0, scores
+
+h = hashlib.sha256()
+starts = np.array([[-4.0, 1.5], [3.0, -2.0], [0.5, 2.5], [-2.2, -0.7]])
+for surface in [
+    ov.surface("quadratic", kappa=25, angle=30),
+    ov.surface("logistic_regression"),
+    ov.surface("least_squares"),
+    ov.surface("softmax_1d", lam=0.01),
+    ov.regularized(ov.surface("least_squares"), 0.1),
+]:
+    for rule in [ov.Momentum(lr=0.01), ov.Adam(lr=0.05)]:
+        t = ov.run(surface, rule, start=starts * 0.5, steps=300)
+        h.update(t.xy.tobytes()); h.update(t.loss.tobytes()); h.update(t.grad.tobytes())
+    _, _, xy = surface.grid(64)
+    h.update(surface.value(xy).tobytes()); h.update(surface.hessian(xy).tobytes())
+h.update(scores(W0, B0, POINTS).tobytes())
+model = LinearClassifier()
+h.update(model.evaluate().dW.tobytes())
+result = ov.sweep(ov.surface("quadratic", kappa=50), ov.Momentum,
+                  grid={"lr": [0.005, 0.01, 0.02], "rho": [0.5, 0.9]}, start=(3, 2), steps=400)
+h.update(np.asarray(result["rate"], dtype=float).tobytes())
+print(h.hexdigest())
+"""
+
+
+def _digest(coretype: str | None) -> str:
+    env = {k: v for k, v in os.environ.items() if k != "OPENBLAS_CORETYPE"}
+    if coretype:
+        env["OPENBLAS_CORETYPE"] = coretype
+    out = subprocess.run(
+        [sys.executable, "-c", SCRIPT], env=env, capture_output=True, text=True, check=True
+    )
+    return out.stdout.strip()
+
+
+def test_runs_are_bit_identical_across_blas_kernels():
+    digest = _digest(None)
+    assert len(digest) == len(hashlib.sha256().hexdigest())
+    assert _digest("Sandybridge") == digest
