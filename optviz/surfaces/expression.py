@@ -327,6 +327,11 @@ class ExpressionSurface(Surface):
         hxx, hxy, hyy = self._h(x, y)
         return hxx, hxy, hyy
 
+    def formula_trees(self) -> dict[str, sym.Node]:
+        """The simplified trees this surface evaluates: ``"f"``, ``"x"``, ``"y"`` (the gradient) and
+        ``"xx"``, ``"xy"``, ``"yy"`` (the Hessian), for :mod:`optviz.surfaces.program`."""
+        return dict(self._formulas)
+
     def derivative(self, *variables: str) -> str:
         """A derivative as Python text: ``derivative("x")`` is df/dx, ``("x", "y")`` is d2f/dxdy.
 

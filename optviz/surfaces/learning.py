@@ -47,6 +47,8 @@ class LinearModelSurface(FiniteSumSurface):
     features: np.ndarray
     targets: np.ndarray
     reg: np.ndarray
+    # The per-sample loss by name ("squared", "logistic"), for optviz.surfaces.program.dataset_model.
+    loss_kind: str = ""
 
     # -- per-sample loss, elementwise in z (broadcast against the targets t) -----------------------
     def _loss(self, z: np.ndarray, t: np.ndarray) -> np.ndarray:
@@ -215,6 +217,8 @@ def _strictly_separable(vectors: np.ndarray, reg: np.ndarray) -> bool:
 class _Logistic(LinearModelSurface):
     """Log-loss on labels t = +-1: l = softplus(-t z), l' = -t sigmoid(-t z), l'' = s(z) s(-z)."""
 
+    loss_kind = "logistic"
+
     def _loss(self, z: np.ndarray, t: np.ndarray) -> np.ndarray:
         return softplus(-t * z)
 
@@ -324,6 +328,8 @@ class LeastSquares(LinearModelSurface):
             level_scale="log",
         )
         self.param_names = ("w", "b")
+
+    loss_kind = "squared"
 
     def _loss(self, z: np.ndarray, t: np.ndarray) -> np.ndarray:
         r = z - t

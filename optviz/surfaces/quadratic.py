@@ -115,6 +115,19 @@ class Quadratic(Surface):
             return super().grad(xy)
         return self._times_A(xy - self._c)
 
+    # grad and value_and_grad below, one coordinate at a time: what optviz.surfaces.program traces into
+    # formulas (for the web pages). tests/test_program.py holds them equal to the methods, bit for bit.
+    def _grad_formula(self, x: Any, y: Any) -> tuple[Any, Any]:
+        (a, b), (c, d) = self.A
+        u, v = x - self._c[0], y - self._c[1]
+        return u * a + v * c, u * b + v * d
+
+    def _value_and_grad_formula(self, x: Any, y: Any) -> tuple[Any, Any, Any]:
+        (a, b), (c, d) = self.A
+        u, v = (x - self._c[0], y - self._c[1]) if self._centered else (x, y)
+        gx, gy = u * a + v * c, u * b + v * d
+        return 0.5 * (gx * u + gy * v), gx, gy
+
     def value_and_grad(self, xy: Any) -> tuple[np.ndarray, np.ndarray]:
         """f = 1/2 d'g with g = A d: the value reuses the gradient's matrix product."""
         xy = np.asarray(xy, dtype=float)

@@ -1,0 +1,161 @@
+"""The pages' JavaScript engine equals optviz.run: every rule on every registered surface, under node.
+
+The contract (design section 2): relative 1e-9 on surfaces built from + - * / and integer powers; where exp,
+log, sin... enter, up to the step where two Python runs with 1-ulp-perturbed gradients part by 1e-9 (computed
+per case in ``_web.check``). Runs that are bit-identical pass at once.
+"""
+
+from __future__ import annotations
+
+import pytest
+from _web import NODE, Case, check, run_node
+
+import optviz as ov
+from optviz.analysis import suggested_adaptive_lr, suggested_lr
+
+pytestmark = pytest.mark.skipif(
+    NODE is None, reason="node is not installed (it runs the JavaScript engine)"
+)
+
+EXPRESSIONS = {
+    "expr_poly": "x**2 - 3*y**2 + x*y + x**3/7 - y**4/20",
+    "expr_trig": "sin(x)*cos(y) + 0.1*(x**2 + y**2)",
+    "expr_exp": "exp(-(x**2 + y**2)) * -3 + 0.2*x**2 + 0.3*y**2 + log1p(x**2)",
+    "expr_mixed": "sqrt(1 + x**2 + y**2) + tanh(x*y) + abs(x - y)/4 + arctan(y)",
+}
+
+
+def _surfaces() -> dict[str, object]:
+    out = {name: ov.surface(name) for name in ov.surface_names()}
+    for key, text in EXPRESSIONS.items():
+        out[key] = ov.surface_from_expression(text)
+    out["quadratic_rotated"] = ov.surface("quadratic", kappa=30, angle=25, center=(1.0, -0.5))
+    out["regularized_quadratic"] = ov.regularized(ov.surface("quadratic", kappa=50), 0.2)
+    out["regularized_rosenbrock"] = ov.regularized(ov.surface("rosenbrock"), 0.05)
+    out["regularized_logistic"] = ov.regularized(ov.surface("logistic_regression"), 0.01)
+    return out
+
+
+SURFACES = _surfaces()
+
+
+def _default_params(rule: str, s) -> dict:
+    if rule in ("gd", "momentum", "nesterov"):
+        return {"lr": suggested_lr(s)}
+    if rule in ("adam", "rmsprop", "adagrad"):
+        return {"lr": suggested_adaptive_lr(s)}
+    return {"scale": 0.1 * s.diagonal}
+
+
+def _every_rule_on_every_surface() -> list[Case]:
+    return [
+        Case(key, s, rule, _default_params(rule, s), steps=300, label=f"{key}/{rule}")
+        for key, s in SURFACES.items()
+        for rule in ov.rule_names()
+    ]
+
+
+def _options() -> list[Case]:
+    """Every option of every rule, noise, the stop and divergence rules, on a few surfaces."""
+    cases = []
+    for key in ("quadratic_rotated", "rosenbrock", "rastrigin", "logistic_regression", "expr_exp"):
+        s = SURFACES[key]
+        lr, alr = suggested_lr(s), suggested_adaptive_lr(s)
+        variants = [
+            ("momentum", {"lr": lr, "rho": 0.8, "dampening": 0.3, "weight_decay": 0.01}),
+            ("nesterov", {"lr": lr, "rho": 0.7, "weight_decay": 0.02}),
+            ("gd", {"lr": lr, "weight_decay": 0.05}),
+            ("adam", {"lr": alr, "betas": (0.8, 0.99), "eps": 1e-6, "weight_decay": 0.01, "amsgrad": True}),
+            ("rmsprop", {"lr": alr, "alpha": 0.9, "centered": True, "momentum": 0.5, "weight_decay": 0.01}),
+            ("rmsprop", {"lr": alr, "momentum": 0.3}),
+            ("adagrad", {"lr": alr, "lr_decay": 0.01, "initial_accumulator_value": 0.1, "weight_decay": 0.01}),
+            ("random_search", {"scale": 0.05 * s.diagonal, "local": True}),
+        ]  # fmt: skip
+        for rule, params in variants:
+            cases.append(Case(key, s, rule, params, steps=200, label=f"{key}/{rule}/{params}"))
+        # Noise: additive Gaussian, several seeds; a stop at a tolerance; divergence (10x GD's 2/L).
+        for seed in (0, 3):
+            cases.append(
+                Case(key, s, "momentum", {"lr": lr}, steps=200, noise=ov.GaussianNoise(0.5), seed=seed,
+                     label=f"{key}/noisy momentum/{seed}")
+            )  # fmt: skip
+        cases.append(Case(key, s, "gd", {"lr": lr}, steps=2000, tol=1e-3, label=f"{key}/gd tol"))
+        cases.append(Case(key, s, "gd", {"lr": 20 * lr}, steps=300, label=f"{key}/gd diverging"))
+    for key in ("least_squares", "logistic_regression", "softmax_1d", "regularized_logistic"):
+        s = SURFACES[key]
+        lr = suggested_lr(s)
+        for batch, replace in ((5, False), (8, True)):
+            cases.append(
+                Case(key, s, "gd", {"lr": lr}, steps=200, noise=ov.Minibatch(batch, replace=replace),
+                     seed=7, label=f"{key}/minibatch {batch} {replace}")
+            )  # fmt: skip
+            cases.append(
+                Case(key, s, "adam", {"lr": suggested_adaptive_lr(s)}, steps=200,
+                     noise=ov.Minibatch(batch, replace=replace), seed=1, label=f"{key}/adam minibatch")
+            )  # fmt: skip
+    return cases
+
+
+@pytest.fixture(scope="module")
+def engine_runs():
+    cases = _every_rule_on_every_surface() + _options()
+    run_node(cases, SURFACES)
+    return cases
+
+
+def test_every_rule_on_every_registered_surface_equals_optviz_run(engine_runs):
+    cases = [c for c in engine_runs if c.surface_key in ov.surface_names() and c.steps == 300]
+    assert {c.surface_key for c in cases} == set(ov.surface_names())
+    assert {c.rule for c in cases} == set(ov.rule_names())
+    _assert_all(cases)
+
+
+def test_rule_options_noise_stopping_and_divergence_equal_optviz_run(engine_runs):
+    cases = [c for c in engine_runs if c.surface_key not in ov.surface_names() or c.steps != 300]
+    statuses = {c.reference.status for c in cases}
+    assert statuses == {
+        "max_steps",
+        "converged",
+        "diverged",
+    }  # the stop and divergence rules are exercised
+    _assert_all(cases)
+
+
+def _assert_all(cases: list[Case]) -> None:
+    failures, exact, held = [], 0, []
+    for case in cases:
+        verdict = check(case)
+        exact += verdict.exact
+        if verdict.message:
+            failures.append(f"{case.label}: {verdict.message}")
+        held.append(verdict.compared)
+    print(f"{exact} of {len(cases)} runs bit-identical; rows held to 1e-9: {sum(held)} of "
+          f"{sum(c.steps + 1 for c in cases)}")  # fmt: skip
+    assert not failures, "\n".join(failures)
+
+
+def _libm_pow(surface) -> bool:
+    """Does the surface's gradient call libm's pow (a power other than 2, 0.5, -1)? JavaScript's
+    correctly rounded powers then differ from it by an ulp in rare cases."""
+    from optviz.surfaces.program import surface_program
+
+    program = surface_program(surface)
+    if program is None:
+        return False
+    consts = {i + 2: ins.value for i, ins in enumerate(program.value_and_grad.instructions)}
+    return any(
+        ins.op == "pow" and consts.get(ins.args[1]) not in (2.0, 0.5, -1.0, 1.0, 0.0)
+        for ins in program.value_and_grad.instructions
+    )
+
+
+def test_arithmetic_surfaces_are_bit_identical(engine_runs):
+    """On + - * / surfaces the JavaScript performs numpy's operations in numpy's order (sums too): the runs
+    agree to the bit, noise included. Only libm's pow (a cube, say) may round differently by an ulp."""
+    from optviz.web.emit import arithmetic
+
+    cases = [c for c in engine_runs if arithmetic(c.surface) and not _libm_pow(c.surface)]
+    assert len(cases) > 100
+    assert {c.rule for c in cases} == set(ov.rule_names())
+    inexact = [c.label for c in cases if not check(c).exact]
+    assert not inexact, inexact
