@@ -28,7 +28,7 @@ from optviz.surfaces.program import (
     surface_program,
 )
 
-JS_DIR = Path(__file__).with_name("js")
+JS_DIR = Path(__file__).with_name("assets")
 
 _FUNCTIONS = {
     "sin": "Math.sin",
