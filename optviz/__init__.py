@@ -68,6 +68,8 @@ _LAZY: dict[str, str] = {
     "explore": "optviz.explorer",
     "explore_classifier": "optviz.explorer",
     "Explorer": "optviz.explorer",
+    # web pages (matplotlib only to draw their static layer)
+    "to_html": "optviz.web",
 }
 
 # Submodules reachable as attributes: `ov.plot.contour(...)`, `ov.theory.gd_rate(...)`, `ov.style.context()`.
@@ -133,3 +135,4 @@ if TYPE_CHECKING:  # pragma: no cover - names for static analysers only (F401 is
     )
     from optviz.sweeps import SweepResult, sweep
     from optviz.trajectory import Trajectory
+    from optviz.web import to_html

@@ -156,6 +156,13 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="RULE",
         help="rule to show (repeatable; default: gd and momentum)",
     )
+    p.add_argument(
+        "--html",
+        type=Path,
+        default=None,
+        metavar="FILE",
+        help="write the explorer as one self-contained HTML page instead of opening a window",
+    )
     return parser
 
 
@@ -304,11 +311,44 @@ def _check(args: argparse.Namespace) -> int:
 
 
 def _explore(args: argparse.Namespace) -> int:
+    if args.html is not None:
+        return _explore_html(args)
     try:
         from optviz.explorer import main as explore_main
     except ImportError:
         raise _UsageError("the interactive explorer is not available yet in this version") from None
     return int(explore_main(args.target, rules=args.rule) or EXIT_OK)
+
+
+def _explore_html(args: argparse.Namespace) -> int:
+    from optviz._validate import ParameterError, unknown_name_message
+    from optviz.optimizers import rule_names
+    from optviz.surfaces import surface_names
+    from optviz.web import to_html
+
+    out = args.html
+    if out.exists() and out.is_dir():
+        raise _UsageError(
+            f"{out}: is a folder; give the page's file name (e.g. {out / 'page.html'})"
+        )
+    if args.target == "classifier":
+        if args.rule:
+            raise _UsageError("--rule applies to surfaces, not to the classifier demo")
+        options = {}
+    else:
+        if args.target not in surface_names():
+            names = [*surface_names(), "classifier"]
+            raise _UsageError(unknown_name_message(args.target, names, what="surface"))
+        for r in args.rule or ():
+            if r not in rule_names():
+                raise _UsageError(f"--rule: {unknown_name_message(r, rule_names(), what='rule')}")
+        options = {"rules": args.rule} if args.rule else {}
+    try:
+        to_html(args.target, out, **options)
+    except ParameterError as err:
+        raise _UsageError(str(err)) from None
+    print(out)
+    return EXIT_OK
 
 
 _COMMANDS = {

@@ -148,7 +148,9 @@ def static_layer_difference(
     still = ~live
     diff = np.abs(shot - full).max(axis=-1)
     drawn = np.abs(shot - static).max(axis=-1) > 24
-    strong = np.abs(full - static).max(axis=-1) > 24
+    strong = np.abs(full - static).max(axis=-1) > 48  # clearly drawn (not faint grid lines)
+    for x0, y0, x1, y1 in text_boxes:  # text is set in the browser's fonts: not pixel for pixel
+        strong[int(y0) : int(np.ceil(y1)) + 1, int(x0) : int(np.ceil(x1)) + 1] = False
     return {
         "static_max": float(diff[still].max()),
         "static_off": float((diff[still] > 8).mean()),

@@ -139,6 +139,6 @@ def test_plot_looks_like_the_matplotlib_plot(page):
     shot = screenshot_array(page.page, "#figure")
     static = png_array(__import__("base64").b64decode(figure["image"].split(",", 1)[1]))
     d = static_layer_difference(shot, static, png_array(full), figure["textBoxes"])
-    assert d["static_fraction"] > 0.3
+    assert d["static_fraction"] > 0.15  # axes, ticks, labels around the regions
     assert d["static_off"] < 0.005, d
     assert d["live_drawn"] > 0.97, d

@@ -80,7 +80,7 @@ def axes_geometry(ax: Any, height: float) -> dict[str, Any]:
 def freeze_layout(fig: Any) -> None:
     """Draw the figure once and keep its layout: hiding live artists must not move the axes (constrained
     layout would otherwise give the space of a hidden legend or label back to them)."""
-    fig.canvas.draw()
+    fig.draw_without_rendering()  # runs the layout engine (a bare Figure's canvas would not draw)
     fig.set_layout_engine("none")
 
 

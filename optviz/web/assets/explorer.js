@@ -402,8 +402,8 @@
 
   ExplorerPage.prototype.toml = function () {
     var d = this.data, st = this.settings, lines = [];
-    lines.push("# Exported from an optviz explorer page: optviz render THIS_FILE");
-    lines.push("title = " + JSON.stringify(d.surface.title + ": explorer"));
+    // No title: the page's figure has none (its heading is the page's), so the render is the page's figure.
+    lines.push("# " + d.surface.title + ", exported from an optviz explorer page: optviz render THIS_FILE");
     lines.push('kind = "trajectories"', "", "[surface]", d.surface.toml, "", "[figure]", "loss = true");
     lines.push("", "[output]", "size = " + tomlNumber(d.output.size), "dpi = " + tomlNumber(d.output.dpi));
     this.shownRuns().forEach(function (r) {
@@ -579,26 +579,32 @@
     return out;
   };
 
-  // The loss panel: its limits follow the runs (ov.explore's _loss_limits), ticks and grid like
-  // matplotlib's, a curve per run up to the current step.
+  // The loss panel: its limits follow the runs as matplotlib autoscales them (the data's range and 5%
+  // margins, in log space on a log axis), ticks and grid like matplotlib's, a curve per run up to the
+  // current step.
   ExplorerPage.prototype.drawLossPanel = function (ctx, shown) {
     var ax = this.lossAx, g = ax.g, st = this.data.styles, self = this, log = this.lossLog;
-    var values = [];
-    shown.forEach(function (p) { self.lossValues(p[1]).forEach(function (v) { if (isFinite(v)) values.push(v); }); });
+    var values = [], last = 0;
+    shown.forEach(function (p) {
+      var vals = self.lossValues(p[1]);
+      last = Math.max(last, vals.length - 1);
+      vals.forEach(function (v) { if (isFinite(v) && (!log || v > 0)) values.push(v); });
+    });
     var lo, hi;
     if (log) {
-      var pos = values.filter(function (v) { return v > 0; });
-      if (!pos.length) pos = [1e-12, 1];
-      var top = Math.max.apply(null, pos), bottom = Math.max(Math.min.apply(null, pos), top * 1e-16);
-      lo = bottom / 3;
-      hi = top > bottom ? top * 3 : bottom * 10;
+      if (!values.length) values = [1e-12, 1];
+      var a = Math.log10(Math.min.apply(null, values)), b = Math.log10(Math.max.apply(null, values));
+      if (b - a < 1e-12) { a -= 1; b += 1; }
+      lo = Math.pow(10, a - 0.05 * (b - a));
+      hi = Math.pow(10, b + 0.05 * (b - a));
     } else {
-      var a = values.length ? Math.min.apply(null, values) : 0, b = values.length ? Math.max.apply(null, values) : 1;
-      var pad = b > a ? 0.05 * (b - a) : 1;
-      lo = a - pad;
-      hi = b + pad;
+      var a2 = values.length ? Math.min.apply(null, values) : 0, b2 = values.length ? Math.max.apply(null, values) : 1;
+      if (b2 - a2 < 1e-300) { a2 -= 1; b2 += 1; }
+      lo = a2 - 0.05 * (b2 - a2);
+      hi = b2 + 0.05 * (b2 - a2);
     }
-    var xs = [0, Math.max(this.settings.steps, 1)];
+    var span = Math.max(last, 1);
+    var xs = [-0.05 * span, 1.05 * span];
     var X = function (v) { return g.left + (v - xs[0]) / (xs[1] - xs[0]) * g.width; };
     var Y = log
       ? function (v) { return g.top + g.height - (Math.log10(v) - Math.log10(lo)) / (Math.log10(hi) - Math.log10(lo)) * g.height; }
@@ -691,7 +697,7 @@
       box.style.flexWrap = "wrap";
       box.style.justifyContent = "center";
       box.style.gap = (0.5 * this.data.styles.legendfont) + "px " + (2 * this.data.styles.legendfont) + "px";
-      box.style.paddingTop = (0.4 * this.data.styles.legendfont) + "px";
+      box.style.paddingTop = (0.15 * this.data.styles.legendfont) + "px";
       box.style.lineHeight = "1.2";
       box.style.maxWidth = (this.figure.width - 20) + "px";
       box.style.fontSize = this.data.styles.legendfont + "px";
@@ -709,6 +715,12 @@
       sample.style.height = "0";
       sample.style.borderTop = st.path.width + "px solid " + color;
       sample.style.verticalAlign = "middle";
+      sample.style.position = "relative";
+      var dot = P.el("span");
+      var ds = st.path.markersize;
+      dot.style.cssText = "position:absolute;left:50%;top:" + (-(ds + st.path.width) / 2) + "px;width:" + ds + "px;height:" + ds +
+        "px;margin-left:" + (-ds / 2) + "px;border-radius:50%;background:" + color;
+      sample.appendChild(dot);
       sample.style.marginRight = (0.8 * st.legendfont) + "px";
       var item = P.el("span", { role: "listitem" }, [sample, legendText(self.data.rules[r.rule], self.label(r), r.params, self.data.paramNames)]);
       box.appendChild(item);

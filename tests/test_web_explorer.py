@@ -1,0 +1,293 @@
+"""Explorer pages in headless Chromium: every rule on every registered surface equals optviz.run (design section
+2's contract), also after set() and start(); controls by keyboard and mouse; the URL hash and the TOML export
+reproduce the view; the page looks like the PNG of its exported scenario; no console errors."""
+
+from __future__ import annotations
+
+import base64
+import json
+import re
+
+import numpy as np
+import pytest
+from _browser import (
+    browser,  # noqa: F401 - fixture
+    open_page,
+    png_array,
+    screenshot_array,
+    static_layer_difference,
+)
+from _web import Case, check
+
+import optviz as ov
+from optviz.web.explorer_page import RULES, explorer_data, explorer_page, initial_runs, static_layer
+
+ALL = list(RULES)
+
+
+@pytest.fixture(scope="module")
+def pages(tmp_path_factory):
+    """One explorer page per registered surface, every rule shown."""
+    folder = tmp_path_factory.mktemp("explorer")
+    out = {}
+    for name in ov.surface_names():
+        path = folder / f"{name}.html"
+        path.write_text(explorer_page(name, ALL), encoding="utf-8")
+        out[name] = path
+    return out
+
+
+def _case(surface, rule, params, state, noise=None) -> Case:
+    case = Case(
+        "page", surface, rule, dict(params), steps=state["steps"], start=np.array(state["start"]),
+        noise=noise, seed=state["seed"],
+    )  # fmt: skip
+    case.params = {k: tuple(v) if isinstance(v, list) else v for k, v in params.items()}
+    return case
+
+
+def _check_runs(surface, state, noise=None) -> list[str]:
+    failures = []
+    for r in state["runs"]:
+        case = _case(surface, r["rule"], r["params"], state, noise)
+        case.result = {
+            "xy": np.array(r["xy"], dtype=float), "loss": np.array(r["loss"], dtype=float),
+            "status": r["status"], "stopStep": r["stop_step"],
+        }  # fmt: skip
+        verdict = check(case)
+        if verdict.message:
+            failures.append(f"{surface.name}/{r['rule']}: {verdict.message}")
+    return failures
+
+
+RANDOM_SEARCH = """([scale, steps]) => {
+  const p = optviz.page, st = p.settings, d = p.data.surface;
+  const r = OptvizEngine.run(OPTVIZ_SURFACE, "random_search", {scale: scale}, {
+    start: st.start, steps: steps, tol: null, escapeRadius: d.escapeRadius, center: d.center, noise: null,
+    normals: p.draws(st.seed)});
+  return {xy: Array.from(r.xy), loss: Array.from(r.loss), status: r.status, stopStep: r.stopStep};
+}"""
+
+
+def test_every_rule_on_every_surface_equals_optviz_run_in_chromium(browser, pages):  # noqa: F811
+    failures = []
+    for name, path in pages.items():
+        page = open_page(browser, path)
+        s = ov.surface(name)
+        state = page.eval("optviz.state()")
+        assert [r["rule"] for r in state["runs"]] == ALL
+        failures += _check_runs(s, state)
+        # random search (not an explorer rule) through the page's engine, with the page's embedded draws
+        steps = 200
+        js = page.eval(RANDOM_SEARCH, [0.1 * s.diagonal, steps])
+        case = _case(s, "random_search", {"scale": 0.1 * s.diagonal}, {**state, "steps": steps})
+        case.result = {
+            "xy": np.array(js["xy"]).reshape(-1, 2), "loss": np.array(js["loss"]),
+            "status": js["status"], "stopStep": js["stopStep"],
+        }  # fmt: skip
+        if check(case).message:
+            failures.append(f"{name}/random_search: {check(case).message}")
+        assert page.errors == [], (name, page.errors)
+        page.close()
+    assert not failures, "\n".join(failures)
+
+
+@pytest.mark.parametrize("name", ["quadratic", "rastrigin", "logistic_regression"])
+def test_set_start_and_noise_equal_optviz_run(browser, pages, name):  # noqa: F811
+    page = open_page(browser, pages[name])
+    s = ov.surface(name)
+    (x0, x1), (y0, y1) = s.bounds
+    start = [x0 + 0.3 * (x1 - x0), y0 + 0.7 * (y1 - y0)]
+    page.eval("xy => optviz.start(xy)", start)
+    page.eval("optviz.set({run: 1, lr: optviz.state().runs[1].params.lr * 3, rho: 0.5})")
+    page.eval("optviz.set({betas: [0.8, 0.99], steps: 150})")
+    state = page.eval("optviz.state()")
+    assert state["runs"][1]["params"]["rho"] == 0.5 and state["runs"][2]["params"]["rho"] == 0.9
+    assert state["runs"][3]["params"]["betas"] == [0.8, 0.99]
+    assert state["start"] == start
+    assert not _check_runs(s, state)
+    state = page.eval("optviz.set({sigma: 0.7, seed: 3})")
+    failures = _check_runs(s, state, noise=ov.GaussianNoise(0.7))
+    assert not failures, failures
+    # labels under noise, as optviz.run names them
+    assert [r["label"] for r in state["runs"]][:2] == ["SGD", "SGD+Momentum"]
+    assert page.errors == [], page.errors
+    page.close()
+
+
+def test_set_refuses_unknown_names_and_seeds_it_does_not_hold(browser, pages):  # noqa: F811
+    page = open_page(browser, pages["quadratic"])
+    with pytest.raises(Exception, match=r"unknown setting .*lrr"):
+        page.eval("optviz.set({lrr: 0.1})")
+    with pytest.raises(Exception, match="noise draws for seeds 0 to 7"):
+        page.eval("optviz.set({seed: 99})")
+    with pytest.raises(Exception, match="run must be an index"):
+        page.eval("optviz.set({run: 9, lr: 0.1})")
+    assert "seeds 0 to 7" in page.page.inner_text("#message")
+    page.close()
+
+
+def test_keyboard_and_mouse_controls(browser, pages):  # noqa: F811
+    page = open_page(browser, pages["quadratic"])
+    s = ov.surface("quadratic")
+    before = page.eval("optviz.state().runs[0].params.lr")
+    page.page.focus("#c-lr")
+    for _ in range(30):
+        page.page.keyboard.press("ArrowRight")
+    state = page.eval("optviz.state()")
+    lr = state["runs"][0]["params"]["lr"]
+    assert lr > before and state["runs"][1]["params"]["lr"] == lr  # the GD family's shared rate
+    assert state["runs"][3]["params"]["lr"] != lr  # Adam keeps its own
+    assert lr == float(f"{lr:.3g}")  # a drag lands on three significant digits, as ov.explore
+    assert not _check_runs(s, state)
+    # a click on the contour sets the start
+    g = page.eval("optviz.page.data.figure.axes[0]")
+    box = page.page.locator("#figure canvas").bounding_box()
+    px, py = g["left"] + 0.25 * g["width"], g["top"] + 0.6 * g["height"]
+    page.page.mouse.click(box["x"] + px, box["y"] + py)
+    state = page.eval("optviz.state()")
+    expected = [(px - g["x"]["a"]) / g["x"]["b"], (py - g["y"]["a"]) / g["y"]["b"]]
+    # (the mouse lands on whole pixels: within one pixel of the point clicked)
+    assert abs(state["start"][0] - expected[0]) <= 1 / abs(g["x"]["b"])
+    assert abs(state["start"][1] - expected[1]) <= 1 / abs(g["y"]["b"])
+    assert not _check_runs(s, state)
+    # Step, Reset and Play by keyboard
+    page.page.focus("#b-reset")
+    page.page.keyboard.press("Enter")
+    assert page.eval("optviz.state().step") == 0
+    page.page.focus("#b-step")
+    page.page.keyboard.press("Enter")
+    assert page.eval("optviz.state().step") == 1
+    assert "step 1 of 100" in page.page.inner_text("#step-text")
+    page.page.focus("#b-play")
+    page.page.keyboard.press("Enter")
+    page.page.wait_for_function("optviz.state().step === 100", timeout=10_000)
+    # a rule switched off by keyboard
+    page.page.focus("input[name=rule][value=adagrad]")
+    page.page.keyboard.press("Space")
+    assert [r["rule"] for r in page.eval("optviz.state()")["runs"]] == ALL[:5]
+    unlabelled = page.eval(
+        "Array.from(document.querySelectorAll('input,button,textarea')).filter(e => e.tagName !== 'BUTTON'"
+        " && !(e.labels && e.labels.length) && !e.getAttribute('aria-label')).map(e => e.id)"
+    )
+    assert unlabelled == []
+    assert page.errors == [], page.errors
+    page.close()
+
+
+def test_readouts_are_the_surfaces_numbers(browser, pages):  # noqa: F811
+    page = open_page(browser, pages["rosenbrock"])
+    page.eval("optviz.step(0)")
+    rows = page.eval(
+        "Array.from(document.querySelectorAll('#readouts tr')).map(r => Array.from(r.children).map(c => c.textContent))"
+    )
+    from optviz.explorer._surface import _short  # ov.explore's readout format
+
+    s = ov.surface("rosenbrock")
+    state = page.eval("optviz.state()")
+    for row, run in zip(rows, state["runs"], strict=True):
+        p = np.array(run["xy"][-1])
+        assert row[1] == _short(float(s.value(p)))
+        assert row[2] == _short(float(np.hypot(*s.grad(p))))
+        assert row[3] == _short(float(ov.condition_number(s, p)))
+        assert row[5] == "done"
+    page.close()
+
+
+def test_divergence_is_marked_and_named(browser, pages):  # noqa: F811
+    page = open_page(browser, pages["quadratic"])
+    state = page.eval("optviz.set({run: 0, lr: 0.5})")
+    gd = state["runs"][0]
+    t = ov.run(ov.surface("quadratic"), ov.GD(lr=0.5), steps=100)
+    assert (gd["status"], gd["stop_step"]) == ("diverged", t.stop_step)
+    assert f"diverged at step {t.stop_step + 1}" in page.page.inner_text("#readouts")
+    page.close()
+
+
+def test_url_hash_reopens_the_same_view(browser, pages):  # noqa: F811
+    page = open_page(browser, pages["himmelblau"])
+    page.eval("optviz.set({run: 2, lr: 0.003, rho: 0.8})")
+    page.eval("optviz.start([1.5, -2.5])")
+    page.eval("optviz.set({rules: ['gd', 'nesterov', 'rmsprop']})")
+    page.eval("optviz.reset(); optviz.step(17)")
+    url = page.page.url
+    before = page.eval("optviz.state()")
+    page.close()
+    assert "#state=" in url
+    again = browser.new_page(viewport={"width": 1400, "height": 900}, device_scale_factor=1)
+    again.goto(url)
+    again.wait_for_selector("body[data-ready='1']")
+    after = again.evaluate("optviz.state()")
+    again.close()
+    assert after == before
+
+
+def test_exported_toml_is_a_scenario_of_the_same_runs(browser, pages, tmp_path):  # noqa: F811
+    page = open_page(browser, pages["six_hump_camel"])
+    page.eval("optviz.set({rules: ['gd', 'momentum', 'adam']})")
+    page.eval("optviz.set({run: 1, rho: 0.7}); optviz.set({sigma: 0.3, seed: 2, steps: 80})")
+    page.page.click("#b-export")
+    text = page.page.input_value("#toml")
+    state = page.eval("optviz.state()")
+    assert page.page.get_attribute("#download", "href").startswith("data:application/toml")
+    page.close()
+    path = tmp_path / "exported.toml"
+    path.write_text(text)
+    sc = ov.scenario.load(path)
+    from optviz.scenario.render import run_panel
+
+    runs = run_panel(sc.main)
+    for t, r in zip(runs, state["runs"], strict=True):
+        np.testing.assert_array_equal(
+            t.xy, np.array(r["xy"])
+        )  # arithmetic + Gaussian noise: to the bit
+        assert t.label == r["label"]
+
+
+@pytest.mark.parametrize(
+    ("name", "rules"),
+    [
+        ("quadratic", ["gd", "momentum"]),
+        ("rosenbrock", ["gd", "momentum", "adam", "rmsprop"]),
+        ("himmelblau", ["gd", "nesterov", "adagrad"]),
+        ("logistic_regression", ["gd", "adam"]),
+    ],
+)
+def test_page_looks_like_the_png_of_its_scenario(browser, name, rules, tmp_path):  # noqa: F811
+    """The figure's screenshot (viewport at the PNG's size, device scale 1) against the PNG that optviz
+    renders for the page's exported scenario: in the static layer (contours, axes, ticks, labels, minima,
+    formula, the loss panel's frame and labels) at most 0.5% of the pixels differ by more than 8 levels of
+    255 (the live layer's anti-aliased edges); where matplotlib draws the runs, the legend and the loss
+    curves, the page draws too (at least 90% of those pixels)."""
+    path = tmp_path / "page.html"
+    path.write_text(explorer_page(name, rules), encoding="utf-8")
+    data = explorer_data(name, rules)
+    s = ov.surface(name)
+    runs = initial_runs(s, rules, data["settings"])
+    figure, _, full = static_layer(s, runs)
+    page = open_page(browser, path, width=figure["width"] + 60, height=figure["height"] + 400)
+    shot = screenshot_array(page.page, "#figure")
+    # the page's exported scenario renders this very PNG
+    toml = tmp_path / "exported.toml"
+    toml.write_text(page.eval("optviz.toml()"))
+    scene = ov.scenario.scene_for(ov.scenario.load(toml))
+    from optviz.web.static import render_png
+
+    np.testing.assert_array_equal(png_array(render_png(scene.fig)), png_array(full))
+    static = png_array(base64.b64decode(figure["image"].split(",", 1)[1]))
+    d = static_layer_difference(shot, static, png_array(full), figure["textBoxes"])
+    assert d["static_off"] < 0.005, d
+    assert d["live_drawn"] > 0.9, d
+    assert page.errors == [], page.errors
+    page.close()
+
+
+def test_page_is_one_small_file_without_network(pages):
+    for name, path in pages.items():
+        text = path.read_text(encoding="utf-8")
+        assert len(text.encode()) <= 2 * 1024 * 1024, name
+        assert not re.search(r"""(src|href)=["'](https?:)?//""", text), name
+        data = json.loads(
+            re.search(r'id="optviz-data" type="application/json">(.*?)</script>', text).group(1)
+        )
+        assert data["surface"]["name"] == name
