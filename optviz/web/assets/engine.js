@@ -131,13 +131,29 @@
       }
     }
 
+    // Per sample: the loss and d loss / dz times each feature (the engine's hot loop, written out
+    // for each loss so that it stays monomorphic and allocation-free).
     function sums(x, y) {
-      for (var i = 0; i < n; i++) {
-        var z = x * phi0[i] + y * phi1[i];
-        lossAndD(z, t[i], ld);
-        L[i] = ld[0];
-        D0[i] = ld[1] * phi0[i];
-        D1[i] = ld[1] * phi1[i];
+      var i, z, ti, r;
+      if (logistic) {
+        for (i = 0; i < n; i++) {
+          z = x * phi0[i] + y * phi1[i];
+          ti = t[i];
+          var u = (-ti) * z;
+          var e = Math.exp(-Math.abs(u));
+          L[i] = Math.max(u, 0.0) + Math.log1p(e);
+          var d = (-ti) * (u >= 0 ? 1.0 / (1.0 + e) : e / (1.0 + e));
+          D0[i] = d * phi0[i];
+          D1[i] = d * phi1[i];
+        }
+      } else {
+        for (i = 0; i < n; i++) {
+          z = x * phi0[i] + y * phi1[i];
+          r = z - t[i];
+          L[i] = 0.5 * r * r;
+          D0[i] = r * phi0[i];
+          D1[i] = r * phi1[i];
+        }
       }
     }
 

@@ -690,16 +690,17 @@
     if (!spec) return;
     if (!box) {
       box = P.el("div", { id: "legend", class: "overlay", role: "list", "aria-label": "legend" });
-      box.style.left = spec.x + "px";
+      // the figure's full width, centred on the legend's centre (an absolutely placed box would otherwise
+      // shrink to the space right of its left edge)
+      box.style.left = (spec.x - this.figure.width / 2) + "px";
+      box.style.width = this.figure.width + "px";
       box.style.top = spec.y + "px";
-      box.style.transform = "translateX(-50%)";
       box.style.display = "flex";
       box.style.flexWrap = "wrap";
       box.style.justifyContent = "center";
       box.style.gap = (0.5 * this.data.styles.legendfont) + "px " + (2 * this.data.styles.legendfont) + "px";
       box.style.paddingTop = (0.15 * this.data.styles.legendfont) + "px";
       box.style.lineHeight = "1.2";
-      box.style.maxWidth = (this.figure.width - 20) + "px";
       box.style.fontSize = this.data.styles.legendfont + "px";
       box.style.whiteSpace = "nowrap";
       document.getElementById("figure").appendChild(box);
@@ -779,6 +780,7 @@
     page.readHash();
     page.render();
     install(page);
+    root.optvizReadyMs = root.performance ? root.performance.now() : null;
     document.body.setAttribute("data-ready", "1");
   }
 

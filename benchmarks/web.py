@@ -1,0 +1,123 @@
+"""A slider move on an explorer page (4 rules x 500 steps recomputed and redrawn) against ov.explore's.
+
+    PYTHONPATH=. python benchmarks/web.py [--surface quadratic] [--moves 200] [--repeat 3]
+
+The page: ``optviz.to_html(surface, rules=[gd, momentum, adam, rmsprop], steps=500)`` opened in headless
+Chromium (Debian's ``chromium``, driven by playwright; device scale 1). A move is what the lr slider's input
+event does: set the GD family's rate, recompute the four runs in the page's JavaScript engine and redraw
+everything live (paths, markers, loss panel with its ticks, legend, readouts, the address). It is timed in
+the page with ``performance.now()`` around the handler, and also until the next animation frame after it
+(the frame that shows it). Target: at most 16 ms a move (one frame at 60 Hz). Page load: the time from
+navigation to the page being interactive (``performance.now()`` when the runs are drawn and the controls
+live; target at most 1 s).
+
+The baseline is the same move in ``ov.explore`` (matplotlib widgets, the Agg canvas): ``ex.set(lr=...)``,
+which recomputes the four runs with ``optviz.run`` and redraws the figure. The ratio is printed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "tests"))
+
+RULES = ["gd", "momentum", "adam", "rmsprop"]
+
+MOVES = """async ([moves]) => {
+  const page = optviz.page, lr0 = page.sliderValue("lr");
+  const handler = [], frame = [];
+  for (let i = 0; i < moves; i++) {
+    const lr = Number((lr0 * (0.5 + (i % 20) / 20)).toPrecision(3));
+    const t0 = performance.now();
+    page.setSlider("lr", lr);
+    const t1 = performance.now();
+    await new Promise((resolve) => requestAnimationFrame(() => resolve()));
+    frame.push(performance.now() - t0);
+    handler.push(t1 - t0);
+  }
+  return {handler, frame, steps: optviz.state().steps, runs: optviz.state().runs.length};
+}"""
+
+
+def page_timings(surface: str, moves: int) -> dict:
+    from _browser import ARGS, chromium_path
+    from playwright.sync_api import sync_playwright
+
+    import optviz as ov
+
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "page.html"
+        ov.to_html(surface, path, rules=RULES, steps=500)
+        size = path.stat().st_size
+        with sync_playwright() as p:
+            browser = p.chromium.launch(executable_path=chromium_path(), args=ARGS)
+            page = browser.new_page(viewport={"width": 1400, "height": 1000}, device_scale_factor=1)
+            t0 = time.perf_counter()
+            page.goto(path.as_uri())
+            page.wait_for_selector("body[data-ready='1']")
+            wall = time.perf_counter() - t0
+            ready = page.evaluate("window.optvizReadyMs")
+            page.evaluate(MOVES, [20])  # warm the JIT
+            out = page.evaluate(MOVES, [moves])
+            browser.close()
+    return {**out, "ready_ms": ready, "wall_s": wall, "bytes": size}
+
+
+def explore_timings(surface: str, moves: int) -> list[float]:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import optviz as ov
+
+    ex = ov.explore(surface, RULES, steps=500, pyplot=False)
+    lr0 = ex.settings.lr
+    times = []
+    for i in range(moves):
+        lr = float(f"{lr0 * (0.5 + (i % 20) / 20):.3g}")
+        t0 = time.perf_counter()
+        ex.set(lr=lr)
+        ex.fig.canvas.draw()  # the redraw the window would show
+        times.append(1000 * (time.perf_counter() - t0))
+    ex.close()
+    return times
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--surface", default="quadratic")
+    parser.add_argument("--moves", type=int, default=200)
+    parser.add_argument("--baseline-moves", type=int, default=20)
+    parser.add_argument("--repeat", type=int, default=3, help="best of this many page sessions")
+    args = parser.parse_args()
+
+    best = None
+    for _ in range(args.repeat):
+        t = page_timings(args.surface, args.moves)
+        if best is None or statistics.median(t["handler"]) < statistics.median(best["handler"]):
+            best = t
+    handler, frame = np.array(best["handler"]), np.array(best["frame"])
+    base = np.array(explore_timings(args.surface, args.baseline_moves))
+    print(f"surface {args.surface}: {best['runs']} rules x {best['steps']} steps per move, {args.moves} moves")
+    print(f"page size                 {best['bytes'] / 1e6:.2f} MB")
+    print(f"page interactive after    {best['ready_ms']:.0f} ms (performance.now at ready; target <= 1000 ms)")
+    print(
+        f"page, recompute + redraw  median {np.median(handler):.2f} ms, p95 {np.percentile(handler, 95):.2f} ms, "
+        f"max {handler.max():.2f} ms (target <= 16 ms)"
+    )
+    print(f"page, to the next frame   median {np.median(frame):.2f} ms, p95 {np.percentile(frame, 95):.2f} ms")
+    print(
+        f"ov.explore (Agg)          median {np.median(base):.1f} ms   "
+        f"(the page is {np.median(base) / np.median(handler):.0f}x faster)"
+    )
+
+
+if __name__ == "__main__":
+    main()
