@@ -105,14 +105,20 @@ def main() -> None:
             best = t
     handler, frame = np.array(best["handler"]), np.array(best["frame"])
     base = np.array(explore_timings(args.surface, args.baseline_moves))
-    print(f"surface {args.surface}: {best['runs']} rules x {best['steps']} steps per move, {args.moves} moves")
+    print(
+        f"surface {args.surface}: {best['runs']} rules x {best['steps']} steps per move, {args.moves} moves"
+    )
     print(f"page size                 {best['bytes'] / 1e6:.2f} MB")
-    print(f"page interactive after    {best['ready_ms']:.0f} ms (performance.now at ready; target <= 1000 ms)")
+    print(
+        f"page interactive after    {best['ready_ms']:.0f} ms (performance.now at ready; target <= 1000 ms)"
+    )
     print(
         f"page, recompute + redraw  median {np.median(handler):.2f} ms, p95 {np.percentile(handler, 95):.2f} ms, "
         f"max {handler.max():.2f} ms (target <= 16 ms)"
     )
-    print(f"page, to the next frame   median {np.median(frame):.2f} ms, p95 {np.percentile(frame, 95):.2f} ms")
+    print(
+        f"page, to the next frame   median {np.median(frame):.2f} ms, p95 {np.percentile(frame, 95):.2f} ms"
+    )
     print(
         f"ov.explore (Agg)          median {np.median(base):.1f} ms   "
         f"(the page is {np.median(base) / np.median(handler):.0f}x faster)"
