@@ -291,3 +291,38 @@ def test_page_is_one_small_file_without_network(pages):
             re.search(r'id="optviz-data" type="application/json">(.*?)</script>', text).group(1)
         )
         assert data["surface"]["name"] == name
+
+
+def test_expression_and_wrapped_surfaces(browser, tmp_path):  # noqa: F811
+    """A formula typed by a user, and a regularized wrapper: equal runs; the formula exports as a scenario,
+    the wrapper (which a scenario cannot name) says so."""
+    expr = ov.surface_from_expression("x**2 + 3*y**2 + sin(3*x)", minima=[(-0.4, 0.0)])
+    wrapped = ov.regularized(ov.surface("rosenbrock"), 0.05)
+    for s, rules in (
+        (expr, ["gd", "momentum", "adam"]),
+        (wrapped, ["nesterov", "rmsprop", "adagrad"]),
+    ):
+        path = tmp_path / "page.html"
+        ov.to_html(s, path, rules=rules)
+        page = open_page(browser, path)
+        state = page.eval("optviz.state()")
+        assert not _check_runs(s, state)
+        text = page.eval("optviz.toml()")
+        if s is expr:
+            toml = tmp_path / "x.toml"
+            toml.write_text(text)
+            from optviz.scenario.render import run_panel
+
+            for t, r in zip(run_panel(ov.scenario.load(toml).main), state["runs"], strict=True):
+                case = _case(s, r["rule"], r["params"], state)
+                case.result = {
+                    "xy": t.xy,
+                    "loss": t.loss,
+                    "status": t.status,
+                    "stopStep": t.stop_step,
+                }
+                assert not check(case).message  # the exported scenario's runs are the page's
+        else:
+            assert "cannot name it" in text
+        assert page.errors == [], page.errors
+        page.close()

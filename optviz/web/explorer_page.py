@@ -124,12 +124,18 @@ def _plain(v: Any) -> Any:
     return v
 
 
-def _surface_toml(surface: Surface) -> str:
-    """The scenario ``[surface]`` table that rebuilds ``surface`` (for the page's TOML export)."""
-    from optviz.surfaces import ExpressionSurface, surface_names
+def _surface_toml(surface: Surface) -> str | None:
+    """The scenario ``[surface]`` table that rebuilds ``surface`` (for the page's TOML export), or None for a
+    surface that a scenario cannot name (one wrapped or built in Python)."""
+    from optviz.surfaces import ExpressionSurface, Regularized, surface_names
 
+    if isinstance(surface, Regularized):
+        return None
     if isinstance(surface, ExpressionSurface):
         lines = [f"expression = {_toml_value(surface.expression)}"]
+        lines.append(f"start = {_toml_value(surface.start.tolist())}")
+        if surface.title != surface.expression:
+            lines.append(f"title = {_toml_value(surface.title)}")
         if len(surface.minima):
             lines.append(f"minima = {_toml_value(surface.minima.tolist())}")
         if len(surface.saddles):
@@ -139,8 +145,12 @@ def _surface_toml(surface: Surface) -> str:
     if surface.name in surface_names():
         lines = [f"name = {_toml_value(surface.name)}"]
         lines += [f"{k} = {_toml_value(v)}" for k, v in surface.params.items()]
-        return "\n".join(lines)
-    return ""
+        try:  # the table must rebuild this very surface
+            same = make_surface(surface.name, **surface.params).params == surface.params
+        except Exception:
+            same = False
+        return "\n".join(lines) if same else None
+    return None
 
 
 def _toml_value(v: Any) -> str:

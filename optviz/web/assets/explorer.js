@@ -402,6 +402,9 @@
 
   ExplorerPage.prototype.toml = function () {
     var d = this.data, st = this.settings, lines = [];
+    if (d.surface.toml === null) {
+      return "# This surface was built in Python (a wrapped or custom surface): a scenario file cannot name it.\n";
+    }
     // No title: the page's figure has none (its heading is the page's), so the render is the page's figure.
     lines.push("# " + d.surface.title + ", exported from an optviz explorer page: optviz render THIS_FILE");
     lines.push('kind = "trajectories"', "", "[surface]", d.surface.toml, "", "[figure]", "loss = true");
