@@ -326,3 +326,13 @@ def test_expression_and_wrapped_surfaces(browser, tmp_path):  # noqa: F811
             assert "cannot name it" in text
         assert page.errors == [], page.errors
         page.close()
+
+
+def test_a_bad_address_is_a_message_not_a_broken_page(browser, pages):  # noqa: F811
+    url = pages["saddle"].resolve().as_uri() + "#state=" + "%7B%22v%22%3A1%2C%22runs%22%3A%5B%5D%7D"
+    page = browser.new_page(viewport={"width": 1400, "height": 900}, device_scale_factor=1)
+    page.goto(url)
+    page.wait_for_selector("body[data-ready='1']")
+    assert "could not restore the state in the address" in page.inner_text("#message")
+    assert len(page.evaluate("optviz.state().runs")) == 6  # the page's own state instead
+    page.close()

@@ -454,11 +454,16 @@
           self.runs[i].params = r.params;
           self.runs[i].shown = !!r.shown;
         });
-        self.settings.start = s.start;
+        if (!(Array.isArray(s.start) && s.start.length === 2 && isFinite(s.start[0]) && isFinite(s.start[1]))) throw new Error("bad start");
+        if (!(Number.isInteger(s.steps) && s.steps >= 1 && s.steps <= 100000)) throw new Error("bad steps");
+        if (!(typeof s.sigma === "number" && s.sigma >= 0 && isFinite(s.sigma))) throw new Error("bad sigma");
+        if (!(String(s.seed) in self.data.noise.draws)) throw new Error("bad seed");
+        if (!(Number.isInteger(s.k) && s.k >= 0)) throw new Error("bad step");
+        self.settings.start = [Number(s.start[0]), Number(s.start[1])];
         self.settings.steps = s.steps;
         self.settings.sigma = s.sigma;
         self.settings.seed = s.seed;
-        self.k = s.k;
+        self.k = Math.min(s.k, s.steps);
       });
       this.syncControls();
     } catch (err) {
