@@ -135,7 +135,7 @@ def test_plot_looks_like_the_matplotlib_plot(page):
     the static layer (axes, ticks, labels) but for at most 0.5% of its pixels by more than 8 levels (the
     live layer's anti-aliased edges), and the live layer (regions, lines, points) drawn where matplotlib
     draws them."""
-    figure, _, full = static_layer(LinearClassifier())
+    figure, _, full = static_layer(LinearClassifier(), whole=True)
     shot = screenshot_array(page.page, "#figure")
     static = png_array(__import__("base64").b64decode(figure["image"].split(",", 1)[1]))
     d = static_layer_difference(shot, static, png_array(full), figure["textBoxes"])

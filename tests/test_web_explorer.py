@@ -264,7 +264,7 @@ def test_page_looks_like_the_png_of_its_scenario(browser, name, rules, tmp_path)
     data = explorer_data(name, rules)
     s = ov.surface(name)
     runs = initial_runs(s, rules, data["settings"])
-    figure, _, full = static_layer(s, runs)
+    figure, _, full = static_layer(s, runs, whole=True)
     page = open_page(browser, path, width=figure["width"] + 60, height=figure["height"] + 400)
     shot = screenshot_array(page.page, "#figure")
     # the page's exported scenario renders this very PNG

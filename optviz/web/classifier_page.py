@@ -51,10 +51,10 @@ def random_draws(
 
 
 def static_layer(
-    model: LinearClassifier, size_px: int = 620, dpi: float = 100.0
+    model: LinearClassifier, size_px: int = 620, dpi: float = 100.0, *, whole: bool = False
 ) -> tuple[dict[str, Any], dict, bytes]:
-    """The plot's static image (axes, ticks, labels), the styles of its live artists, and the whole plot as
-    matplotlib draws it (PNG bytes; what the page must look like)."""
+    """The plot's static image (axes, ticks, labels), the styles of its live artists, and (``whole=True``)
+    the whole plot as matplotlib draws it (PNG bytes; what the page must look like)."""
     from matplotlib.figure import Figure
 
     from optviz.plot.classifier import ascii_ticks, class_color, linear_classifier
@@ -83,7 +83,7 @@ def static_layer(
         geometry = axes_geometry(ax, height)
         png = render_png(fig, [*drawing.artists, *drawing.points])
         title.set_text(_title(model))
-        full = render_png(fig)
+        full = render_png(fig) if whole else b""
         title_font = float(title.get_fontsize()) * k
         geometry["inner"] = inner_box(png, geometry)
         title_box = title.get_window_extent()

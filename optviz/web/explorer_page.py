@@ -180,12 +180,17 @@ def initial_runs(surface: Surface, shown: Sequence[str], settings: dict[str, Any
 
 
 def static_layer(
-    surface: Surface, runs: Sequence[Any], size: tuple[float, float] = SIZE, dpi: float = DPI
+    surface: Surface,
+    runs: Sequence[Any],
+    size: tuple[float, float] = SIZE,
+    dpi: float = DPI,
+    *,
+    whole: bool = False,
 ) -> tuple[dict, dict, bytes]:
     """The ``trajectories`` figure with its loss panel, drawn by optviz's figure code for ``runs``: its static
     image (without the runs, the legend, and the loss panel's ticks and grid, which the page draws), the
-    styles of the live artists, each axes' transform, and the whole figure as a PNG (what the page must look
-    like)."""
+    styles of the live artists, each axes' transform, and (``whole=True``) the whole figure as a PNG: what
+    the page must look like."""
     from optviz.figures import figure
     from optviz.plot import LossArtists, TrajectoryArtists
 
@@ -227,7 +232,7 @@ def static_layer(
     hidden += [*losses.lines, *losses.markers, *losses.rates]
     # Ticks and their labels made transparent, not removed: the axis labels stay where matplotlib put
     # them (it places them beside the tick labels at every draw).
-    full = render_png(fig)
+    full = render_png(fig) if whole else b""
     loss_ax.grid(False)
     loss_ax.tick_params(which="both", colors=(0, 0, 0, 0), labelcolor=(0, 0, 0, 0))
     png = render_png(fig, hidden)
