@@ -124,6 +124,12 @@ def test_set_refuses_unknown_names_and_seeds_it_does_not_hold(browser, pages):  
     with pytest.raises(Exception, match="run must be an index"):
         page.eval("optviz.set({run: 9, lr: 0.1})")
     assert "seeds 0 to 7" in page.page.inner_text("#message")
+    # noise is embedded for the steps slider's range; beyond it the page says so and keeps its runs
+    page.eval("optviz.set({sigma: 0.5})")
+    with pytest.raises(Exception, match="noise draws for 500 steps, not 600"):
+        page.eval("optviz.set({steps: 600})")
+    assert page.eval("optviz.state().steps") == 100
+    assert page.eval("optviz.set({sigma: 0, steps: 600}).steps") == 600  # without noise, any length
     page.close()
 
 
