@@ -290,9 +290,24 @@ class Program:
 
     @property
     def arithmetic(self) -> bool:
-        """True when only + - * /, powers and selections occur (no exp, log, sin, ...): another IEEE
-        evaluator then gets the same bits, up to libm's ``pow`` for powers other than 2."""
-        return not (self.uses() & set(FUNCTIONS) - {"abs", "sign", "sqrt"})
+        """True when only + - * /, integer powers and selections occur (no exp, log, sin, no ``x**y`` or
+        ``x**1.5``): another IEEE evaluator then gets the same bits, up to libm's ``pow`` for integer powers
+        other than squares (correctly rounded in most cases).
+
+        >>> import optviz as ov
+        >>> [surface_program(ov.surface_from_expression(t)).value_and_grad.arithmetic
+        ...  for t in ("x**3 - 2*x*y", "x**1.5 + y", "exp(x) + y")]
+        [True, False, False]
+        """
+        if self.uses() & (set(FUNCTIONS) - {"abs", "sign", "sqrt"}):
+            return False
+        consts = {i + 2: ins.value for i, ins in enumerate(self.instructions) if ins.op == "const"}
+        for ins in self.instructions:
+            if ins.op == "pow":
+                p = consts.get(ins.args[1])
+                if p is None or not (float(p).is_integer() or p == 0.5):
+                    return False
+        return True
 
 
 def _evaluate(ins: Instruction, a: list[Any]) -> Any:
