@@ -14,7 +14,7 @@ from _blitcheck import assert_blits_exactly
 from PIL import Image
 
 import optviz as ov
-from optviz import anim, figures
+from optviz import anim, figures, limits
 from optviz._blit import FrameRenderer
 from optviz._validate import ParameterError
 from optviz.testing import compare_gif, read_gif
@@ -188,12 +188,12 @@ def test_subfigure_panels_show_the_same_iteration(quad):
     ]  # a shorter run: frozen at its end
     trajectories = figure_kind("trajectories")
     panels = [
-        (trajectories, PanelData(surface=s, trajectories=r, options=trajectories.default_options()))
+        (trajectories, PanelData(surface=s, trajectories=r, options=trajectories.options()))
         for s, r in ((quad, first), (q4, second))
     ]
     kind = figure_kind("panels")
     scene = build_scene(
-        kind, PanelData(options=kind.default_options(), panels=panels), size=(12.8, 7.2), dpi=100,
+        kind, PanelData(options=kind.options(), panels=panels), size=(12.8, 7.2), dpi=100,
         pyplot=False,
     )  # fmt: skip
     frames, steps = anim.render_frames(scene, stride=8)
@@ -290,7 +290,7 @@ def test_more_than_2000_frames_is_refused(tmp_path, quad):
 
 
 def test_render_frames_refuses_to_hold_too_much_memory(quad, runs, monkeypatch):
-    monkeypatch.setattr(anim, "MAX_FRAME_BYTES", 10 * 320 * 240 * 4)
+    monkeypatch.setattr(limits, "MAX_FRAME_BYTES", 10 * 320 * 240 * 4)
     with pytest.raises(ParameterError, match="GiB") as err:
         anim.render_frames(scene_of("trajectories", quad, runs))
     assert err.value.field == "max_frames"

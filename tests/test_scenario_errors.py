@@ -115,7 +115,7 @@ CASES = [
         "gif_fps_too_high",
         GOOD + '[output]\nformats = ["gif"]\n[output.gif]\nfps = 60\n',
         "output.gif.fps",
-        "at most 50",
+        "must be in (0, 50], got 60",
     ),
     (
         "slice_point_shape",
@@ -145,7 +145,7 @@ CASES = [
         "gif_fps_zero",
         GOOD + '[output]\nformats = ["png"]\n[output.gif]\nfps = 0\n',
         "output.gif.fps",
-        "at least 1",
+        "must be in (0, 50], got 0",
     ),
     (
         "too_many_frames",

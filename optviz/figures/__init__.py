@@ -8,6 +8,10 @@
 
 ``figure(kind, ...)`` returns a :class:`Scene` (``scene.fig`` is the matplotlib Figure, at its last frame);
 ``optviz.animate`` turns the same scene into a GIF. ``kind_names()`` lists the kinds.
+
+Kinds draw what they are given. A kind that shows a study (a sweep, runs on a regularized twin: see
+``FigureKind.study``) takes its result as ``study=``; ``optviz.scenario.figure(kind, ...)`` computes it and
+draws in one call, exactly as a scenario file does.
 """
 
 from __future__ import annotations
@@ -16,25 +20,30 @@ from collections.abc import Sequence
 from typing import Any
 
 from optviz import style
+from optviz._validate import ParameterError
 from optviz.figures._kinds import (
     FigureKind,
-    Option,
     PanelData,
+    SurfaceRule,
     figure_kind,
     kind_names,
     register_kind,
 )
 from optviz.figures._scene import Scene
+from optviz.figures.options import NoOptions, Options, option
 
 __all__ = [
     "FigureKind",
-    "Option",
+    "NoOptions",
+    "Options",
     "PanelData",
     "Scene",
+    "SurfaceRule",
     "build_scene",
     "figure",
     "figure_kind",
     "kind_names",
+    "option",
     "register_kind",
 ]
 
@@ -78,6 +87,7 @@ def figure(
     surface: Any = None,
     trajectories: Sequence[Any] | Any = (),
     *,
+    study: Any = None,
     title: str | None = None,
     size: tuple[float, float] | None = None,
     dpi: float | None = None,
@@ -89,7 +99,9 @@ def figure(
     """The composed figure ``kind`` (see :func:`kind_names`) for a surface and runs, as a :class:`Scene`.
 
     ``surface`` is a Surface or a registered name; ``trajectories`` are :func:`optviz.run` results; ``options``
-    are the kind's options (the same names as a scenario's ``[figure]`` table). ``pyplot=False`` makes a
+    are the kind's options (the same names as a scenario's ``[figure]`` table), validated as a scenario's are,
+    with the kind's rules on its surface and runs. ``study`` is the result of the kind's study, for the kinds
+    that draw one (``figure_kind(kind).study`` names the function that computes it). ``pyplot=False`` makes a
     figure that pyplot does not manage (nothing to close; the one-call writers use it).
     """
     from optviz.surfaces import Surface
@@ -107,11 +119,21 @@ def figure(
         if trajectories
         else []
     )
+    opts = k.read_options(options)
+    k.validate(surface, runs, opts)
+    k.validate_runs(runs, opts)
+    if k.study is not None and study is None:
+        raise ParameterError(
+            "study",
+            f"figure kind {k.name!r} draws what {k.study} computes: pass study={k.study}(...), or make "
+            "the figure with optviz.scenario.figure(...), which runs the study first",
+        )
     data = PanelData(
         surface=surface,
         view=view,
         trajectories=runs,
         colors=list(colors),
-        options=k.options_from(options),
+        options=opts,
+        study=study,
     )
     return build_scene(k, data, title=title, size=size, dpi=dpi, pyplot=pyplot)
