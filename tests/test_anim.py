@@ -68,6 +68,33 @@ def test_frame_steps_cover_the_run_and_end_on_its_last_step():
     assert anim.frame_steps(0) == [0]
 
 
+@pytest.mark.parametrize("fps", range(1, 51))
+def test_one_frame_duration_at_every_fps(tmp_path, fps):
+    """1000/fps ms, to the nearest 10 ms (halves up), computed exactly; and the test plugin's GIF of a
+    matplotlib Animation at that fps lasts the same (it once rounded 25 ms at 40 fps to 20 ms, where
+    the animation writers gave 30)."""
+    from fractions import Fraction
+
+    from optviz.testing._render import materialize
+    from optviz.testing.gif import read_gif
+
+    centiseconds = Fraction(100, fps)
+    nearest = int(centiseconds + Fraction(1, 2))  # floor(x + 1/2): halves round up
+    expected = 10 * max(1, nearest)
+    assert anim.frame_duration(fps) == expected
+    if fps in (1, 7, 30, 40, 50):  # the plugin's materializer, on a real Animation
+        from matplotlib.animation import FuncAnimation
+
+        fig, ax = plt.subplots(figsize=(1, 1), dpi=20)
+        (line,) = ax.plot([0, 1], [0, 1])
+        movie = FuncAnimation(
+            fig, lambda k: [line.set_ydata([0, k])], frames=3, interval=1000 / fps
+        )
+        gif = read_gif(materialize(movie, tmp_path, "a"))
+        assert gif.durations.tolist() == [expected] * 3
+        plt.close(fig)
+
+
 def test_frame_durations_are_centiseconds_and_the_last_frame_holds():
     assert anim.frame_duration(20) == 50
     assert anim.frame_duration(30) == 30  # 33.3 ms is not a duration a GIF can store

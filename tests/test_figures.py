@@ -27,22 +27,6 @@ def _close():
     plt.close("all")
 
 
-@pytest.mark.parametrize("path", SCENARIOS, ids=[p.stem for p in SCENARIOS])
-def test_every_scenario_renders_at_a_small_size(path):
-    sc = load(path)
-    scene = scene_for(sc, size=(6.4, 3.6), dpi=40)
-    fig = scene.fig
-    assert fig.axes, "the figure has axes"
-    fig.canvas.draw()
-    width, height = fig.canvas.get_width_height()
-    assert (width, height) == (256, 144)
-    # An animated figure's last frame shows every run whole.
-    if sc.kind.animated:
-        assert scene.last_step == max(
-            (r.steps for p in (sc.main, *sc.panels) for r in p.runs), default=scene.last_step
-        )
-
-
 def test_every_scenario_says_which_slide_it_reproduces():
     for path in SCENARIOS:
         first = path.read_text(encoding="utf-8").lstrip().splitlines()[0]
@@ -196,3 +180,39 @@ def test_profile_slices_through_the_first_runs_start():
     curve = ax.get_lines()[0]
     u, f = curve.get_data()
     np.testing.assert_allclose(f, s.value(np.stack([u, np.zeros_like(u)], axis=-1)))
+
+
+@pytest.mark.parametrize(
+    ("kind", "surface", "takes"),
+    [
+        ("regularization", "quadratic", "draws the softmax_1d surface, got 'quadratic'"),
+        ("batch_vs_minibatch", "rosenbrock", "draws a dataset surface (least_squares"),
+        ("convergence_rates", "saddle", "draws a quadratic or a surface with a known minimum"),
+    ],
+)
+def test_a_wrong_surface_says_which_surfaces_the_kind_takes(kind, surface, takes):
+    """From Python as from a file: before, regularization on a quadratic failed deep inside with
+    "kappa: unknown parameter of surface 'softmax_1d'"."""
+    s = ov.surface(surface)
+    t = ov.run(s, ov.GD(lr=0.01), steps=5)
+    for draw in (figure, compute_and_draw):
+        with pytest.raises(ValueError) as err:
+            draw(kind, s, [t])
+        assert str(err.value).startswith(f"surface: figure kind '{kind}' {takes}"), err.value
+
+
+def test_options_from_python_are_typed_and_checked_like_a_files():
+    s = ov.surface("quadratic", kappa=10)
+    t = ov.run(s, ov.Momentum(lr=0.05), steps=10)
+    with pytest.raises(ValueError, match=r"^figure.step: must be at least 1, got 0$"):
+        figure("update_diagram", s, [t], step=0)
+    with pytest.raises(
+        ValueError, match=r"^figure.stpe: unknown option 'stpe'; did you mean 'step'\?"
+    ):
+        figure("update_diagram", s, [t], stpe=3)
+    scene = figure("update_diagram", s, [t], step=3)
+    assert scene.fig.axes[1].get_title() == "Momentum: the update at step 3"
+    opts = figure_kind("update_diagram").options(step=3)
+    assert (opts.step, opts.zoom) == (3, True)
+    with pytest.raises(AttributeError):
+        opts.step = 4  # frozen
