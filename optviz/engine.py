@@ -37,6 +37,7 @@ from typing import Any
 import numpy as np
 
 from optviz import _validate as check
+from optviz import limits
 from optviz._validate import ParameterError
 from optviz._version import __version__
 from optviz.noise import Noise, Oracle, normal_stream
@@ -44,9 +45,6 @@ from optviz.optimizers import Optimizer
 from optviz.surfaces.base import Surface
 from optviz.trajectory import STATUSES, Trajectory
 
-MAX_STEPS = 1_000_000
-MAX_SEED = 2**63 - 1  # numpy seeds runs as int64
-MAX_TRAJECTORY_STEPS = 100_000_000
 ESCAPE_DIAGONALS = 100.0
 # Stopping is checked every CHECK_EVERY steps, vectorized over the block of recorded rows: a run
 # that stopped inside the block has computed a few extra rows, which the final freeze overwrites.
@@ -97,7 +95,8 @@ def run(
     start : (2,) or (N, 2), optional
         One start, or N starts run as one vectorized batch.
     steps : int
-        Update steps (arrays get ``steps + 1`` rows). At most 10^6, and N x steps at most 10^8 per
+        Update steps (arrays get ``steps + 1`` rows). At most ``limits.MAX_RUN_STEPS`` (10^6), and N x
+        steps at most ``limits.MAX_CALL_STEPS`` (10^8) per
         call.
     noise : GaussianNoise or Minibatch, optional
         Turns the rule into its stochastic version ("SGD").
@@ -149,12 +148,12 @@ def prepare(
     batched = xy.ndim == 2
     xy = xy.reshape(-1, 2)
     n = len(xy)
-    steps = check.integer("steps", steps, minimum=0, maximum=MAX_STEPS)
-    if n * max(steps, 1) > MAX_TRAJECTORY_STEPS:
+    steps = check.integer("steps", steps, minimum=0, maximum=limits.MAX_RUN_STEPS)
+    if n * max(steps, 1) > limits.MAX_CALL_STEPS:
         raise ParameterError(
             "steps",
             f"{n:,} runs x {steps:,} steps is {n * steps:,} trajectory-steps; the limit is "
-            f"{MAX_TRAJECTORY_STEPS:,} per call (split the batch or run fewer steps)",
+            f"{limits.MAX_CALL_STEPS:,} per call (split the batch or run fewer steps)",
         )
     if noise is not None and not isinstance(noise, Noise):
         raise ParameterError(
@@ -220,11 +219,13 @@ def _seeds(seed: Any, n: int) -> np.ndarray:
             )
         return np.array(
             [
-                check.integer(f"seed[{i}]", v, minimum=0, maximum=MAX_SEED)
+                check.integer(f"seed[{i}]", v, minimum=0, maximum=limits.MAX_SEED)
                 for i, v in enumerate(values)
             ]
         )
-    return np.full(n, check.integer("seed", seed, minimum=0, maximum=MAX_SEED), dtype=np.int64)
+    return np.full(
+        n, check.integer("seed", seed, minimum=0, maximum=limits.MAX_SEED), dtype=np.int64
+    )
 
 
 def default_label(optimizer: Optimizer, noise: Noise | None) -> str:
@@ -465,8 +466,6 @@ def _trajectory(
 
 
 __all__ = [
-    "MAX_STEPS",
-    "MAX_TRAJECTORY_STEPS",
     "Problem",
     "default_label",
     "prepare",

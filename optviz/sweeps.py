@@ -26,6 +26,7 @@ from typing import Any, NamedTuple
 
 import numpy as np
 
+from optviz import limits
 from optviz._validate import ParameterError
 from optviz.engine import run
 from optviz.metrics import CHUNK, MIN_POINTS, distance_floor, fit_rates, nearest_minimum
@@ -206,26 +207,25 @@ def sweep(
         )
     grid = {str(k): _values(k, v) for k, v in grid.items()}
     from optviz._validate import integer
-    from optviz.engine import MAX_SEED, MAX_STEPS, MAX_TRAJECTORY_STEPS
 
     if isinstance(seeds, (str, bytes)) or not isinstance(seeds, Iterable):
         raise ParameterError("seeds", f"must be a sequence of integer seeds, got {seeds!r}")
     seeds = tuple(
-        integer(f"seeds[{i}]", v, minimum=0, maximum=MAX_SEED) for i, v in enumerate(seeds)
+        integer(f"seeds[{i}]", v, minimum=0, maximum=limits.MAX_SEED) for i, v in enumerate(seeds)
     )
     if not seeds:
         raise ParameterError("seeds", "must hold at least one seed")
-    steps = integer("steps", steps, minimum=1, maximum=MAX_STEPS)
-    # The engine caps a call at MAX_TRAJECTORY_STEPS; check it from the grid's lengths before building anything.
+    steps = integer("steps", steps, minimum=1, maximum=limits.MAX_RUN_STEPS)
+    # The engine caps a call at limits.MAX_CALL_STEPS; check it from the grid's lengths before building anything.
     n_runs = (
         len(seeds) * math.prod(len(v) if isinstance(v, Sized) else 1 for v in grid.values())
         if isinstance(grid, Mapping)
         else 0
     )
-    if n_runs * steps > MAX_TRAJECTORY_STEPS:
+    if n_runs * steps > limits.MAX_CALL_STEPS:
         raise ParameterError(
             "grid",
-            f"{n_runs:,} runs x {steps:,} steps is more than the limit of {MAX_TRAJECTORY_STEPS:,} trajectory-steps",
+            f"{n_runs:,} runs x {steps:,} steps is more than the limit of {limits.MAX_CALL_STEPS:,} trajectory-steps",
         )
     if window is not None:
         window = integer("window", window, minimum=MIN_POINTS)

@@ -23,7 +23,7 @@ from typing import Any
 import numpy as np
 
 from optviz import _validate as check
-from optviz import style
+from optviz import limits, style
 from optviz._format import format_number
 from optviz._validate import ParameterError
 from optviz.analysis import condition_number, hessian_eigen
@@ -650,7 +650,7 @@ def explore(
         if r not in RULES:
             raise ParameterError("rules", check.unknown_name_message(str(r), RULES, what="rule"))
     start = surface.start if start is None else check.point("start", start)
-    steps = check.integer("steps", steps, minimum=1, maximum=100_000)
+    steps = check.integer("steps", steps, minimum=1, maximum=limits.MAX_STEPS)
     settings = Settings(
         start=np.array(start, dtype=float),
         steps=steps,
