@@ -41,6 +41,7 @@ __all__ = [
     "SurfaceRule",
     "build_scene",
     "figure",
+    "figure_inputs",
     "figure_kind",
     "kind_names",
     "option",
@@ -82,6 +83,21 @@ def build_scene(
     return scene
 
 
+def figure_inputs(surface: Any, trajectories: Sequence[Any] | Any) -> tuple[Any, list[Any]]:
+    """A figure's surface (a Surface, a registered name, or None) and its runs (one Trajectory, a batch, or a
+    list of them) as ``(Surface or None, list)``: what :func:`figure` and ``optviz.scenario.figure`` take."""
+    from optviz.surfaces import Surface
+    from optviz.surfaces import surface as make_surface
+
+    if isinstance(surface, str):
+        surface = make_surface(surface)
+    elif surface is not None and not isinstance(surface, Surface):
+        raise TypeError(f"surface must be a Surface or a name, got {type(surface).__name__}")
+    if isinstance(trajectories, (list, tuple)):
+        return surface, list(trajectories)
+    return surface, [trajectories] if trajectories else []
+
+
 def figure(
     kind: str,
     surface: Any = None,
@@ -104,21 +120,8 @@ def figure(
     that draw one (``figure_kind(kind).study`` names the function that computes it). ``pyplot=False`` makes a
     figure that pyplot does not manage (nothing to close; the one-call writers use it).
     """
-    from optviz.surfaces import Surface
-    from optviz.surfaces import surface as make_surface
-
     k = figure_kind(kind)
-    if isinstance(surface, str):
-        surface = make_surface(surface)
-    elif surface is not None and not isinstance(surface, Surface):
-        raise TypeError(f"surface must be a Surface or a name, got {type(surface).__name__}")
-    runs = (
-        list(trajectories)
-        if isinstance(trajectories, (list, tuple))
-        else [trajectories]
-        if trajectories
-        else []
-    )
+    surface, runs = figure_inputs(surface, trajectories)
     opts = k.read_options(options)
     k.validate(surface, runs, opts)
     k.validate_runs(runs, opts)

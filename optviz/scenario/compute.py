@@ -21,7 +21,7 @@ from typing import Any
 from optviz import studies
 from optviz._validate import ParameterError
 from optviz.engine import run
-from optviz.figures import PanelData, Scene, figure_kind
+from optviz.figures import PanelData, Scene, figure_inputs, figure_kind
 from optviz.figures import figure as draw_figure
 from optviz.scenario._reader import ScenarioError, join
 from optviz.scenario.schema import PanelSpec, Scenario
@@ -127,18 +127,8 @@ def figure(
     Keywords are those of :func:`optviz.figures.figure` (``title``, ``size``, ``dpi``, ``view``, ``colors``,
     ``pyplot``) and the kind's options.
     """
-    from optviz.surfaces import surface as make_surface
-
     k = figure_kind(kind)
-    if isinstance(surface, str):
-        surface = make_surface(surface)
-    runs = (
-        list(trajectories)
-        if isinstance(trajectories, (list, tuple))
-        else [trajectories]
-        if trajectories
-        else []
-    )
+    surface, runs = figure_inputs(surface, trajectories)
     drawing = {
         key: keywords.pop(key)
         for key in ("title", "size", "dpi", "view", "colors", "pyplot")
