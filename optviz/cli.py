@@ -259,6 +259,10 @@ def _list(args: argparse.Namespace) -> int:
             raise _UsageError(f"--kind: {err.message}") from None
         print(f"{kind.name}: {kind.description}")
         print(f"  [surface]: {kind.surface}; [[run]]: {kind.runs}; animated: {kind.animated}")
+        if kind.surfaces is not None:
+            print(f"  draws {kind.surfaces.says}")
+        if kind.study is not None:
+            print(f"  its numbers: {kind.study} (run by render and check before drawing)")
         rows = [(f"{name} = {default!r}", doc) for name, default, doc in kind.options.describe()]
         section("[figure] options:", rows or [("(none)", "")])
         return EXIT_OK
