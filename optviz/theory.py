@@ -238,6 +238,22 @@ def rate(rule: Any, s: Any, lr: Any = None, rho: Any = 0.0) -> Any:
     return _out(np.maximum(spectral_radius(rule, mu, lr, rho), spectral_radius(rule, L, lr, rho)))
 
 
+def predicted_rate(rule: Any, s: Any, *, noise: Any = None) -> float | None:
+    """The per-step rate theory predicts for a run of ``rule`` (an Optimizer) on spectrum ``s``: None for a
+    rule theory does not cover, or under gradient noise (the distance then settles at a noise level).
+
+    >>> import optviz as ov
+    >>> q = ov.surface("quadratic", kappa=10)
+    >>> round(predicted_rate(ov.GD(lr=0.1), q), 6), predicted_rate(ov.Adam(lr=0.1), q)
+    (0.9, None)
+    >>> predicted_rate(ov.GD(lr=0.1), q, noise=ov.GaussianNoise(0.5)) is None
+    True
+    """
+    if getattr(rule, "name", None) not in RULES or noise is not None:
+        return None
+    return float(rate(rule, s))
+
+
 def _rule_args(rule: Any) -> tuple[str, Any, Any, float]:
     if rule.name not in RULES:
         raise ParameterError("rule", f"theory covers gd, momentum and nesterov, not {rule.name!r}")
@@ -637,6 +653,7 @@ __all__ = [
     "nesterov_rate",
     "nesterov_region",
     "optimal",
+    "predicted_rate",
     "rate",
     "regularized_condition_number",
     "spectral_radius",

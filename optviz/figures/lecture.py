@@ -14,7 +14,12 @@ import numpy as np
 
 from optviz import plot, style
 from optviz._validate import ParameterError, point, positive
-from optviz.analysis import condition_number, finite_difference_errors, hessian_eigen
+from optviz.analysis import (
+    condition_number,
+    finite_difference_errors,
+    finite_differences,
+    hessian_eigen,
+)
 from optviz.classifier import penalty_rows
 from optviz.figures._kinds import PanelData, SurfaceRule, register_kind
 from optviz.figures._scene import Scene
@@ -278,7 +283,7 @@ def _numeric_gradient(fig: Any, data: PanelData, scene: Scene) -> None:
     fu = s.value(np.stack([u, np.full_like(u, x[1])], axis=-1))
     f0 = float(s.value(x))
     f_h = float(s.value(x + np.array([h, 0.0])))
-    secant = (f_h - f0) / h
+    secant = float(finite_differences(s.value, x, [h])[0][0])  # the forward difference over h
     left.plot(u, fu, color="0.2", linewidth=1.1 * lw, label=f"f(x, y={x[1]:g})")
     left.plot(
         u,

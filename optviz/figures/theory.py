@@ -74,13 +74,6 @@ SPECTRUM = SurfaceRule(
 )
 
 
-def predicted_rate(traj: Any, surface: Any) -> float | None:
-    """The rate theory predicts for a run (None for other rules or under noise)."""
-    if traj.rule not in theory.RULES or traj.noise is not None:
-        return None
-    return float(theory.rate(traj.optimizer, surface))
-
-
 # -- convergence_rates -----------------------------------------------------------------------------
 @dataclass(frozen=True)
 class ConvergenceRatesOptions(Options):
@@ -112,7 +105,7 @@ def _convergence_rates(fig: Any, data: PanelData, scene: Scene) -> None:
     power = 1 if quantity == "distance" else 2
     labels, rates = [], []
     for t in runs:
-        predicted = predicted_rate(t, s)
+        predicted = theory.predicted_rate(t.optimizer, s, noise=t.noise)
         measured = measured_rate(t, s, quantity)
         rates.append(None if predicted is None else predicted**power)
         labels.append(f"{run_label(t)}: measured {measured:.4f}")
