@@ -30,6 +30,11 @@ MAX_SEEDS = 100  # seeds of a seed sweep
 MAX_VALUES = 200  # values of a list option (swept values, lambdas)
 MAX_GRID = 200  # cells per axis of a phase diagram
 MAX_SWEEP_STEPS = 5_000  # steps of each run of a phase diagram's sweep
+MAX_LR_HALVINGS = 10  # times a test-function run's lr is halved before it is shown diverging
+# Trajectory-steps one scenario runs in all, whatever the route: its [[run]] tables in every panel and the
+# runs its figure kinds' studies make (sweeps, reruns, each rule on each test function), counted before
+# anything runs (optviz.scenario.compute.work).
+MAX_SCENARIO_STEPS = 100_000_000
 
 # -- figures and files -----------------------------------------------------------------------------------------
 MIN_INCHES, MAX_INCHES = 1.0, 40.0  # a figure's side

@@ -33,7 +33,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from optviz import _validate as check
-from optviz import theory
+from optviz import limits, theory
 from optviz._validate import ParameterError
 from optviz.analysis import condition_number, hessian_eigen, suggested_rule_lr
 from optviz.engine import run
@@ -138,7 +138,9 @@ def weight_decay_rates(
 
 
 # -- the classic test functions ---------------------------------------------------------------------------------
-def stable_run(surface: Surface, name: str, steps: int, *, halvings: int = 10) -> Trajectory:
+def stable_run(
+    surface: Surface, name: str, steps: int, *, halvings: int = limits.MAX_LR_HALVINGS
+) -> Trajectory:
     """Rule ``name`` at :func:`optviz.analysis.suggested_rule_lr`, its lr halved until the run does not diverge
     (at most ``halvings`` times): a rule doing its best at a learning rate that is simple to state, not a tuned
     one. Returns the last run made (diverged only if every halving did)."""
@@ -368,6 +370,24 @@ _SETTINGS = {
 }
 
 
+def rate_table_steps(kappa: float, rule: str, *, efolds: float = 150.0) -> int:
+    """The steps :func:`rate_table` runs ``rule`` for at ``kappa``: ``ceil(efolds / -ln(predicted rate))``.
+
+    >>> rate_table_steps(10, "gd"), rate_table_steps(100, "nesterov")
+    (748, 1424)
+    """
+    name = check.choice("rule", rule, theory.RULES, what="rule")
+    q = make_surface("quadratic", kappa=check.number("kappa", kappa))
+    predicted = _SETTINGS[name][1](q).rate
+    contraction = -math.log(predicted) if predicted > 0 else math.inf
+    if not contraction > 0:
+        raise ParameterError(
+            "kappa",
+            f"{kappa:g} is too large: the predicted rate rounds to 1, so no run can measure it",
+        )
+    return math.ceil(efolds / contraction)
+
+
 def rate_table(
     kappas: Sequence[float] = (10, 100, 1000),
     rules: Sequence[str] = theory.RULES,
@@ -402,7 +422,7 @@ def rate_table(
             tuned = tune(q)
             # the closed form: at a double root the numerical radius is only good to ~sqrt(eps)
             predicted = tuned.rate
-            steps = math.ceil(efolds / -math.log(predicted))
+            steps = rate_table_steps(kappa, name, efolds=efolds)
             kwargs = {"lr": tuned.lr} if name == "gd" else {"lr": tuned.lr, "rho": tuned.rho}
             t = run(q, classes[name](**kwargs), steps=steps)
             distance = distance_to_minimum(q, t)
@@ -437,6 +457,7 @@ __all__ = [
     "classic_runs",
     "phase_sweep",
     "rate_table",
+    "rate_table_steps",
     "regularized_paths",
     "regularized_twin",
     "seed_sweeps",

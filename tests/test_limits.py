@@ -123,3 +123,23 @@ def test_the_optimizers_do_not_import_the_trajectory():
     t = ov.run("quadratic", ov.Momentum(lr=0.05), steps=3)
     v = t.optimizer.update_vectors(1, t.xy, t.grad, t.state)
     np.testing.assert_allclose(v["velocity"] + v["gradient"], t.xy[2] - t.xy[1], rtol=1e-12)
+
+
+def test_a_scenarios_work_counts_its_runs_and_its_studies():
+    from optviz.scenario.compute import work
+
+    phase = parse('kind = "phase_diagram"\n[figure]\ngrid = 10\nsteps = 300\n', "p.toml")
+    assert work(phase) == 10 * 10 * 300
+    sweep = parse(
+        BASE.replace("lr = 0.05", "lr = 0.05\nnoise = { sigma = 0.1 }").replace(
+            "[surface]", 'kind = "seed_sweep"\n[surface]'
+        )
+        + "[figure]\nvalues = [0.01, 0.02, 0.03]\nseeds = 4\n",
+        "s.toml",
+    )
+    assert work(sweep) == 20 + 3 * 4 * 20  # the template itself, then values x seeds x its steps
+    table = parse('kind = "rate_table"\n[figure]\nkappas = [10]\n', "t.toml")
+    from optviz import studies
+
+    steps = [row.steps for row in studies.rate_table(kappas=[10]).rows]
+    assert work(table) == sum(steps)  # counted without running, as the table runs them

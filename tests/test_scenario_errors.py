@@ -396,3 +396,36 @@ def test_seed_sweep_renders_with_its_documented_default_seeds(tmp_path, capsys):
     assert main(["check", str(source)]) == 0
     assert main(["render", str(source), "-o", str(tmp_path), "-q"]) == 0
     assert (tmp_path / "defaults.png").exists()
+
+
+@pytest.mark.parametrize(
+    ("name", "text", "field", "phrase"),
+    [
+        (
+            # 12 panels x 1,000 runs x 100,000 steps: each run within its cap, the whole far beyond
+            "many_panels_many_runs",
+            'kind = "panels"\n'
+            + "".join(
+                '[[panel]]\n[panel.surface]\nname = "quadratic"\n'
+                + '[[panel.run]]\nrule = "gd"\nlr = 0.01\nsteps = 100000\n' * 100
+                for _ in range(12)
+            ),
+            "panel[",
+            "the limit is 100,000,000",
+        ),
+        (
+            "rate_table_kappa_too_large",
+            'kind = "rate_table"\n[figure]\nkappas = [10, 1e300]\n',
+            "figure.kappas[1]",
+            "too large: the predicted rate rounds to 1",
+        ),
+    ],
+)
+def test_a_scenarios_total_work_is_capped_before_anything_runs(
+    tmp_path, capsys, name, text, field, phrase
+):
+    source = _write(tmp_path, name, text)
+    assert main(["check", str(source)]) == 2
+    err = capsys.readouterr().err.strip()
+    assert err.startswith(f"{source}: {field}") and phrase in err, err
+    assert len(err.splitlines()) == 1

@@ -18,7 +18,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from optviz import studies
+from optviz import limits, studies, theory
 from optviz._validate import ParameterError
 from optviz.engine import run
 from optviz.figures import PanelData, Scene, figure_inputs, figure_kind
@@ -54,10 +54,63 @@ STUDIES: dict[str, Study] = {
 }
 
 
-def register_study(kind: str, study: Study) -> None:
+Work = Callable[[Sequence[Any], Any], int]  # (runs: each with .steps, options) -> trajectory-steps
+
+# The trajectory-steps each study runs, counted from the options before anything runs.
+WORK: dict[str, Work] = {
+    "regularization": lambda runs, o: sum(int(r.steps) for r in runs),  # each run again
+    "weight_decay_conditioning": lambda runs, o: len(o.lams) * o.steps,
+    "test_functions": lambda runs, o: (
+        len(o.functions) * len(o.rules) * o.steps * limits.MAX_LR_HALVINGS
+    ),
+    "phase_diagram": lambda runs, o: o.grid * o.grid * o.steps,
+    "seed_sweep": lambda runs, o: sum(len(o.values) * len(o.seeds) * int(r.steps) for r in runs),
+    "rate_table": lambda runs, o: _rate_table_work(o.kappas),
+}
+
+
+def _rate_table_work(kappas: Sequence[float]) -> int:
+    total = 0
+    for i, kappa in enumerate(kappas):
+        try:
+            total += sum(studies.rate_table_steps(kappa, rule) for rule in theory.RULES)
+        except ParameterError as err:
+            raise ParameterError(f"figure.kappas[{i}]", err.message) from None
+    return total
+
+
+def register_study(kind: str, study: Study, work: Work | None = None) -> None:
     """How the scenario layer computes what figure kind ``kind`` draws: ``study(surface, trajectories,
-    options) -> result``, handed to the kind as ``data.study``."""
+    options) -> result``, handed to the kind as ``data.study``; ``work(runs, options)``: the
+    trajectory-steps it runs (counted against :data:`optviz.limits.MAX_SCENARIO_STEPS`)."""
     STUDIES[kind] = study
+    if work is not None:
+        WORK[kind] = work
+
+
+def work(scenario: Scenario) -> int:
+    """The trajectory-steps a scenario runs in all: every panel's runs and its kind's study.
+
+    Raises :class:`ScenarioError` (naming the panel) beyond :data:`optviz.limits.MAX_SCENARIO_STEPS`, before
+    anything runs.
+    """
+    total = 0
+    for panel in (scenario.main, *scenario.panels):
+        try:
+            study = WORK.get(panel.kind.name, lambda runs, o: 0)(panel.runs, panel.options)
+        except ParameterError as err:
+            raise ScenarioError(scenario.path, join(panel.field, err.field), err.message) from None
+        steps = sum(int(r.steps) for r in panel.runs) + study
+        total += steps
+        if total > limits.MAX_SCENARIO_STEPS:
+            where = panel.field or ("figure" if study else "run")
+            raise ScenarioError(
+                scenario.path,
+                where,
+                f"the scenario runs {total:,} trajectory-steps up to here (runs, and what its figures "
+                f"compute); the limit is {limits.MAX_SCENARIO_STEPS:,}",
+            )
+    return total
 
 
 def study_for(kind: Any, surface: Any, trajectories: Sequence[Any], options: Any) -> Any:
@@ -108,8 +161,10 @@ def panel_data(panel: PanelSpec, file: Any = "<scenario>") -> PanelData:
 def compute(scenario: Scenario) -> PanelData:
     """Everything but the drawing: the main panel's data, with each ``[[panel]]``'s in ``.panels``.
 
-    Raises :class:`ScenarioError` for anything a render would refuse before drawing.
+    Raises :class:`ScenarioError` for anything a render would refuse before drawing; first of all for more
+    work than the limit (:func:`work`), before anything runs.
     """
+    work(scenario)
     data = panel_data(scenario.main, scenario.path)
     data.panels = [(p.kind, panel_data(p, scenario.path)) for p in scenario.panels]
     return data
@@ -141,4 +196,14 @@ def figure(
     return draw_figure(kind, surface, runs, study=study, **drawing, **keywords)
 
 
-__all__ = ["STUDIES", "compute", "figure", "panel_data", "register_study", "run_panel", "study_for"]
+__all__ = [
+    "STUDIES",
+    "WORK",
+    "compute",
+    "figure",
+    "panel_data",
+    "register_study",
+    "run_panel",
+    "study_for",
+    "work",
+]
