@@ -187,15 +187,15 @@ def test_readouts_are_the_surfaces_numbers(browser, pages):  # noqa: F811
     rows = page.eval(
         "Array.from(document.querySelectorAll('#readouts tr')).map(r => Array.from(r.children).map(c => c.textContent))"
     )
-    from optviz.explorer._surface import _short  # ov.explore's readout format
+    from optviz._format import format_number  # ov.explore's readouts: three significant digits
 
     s = ov.surface("rosenbrock")
     state = page.eval("optviz.state()")
     for row, run in zip(rows, state["runs"], strict=True):
         p = np.array(run["xy"][-1])
-        assert row[1] == _short(float(s.value(p)))
-        assert row[2] == _short(float(np.hypot(*s.grad(p))))
-        assert row[3] == _short(float(ov.condition_number(s, p)))
+        assert row[1] == format_number(float(s.value(p)), 3)
+        assert row[2] == format_number(float(np.hypot(*s.grad(p))), 3)
+        assert row[3] == format_number(float(ov.condition_number(s, p)), 3)
         assert row[5] == "done"
     page.close()
 
@@ -240,7 +240,7 @@ def test_exported_toml_is_a_scenario_of_the_same_runs(browser, pages, tmp_path):
     path = tmp_path / "exported.toml"
     path.write_text(text)
     sc = ov.scenario.load(path)
-    from optviz.scenario.render import run_panel
+    from optviz.scenario.compute import run_panel
 
     runs = run_panel(sc.main)
     for t, r in zip(runs, state["runs"], strict=True):
@@ -317,7 +317,7 @@ def test_expression_and_wrapped_surfaces(browser, tmp_path):  # noqa: F811
         if s is expr:
             toml = tmp_path / "x.toml"
             toml.write_text(text)
-            from optviz.scenario.render import run_panel
+            from optviz.scenario.compute import run_panel
 
             for t, r in zip(run_panel(ov.scenario.load(toml).main), state["runs"], strict=True):
                 case = _case(s, r["rule"], r["params"], state)

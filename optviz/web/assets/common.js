@@ -50,23 +50,16 @@
     return text === "-0.00" ? "0.00" : text;
   }
 
-  // optviz._format.format_number: four significant digits, compact exponents.
-  function formatNumber(v) {
+  // optviz._format.format_number: `digits` significant digits (4 by default; numbers from 1 to 9999 keep every
+  // digit of their integer part), compact exponents; a pair (an array) in parentheses.
+  function formatNumber(v, digits) {
+    digits = digits || 4;
     if (typeof v === "boolean") return v ? "True" : "False";
-    if (Array.isArray(v)) return "(" + v.map(formatNumber).join(", ") + ")";
+    if (Array.isArray(v)) return "(" + v.map(function (x) { return formatNumber(x, digits); }).join(", ") + ")";
     if (typeof v !== "number") return String(v);
-    return fmtG(v, 4).replace("e-0", "e-").replace("e+0", "e").replace("e+", "e");
-  }
-
-  // The explorer's readout numbers (optviz.explorer: _short).
-  function short(v, digits) {
-    digits = digits || 3;
-    if (!isFinite(v)) return fmtG(v, 1);
     var a = Math.abs(v);
-    if (v === 0 || (a >= 1e-3 && a < 1e4)) {
-      return fmtG(v, Math.max(digits, String(Math.trunc(a)).length));
-    }
-    return fmtE(v, digits - 1);
+    if (a >= 1 && a < 1e4) digits = Math.max(digits, String(Math.trunc(a)).length);
+    return fmtG(v, digits).replace("e-0", "e-").replace("e+0", "e").replace("e+", "e");
   }
 
   // -- the figure: static image, live canvas on top, both in the image's pixels -------------------------
@@ -261,7 +254,6 @@
     fmtE: fmtE,
     fmt2: fmt2,
     formatNumber: formatNumber,
-    short: short,
     Figure: Figure,
     Axes: Axes,
     polyline: polyline,

@@ -756,7 +756,7 @@
       else if (res.status === "converged" && self.k >= res.stopStep) status = "converged at step " + res.stopStep;
       else if (self.k >= res.steps) status = "done";
       else status = "running";
-      var cells = [self.label(r), P.short(res.loss[j]), P.short(gnorm), P.short(kappa), P.short(eig[0]) + ", " + P.short(eig[1]), status];
+      var cells = [self.label(r), P.formatNumber(res.loss[j], 3), P.formatNumber(gnorm, 3), P.formatNumber(kappa, 3), P.formatNumber(eig[0], 3) + ", " + P.formatNumber(eig[1], 3), status];
       var tr = P.el("tr", { style: "color:" + self.data.rules[r.rule].color });
       cells.forEach(function (c, n) { tr.appendChild(P.el(n === 0 ? "th" : "td", { text: c, class: n === 0 ? "cls" : "" })); });
       if (status.indexOf("diverged") === 0) tr.style.fontWeight = "bold";
