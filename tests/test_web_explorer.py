@@ -64,7 +64,7 @@ RANDOM_SEARCH = """([scale, steps]) => {
   const p = optviz.page, st = p.settings, d = p.data.surface;
   const r = OptvizEngine.run(OPTVIZ_SURFACE, "random_search", {scale: scale}, {
     start: st.start, steps: steps, tol: null, escapeRadius: d.escapeRadius, center: d.center, noise: null,
-    normals: p.draws(st.seed)});
+    normals: p.normals(st.seed, steps)});
   return {xy: Array.from(r.xy), loss: Array.from(r.loss), status: r.status, stopStep: r.stopStep};
 }"""
 
@@ -147,7 +147,7 @@ def test_keyboard_and_mouse_controls(browser, pages):  # noqa: F811
     assert lr == float(f"{lr:.3g}")  # a drag lands on three significant digits, as ov.explore
     assert not _check_runs(s, state)
     # a click on the contour sets the start
-    g = page.eval("optviz.page.data.figure.axes[0]")
+    g = page.eval("optviz.page.data.figure.paths")
     box = page.page.locator("#figure canvas").bounding_box()
     px, py = g["left"] + 0.25 * g["width"], g["top"] + 0.6 * g["height"]
     page.page.mouse.click(box["x"] + px, box["y"] + py)
@@ -270,7 +270,7 @@ def test_page_looks_like_the_png_of_its_scenario(browser, name, rules, tmp_path)
     data = explorer_data(name, rules)
     s = ov.surface(name)
     runs = initial_runs(s, rules, data["settings"])
-    figure, _, full = static_layer(s, runs, whole=True)
+    figure, _, _, full = static_layer(s, runs, whole=True)
     page = open_page(browser, path, width=figure["width"] + 60, height=figure["height"] + 400)
     shot = screenshot_array(page.page, "#figure")
     # the page's exported scenario renders this very PNG

@@ -15,40 +15,29 @@ emitted formulas: they equal :func:`optviz.run`'s (design section 2). Gaussian n
 from __future__ import annotations
 
 import dataclasses
-import inspect
-import math
 from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
 
 from optviz import _validate as check
-from optviz import style
 from optviz._format import PARAM_NAMES
 from optviz._validate import ParameterError
-from optviz.analysis import condition_number, suggested_adaptive_lr, suggested_lr
-from optviz.engine import ESCAPE_DIAGONALS, default_label, run
+from optviz.analysis import suggested_adaptive_lr, suggested_lr
+from optviz.engine import default_label, run
 from optviz.noise import GaussianNoise
-from optviz.optimizers import rule, rule_class, rule_names, rule_parameters
+from optviz.optimizers import rule
 from optviz.surfaces import Surface
 from optviz.surfaces import surface as make_surface
 from optviz.web import emit
-from optviz.web.page import build_page, escape, png_data_uri
-from optviz.web.static import (
-    axes_geometry,
-    color_hex,
-    figure_size_px,
-    freeze_layout,
-    line_style,
-    px_per_point,
-    render_png,
-)
+from optviz.web.page import build_page, escape
+from optviz.web.runs import NOISE_SEEDS, draws, rule_info, surface_data, toml_head
+from optviz.web.static import figure_layer
 
 RULES = ("gd", "momentum", "nesterov", "adam", "rmsprop", "adagrad")  # as ov.explore
 GRADIENT_SCALED = ("gd", "momentum", "nesterov")
 ADAPTIVE = ("adam", "rmsprop", "adagrad")
 MAX_STEPS_SLIDER = 500
-NOISE_SEEDS = 8
 SIZE = (12.8, 7.2)  # inches: the slide size of the gallery
 DPI = 100.0
 
@@ -97,78 +86,6 @@ def rule_params(name: str, s: dict[str, Any]) -> dict[str, Any]:
     return {"lr": s["adaptive_lr"]}
 
 
-def rule_info() -> dict[str, Any]:
-    """Per rule: label, colour, hyperparameters in constructor order with their defaults, and those that
-    legends always show, from the rules themselves (so legends read as optviz's figures write them)."""
-    out = {}
-    for name in rule_names():
-        params = rule_parameters(name)
-        defaults = [
-            [k, None if v is inspect.Parameter.empty else _plain(v)] for k, v in params.items()
-        ]
-        probe = {"scale": 1.0} if name == "random_search" else {"lr": 1.0}
-        shown_at_default = list(rule(name, **probe).hyperparams)
-        cls = rule_class(name)
-        out[name] = {
-            "label": cls.label,
-            "color": style.rule_color(name),
-            "defaults": defaults,
-            "legendKeys": shown_at_default,
-        }
-    return out
-
-
-def _plain(v: Any) -> Any:
-    if isinstance(v, tuple):
-        return [_plain(x) for x in v]
-    return v
-
-
-def _surface_toml(surface: Surface) -> str | None:
-    """The scenario ``[surface]`` table that rebuilds ``surface`` (for the page's TOML export), or None for a
-    surface that a scenario cannot name (one wrapped or built in Python)."""
-    from optviz.surfaces import ExpressionSurface, Regularized, surface_names
-
-    if isinstance(surface, Regularized):
-        return None
-    if isinstance(surface, ExpressionSurface):
-        lines = [f"expression = {_toml_value(surface.expression)}"]
-        lines.append(f"start = {_toml_value(surface.start.tolist())}")
-        if surface.title != surface.expression:
-            lines.append(f"title = {_toml_value(surface.title)}")
-        if len(surface.minima):
-            lines.append(f"minima = {_toml_value(surface.minima.tolist())}")
-        if len(surface.saddles):
-            lines.append(f"saddles = {_toml_value(surface.saddles.tolist())}")
-        lines.append(f"view = {_toml_value([list(b) for b in surface.bounds])}")
-        return "\n".join(lines)
-    if surface.name in surface_names():
-        lines = [f"name = {_toml_value(surface.name)}"]
-        lines += [f"{k} = {_toml_value(v)}" for k, v in surface.params.items()]
-        try:  # the table must rebuild this very surface
-            same = make_surface(surface.name, **surface.params).params == surface.params
-        except Exception:
-            same = False
-        return "\n".join(lines) if same else None
-    return None
-
-
-def _toml_value(v: Any) -> str:
-    import json
-
-    if isinstance(v, bool):
-        return "true" if v else "false"
-    if isinstance(v, (int, np.integer)):
-        return str(int(v))
-    if isinstance(v, (float, np.floating)):
-        return repr(float(v))
-    if isinstance(v, str):
-        return json.dumps(v, ensure_ascii=False)
-    if isinstance(v, (list, tuple, np.ndarray)):
-        return "[" + ", ".join(_toml_value(x) for x in v) + "]"
-    raise TypeError(f"cannot write {v!r} as TOML")
-
-
 def initial_runs(surface: Surface, shown: Sequence[str], settings: dict[str, Any]) -> list[Any]:
     """optviz.run of the shown rules with the page's first settings (what its exported scenario renders)."""
     noise = GaussianNoise(settings["sigma"]) if settings["sigma"] > 0 else None
@@ -186,79 +103,16 @@ def static_layer(
     dpi: float = DPI,
     *,
     whole: bool = False,
-) -> tuple[dict, dict, bytes]:
-    """The ``trajectories`` figure with its loss panel, drawn by optviz's figure code for ``runs``: its static
-    image (without the runs, the legend, and the loss panel's ticks and grid, which the page draws), the
-    styles of the live artists, each axes' transform, and (``whole=True``) the whole figure as a PNG: what
-    the page must look like."""
+) -> tuple[dict, dict, dict | None, bytes]:
+    """The ``trajectories`` figure with its loss panel, drawn by optviz's figure code for ``runs``, as a page
+    layer (:func:`optviz.web.static.figure_layer`): the figure spec, the live artists' styles, what the loss
+    panel plots, and (``whole=True``) the whole figure as a PNG: what the page must look like."""
     from optviz.figures import figure
-    from optviz.plot import LossArtists, TrajectoryArtists
 
     scene = figure("trajectories", surface, list(runs), loss=True, size=size, dpi=dpi, pyplot=False)
-    fig = scene.fig
-    paths = next(h for h in scene.handles if isinstance(h, TrajectoryArtists))
-    losses = next(h for h in scene.handles if isinstance(h, LossArtists))
-    ax, loss_ax = paths.runs[0].path.axes, losses.lines[0].axes
-    freeze_layout(fig)
-    k = px_per_point(fig)
-    width, height = figure_size_px(fig)
-    legend = fig.legends[0] if fig.legends else None
-    legend_box = legend.get_window_extent() if legend is not None else None
-    first = paths.runs[0]
-    styles = {
-        "path": line_style(first.path, fig),
-        "start": line_style(first.start, fig),
-        "end": line_style(first.end, fig),
-        "loss": line_style(losses.lines[0], fig),
-        "fontsize": float(loss_ax.xaxis.label.get_fontsize()) * k,
-        "tickfont": float(loss_ax.xaxis.get_ticklabels()[0].get_fontsize()) * k,
-        "ticklength": float(loss_ax.xaxis.get_major_ticks()[0].tick1line.get_markersize()) * k,
-        "tickwidth": float(loss_ax.xaxis.get_major_ticks()[0].tick1line.get_markeredgewidth()) * k,
-        "tickcolor": color_hex(loss_ax.xaxis.get_major_ticks()[0].tick1line.get_color()),
-        "ticklabelcolor": color_hex(loss_ax.xaxis.get_ticklabels()[0].get_color()),
-        "gridcolor": color_hex(loss_ax.xaxis.get_gridlines()[0].get_color()),
-        "gridwidth": float(loss_ax.xaxis.get_gridlines()[0].get_linewidth()) * k,
-        "legendfont": float(legend.get_texts()[0].get_fontsize()) * k
-        if legend is not None
-        else 14.0,
-    }
-    # What the page draws: the runs (paths, starts, ends, crosses, exit arrows), the legend, and the loss
-    # panel's curves, ticks, tick labels and grid (their limits follow the runs).
-    hidden: list[Any] = [legend]
-    for r in paths.runs:
-        hidden += [r.path, r.start, r.end, r.diverged, r.exit, *r.arrows]
-        if r.diverged is not None:
-            hidden.append(r.diverged.annotation)
-    hidden += [*losses.lines, *losses.markers, *losses.rates]
-    # Ticks and their labels made transparent, not removed: the axis labels stay where matplotlib put
-    # them (it places them beside the tick labels at every draw).
-    full = render_png(fig) if whole else b""
-    loss_ax.grid(False)
-    loss_ax.tick_params(which="both", colors=(0, 0, 0, 0), labelcolor=(0, 0, 0, 0))
-    png = render_png(fig, hidden)
-    lg = axes_geometry(loss_ax, height)
-    font = styles["tickfont"]
-    # Where the page writes live text in its own fonts: the legend's row(s) and the loss panel's tick labels.
-    text_boxes = [
-        [lg["left"] - 5 * font, lg["top"] - font, lg["left"], lg["top"] + lg["height"] + font],
-        [lg["left"] - font, lg["top"] + lg["height"], lg["left"] + lg["width"] + font,
-         lg["top"] + lg["height"] + 2 * font],
-    ]  # fmt: skip
-    if legend_box is not None:
-        text_boxes.append([0.0, float(height - legend_box.y1), float(width), float(height)])
-    figure_spec = {
-        "width": width,
-        "height": height,
-        "image": png_data_uri(png),
-        "alt": f"contours of {surface.title}",
-        "axes": [axes_geometry(ax, height), lg],
-        "textBoxes": text_boxes,
-        "legend": None
-        if legend_box is None
-        else {"x": float((legend_box.x0 + legend_box.x1) / 2), "y": float(height - legend_box.y1),
-              "height": float(legend_box.height)},
-    }  # fmt: skip
-    return figure_spec, styles, full
+    spec, styles, loss, full = figure_layer(scene, list(runs), surface, whole=whole)
+    spec["alt"] = f"contours of {surface.title}"
+    return spec, styles, loss, full
 
 
 def explorer_data(
@@ -302,12 +156,11 @@ def explorer_data(
     }  # fmt: skip
     emit.surface_js(surface)  # refuses surfaces without a formula, before any drawing
     shown = [r for r in RULES if r in rules]
-    figure_spec, styles, _ = static_layer(
+    figure_spec, styles, loss, _ = static_layer(
         surface, initial_runs(surface, shown, settings), size, dpi
     )
     sliders = controls(surface, settings)
     max_steps = max(int(c.high) for c in sliders if c.name == "steps")
-    draws = {str(s): emit.b64(emit.normal_draws(s, max_steps + 1)) for s in range(NOISE_SEEDS)}
     # ov.explore's Random start: uniform over the middle 90% of the view, from default_rng(seed).
     rng = np.random.default_rng(settings["seed"])
     (x0, x1), (y0, y1) = surface.bounds
@@ -315,36 +168,35 @@ def explorer_data(
     random_starts = [
         rng.uniform((x0 + dx, y0 + dy), (x1 - dx, y1 - dy)).tolist() for _ in range(64)
     ]
-    fmin = surface.fmin
-    with np.errstate(all="ignore"):
-        kappa0 = float(condition_number(surface, np.asarray(start)))
+    head = toml_head(
+        "trajectories", surface, _loss_options(), size, dpi,
+        comment=f"{surface.title}, exported from an optviz explorer page: optviz render THIS_FILE",
+    )  # fmt: skip
     return {
-        "surface": {
-            "name": surface.name,
-            "title": surface.title,
-            "bounds": [list(b) for b in surface.bounds],
-            "center": surface.center.tolist(),
-            "escapeRadius": ESCAPE_DIAGONALS * surface.diagonal,
-            "start": surface.start.tolist(),
-            "fmin": fmin if math.isfinite(fmin) else None,
-            "arithmetic": emit.arithmetic(surface),
-            "toml": _surface_toml(surface),
-            "kappa0": kappa0 if math.isfinite(kappa0) else None,
-        },
+        "surface": surface_data(surface),
         "figure": figure_spec,
         "styles": styles,
-        "output": {"size": list(size), "dpi": dpi},
+        "loss": loss,
         "rules": rule_info(),
         "order": list(RULES),
         "shown": shown,
         "settings": settings,
         "controls": [dataclasses.asdict(c) for c in sliders],
-        "noise": {"seeds": NOISE_SEEDS, "steps": max_steps, "draws": draws},
+        "draws": draws(range(NOISE_SEEDS), max_steps),
         "randomStarts": random_starts,
         "paramNames": PARAM_NAMES,
         "sgdLabels": {name: default_label(rule(name, **rule_params(name, settings)), GaussianNoise(1.0))
                       for name in RULES},
+        "tomlHead": head,
     }  # fmt: skip
+
+
+def _loss_options() -> Any:
+    """The explorer's figure options: the ``trajectories`` kind with its loss panel (no title: the page's
+    heading is the page's, so the exported scenario renders the page's figure)."""
+    from optviz.figures import figure_kind
+
+    return figure_kind("trajectories").read_options({"loss": True})
 
 
 def explorer_page(
@@ -360,7 +212,7 @@ def explorer_page(
         title=f"{s.title}: optimizer explorer (optviz)",
         body=_body(data),
         data=data,
-        scripts=["engine.js", "common.js", "explorer.js"],
+        scripts=["engine.js", "common.js", "runs.js", "explorer.js"],
         extra_js=surface_code + "\nOptvizExplorer.main(OPTVIZ_SURFACE);",
     )
 
@@ -384,12 +236,12 @@ def _body(data: dict[str, Any]) -> str:
 <header><h1>{escape(s["title"])}: optimizer explorer</h1>
 <p>Click the contour to set the start. The runs are optviz's update rules, computed in this page with optviz.run's
 numbers{"" if s["arithmetic"] else " (to the last digits that the math library allows)"}.</p></header>
-<div class="figure" id="figure" role="img" aria-label="contours with the runs, and the loss panel"></div>
+<div class="figure-wrap"><div class="figure" id="figure" role="img" aria-label="contours with the runs, and the loss panel"></div></div>
 <div class="row" style="margin-top:10px">
 <div class="panel">
 <fieldset class="rules"><legend>Rules shown</legend>{checks}</fieldset>
 <div class="controls">{sliders}
-<label for="c-seed">noise seed</label><input type="number" id="c-seed" min="0" max="{data["noise"]["seeds"] - 1}" step="1"><span></span>
+<label for="c-seed">noise seed</label><input type="number" id="c-seed" min="0" max="{NOISE_SEEDS - 1}" step="1"><span></span>
 </div>
 <div class="buttons">
 <button id="b-step" type="button">Step</button>
@@ -420,7 +272,6 @@ __all__ = [
     "explorer_data",
     "explorer_page",
     "initial_runs",
-    "rule_info",
     "rule_params",
     "static_layer",
 ]

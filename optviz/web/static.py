@@ -9,10 +9,13 @@ draws live paths exactly where matplotlib would.
 from __future__ import annotations
 
 import io
+import itertools
 from collections.abc import Iterable
 from typing import Any
 
 import numpy as np
+
+from optviz.web.page import png_data_uri
 
 
 def px_per_point(fig: Any) -> float:
@@ -142,13 +145,243 @@ def figure_size_px(fig: Any) -> tuple[int, int]:
     return round(float(w)), round(float(h))
 
 
+# -- the live layer of a figure with runs: what a page draws, read from the scene ---------------------------------
+# Handles that a page redraws from its own runs (anything else a scene animates, the page cannot draw).
+def live_handle_types() -> tuple[type, ...]:
+    from optviz.plot import LossArtists, TrajectoryArtists
+
+    return (TrajectoryArtists, LossArtists)
+
+
+class NotDrawable(ValueError):
+    """The figure animates something a page does not draw live (its kind has no web page)."""
+
+
+def _crop(rgb: np.ndarray, box: tuple[float, float, float, float], height: float) -> dict[str, Any]:
+    """A PNG data URI of the pixels of ``box`` (display coordinates, origin bottom left), rounded outwards."""
+    from PIL import Image
+
+    x0, y0, x1, y1 = box
+    left, right = int(np.floor(x0)), int(np.ceil(x1))
+    top, bottom = int(np.floor(height - y1)), int(np.ceil(height - y0))
+    left, top = max(left, 0), max(top, 0)
+    right, bottom = min(right, rgb.shape[1]), min(bottom, rgb.shape[0])
+    buf = io.BytesIO()
+    Image.fromarray(rgb[top:bottom, left:right]).save(buf, format="png", optimize=True)
+    return {"image": png_data_uri(buf.getvalue()), "left": left, "top": top,
+            "width": right - left, "height": bottom - top}  # fmt: skip
+
+
+def _columns(texts: list[Any]) -> int:
+    """How many columns a legend has: its entries' distinct left edges."""
+    lefts = sorted(float(t.get_window_extent().x0) for t in texts)
+    return 1 + sum(1 for a, b in itertools.pairwise(lefts) if b - a > 1.0)
+
+
+def _anchor(box: Any, container: Any) -> dict[str, str]:
+    """Which side of its container a legend keeps when its text grows: the nearer one (centred when both
+    gaps are equal); a legend below the panels grows downwards."""
+    left, right = box.x0 - container.x0, container.x1 - box.x1
+    horizontal = "center" if abs(left - right) < 2.0 else "left" if left < right else "right"
+    below = box.y1 < container.y0 + 0.25 * container.height
+    top_gap, bottom_gap = container.y1 - box.y1, box.y0 - container.y0
+    vertical = "top" if below or top_gap <= bottom_gap else "bottom"
+    return {"x": horizontal, "y": vertical}
+
+
+def legend_spec(
+    legend: Any, rgb: np.ndarray, height: float, run_labels: list[str], container: Any
+) -> dict[str, Any]:
+    """A legend as a page redraws it: its box, anchor, spacing (in pixels), frame, and per entry the text,
+    its handle's pixels (cropped from the full figure) and the run it names (None for other entries)."""
+    texts = legend.get_texts()
+    size = float(texts[0].get_fontsize()) * px_per_point(legend.figure) if texts else 14.0
+    entries = []
+    for text, handle in zip(texts, legend.legend_handles, strict=True):
+        tb = text.get_window_extent()
+        hb = handle.get_window_extent() if handle is not None else tb
+        swatch = _crop(rgb, (hb.x0 - 2, tb.y0, hb.x1 + 2, tb.y1), height)
+        label = text.get_text()
+        entries.append({
+            "text": label,
+            "run": run_labels.index(label) if label in run_labels else None,
+            "swatch": swatch,
+            "gap": float(tb.x0) - (swatch["left"] + swatch["width"]),
+        })  # fmt: skip
+    box = legend.get_window_extent()
+    frame = None
+    if legend.get_frame_on():
+        patch = legend.get_frame()
+        frame = {
+            "face": color_hex(patch.get_facecolor()),
+            "edge": color_hex(patch.get_edgecolor()),
+            "alpha": float(patch.get_alpha() if patch.get_alpha() is not None else 1.0),
+            "width": float(patch.get_linewidth()) * px_per_point(legend.figure),
+        }
+    columns = _columns(texts)
+    return {
+        "box": [float(box.x0), float(height - box.y1), float(box.x1), float(height - box.y0)],
+        "anchor": _anchor(box, container),
+        "columns": columns,
+        # a one-column legend of several entries stays one column; others take up to four, as shared_legend
+        "maxColumns": 1 if columns == 1 and len(texts) > 1 else 4,
+        "fontsize": size,
+        "columnspacing": float(legend.columnspacing) * size,
+        "labelspacing": float(legend.labelspacing) * size,
+        "borderpad": float(legend.borderpad) * size,
+        "frame": frame,
+        "entries": entries,
+    }
+
+
+def _legends(fig: Any) -> list[tuple[Any, Any]]:
+    """Every legend of a figure (its own, its subfigures', its axes') with the box it is placed in."""
+    out = [(lg, fig.bbox) for lg in fig.legends]
+    for ax in fig.axes:
+        if ax.get_legend() is not None:
+            out.append((ax.get_legend(), ax.bbox))
+    for sub in getattr(fig, "subfigs", []):
+        out += _legends(sub)
+    return out
+
+
+def figure_layer(
+    scene: Any, runs: list[Any], surface: Any, *, whole: bool = False
+) -> tuple[dict, dict, dict | None, bytes]:
+    """The static image of a drawn scene and what a page needs to draw the rest live, read from the scene.
+
+    Live (drawn by the page): what the scene's trajectory and loss handles drew (paths, markers, divergence
+    marks, exit and step arrows, loss curves), every legend, and the loss panel's ticks and grid (its limits
+    follow the runs). Everything else (contours, minima, eigen-axes, condition maps, titles, labels) is
+    static, whatever the figure kind draws. Returns the figure spec (image, size, the paths and loss axes'
+    exact transforms, legends, where live text goes), the live artists' styles in pixels, and with
+    what the loss panel plots (:func:`loss_quantity`; None without one) and with ``whole=True`` the whole
+    figure as a PNG (what the page must look like).
+
+    Raises :class:`NotDrawable` when the scene animates anything else (a profile's ball, a condition curve).
+    """
+    from PIL import Image
+
+    from optviz.plot import LossArtists, TrajectoryArtists
+
+    fig = scene.fig
+    others = [type(h).__name__ for h in scene.handles if not isinstance(h, live_handle_types())]
+    if others:
+        raise NotDrawable(f"the figure also animates {', '.join(sorted(set(others)))}")
+    paths = [h for h in scene.handles if isinstance(h, TrajectoryArtists)]
+    losses = [h for h in scene.handles if isinstance(h, LossArtists)]
+    if len(paths) != 1 or len(paths[0].runs) != len(runs) or len(losses) > 1:
+        raise NotDrawable(
+            "a page draws one panel of paths (one path per run) and at most one loss panel"
+        )
+    if losses and (losses[0].rates or len(losses[0].lines) != len(runs)):
+        raise NotDrawable("the loss panel draws more than one curve per run")
+    traj = paths[0]
+    ax = traj.runs[0].path.axes
+    loss_ax = losses[0].lines[0].axes if losses else None
+    freeze_layout(fig)
+    k = px_per_point(fig)
+    width, height = figure_size_px(fig)
+    full = render_png(fig)
+    rgb = np.asarray(Image.open(io.BytesIO(full)).convert("RGB"))
+    run_labels = [r.path.get_label() for r in traj.runs]
+    legends = [legend_spec(lg, rgb, height, run_labels, box) for lg, box in _legends(fig)]
+    first = traj.runs[0]
+    styles: dict[str, Any] = {
+        "path": line_style(first.path, fig),
+        "start": line_style(first.start, fig),
+        "end": line_style(first.end, fig),
+        "colors": [color_hex(r.path.get_color()) for r in traj.runs],
+        "fontsize": _font(scene) * k,
+    }
+    hidden: list[Any] = [lg for lg, _ in _legends(fig)]
+    for r in traj.runs:
+        hidden += [r.path, r.start, r.end, r.diverged, r.exit, *r.arrows]
+        if r.diverged is not None:
+            hidden.append(r.diverged.annotation)
+    spec: dict[str, Any] = {"width": width, "height": height, "paths": axes_geometry(ax, height)}
+    text_boxes = [lg["box"] for lg in legends]
+    if loss_ax is not None:
+        styles.update(_loss_styles(losses[0], loss_ax, fig))
+        hidden += [*losses[0].lines, *losses[0].markers]
+        # Ticks and their labels made transparent, not removed: the axis labels stay where matplotlib put
+        # them (it places them beside the tick labels at every draw).
+        loss_ax.grid(False)
+        loss_ax.tick_params(which="both", colors=(0, 0, 0, 0), labelcolor=(0, 0, 0, 0))
+        lg = axes_geometry(loss_ax, height)
+        spec["loss"] = lg
+        font = styles["tickfont"]
+        text_boxes += [
+            [lg["left"] - 5 * font, lg["top"] - font, lg["left"], lg["top"] + lg["height"] + font],
+            [lg["left"] - font, lg["top"] + lg["height"], lg["left"] + lg["width"] + font,
+             lg["top"] + lg["height"] + 2 * font],
+        ]  # fmt: skip
+    png = render_png(fig, hidden)
+    spec.update({"image": png_data_uri(png), "legends": legends, "textBoxes": text_boxes})
+    loss = loss_quantity(surface, runs, losses[0].lines) if losses else None
+    return spec, styles, loss, full if whole else b""
+
+
+def loss_quantity(surface: Any, runs: list[Any], lines: list[Any]) -> dict[str, Any]:
+    """What a loss panel plots, read from its curves: the optimality gap ``f - f*``, the distance to the
+    first known minimum, or the loss itself (whichever :func:`optviz.plot.loss_values` gives exactly the
+    drawn data), so that the page computes the same quantity for its own runs, whatever the kind chose."""
+    from optviz.plot import loss_values
+
+    fmin = float(surface.fmin) if np.isfinite(surface.fmin) else None
+    minimum = [float(v) for v in surface.minima[0]] if len(surface.minima) else None
+    candidates = [("gap", {"fmin": fmin}), ("distance", {"minimum": minimum}), ("loss", {})]
+    for kind, args in candidates:
+        if any(v is None for v in args.values()):
+            continue
+        if all(
+            np.array_equal(
+                np.asarray(line.get_ydata(), dtype=float),
+                loss_values(t, kind, **args),
+                equal_nan=True,
+            )
+            for line, t in zip(lines, runs, strict=True)
+        ):
+            return {"kind": kind, "fmin": fmin, "minimum": minimum}
+    raise NotDrawable("its loss panel plots something other than the loss, the gap or the distance")
+
+
+def _font(scene: Any) -> float:
+    """The style's text size in points at the scene's scale (what a divergence note is written in)."""
+    from optviz import style
+    from optviz.plot.common import fontsize
+
+    with style.context(scene.scale):
+        return fontsize()
+
+
+def _loss_styles(losses: Any, ax: Any, fig: Any) -> dict[str, Any]:
+    k = px_per_point(fig)
+    tick = ax.xaxis.get_major_ticks()[0]
+    return {
+        "loss": line_style(losses.lines[0], fig),
+        "tickfont": float(ax.xaxis.get_ticklabels()[0].get_fontsize()) * k,
+        "ticklength": float(tick.tick1line.get_markersize()) * k,
+        "tickwidth": float(tick.tick1line.get_markeredgewidth()) * k,
+        "tickcolor": color_hex(tick.tick1line.get_color()),
+        "ticklabelcolor": color_hex(ax.xaxis.get_ticklabels()[0].get_color()),
+        "gridcolor": color_hex(ax.xaxis.get_gridlines()[0].get_color()),
+        "gridwidth": float(ax.xaxis.get_gridlines()[0].get_linewidth()) * k,
+    }
+
+
 __all__ = [
+    "NotDrawable",
     "axes_geometry",
     "color_hex",
+    "figure_layer",
     "figure_size_px",
     "freeze_layout",
     "inner_box",
+    "legend_spec",
     "line_style",
+    "live_handle_types",
+    "loss_quantity",
     "px_per_point",
     "render_png",
 ]

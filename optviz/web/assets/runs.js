@@ -1,0 +1,827 @@
+// What every page with runs shares (the explorer, a scenario's page): the runs computed by OptvizEngine
+// (optviz.run's numbers), each recomputed only when its own inputs change, drawn live over the static image
+// in the styles of optviz's figures (paths, markers, divergence marks, exit and step arrows, update arrows,
+// the loss panel with its ticks, the legends, labels placed off the paths), stepping, readouts and the
+// parts of window.optviz that do not depend on the page's controls.
+/* eslint-disable no-var */
+(function (root) {
+  "use strict";
+  var P = root.OptvizPage, E = root.OptvizEngine;
+
+  function copy(x) { return JSON.parse(JSON.stringify(x)); }
+  function same(a, b) { return JSON.stringify(a) === JSON.stringify(b); }
+
+  // -- legends: "Momentum (lr=0.02, ρ=0.9)", as optviz._format.legend writes them -------------------------
+  // `info`: the rule's defaults (constructor order) and the keys legends always show. A custom label is
+  // shown as written while its run keeps the hyperparameters it was given (`given`); changed, they follow it.
+  function legendText(info, label, params, names, custom, given) {
+    if (custom && (given === undefined || same(params, given))) return label;
+    var parts = [];
+    info.defaults.forEach(function (kv) {
+      var key = kv[0], def = kv[1];
+      if (!(key in params)) return;
+      if (info.legendKeys.indexOf(key) >= 0 || def === null || !same(params[key], def)) {
+        parts.push((names[key] || key) + "=" + P.formatNumber(params[key]));
+      }
+    });
+    return parts.length ? label + " (" + parts.join(", ") + ")" : label;
+  }
+
+  // -- ticks like matplotlib's: nice linear steps, decades on log axes --------------------------------------
+  function linearTicks(lo, hi, lengthPx, fontPx) {
+    var n = Math.max(3, Math.min(9, Math.floor(lengthPx / (3.2 * fontPx))));
+    var raw = (hi - lo) / n, mag = Math.pow(10, Math.floor(Math.log10(raw)));
+    var steps = [1, 2, 2.5, 5, 10], step = 10 * mag;
+    for (var i = 0; i < steps.length; i++) if (steps[i] * mag >= raw) { step = steps[i] * mag; break; }
+    var ticks = [], first = Math.ceil(lo / step - 1e-9);
+    for (var t = first; t * step <= hi + 1e-9 * step; t++) ticks.push(t * step);
+    var decimals = Math.max(0, -Math.floor(Math.log10(step) + 1e-9) + (String(step / mag).indexOf(".") >= 0 ? 1 : 0));
+    return ticks.map(function (v) {
+      var big = Math.max(Math.abs(lo), Math.abs(hi));
+      var text = big >= 1e5 || (big < 1e-3 && big > 0) ? P.fmtG(v, 3) : v.toFixed(Math.min(decimals, 10));
+      return { value: v, text: text.replace("-", "\u2212") };
+    });
+  }
+
+  function logTicks(lo, hi) {
+    var a = Math.ceil(Math.log10(lo) - 1e-9), b = Math.floor(Math.log10(hi) + 1e-9);
+    var every = Math.max(1, Math.ceil((b - a + 1) / 8));
+    var major = [], minor = [];
+    for (var e = a; e <= b; e++) if ((e - a) % every === 0) major.push(e);
+    if (every === 1) {
+      for (var d = Math.floor(Math.log10(lo)); d <= b; d++) {
+        for (var m = 2; m < 10; m++) {
+          var v = m * Math.pow(10, d);
+          if (v >= lo && v <= hi) minor.push(v);
+        }
+      }
+    }
+    return { major: major, minor: minor };
+  }
+
+  function line(ctx, x0, y0, x1, y1) {
+    ctx.beginPath();
+    ctx.moveTo(x0, y0);
+    ctx.lineTo(x1, y1);
+    ctx.stroke();
+  }
+
+  function measure(ctx, str, size, weight) {
+    ctx.save();
+    ctx.font = (weight || "normal") + " " + size + 'px "DejaVu Sans", Verdana, sans-serif';
+    var w = ctx.measureText(str).width;
+    ctx.restore();
+    return w;
+  }
+
+  // Does the segment (x0, y0)-(x1, y1) cross the box [l, t, r, b]? (Liang-Barsky clipping.)
+  function crosses(x0, y0, x1, y1, box) {
+    var t0 = 0, t1 = 1, dx = x1 - x0, dy = y1 - y0;
+    var p = [-dx, dx, -dy, dy], q = [x0 - box[0], box[2] - x0, y0 - box[1], box[3] - y0];
+    for (var i = 0; i < 4; i++) {
+      if (p[i] === 0) { if (q[i] < 0) return false; continue; }
+      var r = q[i] / p[i];
+      if (p[i] < 0) { if (r > t1) return false; if (r > t0) t0 = r; } else { if (r < t0) return false; if (r < t1) t1 = r; }
+    }
+    return true;
+  }
+  function overlap(a, b) {
+    return Math.max(0, Math.min(a[2], b[2]) - Math.max(a[0], b[0])) * Math.max(0, Math.min(a[3], b[3]) - Math.max(a[1], b[1]));
+  }
+
+  // -- the figure: the static image with the live layer drawn over it -------------------------------------
+  // spec: {width, height, image, paths: axes, loss: axes or absent, legends: [...]}; styles: the live
+  // artists' styles in pixels; loss: {kind: "loss" | "gap" | "distance", fmin, minimum} or null.
+  function View(container, spec, styles, loss) {
+    this.spec = spec;
+    this.styles = styles;
+    this.loss = loss;
+    this.figure = new P.Figure(container, spec);
+    this.ax = new P.Axes(spec.paths);
+    this.lossAx = spec.loss ? new P.Axes(spec.loss) : null;
+    this.container = container;
+    this.legendBoxes = [];
+    this.textBoxes = [];
+    this.scale = 1;
+    var self = this;
+    root.addEventListener("resize", function () { self.fit(); });
+  }
+
+  // The figure scales down to the window's width (never up); a click is mapped back through the scale.
+  View.prototype.fit = function () {
+    var el = this.container, w = this.spec.width, wrap = el.parentNode;
+    var z = Math.min(1, document.documentElement.clientWidth / w);
+    this.scale = z;
+    el.style.transformOrigin = "0 0";
+    el.style.transform = z < 1 ? "scale(" + z + ")" : "";
+    if (wrap && wrap.classList && wrap.classList.contains("figure-wrap")) {
+      wrap.style.width = z * w + "px";
+      wrap.style.height = z * (this.spec.height + parseFloat(el.style.marginBottom || "0")) + "px";
+    }
+  };
+
+  // items: [{figure (the run's index in the drawn figure, or -1), color, legend (its text), result (E.run),
+  // rule, params}], k: the step shown; opts: {stepArrows, updateArrows}.
+  View.prototype.draw = function (items, k, opts) {
+    var ctx = this.figure.ctx, self = this;
+    this.k = k;
+    this.textBoxes = [];
+    this.figure.clear();
+    if (this.lossAx) this.drawLossPanel(ctx, items);
+    ctx.save();
+    this.ax.clip(ctx);
+    items.forEach(function (it) { self.drawPath(ctx, it); });
+    if (opts.stepArrows) items.forEach(function (it) { self.drawStepArrows(ctx, it); });
+    if (opts.updateArrows) items.forEach(function (it) { self.drawUpdate(ctx, it); });
+    ctx.restore();
+    items.forEach(function (it) { self.drawEnd(ctx, it); });
+    // Divergence notes last, each where it covers the fewest path segments and no other note.
+    var placed = [];
+    items.forEach(function (it) { self.drawNote(ctx, it, items, placed); });
+    this.drawLegends(items);
+    this.fit();
+  };
+
+  View.prototype.point = function (res, j) {
+    return [this.ax.X(res.xy[2 * j]), this.ax.Y(res.xy[2 * j + 1])];
+  };
+
+  View.prototype.last = function (res) { return Math.min(this.k, res.stopStep); };
+  View.prototype.diverged = function (res) { return res.status === "diverged" && this.k > res.stopStep; };
+
+  // The path up to the current step, with a dot at every iterate on short runs and every k-th one on long
+  // ones (optviz.plot.marker_stride: about 60 dots over the run).
+  View.prototype.drawPath = function (ctx, it) {
+    var res = it.result, last = this.last(res), pts = [];
+    for (var j = 0; j <= last; j++) pts.push(this.point(res, j));
+    var style = Object.assign({}, this.styles.path, { color: it.color });
+    P.polyline(ctx, pts, style);
+    var stride = Math.max(1, Math.ceil((res.stopStep + 1) / 60));
+    for (j = 0; j < pts.length; j += stride) P.marker(ctx, "o", pts[j][0], pts[j][1], style.markersize, it.color, "none", 0);
+  };
+
+  // Start (hollow), the current iterate (filled), the cross of a diverged run, an arrow at the edge where a
+  // path leaves the view (optviz.plot.trajectory's artists and sizes).
+  View.prototype.drawEnd = function (ctx, it) {
+    var st = this.styles, res = it.result, g = this.ax.g, lw = st.path.width;
+    var s0 = this.point(res, 0), last = this.last(res), diverged = this.diverged(res);
+    ctx.save();
+    this.ax.clip(ctx);
+    P.marker(ctx, "o", s0[0], s0[1], st.start.markersize, st.start.markerface, it.color, st.start.markeredgewidth);
+    var e = this.point(res, last);
+    if (!diverged) P.marker(ctx, "o", e[0], e[1], st.end.markersize, it.color, st.end.markeredge, st.end.markeredgewidth);
+    ctx.restore();
+    var exit = this.exitPoint(res, last);
+    if (exit) P.arrow(ctx, exit[2], exit[3], exit[0], exit[1], it.color, lw, 3.2 * lw);
+    it.cross = null;
+    if (diverged) {
+      var place = exit ? [exit[0], exit[1]] : [Math.min(Math.max(e[0], g.left), g.left + g.width), Math.min(Math.max(e[1], g.top), g.top + g.height)];
+      P.marker(ctx, "X", place[0], place[1], 4.5 * lw, it.color, "#000000", 0.5 * lw);
+      it.cross = place;
+    }
+  };
+
+  // "diverged at step k" beside the cross: of eight places around it, the first (matplotlib's: leaning
+  // towards the middle of the view) that stays in the axes, covers the fewest path segments and no other
+  // label.
+  View.prototype.drawNote = function (ctx, it, items, placed) {
+    if (!it.cross) return;
+    var st = this.styles, g = this.ax.g, size = st.fontsize, off = 0.6 * size, self = this;
+    var text = "diverged at step " + (it.result.stopStep + 1);
+    var w = measure(ctx, text, size, "bold"), h = 1.15 * size, pad = 0.25 * size;
+    var x = it.cross[0], y = it.cross[1];
+    var right = x > g.left + g.width / 2, top = y < g.top + g.height / 2;
+    var sx = right ? -1 : 1, sy = top ? 1 : -1;
+    var candidates = [[sx, sy], [sx, -sy], [-sx, sy], [-sx, -sy], [0, sy], [0, -sy], [sx, 0], [-sx, 0]];
+    var best = null;
+    candidates.forEach(function (c, order) {
+      var cx = x + c[0] * off, cy = y + c[1] * off;
+      var left = c[0] > 0 ? cx : c[0] < 0 ? cx - w : cx - w / 2;
+      var topY = c[1] > 0 ? cy : c[1] < 0 ? cy - h : cy - h / 2;
+      var box = [left - pad, topY - pad, left + w + pad, topY + h + pad];
+      var outside = box[0] < g.left || box[2] > g.left + g.width || box[1] < g.top || box[3] > g.top + g.height;
+      var cost = (outside ? 1e6 : 0) + 1e4 * placed.reduce(function (s, b) { return s + (overlap(b, box) > 0 ? 1 : 0); }, 0);
+      items.forEach(function (other) { cost += self.segmentsIn(other.result, box); });
+      cost += order * 1e-3;
+      if (best === null || cost < best.cost) best = { cost: cost, box: box, left: left, top: topY };
+    });
+    placed.push(best.box);
+    this.textBoxes.push(best.box);
+    P.text(ctx, text, best.left, best.top, { size: size, color: it.color, weight: "bold", align: "left", baseline: "top", box: "#ffffff" });
+  };
+
+  // How many of a run's drawn segments cross a box (pixels).
+  View.prototype.segmentsIn = function (res, box) {
+    var n = 0, last = this.last(res), a = this.point(res, 0);
+    for (var j = 1; j <= last; j++) {
+      var b = this.point(res, j);
+      if (crosses(a[0], a[1], b[0], b[1], box)) n++;
+      a = b;
+    }
+    return n;
+  };
+
+  // Where the shown path first leaves the axes: [edge x, edge y, tail x, tail y] in pixels, or null.
+  View.prototype.exitPoint = function (res, last) {
+    var g = this.ax.g, xl = g.xlim, yl = g.ylim;
+    function inside(x, y) { return x >= Math.min(xl[0], xl[1]) && x <= Math.max(xl[0], xl[1]) && y >= Math.min(yl[0], yl[1]) && y <= Math.max(yl[0], yl[1]); }
+    if (!inside(res.xy[0], res.xy[1])) return null;
+    for (var j = 1; j <= last; j++) {
+      var x = res.xy[2 * j], y = res.xy[2 * j + 1];
+      if (inside(x, y)) continue;
+      var ax = res.xy[2 * j - 2], ay = res.xy[2 * j - 1], dx = x - ax, dy = y - ay, t = Infinity;
+      if (dx > 0) t = Math.min(t, (xl[1] - ax) / dx); else if (dx < 0) t = Math.min(t, (xl[0] - ax) / dx);
+      if (dy > 0) t = Math.min(t, (yl[1] - ay) / dy); else if (dy < 0) t = Math.min(t, (yl[0] - ay) / dy);
+      if (!isFinite(t)) return null;
+      var ex = ax + t * dx, ey = ay + t * dy, n = Math.hypot(dx, dy);
+      var diag = Math.hypot(xl[1] - xl[0], yl[1] - yl[0]);
+      var tx = ex - dx / n * 0.06 * diag, ty = ey - dy / n * 0.06 * diag;
+      return [this.ax.X(ex), this.ax.Y(ey), this.ax.X(tx), this.ax.Y(ty)];
+    }
+    return null;
+  };
+
+  // An arrow along every stride-th step (the figure's `arrows` option), up to the current step.
+  View.prototype.drawStepArrows = function (ctx, it) {
+    var res = it.result, last = this.last(res), lw = this.styles.path.width;
+    var stride = Math.max(1, Math.ceil((res.stopStep + 1) / 60));
+    for (var j = 0; j + 1 <= last; j += stride) {
+      var a = this.point(res, j), b = this.point(res, j + 1);
+      if (a[0] === b[0] && a[1] === b[1]) continue;
+      P.arrow(ctx, a[0], a[1], b[0], b[1], it.color, 0.6 * lw, 1.6 * lw);
+    }
+  };
+
+  // The update at the current step (design: update vectors): heavy ball = velocity + gradient, Nesterov
+  // (torch's iterate) = gradient + velocity of the new buffer, the others: the step itself.
+  View.prototype.drawUpdate = function (ctx, it) {
+    var res = it.result, t = this.k;
+    if (t >= res.stopStep) return;
+    var w = 0.6 * this.styles.path.width, head = 3.5 * w, self = this;
+    var x = res.xy[2 * t], y = res.xy[2 * t + 1], nx = res.xy[2 * t + 2], ny = res.xy[2 * t + 3];
+    var h = E.hyperparameters(it.rule, it.params), g = [res.grad[2 * t], res.grad[2 * t + 1]];
+    function seg(x0, y0, x1, y1, c) { P.arrow(ctx, self.ax.X(x0), self.ax.Y(y0), self.ax.X(x1), self.ax.Y(y1), c, w, head); }
+    if (it.rule === "momentum" || it.rule === "nesterov") {
+      var b = res.state.momentum_buffer, wd = h.weight_decay || 0;
+      var gx = g[0] + wd * x, gy = g[1] + wd * y;
+      if (it.rule === "momentum") {
+        var damp = t > 0 ? 1 - (h.dampening || 0) : 1;
+        var vx = -h.lr * h.rho * b[2 * t], vy = -h.lr * h.rho * b[2 * t + 1];
+        seg(x, y, x + vx, y + vy, "#555555");
+        seg(x + vx, y + vy, x + vx - h.lr * damp * gx, y + vy - h.lr * damp * gy, it.color);
+      } else {
+        var mx = x - h.lr * gx, my = y - h.lr * gy;
+        seg(x, y, mx, my, it.color);
+        seg(mx, my, nx, ny, "#555555");
+      }
+    }
+    seg(x, y, nx, ny, "#000000");
+  };
+
+  // What the loss panel plots for a run, up to its stop step (optviz.plot.loss_values).
+  View.prototype.lossValues = function (res) {
+    var L = this.loss, out = [];
+    for (var j = 0; j <= res.stopStep; j++) {
+      if (L.kind === "gap") out.push(res.loss[j] - L.fmin);
+      else if (L.kind === "distance") out.push(Math.hypot(res.xy[2 * j] - L.minimum[0], res.xy[2 * j + 1] - L.minimum[1]));
+      else out.push(res.loss[j]);
+    }
+    return out;
+  };
+
+  // The loss panel: its limits follow the runs as matplotlib autoscales them (the data's range and 5%
+  // margins, in log space on the log axis), ticks and grid like matplotlib's, a curve per run up to the
+  // current step, a cross where a run diverged.
+  View.prototype.drawLossPanel = function (ctx, items) {
+    var ax = this.lossAx, g = ax.g, st = this.styles, self = this, log = g.y.scale === "log";
+    var values = [], last = 0;
+    items.forEach(function (it) {
+      it.lossValues = self.lossValues(it.result);
+      last = Math.max(last, it.lossValues.length - 1);
+      it.lossValues.forEach(function (v) { if (isFinite(v) && (!log || v > 0)) values.push(v); });
+    });
+    var lo, hi, a, b;
+    if (log) {
+      if (!values.length) values = [1e-12, 1];
+      a = Math.log10(Math.min.apply(null, values));
+      b = Math.log10(Math.max.apply(null, values));
+      if (b - a < 1e-12) { a -= 1; b += 1; }
+      lo = Math.pow(10, a - 0.05 * (b - a));
+      hi = Math.pow(10, b + 0.05 * (b - a));
+    } else {
+      a = values.length ? Math.min.apply(null, values) : 0;
+      b = values.length ? Math.max.apply(null, values) : 1;
+      if (b - a < 1e-300) { a -= 1; b += 1; }
+      lo = a - 0.05 * (b - a);
+      hi = b + 0.05 * (b - a);
+    }
+    var span = Math.max(last, 1), xs = [-0.05 * span, 1.05 * span];
+    var X = function (v) { return g.left + (v - xs[0]) / (xs[1] - xs[0]) * g.width; };
+    var Y = log
+      ? function (v) { return g.top + g.height - (Math.log10(v) - Math.log10(lo)) / (Math.log10(hi) - Math.log10(lo)) * g.height; }
+      : function (v) { return g.top + g.height - (v - lo) / (hi - lo) * g.height; };
+    this.lossMap = { X: X, Y: Y, lo: lo, hi: hi, xs: xs };
+    var xticks = linearTicks(xs[0], xs[1], g.width, st.tickfont).filter(function (t) { return t.value >= xs[0] && t.value <= xs[1]; });
+    var yticks, minor = [];
+    if (log) {
+      var lt = logTicks(lo, hi);
+      yticks = lt.major.map(function (e) { return { value: Math.pow(10, e), exp: e }; });
+      minor = lt.minor;
+    } else {
+      yticks = linearTicks(lo, hi, g.height, st.tickfont);
+    }
+    // grid (major ticks), under the curves
+    ctx.save();
+    ctx.strokeStyle = st.gridcolor;
+    ctx.lineWidth = st.gridwidth;
+    xticks.forEach(function (t) { line(ctx, X(t.value), g.top, X(t.value), g.top + g.height); });
+    yticks.forEach(function (t) { line(ctx, g.left, Y(t.value), g.left + g.width, Y(t.value)); });
+    ctx.restore();
+    // tick marks and labels, outside the frame
+    ctx.save();
+    ctx.strokeStyle = st.tickcolor;
+    ctx.lineWidth = st.tickwidth;
+    var L = st.ticklength, font = st.tickfont, pad = 0.35 * font, color = st.ticklabelcolor;
+    xticks.forEach(function (t) {
+      line(ctx, X(t.value), g.top + g.height, X(t.value), g.top + g.height + L);
+      P.text(ctx, t.text, X(t.value), g.top + g.height + L + pad, { size: font, align: "center", baseline: "top", color: color });
+    });
+    yticks.forEach(function (t) {
+      line(ctx, g.left - L, Y(t.value), g.left, Y(t.value));
+      if (log) {
+        var exp = String(t.exp).replace("-", "\u2212");
+        P.text(ctx, exp, g.left - L - pad, Y(t.value) - 0.35 * font, { size: 0.7 * font, align: "right", baseline: "middle", color: color });
+        var ew = measure(ctx, exp, 0.7 * font);
+        P.text(ctx, "10", g.left - L - pad - ew, Y(t.value), { size: font, align: "right", baseline: "middle", color: color });
+      } else {
+        P.text(ctx, t.text, g.left - L - pad, Y(t.value), { size: font, align: "right", baseline: "middle", color: color });
+      }
+    });
+    ctx.lineWidth = 0.6 * st.tickwidth;
+    minor.forEach(function (v) { line(ctx, g.left - 0.5 * L, Y(v), g.left, Y(v)); });
+    ctx.restore();
+    // curves, clipped to the axes
+    ctx.save();
+    ax.clip(ctx);
+    var k = this.k;
+    items.forEach(function (it) {
+      var vals = it.lossValues, pts = [], style = Object.assign({}, st.loss, { color: it.color });
+      for (var j = 0; j < vals.length && j <= k; j++) {
+        if (log && !(vals[j] > 0)) { P.polyline(ctx, pts, style); pts = []; continue; }
+        if (isFinite(vals[j])) pts.push([X(j), Y(vals[j])]);
+      }
+      P.polyline(ctx, pts, style);
+      if (it.result.status === "diverged" && k > it.result.stopStep && pts.length) {
+        var q = pts[pts.length - 1];
+        P.marker(ctx, "X", q[0], q[1], 4 * st.path.width, it.color, "#000000", 0.4 * st.path.width);
+      }
+    });
+    ctx.restore();
+  };
+
+  // The legends where the figure had them, in HTML: each entry's handle as matplotlib drew it (its pixels),
+  // the text live; runs that share a text share an entry (optviz.figures.layout.shared_legend).
+  View.prototype.drawLegends = function (items) {
+    var self = this, spec = this.spec;
+    this.legendBoxes = [];
+    var bottom = spec.height;
+    (spec.legends || []).forEach(function (lg, n) {
+      var id = "legend-" + n, box = document.getElementById(id);
+      if (!box) {
+        box = P.el("div", { id: id, class: "overlay legend", role: "list", "aria-label": "legend" });
+        self.container.appendChild(box);
+      }
+      var entries = self.legendEntries(lg, items);
+      box.textContent = "";
+      box.style.display = entries.length ? "grid" : "none";
+      if (!entries.length) return;
+      var columns = Math.max(1, Math.min(entries.length, lg.maxColumns === 1 ? 1 : Math.max(lg.columns, Math.min(entries.length, lg.maxColumns))));
+      var rows = Math.ceil(entries.length / columns);
+      var s = box.style;
+      s.fontSize = lg.fontsize + "px";
+      s.lineHeight = "1.2";
+      s.whiteSpace = "nowrap";
+      s.gridAutoFlow = "column"; // matplotlib fills a legend column by column
+      s.gridTemplateRows = "repeat(" + rows + ", auto)";
+      s.columnGap = lg.columnspacing + "px";
+      s.rowGap = Math.max(0, lg.labelspacing - 0.2 * lg.fontsize) + "px";
+      s.padding = lg.borderpad + "px";
+      s.alignItems = "center";
+      if (lg.frame) {
+        s.background = lg.frame.face;
+        s.border = lg.frame.width + "px solid " + lg.frame.edge;
+        s.borderRadius = (0.2 * lg.fontsize) + "px";
+        s.opacity = String(lg.frame.alpha);
+      }
+      var x0 = lg.box[0], x1 = lg.box[2];
+      s.left = s.right = "";
+      s.transform = "";
+      if (lg.anchor.x === "center") { s.left = ((x0 + x1) / 2) + "px"; s.transform = "translateX(-50%)"; }
+      else if (lg.anchor.x === "left") s.left = x0 + "px";
+      else s.right = (spec.width - x1) + "px";
+      s.top = s.bottom = "";
+      if (lg.anchor.y === "top") s.top = lg.box[1] + "px"; else s.bottom = (spec.height - lg.box[3]) + "px";
+      entries.forEach(function (e) {
+        var img = P.el("img", { src: e.swatch.image, alt: "", "aria-hidden": "true" });
+        img.style.width = e.swatch.width + "px";
+        img.style.height = e.swatch.height + "px";
+        img.style.verticalAlign = "middle";
+        img.style.marginRight = Math.max(0, e.gap) + "px";
+        box.appendChild(P.el("span", { role: "listitem", class: "entry" }, [img, e.text]));
+      });
+      var r = box.getBoundingClientRect(), c = self.container.getBoundingClientRect(), z = self.scale || 1;
+      var b = [(r.left - c.left) / z, (r.top - c.top) / z, (r.right - c.left) / z, (r.bottom - c.top) / z];
+      self.legendBoxes.push(b);
+      bottom = Math.max(bottom, b[3]);
+    });
+    // A legend with more rows than the figure kept room for pushes what follows down.
+    this.container.style.marginBottom = Math.max(0, bottom - spec.height) + "px";
+  };
+
+  // A legend's entries now: its other entries as they were, one per distinct run text (first run's handle).
+  View.prototype.legendEntries = function (lg, items) {
+    var out = [], seen = {}, swatches = {}, gaps = {}, fallback = null, self = this;
+    lg.entries.forEach(function (e) {
+      if (e.run !== null) { swatches[e.run] = e.swatch; gaps[e.run] = e.gap; fallback = fallback || e; }
+    });
+    var placedRuns = false;
+    lg.entries.forEach(function (e) {
+      if (e.run === null) { out.push(e); return; }
+      if (placedRuns) return;
+      placedRuns = true;
+      items.forEach(function (it) {
+        if (seen[it.legend]) return;
+        seen[it.legend] = true;
+        var swatch = swatches[it.figure] || self.swatch(it.color, lg.fontsize);
+        out.push({ text: it.legend, swatch: swatch, gap: it.figure in gaps ? gaps[it.figure] : fallback ? fallback.gap : 0.8 * lg.fontsize });
+      });
+    });
+    return out;
+  };
+
+  // A legend handle for a run that the figure did not draw (a rule switched on later): its path's line
+  // with one dot, drawn as matplotlib's legend draws a path's handle.
+  View.prototype.swatch = function (color, fontsize) {
+    this.swatches = this.swatches || {};
+    if (this.swatches[color]) return this.swatches[color];
+    var w = Math.round(2 * fontsize) + 4, h = Math.round(1.2 * fontsize), c = document.createElement("canvas");
+    c.width = w;
+    c.height = h;
+    var ctx = c.getContext("2d"), st = this.styles.path;
+    ctx.fillStyle = "#ffffff";
+    ctx.fillRect(0, 0, w, h);
+    P.polyline(ctx, [[2, h / 2], [w - 2, h / 2]], Object.assign({}, st, { color: color }));
+    P.marker(ctx, "o", w / 2, h / 2, st.markersize, color, "none", 0);
+    this.swatches[color] = { image: c.toDataURL("image/png"), width: w, height: h };
+    return this.swatches[color];
+  };
+
+  // -- a page with runs: the runs, their results, stepping, readouts ----------------------------------------
+  // runs: [{rule, params, shown, label, custom, given, color, figure, ...}]; a subclass says what each run's inputs
+  // are (`inputs(r)`: start, steps, noise, seed, tol, escapeRadius, center).
+  function RunsPage(data, surface) {
+    this.data = data;
+    this.surface = surface;
+    this.runs = [];
+    this.results = [];
+    this.cache = [];
+    this.k = 0;
+    this.playing = null;
+    this.message = "";
+    this.updateArrows = false;
+    this.decoded = {};
+  }
+
+  RunsPage.prototype.shownRuns = function () {
+    return this.runs.filter(function (r) { return r.shown; });
+  };
+
+  RunsPage.prototype.lastStep = function () {
+    var self = this;
+    return this.runs.reduce(function (m, r) { return r.shown ? Math.max(m, self.inputs(r).steps) : m; }, 0);
+  };
+
+  // The embedded numpy draws: standard normals of a seed (Gaussian noise, random search's samples), a
+  // minibatch's sample indices; a message when the page holds too few.
+  RunsPage.prototype.normals = function (seed, steps) {
+    var d = this.data.draws, key = String(seed);
+    if (!(key in d.normals)) throw new Error("this page holds noise draws for seeds " + seedList(d.normals) + ", not " + seed);
+    if (steps > d.normalSteps) throw new Error("this page holds noise draws for " + d.normalSteps + " steps, not " + steps);
+    var id = "n" + key;
+    if (!this.decoded[id]) this.decoded[id] = E.float64s(d.normals[key]);
+    return this.decoded[id];
+  };
+
+  RunsPage.prototype.batches = function (noise, seed, steps) {
+    var d = this.data.draws, key = noise.batch_size + "/" + (noise.replace ? 1 : 0) + "/" + seed;
+    if (!(key in d.batches)) throw new Error("this page holds minibatches for the seeds it was written with, not seed " + seed);
+    if (steps > d.batchSteps) throw new Error("this page holds minibatches for " + d.batchSteps + " steps, not " + steps);
+    var id = "b" + key;
+    if (!this.decoded[id]) this.decoded[id] = E.int32s(d.batches[key]);
+    return this.decoded[id];
+  };
+
+  // optviz.run for one run, in the engine's JavaScript.
+  RunsPage.prototype.compute = function (r) {
+    var inp = this.inputs(r), noise = null, normals = null;
+    if (inp.noise && inp.noise.kind === "gaussian") {
+      noise = { kind: "gaussian", sigma: inp.noise.sigma, draws: this.normals(inp.seed, inp.steps) };
+    } else if (inp.noise && inp.noise.kind === "minibatch") {
+      noise = { kind: "minibatch", batchSize: inp.noise.batch_size, indices: this.batches(inp.noise, inp.seed, inp.steps) };
+    }
+    if (r.rule === "random_search") normals = this.normals(inp.seed, inp.steps);
+    return E.run(this.surface, r.rule, r.params, {
+      start: inp.start, steps: inp.steps, tol: inp.tol, escapeRadius: inp.escapeRadius, center: inp.center,
+      noise: noise, normals: normals,
+    });
+  };
+
+  // Recompute the shown runs whose inputs changed (a slider moves one rule's runs: the others stay).
+  RunsPage.prototype.recompute = function () {
+    var self = this;
+    this.runs.forEach(function (r, i) {
+      if (!r.shown) return;
+      var key = JSON.stringify([r.rule, r.params, self.inputs(r)]);
+      if (self.cache[i] !== key) {
+        self.results[i] = self.compute(r);
+        self.cache[i] = key;
+      }
+    });
+    this.k = Math.min(this.k, this.lastStep());
+  };
+
+  // Change something; on a failure (a start outside the formula's domain, too few draws) the old runs and
+  // settings stay and the message says why.
+  RunsPage.prototype.apply = function (change) {
+    var old = this.snapshot();
+    try {
+      change();
+      this.recompute();
+      this.message = "";
+    } catch (err) {
+      this.restore(old);
+      this.recompute();
+      this.message = String(err.message || err);
+      this.render();
+      throw err;
+    }
+    this.render();
+  };
+  RunsPage.prototype.snapshot = function () { return { runs: copy(this.runs), k: this.k }; };
+  RunsPage.prototype.restore = function (old) { this.runs = old.runs; this.k = old.k; };
+
+  RunsPage.prototype.label = function (r) { return r.label; };
+  RunsPage.prototype.legend = function (r) {
+    return legendText(this.data.rules[r.rule], this.label(r), r.params, this.data.paramNames, r.custom, r.given);
+  };
+
+  RunsPage.prototype.items = function () {
+    var self = this, out = [];
+    this.runs.forEach(function (r, i) {
+      if (!r.shown) return;
+      out.push({ index: i, figure: r.figure, color: r.color, legend: self.legend(r), result: self.results[i], rule: r.rule, params: r.params });
+    });
+    return out;
+  };
+
+  // -- stepping --------------------------------------------------------------------------------------------
+  RunsPage.prototype.step = function (n) {
+    this.k = Math.min(this.k + (n === undefined ? 1 : n), this.lastStep());
+    this.render();
+  };
+  RunsPage.prototype.reset = function () {
+    this.pause();
+    this.k = 0;
+    this.render();
+  };
+  RunsPage.prototype.play = function () {
+    if (this.playing !== null) return;
+    var last = this.lastStep();
+    if (this.k >= last) this.k = 0;
+    var self = this, perTick = Math.max(1, Math.round(last / 50));
+    this.playing = setInterval(function () {
+      self.step(perTick);
+      if (self.k >= self.lastStep()) self.pause();
+    }, 40);
+    var b = document.getElementById("b-play");
+    if (b) b.textContent = "Pause";
+  };
+  RunsPage.prototype.pause = function () {
+    if (this.playing === null) return;
+    clearInterval(this.playing);
+    this.playing = null;
+    var b = document.getElementById("b-play");
+    if (b) b.textContent = "Play";
+  };
+  RunsPage.prototype.togglePlay = function () {
+    if (this.playing === null) this.play(); else this.pause();
+  };
+
+  // -- set(): a rule's own parameter names, as in TOML (design section 2) ----------------------------------
+  function checkParam(k, v) {
+    var ok;
+    if (k === "betas") ok = Array.isArray(v) && v.length === 2 && v.every(function (b) { return b >= 0 && b < 1; });
+    else if (k === "amsgrad" || k === "centered" || k === "local") ok = typeof v === "boolean";
+    else if (k === "lr" || k === "scale") ok = typeof v === "number" && v > 0 && isFinite(v);
+    else if (k === "rho" || k === "alpha" || k === "momentum") ok = typeof v === "number" && v >= 0 && v < 1;
+    else if (k === "dampening") ok = typeof v === "number" && v >= 0 && v <= 1;
+    else ok = typeof v === "number" && v >= 0 && isFinite(v);
+    if (!ok) throw new Error(k + ": invalid value " + JSON.stringify(v));
+  }
+
+  // The runs `values` addresses (`run`: an index among the shown runs; else every run), and its rule
+  // parameters, checked: each must belong to one of those runs' rules. `settings`: the page's other keys.
+  RunsPage.prototype.targets = function (values, settings) {
+    var shown = this.shownRuns(), targets;
+    if ("run" in values) {
+      if (!(Number.isInteger(values.run) && values.run >= 0 && values.run < shown.length)) {
+        throw new Error("run must be an index of a shown run, 0 to " + (shown.length - 1) + ", got " + values.run);
+      }
+      targets = [shown[values.run]];
+    } else {
+      targets = this.runs;
+    }
+    var keys = Object.keys(values).filter(function (k) { return k !== "run" && settings.indexOf(k) < 0; });
+    keys.forEach(function (k) {
+      var owners = targets.filter(function (r) { return E.RULES[r.rule].defaults.hasOwnProperty(k); });
+      if (!owners.length) {
+        var valid = {};
+        targets.forEach(function (r) { Object.keys(E.RULES[r.rule].defaults).forEach(function (n) { valid[n] = 1; }); });
+        throw new Error("unknown setting " + JSON.stringify(k) + " (valid: " + Object.keys(valid).concat(settings).sort().join(", ") + ")");
+      }
+      checkParam(k, values[k]);
+    });
+    return { runs: targets, keys: keys };
+  };
+
+  RunsPage.prototype.setParams = function (targets, keys, values) {
+    keys.forEach(function (k) {
+      targets.forEach(function (r) {
+        if (E.RULES[r.rule].defaults.hasOwnProperty(k)) r.params[k] = copy(values[k]);
+      });
+    });
+  };
+
+  RunsPage.prototype.state = function () {
+    var self = this, runs = [];
+    this.runs.forEach(function (r, i) {
+      if (!r.shown) return;
+      var res = self.results[i], n = res.steps + 1, xy = [], loss = [], inp = self.inputs(r);
+      for (var k = 0; k < n; k++) { xy.push([res.xy[2 * k], res.xy[2 * k + 1]]); loss.push(res.loss[k]); }
+      runs.push({
+        label: self.label(r), legend: self.legend(r), rule: r.rule, params: copy(r.params), start: inp.start.slice(),
+        steps: inp.steps, seed: inp.seed, noise: inp.noise ? copy(inp.noise) : null, color: r.color,
+        xy: xy, loss: loss, status: res.status, stop_step: res.stopStep,
+      });
+    });
+    return { step: this.k, steps: this.lastStep(), runs: runs };
+  };
+
+  // -- drawing ---------------------------------------------------------------------------------------------
+  RunsPage.prototype.render = function () {
+    this.view.draw(this.items(), this.k, { stepArrows: !!this.data.stepArrows, updateArrows: this.updateArrows });
+    this.readouts();
+    var m = document.getElementById("message");
+    if (m) m.textContent = this.message;
+    this.writeHash();
+  };
+
+  // The readouts: f, |grad f|, kappa(H), eig(H) at each run's current iterate (three significant digits,
+  // as ov.explore), and its status.
+  RunsPage.prototype.readouts = function () {
+    var body = document.getElementById("readouts"), self = this, out = new Float64Array(3);
+    if (!body) return;
+    body.textContent = "";
+    var f = function (v) { return P.formatNumber(v, 3); };
+    this.runs.forEach(function (r, i) {
+      if (!r.shown) return;
+      var res = self.results[i], j = Math.min(self.k, res.stopStep);
+      var x = res.xy[2 * j], y = res.xy[2 * j + 1];
+      self.surface.valueAndGrad(x, y, out);
+      var gnorm = Math.hypot(out[1], out[2]);
+      self.surface.hessian(x, y, out);
+      var eig = E.symmetricEigen(out[0], out[1], out[2]), kappa = E.conditionNumber(eig);
+      var status;
+      if (res.status === "diverged" && self.k > res.stopStep) status = "diverged at step " + (res.stopStep + 1);
+      else if (res.status === "converged" && self.k >= res.stopStep) status = "converged at step " + res.stopStep;
+      else if (self.k >= res.steps) status = "done";
+      else status = "running";
+      var cells = [self.label(r), f(res.loss[j]), f(gnorm), f(kappa), f(eig[0]) + ", " + f(eig[1]), status];
+      var tr = P.el("tr", { style: "color:" + r.color });
+      cells.forEach(function (c, n) { tr.appendChild(P.el(n === 0 ? "th" : "td", { text: c, class: n === 0 ? "cls" : "" })); });
+      if (status.indexOf("diverged") === 0) tr.style.fontWeight = "bold";
+      body.appendChild(tr);
+    });
+    var text = document.getElementById("step-text");
+    if (text) text.textContent = "step " + this.k + " of " + this.lastStep();
+  };
+
+  // -- the address: the page's state, so a link reopens the same view ----------------------------------------
+  RunsPage.prototype.writeHash = function () {
+    var text = "#state=" + encodeURIComponent(JSON.stringify(this.hashState()));
+    if (root.location && root.location.hash !== text && root.history && root.history.replaceState) {
+      root.history.replaceState(null, "", text);
+    }
+  };
+
+  RunsPage.prototype.readHash = function () {
+    var hash = root.location ? root.location.hash : "";
+    if (hash.indexOf("#state=") !== 0) return;
+    try {
+      var s = JSON.parse(decodeURIComponent(hash.slice(7)));
+      var self = this;
+      this.apply(function () { self.restoreHash(s); });
+      this.syncControls();
+    } catch (err) {
+      this.message = "could not restore the state in the address: " + (err.message || err);
+    }
+  };
+
+  // "0 to 7", or "0 to 7 and 11": the seeds a page holds draws for.
+  function seedList(table) {
+    var seeds = Object.keys(table).map(Number).sort(function (a, b) { return a - b; }), parts = [], i = 0;
+    while (i < seeds.length) {
+      var j = i;
+      while (j + 1 < seeds.length && seeds[j + 1] === seeds[j] + 1) j++;
+      parts.push(j > i ? seeds[i] + " to " + seeds[j] : String(seeds[i]));
+      i = j + 1;
+    }
+    return parts.join(" and ");
+  }
+
+  function checkStart(xy, what) {
+    if (!(Array.isArray(xy) && xy.length === 2 && isFinite(xy[0]) && isFinite(xy[1]))) {
+      throw new Error((what || "start") + " must be [x, y] with finite numbers");
+    }
+    return [Number(xy[0]), Number(xy[1])];
+  }
+
+  // A start where the loss and gradient are finite (a formula's domain), or an error.
+  RunsPage.prototype.checkDomain = function (xy) {
+    var out = new Float64Array(3);
+    this.surface.valueAndGrad(xy[0], xy[1], out);
+    if (!(isFinite(out[0]) && isFinite(out[1]) && isFinite(out[2]))) {
+      throw new Error("start: the loss or gradient is not finite at [" + xy[0] + ", " + xy[1] + "]");
+    }
+  };
+
+  // -- the controls every page has -----------------------------------------------------------------------
+  RunsPage.prototype.wireCommon = function () {
+    var self = this;
+    function on(id, event, fn) { var e = document.getElementById(id); if (e) e.addEventListener(event, fn); }
+    on("b-step", "click", function () { self.step(1); });
+    on("b-play", "click", function () { self.togglePlay(); });
+    on("b-reset", "click", function () { self.reset(); });
+    on("c-arrows", "change", function (e) { self.updateArrows = e.target.checked; self.render(); });
+    on("b-export", "click", function () { self.showToml(); });
+    // A click on the contour sets the start of every run.
+    this.view.figure.canvas.addEventListener("click", function (event) {
+      var rect = self.view.figure.canvas.getBoundingClientRect(), z = self.view.scale || 1;
+      var px = (event.clientX - rect.left) / z, py = (event.clientY - rect.top) / z;
+      if (!self.view.ax.contains(px, py)) return;
+      try { self.setStart([self.view.ax.invX(px), self.view.ax.invY(py)]); } catch (err) { /* shown in the message */ }
+    });
+  };
+
+  RunsPage.prototype.showToml = function () {
+    var text = this.toml();
+    document.getElementById("toml").value = text;
+    document.getElementById("download").href = "data:application/toml;charset=utf-8," + encodeURIComponent(text);
+  };
+
+  function tomlValue(v) {
+    if (typeof v === "boolean") return v ? "true" : "false";
+    if (typeof v === "string") return JSON.stringify(v);
+    if (Array.isArray(v)) return "[" + v.map(tomlValue).join(", ") + "]";
+    var text = String(v);
+    return /^-?\d+$/.test(text) ? text + ".0" : text;
+  }
+
+  // The `[[run]]` table of one run, as a scenario file writes it.
+  RunsPage.prototype.runToml = function (r) {
+    var inp = this.inputs(r), lines = ["[[run]]", "rule = " + JSON.stringify(r.rule)];
+    Object.keys(r.params).forEach(function (k) { lines.push(k + " = " + tomlValue(r.params[k])); });
+    lines.push("start = " + tomlValue(inp.start), "steps = " + inp.steps, "seed = " + inp.seed);
+    if (inp.noise && inp.noise.kind === "gaussian") lines.push("noise = { sigma = " + tomlValue(inp.noise.sigma) + " }");
+    if (inp.noise && inp.noise.kind === "minibatch") {
+      lines.push("noise = { batch_size = " + inp.noise.batch_size + (inp.noise.replace ? ", replace = true" : "") + " }");
+    }
+    if (r.custom) lines.push("label = " + JSON.stringify(r.label));
+    if (r.colorGiven) lines.push("color = " + JSON.stringify(r.color));
+    return lines.join("\n");
+  };
+
+  root.OptvizRuns = {
+    View: View,
+    RunsPage: RunsPage,
+    legendText: legendText,
+    linearTicks: linearTicks,
+    logTicks: logTicks,
+    checkParam: checkParam,
+    checkStart: checkStart,
+    seedList: seedList,
+    tomlValue: tomlValue,
+    copy: copy,
+    same: same,
+  };
+})(typeof globalThis !== "undefined" ? globalThis : this);

@@ -1,0 +1,232 @@
+"""What every page with runs holds, besides its figure: the rules' legend data, the surface, the numpy draws
+its noise needs, each run's settings, and the TOML it exports.
+
+A page computes its runs itself (``assets/engine.js``); what it cannot compute it is given here, by optviz's
+own code: the seeded draws of :mod:`optviz.noise` (never re-generated in JavaScript), the legend rules of
+:func:`optviz._format.legend` and :attr:`optviz.Optimizer.hyperparams`, the surface's escape radius.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import inspect
+import json
+import math
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+import numpy as np
+
+from optviz import style
+from optviz._format import PARAM_NAMES
+from optviz.engine import ESCAPE_DIAGONALS
+from optviz.noise import GaussianNoise, Minibatch
+from optviz.optimizers import rule, rule_class, rule_names, rule_parameters
+from optviz.surfaces import Surface
+from optviz.web import emit
+
+NOISE_SEEDS = 8  # Gaussian noise draws for seeds 0 .. NOISE_SEEDS-1 (and each run's own seed)
+
+
+def rule_info() -> dict[str, Any]:
+    """Per rule: label, colour, hyperparameters in constructor order with their defaults, and those that
+    legends always show, from the rules themselves (so legends read as optviz's figures write them)."""
+    out = {}
+    for name in rule_names():
+        params = rule_parameters(name)
+        defaults = [
+            [k, None if v is inspect.Parameter.empty else plain(v)] for k, v in params.items()
+        ]
+        probe = {"scale": 1.0} if name == "random_search" else {"lr": 1.0}
+        cls = rule_class(name)
+        out[name] = {
+            "label": cls.label,
+            "color": style.rule_color(name),
+            "defaults": defaults,
+            "legendKeys": list(rule(name, **probe).hyperparams),
+        }
+    return out
+
+
+def plain(v: Any) -> Any:
+    """A value as JSON writes it (tuples as lists, numpy scalars as Python numbers)."""
+    if isinstance(v, (tuple, list)):
+        return [plain(x) for x in v]
+    if isinstance(v, np.generic):
+        return v.item()
+    return v
+
+
+def surface_data(surface: Surface) -> dict[str, Any]:
+    """The surface as a page needs it besides its formula: name, title, view, escape rule, start, f*."""
+    fmin = surface.fmin
+    return {
+        "name": surface.name,
+        "title": surface.title,
+        "bounds": [list(b) for b in surface.bounds],
+        "center": surface.center.tolist(),
+        "escapeRadius": ESCAPE_DIAGONALS * surface.diagonal,
+        "start": surface.start.tolist(),
+        "fmin": fmin if math.isfinite(fmin) else None,
+        "arithmetic": emit.arithmetic(surface),
+    }
+
+
+def draws(
+    normal_seeds: Iterable[int],
+    normal_steps: int,
+    batches: Iterable[tuple[Minibatch, int]] = (),
+    batch_steps: int = 0,
+    n_samples: int = 0,
+) -> dict[str, Any]:
+    """The numpy draws a page's runs may use, as exact bytes: standard normals of each seed for steps
+    ``0 .. normal_steps`` (Gaussian noise; random search's samples) and each minibatch's sample indices for
+    steps ``0 .. batch_steps``, keyed ``"batch_size/replace/seed"``."""
+    normals = {
+        str(s): emit.b64(emit.normal_draws(s, normal_steps + 1)) for s in sorted(set(normal_seeds))
+    }
+    table = {}
+    for noise, seed in batches:
+        key = f"{noise.batch_size}/{int(noise.replace)}/{int(seed)}"
+        if key not in table:
+            idx = emit.batch_indices(noise, n_samples, seed, batch_steps + 1)
+            table[key] = emit.b64(idx, "<i4")
+    return {
+        "normals": normals,
+        "normalSteps": int(normal_steps),
+        "batches": table,
+        "batchSteps": int(batch_steps),
+    }
+
+
+def run_spec(t: Any, color: str) -> dict[str, Any]:
+    """One run's settings as a page takes them (what optviz.run was called with), from its Trajectory."""
+    noise = t.noise
+    if isinstance(noise, GaussianNoise):
+        noise_spec: dict[str, Any] | None = {"kind": "gaussian", "sigma": float(noise.sigma)}
+    elif isinstance(noise, Minibatch):
+        noise_spec = {"kind": "minibatch", "batch_size": int(noise.batch_size),
+                      "replace": bool(noise.replace)}  # fmt: skip
+    else:
+        noise_spec = None
+    params = {k: plain(v) for k, v in t.hyperparams.items()}
+    return {
+        "rule": t.rule,
+        "params": params,
+        "given": params,
+        "start": [float(v) for v in t.xy[0]],
+        "steps": int(t.steps),
+        "seed": int(t.seed),
+        "noise": noise_spec,
+        "tol": t.tol,
+        "escapeRadius": float(t.escape_radius),
+        "center": [float(v) for v in t.center],
+        "label": t.label,
+        "custom": bool(t.custom_label),
+        "color": color,
+    }
+
+
+# -- the scenario TOML a page exports -------------------------------------------------------------------
+def toml_value(v: Any) -> str:
+    """A value in TOML (numbers that parse back to the same float)."""
+    if isinstance(v, bool):
+        return "true" if v else "false"
+    if isinstance(v, (int, np.integer)):
+        return str(int(v))
+    if isinstance(v, (float, np.floating)):
+        return repr(float(v))
+    if isinstance(v, str):
+        return json.dumps(v, ensure_ascii=False)
+    if isinstance(v, (list, tuple, np.ndarray)):
+        return "[" + ", ".join(toml_value(x) for x in v) + "]"
+    raise TypeError(f"cannot write {v!r} as TOML")
+
+
+def surface_table(surface: Surface, view: Any = None) -> str | None:
+    """The lines of a scenario's ``[surface]`` table that rebuild ``surface`` (None for a surface that a
+    scenario cannot name: one wrapped or built in Python)."""
+    from optviz.surfaces import ExpressionSurface, Regularized, surface_names
+    from optviz.surfaces import surface as make_surface
+
+    if isinstance(surface, Regularized):
+        return None
+    if isinstance(surface, ExpressionSurface):
+        lines = [f"expression = {toml_value(surface.expression)}"]
+        lines.append(f"start = {toml_value(surface.start.tolist())}")
+        if surface.title != surface.expression:
+            lines.append(f"title = {toml_value(surface.title)}")
+        if len(surface.minima):
+            lines.append(f"minima = {toml_value(surface.minima.tolist())}")
+        if len(surface.saddles):
+            lines.append(f"saddles = {toml_value(surface.saddles.tolist())}")
+        lines.append(f"view = {toml_value([list(b) for b in view or surface.bounds])}")
+        return "\n".join(lines)
+    if surface.name in surface_names():
+        lines = [f"name = {toml_value(surface.name)}"]
+        lines += [f"{k} = {toml_value(plain(v))}" for k, v in surface.params.items()]
+        if view is not None:
+            lines.append(f"view = {toml_value([list(map(float, b)) for b in view])}")
+        try:  # the table must rebuild this very surface
+            same = make_surface(surface.name, **surface.params).params == surface.params
+        except Exception:
+            same = False
+        return "\n".join(lines) if same else None
+    return None
+
+
+def options_table(options: Any) -> list[str]:
+    """A figure's options as ``[figure]`` lines: those that differ from the kind's defaults."""
+    lines = []
+    for f in dataclasses.fields(options):
+        value = getattr(options, f.name)
+        if value != f.default and value is not None:
+            lines.append(f"{f.name} = {toml_value(plain(value))}")
+    return lines
+
+
+def toml_head(
+    kind: str,
+    surface: Surface,
+    options: Any,
+    size: Sequence[float],
+    dpi: float,
+    *,
+    title: str | None = None,
+    description: str | None = None,
+    view: Any = None,
+    formats: Sequence[str] = ("png",),
+    comment: str = "",
+) -> str | None:
+    """Everything of the scenario a page exports but its runs (which the page writes from its state), or
+    None when a scenario cannot name the surface."""
+    table = surface_table(surface, view)
+    if table is None:
+        return None
+    lines = [f"# {comment}"] if comment else []
+    if title:
+        lines.append(f"title = {toml_value(title)}")
+    if description:
+        lines.append(f"description = {toml_value(description)}")
+    lines += [f"kind = {toml_value(kind)}", "", "[surface]", table]
+    figure = options_table(options)
+    if figure:
+        lines += ["", "[figure]", *figure]
+    lines += ["", "[output]", f"formats = {toml_value(list(formats))}",
+              f"size = {toml_value([float(v) for v in size])}", f"dpi = {toml_value(float(dpi))}"]  # fmt: skip
+    return "\n".join(lines)
+
+
+__all__ = [
+    "NOISE_SEEDS",
+    "PARAM_NAMES",
+    "draws",
+    "options_table",
+    "plain",
+    "rule_info",
+    "run_spec",
+    "surface_data",
+    "surface_table",
+    "toml_head",
+    "toml_value",
+]
