@@ -1,7 +1,7 @@
 """Headless Chromium for the page tests: Debian's ``chromium`` driven by playwright (never a downloaded browser).
 
-``browser`` (a pytest fixture, one browser per test module) skips with the reason when playwright or a
-Chromium executable is missing. ``open_page`` loads an HTML file at a viewport with device scale 1, waits for
+``launch`` starts the one browser of a test session (the ``browser`` fixture of conftest.py); it skips with
+the reason when playwright or a Chromium executable is missing. ``open_page`` loads an HTML file at a viewport with device scale 1, waits for
 the page to say it is ready, and records console errors and uncaught exceptions.
 """
 
@@ -55,8 +55,9 @@ def skip_reason() -> str | None:
     return None
 
 
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
+def launch() -> Iterator[Any]:
+    """Headless Chromium for a test session (see ``browser`` in conftest.py): skips with the reason when
+    playwright or a Chromium executable is missing (fails instead under ``OPTVIZ_REQUIRE_BROWSER``)."""
     reason = skip_reason()
     if reason and os.environ.get("OPTVIZ_REQUIRE_BROWSER"):
         pytest.fail(f"OPTVIZ_REQUIRE_BROWSER is set but {reason}")

@@ -7,7 +7,11 @@ Loads the optviz pytest plugin when it is not installed (PYTHONPATH runs); harml
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from typing import Any
+
 import pytest
+from _browser import launch
 from _gallery import Gallery
 
 pytest_plugins = ["optviz.testing.plugin"]
@@ -18,3 +22,10 @@ def gallery(tmp_path_factory: pytest.TempPathFactory) -> Gallery:
     """Every scenario computed (``gallery.computed(path)``) and rendered full size (``gallery.rendered(path)``)
     at most once per session, on first use: ``-m "not slow"`` never renders the full-size gallery."""
     return Gallery(folder=tmp_path_factory.mktemp("gallery"))
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Any]:
+    """One headless Chromium for the whole session, started on first use by the page tests (it skips them
+    with the reason when no browser is found)."""
+    yield from launch()

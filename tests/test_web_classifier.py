@@ -6,7 +6,6 @@ from __future__ import annotations
 import numpy as np
 import pytest
 from _browser import (
-    browser,  # noqa: F401 - fixture
     open_page,
     png_array,
     screenshot_array,
@@ -26,7 +25,7 @@ def page_file(tmp_path_factory):
 
 
 @pytest.fixture
-def page(browser, page_file):  # noqa: F811
+def page(browser, page_file):
     p = open_page(browser, page_file)
     yield p
     assert p.errors == [], p.errors  # no console errors, no network requests

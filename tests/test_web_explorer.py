@@ -11,7 +11,6 @@ import re
 import numpy as np
 import pytest
 from _browser import (
-    browser,  # noqa: F401 - fixture
     open_page,
     png_array,
     screenshot_array,
@@ -69,7 +68,7 @@ RANDOM_SEARCH = """([scale, steps]) => {
 }"""
 
 
-def test_every_rule_on_every_surface_equals_optviz_run_in_chromium(browser, pages):  # noqa: F811
+def test_every_rule_on_every_surface_equals_optviz_run_in_chromium(browser, pages):
     failures = []
     for name, path in pages.items():
         page = open_page(browser, path)
@@ -93,7 +92,7 @@ def test_every_rule_on_every_surface_equals_optviz_run_in_chromium(browser, page
 
 
 @pytest.mark.parametrize("name", ["quadratic", "rastrigin", "logistic_regression"])
-def test_set_start_and_noise_equal_optviz_run(browser, pages, name):  # noqa: F811
+def test_set_start_and_noise_equal_optviz_run(browser, pages, name):
     page = open_page(browser, pages[name])
     s = ov.surface(name)
     (x0, x1), (y0, y1) = s.bounds
@@ -115,7 +114,7 @@ def test_set_start_and_noise_equal_optviz_run(browser, pages, name):  # noqa: F8
     page.close()
 
 
-def test_set_refuses_unknown_names_and_seeds_it_does_not_hold(browser, pages):  # noqa: F811
+def test_set_refuses_unknown_names_and_seeds_it_does_not_hold(browser, pages):
     page = open_page(browser, pages["quadratic"])
     with pytest.raises(Exception, match=r"unknown setting .*lrr"):
         page.eval("optviz.set({lrr: 0.1})")
@@ -133,7 +132,7 @@ def test_set_refuses_unknown_names_and_seeds_it_does_not_hold(browser, pages):  
     page.close()
 
 
-def test_keyboard_and_mouse_controls(browser, pages):  # noqa: F811
+def test_keyboard_and_mouse_controls(browser, pages):
     page = open_page(browser, pages["quadratic"])
     s = ov.surface("quadratic")
     before = page.eval("optviz.state().runs[0].params.lr")
@@ -181,7 +180,7 @@ def test_keyboard_and_mouse_controls(browser, pages):  # noqa: F811
     page.close()
 
 
-def test_readouts_are_the_surfaces_numbers(browser, pages):  # noqa: F811
+def test_readouts_are_the_surfaces_numbers(browser, pages):
     page = open_page(browser, pages["rosenbrock"])
     page.eval("optviz.step(0)")
     rows = page.eval(
@@ -200,7 +199,7 @@ def test_readouts_are_the_surfaces_numbers(browser, pages):  # noqa: F811
     page.close()
 
 
-def test_divergence_is_marked_and_named(browser, pages):  # noqa: F811
+def test_divergence_is_marked_and_named(browser, pages):
     page = open_page(browser, pages["quadratic"])
     state = page.eval("optviz.set({run: 0, lr: 0.5})")
     gd = state["runs"][0]
@@ -210,7 +209,7 @@ def test_divergence_is_marked_and_named(browser, pages):  # noqa: F811
     page.close()
 
 
-def test_url_hash_reopens_the_same_view(browser, pages):  # noqa: F811
+def test_url_hash_reopens_the_same_view(browser, pages):
     page = open_page(browser, pages["himmelblau"])
     page.eval("optviz.set({run: 2, lr: 0.003, rho: 0.8})")
     page.eval("optviz.start([1.5, -2.5])")
@@ -228,7 +227,7 @@ def test_url_hash_reopens_the_same_view(browser, pages):  # noqa: F811
     assert after == before
 
 
-def test_exported_toml_is_a_scenario_of_the_same_runs(browser, pages, tmp_path):  # noqa: F811
+def test_exported_toml_is_a_scenario_of_the_same_runs(browser, pages, tmp_path):
     page = open_page(browser, pages["six_hump_camel"])
     page.eval("optviz.set({rules: ['gd', 'momentum', 'adam']})")
     page.eval("optviz.set({run: 1, rho: 0.7}); optviz.set({sigma: 0.3, seed: 2, steps: 80})")
@@ -259,7 +258,7 @@ def test_exported_toml_is_a_scenario_of_the_same_runs(browser, pages, tmp_path):
         ("logistic_regression", ["gd", "adam"]),
     ],
 )
-def test_page_looks_like_the_png_of_its_scenario(browser, name, rules, tmp_path):  # noqa: F811
+def test_page_looks_like_the_png_of_its_scenario(browser, name, rules, tmp_path):
     """The figure's screenshot (viewport at the PNG's size, device scale 1) against the PNG that optviz
     renders for the page's exported scenario: in the static layer (contours, axes, ticks, labels, minima,
     formula, the loss panel's frame and labels) at most 0.5% of the pixels differ by more than 8 levels of
@@ -299,7 +298,7 @@ def test_page_is_one_small_file_without_network(pages):
         assert data["surface"]["name"] == name
 
 
-def test_expression_and_wrapped_surfaces(browser, tmp_path):  # noqa: F811
+def test_expression_and_wrapped_surfaces(browser, tmp_path):
     """A formula typed by a user, and a regularized wrapper: equal runs; the formula exports as a scenario,
     the wrapper (which a scenario cannot name) says so."""
     expr = ov.surface_from_expression("x**2 + 3*y**2 + sin(3*x)", minima=[(-0.4, 0.0)])
@@ -334,7 +333,7 @@ def test_expression_and_wrapped_surfaces(browser, tmp_path):  # noqa: F811
         page.close()
 
 
-def test_a_bad_address_is_a_message_not_a_broken_page(browser, pages):  # noqa: F811
+def test_a_bad_address_is_a_message_not_a_broken_page(browser, pages):
     url = pages["saddle"].resolve().as_uri() + "#state=" + "%7B%22v%22%3A1%2C%22runs%22%3A%5B%5D%7D"
     page = browser.new_page(viewport={"width": 1400, "height": 900}, device_scale_factor=1)
     page.goto(url)
