@@ -189,6 +189,43 @@ def _anchor(box: Any, container: Any) -> dict[str, str]:
     return {"x": horizontal, "y": vertical}
 
 
+def obstacles(ax: Any, live: Iterable[Any], height: float) -> dict[str, list]:
+    """What matplotlib's ``loc="best"`` keeps a legend off in ``ax``, for what stays static (the page adds
+    its live paths): each line's and patch's vertices, each text's and rectangle's box, in image pixels."""
+    from matplotlib.collections import PolyCollection
+    from matplotlib.patches import Rectangle
+
+    skip = {id(a) for a in live if a is not None}
+    lines, boxes = [], []
+
+    def path(p: Any) -> None:
+        v = np.asarray(p.vertices, dtype=float)
+        if len(v):
+            lines.append([[float(x), float(height - y)] for x, y in v])
+
+    def box(b: Any) -> None:
+        boxes.append([float(b.x0), float(height - b.y1), float(b.x1), float(height - b.y0)])
+
+    for a in ax.lines:
+        if id(a) not in skip:
+            path(a.get_transform().transform_path(a.get_path()))
+    for a in ax.patches:
+        if id(a) in skip:
+            continue
+        if isinstance(a, Rectangle):
+            box(a.get_bbox().transformed(a.get_data_transform()))
+        else:
+            path(a.get_transform().transform_path(a.get_path()))
+    for c in ax.collections:
+        if isinstance(c, PolyCollection) and id(c) not in skip:
+            for p in c.get_paths():
+                path(c.get_transform().transform_path(p))
+    for t in ax.texts:
+        if id(t) not in skip:
+            box(t.get_window_extent())
+    return {"lines": lines, "boxes": boxes}
+
+
 def legend_spec(
     legend: Any, rgb: np.ndarray, height: float, run_labels: list[str], container: Any
 ) -> dict[str, Any]:
@@ -219,7 +256,12 @@ def legend_spec(
             "width": float(patch.get_linewidth()) * px_per_point(legend.figure),
         }
     columns = _columns(texts)
+    axes = legend.axes if legend.isaxes else None
     return {
+        # a legend inside an axes goes where it covers the least, as matplotlib's loc="best" (the only
+        # legend optviz puts inside an axes); the page places it again for its own runs
+        "best": axes is not None,
+        "pad": float(legend.borderaxespad) * size,
         "box": [float(box.x0), float(height - box.y1), float(box.x1), float(height - box.y0)],
         "anchor": _anchor(box, container),
         "columns": columns,
@@ -285,7 +327,13 @@ def figure_layer(
     full = render_png(fig)
     rgb = np.asarray(Image.open(io.BytesIO(full)).convert("RGB"))
     run_labels = [r.path.get_label() for r in traj.runs]
-    legends = [legend_spec(lg, rgb, height, run_labels, box) for lg, box in _legends(fig)]
+    legends = []
+    for lg, box in _legends(fig):
+        spec_ = legend_spec(lg, rgb, height, run_labels, box)
+        if spec_["best"]:
+            spec_["axes"] = "loss" if lg.axes is loss_ax else "paths" if lg.axes is ax else None
+            spec_["best"] = spec_["axes"] is not None
+        legends.append(spec_)
     first = traj.runs[0]
     styles: dict[str, Any] = {
         "path": line_style(first.path, fig),
@@ -300,6 +348,11 @@ def figure_layer(
         if r.diverged is not None:
             hidden.append(r.diverged.annotation)
     spec: dict[str, Any] = {"width": width, "height": height, "paths": axes_geometry(ax, height)}
+    live = [*hidden, *(a for h in losses for a in (*h.lines, *h.markers))]
+    if any(lg["best"] for lg in legends):
+        spec["obstacles"] = {"paths": obstacles(ax, live, height)}
+        if loss_ax is not None:
+            spec["obstacles"]["loss"] = obstacles(loss_ax, live, height)
     text_boxes = [lg["box"] for lg in legends]
     if loss_ax is not None:
         styles.update(_loss_styles(losses[0], loss_ax, fig))

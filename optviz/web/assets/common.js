@@ -191,13 +191,17 @@
     ctx.restore();
   }
 
-  // An arrow like matplotlib's "-|>": a line and a filled triangular head at (x1, y1).
-  function arrow(ctx, x0, y0, x1, y1, color, width, head) {
+  // An arrow like matplotlib's "-|>": a line and a filled triangular head at (x1, y1), `head` long and as
+  // wide. `outline`: the head also stroked with the line's width, its tip kept at (x1, y1), as matplotlib
+  // draws an annotation's arrow patch.
+  function arrow(ctx, x0, y0, x1, y1, color, width, head, outline) {
     var dx = x1 - x0, dy = y1 - y0, len = Math.hypot(dx, dy);
     if (!(len > 0)) return;
-    head = Math.min(head, len);
     var ux = dx / len, uy = dy / len, hw = head * 0.5;
-    var bx = x1 - ux * head, by = y1 - uy * head;
+    var back = outline ? 0.5 * width / Math.sin(Math.atan2(hw, head)) : 0; // the stroke's miter beyond the tip
+    if (!outline) head = Math.min(head, len); // matplotlib keeps a patch's head whole on a short arrow
+    var tx = x1 - ux * back, ty = y1 - uy * back;
+    var bx = tx - ux * head, by = ty - uy * head;
     ctx.save();
     ctx.strokeStyle = color;
     ctx.fillStyle = color;
@@ -208,11 +212,15 @@
     ctx.lineTo(bx, by);
     ctx.stroke();
     ctx.beginPath();
-    ctx.moveTo(x1, y1);
+    ctx.moveTo(tx, ty);
     ctx.lineTo(bx - uy * hw, by + ux * hw);
     ctx.lineTo(bx + uy * hw, by - ux * hw);
     ctx.closePath();
     ctx.fill();
+    if (outline) {
+      ctx.lineJoin = "miter";
+      ctx.stroke();
+    }
     ctx.restore();
   }
 

@@ -125,7 +125,10 @@
   View.prototype.draw = function (items, k, opts) {
     var ctx = this.figure.ctx, self = this;
     this.k = k;
+    this.drawn = items;
     this.textBoxes = [];
+    // What a legend placed as matplotlib's loc="best" keeps off, per axes, as drawn now (pixels).
+    this.live = { paths: { lines: [], boxes: [] }, loss: { lines: [], boxes: [] } };
     this.figure.clear();
     if (this.lossAx) this.drawLossPanel(ctx, items);
     ctx.save();
@@ -134,6 +137,8 @@
     if (opts.stepArrows) items.forEach(function (it) { self.drawStepArrows(ctx, it); });
     if (opts.updateArrows) items.forEach(function (it) { self.drawUpdate(ctx, it); });
     ctx.restore();
+    // matplotlib's z-order: every path, then every step arrow, every start, every end, exit arrows last
+    items.forEach(function (it) { self.drawStart(ctx, it); });
     items.forEach(function (it) { self.drawEnd(ctx, it); });
     // Divergence notes last, each where it covers the fewest path segments and no other note.
     var placed = [];
@@ -156,23 +161,33 @@
     for (var j = 0; j <= last; j++) pts.push(this.point(res, j));
     var style = Object.assign({}, this.styles.path, { color: it.color });
     P.polyline(ctx, pts, style);
+    this.live.paths.lines.push(pts);
     var stride = Math.max(1, Math.ceil((res.stopStep + 1) / 60));
     for (j = 0; j < pts.length; j += stride) P.marker(ctx, "o", pts[j][0], pts[j][1], style.markersize, it.color, "none", 0);
   };
 
   // Start (hollow), the current iterate (filled), the cross of a diverged run, an arrow at the edge where a
   // path leaves the view (optviz.plot.trajectory's artists and sizes).
-  View.prototype.drawEnd = function (ctx, it) {
-    var st = this.styles, res = it.result, g = this.ax.g, lw = st.path.width;
-    var s0 = this.point(res, 0), last = this.last(res), diverged = this.diverged(res);
+  View.prototype.drawStart = function (ctx, it) {
+    var st = this.styles, s0 = this.point(it.result, 0);
+    this.live.paths.lines.push([s0]);
     ctx.save();
     this.ax.clip(ctx);
     P.marker(ctx, "o", s0[0], s0[1], st.start.markersize, st.start.markerface, it.color, st.start.markeredgewidth);
+    ctx.restore();
+  };
+
+  View.prototype.drawEnd = function (ctx, it) {
+    var st = this.styles, res = it.result, g = this.ax.g, lw = st.path.width;
+    var last = this.last(res), diverged = this.diverged(res);
+    ctx.save();
+    this.ax.clip(ctx);
     var e = this.point(res, last);
+    this.live.paths.lines.push([e]);
     if (!diverged) P.marker(ctx, "o", e[0], e[1], st.end.markersize, it.color, st.end.markeredge, st.end.markeredgewidth);
     ctx.restore();
     var exit = this.exitPoint(res, last);
-    if (exit) P.arrow(ctx, exit[2], exit[3], exit[0], exit[1], it.color, lw, 3.2 * lw);
+    if (exit) P.arrow(ctx, exit[2], exit[3], exit[0], exit[1], it.color, lw, 3.2 * lw, true);
     it.cross = null;
     if (diverged) {
       var place = exit ? [exit[0], exit[1]] : [Math.min(Math.max(e[0], g.left), g.left + g.width), Math.min(Math.max(e[1], g.top), g.top + g.height)];
@@ -181,9 +196,10 @@
     }
   };
 
-  // "diverged at step k" beside the cross: of eight places around it, the first (matplotlib's: leaning
-  // towards the middle of the view) that stays in the axes, covers the fewest path segments and no other
-  // label.
+  // "diverged at step k" near the cross, off the paths: matplotlib's place (beside the cross, leaning towards
+  // the middle of the view) when no path crosses it; else, of the places around the cross at growing
+  // distances (kept inside the axes), the nearest that the fewest path segments cross and no other note
+  // covers, with a thin leader line back to the cross when it had to move away.
   View.prototype.drawNote = function (ctx, it, items, placed) {
     if (!it.cross) return;
     var st = this.styles, g = this.ax.g, size = st.fontsize, off = 0.6 * size, self = this;
@@ -192,21 +208,30 @@
     var x = it.cross[0], y = it.cross[1];
     var right = x > g.left + g.width / 2, top = y < g.top + g.height / 2;
     var sx = right ? -1 : 1, sy = top ? 1 : -1;
-    var candidates = [[sx, sy], [sx, -sy], [-sx, sy], [-sx, -sy], [0, sy], [0, -sy], [sx, 0], [-sx, 0]];
-    var best = null;
-    candidates.forEach(function (c, order) {
-      var cx = x + c[0] * off, cy = y + c[1] * off;
-      var left = c[0] > 0 ? cx : c[0] < 0 ? cx - w : cx - w / 2;
-      var topY = c[1] > 0 ? cy : c[1] < 0 ? cy - h : cy - h / 2;
-      var box = [left - pad, topY - pad, left + w + pad, topY + h + pad];
-      var outside = box[0] < g.left || box[2] > g.left + g.width || box[1] < g.top || box[3] > g.top + g.height;
-      var cost = (outside ? 1e6 : 0) + 1e4 * placed.reduce(function (s, b) { return s + (overlap(b, box) > 0 ? 1 : 0); }, 0);
-      items.forEach(function (other) { cost += self.segmentsIn(other.result, box); });
-      cost += order * 1e-3;
-      if (best === null || cost < best.cost) best = { cost: cost, box: box, left: left, top: topY };
+    var lo = [g.left + pad, g.top + pad], hi = [g.left + g.width - w - pad, g.top + g.height - h - pad];
+    var best = null, order = 0;
+    [1, 2.5, 4, 6, 9].forEach(function (reach) {
+      [[sx, sy], [sx, -sy], [-sx, sy], [-sx, -sy], [0, sy], [0, -sy], [sx, 0], [-sx, 0]].forEach(function (c) {
+        var cx = x + c[0] * off * reach, cy = y + c[1] * off * reach;
+        var left = c[0] > 0 ? cx : c[0] < 0 ? cx - w : cx - w / 2;
+        var topY = c[1] > 0 ? cy : c[1] < 0 ? cy - h : cy - h / 2;
+        left = Math.min(Math.max(left, lo[0]), Math.max(lo[0], hi[0])); // kept inside the axes
+        topY = Math.min(Math.max(topY, lo[1]), Math.max(lo[1], hi[1]));
+        var box = [left - pad, topY - pad, left + w + pad, topY + h + pad];
+        var cost = 1e4 * placed.reduce(function (n, b) { return n + (overlap(b, box) > 0 ? 1 : 0); }, 0);
+        items.forEach(function (other) { cost += 100 * self.segmentsIn(other.result, box); });
+        var dx = Math.max(box[0] - x, 0, x - box[2]), dy = Math.max(box[1] - y, 0, y - box[3]);
+        cost += Math.hypot(dx, dy) / size + 1e-3 * order++;
+        if (best === null || cost < best.cost) best = { cost: cost, box: box, left: left, top: topY, gap: Math.hypot(dx, dy) };
+      });
     });
     placed.push(best.box);
     this.textBoxes.push(best.box);
+    this.live.paths.boxes.push(best.box);
+    if (best.gap > 1.5 * off) { // a leader from the cross to the nearest point of the note's box
+      var px = Math.min(Math.max(x, best.box[0]), best.box[2]), py = Math.min(Math.max(y, best.box[1]), best.box[3]);
+      P.polyline(ctx, [[x, y], [px, py]], { color: it.color, width: 0.5 * st.path.width });
+    }
     P.text(ctx, text, best.left, best.top, { size: size, color: it.color, weight: "bold", align: "left", baseline: "top", box: "#ffffff" });
   };
 
@@ -248,7 +273,7 @@
     for (var j = 0; j + 1 <= last; j += stride) {
       var a = this.point(res, j), b = this.point(res, j + 1);
       if (a[0] === b[0] && a[1] === b[1]) continue;
-      P.arrow(ctx, a[0], a[1], b[0], b[1], it.color, 0.6 * lw, 1.6 * lw);
+      P.arrow(ctx, a[0], a[1], b[0], b[1], it.color, 0.6 * lw, 1.6 * lw, true);
     }
   };
 
@@ -371,6 +396,7 @@
         if (isFinite(vals[j])) pts.push([X(j), Y(vals[j])]);
       }
       P.polyline(ctx, pts, style);
+      self.live.loss.lines.push(pts);
       if (it.result.status === "diverged" && k > it.result.stopStep && pts.length) {
         var q = pts[pts.length - 1];
         P.marker(ctx, "X", q[0], q[1], 4 * st.path.width, it.color, "#000000", 0.4 * st.path.width);
@@ -384,6 +410,7 @@
   View.prototype.drawLegends = function (items) {
     var self = this, spec = this.spec;
     this.legendBoxes = [];
+    this.placements = []; // each loc="best" legend: its candidates' badness and the place taken
     var bottom = spec.height;
     (spec.legends || []).forEach(function (lg, n) {
       var id = "legend-" + n, box = document.getElementById(id);
@@ -413,14 +440,6 @@
         s.borderRadius = (0.2 * lg.fontsize) + "px";
         s.opacity = String(lg.frame.alpha);
       }
-      var x0 = lg.box[0], x1 = lg.box[2];
-      s.left = s.right = "";
-      s.transform = "";
-      if (lg.anchor.x === "center") { s.left = ((x0 + x1) / 2) + "px"; s.transform = "translateX(-50%)"; }
-      else if (lg.anchor.x === "left") s.left = x0 + "px";
-      else s.right = (spec.width - x1) + "px";
-      s.top = s.bottom = "";
-      if (lg.anchor.y === "top") s.top = lg.box[1] + "px"; else s.bottom = (spec.height - lg.box[3]) + "px";
       entries.forEach(function (e) {
         var img = P.el("img", { src: e.swatch.image, alt: "", "aria-hidden": "true" });
         img.style.width = e.swatch.width + "px";
@@ -429,6 +448,18 @@
         img.style.marginRight = Math.max(0, e.gap) + "px";
         box.appendChild(P.el("span", { role: "listitem", class: "entry" }, [img, e.text]));
       });
+      s.left = s.right = s.top = s.bottom = s.transform = "";
+      if (lg.best) {
+        var at = self.bestPlace(lg, box.offsetWidth, box.offsetHeight);
+        s.left = at[0] + "px";
+        s.top = at[1] + "px";
+      } else {
+        var x0 = lg.box[0], x1 = lg.box[2];
+        if (lg.anchor.x === "center") { s.left = ((x0 + x1) / 2) + "px"; s.transform = "translateX(-50%)"; }
+        else if (lg.anchor.x === "left") s.left = x0 + "px";
+        else s.right = (spec.width - x1) + "px";
+        if (lg.anchor.y === "top") s.top = lg.box[1] + "px"; else s.bottom = (spec.height - lg.box[3]) + "px";
+      }
       var r = box.getBoundingClientRect(), c = self.container.getBoundingClientRect(), z = self.scale || 1;
       var b = [(r.left - c.left) / z, (r.top - c.top) / z, (r.right - c.left) / z, (r.bottom - c.top) / z];
       self.legendBoxes.push(b);
@@ -436,6 +467,38 @@
     });
     // A legend with more rows than the figure kept room for pushes what follows down.
     this.container.style.marginBottom = Math.max(0, bottom - spec.height) + "px";
+  };
+
+  // Where matplotlib's loc="best" puts a legend of w x h pixels in its axes: of its ten places (upper
+  // right, upper left, lower left, lower right, right, center left, center right, lower center, upper
+  // center, center; borderaxespad inside the frame), the first that covers nothing, else the one that covers
+  // least (vertices and lines of every path and marker, texts), counted as matplotlib counts them.
+  View.prototype.bestPlace = function (lg, w, h) {
+    var g = this.spec[lg.axes], fixed = (this.spec.obstacles || {})[lg.axes] || { lines: [], boxes: [] };
+    var live = this.live[lg.axes] || { lines: [], boxes: [] };
+    var lines = fixed.lines.concat(live.lines), boxes = fixed.boxes.concat(live.boxes);
+    var L = g.left + lg.pad, T = g.top + lg.pad, Rr = g.left + g.width - lg.pad, B = g.top + g.height - lg.pad;
+    var cx = (L + Rr) / 2 - w / 2, cy = (T + B) / 2 - h / 2;
+    var places = [[Rr - w, T], [L, T], [L, B - h], [Rr - w, B - h], [Rr - w, cy], [L, cy], [Rr - w, cy], [cx, B - h], [cx, T], [cx, cy]];
+    var best = null, log = [];
+    for (var i = 0; i < places.length; i++) {
+      var x0 = places[i][0], y0 = places[i][1], box = [x0, y0, x0 + w, y0 + h], bad = 0;
+      lines.forEach(function (pts) {
+        var hit = false;
+        for (var j = 0; j < pts.length; j++) {
+          var p = pts[j];
+          if (p[0] > box[0] && p[0] < box[2] && p[1] > box[1] && p[1] < box[3]) bad++;
+          if (!hit && j > 0 && crosses(pts[j - 1][0], pts[j - 1][1], p[0], p[1], box)) hit = true;
+        }
+        if (hit) bad++;
+      });
+      boxes.forEach(function (b) { if (b[0] < box[2] && b[2] > box[0] && b[1] < box[3] && b[3] > box[1]) bad++; });
+      log.push(bad);
+      if (best === null || bad < best.bad) best = { bad: bad, at: places[i] };
+      if (bad === 0) break;
+    }
+    this.placements.push({ axes: lg.axes, badness: log, at: best.at });
+    return best.at;
   };
 
   // A legend's entries now: its other entries as they were, one per distinct run text (first run's handle).
