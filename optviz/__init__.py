@@ -18,6 +18,7 @@ from __future__ import annotations
 import importlib
 from typing import TYPE_CHECKING, Any
 
+from optviz import output as _output
 from optviz._version import __version__
 
 # Public name -> module that defines it. Modules are imported on first attribute access (PEP 562), so that
@@ -88,6 +89,17 @@ _SUBMODULES = {
 }
 
 __all__ = sorted([*_LAZY, *_SUBMODULES])
+
+
+# The web page is a format of `optviz render` (`html`), but the scenario layer may not import the Web part:
+# the package root, which may, registers its writer (imported only when a page is written).
+def _page_writer() -> Any:
+    from optviz.web.scenario_page import WRITER
+
+    return WRITER
+
+
+_output.register_writer("html", _page_writer)
 
 
 def __getattr__(name: str) -> Any:

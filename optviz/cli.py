@@ -72,7 +72,7 @@ def build_parser() -> argparse.ArgumentParser:
         type=_formats,
         default=None,
         metavar="FMT[,FMT]",
-        help="override the formats: png,svg,pdf,gif",
+        help="override the formats: png,svg,pdf,gif,html (html: an interactive page)",
     )
     p.add_argument("-q", "--quiet", action="store_true", help="no progress output")
 

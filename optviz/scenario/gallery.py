@@ -98,7 +98,14 @@ def write_index(outcomes: list[Outcome], scenario_dir: Path, out_dir: Path) -> P
         for name in shown:
             lines.append(f"![{o.source.stem}]({name})")
             lines.append("")
-        others = [n for n in o.written if n not in shown]
+        pages = [n for n in o.written if n.endswith(".html")]
+        if pages:
+            lines.append(
+                "Interactive page (one file; open it in a browser): "
+                + ", ".join(f"[{n}]({n})" for n in pages)
+            )
+            lines.append("")
+        others = [n for n in o.written if n not in shown and n not in pages]
         if others:
             lines.append("Also: " + ", ".join(f"[{n}]({n})" for n in others))
             lines.append("")

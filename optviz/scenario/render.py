@@ -14,6 +14,7 @@ from typing import Any
 from optviz._io import atomic_paths
 from optviz._validate import ParameterError
 from optviz.figures import PanelData, Scene, build_scene
+from optviz.output import figure_writer
 from optviz.scenario._reader import ScenarioError
 from optviz.scenario.compute import compute
 from optviz.scenario.schema import Scenario
@@ -45,11 +46,31 @@ def scene_for(
 
 
 def check(scenario: Scenario) -> None:
-    """Everything :func:`render` does but the drawing: the runs, the kinds' checks and the studies.
+    """Everything :func:`render` does but the drawing: the runs, the kinds' checks and the studies, and the
+    checks of the formats another part writes (the web page).
 
     ``optviz check`` calls it, so a scenario it accepts renders (a :class:`ScenarioError` otherwise).
     """
-    compute(scenario)
+    _check_writers(scenario, compute(scenario), scenario.output.formats)
+
+
+def _check_writers(scenario: Scenario, data: PanelData, formats: Any) -> dict[str, Any]:
+    """The registered writers of ``formats`` (``optviz.output.figure_writer``: the page's ``html``), each
+    having checked the computed scenario; their refusals as :class:`ScenarioError`."""
+    writers = {}
+    for fmt in formats:
+        writer = figure_writer(fmt)
+        if writer is None:
+            continue
+        refusal = writer.refusal(scenario.kind.name)
+        try:
+            if refusal is not None:
+                raise ParameterError("output.formats", refusal)
+            writer.check(scenario.kind, data)
+        except ParameterError as err:
+            raise ScenarioError(scenario.path, err.field, err.message) from None
+        writers[fmt] = writer
+    return writers
 
 
 def render(
@@ -68,9 +89,19 @@ def render(
     order = [f for f in formats if f != "gif"] + [f for f in formats if f == "gif"]
     targets = [out_dir / f"{scenario.stem}.{fmt}" for fmt in order]
     data = compute(scenario)
+    writers = _check_writers(scenario, data, order)
     with atomic_paths(targets) as temps:
         staged = dict(zip(order, temps, strict=True))
-        static = [f for f in order if f != "gif"]
+        for fmt, writer in writers.items():
+            try:
+                writer.write(
+                    scenario.kind, data, staged[fmt], title=scenario.title or None,
+                    description=scenario.description or None, size=scenario.output.size,
+                    dpi=scenario.output.dpi, formats=scenario.output.formats,
+                )  # fmt: skip
+            except ParameterError as err:  # found only while drawing
+                raise ScenarioError(scenario.path, err.field, err.message) from None
+        static = [f for f in order if f != "gif" and f not in writers]
         if static:
             scene = draw(scenario, data)
             for fmt in static:

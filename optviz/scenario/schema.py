@@ -16,12 +16,12 @@ from typing import Any
 import numpy as np
 
 from optviz import _validate as check
-from optviz import anim, limits
+from optviz import anim, limits, output
 from optviz._validate import ParameterError, boolean, string
 from optviz.scenario._reader import ScenarioError, Table
 
 # Every cap comes from optviz.limits, which the engine and the writers read too.
-FORMATS = ("png", "svg", "pdf", "gif")
+FORMATS = ("png", "svg", "pdf", "gif", "html")
 
 
 @dataclass(frozen=True)
@@ -455,6 +455,11 @@ def _output(
         gif_table.done()
     if "gif" in formats and not kind.animated:
         raise table.error("formats", f"figure kind {kind.name!r} has no animation; remove 'gif'")
+    for fmt in formats:  # formats another part writes (the web page): does it write this kind?
+        writer = output.figure_writer(fmt)
+        refusal = writer.refusal(kind.name) if writer is not None else None
+        if refusal is not None:
+            raise table.error("formats", f"{refusal}; remove {fmt!r}")
     if "gif" in formats:
         w, h = gif.size or size or kind.size
         try:

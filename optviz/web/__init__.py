@@ -1,7 +1,8 @@
 """Self-contained interactive web pages: one HTML file, no network, optviz's own numbers.
 
 - :func:`to_html` writes the explorer page for a surface (``optviz explore SURFACE --html FILE``) or the
-  lecture's classifier demo (``optviz explore classifier --html FILE``).
+  lecture's classifier demo (``optviz explore classifier --html FILE``). A scenario's figure becomes a page
+  through ``optviz render FILE --format html`` (:mod:`optviz.web.scenario_page`, the ``html`` format).
 - The static layer of a page (contours, axes, ticks, labels, minima, the formula) is drawn by optviz's own
   figure code into an embedded PNG; everything a control changes is drawn live by the page
   (:mod:`optviz.web.static`).

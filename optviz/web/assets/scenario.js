@@ -1,0 +1,230 @@
+// A scenario's page: the scenario's own runs (each with its own rule, hyperparameters, start, steps, noise
+// and seed), live over the static image of its figure; sliders per run, steps / noise / seed for all.
+/* eslint-disable no-var */
+(function (root) {
+  "use strict";
+  var P = root.OptvizPage, R = root.OptvizRuns;
+  var copy = R.copy;
+
+  function ScenarioPage(data, surface) {
+    R.RunsPage.call(this, data, surface);
+    this.runs = data.runs.map(function (r, i) {
+      var run = copy(r);
+      run.shown = true;
+      run.figure = i;
+      return run;
+    });
+    this.k = this.lastStep();
+    this.view = new R.View(document.getElementById("figure"), data.figure, data.styles, data.loss);
+    this.build();
+  }
+  ScenarioPage.prototype = Object.create(R.RunsPage.prototype);
+  ScenarioPage.prototype.constructor = ScenarioPage;
+
+  ScenarioPage.prototype.inputs = function (r) {
+    return { start: r.start, steps: r.steps, seed: r.seed, noise: r.noise, tol: r.tol, escapeRadius: r.escapeRadius, center: r.center };
+  };
+
+  // optviz.engine.default_label: "SGD" for GD and "SGD+Momentum" for Momentum under noise; a given label stays.
+  ScenarioPage.prototype.label = function (r) {
+    if (r.custom) return r.label;
+    return r.noise ? this.data.sgdLabels[r.rule] : this.data.rules[r.rule].label;
+  };
+
+  // -- controls --------------------------------------------------------------------------------------------
+  function sliderValue(r, name) {
+    if (name === "beta1" || name === "beta2") {
+      var betas = r.params.betas || [0.9, 0.999];
+      return name === "beta1" ? betas[0] : betas[1];
+    }
+    if (name in r.params) return r.params[name];
+    return name === "rho" ? 0.9 : name === "alpha" ? 0.99 : null;
+  }
+
+  ScenarioPage.prototype.build = function () {
+    var self = this, d = this.data;
+    d.sliders.forEach(function (sliders, i) {
+      sliders.forEach(function (c) {
+        var input = document.getElementById("c-" + i + "-" + c.name);
+        var lo = c.log ? Math.log10(c.low) : c.low, hi = c.log ? Math.log10(c.high) : c.high;
+        input.min = String(lo);
+        input.max = String(hi);
+        input.step = String((hi - lo) / 1000);
+        input.addEventListener("input", function () {
+          var v = Number(input.value);
+          self.setSlider(i, c.name, c.log ? Number(Math.pow(10, v).toPrecision(3)) : v);
+        });
+      });
+    });
+    var steps = document.getElementById("c-steps");
+    steps.min = String(d.steps.low);
+    steps.max = String(d.steps.high);
+    steps.step = "1";
+    steps.addEventListener("input", function () { self.setAll({ steps: Math.round(Number(steps.value)) }, "c-steps"); });
+    var sigma = document.getElementById("c-sigma");
+    if (sigma) {
+      sigma.min = "0";
+      sigma.max = String(d.sigma.high);
+      sigma.step = String(d.sigma.high / 1000);
+      sigma.addEventListener("input", function () { self.setAll({ sigma: Number(sigma.value) }, "c-sigma"); });
+    }
+    var seed = document.getElementById("c-seed");
+    if (seed) {
+      seed.addEventListener("change", function () {
+        try { self.set({ seed: Number(seed.value) }); } catch (err) { self.syncControls(); }
+      });
+    }
+    this.wireCommon();
+    this.syncControls();
+  };
+
+  // A slider of one run moved.
+  ScenarioPage.prototype.setSlider = function (i, name, value) {
+    var r = this.runs[i];
+    this.apply(function () {
+      if (name === "beta1" || name === "beta2") {
+        var betas = (r.params.betas || [0.9, 0.999]).slice();
+        betas[name === "beta1" ? 0 : 1] = value;
+        r.params.betas = betas;
+      } else {
+        r.params[name] = value;
+      }
+    });
+    this.syncControls("c-" + i + "-" + name);
+  };
+
+  // A slider for every run moved (`skip`: the control being dragged keeps its own position).
+  ScenarioPage.prototype.setAll = function (values, skip) {
+    try { this.set(values, skip); } catch (err) { this.syncControls(); }
+  };
+
+  ScenarioPage.prototype.syncControls = function (skip) {
+    var self = this;
+    this.data.sliders.forEach(function (sliders, i) {
+      var r = self.runs[i];
+      var legend = document.getElementById("run-" + i);
+      if (legend) legend.textContent = self.legend(r);
+      sliders.forEach(function (c) {
+        var id = "c-" + i + "-" + c.name, value = sliderValue(r, c.name);
+        if (value === null) return;
+        if (id !== skip) document.getElementById(id).value = String(c.log ? Math.log10(value) : value);
+        document.getElementById("v-" + i + "-" + c.name).textContent = P.fmtG(value, 3);
+      });
+    });
+    var steps = this.lastStep();
+    if (skip !== "c-steps") document.getElementById("c-steps").value = String(steps);
+    document.getElementById("v-steps").textContent = String(steps);
+    var noisy = this.runs.filter(function (r) { return r.noise && r.noise.kind === "gaussian"; });
+    var sigma = document.getElementById("c-sigma");
+    if (sigma && noisy.length) {
+      if (skip !== "c-sigma") sigma.value = String(noisy[0].noise.sigma);
+      document.getElementById("v-sigma").textContent = P.fmtG(noisy[0].noise.sigma, 3);
+    }
+    var seed = document.getElementById("c-seed");
+    if (seed) {
+      var seeded = this.runs.filter(function (r) { return r.noise || r.rule === "random_search"; });
+      seed.value = String((seeded[0] || this.runs[0]).seed);
+    }
+  };
+
+  // -- set(): a rule's own parameter names, as in TOML, and each run's settings -------------------------
+  // Without `run`: every run having the parameter; steps, start and seed go to every run and sigma to every
+  // run with Gaussian noise. With `run`: that run alone (sigma: its Gaussian noise, 0 for none).
+  var SETTINGS = ["steps", "sigma", "seed", "start"];
+  ScenarioPage.prototype.set = function (values, skip) {
+    var self = this, t = this.targets(values, SETTINGS), one = "run" in values;
+    var start = "start" in values ? R.checkStart(values.start) : null;
+    this.apply(function () {
+      if ("steps" in values) {
+        if (!(Number.isInteger(values.steps) && values.steps >= 1 && values.steps <= 100000)) throw new Error("steps must be an integer from 1 to 100000");
+        t.runs.forEach(function (r) { r.steps = values.steps; });
+      }
+      if ("sigma" in values) {
+        if (!(typeof values.sigma === "number" && values.sigma >= 0 && isFinite(values.sigma))) throw new Error("sigma must be a non-negative number");
+        t.runs.forEach(function (r) {
+          if (r.noise && r.noise.kind === "gaussian") r.noise = { kind: "gaussian", sigma: values.sigma };
+          else if (one && !r.noise && values.sigma > 0) r.noise = { kind: "gaussian", sigma: values.sigma };
+          else if (one && r.noise && r.noise.kind === "minibatch") throw new Error("run " + values.run + " has minibatch noise, not sigma");
+        });
+        if (one && values.sigma === 0 && t.runs[0].noise && t.runs[0].noise.kind === "gaussian") t.runs[0].noise = null;
+      }
+      if ("seed" in values) {
+        if (!(Number.isInteger(values.seed) && values.seed >= 0)) throw new Error("seed must be a non-negative integer");
+        t.runs.forEach(function (r) { r.seed = values.seed; });
+      }
+      if (start) {
+        self.checkDomain(start);
+        t.runs.forEach(function (r) { r.start = start; });
+      }
+      self.setParams(t.runs, t.keys, values);
+    });
+    this.syncControls(skip);
+    return this.state();
+  };
+
+  ScenarioPage.prototype.setStart = function (xy) { return this.set({ start: xy }); };
+
+  // -- the scenario file and the address ---------------------------------------------------------------
+  ScenarioPage.prototype.toml = function () {
+    var self = this, d = this.data;
+    if (d.tomlHead === null) return "# This surface was built in Python: a scenario file cannot name it.\n";
+    return [d.tomlHead].concat(this.runs.map(function (r) { return self.runToml(r); })).join("\n\n") + "\n";
+  };
+
+  var FIELDS = ["params", "start", "steps", "seed", "noise"];
+  ScenarioPage.prototype.hashState = function () {
+    return {
+      v: 1, kind: this.data.kind, k: this.k,
+      runs: this.runs.map(function (r) { var o = { rule: r.rule }; FIELDS.forEach(function (f) { o[f] = r[f]; }); return o; }),
+    };
+  };
+
+  ScenarioPage.prototype.restoreHash = function (s) {
+    var self = this;
+    if (s.kind !== this.data.kind || !Array.isArray(s.runs) || s.runs.length !== this.runs.length) {
+      throw new Error("the address holds another page's state");
+    }
+    s.runs.forEach(function (r, i) {
+      var run = self.runs[i];
+      if (r.rule !== run.rule) throw new Error("the address holds another page's state");
+      Object.keys(r.params).forEach(function (k) { R.checkParam(k, r.params[k]); });
+      var start = R.checkStart(r.start);
+      if (!(Number.isInteger(r.steps) && r.steps >= 1 && r.steps <= 100000)) throw new Error("bad steps");
+      if (!(Number.isInteger(r.seed) && r.seed >= 0)) throw new Error("bad seed");
+      if (r.noise !== null && !(r.noise && (r.noise.kind === "gaussian" ? r.noise.sigma >= 0 : r.noise.kind === "minibatch"))) {
+        throw new Error("bad noise");
+      }
+      run.params = r.params;
+      run.start = start;
+      run.steps = r.steps;
+      run.seed = r.seed;
+      run.noise = r.noise;
+    });
+    if (!(Number.isInteger(s.k) && s.k >= 0)) throw new Error("bad step");
+    this.k = s.k;
+  };
+
+  // -- window.optviz ------------------------------------------------------------------------------------
+  function main(surface) {
+    var data = P.pageData();
+    var page = new ScenarioPage(data, surface);
+    page.recompute();
+    page.readHash();
+    page.render();
+    root.optviz = {
+      page: page,
+      state: function () { return page.state(); },
+      set: function (values) { return page.set(values); },
+      start: function (xy) { return page.setStart(xy); },
+      step: function (n) { page.step(n === undefined ? 1 : n); return page.state().step; },
+      play: function () { page.play(); },
+      pause: function () { page.pause(); },
+      reset: function () { page.reset(); },
+      toml: function () { return page.toml(); },
+    };
+    root.optvizReadyMs = root.performance ? root.performance.now() : null;
+    document.body.setAttribute("data-ready", "1");
+  }
+
+  root.OptvizScenario = { ScenarioPage: ScenarioPage, main: main };
+})(typeof globalThis !== "undefined" ? globalThis : this);

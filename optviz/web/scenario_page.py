@@ -1,0 +1,333 @@
+"""A scenario's figure as an interactive page (``optviz render FILE --format html``; ``"html"`` in a scenario's
+``[output] formats``): the PNG of the same scenario, with every run live.
+
+The static image is the scenario's own figure, drawn by its kind at the scenario's size and dpi, without what
+its runs drew (:func:`optviz.web.static.figure_layer`): so the page looks like the PNG. The page computes the
+runs itself (``assets/engine.js``, optviz.run's numbers; design section 2) from each run's own settings, and
+its controls change them: per run, sliders for the rule's hyperparameters (rates and random search's scale on
+a log scale); for all runs, the steps, the noise sigma of the noisy runs and their seed; a click on the
+contour sets every run's start; Step, Play/Pause, Reset; readouts; the scenario TOML of what it shows.
+
+Kinds with pages (:data:`KINDS`) draw paths on contours and optionally a loss panel; whatever else they draw
+(eigen-axes, a condition map, titles) is static.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from optviz._format import PARAM_NAMES
+from optviz._validate import ParameterError
+from optviz.engine import default_label
+from optviz.noise import GaussianNoise, Minibatch
+from optviz.optimizers import rule
+from optviz.web import emit
+from optviz.web.page import MAX_BYTES, PageTooLarge, build_page, escape, write_page
+from optviz.web.runs import NOISE_SEEDS, draws, rule_info, run_spec, surface_data, toml_head
+from optviz.web.static import NotDrawable, figure_layer
+
+KINDS = ("trajectories", "poor_conditioning", "condition_map")
+# The rules engine.js implements (tests/test_web_engine.py holds it equal to optviz.run for each).
+JS_RULES = ("gd", "momentum", "nesterov", "adam", "rmsprop", "adagrad", "random_search")
+MIN_STEPS_SLIDER = (
+    500  # the steps slider reaches at least this far (and always the scenario's own steps)
+)
+DRAW_BUDGET = (
+    MAX_BYTES // 2
+)  # what the embedded draws may take of a page (the image takes most of the rest)
+
+# The sliders of a rule's hyperparameters: (name in TOML, label, low, high, log) with None for "around the
+# run's own value" (a hundredth to ten times it), as ov.explore's rate sliders.
+SLIDERS = {
+    "lr": ("lr", None, None, True),
+    "scale": ("scale", None, None, True),
+    "rho": ("ρ", 0.0, 0.99, False),
+    "beta1": ("β1", 0.0, 0.99, False),
+    "beta2": ("β2", 0.9, 0.9999, False),
+    "alpha": ("α", 0.5, 0.999, False),
+}
+RULE_SLIDERS = {
+    "gd": ("lr",),
+    "momentum": ("lr", "rho"),
+    "nesterov": ("lr", "rho"),
+    "adam": ("lr", "beta1", "beta2"),
+    "rmsprop": ("lr", "alpha"),
+    "adagrad": ("lr",),
+    "random_search": ("scale",),
+}
+
+
+class PageWriter:
+    """The ``html`` format of the scenario layer (registered by the package root in :mod:`optviz.output`):
+    which kinds have pages, the checks a render makes before drawing, and the page itself."""
+
+    def refusal(self, kind: str) -> str | None:
+        """Why a figure kind has no page (None when it has one)."""
+        if kind in KINDS:
+            return None
+        return f"figure kind {kind!r} has no web page (html is written for {', '.join(KINDS)})"
+
+    def check(self, kind: Any, data: Any) -> None:
+        check(kind, data)
+
+    def write(
+        self,
+        kind: Any,
+        data: Any,
+        path: str | os.PathLike[str],
+        *,
+        title: str | None = None,
+        description: str | None = None,
+        size: Sequence[float] | None = None,
+        dpi: float | None = None,
+        formats: Sequence[str] = ("png",),
+    ) -> Path:
+        try:
+            text = scenario_page(
+                kind,
+                data,
+                title=title,
+                description=description,
+                size=size,
+                dpi=dpi,
+                formats=formats,
+            )
+        except PageTooLarge as err:
+            raise ParameterError(
+                "output", f"html: {err} (a lower dpi makes its image smaller)"
+            ) from None
+        return write_page(text, path)
+
+
+WRITER = PageWriter()
+
+
+def check(kind: Any, data: Any) -> None:
+    """Everything that makes a scenario's page impossible, found before anything is drawn: the kind, its
+    options, the surface (a formula or a dataset), each run's rule (a JavaScript kernel), the draws it must
+    embed. Raises :class:`~optviz.ParameterError` naming the scenario field."""
+    reason = WRITER.refusal(kind.name)
+    if reason is not None:
+        raise ParameterError("output.formats", reason)
+    if getattr(data.options, "condition", False):
+        raise ParameterError(
+            "figure.condition",
+            "a web page does not draw the condition-number panel; remove it or the html format",
+        )
+    emit.surface_js(data.surface)  # a surface from Python callables has no formula: refused here
+    for i, t in enumerate(data.trajectories):
+        if getattr(t, "batched", False):
+            raise ParameterError(f"run[{i}].start", "a web page draws single runs, not a batch")
+        if t.rule not in JS_RULES:
+            raise ParameterError(
+                f"run[{i}].rule",
+                f"the web page has no JavaScript kernel for {t.rule!r} (it has {', '.join(JS_RULES)})",
+            )
+    size = _draw_bytes(data.trajectories)
+    if size > DRAW_BUDGET:
+        raise ParameterError(
+            "run",
+            f"the page would embed {size / 1e6:.1f} MB of noise draws for these steps (the limit is "
+            f"{DRAW_BUDGET / 1e6:.1f} MB); use fewer steps or leave html out",
+        )
+
+
+def _max_steps(runs: Sequence[Any]) -> int:
+    return max([MIN_STEPS_SLIDER, *(int(t.steps) for t in runs)])
+
+
+def _noisy(t: Any) -> bool:
+    return isinstance(t.noise, GaussianNoise) or t.rule == "random_search"
+
+
+def _seeds(runs: Sequence[Any]) -> list[int]:
+    """Seeds whose normal draws a page embeds: 0..NOISE_SEEDS-1 and each noisy run's own."""
+    if not any(_noisy(t) for t in runs):
+        return []
+    return sorted({*range(NOISE_SEEDS), *(int(t.seed) for t in runs if _noisy(t))})
+
+
+def _draw_bytes(runs: Sequence[Any]) -> int:
+    steps = _max_steps(runs) + 1
+    normals = len(_seeds(runs)) * steps * 16
+    batches = sum(
+        steps * int(t.noise.batch_size) * 4 for t in runs if isinstance(t.noise, Minibatch)
+    )
+    return (normals + batches) * 4 // 3  # base64
+
+
+def scenario_data(
+    kind: Any,
+    data: Any,
+    *,
+    title: str | None = None,
+    description: str | None = None,
+    size: Sequence[float] | None = None,
+    dpi: float | None = None,
+    formats: Sequence[str] = ("png",),
+) -> dict[str, Any]:
+    """Everything a scenario's page holds, as JSON-able data (after :func:`check`)."""
+    from optviz import style
+    from optviz.figures import build_scene
+
+    check(kind, data)
+    size = tuple(size or kind.size)
+    dpi = float(dpi or style.DPI)
+    runs = list(data.trajectories)
+    scene = build_scene(kind, data, title=title or None, size=size, dpi=dpi, pyplot=False)
+    try:
+        spec, styles, loss, _ = figure_layer(scene, runs, data.surface)
+    except NotDrawable as err:
+        raise ParameterError("output.formats", f"figure kind {kind.name!r}: {err}") from None
+    spec["alt"] = title or f"contours of {data.surface.title}"
+    max_steps = _max_steps(runs)
+    surface = data.surface
+    n_samples = int(getattr(surface, "n_samples", 0) or 0)
+    batches = [(t.noise, int(t.seed)) for t in runs if isinstance(t.noise, Minibatch)]
+    specs = []
+    for i, t in enumerate(runs):
+        r = run_spec(t, styles["colors"][i])
+        r["colorGiven"] = data.color(i) is not None
+        specs.append(r)
+    sigmas = [float(t.noise.sigma) for t in runs if isinstance(t.noise, GaussianNoise)]
+    head = toml_head(
+        kind.name, surface, data.options, size, dpi, title=title, description=description,
+        view=data.view, formats=formats,
+        comment="exported from an optviz page: optviz render THIS_FILE",
+    )  # fmt: skip
+    return {
+        "kind": kind.name,
+        "title": title or "",
+        "surface": surface_data(surface),
+        "figure": spec,
+        "styles": styles,
+        "loss": loss,
+        "stepArrows": bool(getattr(data.options, "arrows", False)),
+        "rules": rule_info(),
+        "paramNames": PARAM_NAMES,
+        "runs": specs,
+        "sliders": [_sliders(r) for r in specs],
+        "steps": {"low": 1, "high": max_steps},
+        "sigma": {"high": _nice(2 * max(sigmas))} if sigmas else None,
+        "draws": draws(_seeds(runs), max_steps, batches, max_steps, n_samples),
+        "sgdLabels": {
+            name: default_label(
+                rule(name, **({"scale": 1.0} if name == "random_search" else {"lr": 1.0})),
+                GaussianNoise(1.0),
+            )
+            for name in JS_RULES
+        },
+        "tomlHead": head,
+    }
+
+
+def _nice(v: float) -> float:
+    return float(f"{v:.2g}") if v > 0 else 1.0
+
+
+def _sliders(run: dict[str, Any]) -> list[dict[str, Any]]:
+    """One run's sliders: its rule's hyperparameters (betas as beta1 and beta2), with ranges around its own
+    values where they have no natural bounds."""
+    params = run["params"]
+    values = dict(params)
+    if "betas" in params:
+        values["beta1"], values["beta2"] = params["betas"]
+    elif run["rule"] == "adam":
+        values["beta1"], values["beta2"] = 0.9, 0.999
+    out = []
+    for name in RULE_SLIDERS.get(run["rule"], ()):
+        label, low, high, log = SLIDERS[name]
+        value = values.get(name, {"rho": 0.9, "alpha": 0.99}.get(name))
+        if value is None:
+            continue
+        if low is None:
+            low, high = float(value) / 100, float(value) * 10
+        else:  # the run's own value is always in range
+            low, high = min(low, float(value)), max(high, float(value))
+        out.append({"name": name, "label": label, "low": low, "high": high, "log": log})
+    return out
+
+
+def scenario_page(kind: Any, data: Any, **options: Any) -> str:
+    """The HTML of a scenario's page (options: ``title``, ``description``, ``size``, ``dpi``, ``formats``)."""
+    page = scenario_data(kind, data, **options)
+    surface_code = (
+        "var OPTVIZ_SURFACE = (function (E) { return "
+        + emit.surface_js(data.surface)
+        + "; })(OptvizEngine);"
+    )
+    return build_page(
+        title=(page["title"] or data.surface.title) + " (optviz)",
+        body=_body(page, options.get("description")),
+        data=page,
+        scripts=["engine.js", "common.js", "runs.js", "scenario.js"],
+        extra_js=surface_code + "\nOptvizScenario.main(OPTVIZ_SURFACE);",
+    )
+
+
+def _body(data: dict[str, Any], description: str | None) -> str:
+    runs = []
+    for i, (r, sliders) in enumerate(zip(data["runs"], data["sliders"], strict=True)):
+        rows = "".join(
+            f'<label for="c-{i}-{c["name"]}">{escape(c["label"])}</label>'
+            f'<input type="range" id="c-{i}-{c["name"]}" data-run="{i}" data-name="{c["name"]}" '
+            f'aria-describedby="v-{i}-{c["name"]}"><output id="v-{i}-{c["name"]}" for="c-{i}-{c["name"]}"></output>'
+            for c in sliders
+        )
+        runs.append(
+            f'<fieldset class="run"><legend style="color:{r["color"]}" id="run-{i}">{escape(r["label"])}</legend>'
+            f'<div class="controls">{rows}</div></fieldset>'
+        )
+    common = (
+        '<label for="c-steps">steps (every run)</label><input type="range" id="c-steps" '
+        'aria-describedby="v-steps"><output id="v-steps" for="c-steps"></output>'
+    )
+    if data["sigma"] is not None:
+        common += (
+            '<label for="c-sigma">noise σ (noisy runs)</label><input type="range" id="c-sigma" '
+            'aria-describedby="v-sigma"><output id="v-sigma" for="c-sigma"></output>'
+        )
+    if data["draws"]["normals"]:
+        seeds = sorted(int(s) for s in data["draws"]["normals"])
+        common += (
+            f'<label for="c-seed">noise seed (noisy runs)</label><input type="number" id="c-seed" '
+            f'min="{seeds[0]}" max="{seeds[-1]}" step="1"><span></span>'
+        )
+    heads = "".join(f"<th>{h}</th>" for h in ("run", "f(x)", "|∇f|", "κ(H)", "eig(H)", "status"))
+    arithmetic = data["surface"]["arithmetic"]
+    about = escape(description) + " " if description else ""
+    return f"""<div class="figure-wrap"><div class="figure" id="figure" role="img"
+aria-label="{escape(data["figure"]["alt"])}"></div></div>
+<div class="page">
+<p class="note">{about}Click the contour to start every run there. The runs are computed in this page with
+optviz.run's numbers{"" if arithmetic else " (to the last digits that the math library allows)"}.</p>
+<div class="row">
+<div class="panel">
+{"".join(runs)}
+<fieldset><legend>Every run</legend><div class="controls">{common}</div></fieldset>
+<div class="buttons">
+<button id="b-step" type="button">Step</button>
+<button id="b-play" type="button">Play</button>
+<button id="b-reset" type="button">Reset</button>
+<label><input type="checkbox" id="c-arrows"> update arrows</label>
+</div>
+<div class="message" id="message" role="alert"></div>
+</div>
+<div class="panel">
+<div class="note" id="step-text" aria-live="polite"></div>
+<table class="numbers readouts"><thead><tr>{heads}</tr></thead><tbody id="readouts"></tbody></table>
+<h2>Share and reuse</h2>
+<p class="note">The address of this page holds its state (a link reopens this view). As a scenario file for
+<code>optviz render</code>:</p>
+<div class="buttons"><button id="b-export" type="button">Export scenario TOML</button>
+<a id="download" download="scenario.toml" href="#">download</a></div>
+<textarea class="toml" id="toml" aria-label="scenario TOML" readonly></textarea>
+</div>
+</div>
+</div>"""
+
+
+__all__ = ["JS_RULES", "KINDS", "WRITER", "PageWriter", "check", "scenario_data", "scenario_page"]

@@ -1,0 +1,480 @@
+"""A scenario's interactive page (``optviz render FILE --format html``): written beside the PNG, atomically with
+the other formats, refused with one line for kinds without pages; in headless Chromium its runs equal the
+scenario's runs (design section 2's contract), also after its controls move; it looks like the PNG of the
+same scenario (and, after changes, like the PNG of the scenario it exports); labels stay off the paths."""
+
+from __future__ import annotations
+
+import base64
+import json
+import re
+from pathlib import Path
+
+import numpy as np
+import pytest
+from _browser import open_page, png_array, screenshot_array, static_layer_difference
+from _web import Case, check
+
+import optviz as ov
+from optviz.cli import main as cli
+from optviz.figures import build_scene
+from optviz.scenario import compute, load
+
+ROOT = Path(__file__).resolve().parents[1]
+GALLERY_PAGES = ("poor_conditioning", "gradient_noise", "condition_map")
+
+SCENARIOS = {
+    # every rule, a custom label and colour, the loss itself, the legend right of the panels
+    "every_rule": """
+title = "Every rule on Rosenbrock's valley"
+kind = "trajectories"
+[surface]
+name = "rosenbrock"
+[defaults]
+start = [-1.2, 1.0]
+steps = 200
+[[run]]
+rule = "gd"
+lr = 0.001
+[[run]]
+rule = "momentum"
+lr = 0.0005
+rho = 0.9
+label = "heavy ball"
+color = "#CC79A7"
+[[run]]
+rule = "nesterov"
+lr = 0.0005
+[[run]]
+rule = "adam"
+lr = 0.05
+betas = [0.8, 0.99]
+[[run]]
+rule = "rmsprop"
+lr = 0.01
+[[run]]
+rule = "adagrad"
+lr = 0.3
+[[run]]
+rule = "random_search"
+scale = 0.3
+seed = 2
+[figure]
+loss = true
+loss_kind = "loss"
+legend = "right"
+""",
+    # a dataset surface with minibatch noise (with and without replacement) beside the exact gradient
+    "minibatch": """
+title = "Minibatches on least squares"
+kind = "trajectories"
+[surface]
+name = "least_squares"
+n_samples = 64
+[defaults]
+start = [-2.0, 0.0]
+steps = 120
+[[run]]
+rule = "gd"
+lr = 0.05
+[[run]]
+rule = "gd"
+lr = 0.05
+seed = 3
+noise = { batch_size = 8 }
+[[run]]
+rule = "momentum"
+lr = 0.02
+seed = 1
+noise = { batch_size = 16, replace = true }
+[figure]
+loss = true
+""",
+    # a run that diverges, the legend inside the axes, the optimality gap
+    "diverges": """
+kind = "trajectories"
+[surface]
+name = "quadratic"
+kappa = 10
+[defaults]
+start = [-4.0, 1.5]
+steps = 60
+[[run]]
+rule = "gd"
+lr = 0.25
+[[run]]
+rule = "momentum"
+lr = 0.05
+[figure]
+loss = true
+legend = "inside"
+""",
+    # a formula typed by a user (sin: the contract's library-function clause), step arrows, no legend
+    "expression": """
+title = "A formula of your own"
+kind = "trajectories"
+[surface]
+expression = "x**2 + 3*y**2 + sin(3*x)"
+start = [2.0, 1.5]
+[defaults]
+steps = 80
+[[run]]
+rule = "adam"
+lr = 0.1
+[[run]]
+rule = "nesterov"
+lr = 0.02
+rho = 0.8
+[figure]
+arrows = true
+legend = "none"
+""",
+}
+
+
+@pytest.fixture(scope="module")
+def rendered(tmp_path_factory):
+    """Each scenario above rendered once by ``optviz render --format png,html``: name -> (scenario file,
+    output folder)."""
+    folder = tmp_path_factory.mktemp("scenario_pages")
+    out = {}
+    for name, text in SCENARIOS.items():
+        path = folder / f"{name}.toml"
+        path.write_text(text, encoding="utf-8")
+        assert cli(["render", str(path), "-o", str(folder), "--format", "png,html", "-q"]) == 0
+        out[name] = path
+    return out
+
+
+def _page(name, rendered):
+    if name in GALLERY_PAGES:
+        return ROOT / "gallery" / f"{name}.html", ROOT / "scenarios" / f"{name}.toml"
+    return rendered[name].with_suffix(".html"), rendered[name]
+
+
+def matplotlib_live_text(path: Path) -> list[list[float]]:
+    """Where the scenario's PNG has live text (legends, divergence notes), in image pixels (y down): the page
+    sets it in the browser's fonts, and places a note (and so a loc="best" legend) off its own paths."""
+    from optviz.plot import TrajectoryArtists
+    from optviz.web.static import _legends, freeze_layout
+
+    sc = load(path)
+    scene = build_scene(sc.kind, compute(sc), title=sc.title or None, size=sc.output.size,
+                        dpi=sc.output.dpi, pyplot=False)  # fmt: skip
+    freeze_layout(scene.fig)
+    height = scene.fig.bbox.height
+    texts = [lg for lg, _ in _legends(scene.fig)]
+    for h in scene.handles:
+        if isinstance(h, TrajectoryArtists):
+            texts += [r.diverged.annotation for r in h.runs if r.diverged is not None]
+    boxes = [t.get_window_extent() for t in texts]
+    return [[b.x0, height - b.y1, b.x1, height - b.y0] for b in boxes]
+
+
+def _failures(surface, state) -> list[str]:
+    """Each of the page's runs against optviz.run with the same settings, by design section 2's contract."""
+    out = []
+    for i, r in enumerate(state["runs"]):
+        noise = None
+        if r["noise"] and r["noise"]["kind"] == "gaussian":
+            noise = ov.GaussianNoise(r["noise"]["sigma"])
+        elif r["noise"]:
+            noise = ov.Minibatch(r["noise"]["batch_size"], replace=r["noise"]["replace"])
+        params = {k: tuple(v) if isinstance(v, list) else v for k, v in r["params"].items()}
+        case = Case(
+            "page", surface, r["rule"], params, steps=r["steps"], start=np.array(r["start"]), noise=noise,
+            seed=r["seed"],
+        )  # fmt: skip
+        case.result = {
+            "xy": np.array(r["xy"], dtype=float), "loss": np.array(r["loss"], dtype=float),
+            "status": r["status"], "stopStep": r["stop_step"],
+        }  # fmt: skip
+        verdict = check(case)
+        if verdict.message:
+            out.append(f"run {i} ({r['rule']}): {verdict.message}")
+    return out
+
+
+# -- files ------------------------------------------------------------------------------------------------
+def test_render_writes_the_page_beside_the_png(rendered):
+    for name, path in rendered.items():
+        page = path.with_suffix(".html")
+        assert path.with_suffix(".png").exists() and page.exists(), name
+        text = page.read_text(encoding="utf-8")
+        assert len(text.encode()) <= 2 * 1024 * 1024, name
+        assert not re.search(r"""(src|href)=["'](https?:)?//""", text), name
+        assert cli(["check", str(path)]) == 0
+    for (
+        name
+    ) in GALLERY_PAGES:  # the gallery's pages: written by `optviz gallery`, linked from its index
+        assert f"[{name}.html]({name}.html)" in (ROOT / "gallery" / "README.md").read_text(
+            encoding="utf-8"
+        )
+        assert '"html"' in (ROOT / "scenarios" / f"{name}.toml").read_text(encoding="utf-8")
+
+
+def test_html_in_output_formats_is_written_with_the_others(tmp_path):
+    source = ROOT / "scenarios" / "poor_conditioning.toml"
+    text = source.read_text(encoding="utf-8").replace(
+        'formats = ["png", "svg", "pdf", "gif", "html"]', 'formats = ["html", "png"]'
+    )
+    path = tmp_path / "pc.toml"
+    path.write_text(text, encoding="utf-8")
+    assert cli(["render", str(path), "-o", str(tmp_path / "out"), "-q"]) == 0
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["pc.html", "pc.png"]
+
+
+def test_kinds_without_pages_are_refused_in_one_line(tmp_path, capsys):
+    phase = tmp_path / "phase.toml"
+    phase.write_text(
+        (ROOT / "scenarios" / "phase_diagram.toml").read_text(encoding="utf-8")
+        + '\n[output]\nformats = ["png", "html"]\n'
+    )
+    assert cli(["check", str(phase)]) == 2
+    err = capsys.readouterr().err.strip()
+    assert err == (
+        f"{phase}: output.formats: figure kind 'phase_diagram' has no web page (html is written for "
+        "trajectories, poor_conditioning, condition_map); remove 'html'"
+    )
+    # --format html on the command line: the same refusal, nothing written (not even the PNG)
+    out = tmp_path / "out"
+    assert (
+        cli(
+            [
+                "render",
+                str(ROOT / "scenarios" / "phase_diagram.toml"),
+                "-o",
+                str(out),
+                "--format",
+                "png,html",
+            ]
+        )
+        == 2
+    )
+    assert "has no web page" in capsys.readouterr().err
+    assert not list(out.glob("*"))
+    # a kind with pages but an option they do not draw: `optviz check` finds it before any drawing
+    cond = tmp_path / "cond.toml"
+    cond.write_text(
+        SCENARIOS["diverges"].replace("loss = true", "condition = true")
+        + '[output]\nformats = ["html"]\n'
+    )
+    assert cli(["check", str(cond)]) == 2
+    assert (
+        capsys.readouterr()
+        .err.strip()
+        .startswith(f"{cond}: figure.condition: a web page does not draw")
+    )
+
+
+def test_a_page_that_fails_leaves_no_file(tmp_path, monkeypatch, capsys):
+    """The page is written with the other formats or not at all: a page over the size limit (made tiny here)
+    fails the render, and the PNG that rendered fine is not left behind (nor an older one clobbered)."""
+    import optviz.web.page
+
+    monkeypatch.setattr(optviz.web.page, "MAX_BYTES", 10_000)
+    path = tmp_path / "d.toml"
+    path.write_text(SCENARIOS["diverges"])
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "d.png").write_bytes(b"old")
+    assert cli(["render", str(path), "-o", str(out), "--format", "png,html"]) == 2
+    assert "html: the page would be" in capsys.readouterr().err
+    assert (
+        sorted(p.name for p in out.iterdir()) == ["d.png"]
+        and (out / "d.png").read_bytes() == b"old"
+    )
+
+
+# -- in the browser ---------------------------------------------------------------------------------------
+PAGES = [*SCENARIOS, *GALLERY_PAGES]
+
+
+@pytest.mark.parametrize("name", PAGES)
+def test_page_equals_the_scenario_and_looks_like_its_png(browser, rendered, name):
+    """The runs equal the scenario's (design section 2); the figure's screenshot (viewport of the PNG's
+    size, device scale 1) against the scenario's PNG: in the static layer (contours, axes, ticks, labels,
+    minima, titles, eigen-axes, condition maps) at most 0.5% of the pixels differ by more than 8 levels of
+    255 (anti-aliased edges of the live layer); where matplotlib drew the runs, the page drew too (90%).
+    Live text (legends, the loss panel's tick labels, divergence notes) is set in the browser's fonts and
+    left out of the static comparison."""
+    html, source = _page(name, rendered)
+    png = png_array(html.with_suffix(".png").read_bytes())
+    height, width = png.shape[:2]
+    page = open_page(browser, html, width=width, height=height)
+    state = page.eval("optviz.state()")
+    sc = load(source)
+    data = compute(sc)
+    assert [r["rule"] for r in state["runs"]] == [t.rule for t in data.trajectories]
+    assert [r["legend"] for r in state["runs"]] == [
+        ov.plot.common.run_label(t) for t in data.trajectories
+    ]
+    assert not _failures(sc.main.surface, state)
+    spec = page.eval("optviz.page.data.figure")
+    static = png_array(base64.b64decode(spec["image"].split(",", 1)[1]))
+    # a legend inside an axes (loc="best") is where matplotlib put it: the same place, to a few pixels
+    boxes = page.eval("optviz.page.view.legendBoxes")
+    for lg, box in zip(spec["legends"], boxes, strict=True):
+        if lg["best"]:
+            mid = [(box[i] + box[i + 2] - lg["box"][i] - lg["box"][i + 2]) / 2 for i in (0, 1)]
+            near = [
+                min(abs(box[i] - lg["box"][i]), abs(box[i + 2] - lg["box"][i + 2]), abs(mid[i]))
+                for i in (0, 1)
+            ]  # the side it is anchored to, or its middle (the page's text is a little larger)
+            assert max(near) < 3, (box, lg["box"])
+    live = page.eval("optviz.page.view.textBoxes.concat(optviz.page.view.legendBoxes)")
+    shot = screenshot_array(page.page, "#figure")
+    d = static_layer_difference(shot, static, png, spec["textBoxes"] + live)
+    assert d["static_off"] < 0.005, d
+    assert d["live_drawn"] > 0.9, d
+    assert page.errors == [], page.errors
+    page.close()
+
+
+def test_controls_change_their_own_run_and_stay_optviz_runs(browser, rendered):
+    html, source = _page("every_rule", rendered)
+    surface = load(source).main.surface
+    page = open_page(browser, html, width=1500, height=1000)
+    before = page.eval("optviz.state()")
+    # run 3 (Adam)'s beta1 by keyboard: only that run changes
+    page.page.focus("#c-3-beta1")
+    for _ in range(40):
+        page.page.keyboard.press("ArrowLeft")
+    after = page.eval("optviz.state()")
+    assert after["runs"][3]["params"]["betas"][0] < 0.8
+    assert after["runs"][3]["params"]["betas"][1] == 0.99
+    assert [r["xy"] for i, r in enumerate(after["runs"]) if i != 3] == [
+        r["xy"] for i, r in enumerate(before["runs"]) if i != 3
+    ]
+    assert after["runs"][3]["legend"].startswith("Adam (lr=0.05, β=(")
+    # set() with a rule's own names, on one run and on every run having the name
+    page.eval("optviz.set({run: 1, lr: 0.0002, rho: 0.5})")
+    state = page.eval("optviz.set({lr: 0.0004, steps: 150})")
+    assert [r["params"]["lr"] for r in state["runs"][:6]] == [0.0004] * 6
+    assert state["runs"][6]["params"] == {"scale": 0.3}  # random search has no lr
+    assert state["runs"][1]["params"]["rho"] == 0.5 and state["runs"][2]["params"]["rho"] == 0.9
+    # the custom label names its hyperparameters once they are no longer the scenario's
+    assert state["runs"][1]["legend"] == "heavy ball (lr=0.0004, ρ=0.5)"
+    assert {r["steps"] for r in state["runs"]} == {150}
+    # a start for every run (what a click does); a run given Gaussian noise is "SGD", as optviz.run names it
+    page.eval("optviz.start([0.5, -0.5])")
+    state = page.eval("optviz.set({run: 0, sigma: 0.5, seed: 4})")
+    assert state["runs"][0]["label"] == "SGD" and state["runs"][0]["noise"]["sigma"] == 0.5
+    assert {tuple(r["start"]) for r in state["runs"]} == {(0.5, -0.5)}
+    failures = _failures(surface, state)
+    assert not failures, failures
+    with pytest.raises(Exception, match="noise draws for seeds 0 to 7, not 40"):
+        page.eval("optviz.set({run: 0, seed: 40})")
+    assert "not 40" in page.page.inner_text("#message")
+    assert page.eval("optviz.state().runs[0].seed") == 4  # the page kept its runs
+    assert page.errors == [], page.errors
+    page.close()
+
+
+def test_noise_controls_on_the_gallery_page(browser, rendered):
+    html, source = _page("gradient_noise", rendered)
+    sc = load(source)
+    page = open_page(browser, html, width=1920, height=1080)
+    page.page.focus("#c-sigma")
+    page.page.keyboard.press("End")  # the slider's end: twice the scenario's sigma
+    state = page.eval("optviz.state()")
+    assert [r["noise"]["sigma"] for r in state["runs"]] == [8.0, 8.0]
+    page.page.fill("#c-seed", "6")
+    page.page.dispatch_event("#c-seed", "change")
+    state = page.eval("optviz.state()")
+    assert [r["seed"] for r in state["runs"]] == [6, 6]
+    failures = _failures(sc.main.surface, state)
+    assert not failures, failures
+    page.close()
+
+
+def test_minibatch_seeds_it_does_not_hold_are_a_message(browser, rendered):
+    html, source = _page("minibatch", rendered)
+    page = open_page(browser, html)
+    with pytest.raises(
+        Exception, match="minibatches for the seeds it was written with, not seed 5"
+    ):
+        page.eval("optviz.set({run: 1, seed: 5})")
+    state = page.eval("optviz.set({run: 1, lr: 0.03})")  # its own seed still works
+    assert not _failures(load(source).main.surface, state)
+    page.close()
+
+
+def test_exported_scenario_renders_what_the_page_shows(browser, rendered, tmp_path):
+    """After the controls move, the page exports a scenario whose runs are the page's and whose PNG the page
+    looks like (the same comparison as above)."""
+    html, _ = _page("diverges", rendered)
+    page = open_page(browser, html, width=1920, height=1080)
+    page.eval(
+        "optviz.set({run: 1, lr: 0.03, rho: 0.7}); optviz.set({steps: 40}); optviz.start([-3.0, 2.5])"
+    )
+    state = page.eval("optviz.state()")
+    path = tmp_path / "exported.toml"
+    path.write_text(page.eval("optviz.toml()"), encoding="utf-8")
+    sc = load(path)
+    for t, r in zip(compute(sc).trajectories, state["runs"], strict=True):
+        np.testing.assert_array_equal(t.xy, np.array(r["xy"]))  # arithmetic: to the bit
+    assert cli(["render", str(path), "-o", str(tmp_path), "-q"]) == 0
+    png = png_array((tmp_path / "exported.png").read_bytes())
+    assert png.shape[:2] == (1080, 1920)
+    spec = page.eval("optviz.page.data.figure")
+    static = png_array(base64.b64decode(spec["image"].split(",", 1)[1]))
+    live = page.eval("optviz.page.view.textBoxes.concat(optviz.page.view.legendBoxes)")
+    live += matplotlib_live_text(
+        path
+    )  # here the page moved the note off GD's path, and so the legend
+    d = static_layer_difference(
+        screenshot_array(page.page, "#figure"), static, png, spec["textBoxes"] + live
+    )
+    assert d["static_off"] < 0.005 and d["live_drawn"] > 0.9, d
+    page.close()
+
+
+def test_the_address_reopens_the_same_view(browser, rendered):
+    html, _ = _page("minibatch", rendered)
+    page = open_page(browser, html)
+    page.eval(
+        "optviz.set({run: 2, lr: 0.01}); optviz.start([1.0, 1.0]); optviz.reset(); optviz.step(13)"
+    )
+    url, before = page.page.url, page.eval("optviz.state()")
+    page.close()
+    again = browser.new_page(viewport={"width": 1400, "height": 900}, device_scale_factor=1)
+    again.goto(url)
+    again.wait_for_selector("body[data-ready='1']")
+    assert again.evaluate("optviz.state()") == before
+    again.close()
+
+
+def test_divergence_note_is_placed_off_the_paths(browser, rendered):
+    """The note goes where fewer path segments cross it than matplotlib's own place (beside the cross,
+    leaning towards the middle of the view), which the diverging path itself crosses here; inside the axes."""
+    html, _ = _page("diverges", rendered)
+    page = open_page(browser, html, width=1920, height=1080)
+    counts = page.eval("""(() => {
+      const v = optviz.page.view, items = v.drawn, box = v.textBoxes[0];
+      const crossing = b => items.reduce((s, it) => s + v.segmentsIn(it.result, b), 0);
+      const g = v.ax.g, w = box[2] - box[0], h = box[3] - box[1];
+      const cross = items[0].cross, size = v.styles.fontsize, off = 0.6 * size, pad = 0.25 * size;
+      const right = cross[0] > g.left + g.width / 2, top = cross[1] < g.top + g.height / 2;
+      const left = right ? cross[0] - off - w + pad : cross[0] + off - pad;
+      const y0 = top ? cross[1] + off - pad : cross[1] - off - h + pad;
+      const inside = box[0] >= g.left && box[2] <= g.left + g.width && box[1] >= g.top && box[3] <= g.top + g.height;
+      return {placed: crossing(box), matplotlib: crossing([left, y0, left + w, y0 + h]), n: v.textBoxes.length, inside};
+    })()""")
+    assert counts["n"] == 1 and counts["inside"], counts
+    assert counts["placed"] < counts["matplotlib"] / 4, counts
+    assert "diverged at step" in page.page.inner_text("#readouts")
+    page.close()
+
+
+def test_gallery_pages_are_the_gallerys_scenarios():
+    """What the gallery links is what `optviz render` writes for its scenarios (the bytes: the reproducibility
+    test renders them again)."""
+    for name in GALLERY_PAGES:
+        text = (ROOT / "gallery" / f"{name}.html").read_text(encoding="utf-8")
+        data = json.loads(
+            re.search(r'id="optviz-data" type="application/json">(.*?)</script>', text).group(1)
+        )
+        sc = load(ROOT / "scenarios" / f"{name}.toml")
+        assert data["kind"] == sc.kind.name and data["title"] == sc.title
+        assert [r["rule"] for r in data["runs"]] == [r.rule.name for r in sc.main.runs]
