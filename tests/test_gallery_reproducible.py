@@ -7,15 +7,21 @@ folder; each output is compared with its committed twin in gallery/.
 
 from __future__ import annotations
 
+import base64
+import io
+import re
 from pathlib import Path
 
+import numpy as np
 import pytest
 from _gallery import SCENARIOS
+from PIL import Image
 
 from optviz.scenario import load
 from optviz.testing import compare_gif, compare_image
 
 ROOT = Path(__file__).parent.parent
+PNG_URI = re.compile(r"data:image/png;base64,([A-Za-z0-9+/=]+)")
 
 
 @pytest.mark.slow
@@ -38,8 +44,25 @@ def test_gallery_outputs_match_the_committed_ones(gallery, path):
         elif new.suffix == ".gif":
             result = compare_gif(new, committed)
             assert result, str(result)
+        elif new.suffix == ".html":  # a page: the same text, its embedded images the same pixels
+            text, images = _page_parts(new)
+            committed_text, committed_images = _page_parts(committed)
+            assert text == committed_text, f"gallery/{new.name} differs outside its images"
+            for a, b in zip(images, committed_images, strict=True):
+                result = compare_image(a, b)
+                assert result, f"gallery/{new.name}: {result}"
         else:  # SVG and PDF carry no timestamps or random ids: identical bytes
             assert new.read_bytes() == committed.read_bytes(), f"gallery/{new.name} differs"
+
+
+def _page_parts(path: Path) -> tuple[str, list[np.ndarray]]:
+    """A page's text with its embedded PNGs cut out, and those images decoded."""
+    text = path.read_text(encoding="utf-8")
+    images = [
+        np.asarray(Image.open(io.BytesIO(base64.b64decode(m))).convert("RGB"))
+        for m in PNG_URI.findall(text)
+    ]
+    return PNG_URI.sub("data:image/png;base64,", text), images
 
 
 def test_the_gallery_index_lists_every_scenario():
