@@ -321,10 +321,12 @@ def figure_layer(
     traj = paths[0]
     ax = traj.runs[0].path.axes
     loss_ax = losses[0].lines[0].axes if losses else None
-    freeze_layout(fig)
+    # The whole figure, drawn once: its layout engine runs in this draw, and the layout is kept from here on
+    # (hiding the live artists must not move the axes). One draw fewer than freeze_layout then render_png.
+    full = render_png(fig)
+    fig.set_layout_engine("none")
     k = px_per_point(fig)
     width, height = figure_size_px(fig)
-    full = render_png(fig)
     rgb = np.asarray(Image.open(io.BytesIO(full)).convert("RGB"))
     run_labels = [r.path.get_label() for r in traj.runs]
     legends = []
