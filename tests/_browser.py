@@ -81,6 +81,12 @@ class Page:
     def eval(self, script: str, arg: Any = None) -> Any:
         return self.page.evaluate(script, arg) if arg is not None else self.page.evaluate(script)
 
+    def goto(self, path: Path) -> Page:
+        """Open another page in this tab (cheaper than a new tab); errors keep accumulating."""
+        self.page.goto(Path(path).resolve().as_uri())
+        self.page.wait_for_selector("body[data-ready='1']", timeout=10_000)
+        return self
+
     def close(self) -> None:
         self.page.close()
 
@@ -103,9 +109,7 @@ def open_page(browser: Any, path: Path, width: int = 1400, height: int = 900) ->
             else None
         ),
     )
-    page.goto(Path(path).resolve().as_uri())
-    page.wait_for_selector("body[data-ready='1']", timeout=10_000)
-    return out
+    return out.goto(path)
 
 
 def screenshot_array(page: Any, selector: str | None = None) -> np.ndarray:

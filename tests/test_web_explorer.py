@@ -6,7 +6,10 @@ from __future__ import annotations
 
 import base64
 import json
+import multiprocessing
+import os
 import re
+from concurrent.futures import ProcessPoolExecutor
 
 import numpy as np
 import pytest
@@ -19,21 +22,32 @@ from _browser import (
 from _web import Case, check
 
 import optviz as ov
-from optviz.web.explorer_page import RULES, explorer_data, explorer_page, initial_runs, static_layer
+from optviz.web.explorer_page import RULES, explorer_page
 
 ALL = list(RULES)
 
 
 @pytest.fixture(scope="module")
 def pages(tmp_path_factory):
-    """One explorer page per registered surface, every rule shown."""
+    """One explorer page per registered surface, every rule shown (built in parallel processes: each draws
+    its figure twice)."""
     folder = tmp_path_factory.mktemp("explorer")
-    out = {}
-    for name in ov.surface_names():
-        path = folder / f"{name}.html"
-        path.write_text(explorer_page(name, ALL), encoding="utf-8")
-        out[name] = path
+    names = ov.surface_names()
+    spawn = multiprocessing.get_context("spawn")  # the session's browser runs in this process
+    with ProcessPoolExecutor(max_workers=min(4, os.cpu_count() or 1), mp_context=spawn) as pool:
+        texts = pool.map(explorer_page, names, [ALL] * len(names))
+        out = {}
+        for name, text in zip(names, texts, strict=True):
+            out[name] = folder / f"{name}.html"
+            out[name].write_text(text, encoding="utf-8")
     return out
+
+
+def _data(text: str) -> dict:
+    """The JSON data a page embeds."""
+    return json.loads(
+        re.search(r'id="optviz-data" type="application/json">(.*?)</script>', text).group(1)
+    )
 
 
 def _case(surface, rule, params, state, noise=None) -> Case:
@@ -70,8 +84,9 @@ RANDOM_SEARCH = """([scale, steps]) => {
 
 def test_every_rule_on_every_surface_equals_optviz_run_in_chromium(browser, pages):
     failures = []
-    for name, path in pages.items():
-        page = open_page(browser, path)
+    page = None
+    for name, path in pages.items():  # one tab, navigated from page to page
+        page = open_page(browser, path) if page is None else page.goto(path)
         s = ov.surface(name)
         state = page.eval("optviz.state()")
         assert [r["rule"] for r in state["runs"]] == ALL
@@ -87,7 +102,7 @@ def test_every_rule_on_every_surface_equals_optviz_run_in_chromium(browser, page
         if check(case).message:
             failures.append(f"{name}/random_search: {check(case).message}")
         assert page.errors == [], (name, page.errors)
-        page.close()
+    page.close()
     assert not failures, "\n".join(failures)
 
 
@@ -264,23 +279,20 @@ def test_page_looks_like_the_png_of_its_scenario(browser, name, rules, tmp_path)
     formula, the loss panel's frame and labels) at most 0.5% of the pixels differ by more than 8 levels of
     255 (the live layer's anti-aliased edges); where matplotlib draws the runs, the legend and the loss
     curves, the page draws too (at least 90% of those pixels)."""
-    path = tmp_path / "page.html"
-    path.write_text(explorer_page(name, rules), encoding="utf-8")
-    data = explorer_data(name, rules)
-    s = ov.surface(name)
-    runs = initial_runs(s, rules, data["settings"])
-    figure, _, _, full = static_layer(s, runs, whole=True)
-    page = open_page(browser, path, width=figure["width"] + 60, height=figure["height"] + 400)
-    shot = screenshot_array(page.page, "#figure")
-    # the page's exported scenario renders this very PNG
-    toml = tmp_path / "exported.toml"
-    toml.write_text(page.eval("optviz.toml()"))
-    scene = ov.scenario.scene_for(ov.scenario.load(toml))
     from optviz.web.static import render_png
 
-    np.testing.assert_array_equal(png_array(render_png(scene.fig)), png_array(full))
+    path = tmp_path / "page.html"
+    text = explorer_page(name, rules)
+    path.write_text(text, encoding="utf-8")
+    figure = _data(text)["figure"]
+    page = open_page(browser, path, width=figure["width"] + 60, height=figure["height"] + 400)
+    shot = screenshot_array(page.page, "#figure")
+    # the PNG of the page's exported scenario
+    toml = tmp_path / "exported.toml"
+    toml.write_text(page.eval("optviz.toml()"))
+    full = png_array(render_png(ov.scenario.scene_for(ov.scenario.load(toml)).fig))
     static = png_array(base64.b64decode(figure["image"].split(",", 1)[1]))
-    d = static_layer_difference(shot, static, png_array(full), figure["textBoxes"])
+    d = static_layer_difference(shot, static, full, figure["textBoxes"])
     assert d["static_off"] < 0.005, d
     assert d["live_drawn"] > 0.9, d
     assert page.errors == [], page.errors
@@ -292,10 +304,7 @@ def test_page_is_one_small_file_without_network(pages):
         text = path.read_text(encoding="utf-8")
         assert len(text.encode()) <= 2 * 1024 * 1024, name
         assert not re.search(r"""(src|href)=["'](https?:)?//""", text), name
-        data = json.loads(
-            re.search(r'id="optviz-data" type="application/json">(.*?)</script>', text).group(1)
-        )
-        assert data["surface"]["name"] == name
+        assert _data(text)["surface"]["name"] == name
 
 
 def test_expression_and_wrapped_surfaces(browser, tmp_path):
