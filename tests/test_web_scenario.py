@@ -21,7 +21,7 @@ from optviz.figures import build_scene
 from optviz.scenario import compute, load
 
 ROOT = Path(__file__).resolve().parents[1]
-GALLERY_PAGES = ("poor_conditioning", "gradient_noise", "condition_map")
+GALLERY_PAGES = ("poor_conditioning", "gradient_noise", "condition_map")  # pages of runs
 
 SCENARIOS = {
     # every rule, a custom label and colour, the loss itself, the legend right of the panels
@@ -234,7 +234,7 @@ def test_kinds_without_pages_are_refused_in_one_line(tmp_path, capsys):
     err = capsys.readouterr().err.strip()
     assert err == (
         f"{phase}: output.formats: figure kind 'phase_diagram' has no web page (html is written for "
-        "trajectories, poor_conditioning, condition_map); remove 'html'"
+        "trajectories, poor_conditioning, condition_map and linear_classifier_demo); remove 'html'"
     )
     # --format html on the command line: the same refusal, nothing written (not even the PNG)
     out = tmp_path / "out"
@@ -478,3 +478,40 @@ def test_gallery_pages_are_the_gallerys_scenarios():
         sc = load(ROOT / "scenarios" / f"{name}.toml")
         assert data["kind"] == sc.kind.name and data["title"] == sc.title
         assert [r["rule"] for r in data["runs"]] == [r.rule.name for r in sc.main.runs]
+
+
+def test_the_classifier_scenario_is_the_demo_page(browser, tmp_path):
+    """The lecture's classifier demo as a scenario: its page is the demo page at the scenario's loss and
+    lambda, with ov.explore_classifier's numbers (the gallery's page: the slide's 2.30 / 3.93 / 6.23)."""
+    from optviz.classifier import LinearClassifier
+
+    page = open_page(browser, ROOT / "gallery" / "linear_classifier_demo.html")
+    state = page.eval("optviz.state()")
+    assert (state["loss"], state["lam"]) == ("svm", 0.1)
+    assert [round(state[k], 2) for k in ("data_loss", "reg_loss", "total_loss")] == [
+        2.30,
+        3.93,
+        6.23,
+    ]
+    page.close()
+    source = (ROOT / "scenarios" / "linear_classifier_demo.toml").read_text(encoding="utf-8")
+    path = tmp_path / "softmax.toml"
+    path.write_text(
+        source.replace('loss = "svm"', 'loss = "softmax"').replace("reg = 0.1", "reg = 0.03")
+    )
+    assert cli(["render", str(path), "-o", str(tmp_path), "--format", "html", "-q"]) == 0
+    page = open_page(browser, tmp_path / "softmax.html")
+    state = page.eval("optviz.update(3)")
+    model = LinearClassifier(loss="softmax", reg=0.03)
+    for _ in range(3):
+        model = model.update()
+    e = model.evaluate()
+    assert (state["loss"], state["lam"]) == ("softmax", 0.03)
+    np.testing.assert_array_equal(np.array(state["W"]), model.W)
+    assert (state["data_loss"], state["reg_loss"], state["total_loss"]) == (
+        e.data_loss,
+        e.reg_loss,
+        e.total,
+    )
+    assert page.errors == [], page.errors
+    page.close()

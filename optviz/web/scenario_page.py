@@ -9,7 +9,8 @@ a log scale); for all runs, the steps, the noise sigma of the noisy runs and the
 contour sets every run's start; Step, Play/Pause, Reset; readouts; the scenario TOML of what it shows.
 
 Kinds with pages (:data:`KINDS`) draw paths on contours and optionally a loss panel; whatever else they draw
-(eigen-axes, a condition map, titles) is static.
+(eigen-axes, a condition map, titles) is static. The lecture's classifier demo (``linear_classifier_demo``)
+gets the demo's own page (:mod:`optviz.web.classifier_page`) at the scenario's loss and lambda.
 """
 
 from __future__ import annotations
@@ -30,6 +31,9 @@ from optviz.web.runs import NOISE_SEEDS, draws, rule_info, run_spec, surface_dat
 from optviz.web.static import NotDrawable, figure_layer
 
 KINDS = ("trajectories", "poor_conditioning", "condition_map")
+# The lecture's classifier demo as a scenario: its page is the demo page (optviz.web.classifier_page), started
+# at the scenario's loss and lambda.
+CLASSIFIER_KIND = "linear_classifier_demo"
 # The rules engine.js implements (tests/test_web_engine.py holds it equal to optviz.run for each).
 JS_RULES = ("gd", "momentum", "nesterov", "adam", "rmsprop", "adagrad", "random_search")
 MIN_STEPS_SLIDER = (
@@ -66,9 +70,12 @@ class PageWriter:
 
     def refusal(self, kind: str) -> str | None:
         """Why a figure kind has no page (None when it has one)."""
-        if kind in KINDS:
+        if kind in (*KINDS, CLASSIFIER_KIND):
             return None
-        return f"figure kind {kind!r} has no web page (html is written for {', '.join(KINDS)})"
+        return (
+            f"figure kind {kind!r} has no web page (html is written for {', '.join(KINDS)} and "
+            f"{CLASSIFIER_KIND})"
+        )
 
     def check(self, kind: Any, data: Any) -> None:
         check(kind, data)
@@ -85,6 +92,8 @@ class PageWriter:
         dpi: float | None = None,
         formats: Sequence[str] = ("png",),
     ) -> Path:
+        if kind.name == CLASSIFIER_KIND:
+            return write_page(classifier_scenario_page(data), path)
         try:
             text = scenario_page(
                 kind,
@@ -112,6 +121,8 @@ def check(kind: Any, data: Any) -> None:
     reason = WRITER.refusal(kind.name)
     if reason is not None:
         raise ParameterError("output.formats", reason)
+    if kind.name == CLASSIFIER_KIND:
+        return  # the demo's page draws whatever the kind's options describe
     if getattr(data.options, "condition", False):
         raise ParameterError(
             "figure.condition",
@@ -251,6 +262,15 @@ def _sliders(run: dict[str, Any]) -> list[dict[str, Any]]:
     return out
 
 
+def classifier_scenario_page(data: Any) -> str:
+    """The page of a ``linear_classifier_demo`` scenario: the lecture's demo page (the same controls and
+    numbers as ``optviz explore classifier --html``), at the scenario's loss and lambda."""
+    from optviz.figures.classifier import classifier_from_options
+    from optviz.web.classifier_page import classifier_page
+
+    return classifier_page(classifier_from_options(data.options))
+
+
 def scenario_page(kind: Any, data: Any, **options: Any) -> str:
     """The HTML of a scenario's page (options: ``title``, ``description``, ``size``, ``dpi``, ``formats``)."""
     page = scenario_data(kind, data, **options)
@@ -330,4 +350,14 @@ optviz.run's numbers{"" if arithmetic else " (to the last digits that the math l
 </div>"""
 
 
-__all__ = ["JS_RULES", "KINDS", "WRITER", "PageWriter", "check", "scenario_data", "scenario_page"]
+__all__ = [
+    "CLASSIFIER_KIND",
+    "JS_RULES",
+    "KINDS",
+    "WRITER",
+    "PageWriter",
+    "check",
+    "classifier_scenario_page",
+    "scenario_data",
+    "scenario_page",
+]
