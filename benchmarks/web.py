@@ -1,6 +1,7 @@
 """A slider move on an explorer page (4 rules x 500 steps recomputed and redrawn) against ov.explore's.
 
     PYTHONPATH=. python benchmarks/web.py [--surface quadratic] [--moves 200] [--repeat 3]
+    PYTHONPATH=. python benchmarks/web.py --load gallery/*.html   # only: when each page is interactive
 
 The page: ``optviz.to_html(surface, rules=[gd, momentum, adam, rmsprop], steps=500)`` opened in headless
 Chromium (Debian's ``chromium``, driven by playwright; device scale 1). A move is what the lr slider's input
@@ -71,6 +72,31 @@ def page_timings(surface: str, moves: int) -> dict:
     return {**out, "ready_ms": ready, "wall_s": wall, "bytes": size}
 
 
+def load_timings(paths: list[str], repeat: int) -> None:
+    """For each page file: when it is interactive (``performance.now()`` at ready, ms), over ``repeat`` opens."""
+    from _browser import ARGS, chromium_path
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=chromium_path(), args=ARGS)
+        for name in paths:
+            path = Path(name).resolve()
+            ready = []
+            for _ in range(repeat):
+                page = browser.new_page(
+                    viewport={"width": 1400, "height": 900}, device_scale_factor=1
+                )
+                page.goto(path.as_uri())
+                page.wait_for_selector("body[data-ready='1']")
+                ready.append(page.evaluate("window.optvizReadyMs"))
+                page.close()
+            print(
+                f"{path.name:32s} {path.stat().st_size / 1e6:.2f} MB   interactive after "
+                f"{min(ready):.0f}-{max(ready):.0f} ms (target <= 1000 ms)"
+            )
+        browser.close()
+
+
 def explore_timings(surface: str, moves: int) -> list[float]:
     import matplotlib
 
@@ -96,7 +122,11 @@ def main() -> None:
     parser.add_argument("--moves", type=int, default=200)
     parser.add_argument("--baseline-moves", type=int, default=20)
     parser.add_argument("--repeat", type=int, default=3, help="best of this many page sessions")
+    parser.add_argument("--load", nargs="+", metavar="FILE", help="only time these pages' loading")
     args = parser.parse_args()
+    if args.load:
+        load_timings(args.load, args.repeat)
+        return
 
     best = None
     for _ in range(args.repeat):

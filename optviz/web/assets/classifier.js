@@ -398,6 +398,7 @@
   function main() {
     var page = new ClassifierPage(P.pageData());
     install(page);
+    root.optvizReadyMs = root.performance ? root.performance.now() : null; // as the other pages: when interactive
     document.body.setAttribute("data-ready", "1");
   }
 
