@@ -109,7 +109,8 @@ lr = 0.05
 loss = true
 legend = "inside"
 """,
-    # a formula typed by a user (sin: the contract's library-function clause), step arrows, no legend
+    # a formula typed by a user (sin: the contract's library-function clause), step arrows, no legend, a run
+    # that stops where its gradient is small (tol)
     "expression": """
 title = "A formula of your own"
 kind = "trajectories"
@@ -125,6 +126,7 @@ lr = 0.1
 rule = "nesterov"
 lr = 0.02
 rho = 0.8
+tol = 1e-3
 [figure]
 arrows = true
 legend = "none"
@@ -183,7 +185,7 @@ def _failures(surface, state) -> list[str]:
         params = {k: tuple(v) if isinstance(v, list) else v for k, v in r["params"].items()}
         case = Case(
             "page", surface, r["rule"], params, steps=r["steps"], start=np.array(r["start"]), noise=noise,
-            seed=r["seed"],
+            seed=r["seed"], tol=r["tol"],
         )  # fmt: skip
         case.result = {
             "xy": np.array(r["xy"], dtype=float), "loss": np.array(r["loss"], dtype=float),
@@ -291,7 +293,7 @@ PAGES = [*SCENARIOS, *GALLERY_PAGES]
 
 
 @pytest.mark.parametrize("name", PAGES)
-def test_page_equals_the_scenario_and_looks_like_its_png(browser, rendered, name):
+def test_page_equals_the_scenario_and_looks_like_its_png(browser, rendered, name, tmp_path):
     """The runs equal the scenario's (design section 2); the figure's screenshot (viewport of the PNG's
     size, device scale 1) against the scenario's PNG: in the static layer (contours, axes, ticks, labels,
     minima, titles, eigen-axes, condition maps) at most 0.5% of the pixels differ by more than 8 levels of
@@ -310,6 +312,12 @@ def test_page_equals_the_scenario_and_looks_like_its_png(browser, rendered, name
         ov.plot.common.run_label(t) for t in data.trajectories
     ]
     assert not _failures(sc.main.surface, state)
+    # the scenario the page exports has the same runs (the same settings: to the bit)
+    exported = tmp_path / "exported.toml"
+    exported.write_text(page.eval("optviz.toml()"), encoding="utf-8")
+    for t, u in zip(compute(load(exported)).trajectories, data.trajectories, strict=True):
+        assert (t.status, t.stop_step) == (u.status, u.stop_step)
+        np.testing.assert_array_equal(t.xy, u.xy)
     spec = page.eval("optviz.page.data.figure")
     static = png_array(base64.b64decode(spec["image"].split(",", 1)[1]))
     # a legend inside an axes (loc="best") is where matplotlib put it: the same place, to a few pixels

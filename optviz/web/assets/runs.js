@@ -734,6 +734,7 @@
       runs.push({
         label: self.label(r), legend: self.legend(r), rule: r.rule, params: copy(r.params), start: inp.start.slice(),
         steps: inp.steps, seed: inp.seed, noise: inp.noise ? copy(inp.noise) : null, color: r.color,
+        tol: inp.tol === undefined ? null : inp.tol,
         xy: xy, loss: loss, status: res.status, stop_step: res.stopStep,
       });
     });
@@ -865,6 +866,7 @@
     var inp = this.inputs(r), lines = ["[[run]]", "rule = " + JSON.stringify(r.rule)];
     Object.keys(r.params).forEach(function (k) { lines.push(k + " = " + tomlValue(r.params[k])); });
     lines.push("start = " + tomlValue(inp.start), "steps = " + inp.steps, "seed = " + inp.seed);
+    if (inp.tol !== undefined && inp.tol !== null) lines.push("tol = " + tomlValue(inp.tol)); // the stop rule
     if (inp.noise && inp.noise.kind === "gaussian") lines.push("noise = { sigma = " + tomlValue(inp.noise.sigma) + " }");
     if (inp.noise && inp.noise.kind === "minibatch") {
       lines.push("noise = { batch_size = " + inp.noise.batch_size + (inp.noise.replace ? ", replace = true" : "") + " }");
