@@ -410,7 +410,6 @@
   View.prototype.drawLegends = function (items) {
     var self = this, spec = this.spec;
     this.legendBoxes = [];
-    this.placements = []; // each loc="best" legend: its candidates' badness and the place taken
     var bottom = spec.height;
     (spec.legends || []).forEach(function (lg, n) {
       var id = "legend-" + n, box = document.getElementById(id);
@@ -480,7 +479,7 @@
     var L = g.left + lg.pad, T = g.top + lg.pad, Rr = g.left + g.width - lg.pad, B = g.top + g.height - lg.pad;
     var cx = (L + Rr) / 2 - w / 2, cy = (T + B) / 2 - h / 2;
     var places = [[Rr - w, T], [L, T], [L, B - h], [Rr - w, B - h], [Rr - w, cy], [L, cy], [Rr - w, cy], [cx, B - h], [cx, T], [cx, cy]];
-    var best = null, log = [];
+    var best = null;
     for (var i = 0; i < places.length; i++) {
       var x0 = places[i][0], y0 = places[i][1], box = [x0, y0, x0 + w, y0 + h], bad = 0;
       lines.forEach(function (pts) {
@@ -493,11 +492,9 @@
         if (hit) bad++;
       });
       boxes.forEach(function (b) { if (b[0] < box[2] && b[2] > box[0] && b[1] < box[3] && b[3] > box[1]) bad++; });
-      log.push(bad);
       if (best === null || bad < best.bad) best = { bad: bad, at: places[i] };
       if (bad === 0) break;
     }
-    this.placements.push({ axes: lg.axes, badness: log, at: best.at });
     return best.at;
   };
 
