@@ -259,12 +259,15 @@ def loss_limits(
     16 decades below the highest), whole multiples of a power of ten on a linear one.
 
     The ``current`` limits stay while the values fit in them and fill at least half of them (half the decades
-    on a log axis), so a drag that moves the curves a little never changes the axes.
+    on a log axis), so a drag that moves the curves a little does not change the axes; when the curves reach
+    below them (the ragged tail of a converging run), the new lower limit leaves two decades of room.
 
     >>> loss_limits(np.array([30.0, 0.2, 1e-3]), log=True)
     (0.0001, 100.0)
     >>> loss_limits(np.array([30.0, 0.2, 1e-3]), log=True, current=(1e-6, 1e3))
     (1e-06, 1000.0)
+    >>> loss_limits(np.array([30.0, 0.2, 1e-3]), log=True, current=(1e-2, 1e2))
+    (1e-06, 100.0)
     >>> loss_limits(np.array([-2.6, 1.3]), log=False)
     (-3.0, 2.0)
     """
@@ -276,15 +279,16 @@ def loss_limits(
         top = float(values.max())
         bottom = max(float(values.min()), top * 1e-16)
         # A little room past the extreme values, so a curve never runs along the frame.
-        lo, hi = (
-            10.0 ** math.floor(math.log10(bottom) - 0.05),
-            10.0 ** math.ceil(math.log10(top) + 0.05),
-        )
+        low, high = math.floor(math.log10(bottom) - 0.05), math.ceil(math.log10(top) + 0.05)
         if current is not None:
-            c0, c1 = current
-            if c0 <= lo and hi <= c1 and math.log10(hi / lo) >= 0.5 * math.log10(c1 / c0):
+            c0, c1 = math.log10(current[0]), math.log10(current[1])
+            if c0 <= low and high <= c1 and high - low >= 0.5 * (c1 - c0):
                 return current
-        return lo, hi
+            if (
+                low < c0
+            ):  # the curves reach lower than shown (the tail of a converging run): room to go on
+                low -= 2
+        return 10.0**low, 10.0**high
     if values.size == 0:
         return current or (-1.0, 1.0)
     vmin, vmax = float(values.min()), float(values.max())
