@@ -13,7 +13,8 @@
   (two), ``sigma`` and the start (all four), and ``steps``. Each move goes to a new value, back and forth over
   a small range, as a drag does; a move that changes the loss panel's limits (a whole decade) draws in full,
   and is counted in the mean like any other.
-- of a move, the engine alone: ``optviz.run`` for the runs that setting affects.
+- of a move, the engine alone: the runs that setting affects, stepped side by side as one batch
+  (``optviz.stacked.Stacked``), as a move re-runs them.
 
 Each number is the best of ``--repeat`` rounds (each the mean over ``--moves`` moves, or over 5 full draws),
 taken round-robin so that load from elsewhere on the machine falls on all of them alike. Wall-clock and
@@ -37,7 +38,7 @@ matplotlib.use("Agg")
 import numpy as np
 
 import optviz as ov
-from optviz.explorer._surface import compute
+from optviz.explorer._surface import compute_all
 
 RULES = ["gd", "momentum", "nesterov", "adam"]
 
@@ -77,6 +78,9 @@ def timed(fn: Callable[[], None]) -> tuple[float, float]:
 def measure(steps: int, names: list[str], repeat: int, moves: int) -> dict[str, list[float]]:
     """Best (wall, cpu) seconds of a full draw, of a move of each setting, and of its engine runs."""
     explorers = {name: build(steps) for name in names}
+    # The drag's values, fixed once from the opened settings (each round moves over the same ones; taken from
+    # the settings of the moment, a round would start where the last one ended and drift out of range).
+    drags = {name: values(name, ex, moves) for name, ex in explorers.items()}
     full_ex = build(steps)
     best: dict[str, list[float]] = {}
 
@@ -91,7 +95,7 @@ def measure(steps: int, names: list[str], repeat: int, moves: int) -> dict[str, 
     for _ in range(repeat):  # round-robin: each round times everything once
         keep("full draw", *timed(full_draws), 5)
         for name, ex in explorers.items():
-            vs = values(name, ex, moves)
+            vs = drags[name]
 
             def move(ex: Any = ex, name: str = name, vs: list[Any] = vs) -> None:
                 for v in vs:
@@ -101,8 +105,7 @@ def measure(steps: int, names: list[str], repeat: int, moves: int) -> dict[str, 
                         ex.set(**{name: v})
 
             def engine(ex: Any = ex, name: str = name) -> None:
-                for r in affected(ex, name):
-                    compute(ex.surface, r, ex.settings)
+                compute_all(ex.surface, affected(ex, name), ex.settings)
 
             keep(name, *timed(move), len(vs))
             keep(f"engine {name}", *timed(engine), 1)
