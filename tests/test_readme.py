@@ -58,3 +58,5 @@ def test_the_quick_start_is_what_ci_runs():
     assert extras == ["test,notebook"]
     assert 'pip install --quiet -c constraints.txt -e ".[test,notebook]"' in ci
     assert "python -m pytest" in ci
+    # In CI a missing extra fails the notebook test instead of skipping it.
+    assert "\nexport CI=1\n" in ci
