@@ -15,14 +15,19 @@ from typing import Any
 import numpy as np
 
 from optviz import limits
+from optviz._text import visible
 
 
 class ParameterError(ValueError):
-    """A bad value for a named field: ``str(err) == f"{field}: {message}"``."""
+    """A bad value for a named field: ``str(err) == f"{field}: {message}"``.
+
+    Both are shown with control characters escaped (:func:`optviz._text.visible`): a field or a value can come
+    from an untrusted file, and a message is one line.
+    """
 
     def __init__(self, field: str, message: str) -> None:
-        self.field = field
-        self.message = message
+        self.field = visible(field)
+        self.message = visible(message)
         super().__init__(f"{field}: {message}" if field else message)
 
 

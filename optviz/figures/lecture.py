@@ -7,6 +7,7 @@ Each kind draws real runs of the engine: the scenario's ``[[run]]`` tables and, 
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -260,12 +261,44 @@ class NumericGradientOptions(Options):
     h: float = option(0.5, positive, "the step drawn as a secant on the left panel")
 
 
+def _check_numeric_gradient(surface: Any, runs: Sequence[Any], options: Any) -> None:
+    # The drawing evaluates f along x around the point, at x + h, and the differences for h up to 1: a point
+    # far outside the view, or a step wider than it, overflows there. Where f is undefined nearby (log(x) near
+    # 0), the curves have gaps.
+    (x0, x1), (y0, y1) = surface.bounds
+    w = x1 - x0
+    if options.h > w:
+        raise ParameterError(
+            "figure.h", f"must be at most the view's width ({w:g}), got {options.h:g}"
+        )
+    if options.point is None:
+        return
+    x, y = options.point
+    if not (x0 - w <= x <= x1 + w and y0 - (y1 - y0) <= y <= y1 + (y1 - y0)):
+        raise ParameterError(
+            "figure.point",
+            f"{list(options.point)} is far outside the view x in [{x0:g}, {x1:g}], y in [{y0:g}, {y1:g}]",
+        )
+    around = np.array([[x, y], [x + options.h, y]])
+    with np.errstate(all="ignore"):
+        finite = (
+            np.isfinite(surface.value(around)).all() and np.isfinite(surface.grad(around[0])).all()
+        )
+    if not finite:
+        raise ParameterError(
+            "figure.point",
+            f"the loss or its slope is not finite at {list(options.point)} or at x + h; choose a point where"
+            " f is defined",
+        )
+
+
 @register_kind(
     "numeric_gradient",
     "The finite-difference slope at a point (secant against tangent), and the gradient check's relative error against h.",
     options=NumericGradientOptions,
     runs="none",
     animated=False,
+    check=_check_numeric_gradient,
 )
 def _numeric_gradient(fig: Any, data: PanelData, scene: Scene) -> None:
     s = data.surface
