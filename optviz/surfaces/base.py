@@ -104,6 +104,13 @@ class Surface:
         for arr in (self.start, self.minima, self.saddles, self.maxima):
             arr.setflags(write=False)
 
+    @property
+    def cost(self) -> float:
+        """What one evaluation of the value and gradient costs, in evaluations of a built-in analytic
+        surface (1 for those; a formula's numpy calls over ten; a dataset's samples over 256, plus one). A
+        scenario's work is counted in these units before anything runs (``optviz.scenario.compute.work``)."""
+        return 1.0
+
     # -- the three formulas a subclass provides ----------------------------------------------------
     def _value(self, x: np.ndarray, y: np.ndarray) -> np.ndarray:
         raise NotImplementedError
@@ -209,6 +216,10 @@ class FiniteSumSurface(Surface):
     """
 
     n_samples: int = 0
+
+    @property
+    def cost(self) -> float:
+        return 1.0 + self.n_samples / 256
 
     def batch_value(self, xy: np.ndarray, idx: np.ndarray) -> np.ndarray:
         raise NotImplementedError

@@ -320,6 +320,8 @@ class ExpressionSurface(Surface):
         self._f = sym.compile_program([f])
         self._g = sym.compile_program([fx, fy])
         self._h = sym.compile_program([self._formulas[k] for k in ("xx", "xy", "yy")])
+        # A built-in surface's value and gradient take about ten numpy calls: a formula costs its own number.
+        self._cost = max(1.0, (self._f.size + self._g.size) / 10)
         super().__init__(
             title=self.expression if title is None else str(title),
             latex=sym.to_latex(self.tree),
@@ -327,6 +329,10 @@ class ExpressionSurface(Surface):
             start=start,
             params={"expression": self.expression},
         )
+
+    @property
+    def cost(self) -> float:
+        return self._cost
 
     def _value(self, x: np.ndarray, y: np.ndarray) -> Any:
         return self._f(x, y)[0]
