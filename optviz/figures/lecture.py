@@ -588,7 +588,7 @@ def _regularization(fig: Any, data: PanelData, scene: Scene) -> None:
 # -- regularization preferences -------------------------------------------------------------------------
 
 
-_vector = numbers(at_most=12)
+_vector = numbers(maximum=1e100, at_most=12)  # products and squares stay finite
 
 
 @dataclass(frozen=True)
@@ -687,7 +687,11 @@ def _positive_definite(surface: Any) -> bool | str:
 @dataclass(frozen=True)
 class WeightDecayOptions(Options):
     lams: tuple[float, ...] = option(
-        (0.0, 0.03, 0.1, 0.3, 1.0, 3.0, 10.0, 30.0), numbers(minimum=0.0), "the λ values measured"
+        (0.0, 0.03, 0.1, 0.3, 1.0, 3.0, 10.0, 30.0),
+        numbers(
+            minimum=0.0, maximum=1e6
+        ),  # beyond, the regularized Hessian (2λ on its diagonal) overflows
+        "the λ values measured",
     )
     steps: int = option(400, steps, "GD steps per measured rate")
 

@@ -186,9 +186,10 @@ def _scenario(top: Table, path: Path) -> Scenario:
 
 
 def _run_defaults(table: Table) -> dict[str, Any]:
-    # Raw values, validated where each run reads them, so an error names the run that used the default too.
+    # What can be checked on its own is checked here, so that a bad default names [defaults], the key the user
+    # wrote; a start and a noise depend on each run's surface and are checked where each run reads them.
     allowed = ("steps", "seed", "start", "noise", "tol")
-    out = {k: table.take(k) for k in allowed if table.has(k)}
+    out = {k: table.take(k, _DEFAULT_CHECKS.get(k)) for k in allowed if table.has(k)}
     table.done(allowed)
     return out
 
@@ -297,7 +298,9 @@ def _view(field: str, value: Any) -> tuple[tuple[float, float], tuple[float, flo
             field, f"reaches beyond ±{limits.MAX_COORDINATE:g}, got {[[x0, x1], [y0, y1]]}"
         )
     for low, high in ((x0, x1), (y0, y1)):
-        if high - low <= 1e-9 * max(abs(low), abs(high)):  # a grid over it would repeat points
+        # A grid over a range narrow for its numbers would repeat points; one narrower than 1e-100 gives values
+        # (a square of it) that underflow to 0, and matplotlib widens such an axis on its own.
+        if high - low <= max(1e-9 * max(abs(low), abs(high)), 1e-100):
             raise ParameterError(
                 field, f"[{low!r}, {high!r}] is too narrow for numbers of its size"
             )
@@ -307,20 +310,25 @@ def _view(field: str, value: Any) -> tuple[tuple[float, float], tuple[float, flo
 _RUN_KEYS = ("rule", "start", "steps", "seed", "label", "color", "noise", "tol")
 
 
+def _steps(field: str, value: Any) -> int:
+    return check.integer(field, value, minimum=1, maximum=limits.MAX_STEPS)
+
+
+def _seed(field: str, value: Any) -> int:
+    return check.integer(field, value, minimum=0, maximum=limits.MAX_SEED)
+
+
+_DEFAULT_CHECKS = {"steps": _steps, "seed": _seed, "tol": check.positive}
+
+
 def _run(table: Table, surface: Any, view: Any, defaults: dict[str, Any]) -> RunSpec:
     from optviz.optimizers import rule, rule_names
 
     name = table.take("rule", lambda f, v: check.choice(f, v, rule_names(), what="rule"))
     for key, value in defaults.items():
         table.data.setdefault(key, value)
-    steps = table.take(
-        "steps",
-        lambda f, v: check.integer(f, v, minimum=1, maximum=limits.MAX_STEPS),
-        default=100,
-    )
-    seed = table.take(
-        "seed", lambda f, v: check.integer(f, v, minimum=0, maximum=limits.MAX_SEED), default=0
-    )
+    steps = table.take("steps", _steps, default=100)
+    seed = table.take("seed", _seed, default=0)
     start = table.take("start", check.point, default=None)
     label = table.take("label", text, default=None)
     color = table.take("color", _color, default=None)
@@ -450,6 +458,15 @@ def text(field: str, value: Any) -> str:
                 " a figure cannot show; only line breaks are allowed",
             )
         start += len(line) + 1
+    from optviz.style import FONT, missing_glyph
+
+    char = missing_glyph(value)
+    if char is not None:
+        raise ParameterError(
+            field,
+            f"holds {char!r} (U+{ord(char):04X}), which the figures' font ({FONT}) has no glyph for:"
+            " it would be drawn as an empty box",
+        )
     if "$" in value and brace_depth(value) > limits.MAX_MATH_DEPTH:
         raise ParameterError(
             field,
