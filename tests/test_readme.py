@@ -47,6 +47,20 @@ def test_the_python_examples_run_in_a_fresh_interpreter(tmp_path, index):
     assert proc.stderr == "", proc.stderr  # no warnings either
     written = {p.name for p in tmp_path.iterdir()} - {"example.py"}
     assert written, "the example writes its figure"
+    # What a `print(...)  # comment` line claims is what it prints ("..." stands for the rest).
+    claims = [line.split("  # ", 1)[1] for line in block.splitlines() if line.startswith("print(")]
+    printed = proc.stdout.splitlines()
+    assert len(printed) == len(claims)
+    for claim, line in zip(claims, printed, strict=True):
+        at = 0
+        for part in claim.split("..."):
+            found = line.find(part, at)
+            assert found >= 0, f"the README says {claim!r}; it prints {line!r}"
+            at = found + len(part)
+
+
+def test_the_readme_says_how_to_run_the_quick_tests():
+    assert 'python -m pytest -m "not slow"' in README
 
 
 def test_the_quick_start_is_what_ci_runs():
