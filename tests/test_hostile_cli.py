@@ -211,3 +211,38 @@ def test_the_gallery_index_escapes_titles_names_and_commands(tmp_path):
     assert f"optviz render '{tmp_path.as_posix()}/sc$(touch PWN).toml'" in index
     assert index.count("```bash") == 2 and index.count("```") == 4
     assert not any(p.name.startswith(".") for p in (tmp_path / "out").iterdir())
+
+
+# -- issue 16's "done when": every malformed scenario is refused or rendered within 20 s and 4 GB ------------------
+_HEAVY = {
+    # (scenario text, exit code): at the caps, and past them through every route
+    "runs_x_steps": ('[surface]\nname = "quadratic"\n' + '[[run]]\nrule = "adam"\nlr = 0.01\nsteps = 100000\n' * 1000, 2),
+    "goldstein_price_runs": ('[surface]\nname = "goldstein_price"\n' + '[[run]]\nrule = "adam"\nlr = 1e-4\nsteps = 100000\n' * 3, 2),
+    "phase_grid": ('kind = "phase_diagram"\n[figure]\ngrid = 200\nsteps = 5000\n', 2),
+    "test_function_rules": ('kind = "test_functions"\n[figure]\nrules = [' + ", ".join(['"gd"'] * 5000) + "]\n", 2),
+    "seed_sweep": ('kind = "seed_sweep"\n[surface]\nname = "quadratic"\n[[run]]\nrule = "gd"\nlr = 0.05\nsteps = 20000\nnoise = { sigma = 0.5 }\n[figure]\nvalues = [' + ", ".join(f"{0.001 * (i + 1):g}" for i in range(100)) + "]\nseeds = 100\n", 2),
+    "deep_toml": ("a = " + "[" * 5000 + "]" * 5000 + "\n", 2),
+    "at_the_work_cap": ('[surface]\nname = "quadratic"\n' + '[[run]]\nrule = "adam"\nlr = 0.01\nsteps = 100000\n' * 3, 0),
+}  # fmt: skip
+
+
+def _limited() -> None:  # in the child: 4 GiB of address space, 20 s of CPU time (SIGXCPU beyond)
+    import resource
+
+    resource.setrlimit(resource.RLIMIT_AS, (4 * 1024**3, 4 * 1024**3))
+    resource.setrlimit(resource.RLIMIT_CPU, (20, 20))
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name", sorted(_HEAVY))
+def test_heavy_scenarios_finish_within_20_cpu_seconds_and_4_gb(tmp_path, name):
+    text, code = _HEAVY[name]
+    source = _scenario(tmp_path, f"{name}.toml", text)
+    for command in (
+        ["check", str(source)],
+        ["render", str(source), "-o", str(tmp_path / "out"), "-q", "--format", "png"],
+    ):
+        proc = subprocess.run([sys.executable, "-m", "optviz", *command], capture_output=True, text=True,
+                              preexec_fn=_limited, env={**os.environ, "MPLBACKEND": "Agg"}, check=False)  # fmt: skip
+        assert proc.returncode == code, (command[0], proc.returncode, proc.stderr[-500:])
+        assert proc.stderr == "" if code == 0 else _one_line(proc.stderr)

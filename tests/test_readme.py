@@ -69,3 +69,23 @@ def test_the_quick_start_is_what_ci_runs():
     assert 'pip install -c constraints.txt -e ".[test]"' in quick
     assert 'pip install --quiet -c constraints.txt -e ".[test]"' in ci
     assert "python -m pytest" in quick and "python -m pytest" in ci
+
+
+def test_the_caps_the_readme_states_are_the_ones_the_code_enforces():
+    from optviz import limits
+
+    text = " ".join(README.split())
+    for value, phrase in [
+        (limits.MAX_STEPS, "{:,} steps a run"),
+        (limits.MAX_RUNS, "{:,} runs a panel"),
+        (limits.MAX_PANELS, "{} panels"),
+        (limits.MAX_PIXELS, "{:,} pixels a side"),
+        (limits.MAX_FRAMES, "{:,} frames"),
+        (limits.MAX_SCENARIO_STEPS, "no more than {:,} trajectory-steps"),
+        (limits.MAX_SCENARIO_WORK, "{:,} units of work"),
+        (limits.MAX_RUN_STEPS, "up to {:,} steps a run"),
+        (limits.MAX_CALL_STEPS, "{:,} trajectory-steps and"),
+        (limits.MAX_HISTORY_BYTES // 1024**3, "{} GiB of recorded history"),
+    ]:
+        assert phrase.format(value) in text, phrase.format(value)
+    assert f"{limits.MAX_INCHES:g} inches" in text

@@ -80,7 +80,7 @@ WORK: dict[str, Work] = {
 }
 
 # What one pass of the engine's loop costs, in runs of one vectorized step: a single run of 1,000 steps is
-# slow next to 1,000 runs of one step (numpy's call overhead; measured in benchmarks/hostile.py).
+# slow next to 1,000 runs of one step (numpy's call overhead; measured in benchmarks/surface_cost.py).
 LOOP_RUNS = 128
 
 
