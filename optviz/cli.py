@@ -82,7 +82,8 @@ def build_parser() -> argparse.ArgumentParser:
         description=textwrap.dedent("""\
         Render every scenarios/*.toml into DIR (default: gallery/) in parallel processes, and write DIR/README.md,
         an index with each image and the command that made it. A failing scenario is reported and the others
-        still render; the exit code is non-zero at the end if any failed."""),
+        still render; the exit code is non-zero at the end if any failed. Where torch is installed, the loss
+        landscapes of a real network (python -m optviz.landscape.gallery) render too."""),
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     p.add_argument(
@@ -110,6 +111,12 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument(
         "--format", type=_formats, default=None, metavar="FMT[,FMT]", help="override the formats"
+    )
+    p.add_argument(
+        "--no-landscape",
+        dest="landscape",
+        action="store_false",
+        help="skip the loss landscapes of a real network (rendered by default where torch is installed)",
     )
     p.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
 
@@ -223,16 +230,26 @@ def _gallery(args: argparse.Namespace) -> int:
         raise _UsageError(f"--jobs must be at least 1, got {args.jobs}")
     args.output.mkdir(parents=True, exist_ok=True)
     failures = build_gallery(
-        args.scenarios, args.output, jobs=args.jobs, formats=args.format, quiet=args.quiet
-    )
+        args.scenarios, args.output, jobs=args.jobs, formats=args.format, quiet=args.quiet,
+        landscape=args.landscape,
+    )  # fmt: skip
     for message in failures:
         print(message, file=sys.stderr)
     if not args.quiet:
+        from optviz.scenario.gallery import torch_available
+
         total = len(list(args.scenarios.glob("*.toml")))
         index = args.output / "README.md"
+        scenario_failures = [m for m in failures if not m.startswith("optviz.landscape")]
         print(
-            f"{total - len(failures)} of {total} scenarios rendered into {args.output} (index: {index})"
+            f"{total - len(scenario_failures)} of {total} scenarios rendered into {args.output} (index: {index})"
         )
+        if args.landscape and not torch_available():
+            print(
+                "loss landscapes not rendered: torch is not installed (pip install 'optviz[torch]')"
+            )
+        elif args.landscape and len(scenario_failures) == len(failures):
+            print(f"loss landscapes of a real network rendered into {args.output}")
     return EXIT_USAGE if failures else EXIT_OK
 
 

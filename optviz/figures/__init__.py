@@ -25,6 +25,12 @@ from optviz.figures._kinds import (
     register_kind,
 )
 from optviz.figures._scene import Scene
+from optviz.figures.landscape import (
+    interpolation_figure,
+    landscape_figure,
+    landscape_panels_figure,
+    sharpness_figure,
+)
 
 __all__ = [
     "FigureKind",
@@ -34,8 +40,12 @@ __all__ = [
     "build_scene",
     "figure",
     "figure_kind",
+    "interpolation_figure",
     "kind_names",
+    "landscape_figure",
+    "landscape_panels_figure",
     "register_kind",
+    "sharpness_figure",
 ]
 
 
