@@ -9,7 +9,8 @@ as slide-ready figures and animated GIFs.
 25.0
 
 The numeric core (surfaces, optimizers, engine, analysis, theory) never imports matplotlib; the drawing modules
-(``optviz.plot``, ``animate``, ``explore``, ``savefig``) are imported on first use.
+(``optviz.plot``, ``animate``, ``explore``, ``savefig``) are imported on first use. ``optviz.landscape`` (loss
+landscapes of torch models, an optional extra) imports torch only when one of its names is used.
 """
 
 from __future__ import annotations
@@ -70,8 +71,9 @@ _LAZY: dict[str, str] = {
     "Explorer": "optviz.explorer",
 }
 
-# Submodules reachable as attributes: `ov.plot.contour(...)`, `ov.theory.gd_rate(...)`, `ov.style.context()`.
-_SUBMODULES = {"plot", "theory", "testing", "scenario", "figures", "style"}
+# Submodules reachable as attributes: `ov.plot.contour(...)`, `ov.theory.gd_rate(...)`, `ov.style.context()`,
+# `ov.landscape.train(...)` (loss landscapes of torch models: torch is imported by its first name that needs it).
+_SUBMODULES = {"plot", "theory", "testing", "scenario", "figures", "style", "landscape"}
 
 __all__ = sorted([*_LAZY, *_SUBMODULES])
 
@@ -93,7 +95,7 @@ def __dir__() -> list[str]:
 
 
 if TYPE_CHECKING:  # pragma: no cover - names for static analysers only (F401 is off for this file)
-    from optviz import figures, plot, scenario, style, testing, theory
+    from optviz import figures, landscape, plot, scenario, style, testing, theory
     from optviz.analysis import (
         condition_number,
         critical_point_kind,

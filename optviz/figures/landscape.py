@@ -86,6 +86,10 @@ def draw_landscape(
         bar = ax.figure.colorbar(artists.filled, cax=cax, label="loss")
         if getattr(surface, "level_scale", "linear") == "log":
             bar.ax.set_yscale("log")
+        else:  # round numbers, not the band boundaries
+            from matplotlib.ticker import MaxNLocator
+
+            bar.ax.yaxis.set_major_locator(MaxNLocator(nbins=6))
     return artists
 
 

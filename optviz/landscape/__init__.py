@@ -73,7 +73,6 @@ __all__ = sorted(_LAZY)
 
 TORCH_MISSING = (
     "optviz.landscape needs PyTorch, which is not installed: pip install 'optviz[torch]'"
-    " (on Python 3.11 here: pip install torch==2.13.0)"
 )
 
 

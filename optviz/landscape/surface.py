@@ -5,7 +5,8 @@ surface is a bicubic interpolating spline (``scipy.interpolate.RectBivariateSpli
 every node, and its gradient and Hessian are the spline's own derivatives, so value, gradient and Hessian form a
 consistent set (finite differences of ``value`` agree with ``grad``). Losses are positive and span decades
 near a minimum, so by default the spline interpolates ``log L`` (and ``value`` is its exponential): it never dips
-below zero between nodes. Outside the grid the surface is unknown: ``nan``.
+below zero between nodes. Outside the grid the surface is unknown: ``nan``. Contour levels are log-spaced (losses
+near a minimum matter most) unless the grid's values lie within a factor of 4 of each other.
 
 So contours, ``ov.plot.trajectory``, ``ov.animate``, the figure kinds and ``optviz.testing`` take it as they take
 any surface. Where the model is at hand, ``model_value`` and ``model_grad`` give the exact loss and its
@@ -96,7 +97,7 @@ class LossSurface(Surface):
         bounds = ((float(xs[0]), float(xs[-1])), (float(ys[0]), float(ys[-1])))
         super().__init__(
             title=title, latex=latex, bounds=bounds, start=start,
-            level_scale="log" if spread > 30 else "linear",
+            level_scale="log" if spread > 4 else "linear",
         )  # fmt: skip
 
     # -- where the surface is known ------------------------------------------------------------------------
