@@ -1,6 +1,6 @@
 """Loss-landscape grid evaluation against the usual approach and a hand-written batched GEMM, in one run.
 
-    PYTHONPATH=. python benchmarks/landscape.py [--n 51] [--samples 1000] [--repeat 3] [--threads 0]
+    PYTHONPATH=. python benchmarks/landscape.py [--n 51] [--samples 1000] [--repeat 5] [--threads 1]
 
 A 51 x 51 grid of a filter-normalized random plane of an MLP 2-48-48-48-2 (4,946 parameters, ReLU, float32) on
 1,000 two-moons points, three ways:
@@ -11,15 +11,23 @@ A 51 x 51 grid of a filter-normalized random plane of an MLP 2-48-48-48-2 (4,946
 3. batched GEMM: a hand-written pass over the same chunks, one ``torch.baddbmm`` per layer (the batched matrix
    products that vmap should reduce to), with the cross-entropy written out.
 
-Each is timed best of ``--repeat``; the three grids must agree (float32 round-off). Targets (issue 19): optviz
-faster than per point, within 1.5x of the batched GEMM. ``--threads`` sets torch's thread count (0: torch's
-default); the printout says which.
+Each is timed best of ``--repeat``, the three taking turns; the three grids must agree (float32 round-off).
+Targets (issue 19): optviz faster than per point, within 1.5x of the batched GEMM. ``--threads`` sets torch's
+thread count (0: torch's default); the printout says which.
+
+The measurement runs twice, in child processes: with glibc's default malloc, and with ``MALLOC_TRIM_THRESHOLD_``
+and ``MALLOC_MMAP_THRESHOLD_`` set so that freed buffers stay with the process. All three methods allocate a
+buffer per layer output; by default glibc gives large freed buffers back to the kernel and page-faults them in
+again on the next allocation, which on this virtual machine costs about as much as the arithmetic. The
+printout shows both, so the allocator's share is visible (``--allocator default|retain`` runs one).
 """
 
 from __future__ import annotations
 
 import argparse
 import os
+import subprocess
+import sys
 import time
 from collections.abc import Callable
 
@@ -96,13 +104,36 @@ def batched_gemm(
     return out
 
 
+RETAIN = {"MALLOC_TRIM_THRESHOLD_": str(2**31), "MALLOC_MMAP_THRESHOLD_": str(2**31)}
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--n", type=int, default=51, help="grid points a side (default 51)")
     parser.add_argument("--samples", type=int, default=1000, help="data points (default 1000)")
-    parser.add_argument("--repeat", type=int, default=3, help="best of (default 3)")
-    parser.add_argument("--threads", type=int, default=0, help="torch threads (0: torch's default)")
+    parser.add_argument("--repeat", type=int, default=5, help="best of (default 5)")
+    parser.add_argument(
+        "--threads", type=int, default=1, help="torch threads (0: torch's default; default 1)"
+    )
+    parser.add_argument(
+        "--allocator", choices=("both", "default", "retain"), default="both",
+        help="glibc malloc as it is, with freed memory retained, or both (default)",
+    )  # fmt: skip
     args = parser.parse_args()
+    if args.allocator == "both":
+        for allocator in ("default", "retain"):
+            env = {k: v for k, v in os.environ.items() if k not in RETAIN}
+            if allocator == "retain":
+                env.update(RETAIN)
+            argv = [a for a in sys.argv[1:] if not a.startswith("--allocator")]
+            subprocess.run(
+                [sys.executable, __file__, *argv, "--allocator", allocator], env=env, check=True
+            )
+        return
+    measure(args)
+
+
+def measure(args: argparse.Namespace) -> None:
     if args.threads:
         torch.set_num_threads(args.threads)
     X, y = ol.two_moons(args.samples, noise=0.1, seed=0)
@@ -116,9 +147,14 @@ def main() -> None:
     thetas = plane.points(grid).to(torch.float32)
     theta0 = loss.theta()
     chunk, samples = loss.plan()
+    malloc = (
+        "freed memory retained (MALLOC_*_THRESHOLD_)"
+        if args.allocator == "retain"
+        else "default malloc"
+    )
     print(
-        f"{args.n} x {args.n} grid, MLP with {loss.numel:,} parameters, {args.samples:,} samples, float32, "
-        f"{torch.get_num_threads()} torch thread(s), torch {torch.__version__}; best of {args.repeat}, "
+        f"\n{args.n} x {args.n} grid, MLP with {loss.numel:,} parameters, {args.samples:,} samples, float32, "
+        f"{torch.get_num_threads()} torch thread(s), {malloc}, torch {torch.__version__}; best of {args.repeat}, "
         f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs"
     )
     best = interleaved(
