@@ -15,19 +15,16 @@ Each is timed best of ``--repeat``, the three taking turns; the three grids must
 Targets (issue 19): optviz faster than per point, within 1.5x of the batched GEMM. ``--threads`` sets torch's
 thread count (0: torch's default); the printout says which.
 
-The measurement runs twice, in child processes: with glibc's default malloc, and with ``MALLOC_TRIM_THRESHOLD_``
-and ``MALLOC_MMAP_THRESHOLD_`` set so that freed buffers stay with the process. All three methods allocate a
-buffer per layer output; by default glibc gives large freed buffers back to the kernel and page-faults them in
-again on the next allocation, which on this virtual machine costs about as much as the arithmetic. The
-printout shows both, so the allocator's share is visible (``--allocator default|retain`` runs one).
+The three run in one process. ``ModelLoss`` frees one large buffer first, which raises glibc's dynamic mmap
+threshold (see ``optviz.landscape.model._keep_freed_buffers``): without it, this virtual machine page-faults
+every vmapped call's buffers in afresh, and the grid takes about 3x as long. The two baselines run after it in
+the same process, so they get the same allocator.
 """
 
 from __future__ import annotations
 
 import argparse
 import os
-import subprocess
-import sys
 import time
 from collections.abc import Callable
 
@@ -104,9 +101,6 @@ def batched_gemm(
     return out
 
 
-RETAIN = {"MALLOC_TRIM_THRESHOLD_": str(2**31), "MALLOC_MMAP_THRESHOLD_": str(2**31)}
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--n", type=int, default=51, help="grid points a side (default 51)")
@@ -115,25 +109,7 @@ def main() -> None:
     parser.add_argument(
         "--threads", type=int, default=1, help="torch threads (0: torch's default; default 1)"
     )
-    parser.add_argument(
-        "--allocator", choices=("both", "default", "retain"), default="both",
-        help="glibc malloc as it is, with freed memory retained, or both (default)",
-    )  # fmt: skip
     args = parser.parse_args()
-    if args.allocator == "both":
-        for allocator in ("default", "retain"):
-            env = {k: v for k, v in os.environ.items() if k not in RETAIN}
-            if allocator == "retain":
-                env.update(RETAIN)
-            argv = [a for a in sys.argv[1:] if not a.startswith("--allocator")]
-            subprocess.run(
-                [sys.executable, __file__, *argv, "--allocator", allocator], env=env, check=True
-            )
-        return
-    measure(args)
-
-
-def measure(args: argparse.Namespace) -> None:
     if args.threads:
         torch.set_num_threads(args.threads)
     X, y = ol.two_moons(args.samples, noise=0.1, seed=0)
@@ -147,14 +123,9 @@ def measure(args: argparse.Namespace) -> None:
     thetas = plane.points(grid).to(torch.float32)
     theta0 = loss.theta()
     chunk, samples = loss.plan()
-    malloc = (
-        "freed memory retained (MALLOC_*_THRESHOLD_)"
-        if args.allocator == "retain"
-        else "default malloc"
-    )
     print(
-        f"\n{args.n} x {args.n} grid, MLP with {loss.numel:,} parameters, {args.samples:,} samples, float32, "
-        f"{torch.get_num_threads()} torch thread(s), {malloc}, torch {torch.__version__}; best of {args.repeat}, "
+        f"{args.n} x {args.n} grid, MLP with {loss.numel:,} parameters, {args.samples:,} samples, float32, "
+        f"{torch.get_num_threads()} torch thread(s), torch {torch.__version__}; best of {args.repeat}, "
         f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs"
     )
     best = interleaved(
@@ -171,12 +142,11 @@ def measure(args: argparse.Namespace) -> None:
         err = float((v - v_ov).abs().max() / v_ov.abs().max())
         assert err < 1e-5, f"{name} disagrees with optviz by {err:.2e}"
     points = len(thetas)
+    call = f"{chunk} points x {samples} samples a call"
+    print(f"optviz (vmap, {call})   {t_ov:6.3f} s  ({1e3 * t_ov / points:.3f} ms a point)")
+    print(f"per point (load weights, forward)    {t_pp:6.3f} s  (optviz {t_pp / t_ov:.2f}x faster)")
     print(
-        f"optviz (vmap, {chunk} points x {samples} samples a call)  {t_ov:7.3f} s  ({1e3 * t_ov / points:.3f} ms a point)"
-    )
-    print(f"per point (load weights, forward)  {t_pp:7.3f} s  (optviz {t_pp / t_ov:.2f}x faster)")
-    print(
-        f"batched GEMM by hand              {t_gemm:7.3f} s  (optviz takes {t_ov / t_gemm:.2f}x its time)"
+        f"batched GEMM by hand                 {t_gemm:6.3f} s  (optviz {t_ov / t_gemm:.2f}x its time)"
     )
 
 

@@ -21,7 +21,7 @@ from typing import Any
 
 import numpy as np
 
-from optviz.surfaces.base import Surface, as_points
+from optviz.surfaces import Surface, as_points
 
 
 class LossSurface(Surface):

@@ -126,12 +126,17 @@ class CurveArtists:
     legend: Any = None
 
 
-def _labels(curves: Sequence[Any], label: Any, hyperparams: bool) -> list[str]:
+def _curves(
+    curves: Sequence[Any], ax: Any, color: Any, label: Any, hyperparams: bool
+) -> tuple[Any, list[Any], list[str], list[str]]:
+    """The axes, the curves, their colours (each rule's own) and their legend labels."""
+    curves = list(curves)
     given = per_run(label, len(curves), "label")
-    return [
+    labels = [
         g if g is not None else (legend_text(c.label, c.hyperparams) if hyperparams else c.label)
         for c, g in zip(curves, given, strict=True)
     ]
+    return get_ax(ax), curves, run_colors(curves, color), labels
 
 
 def eigenvalues(
@@ -156,10 +161,7 @@ def eigenvalues(
     draws a zero line."""
     if which not in ("largest", "smallest"):
         raise ValueError(f"which must be 'largest' or 'smallest', got {which!r}")
-    ax = get_ax(ax)
-    curves = list(curves)
-    colors = run_colors(curves, color)
-    labels = _labels(curves, label, hyperparams)
+    ax, curves, colors, labels = _curves(curves, ax, color, label, hyperparams)
     out = CurveArtists()
     lw = linewidth()
     values = np.concatenate([np.asarray(getattr(c, which), dtype=float) for c in curves] or [[1.0]])
@@ -233,10 +235,7 @@ def interpolation(
 ) -> CurveArtists:
     """The loss along ``(1 - alpha) theta_0 + alpha theta_1`` for each curve (``alphas``, ``loss``, ``label``,
     ``rule``, ``hyperparams``: an ``optviz.landscape.Interpolation``), with alpha = 0 and 1 marked."""
-    ax = get_ax(ax)
-    curves = list(curves)
-    colors = run_colors(curves, color)
-    labels = _labels(curves, label, hyperparams)
+    ax, curves, colors, labels = _curves(curves, ax, color, label, hyperparams)
     out = CurveArtists()
     lw = linewidth()
     for c, col, text in zip(curves, colors, labels, strict=True):
