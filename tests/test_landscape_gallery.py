@@ -84,6 +84,24 @@ def test_the_pca_figure_states_the_variance_the_plane_explains(results):
     plt.close(scene.fig)
 
 
+def test_random_planes_state_the_curvature_at_their_centre(results):
+    import matplotlib.pyplot as plt
+
+    scene = g.scenes(results, size=(6.4, 3.6), dpi=50, pyplot=True)["landscape_filter_normalized"]
+    titles = [ax.get_title() for ax in scene.fig.axes if "solution" in ax.get_title()]
+    assert len(titles) == 3
+    for title, path, plane, eig in zip(
+        titles, results.paths, results.random_planes, results.centre, strict=True
+    ):
+        assert torch.equal(plane.origin, path.end)  # the centre is the solution
+        assert f"= {eig.largest:.2f}," in title and f"= {eig.smallest:.4f}" in title
+        assert max(eig.residuals) < 1e-8
+    plt.close(scene.fig)
+    # The printed digits against the dense Hessian of one solution (1,218 Hessian-vector products).
+    dense = torch.linalg.eigvalsh(results.loss.hessian(results.paths[0].end)).numpy()
+    assert f"{dense[-1]:.2f}" in titles[0] and f"{dense[0]:.4f}" in titles[0]
+
+
 def test_random_planes_leave_the_paths_almost_entirely_off_the_plane(results, other_seeds):
     # "The paths' residuals stay above 98%"
     for seed, (loss, _init, paths) in zip(

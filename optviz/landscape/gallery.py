@@ -72,8 +72,8 @@ ENTRIES: tuple[Entry, ...] = (
         "Filter-normalized random planes around each solution (Li et al. 2018)",
         "The same three solutions, each at the centre of its own random plane (two Gaussian directions, each "
         "filter scaled to the norm of the solution's filter, biases left alone; seed 0), on shared contour "
-        "levels. The paths' residuals stay above 98%: a random plane shows how wide a minimum is, not how the "
-        "optimizer got there.",
+        "levels, with the Hessian's largest and most negative eigenvalue at the centre. The paths' residuals "
+        "stay above 98%: a random plane shows how wide a minimum is, not how the optimizer got there.",
         ("landscape_filter_normalized.png",),
     ),
     Entry(
@@ -165,6 +165,7 @@ class Results:
     three_projections: list[Any]
     three_surface: Any
     sharpness: list[Any]
+    centre: list[Any]
     interpolations: list[Any]
 
 
@@ -222,10 +223,13 @@ def compute(seed: int = SEED) -> Results:
             ol.sharpness_along(loss, p, every=SHARPNESS_EVERY, iterations=LANCZOS_ITERATIONS)
             for p in paths
         ]
+        # The random planes' centres (the solutions), converged further than the sharpness curves need: their
+        # eigenvalues are printed in the titles.
+        centre = [ol.extreme_eigenvalues(loss, p.end, iterations=150, tol=1e-10) for p in paths]
         interpolations = [ol.interpolate_path(loss, p) for p in paths]
     return Results(
         loss, init, paths, pca, pca_projections, pca_surface, random_planes, random_projections, random_surfaces,
-        three, three_projections, three_surface, sharpness, interpolations,
+        three, three_projections, three_surface, sharpness, centre, interpolations,
     )  # fmt: skip
 
 
@@ -251,7 +255,7 @@ def scenes(
         "landscape_filter_normalized": figures.landscape_panels_figure(
             r.random_surfaces, [p.trajectory() for p in r.random_projections],
             **residual_args(r.random_projections),
-            titles=[f"{p.label}'s solution" for p in r.paths], title=ENTRIES[1].title, **kw,
+            titles=centre_titles(r), title=ENTRIES[1].title, **kw,
         ),
         "landscape_three_models": figures.landscape_figure(
             r.three_surface, [p.trajectory() for p in r.three_projections], **residual_args(r.three_projections),
@@ -264,13 +268,21 @@ def scenes(
     }  # fmt: skip
 
 
+def centre_titles(r: Results) -> list[str]:
+    """Each random plane's title: whose solution is at its centre, and the Hessian's extreme eigenvalues there."""
+    return [
+        f"{p.label}'s solution\n"
+        + rf"$\lambda_{{max}}$ = {e.largest:.2f}, $\lambda_{{min}}$ = {e.smallest:.4f}"
+        for p, e in zip(r.paths, r.centre, strict=True)
+    ]
+
+
 def render(
     out_dir: str | Path = "gallery", *, results: Results | None = None, quiet: bool = True
 ) -> list[Path]:
-    """Compute (unless ``results`` are given) and write every landscape figure into ``out_dir``."""
-    import matplotlib
+    """Compute (unless ``results`` are given) and write every landscape figure into ``out_dir``.
 
-    matplotlib.use("Agg")
+    The figures are not managed by pyplot, so this works under any matplotlib backend and leaves it as it is."""
     from optviz.anim import write_scene_gif
     from optviz.output import savefig
 

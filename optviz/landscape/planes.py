@@ -67,13 +67,13 @@ class Plane:
         return int(self.origin.numel())
 
     def points(self, ab: Any) -> torch.Tensor:
-        """theta at plane coordinates ``ab`` of shape (..., 2): shape (..., P), in the origin's dtype."""
+        """theta at plane coordinates ``ab`` of shape (..., 2): shape (..., P), in float64 (cast it to the model's
+        dtype to evaluate it)."""
         ab = torch.as_tensor(np.asarray(ab, dtype=float), dtype=torch.float64)
         if ab.shape[-1] != 2:
             raise ParameterError("ab", f"must have shape (..., 2), got {tuple(ab.shape)}")
         d = self.directions
-        theta = self.origin.to(torch.float64) + ab[..., :1] * d[0] + ab[..., 1:] * d[1]
-        return theta.to(self.origin.dtype)
+        return self.origin.to(torch.float64) + ab[..., :1] * d[0] + ab[..., 1:] * d[1]
 
     def coordinates(self, thetas: torch.Tensor) -> tuple[np.ndarray, np.ndarray]:
         """Least-squares plane coordinates (T, 2) of parameter vectors (T, P), and their off-plane residuals (T,).
