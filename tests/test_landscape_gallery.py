@@ -172,6 +172,6 @@ def test_the_gallery_index_lists_the_landscape_figures():
     index = (ROOT / "gallery" / "README.md").read_text(encoding="utf-8")
     assert "python -m optviz.landscape.gallery -o gallery" in index
     for entry in g.ENTRIES:
-        assert entry.title in index
+        assert entry.title in index and entry.description in index
         for name in entry.files:
             assert f"]({name})" in index
