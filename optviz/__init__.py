@@ -11,6 +11,7 @@ as slide-ready figures and animated GIFs.
 The numeric core (surfaces, optimizers, engine, analysis, theory) never imports matplotlib; the drawing modules
 (``optviz.plot``, ``animate``, ``explore``, ``savefig``) are imported on first use. ``optviz.landscape`` (loss
 landscapes of torch models, an optional extra) imports torch only when one of its names is used.
+``ARCHITECTURE.md`` maps the parts and which way their imports run.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from __future__ import annotations
 import importlib
 from typing import TYPE_CHECKING, Any
 
-__version__ = "0.1.0"
+from optviz._version import __version__
 
 # Public name -> module that defines it. Modules are imported on first attribute access (PEP 562), so that
 # `import optviz` stays cheap and never pulls in matplotlib.
@@ -72,8 +73,20 @@ _LAZY: dict[str, str] = {
 }
 
 # Submodules reachable as attributes: `ov.plot.contour(...)`, `ov.theory.gd_rate(...)`, `ov.style.context()`,
+# `ov.studies.phase_sweep(...)`, `ov.metrics.measured_rate(...)`, `ov.limits.MAX_STEPS`,
 # `ov.landscape.train(...)` (loss landscapes of torch models: torch is imported by its first name that needs it).
-_SUBMODULES = {"plot", "theory", "testing", "scenario", "figures", "style", "landscape"}
+_SUBMODULES = {
+    "figures",
+    "landscape",
+    "limits",
+    "metrics",
+    "plot",
+    "scenario",
+    "studies",
+    "style",
+    "testing",
+    "theory",
+}
 
 __all__ = sorted([*_LAZY, *_SUBMODULES])
 
@@ -95,7 +108,18 @@ def __dir__() -> list[str]:
 
 
 if TYPE_CHECKING:  # pragma: no cover - names for static analysers only (F401 is off for this file)
-    from optviz import figures, landscape, plot, scenario, style, testing, theory
+    from optviz import (
+        figures,
+        landscape,
+        limits,
+        metrics,
+        plot,
+        scenario,
+        studies,
+        style,
+        testing,
+        theory,
+    )
     from optviz.analysis import (
         condition_number,
         critical_point_kind,

@@ -14,6 +14,8 @@ from typing import Any
 
 import numpy as np
 
+from optviz import limits
+
 
 class ParameterError(ValueError):
     """A bad value for a named field: ``str(err) == f"{field}: {message}"``."""
@@ -143,3 +145,34 @@ def unknown_name_message(value: str, options: Iterable[str], *, what: str = "nam
     close = difflib.get_close_matches(value, options, n=1, cutoff=0.6)
     hint = f"; did you mean {close[0]!r}?" if close else ""
     return f"unknown {what} {value!r}{hint} (valid: {', '.join(options)})"
+
+
+def type_name(value: Any) -> str:
+    """How a scenario's TOML value is named in a message: ``a table``, ``an array``, ``a string``..."""
+    names = {
+        dict: "a table",
+        list: "an array",
+        str: "a string",
+        bool: "a boolean",
+        int: "an integer",
+        float: "a number",
+    }
+    return names.get(type(value), type(value).__name__)
+
+
+def string(field: str, value: Any) -> str:
+    """A string of at most :data:`optviz.limits.MAX_TEXT` characters."""
+    if not isinstance(value, str):
+        raise ParameterError(field, f"must be a string, got {type_name(value)}")
+    if len(value) > limits.MAX_TEXT:
+        raise ParameterError(
+            field, f"is too long ({len(value):,} characters; the limit is {limits.MAX_TEXT:,})"
+        )
+    return value
+
+
+def boolean(field: str, value: Any) -> bool:
+    """``true`` or ``false`` (not 0 or 1: a number there is a typo)."""
+    if not isinstance(value, bool):
+        raise ParameterError(field, f"must be true or false, got {type_name(value)}")
+    return value

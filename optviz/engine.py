@@ -36,17 +36,15 @@ from typing import Any
 
 import numpy as np
 
-from optviz import __version__
 from optviz import _validate as check
+from optviz import limits
 from optviz._validate import ParameterError
+from optviz._version import __version__
 from optviz.noise import Noise, Oracle, normal_stream
 from optviz.optimizers import Optimizer
 from optviz.surfaces.base import Surface
 from optviz.trajectory import STATUSES, Trajectory
 
-MAX_STEPS = 1_000_000
-MAX_SEED = 2**63 - 1  # numpy seeds runs as int64
-MAX_TRAJECTORY_STEPS = 100_000_000
 ESCAPE_DIAGONALS = 100.0
 # Stopping is checked every CHECK_EVERY steps, vectorized over the block of recorded rows: a run
 # that stopped inside the block has computed a few extra rows, which the final freeze overwrites.
@@ -97,7 +95,8 @@ def run(
     start : (2,) or (N, 2), optional
         One start, or N starts run as one vectorized batch.
     steps : int
-        Update steps (arrays get ``steps + 1`` rows). At most 10^6, and N x steps at most 10^8 per
+        Update steps (arrays get ``steps + 1`` rows). At most ``limits.MAX_RUN_STEPS`` (10^6), and N x
+        steps at most ``limits.MAX_CALL_STEPS`` (10^8) per
         call.
     noise : GaussianNoise or Minibatch, optional
         Turns the rule into its stochastic version ("SGD").
@@ -149,12 +148,12 @@ def prepare(
     batched = xy.ndim == 2
     xy = xy.reshape(-1, 2)
     n = len(xy)
-    steps = check.integer("steps", steps, minimum=0, maximum=MAX_STEPS)
-    if n * max(steps, 1) > MAX_TRAJECTORY_STEPS:
+    steps = check.integer("steps", steps, minimum=0, maximum=limits.MAX_RUN_STEPS)
+    if n * max(steps, 1) > limits.MAX_CALL_STEPS:
         raise ParameterError(
             "steps",
             f"{n:,} runs x {steps:,} steps is {n * steps:,} trajectory-steps; the limit is "
-            f"{MAX_TRAJECTORY_STEPS:,} per call (split the batch or run fewer steps)",
+            f"{limits.MAX_CALL_STEPS:,} per call (split the batch or run fewer steps)",
         )
     if noise is not None and not isinstance(noise, Noise):
         raise ParameterError(
@@ -164,7 +163,7 @@ def prepare(
         raise ParameterError(
             "noise", f"{optimizer.label} uses no gradient, so gradient noise does not apply"
         )
-    seeds = _seeds(seed, n, batched)
+    seeds = _seeds(seed, n)
     if tol is not None:
         tol = check.positive("tol", tol)
     center = surface.center
@@ -211,7 +210,7 @@ def prepare(
     )
 
 
-def _seeds(seed: Any, n: int, batched: bool) -> np.ndarray:
+def _seeds(seed: Any, n: int) -> np.ndarray:
     if isinstance(seed, (list, tuple, np.ndarray, range)):
         values = list(np.asarray(seed).reshape(-1)) if isinstance(seed, np.ndarray) else list(seed)
         if len(values) != n:
@@ -220,11 +219,13 @@ def _seeds(seed: Any, n: int, batched: bool) -> np.ndarray:
             )
         return np.array(
             [
-                check.integer(f"seed[{i}]", v, minimum=0, maximum=MAX_SEED)
+                check.integer(f"seed[{i}]", v, minimum=0, maximum=limits.MAX_SEED)
                 for i, v in enumerate(values)
             ]
         )
-    return np.full(n, check.integer("seed", seed, minimum=0, maximum=MAX_SEED), dtype=np.int64)
+    return np.full(
+        n, check.integer("seed", seed, minimum=0, maximum=limits.MAX_SEED), dtype=np.int64
+    )
 
 
 def default_label(optimizer: Optimizer, noise: Noise | None) -> str:
@@ -236,26 +237,24 @@ def default_label(optimizer: Optimizer, noise: Noise | None) -> str:
     return optimizer.label
 
 
-def _meta(p: Problem) -> dict[str, Any]:
+def _settings(p: Problem) -> dict[str, Any]:
+    """What a Trajectory records of the run besides its arrays: the rule and noise objects and the rest."""
     seeds = [int(s) for s in p.seeds]
     shared = len(set(seeds)) == 1 and p.shared_seed
-    meta = {
-        "surface": p.surface.name or type(p.surface).__name__,
-        "surface_params": p.surface.params,
-        "rule": p.rule.name,
-        "hyperparams": p.rule.hyperparams,
-        "seed": seeds[0] if shared or not p.batched else seeds,
-        "noise": None if p.noise is None else p.noise.describe(),
+    params = json.loads(json.dumps(p.surface.params, allow_nan=False, default=_json_default))
+    return {
+        "optimizer": p.rule,
+        "noise": p.noise,
+        "seed": seeds[0] if shared or not p.batched else tuple(seeds),
         "label": p.label,
         "custom_label": p.custom_label,
-        "steps": p.steps,
+        "surface_name": p.surface.name or type(p.surface).__name__,
+        "surface_params": params,
         "tol": p.tol,
         "escape_radius": p.escape_radius,
-        "center": p.center.tolist(),
-        "optviz": __version__,
+        "center": (float(p.center[0]), float(p.center[1])),
+        "version": __version__,
     }
-    # Through JSON once, so that the meta in memory is exactly what save/load gives back.
-    return json.loads(json.dumps(meta, allow_nan=False, default=_json_default))
 
 
 def _json_default(value: Any) -> Any:
@@ -268,23 +267,10 @@ def _json_default(value: Any) -> Any:
 
 # -- the two loops ---------------------------------------------------------------------------------
 def _oracles(p: Problem, seeds: np.ndarray) -> tuple[Oracle | None, Any]:
+    """The gradient noise, and the standard normal stream of a rule that draws its own (``random``)."""
     oracle = None if p.noise is None else p.noise.oracle(p.surface, seeds, p.steps)
-    normals = None if p.rule.uses_gradient else normal_stream(seeds)
+    normals = normal_stream(seeds) if p.rule.random else None
     return oracle, normals
-
-
-def _init_state(p: Problem, xy: np.ndarray, loss: np.ndarray) -> Any:
-    return p.rule.init(xy) if p.rule.uses_gradient else p.rule.init(xy, loss)  # type: ignore[call-arg]
-
-
-def _advance(
-    p: Problem, rule: Optimizer, g: np.ndarray, state: Any, x: np.ndarray, normal: Any
-) -> Any:
-    """One update: the rule's, or for random search a sample, its loss, and the accept step."""
-    if rule.uses_gradient:
-        return rule.update(g, state, x)
-    sample = rule.propose(state, x, normal)  # type: ignore[attr-defined]
-    return rule.accept(sample, p.surface.value(sample), state, x)  # type: ignore[attr-defined]
 
 
 def reference_run(p: Problem, i: int = 0) -> Trajectory:
@@ -309,7 +295,7 @@ def reference_run(p: Problem, i: int = 0) -> Trajectory:
                 status, stop = _DIVERGED, k - 1
                 break
             if state is None:
-                state = _init_state(p, x, f)
+                state = rule.start(x, f)
             xs.append(x)
             fs.append(f)
             gs.append(g)
@@ -321,7 +307,7 @@ def reference_run(p: Problem, i: int = 0) -> Trajectory:
             if k == p.steps:
                 break
             normal = None if normals is None else normals.step(k, None)[0]
-            x, state = _advance(p, rule, g, state, x, normal)
+            x, state = rule.step(g, state, x, surface.value, normal)
     pad = p.steps + 1 - len(xs)
 
     def frozen(rows: list[Any]) -> np.ndarray:
@@ -336,7 +322,7 @@ def reference_run(p: Problem, i: int = 0) -> Trajectory:
         state={name: frozen(rows) for name, rows in hist.items()},
         status=STATUSES[status],
         stop_step=stop,
-        meta=_meta(single),
+        **_settings(single),
     )
 
 
@@ -346,11 +332,11 @@ def _batched_loop(p: Problem) -> Trajectory:
     n = len(p.start)
     oracle, normals = _oracles(p, p.seeds)
     value_and_grad = surface.value_and_grad
-    uses_gradient = rule.uses_gradient
+    value = surface.value
 
     x = p.start.copy()
     f0, _ = surface.value_and_grad(x)
-    state = _init_state(p, x, f0)
+    state = rule.start(x, f0)
     fields = rule.history_fields()
     hx = np.empty((steps + 1, n, 2))
     hf = np.empty((steps + 1, n))
@@ -385,10 +371,8 @@ def _batched_loop(p: Problem) -> Trajectory:
                     hs[name][k, w] = getattr(state, name)
                 if k == steps:
                     break
-                if uses_gradient:
-                    x, state = rule.update(g, state, x)
-                else:
-                    x, state = _advance(p, rule, g, state, x, normals.step(k, rows))
+                z = None if normals is None else normals.step(k, rows)
+                x, state = rule.step(g, state, x, value, z)
 
             # -- stopping, vectorized over the block -----------------------------------------------
             bx, bf, bg = hx[k0:k1, w], hf[k0:k1, w], hg[k0:k1, w]
@@ -477,13 +461,11 @@ def _trajectory(
         state={name: view(h) for name, h in hs.items()},
         status=names if p.batched else str(names[0]),
         stop_step=stop if p.batched else int(stop[0]),
-        meta=_meta(p),
+        **_settings(p),
     )
 
 
 __all__ = [
-    "MAX_STEPS",
-    "MAX_TRAJECTORY_STEPS",
     "Problem",
     "default_label",
     "prepare",

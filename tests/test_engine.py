@@ -10,7 +10,7 @@ import pytest
 import optviz as ov
 from optviz._validate import ParameterError
 from optviz.engine import CHECK_EVERY, prepare, reference_run
-from optviz.sweeps import empirical_rate
+from optviz.metrics import empirical_rate
 
 
 def quadratic(**kw):

@@ -17,16 +17,45 @@ paths Trajectories, the curves what ``optviz.landscape`` returns.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 
 from optviz import plot, style
 from optviz.figures._kinds import FigureKind, PanelData
-from optviz.figures._layout import last_step, shared_legend
 from optviz.figures._scene import Scene
+from optviz.figures.layout import last_step, shared_legend
+from optviz.figures.options import Options, option
 
 RESIDUAL_TITLE = r"off the plane: $\|\theta - \hat\theta\|\,/\,\|\theta - \theta_{ref}\|$"
+
+
+# Typed options, as every figure kind's are (these figures are Python calls, so the values are not re-checked).
+@dataclass(frozen=True)
+class LandscapeOptions(Options):
+    residuals: tuple[Any, ...] | None = option(
+        None, None, "each path's off-plane residual per row (None: no residual panel)"
+    )
+    steps: tuple[Any, ...] | None = option(None, None, "the training step of each path's rows")
+    counter: str = option("step {k}", None, "the animation's counter ({k}: the row shown)")
+
+
+@dataclass(frozen=True)
+class LandscapePanelsOptions(LandscapeOptions):
+    surfaces: tuple[Any, ...] = option((), None, "one plane per path")
+    titles: tuple[str, ...] | None = option(
+        None, None, "each plane's title (default: its path's label)"
+    )
+
+
+def _tuple(values: Sequence[Any] | None) -> tuple[Any, ...] | None:
+    return None if values is None else tuple(values)
+
+
+@dataclass(frozen=True)
+class CurveOptions(Options):
+    curves: tuple[Any, ...] = option((), None, "Sharpness or Interpolation results, one per path")
 
 
 def _build(
@@ -120,7 +149,7 @@ def _fontsize() -> float:
 def _residual_panel(ax: Any, data: PanelData, scene: Scene) -> None:
     opts = data.options
     handle = plot.residual(
-        data.trajectories, opts["residuals"], ax=ax, steps=opts.get("steps"),
+        data.trajectories, opts.residuals, ax=ax, steps=opts.steps,
         color=[data.color(i) for i in range(len(data.trajectories))] if data.colors else None,
         hyperparams=data.hyperparams,
     )  # fmt: skip
@@ -130,7 +159,7 @@ def _residual_panel(ax: Any, data: PanelData, scene: Scene) -> None:
 
 def _landscape(fig: Any, data: PanelData, scene: Scene) -> None:
     opts = data.options
-    if opts.get("residuals") is not None:
+    if opts.residuals is not None:
         ax, res = fig.subplots(1, 2, width_ratios=[1.6, 1])
     else:
         ax, res = fig.subplots(1, 1), None
@@ -146,7 +175,7 @@ def _landscape(fig: Any, data: PanelData, scene: Scene) -> None:
     if res is not None:
         _residual_panel(res, data, scene)
     shared_legend(fig, [ax] + ([res] if res is not None else []))
-    scene.counter_format = opts.get("counter", "step {k}")
+    scene.counter_format = opts.counter
 
 
 def landscape_figure(
@@ -175,24 +204,24 @@ def landscape_figure(
         trajectories=list(trajectories),
         colors=list(colors),
         title=panel_title,
-        options={"residuals": residuals, "steps": steps, "counter": counter},
+        options=LandscapeOptions(residuals=_tuple(residuals), steps=_tuple(steps), counter=counter),
     )
     return _build(_landscape, "landscape", data, title, size, dpi, pyplot)
 
 
 def _landscape_panels(fig: Any, data: PanelData, scene: Scene) -> None:
     opts = data.options
-    surfaces = opts["surfaces"]
+    surfaces = opts.surfaces
     n = len(surfaces)
     top = [f"plane{i}" for i in range(n)]
-    layout = [top, ["residual"] * n] if opts.get("residuals") is not None else [top]
+    layout = [top, ["residual"] * n] if opts.residuals is not None else [top]
     axs = fig.subplot_mosaic(layout, height_ratios=[2.3, 1] if len(layout) == 2 else None)
     values = np.concatenate([np.ravel(s.values) for s in surfaces])
     scale = (
         "log" if all(getattr(s, "level_scale", "linear") == "log" for s in surfaces) else "linear"
     )
     levels = plot.contour_levels(values[np.isfinite(values)], n=14, scale=scale)
-    titles = opts.get("titles") or [None] * n
+    titles = opts.titles or [None] * n
     for i, (s, t) in enumerate(zip(surfaces, data.trajectories, strict=True)):
         ax = axs[f"plane{i}"]
         color = [data.color(i)] if data.colors else None
@@ -204,7 +233,7 @@ def _landscape_panels(fig: Any, data: PanelData, scene: Scene) -> None:
     if "residual" in axs:
         _residual_panel(axs["residual"], data, scene)
     shared_legend(fig, [axs[k] for k in top] + ([axs["residual"]] if "residual" in axs else []))
-    scene.counter_format = opts.get("counter", "step {k}")
+    scene.counter_format = opts.counter
 
 
 def landscape_panels_figure(
@@ -232,19 +261,19 @@ def landscape_panels_figure(
         surface=surfaces[0],
         trajectories=trajectories,
         colors=list(colors),
-        options={
-            "surfaces": surfaces,
-            "residuals": residuals,
-            "steps": steps,
-            "titles": titles,
-            "counter": counter,
-        },
+        options=LandscapePanelsOptions(
+            surfaces=tuple(surfaces),
+            residuals=_tuple(residuals),
+            steps=_tuple(steps),
+            titles=_tuple(titles),
+            counter=counter,
+        ),
     )
     return _build(_landscape_panels, "landscape_panels", data, title, size, dpi, pyplot)
 
 
 def _sharpness(fig: Any, data: PanelData, scene: Scene) -> None:
-    curves = data.options["curves"]
+    curves = data.options.curves
     big, small = fig.subplots(1, 2, width_ratios=[1.3, 1])
     plot.eigenvalues(curves, ax=big, which="largest", hyperparams=data.hyperparams)
     big.set_title(r"sharpness $\lambda_{max}$ of the Hessian")
@@ -265,13 +294,13 @@ def sharpness_figure(
     """The largest Hessian eigenvalue along each path against its rule's stability threshold (left), and the
     smallest one (right: below zero where the loss curves downwards). ``curves`` are ``optviz.landscape``
     ``Sharpness`` results."""
-    data = PanelData(options={"curves": list(curves)})
+    data = PanelData(options=CurveOptions(curves=tuple(curves)))
     return _build(_sharpness, "sharpness", data, title, size, dpi, pyplot)
 
 
 def _interpolation(fig: Any, data: PanelData, scene: Scene) -> None:
     ax = fig.subplots(1, 1)
-    plot.interpolation(data.options["curves"], ax=ax, hyperparams=data.hyperparams)
+    plot.interpolation(data.options.curves, ax=ax, hyperparams=data.hyperparams)
     ax.set_ylabel("loss")
     ax.set_title(data.title or r"$L((1-\alpha)\,\theta_{init} + \alpha\,\theta_{end})$")
     shared_legend(fig, [ax])
@@ -289,5 +318,5 @@ def interpolation_figure(
 ) -> Scene:
     """The loss along the straight line from the initialization (alpha = 0) to each solution (alpha = 1),
     Goodfellow et al. (2015). ``curves`` are ``optviz.landscape`` ``Interpolation`` results."""
-    data = PanelData(options={"curves": list(curves)}, title=panel_title)
+    data = PanelData(options=CurveOptions(curves=tuple(curves)), title=panel_title)
     return _build(_interpolation, "interpolation", data, title, size, dpi, pyplot)

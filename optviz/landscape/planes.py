@@ -146,6 +146,7 @@ class Projection:
 
         Row k is the k-th recorded point (training step ``steps[k]``); ``loss`` is the model's true loss there;
         ``grad`` is not recorded (nan)."""
+        from optviz.optimizers import RecordedRule
         from optviz.trajectory import Trajectory
 
         xy = np.ascontiguousarray(self.xy, dtype=float)
@@ -165,14 +166,12 @@ class Projection:
             grad=np.full_like(xy, np.nan),
             status=self.path.status,
             stop_step=stop,
-            meta={
-                "surface": "landscape",
-                "rule": self.path.rule,
-                "label": self.path.label,
-                "hyperparams": dict(self.path.hyperparams),
-                "steps": len(xy) - 1,
-                "every": self.path.every,
-            },
+            # The torch optimizer that ran, in optviz's words: its colour key, label and hyperparameters.
+            optimizer=RecordedRule(
+                recorded=self.path.rule, title=self.path.label, values=dict(self.path.hyperparams)
+            ),
+            label=self.path.label,
+            surface_name="landscape",
         )
 
 

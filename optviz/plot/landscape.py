@@ -24,8 +24,8 @@ import numpy as np
 
 from optviz._format import format_number
 from optviz._format import legend as legend_text
-from optviz.plot._common import as_runs, get_ax, linewidth, per_run, run_colors, run_label
-from optviz.plot._frames import Animated, Grows
+from optviz.plot.common import as_runs, get_ax, linewidth, per_run, run_colors, run_label
+from optviz.plot.frames import Animated, Grows
 
 
 @dataclass
