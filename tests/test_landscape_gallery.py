@@ -78,6 +78,7 @@ def test_the_pca_figure_states_the_variance_the_plane_explains(results):
     dist2 = ((rows - results.pca.origin) ** 2).sum(dim=1).numpy()
     assert 1 - np.nansum(residual**2 * dist2) / dist2.sum() == pytest.approx(stated, rel=1e-9)
     assert contour_ax.get_xlabel() == f"PC1 ({results.pca.explained_variance[0]:.1%})"
+    assert contour_ax.get_ylabel() == f"PC2 ({results.pca.explained_variance[1]:.1%})"
     residual_ax = next(ax for ax in scene.fig.axes if "off the plane" in ax.get_title())
     for line, proj in zip(residual_ax.get_lines(), results.pca_projections, strict=True):
         np.testing.assert_array_equal(line.get_ydata(), proj.residual)
@@ -94,12 +95,29 @@ def test_random_planes_state_the_curvature_at_their_centre(results):
         titles, results.paths, results.random_planes, results.centre, strict=True
     ):
         assert torch.equal(plane.origin, path.end)  # the centre is the solution
-        assert f"= {eig.largest:.2f}," in title and f"= {eig.smallest:.4f}" in title
+        assert f"= {_signed(eig.largest, 2)}," in title and f"= {_signed(eig.smallest, 4)}" in title
         assert max(eig.residuals) < 1e-8
+    # "on shared contour levels": the same contour lines, and one colour for a loss band in every panel
+    panels = [ax for ax in scene.fig.axes if "solution" in ax.get_title()]
+    assert len(panels) == 3
+    sets = [[c for c in ax.collections if hasattr(c, "levels")] for ax in panels]
+    lines = [next(c for c in cs if not c.filled) for cs in sets]
+    fills = [next(c for c in cs if c.filled) for cs in sets]
+    for c in lines[1:]:
+        np.testing.assert_array_equal(c.levels, lines[0].levels)
+    probe = np.geomspace(min(f.levels[0] for f in fills), max(f.levels[-1] for f in fills), 200)
+    colours = [f.to_rgba(probe) for f in fills]
+    for c in colours[1:]:
+        np.testing.assert_array_equal(c, colours[0])
     plt.close(scene.fig)
     # The printed digits against the dense Hessian of one solution (1,218 Hessian-vector products).
     dense = torch.linalg.eigvalsh(results.loss.hessian(results.paths[0].end)).numpy()
-    assert f"{dense[-1]:.2f}" in titles[0] and f"{dense[0]:.4f}" in titles[0]
+    assert _signed(dense[-1], 2) in titles[0] and _signed(dense[0], 4) in titles[0]
+
+
+def _signed(value: float, decimals: int) -> str:
+    """A number as the titles write it: fixed decimals, a typographic minus sign."""
+    return f"{value:.{decimals}f}".replace("-", "\N{MINUS SIGN}")
 
 
 def test_random_planes_leave_the_paths_almost_entirely_off_the_plane(results, other_seeds):
@@ -124,7 +142,7 @@ def test_sharpness_panel_claims(results, other_seeds):
     # "SGD's sharpness climbs to its threshold 2/lr = 4 or past it while the loss falls, and ends below half of
     # it; SGD+Momentum stays far below its own threshold (2+2ρ)/lr = 76; negative curvature at the
     # initialization that training leaves behind."
-    sgd, momentum, _adam = results.sharpness
+    sgd, momentum, adam = results.sharpness
     assert sgd.threshold == 4.0 and momentum.threshold == pytest.approx(76.0)
     for loss, _init, paths in other_seeds:
         extra = ol.sharpness_along(
@@ -134,6 +152,7 @@ def test_sharpness_panel_claims(results, other_seeds):
             assert s.largest.max() >= s.threshold
             assert s.largest[-1] < s.threshold / 2
     assert momentum.largest.max() < 0.2 * momentum.threshold
+    assert adam.threshold is None  # "Adam, adaptive, has none"
     for s in results.sharpness:
         assert s.smallest[0] < -0.5
         assert abs(s.smallest[-1]) < 0.1 * abs(s.smallest[0])
@@ -148,6 +167,26 @@ def test_linear_interpolation_claims(results, other_seeds):
             inside = curve.loss[(curve.alphas >= 0) & (curve.alphas <= 1)]
             assert np.all(np.diff(inside) < 0), p.label
             assert 1.0 < curve.alphas[np.argmin(curve.loss)] < 1.3, p.label
+    # "for α from -0.5 to 1.5"
+    for curve in results.interpolations:
+        assert curve.alphas[0] == -0.5 and curve.alphas[-1] == 1.5
+
+
+def test_the_sharpness_figure_draws_the_threshold_it_can_show_and_names_the_other(results):
+    import matplotlib.pyplot as plt
+
+    scene = g.scenes(results, size=(6.4, 3.6), dpi=50, pyplot=True)["landscape_sharpness"]
+    big = scene.fig.axes[0]
+    legend = [t.get_text() for t in scene.fig.legends[0].get_texts()]
+    assert "2/lr = 4" in legend and not any("76" in t for t in legend)
+    assert big.get_ylim()[0] == 0 and 4 < big.get_ylim()[1] < 76
+    assert [t.get_text() for t in big.texts] == ["(2+2ρ)/lr = 76 (above) ↑"]
+    # every curve's points are inside the view
+    curves = [line for line in big.get_lines() if line.get_marker() == "o"]
+    assert len(curves) == 3
+    for line in curves:
+        assert np.max(line.get_ydata()) < big.get_ylim()[1]
+    plt.close(scene.fig)
 
 
 # -- reproduction ------------------------------------------------------------------------------------------

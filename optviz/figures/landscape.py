@@ -98,9 +98,18 @@ def draw_landscape(
     colorbar: bool = True,
     colors: Sequence[Any] | None = None,
     hyperparams: bool = True,
+    bands: Any = None,
 ) -> Any:
-    """A landscape's contours with the paths on top (and a colour bar of the loss); returns the contour artists."""
+    """A landscape's contours with the paths on top (and a colour bar of the loss); returns the contour artists.
+
+    ``bands``: the band edges that fix the fill's colours (panels that share one colour bar pass the same)."""
     artists = plot.contour(surface, ax=ax, levels=levels, critical_points=False)
+    if bands is not None and artists.filled is not None:
+        from matplotlib.colors import BoundaryNorm
+
+        artists.filled.set_norm(
+            BoundaryNorm(np.asarray(bands, dtype=float), ncolors=256, clip=True)
+        )
     _axis_labels(ax, surface)
     if trajectories:
         handle = plot.trajectory(
@@ -220,13 +229,17 @@ def _landscape_panels(fig: Any, data: PanelData, scene: Scene) -> None:
     scale = (
         "log" if all(getattr(s, "level_scale", "linear") == "log" for s in surfaces) else "linear"
     )
-    levels = plot.contour_levels(values[np.isfinite(values)], n=14, scale=scale)
+    finite = values[np.isfinite(values)]
+    levels = plot.contour_levels(finite, n=14, scale=scale)
+    # One colour per loss band in every panel: each panel's fill adds its own lowest and highest value as band
+    # edges, so its bands are coloured by boundaries shared by all (the colour bar holds for every panel).
+    bands = np.unique(np.concatenate([[finite.min()], levels, [finite.max()]]))
     titles = opts.titles or [None] * n
     for i, (s, t) in enumerate(zip(surfaces, data.trajectories, strict=True)):
         ax = axs[f"plane{i}"]
         color = [data.color(i)] if data.colors else None
         draw_landscape(ax, s, [t], scene, levels=levels, colorbar=i == n - 1, colors=color,
-                       hyperparams=data.hyperparams)  # fmt: skip
+                       hyperparams=data.hyperparams, bands=bands)  # fmt: skip
         ax.set_title(titles[i] or t.label)
         if i:
             ax.set_ylabel("")

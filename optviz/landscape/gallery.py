@@ -270,9 +270,12 @@ def scenes(
 
 def centre_titles(r: Results) -> list[str]:
     """Each random plane's title: whose solution is at its centre, and the Hessian's extreme eigenvalues there."""
+    from optviz.plot.landscape import signed
+
     return [
         f"{p.label}'s solution\n"
-        + rf"$\lambda_{{max}}$ = {e.largest:.2f}, $\lambda_{{min}}$ = {e.smallest:.4f}"
+        + rf"$\lambda_{{max}}$ = {signed(f'{e.largest:.2f}')}, "
+        + rf"$\lambda_{{min}}$ = {signed(f'{e.smallest:.4f}')}"
         for p, e in zip(r.paths, r.centre, strict=True)
     ]
 

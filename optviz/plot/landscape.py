@@ -27,6 +27,18 @@ from optviz._format import legend as legend_text
 from optviz.plot.common import as_runs, get_ax, linewidth, per_run, run_colors, run_label
 from optviz.plot.frames import Animated, Grows
 
+MINUS = "\N{MINUS SIGN}"  # as matplotlib's own tick labels write a negative number
+RESIDUAL_TOP = 1.12  # the residual axis' upper limit (100% is its highest tick)
+
+
+def signed(text: str) -> str:
+    """A formatted number with a typographic minus sign, as matplotlib's tick labels have it.
+
+    >>> signed("-0.5")
+    '−0.5'
+    """
+    return text.replace("-", MINUS)
+
 
 @dataclass
 class ResidualArtists(Animated):
@@ -87,7 +99,9 @@ def residual(
         )
         out.lines.append(line)
         out.frames.append(Grows(line, x, r, len(r) - 1))
-    ax.set_ylim(0, 1.05)
+    # Headroom above 100%: a path that is almost wholly off the plane (a random plane's) draws its line just
+    # under 1, which must stay clear of the frame.
+    ax.set_ylim(0, RESIDUAL_TOP)
     ax.yaxis.set_major_formatter(PercentFormatter(1.0, decimals=0))
     ax.set_xlabel("training step")
     ax.grid(True, alpha=0.6)
@@ -185,12 +199,14 @@ def eigenvalues(
         out.lines.append(line)
         if thresholds and which == "largest" and c.threshold is not None:
             name = f"{_threshold_name(c)} = {format_number(c.threshold)}"
+            above = top is not None and c.threshold > top
+            # A threshold above the view is named at the top edge, not in the legend (its line is not drawn).
             (ref,) = ax.plot(
                 [x[0], x[-1]], [c.threshold, c.threshold], color=col, linewidth=0.8 * lw, linestyle="--",
-                zorder=2.5, label=name,
+                zorder=2.5, label=f"_{name}" if above else name,
             )  # fmt: skip
             out.references.append(ref)
-            if top is not None and c.threshold > top:
+            if above:
                 out.references.append(
                     ax.annotate(
                         f"{name} (above) ↑", (1.0, 1.0), xycoords="axes fraction", xytext=(-4, -4),
@@ -253,7 +269,7 @@ def interpolation(
         alphas = np.concatenate([np.asarray(c.alphas, dtype=float) for c in curves] or [[0.0, 1.0]])
         ticks = np.arange(np.floor(2 * alphas.min()) / 2, np.ceil(2 * alphas.max()) / 2 + 0.25, 0.5)
         names = {0.0: "0\ninit", 1.0: "1\nsolution"}
-        ax.set_xticks(ticks, [names.get(float(t), format_number(float(t))) for t in ticks])
+        ax.set_xticks(ticks, [names.get(float(t), signed(format_number(float(t)))) for t in ticks])
     if log:
         ax.set_yscale("log")
     ax.set_xlabel(r"$\alpha$")
