@@ -15,13 +15,12 @@ from typing import Any
 import numpy as np
 import torch
 
+from optviz import limits
 from optviz._validate import ParameterError, integer
 from optviz.landscape.model import ModelLoss
 from optviz.landscape.planes import Plane, Projection
 from optviz.landscape.record import ParameterPath
 from optviz.landscape.surface import LossSurface
-
-MAX_GRID = 401  # points a side: 160,801 model evaluations
 
 
 def bounds_around(
@@ -73,7 +72,7 @@ def landscape(
     surface interpolates between them (see :class:`LossSurface`) and can evaluate the model exactly
     (``exact_value``, ``exact_grad``).
     """
-    n = integer("n", n, minimum=4, maximum=MAX_GRID)
+    n = integer("n", n, minimum=4, maximum=limits.MAX_LANDSCAPE_GRID)
     try:
         (x0, x1), (y0, y1) = bounds
         x0, x1, y0, y1 = (float(v) for v in (x0, x1, y0, y1))

@@ -22,11 +22,11 @@ import numpy as np
 import torch
 from torch import nn
 
+from optviz import limits
 from optviz._format import legend as legend_text
 from optviz._validate import ParameterError, integer, positive
 
 DEFAULT_MAX_BYTES = 256 * 2**20
-MAX_STEPS = 1_000_000
 
 
 @dataclass(frozen=True, eq=False)
@@ -279,7 +279,7 @@ def train(
     are recorded every ``every`` steps (see :class:`Recorder`). A non-finite loss or parameter stops training:
     the path's status is ``"diverged"``.
     """
-    steps = integer("steps", steps, minimum=1, maximum=MAX_STEPS)
+    steps = integer("steps", steps, minimum=1, maximum=limits.MAX_TRAINING_STEPS)
     seed = integer("seed", seed, minimum=0)
     model = loss.model
     owned = {id(p) for p in model.parameters()}
