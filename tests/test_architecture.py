@@ -57,6 +57,7 @@ PARTS = {
     "optviz._gif": "Drawing",
     "optviz.surfaces": "Core",
     "optviz.optimizers": "Core",
+    "optviz.stacked": "Core",
     "optviz.noise": "Core",
     "optviz.trajectory": "Core",
     "optviz.analysis": "Core",
