@@ -19,7 +19,7 @@ from __future__ import annotations
 import importlib
 from typing import TYPE_CHECKING, Any
 
-from optviz import output as _output
+from optviz import _writers
 from optviz._version import __version__
 
 # Public name -> module that defines it. Modules are imported on first attribute access (PEP 562), so that
@@ -102,7 +102,7 @@ def _page_writer() -> Any:
     return WRITER
 
 
-_output.register_writer("html", _page_writer)
+_writers.register_writer("html", _page_writer)
 
 
 def __getattr__(name: str) -> Any:

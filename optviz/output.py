@@ -1,14 +1,11 @@
-"""Byte-stable, atomic figure output: ``optviz.savefig(fig, "fig.pdf")``; and the formats of a figure kind's
-output that another part writes (the web page, ``html``), registered here by the package root.
-"""
+"""Byte-stable, atomic figure output: ``optviz.savefig(fig, "fig.pdf")``."""
 
 from __future__ import annotations
 
 import contextlib
 import os
-from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any
 
 from optviz import limits
 from optviz._io import atomic_path
@@ -67,45 +64,3 @@ def savefig(
             **kwargs,
         )
     return target
-
-
-# -- formats written by a part above the scenario layer ------------------------------------------------------
-class FigureWriter(Protocol):
-    """A file format for a figure kind's output that the scenario layer may not import (the web page is the
-    Web part's, which only the package root imports): the root registers it, ``optviz render`` uses it."""
-
-    def refusal(self, kind: str) -> str | None:
-        """Why figure kind ``kind`` cannot be written in this format (None when it can)."""
-
-    def check(self, kind: Any, data: Any) -> None:
-        """Raise ``ParameterError`` (naming the scenario field) for what would make the file impossible,
-        before anything is drawn."""
-
-    def write(
-        self,
-        kind: Any,
-        data: Any,
-        path: str | os.PathLike[str],
-        *,
-        title: str | None = None,
-        description: str | None = None,
-        size: Sequence[float] | None = None,
-        dpi: float | None = None,
-        formats: Sequence[str] = (),
-    ) -> Any:
-        """Write the file for ``kind`` drawn from ``data`` (a computed ``PanelData``) to ``path``."""
-
-
-_WRITERS: dict[str, Callable[[], FigureWriter]] = {}
-
-
-def register_writer(fmt: str, factory: Callable[[], FigureWriter]) -> None:
-    """Register the writer of format ``fmt``: ``factory()`` returns it on first use (so registering imports
-    nothing)."""
-    _WRITERS[fmt] = factory
-
-
-def figure_writer(fmt: str) -> FigureWriter | None:
-    """The registered writer of ``fmt`` (None for the formats drawn here and in ``optviz.anim``)."""
-    factory = _WRITERS.get(fmt)
-    return None if factory is None else factory()

@@ -71,6 +71,7 @@ PARTS = {
     "optviz._version": "Shared",
     "optviz._progress": "Shared",
     "optviz._text": "Shared",
+    "optviz._writers": "Shared",
     "optviz.examples": "Shared",  # the shipped scenario files (scenarios/, linked): data, it imports nothing
     "optviz.limits": "Shared",
 }

@@ -15,8 +15,8 @@ from typing import Any
 from optviz._io import atomic_paths, staging
 from optviz._text import visible
 from optviz._validate import ParameterError
+from optviz._writers import figure_writer
 from optviz.figures import PanelData, Scene, build_scene
-from optviz.output import figure_writer
 from optviz.scenario._reader import ScenarioError
 from optviz.scenario.compute import compute
 from optviz.scenario.schema import Scenario
@@ -57,7 +57,7 @@ def check(scenario: Scenario) -> None:
 
 
 def _check_writers(scenario: Scenario, data: PanelData, formats: Any) -> dict[str, Any]:
-    """The registered writers of ``formats`` (``optviz.output.figure_writer``: the page's ``html``), each
+    """The registered writers of ``formats`` (``optviz._writers``: the page's ``html``), each
     having checked the computed scenario; their refusals as :class:`ScenarioError`."""
     writers = {}
     for fmt in formats:

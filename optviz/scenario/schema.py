@@ -16,7 +16,7 @@ from typing import Any
 import numpy as np
 
 from optviz import _validate as check
-from optviz import anim, limits, output
+from optviz import _writers, anim, limits
 from optviz._text import brace_depth, has_hidden, visible
 from optviz._validate import ParameterError, boolean, string
 from optviz.scenario._reader import ScenarioError, Table
@@ -537,7 +537,7 @@ def _output(
     if "gif" in formats and not kind.animated:
         raise table.error("formats", f"figure kind {kind.name!r} has no animation; remove 'gif'")
     for fmt in formats:  # formats another part writes (the web page): does it write this kind?
-        writer = output.figure_writer(fmt)
+        writer = _writers.figure_writer(fmt)
         refusal = writer.refusal(kind.name) if writer is not None else None
         if refusal is not None:
             raise table.error("formats", f"{refusal}; remove {fmt!r}")
