@@ -72,6 +72,7 @@ class Problem:
     label: str
     custom_label: bool = False
     shared_seed: bool = True  # one int seed for the whole batch (else a sequence, one per run)
+    schedule: Any = None  # the lr schedule (the rule is then a scheduled.Scheduled wrapping it)
 
 
 def run(
@@ -85,6 +86,7 @@ def run(
     tol: float | None = None,
     escape_radius: float | None = None,
     label: str | None = None,
+    schedule: Any = None,
 ) -> Trajectory:
     """Run an update rule on a surface from ``start`` (default ``surface.start``) for ``steps``.
 
@@ -111,8 +113,13 @@ def run(
         diagonals).
     label : str, optional
         Display label; default the rule's (``"SGD"``, ``"SGD+Momentum"`` under noise).
+    schedule : Schedule, optional
+        A learning-rate schedule such as ``optviz.CosineAnnealingLR(T_max=steps)``: the lr of step k is
+        torch's ``param_groups[0]["lr"]`` after k calls of ``scheduler.step()``, recorded as ``t.lr``.
     """
-    problem = prepare(surface, optimizer, start, steps, noise, seed, tol, escape_radius, label)
+    problem = prepare(
+        surface, optimizer, start, steps, noise, seed, tol, escape_radius, label, schedule
+    )
     return _batched_loop(problem)
 
 
@@ -127,6 +134,7 @@ def prepare(
     tol: Any = None,
     escape_radius: Any = None,
     label: Any = None,
+    schedule: Any = None,
 ) -> Problem:
     """Check every argument of :func:`run` and return the validated :class:`Problem`."""
     if isinstance(surface, str):
@@ -164,6 +172,11 @@ def prepare(
         raise ParameterError(
             "noise", f"{optimizer.label} uses no gradient, so gradient noise does not apply"
         )
+    if noise is not None and not optimizer.takes_noise:
+        raise ParameterError(
+            "noise",
+            f"{optimizer.label} re-evaluates the surface at trial points, so gradient noise does not apply",
+        )
     seeds = _seeds(seed, n, batched)
     if tol is not None:
         tol = check.positive("tol", tol)
@@ -194,9 +207,15 @@ def prepare(
     if np.any(bad):
         i = int(np.argmax(bad))
         raise ParameterError("start", f"the loss or gradient is not finite at {xy[i].tolist()}")
+    # Second-order rules get the surface they evaluate; a schedule wraps the rule (scheduled.Scheduled).
+    rule = optimizer.bind(surface)
+    if schedule is not None:
+        from optviz.scheduled import scheduled
+
+        rule = scheduled(rule, schedule, steps)
     return Problem(
         surface=surface,
-        rule=optimizer,
+        rule=rule,
         start=xy,
         batched=batched,
         steps=steps,
@@ -208,6 +227,7 @@ def prepare(
         label=default_label(optimizer, noise) if label is None else label,
         custom_label=label is not None,
         shared_seed=not isinstance(seed, (list, tuple, np.ndarray, range)),
+        schedule=schedule,
     )
 
 
@@ -254,6 +274,8 @@ def _meta(p: Problem) -> dict[str, Any]:
         "center": p.center.tolist(),
         "optviz": __version__,
     }
+    if p.schedule is not None:
+        meta["schedule"] = p.schedule.describe()
     # Through JSON once, so that the meta in memory is exactly what save/load gives back.
     return json.loads(json.dumps(meta, allow_nan=False, default=_json_default))
 
@@ -273,8 +295,8 @@ def _oracles(p: Problem, seeds: np.ndarray) -> tuple[Oracle | None, Any]:
     return oracle, normals
 
 
-def _init_state(p: Problem, xy: np.ndarray, loss: np.ndarray) -> Any:
-    return p.rule.init(xy) if p.rule.uses_gradient else p.rule.init(xy, loss)  # type: ignore[call-arg]
+def _init_state(rule: Optimizer, xy: np.ndarray, loss: np.ndarray) -> Any:
+    return rule.init(xy) if rule.uses_gradient else rule.init(xy, loss)  # type: ignore[call-arg]
 
 
 def _advance(
@@ -309,7 +331,7 @@ def reference_run(p: Problem, i: int = 0) -> Trajectory:
                 status, stop = _DIVERGED, k - 1
                 break
             if state is None:
-                state = _init_state(p, x, f)
+                state = _init_state(rule, x, f)
             xs.append(x)
             fs.append(f)
             gs.append(g)
@@ -322,6 +344,10 @@ def reference_run(p: Problem, i: int = 0) -> Trajectory:
                 break
             normal = None if normals is None else normals.step(k, None)[0]
             x, state = _advance(p, rule, g, state, x, normal)
+    if status == _DIVERGED:  # a rule that could not step ended the run itself (Newton: "singular")
+        for name in rule.stop_statuses:
+            if hist[name][stop]:
+                status = STATUSES.index(name)
     pad = p.steps + 1 - len(xs)
 
     def frozen(rows: list[Any]) -> np.ndarray:
@@ -350,7 +376,7 @@ def _batched_loop(p: Problem) -> Trajectory:
 
     x = p.start.copy()
     f0, _ = surface.value_and_grad(x)
-    state = _init_state(p, x, f0)
+    state = _init_state(rule, x, f0)
     fields = rule.history_fields()
     hx = np.empty((steps + 1, n, 2))
     hf = np.empty((steps + 1, n))
@@ -430,6 +456,10 @@ def _batched_loop(p: Problem) -> Trajectory:
                     live = np.ones(len(keep), dtype=bool)
             k0 = k1
 
+    # A rule that could not step ended those runs itself (Newton: "singular" at the stop step).
+    for name in rule.stop_statuses:
+        ended = (status == _DIVERGED) & hs[name][stop, np.arange(n)].astype(bool)
+        status[ended] = STATUSES.index(name)
     histories = [hx, hf, hg, *hs.values()]
     _freeze(histories, stop, steps)
     return _trajectory(p, hx, hf, hg, hs, status, stop)

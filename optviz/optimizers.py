@@ -156,6 +156,18 @@ class Optimizer:
     uses_gradient: ClassVar[bool] = True
     # Hyperparameters always shown in legends, whether or not they have their default value.
     _legend_keys: ClassVar[tuple[str, ...]] = ("lr",)
+    # -- second-order rules (Newton, L-BFGS) -------------------------------------------------------
+    # A rule that evaluates the surface itself (a Hessian, a closure) gets it from the engine through
+    # bind(surface); one that re-evaluates the loss at trial points cannot take gradient noise; a rule can
+    # end a run with a status of its own (Newton: "singular") by returning a non-finite point where the
+    # boolean state field of that name is True.
+    uses_surface: ClassVar[bool] = False
+    takes_noise: ClassVar[bool] = True
+    stop_statuses: ClassVar[tuple[str, ...]] = ()
+
+    def bind(self, surface: Any) -> Optimizer:
+        """The rule with the surface it runs on (the rule itself unless it evaluates the surface)."""
+        return self
 
     # -- the interface -----------------------------------------------------------------------------
     def init(self, xy: np.ndarray) -> Any:
@@ -594,6 +606,37 @@ class Adam(Optimizer):
         return new, AdamState(step, exp_avg, exp_avg_sq, max_sq)
 
 
+@_frozen
+class AdamW(Adam):
+    r"""AdamW, torch.optim.AdamW: Adam with decoupled weight decay (weight_decay default 1e-2).
+
+    In torch's order: first the parameter decays, then Adam's update runs on the gradient as it is (no
+    L2 term folded into it):
+
+    .. math::  p \leftarrow p\,(1 - \eta\lambda), \qquad \text{then Adam's step of } p \text{ with } g
+
+    >>> import numpy as np
+    >>> rule = AdamW(lr=0.1, weight_decay=0.5)
+    >>> p, s = rule.update(np.array([3.0, -0.5]), rule.init(np.zeros(2)), np.array([1.0, 1.0]))
+    >>> p.round(9).tolist()
+    [0.85, 1.05]
+    """
+
+    weight_decay: Hyper = 1e-2
+
+    name: ClassVar[str] = "adamw"
+    label: ClassVar[str] = "AdamW"
+
+    def update(
+        self, grad: np.ndarray, state: AdamState, xy: np.ndarray
+    ) -> tuple[np.ndarray, AdamState]:
+        if isinstance(self.weight_decay, np.ndarray) or self.weight_decay != 0:
+            xy = xy * (1 - self.lr * self.weight_decay)
+        adam = copy.copy(self)
+        object.__setattr__(adam, "weight_decay", 0.0)  # decoupled: nothing folded into the gradient
+        return Adam.update(adam, grad, state, xy)
+
+
 class RMSPropState(NamedTuple):
     """torch's RMSprop state: ``square_avg``; ``momentum_buffer`` and ``grad_avg`` if enabled."""
 
@@ -831,24 +874,37 @@ class RandomSearch(Optimizer):
 
 # -- by name, for scenario files -------------------------------------------------------------------
 _RULES: dict[str, type[Optimizer]] = {
-    cls.name: cls for cls in (GD, Momentum, Nesterov, Adam, RMSProp, AdaGrad, RandomSearch)
+    cls.name: cls for cls in (GD, Momentum, Nesterov, Adam, AdamW, RMSProp, AdaGrad, RandomSearch)
 }
+
+
+def _registry() -> dict[str, type[Optimizer]]:
+    """Every rule by name, in the gallery's order. Newton and L-BFGS live in modules of their own (which
+    import this one), so they join on first use."""
+    if "newton" not in _RULES:
+        from optviz.lbfgs import LBFGS
+        from optviz.newton import Newton
+
+        search = _RULES.pop("random_search")
+        _RULES.update(newton=Newton, lbfgs=LBFGS, random_search=search)
+    return _RULES
 
 
 def rule_names() -> list[str]:
     """Every update rule's name, in the gallery's order.
 
     >>> rule_names()
-    ['gd', 'momentum', 'nesterov', 'adam', 'rmsprop', 'adagrad', 'random_search']
+    ['gd', 'momentum', 'nesterov', 'adam', 'adamw', 'rmsprop', 'adagrad', 'newton', 'lbfgs', 'random_search']
     """
-    return list(_RULES)
+    return list(_registry())
 
 
 def rule_class(name: str) -> type[Optimizer]:
     """The rule class registered under ``name`` (a ParameterError with a close match if unknown)."""
-    if name not in _RULES:
-        raise ParameterError("rule", check.unknown_name_message(str(name), _RULES, what="rule"))
-    return _RULES[name]
+    rules = _registry()
+    if name not in rules:
+        raise ParameterError("rule", check.unknown_name_message(str(name), rules, what="rule"))
+    return rules[name]
 
 
 def rule_parameters(name: str) -> dict[str, Any]:
@@ -914,6 +970,7 @@ __all__: Sequence[str] = [
     "AdaGradState",
     "Adam",
     "AdamState",
+    "AdamW",
     "GDState",
     "Momentum",
     "MomentumState",

@@ -29,7 +29,7 @@ import numpy as np
 
 from optviz._io import write_atomic
 
-STATUSES = ("max_steps", "converged", "diverged")
+STATUSES = ("max_steps", "converged", "diverged", "singular")  # singular: Newton could not step
 _PAIRS = frozenset({"betas"})  # hyperparameters whose value is a pair, not a per-run list
 _FORMAT = "optviz.Trajectory/1"
 
@@ -53,8 +53,12 @@ class Trajectory:
         ``position`` (the actual point x = p + lr rho b); Adam: ``exp_avg``, ``exp_avg_sq`` (+
         ``max_exp_avg_sq`` with amsgrad); RMSProp: ``square_avg`` (+ ``momentum_buffer``,
         ``grad_avg``); AdaGrad: ``sum``; random search: ``sample``, ``sample_loss``.
+        Newton: ``hessian``, ``eigenvalues``, ``indefinite``, ``singular``; L-BFGS: ``func_evals``,
+        ``n_iter``, ``inner_xy``, ``eval_xy``. Under a schedule also ``lr`` (and ``rho``, ``beta1`` or
+        ``momentum`` under OneCycleLR).
     status : str or ndarray of str
-        ``"max_steps"``, ``"converged"`` or ``"diverged"`` (one per run in a batch).
+        ``"max_steps"``, ``"converged"``, ``"diverged"`` or ``"singular"`` (Newton at a singular
+        Hessian), one per run in a batch.
     stop_step : int or ndarray of int
         Index of the last valid iterate; rows after it repeat it.
     meta : dict
@@ -158,6 +162,50 @@ class Trajectory:
             return self.loss[np.arange(self.n_runs), np.asarray(self.stop_step)]
         return float(self.loss[int(self.stop_step)])
 
+    # -- schedules and second-order rules ----------------------------------------------------------
+    @property
+    def lr(self) -> np.ndarray | None:
+        """The lr of each step: ``lr[k]`` is the lr step k used (row ``steps``: the next one's), shape
+        like ``loss``. Under a schedule, torch's ``param_groups[0]["lr"]`` after k ``scheduler.step()``
+        calls; otherwise the rule's constant lr. None for a rule without an lr (random search)."""
+        if "lr" in self.state:
+            return self.state["lr"]
+        lr = self.meta.get("hyperparams", {}).get("lr")
+        if lr is None:
+            return None
+        column = np.asarray(lr, dtype=float).reshape(-1, 1) if self.batched else float(lr)
+        out = np.broadcast_to(column, self.loss.shape)
+        return out
+
+    @property
+    def schedule(self) -> Any:
+        """The lr schedule the run followed (a ``optviz.schedules.Schedule``), or None."""
+        spec = self.meta.get("schedule")
+        if spec is None:
+            return None
+        from optviz.schedules import schedule_from_dict
+
+        return schedule_from_dict(spec)
+
+    @property
+    def evaluations(self) -> np.ndarray:
+        """Loss-and-gradient evaluations each step made: shape (steps,) or (N, steps); 0 after the run
+        stopped. L-BFGS: torch's closure calls in that ``step(closure)``; every other rule: 1 (Newton
+        also evaluates one Hessian per step)."""
+        taken = np.arange(self.steps) < np.asarray(self.stop_step)[..., None]
+        if "func_evals" in self.state:
+            counts = np.diff(self.state["func_evals"], axis=-1)
+            return np.where(taken, counts, 0).astype(np.int64)
+        return taken.astype(np.int64)
+
+    @property
+    def indefinite(self) -> np.ndarray | None:
+        """Newton: where ``H + damping I`` at the iterate has eigenvalues of both signs (the step then
+        heads for a saddle), shape like ``loss``. None for rules that use no Hessian."""
+        if "indefinite" not in self.state:
+            return None
+        return self.state["indefinite"].astype(bool)
+
     @property
     def step_vectors(self) -> np.ndarray:
         """``xy[k+1] - xy[k]``: (steps, 2) or (N, steps, 2); zero after the run stopped."""
@@ -174,7 +222,9 @@ class Trajectory:
         """
         if not 0 <= step < self.steps:
             raise IndexError(f"step must be in [0, {self.steps}), got {step}")
-        vectors = self.optimizer.update_vectors(self, step)
+        from optviz.scheduled import rule_at_step  # the step's own lr under a schedule
+
+        vectors = rule_at_step(self.optimizer, self, step).update_vectors(self, step)
         frozen = np.asarray(self.stop_step) <= step
         if np.any(frozen):
             # Points are already frozen in the arrays; the arrows of a stopped run are zero.
