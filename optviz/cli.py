@@ -115,7 +115,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser(
         "list",
-        help="list surfaces, rules, figure kinds and scenarios",
+        help="list surfaces, rules, schedules, figure kinds and scenarios",
         description="List the registered surfaces, update rules and figure kinds, and the scenarios in a folder, with one-line descriptions.",
     )
     p.add_argument(
@@ -240,6 +240,7 @@ def _list(args: argparse.Namespace) -> int:
     from optviz.figures import figure_kind, kind_names
     from optviz.optimizers import rule_description, rule_names, rule_parameters
     from optviz.scenario import ScenarioError, load
+    from optviz.schedules import schedule_description, schedule_names, schedule_parameters
     from optviz.surfaces import surface_description, surface_names, surface_parameters
 
     def section(title: str, rows: list[tuple[str, str]]) -> None:
@@ -268,6 +269,13 @@ def _list(args: argparse.Namespace) -> int:
     section(
         "Rules ([[run]] rule = ...), with their hyperparameters:",
         [(n, rule_description(n) + _signature(rule_parameters(n))) for n in rule_names()],
+    )
+    section(
+        "Schedules ([[run]] schedule = { name = ..., ... }), with their parameters:",
+        [
+            (n, schedule_description(n) + _signature(schedule_parameters(n)))
+            for n in schedule_names()
+        ],
     )
     section("Figure kinds (kind = ...):", [(n, figure_kind(n).description) for n in kind_names()])
     rows = []

@@ -92,7 +92,9 @@ class LBFGSState(NamedTuple):
 def _line_search(field: str, value: Any) -> str | None:
     if value is None or value == "strong_wolfe":
         return value
-    raise ParameterError(field, f"must be None (fixed steps) or 'strong_wolfe', got {value!r}")
+    raise ParameterError(
+        field, f"must be 'strong_wolfe', or None (left out) for fixed steps, got {value!r}"
+    )
 
 
 @_frozen

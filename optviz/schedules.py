@@ -227,7 +227,7 @@ def _frozen(cls: type) -> type:
 
 @_frozen
 class StepLR(Schedule):
-    r"""Decay the lr by gamma every step_size steps (torch.optim.lr_scheduler.StepLR).
+    r"""Decay the lr by gamma every step_size steps (torch's StepLR).
 
     .. math:: \eta_k = \eta_{k-1} \gamma \text{ if } k \bmod \text{step\_size} = 0 \text{ else } \eta_{k-1}
     """
@@ -253,7 +253,7 @@ class StepLR(Schedule):
 
 @_frozen
 class ExponentialLR(Schedule):
-    r"""Multiply the lr by gamma every step (torch.optim.lr_scheduler.ExponentialLR).
+    r"""Multiply the lr by gamma every step (torch's ExponentialLR).
 
     .. math:: \eta_k = \eta_{k-1} \gamma
     """
@@ -277,7 +277,7 @@ class ExponentialLR(Schedule):
 
 @_frozen
 class CosineAnnealingLR(Schedule):
-    r"""Cosine annealing from the lr to eta_min over T_max steps (torch.optim.lr_scheduler.CosineAnnealingLR).
+    r"""Cosine annealing from the lr to eta_min over T_max steps (torch's CosineAnnealingLR).
 
     .. math:: \eta_k = \eta_{min} + \tfrac12 (\eta_0 - \eta_{min}) (1 + \cos(\pi k / T_{max})),
 
@@ -487,14 +487,24 @@ class OneCycleLR(Schedule):
         )  # pragma: no cover
 
     def check_rule(self, rule: Optimizer) -> None:
-        if isinstance(rule.lr, np.ndarray):  # type: ignore[attr-defined]
+        from optviz.scheduled import momentum_target
+
+        if _varies(rule.lr):  # type: ignore[attr-defined]
             raise ParameterError(
                 "schedule",
                 "OneCycleLR sets the lr from max_lr, so per-run lr values would all be ignored",
             )
-        from optviz.scheduled import momentum_target
-
-        if self.cycle_momentum and momentum_target(rule) is None:
+        target = momentum_target(rule)
+        if self.cycle_momentum and target is not None:
+            value = getattr(rule, target)
+            if _varies(value[0] if target == "betas" else value):
+                shown = "betas[0]" if target == "betas" else target
+                raise ParameterError(
+                    "schedule",
+                    f"OneCycleLR cycles {shown} (cycle_momentum=True), so per-run {shown} values would "
+                    "all be ignored",
+                )
+        if self.cycle_momentum and target is None:
             hint = (
                 " (torch's OneCycleLR would switch SGD's momentum on: that is Momentum)"
                 if rule.name == "gd"
@@ -566,6 +576,11 @@ class SequentialLR(Schedule):
 
     def __repr__(self) -> str:
         return f"SequentialLR({list(self.schedulers)!r}, milestones={list(self.milestones)!r})"
+
+
+def _varies(value: Any) -> bool:
+    """A per-run hyperparameter with more than one value."""
+    return isinstance(value, np.ndarray) and bool(np.any(value != value.reshape(-1)[0]))
 
 
 _SEQUENTIAL_PARTS = ("step", "exponential", "cosine_annealing", "linear")

@@ -31,7 +31,7 @@ def run_panel(panel: PanelSpec, file: Any = "<scenario>") -> list[Any]:
             out.append(
                 run(
                     panel.surface, spec.rule, start=spec.start, steps=spec.steps, noise=spec.noise,
-                    seed=spec.seed, tol=spec.tol, label=spec.label,
+                    seed=spec.seed, tol=spec.tol, label=spec.label, schedule=spec.schedule,
                 )
             )  # fmt: skip
         except ParameterError as err:

@@ -18,7 +18,7 @@ import numpy as np
 from optviz import _validate as check
 from optviz._validate import ParameterError
 from optviz.anim import MAX_FPS, MAX_FRAMES, MAX_HEIGHT, MAX_WIDTH, frame_steps
-from optviz.scenario._reader import ScenarioError, Table, boolean, string
+from optviz.scenario._reader import ScenarioError, Table, boolean, join, string
 
 # Caps, so that a typo cannot eat the machine's memory or an afternoon.
 MAX_STEPS = 100_000
@@ -44,6 +44,7 @@ class RunSpec:
     color: str | None
     tol: float | None
     field: str
+    schedule: Any = None  # an optviz.schedules.Schedule, or None
 
 
 @dataclass(frozen=True)
@@ -158,7 +159,7 @@ def _scenario(top: Table, path: Path) -> Scenario:
 
 def _run_defaults(table: Table) -> dict[str, Any]:
     # Raw values, validated where each run reads them, so an error names the run that used the default too.
-    allowed = ("steps", "seed", "start", "noise", "tol")
+    allowed = ("steps", "seed", "start", "noise", "tol", "schedule")
     out = {k: table.take(k) for k in allowed if table.has(k)}
     table.done(allowed)
     return out
@@ -271,7 +272,7 @@ def _view(field: str, value: Any) -> tuple[tuple[float, float], tuple[float, flo
     return (x0, x1), (y0, y1)
 
 
-_RUN_KEYS = ("rule", "start", "steps", "seed", "label", "color", "noise", "tol")
+_RUN_KEYS = ("rule", "start", "steps", "seed", "label", "color", "noise", "tol", "schedule")
 
 
 def _run(table: Table, surface: Any, view: Any, defaults: dict[str, Any]) -> RunSpec:
@@ -291,6 +292,7 @@ def _run(table: Table, surface: Any, view: Any, defaults: dict[str, Any]) -> Run
     color = table.take("color", _color, default=None)
     tol = table.take("tol", check.positive, default=None)
     noise = _noise(table.table("noise"), surface) if table.has("noise") else None
+    schedule = table.take("schedule", _schedule, default=None)
     hyper = table.rest(exclude=_RUN_KEYS)
     try:
         optimizer = rule(name, **hyper)
@@ -299,6 +301,18 @@ def _run(table: Table, surface: Any, view: Any, defaults: dict[str, Any]) -> Run
     except TypeError as err:
         raise table.error("", str(err)) from None
     table.done()
+    if noise is not None and not optimizer.takes_noise:
+        raise table.error(
+            "noise",
+            f"{optimizer.label} re-evaluates the surface at trial points, so gradient noise does not apply",
+        )
+    if schedule is not None:
+        from optviz.scheduled import scheduled
+
+        try:  # the rule must have an lr (and OneCycleLR a momentum, and enough total_steps)
+            scheduled(optimizer, schedule, steps)
+        except ParameterError as err:
+            raise table.error("schedule", err.message) from None
     if start is not None and surface is not None:
         _check_start(table, start, view or surface.bounds)
     if surface is not None:
@@ -313,7 +327,24 @@ def _run(table: Table, surface: Any, view: Any, defaults: dict[str, Any]) -> Run
         color=color,
         tol=tol,
         field=table.path,
+        schedule=schedule,
     )
+
+
+def _schedule(field: str, value: Any) -> Any:
+    """``schedule = { name = "cosine_annealing", T_max = 200 }``: a schedule by name and parameters."""
+    from optviz.schedules import schedule_from_dict
+
+    if not isinstance(value, dict):
+        raise ParameterError(
+            field,
+            'must be a table such as { name = "cosine_annealing", T_max = 100 } '
+            "(`optviz list` shows the schedules)",
+        )
+    try:
+        return schedule_from_dict(value)
+    except ParameterError as err:
+        raise ParameterError(join(field, err.field), err.message) from None
 
 
 def _check_start(table: Table, start: np.ndarray, bounds: Any) -> None:
