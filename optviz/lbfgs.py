@@ -566,7 +566,11 @@ def _step_batch(
 
     func_evals, n_iter_total = state.func_evals.copy(), state.n_iter.copy()
     d, t = state.d.copy(), state.t.copy()
-    old_dirs, old_stps, ro = state.old_dirs.copy(), state.old_stps.copy(), state.ro.copy()
+    # Within the step the history is held pair-major, one contiguous row of runs per pair and component:
+    # the two-loop recursion walks the pairs in order, so it reads rows, not strided columns.
+    yx, yy = _rows(state.old_dirs[..., 0]), _rows(state.old_dirs[..., 1])
+    sx, sy = _rows(state.old_stps[..., 0]), _rows(state.old_stps[..., 1])
+    ro = _rows(state.ro)
     num_old, H_diag = state.num_old.copy(), state.H_diag.copy()
     prev_flat_grad, prev_loss = state.prev_flat_grad.copy(), state.prev_loss.copy()
     inner_xy = np.full_like(state.inner_xy, np.nan)
@@ -596,17 +600,19 @@ def _step_batch(
             U = R[keep]
             if U.size:
                 full = U[num_old[U] == history_size]  # drop the oldest pair
-                old_dirs[full, :-1] = old_dirs[full, 1:]
-                old_stps[full, :-1] = old_stps[full, 1:]
-                ro[full, :-1] = ro[full, 1:]
+                for rows in (yx, yy, sx, sy, ro):
+                    rows[:-1, full] = rows[1:, full]
                 num_old[full] -= 1
                 slot = num_old[U]
-                old_dirs[U, slot] = y[keep]
-                old_stps[U, slot] = s[keep]
-                ro[U, slot] = 1.0 / ys[keep]
+                yx[slot, U], yy[slot, U] = y[keep, 0], y[keep, 1]
+                sx[slot, U], sy[slot, U] = s[keep, 0], s[keep, 1]
+                ro[slot, U] = 1.0 / ys[keep]
                 num_old[U] += 1
                 H_diag[U] = ys[keep] / _dot(y[keep], y[keep])
-            d[R] = _two_loop(-flat_grad[R], old_dirs[R], old_stps[R], ro[R], num_old[R], H_diag[R])
+            most = int(num_old[R].max(initial=0))
+            every = len(R) == n  # (R is sorted: then it is every run, and rows need no copy)
+            pairs = [rows[:most] if every else rows[:most][:, R] for rows in (yx, yy, sx, sy, ro)]
+            d[R] = _two_loop(-flat_grad[R], *pairs, num_old[R], H_diag[R])
         prev_flat_grad[A] = flat_grad[A]
         prev_loss[A] = loss[A]
         # -- the step length ---------------------------------------------------------------------
@@ -647,35 +653,60 @@ def _step_batch(
         stop |= np.abs(loss[M] - prev_loss[M]) < tolerance_change[M]
         active = M[~stop]
 
+    old_dirs = np.stack([yx.T, yy.T], axis=-1)
+    old_stps = np.stack([sx.T, sy.T], axis=-1)
     new = LBFGSState(
-        state.step + 1, func_evals, n_iter_total, d, t, old_dirs, old_stps, ro, num_old, H_diag,
-        prev_flat_grad, prev_loss, inner_xy, record.points,
+        state.step + 1, func_evals, n_iter_total, d, t, old_dirs, old_stps, np.ascontiguousarray(ro.T),
+        num_old, H_diag, prev_flat_grad, prev_loss, inner_xy, record.points,
     )  # fmt: skip
     return x, new
 
 
+def _rows(runs_by_pairs: np.ndarray) -> np.ndarray:
+    """(N, pairs) -> a contiguous (pairs, N) copy."""
+    return np.ascontiguousarray(runs_by_pairs.T)
+
+
 def _two_loop(
     q: np.ndarray,
-    dirs: np.ndarray,
-    stps: np.ndarray,
+    yx: np.ndarray,
+    yy: np.ndarray,
+    sx: np.ndarray,
+    sy: np.ndarray,
     ro: np.ndarray,
     num_old: np.ndarray,
     H_diag: np.ndarray,
 ) -> np.ndarray:
     """torch's two-loop recursion for many runs, each over its own ``num_old`` stored pairs (in torch's
-    order: newest to oldest, then oldest to newest). Rows beyond a run's count are skipped by masks."""
-    most = int(num_old.max(initial=0))
-    al = np.zeros((len(q), max(most, 1)))
+    order: newest to oldest, then oldest to newest). Pairs beyond a run's count are skipped by masks.
+
+    ``yx, yy, sx, sy, ro`` are the pairs' components and ``1 / y.s``, one row per pair. The operations are
+    the one-run port's (``_dot``, ``_axpy``) on the x and y components as separate arrays: the loop over the
+    pairs is sequential, so its cost is numpy's per-call overhead.
+    """
+    most = len(yx)
+    qx, qy = q[:, 0].copy(), q[:, 1].copy()
+    al = np.zeros((max(most, 1), len(q)))
+    every = bool((num_old == most).all())
     for i in range(most - 1, -1, -1):
-        on = (i < num_old)[:, None]
-        al[:, i] = _dot(stps[:, i], q) * ro[:, i]
-        q = np.where(on, _axpy(-al[:, i, None], dirs[:, i], q), q)
-    r = q * H_diag[:, None]
+        a = (sx[i] * qx + sy[i] * qy) * ro[i]
+        al[i] = a
+        nx, ny = qx + (-a) * yx[i], qy + (-a) * yy[i]
+        if every:
+            qx, qy = nx, ny
+        else:
+            on = i < num_old
+            qx, qy = np.where(on, nx, qx), np.where(on, ny, qy)
+    rx, ry = qx * H_diag, qy * H_diag
     for i in range(most):
-        on = (i < num_old)[:, None]
-        be_i = _dot(dirs[:, i], r) * ro[:, i]
-        r = np.where(on, _axpy((al[:, i] - be_i)[:, None], stps[:, i], r), r)
-    return r
+        c = al[i] - (yx[i] * rx + yy[i] * ry) * ro[i]
+        nx, ny = rx + c * sx[i], ry + c * sy[i]
+        if every:
+            rx, ry = nx, ny
+        else:
+            on = i < num_old
+            rx, ry = np.where(on, nx, rx), np.where(on, ny, ry)
+    return np.stack([rx, ry], axis=1)
 
 
 def _strong_wolfe_batch(

@@ -118,7 +118,8 @@ class Scheduled(Optimizer):
         return new_xy, self._state(new_inner, k + 1, xy)
 
     def history_fields(self) -> tuple[str, ...]:
-        return (*self.rule.history_fields(), *self._extra)
+        # The rule as it runs: OneCycleLR switches RMSProp's momentum (and its buffer) on.
+        return (*self.rule_at(0).history_fields(), *self._extra)
 
     def bind(self, surface: Any) -> Scheduled:
         return self._with(self.rule.bind(surface), self._lrs)

@@ -156,23 +156,24 @@ class Schedule:
         steps = check.integer("steps", steps, minimum=0)
         self.check_steps(steps)
         group = _Group(lr)
-        scheduler = self._start(group)
         lrs = np.empty((steps + 1, *np.shape(lr)))
-        momenta = np.empty(steps + 1) if group.momentum is not None else None
-        lrs[0] = group.lr
-        if momenta is not None:
-            momenta[0] = group.momentum
-        try:
+        momenta = None
+        k = 0
+        try:  # OneCycleLR divides by each phase's length: a zero length raises in torch too
+            scheduler = self._start(group)
+            lrs[0] = group.lr
+            if group.momentum is not None:
+                momenta = np.empty(steps + 1)
+                momenta[0] = group.momentum
             for k in range(1, steps + 1):
                 scheduler.step()
                 lrs[k] = group.lr
                 if momenta is not None:
                     momenta[k] = group.momentum
-        except (
-            ZeroDivisionError
-        ):  # torch divides by a phase's length (OneCycleLR): it raises here too
+        except ZeroDivisionError:
             raise ParameterError(
-                "schedule", f"{self!r} divides by zero at step {k} (a phase of zero length)"
+                "schedule",
+                f"{self!r} has a phase of zero length at step {k} (torch raises ZeroDivisionError)",
             ) from None
         return lrs, momenta
 
