@@ -617,12 +617,7 @@ def schedule_parameters(name: str) -> dict[str, Any]:
     >>> schedule_parameters("cosine_annealing")
     {'T_max': <class 'inspect._empty'>, 'eta_min': 0.0}
     """
-    import inspect
-
-    return {
-        f.name: f.default if f.default is not dataclasses.MISSING else inspect.Parameter.empty
-        for f in dataclasses.fields(schedule_class(name))  # type: ignore[arg-type]
-    }
+    return check.parameters(schedule_class(name))
 
 
 def schedule_description(name: str) -> str:
@@ -640,17 +635,7 @@ def schedule(name: str, **params: Any) -> Schedule:
     ...
     optviz._validate.ParameterError: name: unknown schedule 'cosine_anealing'; did you mean 'cosine_annealing'? ...
     """
-    cls = schedule_class(name)
-    fields = {f.name: f for f in dataclasses.fields(cls)}  # type: ignore[arg-type]
-    for key in params:
-        if key not in fields:
-            raise ParameterError(
-                key, check.unknown_name_message(key, fields, what=f"{name} parameter")
-            )
-    for key, f in fields.items():
-        if f.default is dataclasses.MISSING and key not in params:
-            raise ParameterError(key, f"is required for schedule {name!r}")
-    return cls(**params)
+    return check.build(schedule_class(name), name, "schedule", params)
 
 
 def schedule_from_dict(spec: Any) -> Schedule:

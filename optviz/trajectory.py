@@ -277,9 +277,11 @@ class Trajectory:
             status = str(self.status)
             # A diverged run's bad iterate is the one after its stop step: figures say the same step.
             stop = int(self.stop_step)
-            at = {"max_steps": "", "converged": f" at step {stop}"}.get(
-                status, f" at step {stop + 1}"
-            )
+            at = {
+                "max_steps": "",
+                "converged": f" at step {stop}",
+                "singular": f" at step {stop}",
+            }.get(status, f" at step {stop + 1}")
             return (
                 f"<Trajectory {self.legend}{where}: {self.steps} steps, {status}{at}, "
                 f"loss {self.loss[0]:.6g} -> {self.loss[int(self.stop_step)]:.6g}>"
