@@ -102,7 +102,9 @@ def test_torch_errors(torch):
     p = torch.zeros(2, requires_grad=True)
     with pytest.raises(ParameterError, match=r"^optimizer: pass the optimizer class"):
         ov.from_torch(torch.optim.SGD([p], lr=0.1))
-    with pytest.raises(ParameterError, match=r"^optimizer: LBFGS needs a closure"):
+    with pytest.raises(
+        ParameterError, match=r"^optimizer: LBFGS needs a closure.*use optviz.LBFGS"
+    ):
         ov.from_torch(torch.optim.LBFGS)
     with pytest.raises(ParameterError, match=r"^hyperparams: a factory builds its own optimizer"):
         ov.from_torch(lambda params: torch.optim.SGD(params, lr=0.1), lr=0.2)
