@@ -47,6 +47,10 @@ from optviz.trajectory import STATUSES, Trajectory
 MAX_STEPS = 1_000_000
 MAX_SEED = 2**63 - 1  # numpy seeds runs as int64
 MAX_TRAJECTORY_STEPS = 100_000_000
+# Numbers a call may record: what MAX_TRAJECTORY_STEPS allows the richest first-order state (Adam with amsgrad,
+# 11 numbers a step). L-BFGS records its inner iterates and evaluated points, max_iter + max_eval + 1 points
+# a step, so it reaches this sooner.
+MAX_RECORDED = 11 * MAX_TRAJECTORY_STEPS
 ESCAPE_DIAGONALS = 100.0
 # Stopping is checked every CHECK_EVERY steps, vectorized over the block of recorded rows: a run
 # that stopped inside the block has computed a few extra rows, which the final freeze overwrites.
@@ -213,6 +217,7 @@ def prepare(
         from optviz.scheduled import scheduled
 
         rule = scheduled(rule, schedule, steps)
+    _check_recorded(rule, xy[0], f0[0], n, steps)
     return Problem(
         surface=surface,
         rule=rule,
@@ -229,6 +234,25 @@ def prepare(
         shared_seed=not isinstance(seed, (list, tuple, np.ndarray, range)),
         schedule=schedule,
     )
+
+
+def _check_recorded(rule: Optimizer, xy: np.ndarray, loss: Any, n: int, steps: int) -> None:
+    """Refuse a call whose records (positions, losses, gradients and the rule's state fields at every step)
+    would pass MAX_RECORDED numbers; measured on one run's state."""
+    fields = rule.history_fields()
+    per_step = 5
+    if fields:
+        one = rule.select(0) if rule.n_values() is not None else rule
+        state = _init_state(one, xy, loss)
+        per_step += sum(int(np.size(getattr(state, name))) for name in fields)
+    total = n * (steps + 1) * per_step
+    if total > MAX_RECORDED:
+        raise ParameterError(
+            "steps",
+            f"{n:,} runs x {steps:,} steps of {rule.label} record {per_step:,} numbers a step, "
+            f"{total:,} in all; the limit is {MAX_RECORDED:,} (fewer steps or runs, or a smaller "
+            "max_iter / max_eval)",
+        )
 
 
 def _seeds(seed: Any, n: int, batched: bool) -> np.ndarray:
@@ -512,6 +536,7 @@ def _trajectory(
 
 
 __all__ = [
+    "MAX_RECORDED",
     "MAX_STEPS",
     "MAX_TRAJECTORY_STEPS",
     "Problem",

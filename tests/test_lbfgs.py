@@ -176,6 +176,11 @@ def test_defaults_and_checks():
             lambda: ov.LBFGS().update(np.zeros(2), ov.LBFGS().init(np.zeros(2)), np.zeros(2)),
             "surface: L-BFGS",
         ),
+        (  # each step records max_iter + max_eval + 1 points: a typo must not eat the memory
+            lambda: ov.run("rosenbrock", ov.LBFGS(max_iter=1000, max_eval=10_000), steps=100_000),
+            "steps: 1 runs x 100,000 steps of L-BFGS record 22,009 numbers a step, 2,200,922,009 in all; "
+            "the limit is 1,100,000,000",
+        ),
     ]:
         with pytest.raises(ParameterError) as err:
             make()

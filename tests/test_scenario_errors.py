@@ -276,6 +276,14 @@ CASES = [
         "L-BFGS re-evaluates the surface at trial points, so gradient noise does not apply",
     ),
     (
+        "lbfgs_records_too_much",
+        GOOD.replace(
+            'rule = "gd"\nlr = 0.05', 'rule = "lbfgs"\nmax_iter = 1000\nmax_eval = 10000'
+        ).replace("steps = 20", "steps = 100000"),
+        "run[0].steps",
+        "record 22,009 numbers a step",
+    ),
+    (
         "newton_damping",
         GOOD.replace('rule = "gd"\nlr = 0.05', 'rule = "newton"\ndamping = -1'),
         "run[0].damping",
