@@ -183,6 +183,11 @@ def scheduled(rule: Optimizer, schedule: Schedule, steps: int) -> Scheduled:
         )
     if isinstance(rule, Scheduled):
         raise ParameterError("schedule", "the rule already follows a schedule")
+    if getattr(rule, "library", None):  # optviz.interop's adapters
+        raise ParameterError(
+            "schedule",
+            f"{rule.label} is another library's optimizer; the schedules drive optviz's own rules",
+        )
     names = {f.name for f in dataclasses.fields(rule)} if dataclasses.is_dataclass(rule) else set()
     if "lr" not in names or not rule.uses_gradient:
         raise ParameterError("schedule", f"{rule.label} has no learning rate to schedule")
