@@ -17,7 +17,7 @@ The same animation three ways: one Momentum run on the contours of a quadratic (
    larger, so it is not the bound the target is held to.
 
 Each is the best of ``--repeat`` runs (default 5), taken round-robin so that load from elsewhere on the machine
-falls on all of them alike. Targets (design.md section 8): optviz at least 10x faster than
+falls on all of them alike. Targets (ARCHITECTURE.md, "Targets"): optviz at least 10x faster than
 FuncAnimation + PillowWriter, its file no larger, and its time within 2x of encode-only.
 """
 

@@ -9,7 +9,8 @@ as slide-ready figures and animated GIFs.
 25.0
 
 The numeric core (surfaces, optimizers, engine, analysis, theory) never imports matplotlib; the drawing modules
-(``optviz.plot``, ``animate``, ``explore``, ``savefig``) are imported on first use.
+(``optviz.plot``, ``animate``, ``explore``, ``savefig``) are imported on first use. ``ARCHITECTURE.md`` maps the
+parts and which way their imports run.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from __future__ import annotations
 import importlib
 from typing import TYPE_CHECKING, Any
 
-__version__ = "0.1.0"
+from optviz._version import __version__
 
 # Public name -> module that defines it. Modules are imported on first attribute access (PEP 562), so that
 # `import optviz` stays cheap and never pulls in matplotlib.
@@ -81,8 +82,19 @@ _LAZY: dict[str, str] = {
     "Explorer": "optviz.explorer",
 }
 
-# Submodules reachable as attributes: `ov.plot.contour(...)`, `ov.theory.gd_rate(...)`, `ov.style.context()`.
-_SUBMODULES = {"plot", "theory", "testing", "scenario", "figures", "style"}
+# Submodules reachable as attributes: `ov.plot.contour(...)`, `ov.theory.gd_rate(...)`, `ov.style.context()`,
+# `ov.studies.phase_sweep(...)`, `ov.metrics.measured_rate(...)`, `ov.limits.MAX_STEPS`.
+_SUBMODULES = {
+    "figures",
+    "limits",
+    "metrics",
+    "plot",
+    "scenario",
+    "studies",
+    "style",
+    "testing",
+    "theory",
+}
 
 __all__ = sorted([*_LAZY, *_SUBMODULES])
 
@@ -104,7 +116,7 @@ def __dir__() -> list[str]:
 
 
 if TYPE_CHECKING:  # pragma: no cover - names for static analysers only (F401 is off for this file)
-    from optviz import figures, plot, scenario, style, testing, theory
+    from optviz import figures, limits, metrics, plot, scenario, studies, style, testing, theory
     from optviz.analysis import (
         condition_number,
         critical_point_kind,

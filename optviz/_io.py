@@ -9,36 +9,52 @@ from __future__ import annotations
 import contextlib
 import os
 import tempfile
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import IO
 
 
 @contextlib.contextmanager
-def atomic_path(path: str | os.PathLike[str]) -> Iterator[Path]:
-    """Yield a temporary path beside ``path``; on success it replaces ``path``, on error it goes.
+def atomic_paths(paths: Sequence[str | os.PathLike[str]]) -> Iterator[list[Path]]:
+    """Yield a temporary path beside each of ``paths``; when the block succeeds they all replace their
+    targets, and when it fails they all go: a set of outputs is written whole or not at all.
 
-    The temporary name keeps the final suffix (``.tmp-XXXX.png``) so that writers that infer the
+    The temporary names keep the final suffix (``.tmp-XXXX.png``) so that writers that infer the
     format from the name (Pillow, matplotlib) still see it.
     """
-    target = Path(path)
-    folder = target.parent if str(target.parent) else Path(".")
-    if not folder.is_dir():
-        raise FileNotFoundError(f"{folder}: no such folder")
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.stem}.", suffix=f".tmp{target.suffix}", dir=folder)
-    os.close(fd)
-    tmp_path = Path(tmp)
+    targets = [Path(p) for p in paths]
+    for target in targets:
+        folder = target.parent if str(target.parent) else Path(".")
+        if not folder.is_dir():
+            raise FileNotFoundError(f"{folder}: no such folder")
+    temps: list[Path] = []
     try:
-        yield tmp_path
-        # mkstemp makes the file 0600; give the result the usual permissions for a new file.
+        for target in targets:
+            fd, tmp = tempfile.mkstemp(
+                prefix=f".{target.stem}.", suffix=f".tmp{target.suffix}", dir=target.parent
+            )
+            os.close(fd)
+            temps.append(Path(tmp))
+        yield list(temps)
+        # mkstemp makes the file 0600; give the results the usual permissions for a new file.
         umask = os.umask(0)
         os.umask(umask)
-        os.chmod(tmp_path, 0o666 & ~umask)
-        os.replace(tmp_path, target)
+        for tmp in temps:
+            os.chmod(tmp, 0o666 & ~umask)
+        for tmp, target in zip(temps, targets, strict=True):
+            os.replace(tmp, target)
     except BaseException:
-        with contextlib.suppress(FileNotFoundError):
-            tmp_path.unlink()
+        for tmp in temps:
+            with contextlib.suppress(FileNotFoundError):
+                tmp.unlink()
         raise
+
+
+@contextlib.contextmanager
+def atomic_path(path: str | os.PathLike[str]) -> Iterator[Path]:
+    """Yield a temporary path beside ``path``; on success it replaces ``path``, on error it goes."""
+    with atomic_paths([path]) as (tmp,):
+        yield tmp
 
 
 def write_atomic(path: str | os.PathLike[str], write: Callable[[IO[bytes]], object]) -> Path:

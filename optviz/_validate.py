@@ -16,6 +16,8 @@ from typing import Any
 
 import numpy as np
 
+from optviz import limits
+
 
 class ParameterError(ValueError):
     """A bad value for a named field: ``str(err) == f"{field}: {message}"``."""
@@ -167,3 +169,34 @@ def parameters(cls: type) -> dict[str, Any]:
         for f in dataclasses.fields(cls)
         if f.init
     }
+
+
+def type_name(value: Any) -> str:
+    """How a scenario's TOML value is named in a message: ``a table``, ``an array``, ``a string``..."""
+    names = {
+        dict: "a table",
+        list: "an array",
+        str: "a string",
+        bool: "a boolean",
+        int: "an integer",
+        float: "a number",
+    }
+    return names.get(type(value), type(value).__name__)
+
+
+def string(field: str, value: Any) -> str:
+    """A string of at most :data:`optviz.limits.MAX_TEXT` characters."""
+    if not isinstance(value, str):
+        raise ParameterError(field, f"must be a string, got {type_name(value)}")
+    if len(value) > limits.MAX_TEXT:
+        raise ParameterError(
+            field, f"is too long ({len(value):,} characters; the limit is {limits.MAX_TEXT:,})"
+        )
+    return value
+
+
+def boolean(field: str, value: Any) -> bool:
+    """``true`` or ``false`` (not 0 or 1: a number there is a typo)."""
+    if not isinstance(value, bool):
+        raise ParameterError(field, f"must be true or false, got {type_name(value)}")
+    return value

@@ -339,3 +339,55 @@ def suggested_adaptive_lr(surface: Surface) -> float:
     0.12
     """
     return _nice(0.01 * surface.diagonal)
+
+
+def suggested_rule_lr(surface: Surface, rule: str) -> float:
+    """A learning rate that makes visible progress with rule ``rule`` on ``surface``: :func:`suggested_lr`
+    (``1/L``) for GD, ``0.3/L`` for the momentum rules (their steps grow by up to ``1/(1 - rho)``), and
+    :func:`suggested_adaptive_lr` for the adaptive ones (by the rule's ``family``).
+
+    >>> import optviz as ov
+    >>> q = ov.surface("quadratic", kappa=25)
+    >>> suggested_rule_lr(q, "gd"), suggested_rule_lr(q, "nesterov"), suggested_rule_lr(q, "adam")
+    (0.04, 0.012, 0.12)
+    """
+    from optviz.optimizers import rule_class
+
+    family = rule_class(rule).family
+    if family == "adaptive":
+        return suggested_adaptive_lr(surface)
+    return suggested_lr(surface) * (0.3 if family == "momentum" else 1.0)
+
+
+def finite_differences(
+    f: Callable[[np.ndarray], Any], x: Any, hs: Any
+) -> tuple[np.ndarray, np.ndarray]:
+    """The forward ``(f(x + h) - f(x)) / h`` and central ``(f(x + h) - f(x - h)) / 2h`` differences of ``f``
+    along x at ``x``, for each step in ``hs``.
+
+    >>> import numpy as np
+    >>> fwd, ctr = finite_differences(lambda p: p[0] ** 2, np.array([1.0, 0.0]), [0.5, 0.25])
+    >>> fwd.tolist(), ctr.tolist()
+    ([2.5, 2.25], [2.0, 2.0])
+    """
+    x = np.asarray(x, dtype=float)
+    e = np.array([1.0, 0.0])
+    f0 = float(f(x))
+    forward = np.array([(float(f(x + h * e)) - f0) / h for h in hs])
+    central = np.array([(float(f(x + h * e)) - float(f(x - h * e))) / (2 * h) for h in hs])
+    return forward, central
+
+
+def finite_difference_errors(
+    f: Callable[[np.ndarray], Any], x: Any, slope: float, hs: Any
+) -> tuple[np.ndarray, np.ndarray]:
+    """Relative errors (as :func:`relative_error`) of :func:`finite_differences` against the exact ``slope``,
+    for each step in ``hs``: truncation falls with h, round-off grows as h shrinks.
+
+    >>> import numpy as np
+    >>> fwd, ctr = finite_difference_errors(lambda p: p[0] ** 3, np.array([1.0, 0.0]), 3.0, [1e-1, 1e-3])
+    >>> fwd.round(6).tolist(), ctr.round(6).tolist()
+    ([0.049128, 0.0005], [0.001664, 0.0])
+    """
+    forward, central = finite_differences(f, x, hs)
+    return relative_error(forward, slope), relative_error(central, slope)

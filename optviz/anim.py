@@ -29,27 +29,60 @@ import contextlib
 import math
 import os
 from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
+from optviz import limits
 from optviz._counter import Counter
 from optviz._validate import ParameterError, in_range, integer, positive
 
-MAX_FRAMES = 2000
-MAX_WIDTH, MAX_HEIGHT = 3840, 2160  # 4K
-MAX_FPS = 50  # GIF delays under 20 ms are slowed to 100 ms by browsers
-MAX_FRAME_BYTES = 2 * 1024**3  # render_frames holds every frame in memory
+# The defaults of every writer here and of a scenario's [output.gif] (optviz.scenario reads them).
+FPS = 20
+HOLD = 1.5  # seconds the last frame stays up before the loop restarts
+DPI = 100.0
+MAX_FRAMES_SHOWN = 300  # long runs are thinned to at most this many frames
 SAMPLE_FRAMES = 3  # frames the palette is fitted to: first, middle, last
 
 
+# -- checks ------------------------------------------------------------------------------------------------
+def check_fps(field: str, value: Any) -> float:
+    """Frames per second of a GIF: above 0, at most :data:`optviz.limits.MAX_FPS`."""
+    return in_range(field, value, 0, limits.MAX_FPS, low_open=True)
+
+
+def check_hold(field: str, value: Any) -> float:
+    """Seconds the last frame stays up: 0 to :data:`optviz.limits.MAX_HOLD`."""
+    return in_range(field, value, 0, limits.MAX_HOLD)
+
+
+def check_max_frames(field: str, value: Any) -> int:
+    """The most frames an animation shows: 2 to :data:`optviz.limits.MAX_FRAMES`."""
+    return integer(field, value, minimum=2, maximum=limits.MAX_FRAMES)
+
+
+def check_pixels(width: float, height: float, what: str) -> tuple[int, int]:
+    """An animation's size in pixels, refused beyond 4K (:data:`optviz.limits.MAX_WIDTH` x ``MAX_HEIGHT``)."""
+    w, h = round(float(width)), round(float(height))
+    if w > limits.MAX_WIDTH or h > limits.MAX_HEIGHT:
+        raise ParameterError(
+            "size",
+            f"{what} is larger than 4K ({limits.MAX_WIDTH} x {limits.MAX_HEIGHT} pixels); lower the "
+            "size or the dpi",
+        )
+    return w, h
+
+
 # -- timeline ----------------------------------------------------------------------------------------------
-def frame_steps(last_step: int, stride: int | None = None, max_frames: int = 300) -> list[int]:
+def frame_steps(
+    last_step: int, stride: int | None = None, max_frames: int = MAX_FRAMES_SHOWN
+) -> list[int]:
     """The iterations shown: 0, stride, 2 stride, ... and always ``last_step``.
 
     ``stride=None`` picks the smallest stride that keeps at most ``max_frames`` frames. At most
-    :data:`MAX_FRAMES` frames in any case.
+    :data:`optviz.limits.MAX_FRAMES` frames in any case.
 
     >>> frame_steps(10, stride=3)
     [0, 3, 6, 9, 10]
@@ -57,7 +90,7 @@ def frame_steps(last_step: int, stride: int | None = None, max_frames: int = 300
     ([0, 4, 8, 12], 251)
     """
     last = integer("last_step", last_step, minimum=0)
-    max_frames = integer("max_frames", max_frames, minimum=2, maximum=MAX_FRAMES)
+    max_frames = check_max_frames("max_frames", max_frames)
     if stride is None:
         stride = max(1, math.ceil(last / (max_frames - 1)))
     else:
@@ -65,22 +98,23 @@ def frame_steps(last_step: int, stride: int | None = None, max_frames: int = 300
     steps = list(range(0, last + 1, stride))
     if steps[-1] != last:
         steps.append(last)
-    if len(steps) > MAX_FRAMES:
+    if len(steps) > limits.MAX_FRAMES:
         raise ParameterError(
             "stride",
-            f"{stride} gives {len(steps):,} frames for {last:,} steps; the limit is {MAX_FRAMES:,}"
-            f" (use a stride of at least {math.ceil(last / (MAX_FRAMES - 1))})",
+            f"{stride} gives {len(steps):,} frames for {last:,} steps; the limit is"
+            f" {limits.MAX_FRAMES:,} (use a stride of at least {math.ceil(last / (limits.MAX_FRAMES - 1))})",
         )
     return steps
 
 
 def frame_duration(fps: float) -> int:
-    """Milliseconds per frame: ``1000 / fps`` rounded to a multiple of 10 (GIF stores centiseconds).
+    """Milliseconds per frame: ``1000 / fps`` rounded to the nearest multiple of 10, halves up (GIF stores
+    centiseconds). The one implementation: every writer of frames, and the test plugin's, use it.
 
-    >>> frame_duration(20), frame_duration(30), frame_duration(15)
-    (50, 30, 70)
+    >>> frame_duration(20), frame_duration(30), frame_duration(15), frame_duration(40)
+    (50, 30, 70, 30)
     """
-    fps = in_range("fps", fps, 0, MAX_FPS, low_open=True)
+    fps = check_fps("fps", fps)
     return max(10, 10 * math.floor(100 / fps + 0.5))
 
 
@@ -91,63 +125,64 @@ def frame_durations(n: int, fps: float, hold: float = 0.0) -> list[int]:
     [50, 50, 1550]
     """
     ms = frame_duration(fps)
-    hold = in_range("hold", hold, 0, 60)
+    hold = check_hold("hold", hold)
     out = [ms] * n
     if out:
         out[-1] += 10 * math.floor(100 * hold + 0.5)
     return out
 
 
-# -- checks ------------------------------------------------------------------------------------------------
+# -- frames ------------------------------------------------------------------------------------------------
 def check_size(fig: Any) -> tuple[int, int]:
     """The figure's size in pixels, refused beyond 4K (3840 x 2160)."""
     w, h = (round(float(v) * fig.dpi) for v in fig.get_size_inches())
-    if w > MAX_WIDTH or h > MAX_HEIGHT:
-        raise ParameterError(
-            "size",
-            f"{w} x {h} pixels is larger than 4K ({MAX_WIDTH} x {MAX_HEIGHT}); lower the size or the dpi",
-        )
-    return w, h
+    return check_pixels(w, h, f"{w} x {h} pixels")
 
 
-def _check_scene(scene: Any) -> None:
+@dataclass(frozen=True)
+class FramePlan:
+    """A scene checked once for animation: the iterations its frames show and its size in pixels."""
+
+    scene: Any
+    steps: list[int]
+    size: tuple[int, int]
+
+
+def plan_frames(
+    scene: Any, stride: int | None = None, max_frames: int = MAX_FRAMES_SHOWN
+) -> FramePlan:
+    """Check ``scene`` (a Scene, its frame count, its size) once, for every writer of frames."""
     if not all(hasattr(scene, name) for name in ("fig", "set_frame", "last_step", "finish")):
         raise TypeError(
             f"scene must be an optviz.figures.Scene (from figures.figure or build_scene), got {type(scene).__name__}"
         )
+    steps = frame_steps(scene.last_step, stride, max_frames)
+    return FramePlan(scene=scene, steps=steps, size=check_size(scene.fig))
 
 
-# -- frames ------------------------------------------------------------------------------------------------
 @contextlib.contextmanager
 def rendering(
-    scene: Any,
-    *,
-    stride: int | None = None,
-    max_frames: int = 300,
-    counter: bool = True,
-    quiet: bool = True,
+    plan: FramePlan, *, counter: bool = True, quiet: bool = True
 ) -> Iterator[tuple[Any, list[int], Any]]:
-    """``with rendering(scene) as (frames, steps, bar):`` the checks, the counter, the blitting frame renderer
+    """``with rendering(plan) as (frames, steps, bar):`` the counter, the blitting frame renderer
     (``frames.render(k)``) and a progress bar, for every writer of frames. The scene is left as it was."""
     from optviz._blit import FrameRenderer
     from optviz._progress import Progress
 
-    _check_scene(scene)
-    steps = frame_steps(scene.last_step, stride, max_frames)
-    check_size(scene.fig)
+    scene = plan.scene
     with (
         Counter(scene, enabled=counter) as label,
-        FrameRenderer(scene, steps, prepare=label.place) as frames,
-        Progress(len(steps), "frames", quiet=quiet) as bar,
+        FrameRenderer(scene, plan.steps, prepare=label.place) as frames,
+        Progress(len(plan.steps), "frames", quiet=quiet) as bar,
     ):
-        yield frames, steps, bar
+        yield frames, plan.steps, bar
 
 
 def render_frames(
     scene: Any,
     *,
     stride: int | None = None,
-    max_frames: int = 300,
+    max_frames: int = MAX_FRAMES_SHOWN,
     counter: bool = True,
 ) -> tuple[np.ndarray, list[int]]:
     """Every frame of ``scene`` as RGBA pixels: ``(frames (N, H, W, 4) uint8, steps)``.
@@ -156,19 +191,17 @@ def render_frames(
     :func:`write_scene_gif` encodes, before the palette. ``counter=True`` adds the iteration counter. The
     scene is left as it was (at its last frame, without the counter).
     """
-    _check_scene(scene)
-    n = len(frame_steps(scene.last_step, stride, max_frames))
-    w, h = check_size(scene.fig)
+    plan = plan_frames(scene, stride, max_frames)
+    (w, h), n = plan.size, len(plan.steps)
     need = n * w * h * 4
-    if need > MAX_FRAME_BYTES:
+    if need > limits.MAX_FRAME_BYTES:
         raise ParameterError(
             "max_frames",
             f"{n} frames of {w} x {h} pixels need {need / 1024**3:.1f} GiB; the limit is"
-            f" {MAX_FRAME_BYTES / 1024**3:.0f} GiB (raise the stride, lower max_frames or the size, or write"
-            " a GIF, which streams)",
+            f" {limits.MAX_FRAME_BYTES / 1024**3:.0f} GiB (raise the stride, lower max_frames or the size, or"
+            " write a GIF, which streams)",
         )
-    frame_set = rendering(scene, stride=stride, max_frames=max_frames, counter=counter)
-    with frame_set as (frames, steps, _):
+    with rendering(plan, counter=counter) as (frames, steps, _):
         width, height = frames.size
         out = np.empty((len(steps), height, width, 4), dtype=np.uint8)
         for i, k in enumerate(steps):
@@ -180,12 +213,13 @@ def write_scene_gif(
     scene: Any,
     path: str | os.PathLike[str],
     *,
-    fps: float = 20,
+    fps: float = FPS,
     stride: int | None = None,
-    max_frames: int = 300,
-    hold: float = 1.5,
+    max_frames: int = MAX_FRAMES_SHOWN,
+    hold: float = HOLD,
     quiet: bool = True,
     counter: bool = True,
+    atomic: bool = True,
 ) -> Path:
     """Write ``scene`` (drawn by a figure kind, at its last frame) as an animated GIF; returns the path.
 
@@ -193,20 +227,18 @@ def write_scene_gif(
     ``max_frames`` frames). Each lasts ``1000 / fps`` ms rounded to 10 ms; the last stays ``hold`` seconds
     longer. The GIF loops forever (``loop=0``). ``counter=True`` adds an "iteration k" label where it covers
     no data. ``quiet=False`` shows a progress bar on a terminal. The file is written atomically: an error
-    leaves no file (and an existing one untouched).
+    leaves no file (and an existing one untouched); ``atomic=False`` writes ``path`` directly, for a caller
+    that stages its outputs itself (``optviz.scenario.render``).
     """
     from optviz._gif import GifWriter, Palette
-    from optviz._io import atomic_path
 
-    _check_scene(scene)
-    path = Path(path)
-    durations = frame_durations(len(frame_steps(scene.last_step, stride, max_frames)), fps, hold)
-    frame_set = rendering(scene, stride=stride, max_frames=max_frames, counter=counter, quiet=quiet)
-    with frame_set as (frames, steps, bar):
+    plan = plan_frames(scene, stride, max_frames)
+    durations = frame_durations(len(plan.steps), fps, hold)
+    with rendering(plan, counter=counter, quiet=quiet) as (frames, steps, bar):
         samples = [frames.render(k).copy() for k in _samples(steps)]
         palette = Palette.fit(samples)
         del samples
-        with atomic_path(path) as tmp, open(tmp, "wb") as fp:
+        with _target(path, atomic) as tmp, open(tmp, "wb") as fp:
             writer = GifWriter(fp, frames.size, palette, loop=0)
             # (Encoding frame k in a thread while frame k + 1 is drawn was measured: no faster, since drawing
             # holds the GIL.)
@@ -214,7 +246,19 @@ def write_scene_gif(
                 writer.add(frames.render(k), ms)
                 bar.update()
             writer.close()
-    return path
+    return Path(path)
+
+
+@contextlib.contextmanager
+def _target(path: str | os.PathLike[str], atomic: bool) -> Iterator[Path]:
+    """Where a writer writes: a temporary file moved into place (``atomic``), or ``path`` itself."""
+    from optviz._io import atomic_path
+
+    if atomic:
+        with atomic_path(path) as tmp:
+            yield tmp
+    else:
+        yield Path(path)
 
 
 def _samples(steps: Sequence[int]) -> list[int]:
@@ -251,7 +295,7 @@ def _scene(
     except (TypeError, ValueError):
         raise ParameterError("size", f"must be (width, height) in inches, got {size!r}") from None
     size = (positive("size", width), positive("size", height))
-    dpi = in_range("dpi", dpi, 10, 600)
+    dpi = in_range("dpi", dpi, limits.MIN_DPI, limits.MAX_DPI)
     return figure(
         "trajectories", surface, trajectories, title=title, size=size, dpi=dpi, pyplot=pyplot,
         loss=loss, condition=condition, **options,
@@ -263,14 +307,14 @@ def animate(
     trajectories: Any,
     path: str | os.PathLike[str],
     *,
-    fps: float = 20,
+    fps: float = FPS,
     stride: int | None = None,
-    max_frames: int = 300,
-    hold: float = 1.5,
+    max_frames: int = MAX_FRAMES_SHOWN,
+    hold: float = HOLD,
     loss: bool = False,
     condition: bool = False,
     size: tuple[float, float] | None = None,
-    dpi: float = 100,
+    dpi: float = DPI,
     title: str | None = None,
     quiet: bool = False,
     counter: bool = True,
@@ -309,14 +353,14 @@ def animation(
     surface: Any,
     trajectories: Any,
     *,
-    fps: float = 20,
+    fps: float = FPS,
     stride: int | None = None,
-    max_frames: int = 300,
-    hold: float = 1.5,
+    max_frames: int = MAX_FRAMES_SHOWN,
+    hold: float = HOLD,
     loss: bool = False,
     condition: bool = False,
     size: tuple[float, float] | None = None,
-    dpi: float = 100,
+    dpi: float = DPI,
     title: str | None = None,
     counter: bool = True,
     **figure_options: Any,
@@ -384,31 +428,26 @@ def write_scene_mp4(
     scene: Any,
     path: str | os.PathLike[str],
     *,
-    fps: float = 20,
+    fps: float = FPS,
     stride: int | None = None,
-    max_frames: int = 300,
-    hold: float = 1.5,
+    max_frames: int = MAX_FRAMES_SHOWN,
+    hold: float = HOLD,
     quiet: bool = True,
     counter: bool = True,
+    atomic: bool = True,
 ) -> Path:
     """Write ``scene`` as an H.264 MP4 through imageio-ffmpeg (an optional extra); returns the path.
 
-    Frames as in :func:`write_scene_gif`; the last one is repeated for ``hold`` seconds. Frames are padded
-    with the figure's background colour to a multiple of 16 pixels, so ffmpeg never rescales them.
+    The same interface as :func:`write_scene_gif`; the last frame is repeated for ``hold`` seconds. Frames are
+    padded with the figure's background colour to a multiple of 16 pixels, so ffmpeg never rescales them.
     """
-    from optviz._io import atomic_path
-
     ffmpeg = _require_ffmpeg()
-    fps = in_range("fps", fps, 0, 120, low_open=True)
-    hold = in_range("hold", hold, 0, 60)
-    path = Path(path)
+    fps = in_range("fps", fps, 0, limits.MAX_VIDEO_FPS, low_open=True)
+    hold = check_hold("hold", hold)
+    plan = plan_frames(scene, stride, max_frames)
     with (
-        rendering(scene, stride=stride, max_frames=max_frames, counter=counter, quiet=quiet) as (
-            frames,
-            steps,
-            bar,
-        ),
-        atomic_path(path) as tmp,
+        rendering(plan, counter=counter, quiet=quiet) as (frames, steps, bar),
+        _target(path, atomic) as tmp,
     ):
         repeat = [1] * len(steps)
         repeat[-1] += round(hold * fps)
@@ -430,4 +469,4 @@ def write_scene_mp4(
                 bar.update()
         finally:
             writer.close()
-    return path
+    return Path(path)

@@ -35,6 +35,7 @@ from typing import Any
 import numpy as np
 
 from optviz import _validate as check
+from optviz._format import format_number
 from optviz._validate import ParameterError
 
 # The slide's table (columns x[0], x[1], y).
@@ -245,8 +246,24 @@ def fmt2(value: float) -> str:
     >>> fmt2(-0.3199999), fmt2(-0.001), fmt2(6.41)
     ('-0.32', '0.00', '6.41')
     """
-    text = f"{float(value):.2f}"
-    return "0.00" if text == "-0.00" else text
+    return format_number(float(value), decimals=2)
+
+
+def penalty_rows(
+    x: Sequence[float], w1: Sequence[float], w2: Sequence[float]
+) -> list[tuple[str, float, float]]:
+    """The lecture's comparison of two weight vectors on one input: the score ``wᵀx`` (the same score gives
+    the same data loss), the L2 penalty ``Σ w²`` and the L1 penalty ``Σ |w|`` of each.
+
+    >>> penalty_rows([1, 1, 1, 1], [1, 0, 0, 0], [0.25] * 4)
+    [('score  wᵀx', 1.0, 1.0), ('L2:  Σ w²', 1.0, 0.25), ('L1:  Σ |w|', 1.0, 1.0)]
+    """
+    x, a, b = (np.asarray(v, dtype=float) for v in (x, w1, w2))
+    return [
+        ("score  wᵀx", float((a * x).sum()), float((b * x).sum())),
+        ("L2:  Σ w²", float((a * a).sum()), float((b * b).sum())),
+        ("L1:  Σ |w|", float(np.abs(a).sum()), float(np.abs(b).sum())),
+    ]
 
 
 def table_rows(model: LinearClassifier, e: Evaluation | None = None) -> list[list[str]]:
@@ -286,6 +303,7 @@ __all__: Sequence[str] = [
     "Evaluation",
     "LinearClassifier",
     "fmt2",
+    "penalty_rows",
     "scores",
     "softmax_loss",
     "summary_lines",

@@ -14,7 +14,7 @@ import traceback
 from collections.abc import Sequence
 from pathlib import Path
 
-from optviz import __version__
+from optviz._version import __version__
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 
@@ -135,7 +135,8 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser(
         "check",
         help="validate scenario files without rendering",
-        description="Validate each SCENARIO and print 'ok' or its error. Exit code 2 if any is invalid.",
+        description="Validate each SCENARIO as a render would (its runs and studies included, only the"
+        " drawing left out) and print 'ok' or its error. Exit code 2 if any is invalid.",
     )
     p.add_argument("scenarios", nargs="+", metavar="SCENARIO", type=Path)
 
@@ -259,7 +260,11 @@ def _list(args: argparse.Namespace) -> int:
             raise _UsageError(f"--kind: {err.message}") from None
         print(f"{kind.name}: {kind.description}")
         print(f"  [surface]: {kind.surface}; [[run]]: {kind.runs}; animated: {kind.animated}")
-        rows = [(f"{o.name} = {o.default!r}", o.doc) for o in kind.options]
+        if kind.surfaces is not None:
+            print(f"  draws {kind.surfaces.says}")
+        if kind.study is not None:
+            print(f"  its numbers: {kind.study} (run by render and check before drawing)")
+        rows = [(f"{name} = {default!r}", doc) for name, default, doc in kind.options.describe()]
         section("[figure] options:", rows or [("(none)", "")])
         return EXIT_OK
     section(
@@ -298,12 +303,12 @@ def _signature(params: dict) -> str:
 
 
 def _check(args: argparse.Namespace) -> int:
-    from optviz.scenario import ScenarioError, load
+    from optviz.scenario import ScenarioError, check, load
 
     status = EXIT_OK
     for path in args.scenarios:
         try:
-            load(path)
+            check(load(path))  # everything a render does but drawing
             print(f"{path}: ok")
         except ScenarioError as err:
             print(err, file=sys.stderr)
@@ -312,10 +317,8 @@ def _check(args: argparse.Namespace) -> int:
 
 
 def _explore(args: argparse.Namespace) -> int:
-    try:
-        from optviz.explorer import main as explore_main
-    except ImportError:
-        raise _UsageError("the interactive explorer is not available yet in this version") from None
+    from optviz.explorer import main as explore_main
+
     return int(explore_main(args.target, rules=args.rule) or EXIT_OK)
 
 

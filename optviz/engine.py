@@ -36,21 +36,17 @@ from typing import Any
 
 import numpy as np
 
-from optviz import __version__
 from optviz import _validate as check
+from optviz import limits
 from optviz._validate import ParameterError
+from optviz._version import __version__
 from optviz.noise import Noise, Oracle, normal_stream
 from optviz.optimizers import Optimizer
+from optviz.scheduled import scheduled
+from optviz.schedules import Schedule
 from optviz.surfaces.base import Surface
 from optviz.trajectory import STATUSES, Trajectory
 
-MAX_STEPS = 1_000_000
-MAX_SEED = 2**63 - 1  # numpy seeds runs as int64
-MAX_TRAJECTORY_STEPS = 100_000_000
-# Numbers a call may record: what MAX_TRAJECTORY_STEPS allows the richest first-order state (Adam with amsgrad,
-# 11 numbers a step). L-BFGS records its inner iterates and evaluated points, max_iter + max_eval + 1 points
-# a step, so it reaches this sooner.
-MAX_RECORDED = 11 * MAX_TRAJECTORY_STEPS
 ESCAPE_DIAGONALS = 100.0
 # Stopping is checked every CHECK_EVERY steps, vectorized over the block of recorded rows: a run
 # that stopped inside the block has computed a few extra rows, which the final freeze overwrites.
@@ -74,9 +70,12 @@ class Problem:
     escape_radius: float
     center: np.ndarray
     label: str
+    # The rule as given (what the Trajectory carries) and the schedule it follows; ``rule`` is what the loops
+    # step: this one bound to the surface it evaluates (Newton, L-BFGS) and driven by the schedule.
+    optimizer: Optimizer
+    schedule: Schedule | None = None
     custom_label: bool = False
     shared_seed: bool = True  # one int seed for the whole batch (else a sequence, one per run)
-    schedule: Any = None  # the lr schedule (the rule is then a scheduled.Scheduled wrapping it)
 
 
 def run(
@@ -103,7 +102,8 @@ def run(
     start : (2,) or (N, 2), optional
         One start, or N starts run as one vectorized batch.
     steps : int
-        Update steps (arrays get ``steps + 1`` rows). At most 10^6, and N x steps at most 10^8 per
+        Update steps (arrays get ``steps + 1`` rows). At most ``limits.MAX_RUN_STEPS`` (10^6), and N x
+        steps at most ``limits.MAX_CALL_STEPS`` (10^8) per
         call.
     noise : GaussianNoise or Minibatch, optional
         Turns the rule into its stochastic version ("SGD").
@@ -161,12 +161,12 @@ def prepare(
     batched = xy.ndim == 2
     xy = xy.reshape(-1, 2)
     n = len(xy)
-    steps = check.integer("steps", steps, minimum=0, maximum=MAX_STEPS)
-    if n * max(steps, 1) > MAX_TRAJECTORY_STEPS:
+    steps = check.integer("steps", steps, minimum=0, maximum=limits.MAX_RUN_STEPS)
+    if n * max(steps, 1) > limits.MAX_CALL_STEPS:
         raise ParameterError(
             "steps",
             f"{n:,} runs x {steps:,} steps is {n * steps:,} trajectory-steps; the limit is "
-            f"{MAX_TRAJECTORY_STEPS:,} per call (split the batch or run fewer steps)",
+            f"{limits.MAX_CALL_STEPS:,} per call (split the batch or run fewer steps)",
         )
     if noise is not None and not isinstance(noise, Noise):
         raise ParameterError(
@@ -181,7 +181,7 @@ def prepare(
             "noise",
             f"{optimizer.label} re-evaluates the surface at trial points, so gradient noise does not apply",
         )
-    seeds = _seeds(seed, n, batched)
+    seeds = _seeds(seed, n)
     if tol is not None:
         tol = check.positive("tol", tol)
     center = surface.center
@@ -214,8 +214,6 @@ def prepare(
     # Second-order rules get the surface they evaluate; a schedule wraps the rule (scheduled.Scheduled).
     rule = optimizer.bind(surface)
     if schedule is not None:
-        from optviz.scheduled import scheduled
-
         rule = scheduled(rule, schedule, steps)
     _check_recorded(rule, xy[0], f0[0], n, steps)
     return Problem(
@@ -232,30 +230,31 @@ def prepare(
         label=default_label(optimizer, noise) if label is None else label,
         custom_label=label is not None,
         shared_seed=not isinstance(seed, (list, tuple, np.ndarray, range)),
+        optimizer=optimizer,
         schedule=schedule,
     )
 
 
 def _check_recorded(rule: Optimizer, xy: np.ndarray, loss: Any, n: int, steps: int) -> None:
     """Refuse a call whose records (positions, losses, gradients and the rule's state fields at every step)
-    would pass MAX_RECORDED numbers; measured on one run's state."""
+    would pass limits.MAX_RECORDED numbers; measured on one run's state."""
     fields = rule.history_fields()
     per_step = 5
     if fields:
         one = rule.select(0) if rule.n_values() is not None else rule
-        state = _init_state(one, xy, loss)
+        state = one.start(xy, loss)
         per_step += sum(int(np.size(getattr(state, name))) for name in fields)
     total = n * (steps + 1) * per_step
-    if total > MAX_RECORDED:
+    if total > limits.MAX_RECORDED:
         raise ParameterError(
             "steps",
             f"{n:,} runs x {steps:,} steps of {rule.label} record {per_step:,} numbers a step, "
-            f"{total:,} in all; the limit is {MAX_RECORDED:,} (fewer steps or runs, or a smaller "
+            f"{total:,} in all; the limit is {limits.MAX_RECORDED:,} (fewer steps or runs, or a smaller "
             "max_iter / max_eval)",
         )
 
 
-def _seeds(seed: Any, n: int, batched: bool) -> np.ndarray:
+def _seeds(seed: Any, n: int) -> np.ndarray:
     if isinstance(seed, (list, tuple, np.ndarray, range)):
         values = list(np.asarray(seed).reshape(-1)) if isinstance(seed, np.ndarray) else list(seed)
         if len(values) != n:
@@ -264,11 +263,13 @@ def _seeds(seed: Any, n: int, batched: bool) -> np.ndarray:
             )
         return np.array(
             [
-                check.integer(f"seed[{i}]", v, minimum=0, maximum=MAX_SEED)
+                check.integer(f"seed[{i}]", v, minimum=0, maximum=limits.MAX_SEED)
                 for i, v in enumerate(values)
             ]
         )
-    return np.full(n, check.integer("seed", seed, minimum=0, maximum=MAX_SEED), dtype=np.int64)
+    return np.full(
+        n, check.integer("seed", seed, minimum=0, maximum=limits.MAX_SEED), dtype=np.int64
+    )
 
 
 def default_label(optimizer: Optimizer, noise: Noise | None) -> str:
@@ -280,28 +281,25 @@ def default_label(optimizer: Optimizer, noise: Noise | None) -> str:
     return optimizer.label
 
 
-def _meta(p: Problem) -> dict[str, Any]:
+def _settings(p: Problem) -> dict[str, Any]:
+    """What a Trajectory records of the run besides its arrays: the rule and noise objects and the rest."""
     seeds = [int(s) for s in p.seeds]
     shared = len(set(seeds)) == 1 and p.shared_seed
-    meta = {
-        "surface": p.surface.name or type(p.surface).__name__,
-        "surface_params": p.surface.params,
-        "rule": p.rule.name,
-        "hyperparams": p.rule.hyperparams,
-        "seed": seeds[0] if shared or not p.batched else seeds,
-        "noise": None if p.noise is None else p.noise.describe(),
+    params = json.loads(json.dumps(p.surface.params, allow_nan=False, default=_json_default))
+    return {
+        "optimizer": p.optimizer,
+        "noise": p.noise,
+        "schedule": p.schedule,
+        "seed": seeds[0] if shared or not p.batched else tuple(seeds),
         "label": p.label,
         "custom_label": p.custom_label,
-        "steps": p.steps,
+        "surface_name": p.surface.name or type(p.surface).__name__,
+        "surface_params": params,
         "tol": p.tol,
         "escape_radius": p.escape_radius,
-        "center": p.center.tolist(),
-        "optviz": __version__,
+        "center": (float(p.center[0]), float(p.center[1])),
+        "version": __version__,
     }
-    if p.schedule is not None:
-        meta["schedule"] = p.schedule.describe()
-    # Through JSON once, so that the meta in memory is exactly what save/load gives back.
-    return json.loads(json.dumps(meta, allow_nan=False, default=_json_default))
 
 
 def _json_default(value: Any) -> Any:
@@ -314,23 +312,10 @@ def _json_default(value: Any) -> Any:
 
 # -- the two loops ---------------------------------------------------------------------------------
 def _oracles(p: Problem, seeds: np.ndarray) -> tuple[Oracle | None, Any]:
+    """The gradient noise, and the standard normal stream of a rule that draws its own (``random``)."""
     oracle = None if p.noise is None else p.noise.oracle(p.surface, seeds, p.steps)
-    normals = None if p.rule.uses_gradient else normal_stream(seeds)
+    normals = normal_stream(seeds) if p.rule.random else None
     return oracle, normals
-
-
-def _init_state(rule: Optimizer, xy: np.ndarray, loss: np.ndarray) -> Any:
-    return rule.init(xy) if rule.uses_gradient else rule.init(xy, loss)  # type: ignore[call-arg]
-
-
-def _advance(
-    p: Problem, rule: Optimizer, g: np.ndarray, state: Any, x: np.ndarray, normal: Any
-) -> Any:
-    """One update: the rule's, or for random search a sample, its loss, and the accept step."""
-    if rule.uses_gradient:
-        return rule.update(g, state, x)
-    sample = rule.propose(state, x, normal)  # type: ignore[attr-defined]
-    return rule.accept(sample, p.surface.value(sample), state, x)  # type: ignore[attr-defined]
 
 
 def reference_run(p: Problem, i: int = 0) -> Trajectory:
@@ -355,7 +340,7 @@ def reference_run(p: Problem, i: int = 0) -> Trajectory:
                 status, stop = _DIVERGED, k - 1
                 break
             if state is None:
-                state = _init_state(rule, x, f)
+                state = rule.start(x, f)
             xs.append(x)
             fs.append(f)
             gs.append(g)
@@ -367,7 +352,7 @@ def reference_run(p: Problem, i: int = 0) -> Trajectory:
             if k == p.steps:
                 break
             normal = None if normals is None else normals.step(k, None)[0]
-            x, state = _advance(p, rule, g, state, x, normal)
+            x, state = rule.step(g, state, x, surface.value, normal)
     if status == _DIVERGED:  # a rule that could not step ended the run itself (Newton: "singular")
         for name in rule.stop_statuses:
             if hist[name][stop]:
@@ -378,7 +363,10 @@ def reference_run(p: Problem, i: int = 0) -> Trajectory:
         arr = np.array(rows, dtype=float)
         return np.concatenate([arr, np.repeat(arr[-1:], pad, axis=0)]) if pad else arr
 
-    single = dataclasses.replace(p, start=p.start[i : i + 1], batched=False, seeds=seed, rule=rule)
+    optimizer = p.optimizer if p.optimizer.n_values() is None else p.optimizer.select(i)
+    single = dataclasses.replace(
+        p, start=p.start[i : i + 1], batched=False, seeds=seed, rule=rule, optimizer=optimizer
+    )
     return Trajectory(
         xy=frozen(xs),
         loss=frozen(fs),
@@ -386,7 +374,7 @@ def reference_run(p: Problem, i: int = 0) -> Trajectory:
         state={name: frozen(rows) for name, rows in hist.items()},
         status=STATUSES[status],
         stop_step=stop,
-        meta=_meta(single),
+        **_settings(single),
     )
 
 
@@ -396,11 +384,11 @@ def _batched_loop(p: Problem) -> Trajectory:
     n = len(p.start)
     oracle, normals = _oracles(p, p.seeds)
     value_and_grad = surface.value_and_grad
-    uses_gradient = rule.uses_gradient
+    value = surface.value
 
     x = p.start.copy()
     f0, _ = surface.value_and_grad(x)
-    state = _init_state(rule, x, f0)
+    state = rule.start(x, f0)
     fields = rule.history_fields()
     hx = np.empty((steps + 1, n, 2))
     hf = np.empty((steps + 1, n))
@@ -435,10 +423,8 @@ def _batched_loop(p: Problem) -> Trajectory:
                     hs[name][k, w] = getattr(state, name)
                 if k == steps:
                     break
-                if uses_gradient:
-                    x, state = rule.update(g, state, x)
-                else:
-                    x, state = _advance(p, rule, g, state, x, normals.step(k, rows))
+                z = None if normals is None else normals.step(k, rows)
+                x, state = rule.step(g, state, x, value, z)
 
             # -- stopping, vectorized over the block -----------------------------------------------
             bx, bf, bg = hx[k0:k1, w], hf[k0:k1, w], hg[k0:k1, w]
@@ -531,14 +517,11 @@ def _trajectory(
         state={name: view(h) for name, h in hs.items()},
         status=names if p.batched else str(names[0]),
         stop_step=stop if p.batched else int(stop[0]),
-        meta=_meta(p),
+        **_settings(p),
     )
 
 
 __all__ = [
-    "MAX_RECORDED",
-    "MAX_STEPS",
-    "MAX_TRAJECTORY_STEPS",
     "Problem",
     "default_label",
     "prepare",

@@ -56,17 +56,15 @@ from typing import Any, ClassVar, NamedTuple
 import numpy as np
 
 from optviz import _validate as check
+from optviz import limits
 from optviz._validate import ParameterError
-from optviz.optimizers import Hyper, Optimizer, _frozen, _hyper
+from optviz.optimizers import Hyper, Optimizer, hyperparameter, rule_dataclass
 
 # torch's constants. Its step() calls _strong_wolfe without passing tolerance_change, so the line search
 # always narrows its bracket down to the default 1e-9, whatever the rule's tolerance_change.
 _C1, _C2 = 1e-4, 0.9
 _YS_MIN = 1e-10
 _LS_TOLERANCE_CHANGE = 1e-9
-MAX_ITER = 1_000
-MAX_EVAL = 10_000
-MAX_HISTORY = 1_000
 
 
 class LBFGSState(NamedTuple):
@@ -97,7 +95,7 @@ def _line_search(field: str, value: Any) -> str | None:
     )
 
 
-@_frozen
+@rule_dataclass
 class LBFGS(Optimizer):
     r"""L-BFGS, torch.optim.LBFGS: one step is one step(closure), up to max_iter inner iterations.
 
@@ -119,19 +117,27 @@ class LBFGS(Optimizer):
     takes_noise: ClassVar[bool] = False
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "lr", _hyper("lr", self.lr, check.positive))
-        max_iter = check.integer("max_iter", self.max_iter, minimum=1, maximum=MAX_ITER)
+        object.__setattr__(self, "lr", hyperparameter("lr", self.lr, check.positive))
+        max_iter = check.integer(
+            "max_iter", self.max_iter, minimum=1, maximum=limits.MAX_LBFGS_ITER
+        )
         object.__setattr__(self, "max_iter", max_iter)
         if self.max_eval is not None:
-            max_eval = check.integer("max_eval", self.max_eval, minimum=1, maximum=MAX_EVAL)
+            max_eval = check.integer(
+                "max_eval", self.max_eval, minimum=1, maximum=limits.MAX_LBFGS_EVAL
+            )
             object.__setattr__(self, "max_eval", max_eval)
-        history = check.integer("history_size", self.history_size, minimum=1, maximum=MAX_HISTORY)
+        history = check.integer(
+            "history_size", self.history_size, minimum=1, maximum=limits.MAX_LBFGS_HISTORY
+        )
         object.__setattr__(self, "history_size", history)
         object.__setattr__(
             self, "line_search_fn", _line_search("line_search_fn", self.line_search_fn)
         )
         for key in ("tolerance_grad", "tolerance_change"):
-            object.__setattr__(self, key, _hyper(key, getattr(self, key), check.nonnegative))
+            object.__setattr__(
+                self, key, hyperparameter(key, getattr(self, key), check.nonnegative)
+            )
 
     @property
     def evaluations_cap(self) -> int:

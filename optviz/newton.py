@@ -46,7 +46,7 @@ import numpy as np
 
 from optviz import _validate as check
 from optviz._validate import ParameterError
-from optviz.optimizers import Hyper, Optimizer, _frozen, _hyper
+from optviz.optimizers import Hyper, Optimizer, hyperparameter, rule_dataclass
 
 _EPS = float(np.finfo(float).eps)
 
@@ -62,7 +62,7 @@ class NewtonState(NamedTuple):
     singular: np.ndarray
 
 
-@_frozen
+@rule_dataclass
 class Newton(Optimizer):
     r"""Newton's method with the exact Hessian, x -= lr (H + damping I)^-1 g.
 
@@ -79,8 +79,10 @@ class Newton(Optimizer):
     stop_statuses: ClassVar[tuple[str, ...]] = ("singular",)
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "lr", _hyper("lr", self.lr, check.positive))
-        object.__setattr__(self, "damping", _hyper("damping", self.damping, check.nonnegative))
+        object.__setattr__(self, "lr", hyperparameter("lr", self.lr, check.positive))
+        object.__setattr__(
+            self, "damping", hyperparameter("damping", self.damping, check.nonnegative)
+        )
 
     def bind(self, surface: Any) -> Newton:
         new = copy.copy(self)

@@ -5,6 +5,11 @@ Every rule is a frozen dataclass with two methods, in the style of optax::
     state = rule.init(xy)                       # a NamedTuple of arrays shaped like xy
     new_xy, new_state = rule.update(grad, state, xy)
 
+The engine drives every rule through the same two calls, ``rule.start(xy, loss)`` and ``rule.step(grad,
+state, xy, value, z)``, which are ``init`` and ``update`` for the gradient rules; a rule that evaluates the
+loss itself (random search) uses ``value`` and the standard normal draw ``z`` of the run's seed instead, and
+says so with ``random = True``. So the engine never asks which rule it runs.
+
 ``xy`` has shape ``(2,)`` for one run or ``(N, 2)`` for N runs at once. Nothing is modified in
 place. Each formula below is written the way ``torch.optim`` evaluates it on the CPU
 (``_single_tensor_*``), in the same order, so that float64 trajectories agree with torch's to
@@ -34,22 +39,23 @@ import dataclasses
 import weakref
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, ClassVar, NamedTuple
+from typing import Any, ClassVar, NamedTuple
 
 import numpy as np
 
 from optviz import _validate as check
+from optviz._format import format_number, legend
 from optviz._validate import ParameterError
-
-if TYPE_CHECKING:  # pragma: no cover
-    from optviz.trajectory import Trajectory
 
 Hyper = Any  # a float, or a read-only (N, 1) array of per-run values
 
 
 # -- hyperparameter checks: scalars or one value per run -------------------------------------------
-def _hyper(field: str, value: Any, scalar_check: Any) -> Hyper:
-    """Check a hyperparameter: a number, or a 1-D sequence of numbers (one per run) each checked."""
+def hyperparameter(field: str, value: Any, scalar_check: Any) -> Hyper:
+    """Check a hyperparameter: a number, or a 1-D sequence of numbers (one per run) each checked.
+
+    For rules of their own (``optviz.newton``, ``optviz.lbfgs``): ``__post_init__`` checks each
+    hyperparameter with it, e.g. ``hyperparameter("lr", self.lr, check.positive)``."""
     if isinstance(value, (list, tuple, np.ndarray)):
         arr = np.asarray(value, dtype=object if not isinstance(value, np.ndarray) else None)
         flat = arr.reshape(-1)
@@ -87,18 +93,6 @@ def _plain(value: Hyper) -> Any:
     if isinstance(value, tuple):
         return tuple(_plain(v) for v in value)
     return value
-
-
-def _fmt(value: Any) -> str:
-    if isinstance(value, bool):
-        return str(value)
-    if isinstance(value, float):
-        return f"{value:g}"
-    if isinstance(value, tuple):
-        return "(" + ", ".join(_fmt(v) for v in value) + ")"
-    if isinstance(value, list):
-        return "[" + ", ".join(_fmt(v) for v in value) + "]"
-    return str(value)
 
 
 def _lerp(start: np.ndarray, end: np.ndarray, weight: Hyper) -> np.ndarray:
@@ -147,13 +141,19 @@ class Optimizer:
     """Base class of the update rules (each a frozen dataclass).
 
     Class attributes: ``name`` (registry name, ``"momentum"``), ``label`` (display name,
-    ``"Momentum"``), ``uses_gradient`` (False for random search). Subclasses implement ``init`` and
-    ``update`` and list the state fields that a trajectory records (``history_fields``).
+    ``"Momentum"``), ``family`` (``"gradient"``: steps scale with the gradient, GD; ``"momentum"``:
+    with a velocity, up to ``1/(1 - rho)`` times larger; ``"adaptive"``: about ``lr`` per coordinate
+    whatever the gradient's scale; ``"search"``: no gradient), ``uses_gradient`` (False: gradient
+    noise does not apply), ``random`` (True: each step draws a standard normal from the run's seed).
+    Subclasses implement ``init`` and ``update`` and list the state fields that a trajectory records
+    (``history_fields``).
     """
 
     name: ClassVar[str] = ""
     label: ClassVar[str] = ""
+    family: ClassVar[str] = "gradient"
     uses_gradient: ClassVar[bool] = True
+    random: ClassVar[bool] = False
     # Hyperparameters always shown in legends, whether or not they have their default value.
     _legend_keys: ClassVar[tuple[str, ...]] = ("lr",)
     # -- second-order rules (Newton, L-BFGS) -------------------------------------------------------
@@ -179,6 +179,18 @@ class Optimizer:
     def history_fields(self) -> tuple[str, ...]:
         """The state fields recorded, per iterate, in ``Trajectory.state``."""
         return ()
+
+    # -- what the engine calls ---------------------------------------------------------------------
+    def start(self, xy: np.ndarray, loss: np.ndarray) -> Any:
+        """The state before the first step, given the start and its loss (``init(xy)`` by default)."""
+        return self.init(xy)
+
+    def step(
+        self, grad: np.ndarray, state: Any, xy: np.ndarray, value: Any, z: np.ndarray | None
+    ) -> tuple[np.ndarray, Any]:
+        """One step: ``update(grad, state, xy)`` by default. ``value`` is the surface's loss function and
+        ``z`` a standard normal draw shaped like ``xy`` (None unless the rule is ``random``)."""
+        return self.update(grad, state, xy)
 
     # -- descriptions ------------------------------------------------------------------------------
     @property
@@ -214,12 +226,10 @@ class Optimizer:
     @property
     def legend(self) -> str:
         """``"Momentum (lr=0.02, ρ=0.9)"``: the label with the hyperparameters, as figures write it."""
-        from optviz._format import legend
-
         return legend(self.label, self.hyperparams)
 
     def __repr__(self) -> str:
-        shown = ", ".join(f"{k}={_fmt(v)}" for k, v in self.hyperparams.items())
+        shown = ", ".join(f"{k}={format_number(v, digits=6)}" for k, v in self.hyperparams.items())
         return f"{type(self).__name__}({shown})"
 
     def __eq__(self, other: object) -> bool:
@@ -271,17 +281,21 @@ class Optimizer:
         return new
 
     # -- diagrams ----------------------------------------------------------------------------------
-    def update_vectors(self, traj: Trajectory, t: int) -> dict[str, np.ndarray]:
-        """The vectors of update ``t -> t+1``: point, gradient (``-lr * g``) and the actual step."""
-        point, nxt = traj.xy[..., t, :], traj.xy[..., t + 1, :]
-        gradient = -self._per_run(traj, "lr") * traj.grad[..., t, :]
+    def update_vectors(
+        self, t: int, xy: np.ndarray, grad: np.ndarray, state: dict[str, np.ndarray]
+    ) -> dict[str, np.ndarray]:
+        """The vectors of update ``t -> t+1`` of recorded histories (``Trajectory.update_vectors``):
+        point, gradient (``-lr * g``) and the actual step. ``xy`` and ``grad`` are (steps+1, 2), or
+        (N, steps+1, 2) for a batch; ``state`` the recorded state fields, shaped alike."""
+        point, nxt = xy[..., t, :], xy[..., t + 1, :]
+        gradient = -self._per_run("lr", xy.ndim == 3) * grad[..., t, :]
         return {"point": point, "gradient": gradient, "step": nxt - point}
 
-    def _per_run(self, traj: Trajectory, name: str) -> Any:
-        """A hyperparameter shaped to broadcast against the trajectory's (N, 2) or (2,) vectors."""
+    def _per_run(self, name: str, batched: bool) -> Any:
+        """A hyperparameter shaped to broadcast against (N, 2) (a batch) or (2,) vectors."""
         value = getattr(self, name)
         if isinstance(value, np.ndarray):
-            return value.reshape(-1, 1) if traj.batched else value.reshape(-1)[0]
+            return value.reshape(-1, 1) if batched else value.reshape(-1)[0]
         return value
 
 
@@ -306,8 +320,9 @@ def _freeze(value: Any) -> Any:
     return value
 
 
-def _frozen(cls: type) -> type:
-    """Frozen dataclass with our own equality (hyperparameters may be arrays) and repr."""
+def rule_dataclass(cls: type) -> type:
+    """The decorator of every rule class: a frozen dataclass with the base class's equality (hyperparameters
+    may be arrays) and repr."""
     return dataclass(frozen=True, eq=False, repr=False)(cls)
 
 
@@ -318,7 +333,7 @@ class GDState(NamedTuple):
     step: int
 
 
-@_frozen
+@rule_dataclass
 class GD(Optimizer):
     r"""Gradient descent, torch.optim.SGD with ``momentum=0``.
 
@@ -338,9 +353,11 @@ class GD(Optimizer):
     label: ClassVar[str] = "GD"
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "lr", _hyper("lr", self.lr, check.positive))
+        object.__setattr__(self, "lr", hyperparameter("lr", self.lr, check.positive))
         object.__setattr__(
-            self, "weight_decay", _hyper("weight_decay", self.weight_decay, check.nonnegative)
+            self,
+            "weight_decay",
+            hyperparameter("weight_decay", self.weight_decay, check.nonnegative),
         )
 
     def init(self, xy: np.ndarray) -> GDState:
@@ -370,7 +387,7 @@ class MomentumState(NamedTuple):
     momentum_buffer: np.ndarray
 
 
-@_frozen
+@rule_dataclass
 class Momentum(Optimizer):
     r"""Heavy ball, torch.optim.SGD with ``momentum=rho`` (the lecture's ``v = rho v + dx``).
 
@@ -396,14 +413,19 @@ class Momentum(Optimizer):
 
     name: ClassVar[str] = "momentum"
     label: ClassVar[str] = "Momentum"
+    family: ClassVar[str] = "momentum"
     _legend_keys: ClassVar[tuple[str, ...]] = ("lr", "rho")
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "lr", _hyper("lr", self.lr, check.positive))
-        object.__setattr__(self, "rho", _hyper("rho", self.rho, _unit))
-        object.__setattr__(self, "dampening", _hyper("dampening", self.dampening, _closed_unit))
+        object.__setattr__(self, "lr", hyperparameter("lr", self.lr, check.positive))
+        object.__setattr__(self, "rho", hyperparameter("rho", self.rho, _unit))
         object.__setattr__(
-            self, "weight_decay", _hyper("weight_decay", self.weight_decay, check.nonnegative)
+            self, "dampening", hyperparameter("dampening", self.dampening, _closed_unit)
+        )
+        object.__setattr__(
+            self,
+            "weight_decay",
+            hyperparameter("weight_decay", self.weight_decay, check.nonnegative),
         )
 
     def history_fields(self) -> tuple[str, ...]:
@@ -419,19 +441,22 @@ class Momentum(Optimizer):
         buf = _momentum_buffer(grad, state, self.rho, self.dampening)
         return xy - self.lr * buf, MomentumState(step=state.step + 1, momentum_buffer=buf)
 
-    def update_vectors(self, traj: Trajectory, t: int) -> dict[str, np.ndarray]:
+    def update_vectors(
+        self, t: int, xy: np.ndarray, grad: np.ndarray, state: dict[str, np.ndarray]
+    ) -> dict[str, np.ndarray]:
         """Heavy ball: velocity ``-lr rho b[t]`` plus gradient ``-lr (1-d) g[t]`` is the step.
 
-        (``b[t]`` is the buffer after t updates, design.md's ``b[t-1]``.)
+        (``b[t]`` is the buffer after t updates: the lecture's ``b[t-1]``, the buffer before update t.)
         """
+        batched = xy.ndim == 3
         lr, rho, damp, wd = (
-            self._per_run(traj, k) for k in ("lr", "rho", "dampening", "weight_decay")
+            self._per_run(k, batched) for k in ("lr", "rho", "dampening", "weight_decay")
         )
-        point, nxt = traj.xy[..., t, :], traj.xy[..., t + 1, :]
-        g = traj.grad[..., t, :] + wd * point
+        point, nxt = xy[..., t, :], xy[..., t + 1, :]
+        g = grad[..., t, :] + wd * point
         if t > 0:
             g = (1 - damp) * g
-        velocity = -lr * rho * traj.state["momentum_buffer"][..., t, :]
+        velocity = -lr * rho * state["momentum_buffer"][..., t, :]
         return {"point": point, "velocity": velocity, "gradient": -lr * g, "step": nxt - point}
 
 
@@ -443,7 +468,7 @@ class NesterovState(NamedTuple):
     position: np.ndarray
 
 
-@_frozen
+@rule_dataclass
 class Nesterov(Optimizer):
     r"""Nesterov momentum, torch.optim.SGD with ``momentum=rho, nesterov=True``.
 
@@ -469,13 +494,16 @@ class Nesterov(Optimizer):
 
     name: ClassVar[str] = "nesterov"
     label: ClassVar[str] = "Nesterov"
+    family: ClassVar[str] = "momentum"
     _legend_keys: ClassVar[tuple[str, ...]] = ("lr", "rho")
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "lr", _hyper("lr", self.lr, check.positive))
-        object.__setattr__(self, "rho", _hyper("rho", self.rho, _unit))
+        object.__setattr__(self, "lr", hyperparameter("lr", self.lr, check.positive))
+        object.__setattr__(self, "rho", hyperparameter("rho", self.rho, _unit))
         object.__setattr__(
-            self, "weight_decay", _hyper("weight_decay", self.weight_decay, check.nonnegative)
+            self,
+            "weight_decay",
+            hyperparameter("weight_decay", self.weight_decay, check.nonnegative),
         )
 
     def history_fields(self) -> tuple[str, ...]:
@@ -494,16 +522,19 @@ class Nesterov(Optimizer):
         position = new + self.lr * self.rho * buf
         return new, NesterovState(step=state.step + 1, momentum_buffer=buf, position=position)
 
-    def update_vectors(self, traj: Trajectory, t: int) -> dict[str, np.ndarray]:
+    def update_vectors(
+        self, t: int, xy: np.ndarray, grad: np.ndarray, state: dict[str, np.ndarray]
+    ) -> dict[str, np.ndarray]:
         """Look-ahead picture: from the actual point ``x[t]`` the velocity ``-lr rho b[t]`` leads to
         the look-ahead ``p[t]``; the gradient ``-lr g(p[t])`` starts there; the step is
         ``x[t+1] - x[t]``."""
-        lr, rho, wd = (self._per_run(traj, k) for k in ("lr", "rho", "weight_decay"))
-        position = traj.state["position"]
+        batched = xy.ndim == 3
+        lr, rho, wd = (self._per_run(k, batched) for k in ("lr", "rho", "weight_decay"))
+        position = state["position"]
         point, nxt = position[..., t, :], position[..., t + 1, :]
-        lookahead = traj.xy[..., t, :]
-        g = traj.grad[..., t, :] + wd * lookahead
-        velocity = -lr * rho * traj.state["momentum_buffer"][..., t, :]
+        lookahead = xy[..., t, :]
+        g = grad[..., t, :] + wd * lookahead
+        velocity = -lr * rho * state["momentum_buffer"][..., t, :]
         return {
             "point": point,
             "lookahead": lookahead,
@@ -523,7 +554,7 @@ class AdamState(NamedTuple):
     max_exp_avg_sq: np.ndarray | None
 
 
-@_frozen
+@rule_dataclass
 class Adam(Optimizer):
     r"""Adam, torch.optim.Adam (L2 ``weight_decay`` folded into the gradient, as torch; not AdamW).
 
@@ -553,9 +584,10 @@ class Adam(Optimizer):
 
     name: ClassVar[str] = "adam"
     label: ClassVar[str] = "Adam"
+    family: ClassVar[str] = "adaptive"
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "lr", _hyper("lr", self.lr, check.positive))
+        object.__setattr__(self, "lr", hyperparameter("lr", self.lr, check.positive))
         betas = self.betas
         if isinstance(betas, np.ndarray):
             betas = tuple(betas)
@@ -564,11 +596,16 @@ class Adam(Optimizer):
         object.__setattr__(
             self,
             "betas",
-            (_hyper("betas[0]", betas[0], _unit), _hyper("betas[1]", betas[1], _unit)),
+            (
+                hyperparameter("betas[0]", betas[0], _unit),
+                hyperparameter("betas[1]", betas[1], _unit),
+            ),
         )
-        object.__setattr__(self, "eps", _hyper("eps", self.eps, check.nonnegative))
+        object.__setattr__(self, "eps", hyperparameter("eps", self.eps, check.nonnegative))
         object.__setattr__(
-            self, "weight_decay", _hyper("weight_decay", self.weight_decay, check.nonnegative)
+            self,
+            "weight_decay",
+            hyperparameter("weight_decay", self.weight_decay, check.nonnegative),
         )
         object.__setattr__(self, "amsgrad", _flag("amsgrad", self.amsgrad))
 
@@ -606,7 +643,7 @@ class Adam(Optimizer):
         return new, AdamState(step, exp_avg, exp_avg_sq, max_sq)
 
 
-@_frozen
+@rule_dataclass
 class AdamW(Adam):
     r"""AdamW, torch.optim.AdamW: Adam with decoupled weight decay (weight_decay default 1e-2).
 
@@ -646,7 +683,7 @@ class RMSPropState(NamedTuple):
     grad_avg: np.ndarray | None
 
 
-@_frozen
+@rule_dataclass
 class RMSProp(Optimizer):
     r"""RMSProp, torch.optim.RMSprop.
 
@@ -672,15 +709,18 @@ class RMSProp(Optimizer):
 
     name: ClassVar[str] = "rmsprop"
     label: ClassVar[str] = "RMSProp"
+    family: ClassVar[str] = "adaptive"
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "lr", _hyper("lr", self.lr, check.positive))
-        object.__setattr__(self, "alpha", _hyper("alpha", self.alpha, _unit))
-        object.__setattr__(self, "eps", _hyper("eps", self.eps, check.nonnegative))
+        object.__setattr__(self, "lr", hyperparameter("lr", self.lr, check.positive))
+        object.__setattr__(self, "alpha", hyperparameter("alpha", self.alpha, _unit))
+        object.__setattr__(self, "eps", hyperparameter("eps", self.eps, check.nonnegative))
         object.__setattr__(
-            self, "weight_decay", _hyper("weight_decay", self.weight_decay, check.nonnegative)
+            self,
+            "weight_decay",
+            hyperparameter("weight_decay", self.weight_decay, check.nonnegative),
         )
-        object.__setattr__(self, "momentum", _hyper("momentum", self.momentum, _unit))
+        object.__setattr__(self, "momentum", hyperparameter("momentum", self.momentum, _unit))
         object.__setattr__(self, "centered", _flag("centered", self.centered))
 
     def _has_momentum(self) -> bool:
@@ -734,7 +774,7 @@ class AdaGradState(NamedTuple):
     sum: np.ndarray
 
 
-@_frozen
+@rule_dataclass
 class AdaGrad(Optimizer):
     r"""AdaGrad, torch.optim.Adagrad (dense gradients).
 
@@ -760,18 +800,25 @@ class AdaGrad(Optimizer):
 
     name: ClassVar[str] = "adagrad"
     label: ClassVar[str] = "AdaGrad"
+    family: ClassVar[str] = "adaptive"
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "lr", _hyper("lr", self.lr, check.positive))
-        object.__setattr__(self, "eps", _hyper("eps", self.eps, check.nonnegative))
+        object.__setattr__(self, "lr", hyperparameter("lr", self.lr, check.positive))
+        object.__setattr__(self, "eps", hyperparameter("eps", self.eps, check.nonnegative))
         object.__setattr__(
-            self, "weight_decay", _hyper("weight_decay", self.weight_decay, check.nonnegative)
+            self,
+            "weight_decay",
+            hyperparameter("weight_decay", self.weight_decay, check.nonnegative),
         )
-        object.__setattr__(self, "lr_decay", _hyper("lr_decay", self.lr_decay, check.nonnegative))
+        object.__setattr__(
+            self, "lr_decay", hyperparameter("lr_decay", self.lr_decay, check.nonnegative)
+        )
         object.__setattr__(
             self,
             "initial_accumulator_value",
-            _hyper("initial_accumulator_value", self.initial_accumulator_value, check.nonnegative),
+            hyperparameter(
+                "initial_accumulator_value", self.initial_accumulator_value, check.nonnegative
+            ),
         )
 
     def history_fields(self) -> tuple[str, ...]:
@@ -803,7 +850,7 @@ class RandomSearchState(NamedTuple):
     sample_loss: np.ndarray
 
 
-@_frozen
+@rule_dataclass
 class RandomSearch(Optimizer):
     r"""Random search, the lecture's "bad idea" baseline: try random points, keep the best one.
 
@@ -830,11 +877,13 @@ class RandomSearch(Optimizer):
 
     name: ClassVar[str] = "random_search"
     label: ClassVar[str] = "Random search"
+    family: ClassVar[str] = "search"
     uses_gradient: ClassVar[bool] = False
+    random: ClassVar[bool] = True
     _legend_keys: ClassVar[tuple[str, ...]] = ("scale",)
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "scale", _hyper("scale", self.scale, check.positive))
+        object.__setattr__(self, "scale", hyperparameter("scale", self.scale, check.positive))
         object.__setattr__(self, "local", _flag("local", self.local))
 
     def history_fields(self) -> tuple[str, ...]:
@@ -861,15 +910,58 @@ class RandomSearch(Optimizer):
         best = np.where(better, sample_loss, state.best_loss)
         return new, RandomSearchState(state.step + 1, state.origin, best, sample, sample_loss)
 
+    def start(self, xy: np.ndarray, loss: np.ndarray) -> RandomSearchState:
+        return self.init(xy, loss)
+
+    def step(
+        self, grad: np.ndarray, state: Any, xy: np.ndarray, value: Any, z: np.ndarray | None
+    ) -> tuple[np.ndarray, Any]:
+        """Propose a sample from ``z``, evaluate it with ``value``, keep it if it is better."""
+        sample = self.propose(state, xy, z)  # type: ignore[arg-type]
+        return self.accept(sample, value(sample), state, xy)
+
     def update(self, grad: np.ndarray, state: Any, xy: np.ndarray) -> tuple[np.ndarray, Any]:
         raise TypeError(
-            "RandomSearch uses no gradient: call propose() and accept() (optviz.run does)"
+            "RandomSearch uses no gradient: call step(), or propose() and accept() (optviz.run does)"
         )
 
-    def update_vectors(self, traj: Trajectory, t: int) -> dict[str, np.ndarray]:
+    def update_vectors(
+        self, t: int, xy: np.ndarray, grad: np.ndarray, state: dict[str, np.ndarray]
+    ) -> dict[str, np.ndarray]:
         """The point, the sample tried at step t+1, and the step (zero unless it was kept)."""
-        point, nxt = traj.xy[..., t, :], traj.xy[..., t + 1, :]
-        return {"point": point, "sample": traj.state["sample"][..., t + 1, :], "step": nxt - point}
+        point, nxt = xy[..., t, :], xy[..., t + 1, :]
+        return {"point": point, "sample": state["sample"][..., t + 1, :], "step": nxt - point}
+
+
+# -- a rule known by its record only -----------------------------------------------------------------
+@rule_dataclass
+class RecordedRule(Optimizer):
+    """A rule read back from a saved trajectory whose rule is not registered by name (an adapter of
+    ``optviz.interop``): its name, label and hyperparameters, for legends and records. It cannot step.
+
+    >>> r = RecordedRule(recorded="torch.Adam", title="Adam (torch)", values={"lr": 0.1})
+    >>> r.name, r.legend
+    ('torch.Adam', 'Adam (torch) (lr=0.1)')
+    """
+
+    recorded: str = ""
+    title: str = ""
+    values: dict[str, Any] = dataclasses.field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "name", self.recorded)
+        object.__setattr__(self, "label", self.title or self.recorded)
+
+    @property
+    def params(self) -> dict[str, Any]:
+        return dict(self.values)
+
+    @property
+    def hyperparams(self) -> dict[str, Any]:
+        return dict(self.values)
+
+    def update(self, grad: np.ndarray, state: Any, xy: np.ndarray) -> tuple[np.ndarray, Any]:
+        raise TypeError(f"{self.recorded!r} is a recorded rule: it cannot run again")
 
 
 # -- by name, for scenario files -------------------------------------------------------------------
@@ -913,15 +1005,7 @@ def rule_parameters(name: str) -> dict[str, Any]:
     >>> rule_parameters("momentum")["rho"]
     0.9
     """
-    import dataclasses
-    import inspect
-
-    out = {}
-    for f in dataclasses.fields(rule_class(name)):
-        if not f.init:
-            continue
-        out[f.name] = f.default if f.default is not dataclasses.MISSING else inspect.Parameter.empty
-    return out
+    return check.parameters(rule_class(name))
 
 
 def rule_description(name: str) -> str:
@@ -951,17 +1035,7 @@ def rule(name: str, **hyperparams: Any) -> Optimizer:
     optviz._validate.ParameterError: rh: unknown momentum parameter 'rh'; did you mean 'rho'?
     (valid: dampening, lr, rho, weight_decay)
     """
-    cls = rule_class(name)
-    fields = {f.name: f for f in dataclasses.fields(cls)}  # type: ignore[arg-type]
-    for key in hyperparams:
-        if key not in fields:
-            raise ParameterError(
-                key, check.unknown_name_message(key, fields, what=f"{name} parameter")
-            )
-    for key, f in fields.items():
-        if f.default is dataclasses.MISSING and key not in hyperparams:
-            raise ParameterError(key, f"is required for rule {name!r}")
-    return cls(**hyperparams)
+    return check.build(rule_class(name), name, "rule", hyperparams)
 
 
 __all__: Sequence[str] = [
@@ -981,7 +1055,10 @@ __all__: Sequence[str] = [
     "RMSPropState",
     "RandomSearch",
     "RandomSearchState",
+    "RecordedRule",
+    "hyperparameter",
     "rule",
     "rule_class",
+    "rule_dataclass",
     "rule_names",
 ]

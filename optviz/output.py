@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 from pathlib import Path
 from typing import Any
@@ -20,13 +21,19 @@ SVG_HASHSALT = "optviz"
 
 
 def savefig(
-    fig: Any, path: str | os.PathLike[str], *, dpi: float | None = None, **kwargs: Any
+    fig: Any,
+    path: str | os.PathLike[str],
+    *,
+    dpi: float | None = None,
+    atomic: bool = True,
+    **kwargs: Any,
 ) -> Path:
     """Save ``fig`` as PNG, SVG or PDF (by the suffix), with identical bytes for identical figures.
 
     The file is written to a temporary name in the same folder and moved into place, so an error
-    never leaves a partial file. No ``bbox_inches="tight"``: the figure's size is the file's size.
-    Returns the path.
+    never leaves a partial file; ``atomic=False`` writes ``path`` directly, for a caller that stages
+    its outputs itself (``optviz.scenario.render``). No ``bbox_inches="tight"``: the figure's size is
+    the file's size. Returns the path.
     """
     import matplotlib as mpl
 
@@ -35,7 +42,8 @@ def savefig(
     if fmt not in FORMATS:
         raise ValueError(f"{target}: unsupported format {fmt!r} (use one of: {', '.join(FORMATS)})")
     metadata = {**_METADATA[fmt], **kwargs.pop("metadata", {})}
-    with mpl.rc_context({"svg.hashsalt": SVG_HASHSALT}), atomic_path(target) as tmp:
+    staged = atomic_path(target) if atomic else contextlib.nullcontext(target)
+    with mpl.rc_context({"svg.hashsalt": SVG_HASHSALT}), staged as tmp:
         fig.savefig(
             tmp,
             format=fmt,

@@ -10,16 +10,13 @@ from __future__ import annotations
 import copy
 import dataclasses
 from collections import namedtuple
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import numpy as np
 
 from optviz._validate import ParameterError
 from optviz.optimizers import Adam, Momentum, Nesterov, Optimizer, RMSProp
 from optviz.schedules import Schedule
-
-if TYPE_CHECKING:  # pragma: no cover
-    from optviz.trajectory import Trajectory
 
 
 def momentum_target(rule: Optimizer) -> str | None:
@@ -108,13 +105,24 @@ class Scheduled(Optimizer):
         return _INNER_TYPES[type(state)](*state[:n])
 
     # -- the rule interface ------------------------------------------------------------------------
-    def init(self, xy: np.ndarray, *args: Any) -> Any:
-        return self._state(self.rule_at(0).init(xy, *args), 0, xy)
+    def init(self, xy: np.ndarray) -> Any:
+        return self._state(self.rule_at(0).init(xy), 0, xy)
 
     def update(self, grad: np.ndarray, state: Any, xy: np.ndarray) -> tuple[np.ndarray, Any]:
         inner = self._inner(state)
         k = int(inner.step)
         new_xy, new_inner = self.rule_at(k).update(grad, inner, xy)
+        return new_xy, self._state(new_inner, k + 1, xy)
+
+    def start(self, xy: np.ndarray, loss: np.ndarray) -> Any:
+        return self._state(self.rule_at(0).start(xy, loss), 0, xy)
+
+    def step(
+        self, grad: np.ndarray, state: Any, xy: np.ndarray, value: Any, z: np.ndarray | None
+    ) -> tuple[np.ndarray, Any]:
+        inner = self._inner(state)
+        k = int(inner.step)
+        new_xy, new_inner = self.rule_at(k).step(grad, inner, xy, value, z)
         return new_xy, self._state(new_inner, k + 1, xy)
 
     def history_fields(self) -> tuple[str, ...]:
@@ -154,8 +162,10 @@ class Scheduled(Optimizer):
             self.rule.select(i), self._lrs[:, i] if self._lrs.ndim == 2 else self._lrs
         )
 
-    def update_vectors(self, traj: Trajectory, t: int) -> dict[str, np.ndarray]:
-        return self.rule_at(t).update_vectors(traj, t)
+    def update_vectors(
+        self, t: int, xy: np.ndarray, grad: np.ndarray, state: dict[str, np.ndarray]
+    ) -> dict[str, np.ndarray]:
+        return self.rule_at(t).update_vectors(t, xy, grad, state)
 
 
 def _column(row: np.ndarray) -> np.ndarray:
@@ -201,15 +211,16 @@ def scheduled(rule: Optimizer, schedule: Schedule, steps: int) -> Scheduled:
     return Scheduled(rule, schedule, lrs, momenta)
 
 
-def rule_at_step(rule: Optimizer, traj: Trajectory, step: int) -> Optimizer:
-    """The rule as it ran at ``step`` of a scheduled trajectory (its recorded lr and momentum); the rule
-    itself when the trajectory has no schedule. For diagrams: a step's arrows use that step's lr."""
-    if "lr" not in traj.state:
+def rule_at_step(rule: Optimizer, state: dict[str, np.ndarray], step: int) -> Optimizer:
+    """The rule as it ran at ``step`` of a scheduled run, from its recorded state (``Trajectory.state``: the
+    lr and momentum of each step); the rule itself when the run had no schedule. For diagrams: a step's
+    arrows use that step's lr."""
+    if "lr" not in state:
         return rule
     values: dict[str, Any] = {}
     for target, recorded in (("lr", "lr"), *_RECORDED.items()):
-        if recorded in traj.state and (target == "lr" or momentum_target(rule) == target):
-            value = traj.state[recorded][..., step]
+        if recorded in state and (target == "lr" or momentum_target(rule) == target):
+            value = state[recorded][..., step]
             values[target] = float(value) if np.ndim(value) == 0 else _column(value)
     return with_hyperparams(rule, **values)
 

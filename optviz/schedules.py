@@ -40,12 +40,11 @@ from typing import TYPE_CHECKING, Any, ClassVar
 import numpy as np
 
 from optviz import _validate as check
+from optviz import limits
 from optviz._validate import ParameterError
 
 if TYPE_CHECKING:  # pragma: no cover
     from optviz.optimizers import Optimizer
-
-MAX_SCHEDULE_STEPS = 10_000_000  # step_size, T_max, total_iters, total_steps, milestones
 
 
 # -- torch's bookkeeping: one param group, the scheduler's counters ---------------------------------
@@ -122,7 +121,7 @@ class _Sequence:
 
 # -- the schedules ---------------------------------------------------------------------------------
 def _count(field: str, value: Any, minimum: int = 1) -> int:
-    return check.integer(field, value, minimum=minimum, maximum=MAX_SCHEDULE_STEPS)
+    return check.integer(field, value, minimum=minimum, maximum=limits.MAX_SCHEDULE_STEPS)
 
 
 class Schedule:
@@ -392,9 +391,9 @@ class OneCycleLR(Schedule):
             per_epoch = _count("steps_per_epoch", self.steps_per_epoch)
             object.__setattr__(self, "epochs", epochs)
             object.__setattr__(self, "steps_per_epoch", per_epoch)
-            if epochs * per_epoch > MAX_SCHEDULE_STEPS:
+            if epochs * per_epoch > limits.MAX_SCHEDULE_STEPS:
                 raise ParameterError(
-                    "epochs", f"epochs x steps_per_epoch is more than {MAX_SCHEDULE_STEPS:,}"
+                    "epochs", f"epochs x steps_per_epoch is more than {limits.MAX_SCHEDULE_STEPS:,}"
                 )
         else:
             raise ParameterError("total_steps", "is required (or both epochs and steps_per_epoch)")

@@ -26,180 +26,16 @@ from typing import Any, NamedTuple
 
 import numpy as np
 
+from optviz import limits
 from optviz._validate import ParameterError
 from optviz.engine import run
+from optviz.metrics import CHUNK, MIN_POINTS, distance_floor, fit_rates, nearest_minimum
 from optviz.noise import Noise
 from optviz.optimizers import Optimizer, rule, rule_class
 from optviz.surfaces.base import Surface
 from optviz.trajectory import Trajectory
 
 _REDUCERS = {"mean": np.mean, "median": np.median, "min": np.min, "max": np.max, "std": np.std}
-
-
-MIN_POINTS = 8  # fewer usable iterates than this and a run gets no fitted rate
-_CHUNK = 4096  # rows fitted at a time (bounds the temporaries of a 50,000-run sweep)
-
-
-def empirical_rate(
-    error: np.ndarray,
-    stop: Any,
-    *,
-    floor: Any = None,
-    window: int | None = None,
-    method: str = "lstsq",
-) -> np.ndarray:
-    """Per-step contraction factor of ``error`` (e.g. the distance to the minimum), fitted on its tail.
-
-    ``error`` is (T,) or (N, T), each run valid up to its ``stop`` (inclusive). The *usable
-    stretch* of a run is its iterates ``0 .. m-1`` before the error first falls to ``floor`` or
-    stops being finite (default floor ``1e-11 * max(1, error[0])``, well above rounding). The
-    *window* is the last ``window`` iterates of that stretch (default: its last half, at least
-    ``MIN_POINTS``), which skips the transient.
-
-    - ``method="lstsq"`` (default): ``exp`` of the least-squares slope of ``log error`` against k
-      over the window. Zigzags and momentum's oscillation average out over the window.
-    - ``method="median"``: ``exp`` of the median of the lag-h slopes
-      ``(log e[j+h] - log e[j]) / h`` over the window, h half its length: a robust check that
-      shrugs off isolated near-zero crossings.
-
-    A run with fewer than ``MIN_POINTS`` usable iterates gets its mean contraction up to the
-    floor, ``(e[m] / e[0])^(1/m)`` (0 if the error hit exactly 0), if it reached the floor within
-    its valid iterates, and NaN otherwise (too short a run, or one that blew up at once).
-
-    >>> import numpy as np
-    >>> k = np.arange(200.0)
-    >>> zigzag = 0.9**k * (1 + 0.5 * (-1) ** k)
-    >>> float(empirical_rate(zigzag, 199, method="median").round(12))
-    0.9
-    >>> float(empirical_rate(zigzag, 199).round(4))
-    0.9
-    >>> empirical_rate(np.stack([0.5**k, 3.0**k, 1e-5**k]), [199, 30, 199]).round(12).tolist()
-    [0.5, 3.0, 1e-05]
-    """
-    if method not in ("lstsq", "median"):
-        from optviz._validate import unknown_name_message
-
-        raise ParameterError(
-            "method", unknown_name_message(method, ["lstsq", "median"], what="method")
-        )
-    e = np.asarray(error, dtype=float)
-    single = e.ndim == 1
-    e = e.reshape(-1, e.shape[-1])
-    rates = fit_rates(e.T, stop, floor=floor, window=window, methods=(method,))[method]
-    return rates[0] if single else rates
-
-
-def fit_rates(
-    error_t: np.ndarray,
-    stop: Any,
-    *,
-    floor: Any = None,
-    window: int | None = None,
-    methods: Sequence[str] = ("lstsq", "median"),
-) -> dict[str, np.ndarray]:
-    """:func:`empirical_rate` for a step-major ``(T, N)`` error array, several methods in one pass.
-
-    (The engine records step-major histories, so a sweep's errors are fitted without a transpose.)
-    """
-    T, n = error_t.shape
-    stops = np.minimum(np.broadcast_to(np.asarray(stop, dtype=np.int64), (n,)), T - 1)
-    if floor is None:
-        floors = 1e-11 * np.maximum(1.0, np.abs(error_t[0]))
-    else:
-        floors = np.broadcast_to(np.asarray(floor, dtype=float), (n,))
-    if window is not None and window < MIN_POINTS:
-        raise ParameterError("window", f"must be at least {MIN_POINTS} iterates, got {window}")
-    out = {name: np.full(n, np.nan) for name in methods}
-    for lo in range(0, n, _CHUNK):
-        hi = min(lo + _CHUNK, n)
-        part = _fit_columns(error_t[:, lo:hi], stops[lo:hi], floors[lo:hi], window, methods)
-        for name in methods:
-            out[name][lo:hi] = part[name]
-    return out
-
-
-def _fit_columns(
-    e: np.ndarray, stops: np.ndarray, floors: np.ndarray, window: int | None, methods: Any
-) -> dict[str, np.ndarray]:
-    T = e.shape[0]
-    k = np.arange(T)[:, None]
-    with np.errstate(all="ignore"):
-        usable = np.isfinite(e) & (e > floors) & (k <= stops)
-        # m: the first unusable iterate (the usable stretch is 0 .. m-1)
-        m = np.where(usable.all(axis=0), T, np.argmin(usable, axis=0))
-        m = np.minimum(m, stops + 1)
-        logs = np.log(np.where(usable, e, 1.0))  # 0 where unusable; only usable rows are read
-    if window is None:
-        length = np.minimum(np.maximum(m - m // 2, MIN_POINTS), m)
-    else:
-        length = np.minimum(m, window)
-    a = m - length  # the window is iterates a .. m-1
-    fit = m >= MIN_POINTS
-    out = {}
-    short = _short_rates(e, m, stops, floors)
-    if "lstsq" in methods:
-        # Sums over each column's window a .. m-1 as masked sums (one pass each; a running sum along
-        # the step axis is several times slower in numpy). Not einsum or a matrix product: their
-        # SIMD/BLAS kernels round differently by CPU. k is centred.
-        kc = k - T / 2
-        inside = ((k >= a) & (k < m)).astype(float)
-        sy = (inside * logs).sum(axis=0)
-        sky = (inside * kc * logs).sum(axis=0)
-        kbar = (a + m - 1) / 2 - T / 2
-        with np.errstate(all="ignore"):
-            sxx = length * (length * length - 1) / 12.0  # sum of (k - kbar)^2 over the window
-            slope = (sky - kbar * sy) / sxx
-        out["lstsq"] = np.where(fit, np.exp(np.where(fit, slope, 0.0)), short)
-    if "median" in methods:
-        h = np.maximum(length // 2, 1)
-        count = length - h
-        width = int(count[fit].max()) if fit.any() else 1
-        j = a[None, :] + np.arange(width)[:, None]
-        valid = (j < (a + count)[None, :]) & fit[None, :]
-        j = np.where(valid, j, 0)
-        later = np.take_along_axis(logs, np.minimum(j + h[None, :], T - 1), axis=0)
-        earlier = np.take_along_axis(logs, j, axis=0)
-        # The median of each column's `count` valid slopes: invalid ones sort last (as +inf).
-        slopes = np.sort(np.where(valid, (later - earlier) / h[None, :], np.inf), axis=0)
-        c = np.maximum(count, 1)[None, :]
-        low = np.take_along_axis(slopes, np.minimum((c - 1) // 2, width - 1), axis=0)[0]
-        high = np.take_along_axis(slopes, np.minimum(c // 2, width - 1), axis=0)[0]
-        with np.errstate(invalid="ignore"):
-            middle = np.where(fit, (low + high) / 2, 0.0)
-        out["median"] = np.where(fit, np.exp(middle), short)
-    return out
-
-
-def _short_rates(e: np.ndarray, m: np.ndarray, stops: np.ndarray, floors: np.ndarray) -> np.ndarray:
-    """Mean contraction of runs that reached the floor too fast to fit (NaN for the others)."""
-    T, n = e.shape
-    with np.errstate(all="ignore"):
-        after = e[np.minimum(m, T - 1), np.arange(n)]
-        reached = (m <= stops) & np.isfinite(after) & (after <= floors) & (m >= 1)
-        rate = (np.maximum(after, 0.0) / e[0]) ** (1.0 / np.maximum(m, 1))
-    return np.where(reached, rate, np.nan)
-
-
-def nearest_minimum(surface: Surface, traj: Trajectory) -> np.ndarray:
-    """For each run, the known minimum nearest its end: shape (N, 2) (N = 1 for a single run)."""
-    final = traj.final.reshape(-1, 2)
-    gap = final[:, None, :] - surface.minima[None]
-    return surface.minima[np.argmin(np.hypot(gap[..., 0], gap[..., 1]), axis=1)]
-
-
-def distance_to_minimum(surface: Surface, traj: Trajectory) -> np.ndarray | None:
-    """Distance of each iterate to the known minimum nearest the run's end (None if unknown).
-
-    Shape ``(N, steps + 1)``, one row per run (N = 1 for a single run): a transposed view of a
-    step-major array, like the engine's histories.
-    """
-    if len(surface.minima) == 0:
-        return None
-    target = nearest_minimum(surface, traj)
-    # Step-major, like the engine's histories (a batch's xy is a view of (steps+1, N, 2) storage).
-    xy = np.swapaxes(traj.xy, 0, 1) if traj.batched else traj.xy[:, None, :]
-    # (hypot of the two coordinates: a norm over a length-2 axis is slow in numpy)
-    return np.hypot(xy[..., 0] - target[:, 0], xy[..., 1] - target[:, 1]).T
 
 
 class SeedStats(NamedTuple):
@@ -219,7 +55,7 @@ class SweepResult:
     ``status``, ``stop_step``, ``steps_to_tol`` (the iterate at which the run converged; NaN if it
     did not or without a ``tol``), ``final_loss``, ``final_distance`` (to the nearest known minimum;
     NaN if none is known), and, from the error (the distance to the minimum, or the gradient norm
-    where no minimum is known; see :func:`empirical_rate`):
+    where no minimum is known; see :func:`optviz.metrics.empirical_rate`):
 
     - ``rate``: the per-step contraction, the least-squares slope of log error over the window (the
       last ``window`` iterates of the stretch before the error reaches the floor; default its last
@@ -374,26 +210,25 @@ def sweep(
         )
     grid = {str(k): _values(k, v) for k, v in grid.items()}
     from optviz._validate import integer
-    from optviz.engine import MAX_SEED, MAX_STEPS, MAX_TRAJECTORY_STEPS
 
     if isinstance(seeds, (str, bytes)) or not isinstance(seeds, Iterable):
         raise ParameterError("seeds", f"must be a sequence of integer seeds, got {seeds!r}")
     seeds = tuple(
-        integer(f"seeds[{i}]", v, minimum=0, maximum=MAX_SEED) for i, v in enumerate(seeds)
+        integer(f"seeds[{i}]", v, minimum=0, maximum=limits.MAX_SEED) for i, v in enumerate(seeds)
     )
     if not seeds:
         raise ParameterError("seeds", "must hold at least one seed")
-    steps = integer("steps", steps, minimum=1, maximum=MAX_STEPS)
-    # The engine caps a call at MAX_TRAJECTORY_STEPS; check it from the grid's lengths before building anything.
+    steps = integer("steps", steps, minimum=1, maximum=limits.MAX_RUN_STEPS)
+    # The engine caps a call at limits.MAX_CALL_STEPS; check it from the grid's lengths before building anything.
     n_runs = (
         len(seeds) * math.prod(len(v) if isinstance(v, Sized) else 1 for v in grid.values())
         if isinstance(grid, Mapping)
         else 0
     )
-    if n_runs * steps > MAX_TRAJECTORY_STEPS:
+    if n_runs * steps > limits.MAX_CALL_STEPS:
         raise ParameterError(
             "grid",
-            f"{n_runs:,} runs x {steps:,} steps is more than the limit of {MAX_TRAJECTORY_STEPS:,} trajectory-steps",
+            f"{n_runs:,} runs x {steps:,} steps is more than the limit of {limits.MAX_CALL_STEPS:,} trajectory-steps",
         )
     if window is not None:
         window = integer("window", window, minimum=MIN_POINTS)
@@ -464,18 +299,6 @@ def sweep(
     )  # fmt: skip
 
 
-def distance_floor(surface: Surface) -> float:
-    """The distance below which rounding, not the rule, decides: ``1e-11 |x*|`` (and 1e-250).
-
-    Near a minimum x* the gradient is evaluated at ``x - x*`` with an absolute error of about
-    ``eps |x*|``, so iterates cannot settle closer than that; 1e-11 keeps a wide margin. At a
-    minimum at the origin everything scales with the iterate and no floor is reached before
-    underflow.
-    """
-    scale = float(np.max(np.hypot(surface.minima[:, 0], surface.minima[:, 1]), initial=0.0))
-    return max(1e-11 * scale, 1e-250)
-
-
 def _error_columns(
     surface: Surface, traj: Trajectory, stop: np.ndarray, window: int | None
 ) -> dict[str, np.ndarray]:
@@ -496,16 +319,16 @@ def _error_columns(
         floor = None
     out = {k: np.full(n, np.nan) for k in ("final_distance", "rate", "rate_median")}
     out["_reached"] = np.zeros(n, dtype=bool)
-    for lo in range(0, n, _CHUNK):
-        hi = min(lo + _CHUNK, n)
+    for lo in range(0, n, CHUNK):
+        hi = min(lo + CHUNK, n)
         block = source[:, lo:hi]
         if known:
             error = np.hypot(block[..., 0] - target[lo:hi, 0], block[..., 1] - target[lo:hi, 1])
         else:
             error = np.hypot(block[..., 0], block[..., 1])
         floors = 1e-11 * np.maximum(1.0, np.abs(error[0])) if floor is None else floor
-        fits = _fit_columns(
-            error, stop[lo:hi], np.broadcast_to(floors, (hi - lo,)), window, ("lstsq", "median")
+        fits = fit_rates(
+            error, stop[lo:hi], floor=np.broadcast_to(floors, (hi - lo,)), window=window
         )
         out["rate"][lo:hi], out["rate_median"][lo:hi] = fits["lstsq"], fits["median"]
         last = error[stop[lo:hi], np.arange(hi - lo)]
@@ -544,12 +367,4 @@ def _values(key: Any, values: Any) -> list[Any]:
     return values
 
 
-__all__ = [
-    "SeedStats",
-    "SweepResult",
-    "distance_floor",
-    "distance_to_minimum",
-    "empirical_rate",
-    "fit_rates",
-    "sweep",
-]
+__all__ = ["SeedStats", "SweepResult", "sweep"]

@@ -25,7 +25,8 @@ a known minimum (the eigenvalues of its Hessian there: the local rate near the m
 >>> print(f"{nesterov_rate(q, 1 / q.L, nesterov_classic(q).rho):.4f}")
 0.9000
 
-Run ``python -m optviz.theory`` to print predicted against measured rates (:func:`rate_table`).
+The measured rates beside these predictions come from runs: ``python -m optviz.studies`` prints them
+(:func:`optviz.studies.rate_table`).
 
 References
 ----------
@@ -43,8 +44,6 @@ References
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
-from dataclasses import dataclass
 from typing import Any, NamedTuple
 
 import numpy as np
@@ -239,6 +238,22 @@ def rate(rule: Any, s: Any, lr: Any = None, rho: Any = 0.0) -> Any:
     return _out(np.maximum(spectral_radius(rule, mu, lr, rho), spectral_radius(rule, L, lr, rho)))
 
 
+def predicted_rate(rule: Any, s: Any, *, noise: Any = None) -> float | None:
+    """The per-step rate theory predicts for a run of ``rule`` (an Optimizer) on spectrum ``s``: None for a
+    rule theory does not cover, or under gradient noise (the distance then settles at a noise level).
+
+    >>> import optviz as ov
+    >>> q = ov.surface("quadratic", kappa=10)
+    >>> round(predicted_rate(ov.GD(lr=0.1), q), 6), predicted_rate(ov.Adam(lr=0.1), q)
+    (0.9, None)
+    >>> predicted_rate(ov.GD(lr=0.1), q, noise=ov.GaussianNoise(0.5)) is None
+    True
+    """
+    if getattr(rule, "name", None) not in RULES or noise is not None:
+        return None
+    return float(rate(rule, s))
+
+
 def _rule_args(rule: Any) -> tuple[str, Any, Any, float]:
     if rule.name not in RULES:
         raise ParameterError("rule", f"theory covers gd, momentum and nesterov, not {rule.name!r}")
@@ -414,6 +429,16 @@ def optimal(rule: str, s: Any) -> Tuned:
         mu, L = spectrum(s)
         return Tuned(lr=gd_optimal_lr(s), rho=0.0, rate=(L - mu) / (L + mu))
     return heavy_ball_optimal(s) if rule == "momentum" else nesterov_optimal(s)
+
+
+def gd_optimal_rate(kappa: Any) -> Any:
+    """GD's rate at its optimal step ``2/(L + mu)``, from the condition number: ``(kappa - 1)/(kappa + 1)``.
+
+    >>> gd_optimal_rate(10.0), gd_optimal_rate([1.0, 3.0]).tolist()
+    (0.8181818181818182, [0.0, 0.5])
+    """
+    kappa = np.asarray(kappa, dtype=float)
+    return _out((kappa - 1) / (kappa + 1))
 
 
 # -- regularization --------------------------------------------------------------------------------
@@ -610,138 +635,12 @@ def _mean_log_quadratic_form(S: np.ndarray, H: np.ndarray) -> float:
     return head + tail
 
 
-# -- predicted against measured --------------------------------------------------------------------
-@dataclass(frozen=True)
-class RateRow:
-    """One line of :func:`rate_table`."""
-
-    kappa: float
-    rule: str
-    setting: str
-    lr: float
-    rho: float
-    predicted: float
-    measured: float
-    steps: int
-
-    @property
-    def error(self) -> float:
-        """Relative difference ``measured / predicted - 1``."""
-        return self.measured / self.predicted - 1
-
-
-@dataclass(frozen=True)
-class RateTable:
-    """Predicted against measured rates; ``str()`` is a plain-text table."""
-
-    rows: tuple[RateRow, ...]
-    angle: float
-
-    COLUMNS = ("kappa", "rule", "setting", "lr", "rho", "predicted", "measured", "rel. diff")
-
-    def cells(self) -> list[list[str]]:
-        """The table as strings, one list per row (header excluded)."""
-        return [
-            [
-                f"{r.kappa:g}",
-                _LABELS[r.rule],
-                r.setting,
-                f"{r.lr:.4g}",
-                f"{r.rho:.4g}",
-                f"{r.predicted:.5f}",
-                f"{r.measured:.5f}",
-                f"{100 * r.error + 0.0:+.2f}%".replace("-0.00%", "+0.00%"),
-            ]
-            for r in self.rows
-        ]
-
-    def __str__(self) -> str:
-        rows = [list(self.COLUMNS), *self.cells()]
-        widths = [max(len(row[j]) for row in rows) for j in range(len(self.COLUMNS))]
-        lines = ["  ".join(c.rjust(w) for c, w in zip(row, widths, strict=True)) for row in rows]
-        lines.insert(1, "  ".join("-" * w for w in widths))
-        return "\n".join(lines)
-
-
-_LABELS = {"gd": "GD", "momentum": "Momentum", "nesterov": "Nesterov"}
-_SETTINGS = {
-    "gd": ("2/(L+μ)", lambda s: optimal("gd", s)),
-    "momentum": ("Polyak optimal", heavy_ball_optimal),
-    "nesterov": ("1/L, classic", nesterov_classic),
-}
-
-
-def rate_table(
-    kappas: Sequence[float] = (10, 100, 1000),
-    rules: Sequence[str] = RULES,
-    *,
-    angle: float = 30.0,
-    efolds: float = 150.0,
-) -> RateTable:
-    """Predicted against measured rates of GD, heavy ball and Nesterov at their tuned settings.
-
-    For each kappa, the quadratic ``ov.surface("quadratic", kappa=kappa, angle=angle)`` (mu = 1) is
-    run from its suggested start at: GD with ``lr = 2/(L + mu)``; heavy ball (torch Momentum) at
-    Polyak's optimum; Nesterov at the classic ``lr = 1/L, rho = (sqrt k - 1)/(sqrt k + 1)``. Each
-    run takes ``ceil(efolds / -ln(predicted))`` steps (the distance to the minimum falls by about
-    e^-efolds; the minimum is the origin, so no rounding floor is reached), and the measured rate
-    is the least-squares slope of log distance over the run's last half
-    (:func:`optviz.sweeps.empirical_rate`). Where the iteration matrix has a double root (the
-    heavy ball optimum, classic Nesterov) the error decays like ``k r^k``, so a finite window reads
-    a little above r: about ``1.4/steps`` relative, well under 1% here.
-
-    >>> table = rate_table(kappas=[10], rules=["gd"])
-    >>> r = table.rows[0]
-    >>> round(r.predicted, 6), round(r.measured, 6), r.steps
-    (0.818182, 0.818182, 748)
-    """
-    from optviz.engine import run
-    from optviz.optimizers import GD, Momentum, Nesterov
-    from optviz.surfaces import surface
-    from optviz.sweeps import distance_to_minimum, empirical_rate
-
-    classes = {"gd": GD, "momentum": Momentum, "nesterov": Nesterov}
-    rows = []
-    for kappa in kappas:
-        q = surface("quadratic", kappa=check.number("kappa", kappa), angle=angle)
-        for name in rules:
-            name = _rule(name)
-            setting, tune = _SETTINGS[name]
-            tuned = tune(q)
-            # the closed form: at a double root the numerical radius is only good to ~sqrt(eps)
-            predicted = tuned.rate
-            steps = math.ceil(efolds / -math.log(predicted))
-            kwargs = {"lr": tuned.lr} if name == "gd" else {"lr": tuned.lr, "rho": tuned.rho}
-            t = run(q, classes[name](**kwargs), steps=steps)
-            distance = distance_to_minimum(q, t)
-            assert distance is not None  # a quadratic knows its minimum
-            measured = float(empirical_rate(distance[0], t.stop_step, floor=1e-280))
-            rows.append(
-                RateRow(
-                    kappa=float(kappa), rule=name, setting=setting, lr=tuned.lr, rho=tuned.rho,
-                    predicted=float(predicted), measured=measured, steps=steps,
-                )
-            )  # fmt: skip
-    return RateTable(rows=tuple(rows), angle=angle)
-
-
-def main() -> None:
-    """``python -m optviz.theory``: print :func:`rate_table` for kappa = 10, 100, 1000."""
-    table = rate_table()
-    print(
-        "Per-step contraction of the distance to the minimum on quadratics "
-        f"(angle {table.angle:g} deg, mu = 1, L = kappa):\n"
-    )
-    print(table)
-
-
 __all__ = [
     "RULES",
-    "RateRow",
-    "RateTable",
     "Spectrum",
     "Tuned",
     "gd_optimal_lr",
+    "gd_optimal_rate",
     "gd_rate",
     "gd_threshold",
     "heavy_ball_optimal",
@@ -754,8 +653,8 @@ __all__ = [
     "nesterov_rate",
     "nesterov_region",
     "optimal",
+    "predicted_rate",
     "rate",
-    "rate_table",
     "regularized_condition_number",
     "spectral_radius",
     "spectrum",
@@ -763,6 +662,3 @@ __all__ = [
     "stationary_loss",
     "stationary_variance",
 ]
-
-if __name__ == "__main__":  # pragma: no cover
-    main()

@@ -1,13 +1,19 @@
-"""Trajectory: what a run produced (positions, losses, gradients, optimizer state), status, meta.
+"""Trajectory: what a run produced (positions, losses, gradients, optimizer state), its status, and the
+objects it was run with (the frozen update rule and noise model, the seed, the label).
 
 Arrays keep ``steps + 1`` rows whatever happened: after a run stops (converged or diverged) its rows
 repeat the last valid iterate, so that runs of different lengths animate in sync. A batch of N runs
 has a leading run axis on every array; ``t[i]`` is the i-th run as a single Trajectory.
 
+The rule and the noise travel as the objects themselves (``t.optimizer``, ``t.noise``); they are
+written as JSON only by :meth:`Trajectory.save` (``t.meta`` shows that record).
+
 >>> import optviz as ov
 >>> t = ov.run(ov.surface("quadratic", kappa=10), ov.GD(lr=0.1), steps=3)
 >>> t
 <Trajectory GD (lr=0.1) on quadratic: 3 steps, max_steps, loss 19.25 -> 4.25153>
+>>> t.optimizer, t.noise, t.seed
+(GD(lr=0.1), None, 0)
 >>> t.xy.round(4).tolist()
 [[-4.0, 1.5], [-3.6, 0.0], [-3.24, 0.0], [-2.916, 0.0]]
 >>> t.update_vectors(0)["step"].tolist()
@@ -20,17 +26,22 @@ import io
 import json
 import os
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
+from optviz._format import legend
 from optviz._io import write_atomic
+from optviz._version import __version__
+from optviz.noise import Noise, noise_from_dict
+from optviz.optimizers import Optimizer, RecordedRule, rule, rule_names
+from optviz.scheduled import rule_at_step
+from optviz.schedules import Schedule, schedule_from_dict
 
 STATUSES = ("max_steps", "converged", "diverged", "singular")  # singular: Newton could not step
-_PAIRS = frozenset({"betas"})  # hyperparameters whose value is a pair, not a per-run list
 _FORMAT = "optviz.Trajectory/1"
 
 
@@ -61,9 +72,21 @@ class Trajectory:
         Hessian), one per run in a batch.
     stop_step : int or ndarray of int
         Index of the last valid iterate; rows after it repeat it.
-    meta : dict
-        JSON-able: surface, surface_params, rule, hyperparams, seed (an int, or one per run), noise,
-        label, steps, tol, escape_radius, center (of the escape disc), optviz (version).
+    optimizer : Optimizer
+        The frozen update rule that ran (a batch's per-run hyperparameters as (N, 1) arrays).
+    noise : GaussianNoise, Minibatch or None
+        The gradient noise model ("SGD"), or None for exact gradients.
+    schedule : Schedule or None
+        The learning-rate schedule the rule followed (``optviz.CosineAnnealingLR(...)``); ``lr`` gives
+        each step's lr.
+    seed : int or tuple of int
+        The noise's seed (one per run for a batch run with a sequence of seeds).
+    label : str
+        The display label: the rule's, "SGD" / "SGD+Momentum" under noise, or run()'s ``label``
+        (``custom_label`` is then True, and legends show it as written).
+    surface_name, surface_params : str, dict
+        The surface the run was made on, by name and JSON-able parameters.
+    tol, escape_radius, center : the run's stopping settings; ``version``: optviz's.
     """
 
     xy: np.ndarray
@@ -72,7 +95,18 @@ class Trajectory:
     state: dict[str, np.ndarray] = field(default_factory=dict)
     status: Any = "max_steps"
     stop_step: Any = 0
-    meta: dict[str, Any] = field(default_factory=dict)
+    optimizer: Optimizer | None = None
+    noise: Noise | None = None
+    schedule: Schedule | None = None
+    seed: int | tuple[int, ...] = 0
+    label: str = ""
+    custom_label: bool = False
+    surface_name: str = ""
+    surface_params: dict[str, Any] = field(default_factory=dict)
+    tol: float | None = None
+    escape_radius: float | None = None
+    center: tuple[float, float] | None = None
+    version: str = __version__
 
     # -- shape -------------------------------------------------------------------------------------
     @property
@@ -104,13 +138,10 @@ class Trajectory:
         if not self.batched:
             return self
         i %= self.n_runs
-        meta = dict(self.meta)
-        n = self.n_runs
-        if isinstance(meta.get("seed"), list) and len(meta["seed"]) == n:
-            meta["seed"] = meta["seed"][i]
-        meta["hyperparams"] = {
-            k: _pick(k, v, i) for k, v in dict(self.meta.get("hyperparams", {})).items()
-        }
+        optimizer = self.optimizer
+        if optimizer is not None and optimizer.n_values() is not None:
+            optimizer = optimizer.select(i)
+        seed = self.seed[i] if isinstance(self.seed, tuple) else self.seed
         return Trajectory(
             xy=self.xy[i],
             loss=self.loss[i],
@@ -118,34 +149,58 @@ class Trajectory:
             state={k: v[i] for k, v in self.state.items()},
             status=str(self.status[i]),
             stop_step=int(self.stop_step[i]),
-            meta=meta,
+            optimizer=optimizer,
+            noise=self.noise,
+            schedule=self.schedule,
+            seed=seed,
+            label=self.label,
+            custom_label=self.custom_label,
+            surface_name=self.surface_name,
+            surface_params=self.surface_params,
+            tol=self.tol,
+            escape_radius=self.escape_radius,
+            center=self.center,
+            version=self.version,
         )
 
     # -- descriptions ------------------------------------------------------------------------------
     @property
-    def label(self) -> str:
-        """Display label: the rule's, "SGD" / "SGD+Momentum" under noise, or run()'s ``label``."""
-        return str(self.meta.get("label", ""))
-
-    @property
     def rule(self) -> str:
         """The rule's name (``"momentum"``): the key of ``optviz.style.RULE_COLORS``."""
-        return str(self.meta.get("rule", ""))
+        return self.optimizer.name if self.optimizer is not None else ""
 
     @property
-    def optimizer(self) -> Any:
-        """The update rule, rebuilt from the meta (per-run hyperparameters come back as arrays)."""
-        from optviz.optimizers import rule
-
-        return rule(self.rule, **_rule_args(self.meta.get("hyperparams", {})))
+    def hyperparams(self) -> dict[str, Any]:
+        """The rule's key hyperparameters (``Optimizer.hyperparams``): what legends show."""
+        return self.optimizer.hyperparams if self.optimizer is not None else {}
 
     @property
     def legend(self) -> str:
-        """``"SGD+Momentum (lr=0.02, ρ=0.9)"``: the label with the rule's hyperparameters, as figures write it."""
-        from optviz._format import legend
+        """``"SGD+Momentum (lr=0.02, ρ=0.9)"``: the label with the rule's hyperparameters, as figures
+        write it (a label given to ``optviz.run`` is shown as written)."""
+        return legend(self.label, self.hyperparams, custom=self.custom_label)
 
-        hyper = self.meta.get("hyperparams", {})
-        return legend(self.label, {k: _tuple(v) for k, v in hyper.items()})
+    @property
+    def meta(self) -> dict[str, Any]:
+        """The run's settings as JSON-able data: what :meth:`save` writes (surface, surface_params,
+        rule, hyperparams, seed, noise, schedule, label, custom_label, steps, tol, escape_radius, center,
+        optviz)."""
+        return {
+            "surface": self.surface_name,
+            "surface_params": _jsonable(self.surface_params),
+            "rule": self.rule,
+            "hyperparams": _jsonable(self.hyperparams),
+            "seed": list(self.seed) if isinstance(self.seed, tuple) else self.seed,
+            "noise": None if self.noise is None else self.noise.describe(),
+            "schedule": None if self.schedule is None else self.schedule.describe(),
+            "label": self.label,
+            "custom_label": self.custom_label,
+            "steps": self.steps,
+            "tol": self.tol,
+            "escape_radius": self.escape_radius,
+            "center": None if self.center is None else list(self.center),
+            "optviz": self.version,
+        }
 
     # -- derived arrays ----------------------------------------------------------------------------
     @property
@@ -170,22 +225,11 @@ class Trajectory:
         calls; otherwise the rule's constant lr. None for a rule without an lr (random search)."""
         if "lr" in self.state:
             return self.state["lr"]
-        lr = self.meta.get("hyperparams", {}).get("lr")
+        lr = self.hyperparams.get("lr")
         if lr is None:
             return None
         column = np.asarray(lr, dtype=float).reshape(-1, 1) if self.batched else float(lr)
-        out = np.broadcast_to(column, self.loss.shape)
-        return out
-
-    @property
-    def schedule(self) -> Any:
-        """The lr schedule the run followed (a ``optviz.schedules.Schedule``), or None."""
-        spec = self.meta.get("schedule")
-        if spec is None:
-            return None
-        from optviz.schedules import schedule_from_dict
-
-        return schedule_from_dict(spec)
+        return np.broadcast_to(column, self.loss.shape)
 
     @property
     def evaluations(self) -> np.ndarray:
@@ -212,7 +256,7 @@ class Trajectory:
         return np.diff(self.xy, axis=-2)
 
     def update_vectors(self, step: int) -> dict[str, np.ndarray]:
-        """The vectors of the update ``step -> step + 1`` for diagrams (design.md section 2).
+        """The vectors of the update ``step -> step + 1`` for diagrams, in parameter units.
 
         Every rule gives ``point`` and ``step``. Momentum: ``velocity = -lr rho b`` and ``gradient =
         -lr g`` with ``step == velocity + gradient``. Nesterov (the look-ahead picture): ``point``
@@ -222,9 +266,11 @@ class Trajectory:
         """
         if not 0 <= step < self.steps:
             raise IndexError(f"step must be in [0, {self.steps}), got {step}")
-        from optviz.scheduled import rule_at_step  # the step's own lr under a schedule
-
-        vectors = rule_at_step(self.optimizer, self, step).update_vectors(self, step)
+        if self.optimizer is None:
+            raise ValueError("this trajectory records no update rule")
+        # Under a schedule, the step's arrows use the lr (and momentum) that step ran with.
+        rule = rule_at_step(self.optimizer, self.state, step)
+        vectors = rule.update_vectors(step, self.xy, self.grad, self.state)
         frozen = np.asarray(self.stop_step) <= step
         if np.any(frozen):
             # Points are already frozen in the arrays; the arrows of a stopped run are zero.
@@ -235,7 +281,8 @@ class Trajectory:
 
     # -- persistence -------------------------------------------------------------------------------
     def save(self, path: str | os.PathLike[str]) -> Path:
-        """Write a ``.npz`` file (no pickle; the meta as JSON), atomically and byte-reproducibly.
+        """Write a ``.npz`` file (no pickle; the run's settings as JSON, :attr:`meta`), atomically and
+        byte-reproducibly.
 
         The file is written at ``path`` exactly as given (no suffix is added).
         """
@@ -254,13 +301,18 @@ class Trajectory:
 
     @classmethod
     def load(cls, path: str | os.PathLike[str]) -> Trajectory:
-        """Read a file written by :meth:`save`."""
+        """Read a file written by :meth:`save`; the rule and noise come back as objects.
+
+        A rule that is not registered by name (an adapter from ``optviz.interop``) comes back as a
+        :class:`~optviz.optimizers.RecordedRule`: its name, label and hyperparameters, for legends.
+        """
         with np.load(path, allow_pickle=False) as data:
             if "format" not in data or str(data["format"]) != _FORMAT:
                 raise ValueError(f"{path}: not an optviz trajectory file")
             status = data["status"]
             stop = data["stop_step"]
             batched = data["xy"].ndim == 3
+            meta = json.loads(str(data["meta"]))
             return cls(
                 xy=_readonly(data["xy"]),
                 loss=_readonly(data["loss"]),
@@ -268,11 +320,11 @@ class Trajectory:
                 state={k[6:]: _readonly(data[k]) for k in data.files if k.startswith("state.")},
                 status=_readonly(status) if batched else str(status),
                 stop_step=_readonly(stop) if batched else int(stop),
-                meta=json.loads(str(data["meta"])),
+                **_settings(meta),
             )
 
     def __repr__(self) -> str:
-        where = f" on {self.meta['surface']}" if self.meta.get("surface") else ""
+        where = f" on {self.surface_name}" if self.surface_name else ""
         if not self.batched:
             status = str(self.status)
             # A diverged run's bad iterate is the one after its stop step: figures say the same step.
@@ -293,21 +345,42 @@ class Trajectory:
         )
 
 
-def _pick(key: str, value: Any, i: int) -> Any:
-    """The i-th run's value of a hyperparameter: per-run values are lists in the meta (a pair such
-    as ``betas`` holds a list or a scalar in each slot)."""
-    if key in _PAIRS and isinstance(value, (list, tuple)):
-        return [v[i] if isinstance(v, list) else v for v in value]
-    return value[i] if isinstance(value, list) else value
+def _settings(meta: Mapping[str, Any]) -> dict[str, Any]:
+    """The constructor's keyword arguments for the settings a saved :attr:`Trajectory.meta` records."""
+    name, hyper = str(meta.get("rule", "")), dict(meta.get("hyperparams", {}))
+    if name in rule_names():
+        optimizer: Optimizer | None = rule(name, **hyper)
+    else:
+        optimizer = RecordedRule(recorded=name, title=str(meta.get("label", name)), values=hyper)
+    seed = meta.get("seed", 0)
+    center = meta.get("center")
+    return {
+        "optimizer": optimizer,
+        "noise": noise_from_dict(meta.get("noise")),
+        "schedule": None if meta.get("schedule") is None else schedule_from_dict(meta["schedule"]),
+        "seed": tuple(seed) if isinstance(seed, list) else seed,
+        "label": str(meta.get("label", "")),
+        "custom_label": bool(meta.get("custom_label", False)),
+        "surface_name": str(meta.get("surface", "")),
+        "surface_params": dict(meta.get("surface_params", {})),
+        "tol": meta.get("tol"),
+        "escape_radius": meta.get("escape_radius"),
+        "center": None if center is None else tuple(center),
+        "version": str(meta.get("optviz", "")),
+    }
 
 
-def _tuple(value: Any) -> Any:
-    return tuple(value) if isinstance(value, list) and len(value) <= 3 else value
-
-
-def _rule_args(hyper: dict[str, Any]) -> dict[str, Any]:
-    # JSON turns the pair betas=(0.9, 0.999) into a list; the rules take either.
-    return dict(hyper)
+def _jsonable(value: Any) -> Any:
+    """Plain JSON data: arrays and tuples as lists, numpy scalars as Python numbers."""
+    if isinstance(value, Mapping):
+        return {str(k): _jsonable(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_jsonable(v) for v in value]
+    if isinstance(value, np.ndarray):
+        return _jsonable(value.tolist())
+    if isinstance(value, np.generic):
+        return value.item()
+    return value
 
 
 def _readonly(arr: np.ndarray) -> np.ndarray:

@@ -14,7 +14,7 @@ from _blitcheck import assert_blits_exactly
 from PIL import Image
 
 import optviz as ov
-from optviz import anim, figures
+from optviz import anim, figures, limits
 from optviz._blit import FrameRenderer
 from optviz._validate import ParameterError
 from optviz.testing import compare_gif, read_gif
@@ -66,6 +66,33 @@ def test_frame_steps_cover_the_run_and_end_on_its_last_step():
     assert steps[0] == 0 and steps[-1] == 1000 and len(steps) <= 100
     assert np.all(np.diff(steps) <= np.diff(steps)[0])
     assert anim.frame_steps(0) == [0]
+
+
+@pytest.mark.parametrize("fps", range(1, 51))
+def test_one_frame_duration_at_every_fps(tmp_path, fps):
+    """1000/fps ms, to the nearest 10 ms (halves up), computed exactly; and the test plugin's GIF of a
+    matplotlib Animation at that fps lasts the same (it once rounded 25 ms at 40 fps to 20 ms, where
+    the animation writers gave 30)."""
+    from fractions import Fraction
+
+    from optviz.testing._render import materialize
+    from optviz.testing.gif import read_gif
+
+    centiseconds = Fraction(100, fps)
+    nearest = int(centiseconds + Fraction(1, 2))  # floor(x + 1/2): halves round up
+    expected = 10 * max(1, nearest)
+    assert anim.frame_duration(fps) == expected
+    if fps in (1, 7, 30, 40, 50):  # the plugin's materializer, on a real Animation
+        from matplotlib.animation import FuncAnimation
+
+        fig, ax = plt.subplots(figsize=(1, 1), dpi=20)
+        (line,) = ax.plot([0, 1], [0, 1])
+        movie = FuncAnimation(
+            fig, lambda k: [line.set_ydata([0, k])], frames=3, interval=1000 / fps
+        )
+        gif = read_gif(materialize(movie, tmp_path, "a"))
+        assert gif.durations.tolist() == [expected] * 3
+        plt.close(fig)
 
 
 def test_frame_durations_are_centiseconds_and_the_last_frame_holds():
@@ -188,12 +215,12 @@ def test_subfigure_panels_show_the_same_iteration(quad):
     ]  # a shorter run: frozen at its end
     trajectories = figure_kind("trajectories")
     panels = [
-        (trajectories, PanelData(surface=s, trajectories=r, options=trajectories.default_options()))
+        (trajectories, PanelData(surface=s, trajectories=r, options=trajectories.options()))
         for s, r in ((quad, first), (q4, second))
     ]
     kind = figure_kind("panels")
     scene = build_scene(
-        kind, PanelData(options=kind.default_options(), panels=panels), size=(12.8, 7.2), dpi=100,
+        kind, PanelData(options=kind.options(), panels=panels), size=(12.8, 7.2), dpi=100,
         pyplot=False,
     )  # fmt: skip
     frames, steps = anim.render_frames(scene, stride=8)
@@ -290,7 +317,7 @@ def test_more_than_2000_frames_is_refused(tmp_path, quad):
 
 
 def test_render_frames_refuses_to_hold_too_much_memory(quad, runs, monkeypatch):
-    monkeypatch.setattr(anim, "MAX_FRAME_BYTES", 10 * 320 * 240 * 4)
+    monkeypatch.setattr(limits, "MAX_FRAME_BYTES", 10 * 320 * 240 * 4)
     with pytest.raises(ParameterError, match="GiB") as err:
         anim.render_frames(scene_of("trajectories", quad, runs))
     assert err.value.field == "max_frames"

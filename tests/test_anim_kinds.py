@@ -99,8 +99,22 @@ def test_momentum_nesterov_draws_only_those_rules(quad):
 
 
 def test_momentum_nesterov_step_must_exist(quad, pair):
-    with pytest.raises(ParameterError, match=r"must be in \[1, 39\]"):
+    with pytest.raises(
+        ParameterError, match=r"figure.step: is 40, but run\[0\] has 40 steps"
+    ) as err:
         mn_scene(quad, pair, step=40)
+    assert err.value.field == "figure.step"
+
+
+def test_momentum_nesterov_step_must_come_before_a_run_stops(quad):
+    # a run that diverges at step 12 has no update 20 to draw, although it has 40 steps
+    diverging = ov.run(quad, ov.Nesterov(lr=0.3), steps=40)
+    assert diverging.status == "diverged" and diverging.stop_step < 20
+    pair = [ov.run(quad, ov.Momentum(lr=0.02), steps=40), diverging]
+    with pytest.raises(
+        ParameterError, match=r"run\[1\] \(Nesterov\) stopped at step \d+ \(diverged\)"
+    ):
+        mn_scene(quad, pair, step=20)
 
 
 def test_momentum_nesterov_blits_exactly(quad, pair):

@@ -45,6 +45,10 @@ def test_list_kind_shows_its_options(capsys):
     assert "loss = False" in out and "add a panel with the loss curves" in out
     assert main(["list", "--kind", "trajectoris"]) == 2
     assert "did you mean 'trajectories'" in capsys.readouterr().err
+    # a kind that draws a study says where its numbers come from, and which surfaces it takes
+    assert main(["list", "--kind", "regularization"]) == 0
+    out = capsys.readouterr().out
+    assert "draws the softmax_1d surface" in out and "optviz.studies.regularized_paths" in out
 
 
 def test_render_writes_each_requested_format(tmp_path, capsys):

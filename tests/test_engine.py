@@ -10,7 +10,7 @@ import pytest
 import optviz as ov
 from optviz._validate import ParameterError
 from optviz.engine import CHECK_EVERY, prepare, reference_run
-from optviz.sweeps import empirical_rate
+from optviz.metrics import empirical_rate
 
 
 def quadratic(**kw):
@@ -344,6 +344,7 @@ def test_labels_and_meta():
         "hyperparams": {"lr": 0.02, "rho": 0.9},
         "seed": 4,
         "noise": {"kind": "gaussian", "sigma": 0.5},
+        "schedule": None,
         "label": "SGD+Momentum",
         "custom_label": False,
         "steps": 5,

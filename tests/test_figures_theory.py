@@ -14,9 +14,9 @@ import pytest
 
 import optviz as ov
 from optviz import theory as th
-from optviz.figures.theory import measured_rate, phase_sweep
-from optviz.scenario import schema
-from optviz.scenario._reader import ScenarioError
+from optviz.metrics import measured_rate
+from optviz.scenario import ScenarioError, figure, schema
+from optviz.studies import phase_sweep
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -31,7 +31,7 @@ def _close_figures():
 def test_phase_diagram_image_is_the_sweeps_rates(rule):
     q = ov.surface("quadratic", kappa=10)
     lecture = ov.run(q, ov.rule(rule, lr=0.02, rho=0.9), steps=5)
-    scene = ov.figures.figure("phase_diagram", q, [lecture], rule=rule, grid=12, steps=200)
+    scene = figure("phase_diagram", q, [lecture], rule=rule, grid=12, steps=200)
     h, res = scene.results["artists"], scene.results["sweep"]
     again = phase_sweep(q, rule, grid=12, steps=200)  # the same vectorized sweep, run again
     image = np.ma.filled(h.mesh.get_array(), np.nan).reshape(12, 12)
@@ -93,7 +93,7 @@ def test_seed_sweep_points_means_and_theory():
     q = ov.surface("quadratic", kappa=20)
     template = ov.run(q, ov.Momentum(lr=0.01, rho=0.9), steps=300, noise=ov.GaussianNoise(1.0))
     values = [0.002, 0.01, 0.05, 0.2]  # the last one diverges (2 (1 + rho) / L = 0.19)
-    scene = ov.figures.figure("seed_sweep", q, [template], values=values, seeds=6)
+    scene = figure("seed_sweep", q, [template], values=values, seeds=6)
     (res,), (h,) = scene.results["sweeps"], scene.results["artists"]
     again = ov.sweep(q, ov.Momentum, grid={"lr": values, "rho": [0.9]}, start=template.xy[0],
                      steps=300, seeds=range(6), noise=ov.GaussianNoise(1.0))  # fmt: skip
@@ -121,7 +121,7 @@ def test_seed_sweep_points_means_and_theory():
 
 
 def test_rate_table_figure_shows_the_table():
-    scene = ov.figures.figure("rate_table", kappas=[10, 100])
+    scene = figure("rate_table", kappas=[10, 100])
     table = scene.results["table"]
     assert [r.kappa for r in table.rows] == [10, 10, 10, 100, 100, 100]
     cells = scene.results["artists"].table.get_celld()
@@ -150,7 +150,8 @@ def test_rate_table_figure_shows_the_table():
          "run[0].rule: the phase diagram is of momentum; a marked run must use it too, got 'gd'"),
         ('kind = "phase_diagram"\n[figure]\ngrid = 500\n', "figure.grid: must be at most 200, got 500"),
         ('kind = "phase_diagram"\n[surface]\nname = "saddle"\n',
-         "surface: theory needs a quadratic or a known minimum: saddle has no known minimum to take a spectrum at"),
+         "surface: figure kind 'phase_diagram' draws a quadratic or a surface with a known minimum (theory "
+         "needs its spectrum), got 'saddle' (saddle has no known minimum to take a spectrum at)"),
         ('kind = "rate_table"\n[figure]\nkappas = [0.5]\n', "figure.kappas[0]: must be at least 1, got 0.5"),
         ('kind = "convergence_rates"\n[surface]\nname = "quadratic"\n[[run]]\nrule = "gd"\nlr = 0.1\n'
          '[figure]\nquantity = "loss"\n', "figure.quantity: unknown quantity 'loss'"),
@@ -160,3 +161,23 @@ def test_scenario_errors_are_one_line(text, message):
     with pytest.raises(ScenarioError) as err:
         schema.parse(text, "x.toml")
     assert str(err.value).startswith(f"x.toml: {message}")
+
+
+def test_a_study_kind_drawn_from_python_needs_its_study():
+    q = ov.surface("quadratic", kappa=10)
+    with pytest.raises(ValueError) as err:
+        ov.figures.figure("phase_diagram", q, grid=8, steps=50)
+    assert "optviz.studies.phase_sweep" in str(err.value) and str(err.value).startswith("study: ")
+    # handed the study, the drawing kind draws exactly it
+    res = phase_sweep(q, grid=8, steps=50)
+    scene = ov.figures.figure("phase_diagram", q, grid=8, steps=50, study=res)
+    assert scene.results["sweep"] is res
+
+
+def test_python_and_toml_options_are_refused_alike():
+    text = 'kind = "phase_diagram"\n[figure]\ngrid = 500\n'
+    with pytest.raises(ScenarioError) as from_file:
+        schema.parse(text, "x.toml")
+    with pytest.raises(ValueError) as from_python:
+        figure("phase_diagram", grid=500)
+    assert str(from_file.value) == f"x.toml: {from_python.value}"

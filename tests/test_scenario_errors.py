@@ -115,7 +115,7 @@ CASES = [
         "gif_fps_too_high",
         GOOD + '[output]\nformats = ["gif"]\n[output.gif]\nfps = 60\n',
         "output.gif.fps",
-        "at most 50",
+        "must be in (0, 50], got 60",
     ),
     (
         "slice_point_shape",
@@ -145,7 +145,7 @@ CASES = [
         "gif_fps_zero",
         GOOD + '[output]\nformats = ["png"]\n[output.gif]\nfps = 0\n',
         "output.gif.fps",
-        "at least 1",
+        "must be in (0, 50], got 0",
     ),
     (
         "too_many_frames",
@@ -390,3 +390,141 @@ def test_huge_numbers_and_far_away_centres_are_refused_in_one_line(tmp_path, cap
         err = capsys.readouterr().err.strip()
         assert err.startswith(f"{source}: {field}: ") and phrase in err, err
         assert len(err.splitlines()) == 1
+
+
+# -- `check` runs what `render` runs, but the drawing (issue 16, item 7) ----------------------------------------
+RUN = '[surface]\nname = "quadratic"\nkappa = 10\n[[run]]\nrule = "{rule}"\n{hyper}steps = 30\n'
+DIAGRAM = 'kind = "update_diagram"\n[surface]\nname = "quadratic"\nkappa = 10\n'
+SEED_SWEEP = (
+    'kind = "seed_sweep"\n[surface]\nname = "quadratic"\n[[run]]\nrule = "gd"\nlr = 0.05\n'
+    "steps = {steps}\nnoise = {{ sigma = 0.5 }}\n[figure]\nvalues = {values}\n{seeds}"
+)
+# (name, scenario text, expected key path, a phrase the message must contain); each one passed `check` and
+# failed in `render` before check ran the runs, the kinds' checks and the studies.
+CHECK_CASES = [
+    (
+        "per_run_lr",
+        RUN.format(rule="gd", hyper="lr = [0.1, 0.2]\n"),
+        "run[0].lr",
+        "must be a number",
+    ),
+    (
+        "per_run_rho",
+        RUN.format(rule="momentum", hyper="lr = 0.05\nrho = [0.5, 0.9]\n"),
+        "run[0].rho",
+        "one [[run]] is one run",
+    ),
+    (
+        "nested_betas",
+        RUN.format(rule="adam", hyper="lr = 0.1\nbetas = [[0.9, 0.8], 0.99]\n"),
+        "run[0].betas",
+        "must be a number",
+    ),
+    (
+        "diagram_step_past_the_end",
+        DIAGRAM + '[[run]]\nrule = "momentum"\nlr = 0.05\nsteps = 5\n[figure]\nstep = 10\n',
+        "figure.step",
+        "run[0] has 5 steps",
+    ),
+    (
+        "diagram_step_after_divergence",
+        DIAGRAM + '[[run]]\nrule = "nesterov"\nlr = 0.3\nsteps = 40\n[figure]\nstep = 30\n',
+        "figure.step",
+        "(diverged)",
+    ),
+    (
+        "minibatch_figure_on_a_quadratic",
+        'kind = "batch_vs_minibatch"\n' + RUN.format(rule="gd", hyper="lr = 0.05\n"),
+        "surface",
+        "draws a dataset surface",
+    ),
+    (
+        "vectors_of_different_lengths",
+        'kind = "regularization_preferences"\n[figure]\nx = [1.0, 1.0]\nw1 = [1.0, 0.0]\nw2 = [0.5]\n',
+        "figure.w2",
+        "must have the same length",
+    ),
+    (
+        "negative_lams",
+        'kind = "weight_decay_conditioning"\n[surface]\nname = "quadratic"\n[figure]\nlams = [-1.0]\n',
+        "figure.lams[0]",
+        "must be at least 0",
+    ),
+    (
+        "figure_steps_past_the_cap",
+        'kind = "test_functions"\n[figure]\nsteps = 100000000\n',
+        "figure.steps",
+        "must be at most 100,000",
+    ),
+    (
+        "phase_grid_times_steps",
+        'kind = "phase_diagram"\n[figure]\ngrid = 200\nsteps = 5000\n',
+        "figure.grid",
+        "the limit is 100,000,000",
+    ),
+    (
+        "seed_sweep_too_much_work",
+        SEED_SWEEP.format(
+            steps=20000, values=[0.01 * (i + 1) for i in range(100)], seeds="seeds = 100"
+        ),
+        "figure.seeds",
+        "the limit is 100,000,000",
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("name", "text", "field", "phrase"), CHECK_CASES, ids=[c[0] for c in CHECK_CASES]
+)
+def test_check_refuses_what_render_refuses(tmp_path, capsys, name, text, field, phrase):
+    source = _write(tmp_path, name, text)
+    assert main(["check", str(source)]) == 2
+    checked = capsys.readouterr().err.strip()
+    out = tmp_path / "out"
+    assert main(["render", str(source), "-o", str(out), "-q"]) == 2
+    rendered = capsys.readouterr().err.strip()
+    assert checked == rendered, "check and render say the same"
+    assert len(checked.splitlines()) == 1 and "Traceback" not in checked, checked
+    assert checked.startswith(f"{source}: {field}: "), checked
+    assert phrase in checked, checked
+    assert not out.exists() or list(out.iterdir()) == []
+
+
+def test_seed_sweep_renders_with_its_documented_default_seeds(tmp_path, capsys):
+    source = _write(tmp_path, "defaults", SEED_SWEEP.format(steps=30, values=[0.01, 0.1], seeds=""))
+    assert main(["check", str(source)]) == 0
+    assert main(["render", str(source), "-o", str(tmp_path), "-q"]) == 0
+    assert (tmp_path / "defaults.png").exists()
+
+
+@pytest.mark.parametrize(
+    ("name", "text", "field", "phrase"),
+    [
+        (
+            # 12 panels x 1,000 runs x 100,000 steps: each run within its cap, the whole far beyond
+            "many_panels_many_runs",
+            'kind = "panels"\n'
+            + "".join(
+                '[[panel]]\n[panel.surface]\nname = "quadratic"\n'
+                + '[[panel.run]]\nrule = "gd"\nlr = 0.01\nsteps = 100000\n' * 100
+                for _ in range(12)
+            ),
+            "panel[",
+            "the limit is 100,000,000",
+        ),
+        (
+            "rate_table_kappa_too_large",
+            'kind = "rate_table"\n[figure]\nkappas = [10, 1e300]\n',
+            "figure.kappas[1]",
+            "too large: the predicted rate rounds to 1",
+        ),
+    ],
+)
+def test_a_scenarios_total_work_is_capped_before_anything_runs(
+    tmp_path, capsys, name, text, field, phrase
+):
+    source = _write(tmp_path, name, text)
+    assert main(["check", str(source)]) == 2
+    err = capsys.readouterr().err.strip()
+    assert err.startswith(f"{source}: {field}") and phrase in err, err
+    assert len(err.splitlines()) == 1

@@ -318,3 +318,18 @@ def test_one_step_of_the_schedule_per_step_of_the_rule():
     expected = np.cumprod([1.0] + [1 - 0.5 ** (k + 1) for k in range(6)])
     np.testing.assert_allclose(t.xy[:, 0], expected, rtol=1e-15)
     assert math.isclose(t.lr[-1], 0.5**7)
+
+
+def test_a_trajectory_carries_the_rule_as_given_and_its_schedule():
+    """The frozen objects that ran: the rule as the user wrote it (not wrapped by the schedule, not bound to
+    the surface), the schedule beside it; a batch's run i gets run i's lr."""
+    schedule = ov.StepLR(step_size=2, gamma=0.5)
+    batch = ov.run(
+        Q, ov.Momentum(lr=[0.02, 0.05]), start=[[1, 1], [2, 2]], steps=6, schedule=schedule
+    )
+    assert type(batch.optimizer) is ov.Momentum and batch.schedule == schedule
+    one = batch[1]
+    assert one.optimizer == ov.Momentum(lr=0.05) and one.schedule == schedule
+    assert one.lr.tolist() == schedule.lrs(0.05, 6).tolist()
+    newton = ov.run(Q, ov.Newton(), steps=2).optimizer
+    assert newton == ov.Newton() and "_surface" not in vars(newton)

@@ -9,7 +9,7 @@ import pytest
 
 import optviz as ov
 from optviz._validate import ParameterError
-from optviz.sweeps import empirical_rate
+from optviz.metrics import empirical_rate
 
 
 @pytest.mark.parametrize(

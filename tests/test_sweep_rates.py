@@ -6,9 +6,9 @@ import numpy as np
 import pytest
 
 import optviz as ov
-from optviz import sweeps
+from optviz import metrics
 from optviz._validate import ParameterError
-from optviz.sweeps import empirical_rate, fit_rates
+from optviz.metrics import empirical_rate, fit_rates
 
 
 def test_least_squares_and_median_fits_on_known_sequences():
@@ -44,14 +44,14 @@ def test_the_window_is_the_end_of_the_usable_stretch():
 
 def test_fit_rates_is_step_major_and_chunked():
     rng = np.random.default_rng(1)
-    n = sweeps._CHUNK + 3  # across a chunk boundary
+    n = metrics.CHUNK + 3  # across a chunk boundary
     rates = rng.uniform(0.5, 0.999, n)
     e = rates[None, :] ** np.arange(200.0)[:, None] * rng.uniform(0.5, 2.0, (1, n))
     stops = rng.integers(50, 200, n)
     out = fit_rates(e, stops)
     np.testing.assert_allclose(out["lstsq"], rates, rtol=1e-10)
     np.testing.assert_allclose(out["median"], rates, rtol=1e-10)
-    for i in (0, sweeps._CHUNK - 1, sweeps._CHUNK, n - 1):
+    for i in (0, metrics.CHUNK - 1, metrics.CHUNK, n - 1):
         assert out["lstsq"][i] == pytest.approx(empirical_rate(e[:, i], stops[i]), rel=1e-13)
 
 
@@ -61,11 +61,11 @@ def test_sweep_rates_equal_the_public_fit_of_each_run():
     rhos = np.linspace(0.0, 0.95, 60).tolist()  # 4,200 runs: more than one chunk
     res = ov.sweep(q, ov.Momentum, grid={"lr": lrs, "rho": rhos}, steps=120, window=40)
     assert res.window == 40 and res.surface is q
-    floor = sweeps.distance_floor(q)
+    floor = metrics.distance_floor(q)
     assert floor == pytest.approx(1e-11 * np.hypot(1.0, -2.0))
-    for i in (0, 1234, sweeps._CHUNK - 1, sweeps._CHUNK, len(res) - 1):
+    for i in (0, 1234, metrics.CHUNK - 1, metrics.CHUNK, len(res) - 1):
         t = res.trajectories[i]
-        d = sweeps.distance_to_minimum(q, t)[0]
+        d = metrics.distance_to_minimum(q, t)[0]
         assert res["final_distance"][i] == d[t.stop_step]
         for column, method in (("rate", "lstsq"), ("rate_median", "median")):
             expected = empirical_rate(d, t.stop_step, floor=floor, window=40, method=method)

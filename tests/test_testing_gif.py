@@ -235,3 +235,20 @@ def test_many_colours_take_the_nearest_fixed_palette_colour(tmp_path):
     palette = np.array(FIXED_PALETTE).reshape(-1, 3)
     distances = np.linalg.norm(frames[..., None, :].astype(float) - palette, axis=-1)
     assert np.array_equal(gif.frames[..., :3], palette[distances.argmin(axis=-1)])
+
+
+def test_write_gif_is_the_animation_encoder(tmp_path, growing):
+    """One GIF writer: write_gif's bytes are optviz._gif.GifWriter's, with the frames' own palette."""
+    import io
+
+    from optviz._gif import GifWriter, Palette, pack, unpack
+
+    frames = growing[0]
+    rgba = np.concatenate([frames[..., :3], np.full((*frames.shape[:3], 1), 255, np.uint8)], -1)
+    palette = Palette(unpack(np.unique(pack(rgba).ravel())))
+    buffer = io.BytesIO()
+    writer = GifWriter(buffer, (frames.shape[2], frames.shape[1]), palette, loop=0)
+    for frame in rgba:
+        writer.add(frame, 100)
+    writer.close()
+    assert write_gif(tmp_path / "a.gif", frames, 100).read_bytes() == buffer.getvalue()

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from pathlib import Path
 
 import numpy as np
@@ -194,43 +192,6 @@ def test_rate_of_a_rule_instance_includes_weight_decay_and_dampening():
     assert th.rate(ov.GD(lr=0.05, weight_decay=2.0), q) == th.rate("gd", (3, 22), 0.05)
 
 
-def test_rate_table_numbers():
-    table = th.rate_table()
-    assert len(table.rows) == 9
-    for row in table.rows:
-        k = row.kappa
-        expected = {
-            "gd": (k - 1) / (k + 1),
-            "momentum": (np.sqrt(k) - 1) / (np.sqrt(k) + 1),
-            "nesterov": 1 - 1 / np.sqrt(k),
-        }[row.rule]
-        assert row.predicted == pytest.approx(expected, rel=1e-9)
-        assert abs(row.error) < (1e-6 if row.rule == "gd" else 1e-2)
-        assert row.measured >= row.predicted * (1 - 1e-6)  # double roots read a little slow
-    text = str(table).splitlines()
-    assert text[0].split() == [
-        "kappa",
-        "rule",
-        "setting",
-        "lr",
-        "rho",
-        "predicted",
-        "measured",
-        "rel.",
-        "diff",
-    ]
-    assert len(text) == 11 and "Polyak optimal" in text[3]
-    out = subprocess.run(
-        [sys.executable, "-m", "optviz.theory"],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout
-    assert str(table) in out
-
-
-# -- stationary noise ------------------------------------------------------------------------------
 def _batch_means(samples: np.ndarray, batches: int) -> tuple[float, float, float]:
     """Mean over (chains, steps) samples and its standard error by batch means: each chain is cut
     into ``batches`` consecutive batches, long against the autocorrelation time, whose means are

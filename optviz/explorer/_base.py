@@ -224,3 +224,18 @@ class Explorer:
         import matplotlib.pyplot as plt
 
         plt.close(self.fig)
+
+
+def new_figure(figsize: tuple[float, float], dpi: float, pyplot: bool) -> Any:
+    """An explorer's figure: a pyplot window (``pyplot=True``), or a figure on an Agg canvas that no GUI
+    manages (headless: tests, screenshots)."""
+    if pyplot:
+        import matplotlib.pyplot as plt
+
+        return plt.figure(figsize=figsize, dpi=dpi)
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+
+    fig = Figure(figsize=figsize, dpi=dpi)
+    FigureCanvasAgg(fig)
+    return fig

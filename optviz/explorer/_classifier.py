@@ -19,8 +19,7 @@ from optviz import _validate as check
 from optviz import style
 from optviz._validate import ParameterError
 from optviz.classifier import LOSS_TITLES, LOSSES, LinearClassifier
-from optviz.explorer._base import Explorer, quiet_draws, quiet_widget
-from optviz.explorer._surface import _new_figure
+from optviz.explorer._base import Explorer, new_figure, quiet_draws, quiet_widget
 
 STEP_RANGE = (1e-3, 1.0)  # the step-size slider (log scale)
 REG_RANGE = (0.0, 1.0)  # the L2 strength slider
@@ -54,7 +53,7 @@ class ClassifierExplorer(Explorer):
         self._requested: dict[str, float] = {}
         # ASCII minus signs everywhere, as the demo writes its numbers (ticks also get an explicit formatter).
         with style.context(scale, {"axes.unicode_minus": False}):
-            fig = _new_figure(figsize, dpi, pyplot)
+            fig = new_figure(figsize, dpi, pyplot)
             super().__init__(fig)
             with quiet_draws(fig):
                 self._build()
@@ -64,13 +63,13 @@ class ClassifierExplorer(Explorer):
     def _build(self) -> None:
         from matplotlib.widgets import RadioButtons, Slider
 
-        from optviz.plot._common import fontsize
         from optviz.plot.classifier import (
             ascii_ticks,
             linear_classifier,
             parameter_table,
             score_table,
         )
+        from optviz.plot.common import fontsize
 
         fig, size, m = self.fig, fontsize(), self.model
         fig.suptitle(

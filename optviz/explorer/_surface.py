@@ -23,35 +23,34 @@ from typing import Any
 import numpy as np
 
 from optviz import _validate as check
-from optviz import style
+from optviz import limits, style
+from optviz._format import format_number
 from optviz._validate import ParameterError
 from optviz.analysis import condition_number, hessian_eigen
 from optviz.analysis import suggested_adaptive_lr as default_adaptive_lr
 from optviz.analysis import suggested_lr as default_lr
 from optviz.engine import run
-from optviz.explorer._base import Explorer, quiet_draws, quiet_widget
+from optviz.explorer._base import Explorer, new_figure, quiet_draws, quiet_widget
 from optviz.noise import GaussianNoise
-from optviz.optimizers import GD, AdaGrad, Adam, Momentum, Nesterov, Optimizer, RMSProp, rule_class
+from optviz.optimizers import Optimizer, rule, rule_class, rule_names, rule_parameters
 from optviz.surfaces.base import Surface
 from optviz.trajectory import Trajectory
 
-RULES = ("gd", "momentum", "nesterov", "adam", "rmsprop", "adagrad")
-GRADIENT_SCALED = ("gd", "momentum", "nesterov")
-ADAPTIVE = ("adam", "rmsprop", "adagrad")
+# The rules the explorer shows (the registry's gradient rules), grouped by which lr slider they take. AdamW,
+# Newton and L-BFGS (issue 17) join with issue 14's explorer, which gives them their sliders and a schedule
+# selector.
+_NOT_YET = ("adamw", "newton", "lbfgs")
+RULES = tuple(
+    name for name in rule_names() if rule_class(name).uses_gradient and name not in _NOT_YET
+)
+ADAPTIVE = tuple(name for name in RULES if rule_class(name).family == "adaptive")
+GRADIENT_SCALED = tuple(name for name in RULES if name not in ADAPTIVE)
 MAX_STEPS_SLIDER = 500
 
 
-def _short(value: float, digits: int = 3) -> str:
-    """A readout number in few characters: ``3873``, ``0.0895``, ``1.2e+06``, ``inf``.
-
-    >>> _short(3873.2), _short(0.08953), _short(1.23e6), _short(-2.5e-5), _short(float("inf"))
-    ('3873', '0.0895', '1.23e+06', '-2.5e-05', 'inf')
-    """
-    if not math.isfinite(value):
-        return str(value)
-    if value == 0 or 1e-3 <= abs(value) < 1e4:
-        return f"{value:.{max(digits, len(str(int(abs(value)))))}g}"
-    return f"{value:.{digits - 1}e}"
+def _readout(value: float) -> str:
+    """A readout number in few characters (three significant digits): ``3873``, ``0.0895``, ``1.23e6``."""
+    return format_number(value, 3)
 
 
 def _nice(value: float, digits: int = 2) -> float:
@@ -76,20 +75,15 @@ class Settings:
 
 
 def make_rule(name: str, s: Settings) -> Optimizer:
-    """The update rule ``name`` with the explorer's settings (the same objects a script would build)."""
-    if name == "gd":
-        return GD(lr=s.lr)
-    if name == "momentum":
-        return Momentum(lr=s.lr, rho=s.rho)
-    if name == "nesterov":
-        return Nesterov(lr=s.lr, rho=s.rho)
-    if name == "adam":
-        return Adam(lr=s.adaptive_lr, betas=(s.beta1, s.beta2))
-    if name == "rmsprop":
-        return RMSProp(lr=s.adaptive_lr, alpha=s.alpha)
-    if name == "adagrad":
-        return AdaGrad(lr=s.adaptive_lr)
-    raise ParameterError("rules", check.unknown_name_message(name, RULES, what="rule"))
+    """The update rule ``name`` with the explorer's settings (the same objects a script would build): from the
+    rule registry, each of its hyperparameters that a slider sets (``lr`` or ``adaptive_lr`` by the rule's
+    family, ``rho``, ``betas``, ``alpha``), the others at their defaults."""
+    if name not in RULES:
+        raise ParameterError("rules", check.unknown_name_message(name, RULES, what="rule"))
+    lr = s.adaptive_lr if name in ADAPTIVE else s.lr
+    sliders = {"lr": lr, "rho": s.rho, "betas": (s.beta1, s.beta2), "alpha": s.alpha}
+    accepted = rule_parameters(name)
+    return rule(name, **{k: v for k, v in sliders.items() if k in accepted})
 
 
 def compute(surface: Surface, name: str, s: Settings) -> Trajectory:
@@ -203,21 +197,21 @@ class SurfaceExplorer(Explorer):
         self._requested: dict[str, float] = {}
         self._fmin = surface.fmin
         with style.context(scale):
-            fig = _new_figure(figsize, dpi, pyplot)
+            fig = new_figure(figsize, dpi, pyplot)
             super().__init__(fig)
             with quiet_draws(fig):
-                self._build(scale)
+                self._build()
         self._recompute(settings.rules)
         self._frame()
         self.blitter.redraw()
 
     # -- layout ------------------------------------------------------------------------------------------
-    def _build(self, scale: float) -> None:
+    def _build(self) -> None:
         from matplotlib.widgets import CheckButtons, Slider
 
         from optviz import plot
-        from optviz.figures._layout import surface_title
-        from optviz.plot._common import fontsize
+        from optviz.figures.layout import surface_title
+        from optviz.plot.common import fontsize
 
         fig, s, size = self.fig, self.surface, fontsize()
         title = s.title or s.name
@@ -304,7 +298,7 @@ class SurfaceExplorer(Explorer):
 
     def _rule_artists(self, name: str, size: float) -> RuleArtists:
         from optviz import plot
-        from optviz.plot._common import linewidth
+        from optviz.plot.common import linewidth
 
         color = style.rule_color(name)
         # Handles made once from a zero-step run (just the start); every later run is set into them.
@@ -347,7 +341,7 @@ class SurfaceExplorer(Explorer):
         return values - self._fmin if math.isfinite(self._fmin) else values
 
     def _bind(self, name: str, t: Trajectory) -> None:
-        from optviz.plot._frames import Appears, Follows, Grows
+        from optviz.plot.frames import Appears, Follows, Grows
         from optviz.plot.trajectory import marker_stride
 
         arts = self.artists[name]
@@ -374,7 +368,7 @@ class SurfaceExplorer(Explorer):
         arts.loss_cross.set_data([ks[-1]], [values[-1]])
 
     def _place_divergence(self, arts: RuleArtists, point: np.ndarray, stop: int) -> None:
-        from optviz.plot._common import fontsize
+        from optviz.plot.common import fontsize
 
         (x0, x1), (y0, y1) = self.surface.bounds
         # The last valid iterate, held inside the view, so the mark is always seen.
@@ -452,10 +446,10 @@ class SurfaceExplorer(Explorer):
             label = t.label  # "SGD", "SGD+Momentum" under noise
         fields = [
             label,
-            _short(loss),
-            _short(float(np.hypot(*g))),
-            _short(kappa),
-            f"{_short(eig[0])}, {_short(eig[1])}",
+            _readout(loss),
+            _readout(float(np.hypot(*g))),
+            _readout(kappa),
+            f"{_readout(eig[0])}, {_readout(eig[1])}",
             status,
         ]
         return Readout(
@@ -620,19 +614,6 @@ class SurfaceExplorer(Explorer):
                 checks.set_active(i)  # the widget's own callback applies it
 
 
-def _new_figure(figsize: tuple[float, float], dpi: float, pyplot: bool) -> Any:
-    if pyplot:
-        import matplotlib.pyplot as plt
-
-        return plt.figure(figsize=figsize, dpi=dpi)
-    from matplotlib.backends.backend_agg import FigureCanvasAgg
-    from matplotlib.figure import Figure
-
-    fig = Figure(figsize=figsize, dpi=dpi)
-    FigureCanvasAgg(fig)
-    return fig
-
-
 def explore(
     surface: Surface | str,
     rules: Sequence[str] | str = ("gd", "momentum"),
@@ -674,7 +655,7 @@ def explore(
         if r not in RULES:
             raise ParameterError("rules", check.unknown_name_message(str(r), RULES, what="rule"))
     start = surface.start if start is None else check.point("start", start)
-    steps = check.integer("steps", steps, minimum=1, maximum=100_000)
+    steps = check.integer("steps", steps, minimum=1, maximum=limits.MAX_STEPS)
     settings = Settings(
         start=np.array(start, dtype=float),
         steps=steps,

@@ -8,6 +8,10 @@
 
 ``figure(kind, ...)`` returns a :class:`Scene` (``scene.fig`` is the matplotlib Figure, at its last frame);
 ``optviz.animate`` turns the same scene into a GIF. ``kind_names()`` lists the kinds.
+
+Kinds draw what they are given. A kind that shows a study (a sweep, runs on a regularized twin: see
+``FigureKind.study``) takes its result as ``study=``; ``optviz.scenario.figure(kind, ...)`` computes it and
+draws in one call, exactly as a scenario file does.
 """
 
 from __future__ import annotations
@@ -16,25 +20,31 @@ from collections.abc import Sequence
 from typing import Any
 
 from optviz import style
+from optviz._validate import ParameterError
 from optviz.figures._kinds import (
     FigureKind,
-    Option,
     PanelData,
+    SurfaceRule,
     figure_kind,
     kind_names,
     register_kind,
 )
 from optviz.figures._scene import Scene
+from optviz.figures.options import NoOptions, Options, option
 
 __all__ = [
     "FigureKind",
-    "Option",
+    "NoOptions",
+    "Options",
     "PanelData",
     "Scene",
+    "SurfaceRule",
     "build_scene",
     "figure",
+    "figure_inputs",
     "figure_kind",
     "kind_names",
+    "option",
     "register_kind",
 ]
 
@@ -73,11 +83,27 @@ def build_scene(
     return scene
 
 
+def figure_inputs(surface: Any, trajectories: Sequence[Any] | Any) -> tuple[Any, list[Any]]:
+    """A figure's surface (a Surface, a registered name, or None) and its runs (one Trajectory, a batch, or a
+    list of them) as ``(Surface or None, list)``: what :func:`figure` and ``optviz.scenario.figure`` take."""
+    from optviz.surfaces import Surface
+    from optviz.surfaces import surface as make_surface
+
+    if isinstance(surface, str):
+        surface = make_surface(surface)
+    elif surface is not None and not isinstance(surface, Surface):
+        raise TypeError(f"surface must be a Surface or a name, got {type(surface).__name__}")
+    if isinstance(trajectories, (list, tuple)):
+        return surface, list(trajectories)
+    return surface, [trajectories] if trajectories else []
+
+
 def figure(
     kind: str,
     surface: Any = None,
     trajectories: Sequence[Any] | Any = (),
     *,
+    study: Any = None,
     title: str | None = None,
     size: tuple[float, float] | None = None,
     dpi: float | None = None,
@@ -89,29 +115,28 @@ def figure(
     """The composed figure ``kind`` (see :func:`kind_names`) for a surface and runs, as a :class:`Scene`.
 
     ``surface`` is a Surface or a registered name; ``trajectories`` are :func:`optviz.run` results; ``options``
-    are the kind's options (the same names as a scenario's ``[figure]`` table). ``pyplot=False`` makes a
+    are the kind's options (the same names as a scenario's ``[figure]`` table), validated as a scenario's are,
+    with the kind's rules on its surface and runs. ``study`` is the result of the kind's study, for the kinds
+    that draw one (``figure_kind(kind).study`` names the function that computes it). ``pyplot=False`` makes a
     figure that pyplot does not manage (nothing to close; the one-call writers use it).
     """
-    from optviz.surfaces import Surface
-    from optviz.surfaces import surface as make_surface
-
     k = figure_kind(kind)
-    if isinstance(surface, str):
-        surface = make_surface(surface)
-    elif surface is not None and not isinstance(surface, Surface):
-        raise TypeError(f"surface must be a Surface or a name, got {type(surface).__name__}")
-    runs = (
-        list(trajectories)
-        if isinstance(trajectories, (list, tuple))
-        else [trajectories]
-        if trajectories
-        else []
-    )
+    surface, runs = figure_inputs(surface, trajectories)
+    opts = k.read_options(options)
+    k.validate(surface, runs, opts)
+    k.validate_runs(runs, opts)
+    if k.study is not None and study is None:
+        raise ParameterError(
+            "study",
+            f"figure kind {k.name!r} draws what {k.study} computes: pass study={k.study}(...), or make "
+            "the figure with optviz.scenario.figure(...), which runs the study first",
+        )
     data = PanelData(
         surface=surface,
         view=view,
         trajectories=runs,
         colors=list(colors),
-        options=k.options_from(options),
+        options=opts,
+        study=study,
     )
     return build_scene(k, data, title=title, size=size, dpi=dpi, pyplot=pyplot)

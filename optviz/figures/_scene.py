@@ -52,7 +52,7 @@ class Scene:
 
     def add_counter(self, ax: Any = None, *, loc: str = "upper right") -> Any:
         """An "iteration k" label, updated by :meth:`set_frame` (animations add one; static figures need none)."""
-        from optviz.plot._common import fontsize
+        from optviz.plot.common import fontsize
 
         x, ha = (0.99, "right") if "right" in loc else (0.01, "left")
         y, va = (0.99, "top") if "upper" in loc else (0.01, "bottom")

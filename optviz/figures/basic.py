@@ -2,36 +2,36 @@
 
 from __future__ import annotations
 
+import dataclasses
+from dataclasses import dataclass
 from typing import Any
 
 from optviz import plot
-from optviz._validate import ParameterError, choice
-from optviz.figures._kinds import FigureKind, Option, PanelData, figure_kind, register_kind
-from optviz.figures._layout import last_step, shared_legend, surface_title
+from optviz._validate import ParameterError, point
+from optviz.figures._kinds import PanelData, register_kind
 from optviz.figures._scene import Scene
-from optviz.scenario._reader import boolean
+from optviz.figures.layout import last_step, shared_legend, surface_title
+from optviz.figures.options import Options, boolean, one_of, option, optional, positive_int
 
 LOSS_TITLES = {"loss": "loss", "gap": "optimality gap", "distance": "distance to the minimum"}
 
-
-def _loss_kind(field: str, value: Any) -> str:
-    return choice(field, value, ("loss", "gap", "distance"), what="loss kind")
+loss_kind = one_of("loss", "gap", "distance", what="loss kind")
 
 
-def _legend(field: str, value: Any) -> str:
-    return choice(field, value, ("below", "inside", "right", "none"), what="legend position")
+def legend_option() -> Any:
+    """The ``legend`` option every kind with a legend shares."""
+    return option(
+        "below",
+        one_of("below", "inside", "right", "none", what="legend position"),
+        "where the legend goes: below the panels, inside the axes, right, none",
+    )
 
 
-def _along(field: str, value: Any) -> str:
-    return choice(field, value, ("x", "y"), what="slice direction")
+@dataclass(frozen=True)
+class LegendOptions(Options):
+    """The options of a kind whose only option is where its legend goes."""
 
-
-LEGEND = Option(
-    "legend",
-    "below",
-    _legend,
-    "where the legend goes: below the panels, inside the axes, right, none",
-)
+    legend: str = legend_option()
 
 
 def colors(data: PanelData) -> list[str | None]:
@@ -60,7 +60,8 @@ def place_legend(fig: Any, axes: list[Any], where: str) -> None:
                 ax.legend(loc="best")
 
 
-def _loss_panel(ax: Any, data: PanelData, scene: Scene, kind: str) -> None:
+def loss_panel(ax: Any, data: PanelData, scene: Scene, kind: str) -> None:
+    """The runs' loss curves (``kind``: loss, gap or distance; the loss itself where no optimum is known)."""
     s = data.surface
     fmin = s.fmin if kind == "gap" else None
     minimum = s.minima[0] if kind == "distance" and len(s.minima) else None
@@ -82,25 +83,28 @@ def _condition_panel(ax: Any, data: PanelData, scene: Scene) -> None:
     ax.set_title(r"condition number $\kappa(H)$ at $x_k$")
 
 
+@dataclass(frozen=True)
+class TrajectoriesOptions(Options):
+    loss: bool = option(False, boolean, "add a panel with the loss curves")
+    condition: bool = option(
+        False, boolean, "add a panel with kappa(H) at each run's current point"
+    )
+    loss_kind: str = option(
+        "gap", loss_kind, "loss panel: loss, gap (f - f*) or distance (|x - x*|)"
+    )
+    arrows: bool = option(False, boolean, "an arrow along each step")
+    legend: str = legend_option()
+
+
 @register_kind(
     "trajectories",
     "Contours of the surface with each run's path; optionally the loss curves and kappa(H) beside it.",
-    options=[
-        Option("loss", False, boolean, "add a panel with the loss curves"),
-        Option(
-            "condition", False, boolean, "add a panel with kappa(H) at each run's current point"
-        ),
-        Option(
-            "loss_kind", "gap", _loss_kind, "loss panel: loss, gap (f - f*) or distance (|x - x*|)"
-        ),
-        Option("arrows", False, boolean, "an arrow along each step"),
-        LEGEND,
-    ],
+    options=TrajectoriesOptions,
     runs="required",
 )
 def _trajectories(fig: Any, data: PanelData, scene: Scene) -> None:
     opts = data.options
-    side = [name for name in ("loss", "condition") if opts.get(name)]
+    side = [name for name in ("loss", "condition") if getattr(opts, name)]
     if side:
         # The contour on the left; the side panels stacked on the right, sharing the iteration axis.
         layout = [["paths", name] for name in side]
@@ -110,49 +114,50 @@ def _trajectories(fig: Any, data: PanelData, scene: Scene) -> None:
             axs["loss"].sharex(axs["condition"])
     else:
         ax, axs = fig.subplots(1, 1), {}
-    draw_paths(ax, data, scene, arrows=opts["arrows"])
+    draw_paths(ax, data, scene, arrows=opts.arrows)
     axes = [ax]
     if "loss" in axs:
-        _loss_panel(axs["loss"], data, scene, opts["loss_kind"])
-        axs["loss"].set_title(LOSS_TITLES[opts["loss_kind"]])
+        loss_panel(axs["loss"], data, scene, opts.loss_kind)
+        axs["loss"].set_title(LOSS_TITLES[opts.loss_kind])
         axes.append(axs["loss"])
     if "condition" in axs:
         _condition_panel(axs["condition"], data, scene)
         axes.append(axs["condition"])
-    place_legend(fig, axes, opts["legend"])
+    place_legend(fig, axes, opts.legend)
 
 
-def _through(field: str, value: Any) -> Any:
-    from optviz._validate import point
+def _through(field: str, value: Any) -> tuple[float, float]:
+    x, y = point(field, value)
+    return (float(x), float(y))
 
-    return None if value is None else point(field, value)
 
+@dataclass(frozen=True)
+class SliceOptions(Options):
+    """The options of the two kinds that draw a 1-D slice."""
 
-# The two kinds that draw a 1-D slice share its options.
-SLICE_OPTIONS = [
-    Option(
-        "along", "x", _along, "the slice: horizontal (x) or vertical (y) through the slice point"
-    ),
-    Option(
-        "through",
+    along: str = option(
+        "x",
+        one_of("x", "y", what="slice direction"),
+        "the slice: horizontal (x) or vertical (y) through the slice point",
+    )
+    through: tuple[float, float] | None = option(
         None,
-        _through,
+        optional(_through),
         "a point [x, y] the slice passes through (default: the first run's start)",
-    ),
-    LEGEND,
-]
+    )
+    legend: str = legend_option()
 
 
 def draw_profile(ax: Any, data: PanelData, scene: Scene) -> None:
     """The slice of the surface with each run as a ball rolling on it.
 
     By default the slice passes through the first run's start, so the balls roll on the curve drawn."""
-    through = data.options["through"]
+    through = data.options.through
     if through is None and data.trajectories:
         first = data.trajectories[0]
         through = first.xy[0] if not first.batched else first.xy[0, 0]
     handle = plot.profile(
-        data.surface, data.trajectories, ax=ax, along=data.options["along"], through=through,
+        data.surface, data.trajectories, ax=ax, along=data.options.along, through=through,
         color=colors(data), legend=False, hyperparams=data.hyperparams,
     )  # fmt: skip
     scene.add(handle, last_step(data.trajectories))
@@ -161,15 +166,15 @@ def draw_profile(ax: Any, data: PanelData, scene: Scene) -> None:
 @register_kind(
     "contour_profile",
     "Contours with the paths, beside a 1-D slice of the surface with each run as a rolling ball.",
-    options=SLICE_OPTIONS,
+    options=SliceOptions,
     runs="required",
 )
 def _contour_profile(fig: Any, data: PanelData, scene: Scene) -> None:
     ax, prof = fig.subplots(1, 2, width_ratios=[1, 1])
     draw_paths(ax, data, scene)
     draw_profile(prof, data, scene)
-    prof.set_title(f"slice along {data.options['along']}")
-    place_legend(fig, [ax, prof], data.options["legend"])
+    prof.set_title(f"slice along {data.options.along}")
+    place_legend(fig, [ax, prof], data.options.legend)
 
 
 def _grid(n: int, columns: int | None) -> tuple[int, int]:
@@ -177,19 +182,18 @@ def _grid(n: int, columns: int | None) -> tuple[int, int]:
     return -(-n // cols), cols
 
 
-def _columns(field: str, value: Any) -> int:
-    from optviz._validate import integer
-
-    return integer(field, value, minimum=1, maximum=6)
+@dataclass(frozen=True)
+class PanelsOptions(Options):
+    columns: int | None = option(
+        None, optional(positive_int(6)), "panels per row (default: up to 3, 2 x 2 for four)"
+    )
+    legend: str = legend_option()
 
 
 @register_kind(
     "panels",
     "Several panels in one figure ([[panel]] tables), synchronized when animated, with one shared legend.",
-    options=[
-        Option("columns", None, _columns, "panels per row (default: up to 3, 2 x 2 for four)"),
-        LEGEND,
-    ],
+    options=PanelsOptions,
     surface="optional",
     runs="optional",
     panels=True,
@@ -197,32 +201,29 @@ def _columns(field: str, value: Any) -> int:
 def _panels(fig: Any, data: PanelData, scene: Scene) -> None:
     if not data.panels:
         raise ParameterError("panel", "needs at least one panel")
-    rows, cols = _grid(len(data.panels), data.options["columns"])
+    rows, cols = _grid(len(data.panels), data.options.columns)
     subfigs = fig.subfigures(rows, cols, squeeze=False)
     for (kind, panel), sub in zip(data.panels, subfigs.flat, strict=False):
-        panel.options = (
-            {**panel.options, "legend": "none"} if "legend" in panel.options else panel.options
-        )
-        panel.hyperparams = False  # one legend for all panels: "SGD", "SGD+Momentum"
-        kind.draw(sub, panel, scene)
+        options = panel.options
+        if hasattr(options, "legend"):
+            options = options.replace(legend="none")
+        # One legend for all panels: "SGD", "SGD+Momentum".
+        shown = dataclasses.replace(panel, options=options, hyperparams=False)
+        kind.draw(sub, shown, scene)
         if panel.title:
             for ax in sub.axes[:1]:
                 ax.set_title(panel.title, fontweight="bold")
-    place_legend(fig, None, data.options["legend"])
-
-
-def kind(name: str) -> FigureKind:
-    return figure_kind(name)
+    place_legend(fig, None, data.options.legend)
 
 
 @register_kind(
     "profile",
     "A 1-D slice of the surface with each run as a ball rolling on it (the lecture's local-minimum and saddle pictures).",
-    options=SLICE_OPTIONS,
+    options=SliceOptions,
     runs="required",
 )
 def _profile(fig: Any, data: PanelData, scene: Scene) -> None:
     ax = fig.subplots(1, 1)
     draw_profile(ax, data, scene)
     ax.set_title(data.title or surface_title(data.surface))
-    place_legend(fig, [ax], data.options["legend"])
+    place_legend(fig, [ax], data.options.legend)

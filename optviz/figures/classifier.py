@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from optviz import _validate as check
 from optviz.classifier import LOSSES, LinearClassifier
-from optviz.figures._kinds import Option, PanelData, register_kind
+from optviz.figures._kinds import PanelData, register_kind
 from optviz.figures._scene import Scene
+from optviz.figures.options import Options, boolean, one_of, option
 from optviz.plot.classifier import (
     ascii_ticks,
     linear_classifier,
@@ -15,32 +17,29 @@ from optviz.plot.classifier import (
     score_table,
     title_text,
 )
-from optviz.scenario._reader import boolean
 
 
-def _loss(field: str, value: Any) -> str:
-    return check.choice(field, value, LOSSES, what="loss")
+@dataclass(frozen=True)
+class ClassifierOptions(Options):
+    loss: str = option(
+        "svm", one_of(*LOSSES, what="loss"), "svm (multiclass SVM, the slide's) or softmax"
+    )
+    reg: float = option(
+        0.1, check.nonnegative, "L2 regularization strength lambda (loss: lambda * sum W^2)"
+    )
+    parameters: bool = option(True, boolean, "show W and b (with their gradients) above the table")
 
 
-def classifier_from_options(options: dict[str, Any]) -> LinearClassifier:
+def classifier_from_options(options: ClassifierOptions) -> LinearClassifier:
     """The classifier a figure's options describe (the lecture's parameters, its loss and lambda)."""
-    return LinearClassifier(loss=options["loss"], reg=options["reg"])
+    return LinearClassifier(loss=options.loss, reg=options.reg)
 
 
 @register_kind(
     "linear_classifier_demo",
     "The lecture's linear-classifier web demo: nine points, class regions, each class's score-zero line, "
     "and the table of scores and losses.",
-    options=[
-        Option("loss", "svm", _loss, "svm (multiclass SVM, the slide's) or softmax"),
-        Option(
-            "reg",
-            0.1,
-            check.nonnegative,
-            "L2 regularization strength lambda (loss: lambda * sum W^2)",
-        ),
-        Option("parameters", True, boolean, "show W and b (with their gradients) above the table"),
-    ],
+    options=ClassifierOptions,
     surface="none",
     runs="none",
     animated=False,
@@ -48,7 +47,7 @@ def classifier_from_options(options: dict[str, Any]) -> LinearClassifier:
 def _linear_classifier_demo(fig: Any, data: PanelData, scene: Scene) -> None:
     model = classifier_from_options(data.options)
     e = model.evaluate()
-    if data.options["parameters"]:
+    if data.options.parameters:
         axes = fig.subplot_mosaic(
             [["plot", "params"], ["plot", "table"]], width_ratios=[1, 1.1], height_ratios=[1, 3]
         )

@@ -1,39 +1,51 @@
 """The lecture's optimization figures (Regularization + Optimization), one figure kind each.
 
-Each kind draws real runs of the engine: the scenario's ``[[run]]`` tables, plus what the figure itself must
-compute (a sweep, a regularized twin of the surface). The ``plot`` layer below never computes steps.
+Each kind draws real runs of the engine: the scenario's ``[[run]]`` tables and, for the kinds that need more
+(runs on a regularized twin, GD per lambda, each rule on each test function), the result of their study in
+``optviz.studies``, handed over as ``data.study``. Nothing here runs a step.
 """
 
 from __future__ import annotations
 
-import dataclasses
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 
 from optviz import plot, style
-from optviz._validate import ParameterError, integer, number, positive
-from optviz.analysis import condition_number, hessian_eigen
-from optviz.figures._kinds import Option, PanelData, register_kind
-from optviz.figures._layout import last_step, require_rules, surface_title
+from optviz._validate import ParameterError, point, positive
+from optviz.analysis import (
+    condition_number,
+    finite_difference_errors,
+    finite_differences,
+    hessian_eigen,
+)
+from optviz.classifier import penalty_rows
+from optviz.figures._kinds import PanelData, SurfaceRule, register_kind
 from optviz.figures._scene import Scene
-from optviz.figures.basic import LEGEND, _loss_kind, _loss_panel, colors, draw_paths, place_legend
-from optviz.plot._common import fontsize, linewidth
-from optviz.plot._frames import Grows, Parts
-from optviz.scenario._reader import boolean
-
-
-def _step(field: str, value: Any) -> int:
-    return integer(field, value, minimum=1)
-
-
-def _float_list(field: str, value: Any) -> list[float]:
-    if not isinstance(value, list) or not value:
-        raise ParameterError(field, "must be a non-empty list of numbers")
-    if len(value) > 200:
-        raise ParameterError(field, f"has {len(value)} values; the limit is 200")
-    return [number(f"{field}[{i}]", v) for i, v in enumerate(value)]
-
+from optviz.figures.basic import (
+    LegendOptions,
+    colors,
+    draw_paths,
+    legend_option,
+    loss_kind,
+    loss_panel,
+    place_legend,
+)
+from optviz.figures.layout import last_step, require_rules, surface_title
+from optviz.figures.options import (
+    Options,
+    boolean,
+    names,
+    numbers,
+    option,
+    optional,
+    positive_int,
+    steps,
+)
+from optviz.metrics import best_so_far, epochs_seen
+from optviz.plot.common import fontsize, linewidth, run_colors, run_label
+from optviz.plot.frames import Grows, Parts
 
 # -- poor conditioning -----------------------------------------------------------------------------
 
@@ -86,19 +98,19 @@ def eigen_axes(
     return out
 
 
+@dataclass(frozen=True)
+class PoorConditioningOptions(Options):
+    eigen_axes: bool = option(True, boolean, "draw the Hessian's eigen-axes at the minimum")
+    loss_kind: str = option(
+        "distance", loss_kind, "the right panel: distance (|x - x*|), gap (f - f*) or loss"
+    )
+    legend: str = legend_option()
+
+
 @register_kind(
     "poor_conditioning",
     "GD zigzags across an ill-conditioned valley: paths with the Hessian's eigen-axes and kappa, beside the distance to the minimum.",
-    options=[
-        Option("eigen_axes", True, boolean, "draw the Hessian's eigen-axes at the minimum"),
-        Option(
-            "loss_kind",
-            "distance",
-            _loss_kind,
-            "the right panel: distance (|x - x*|), gap (f - f*) or loss",
-        ),
-        LEGEND,
-    ],
+    options=PoorConditioningOptions,
     runs="required",
 )
 def _poor_conditioning(fig: Any, data: PanelData, scene: Scene) -> None:
@@ -108,7 +120,7 @@ def _poor_conditioning(fig: Any, data: PanelData, scene: Scene) -> None:
     if len(s.minima):
         kappa = float(condition_number(s, s.minima[0]))
         ax.set_title(f"{surface_title(s)},   κ(H) = {kappa:.3g}")
-        if data.options["eigen_axes"]:
+        if data.options.eigen_axes:
             eigen_axes(ax, s, s.minima[0])
             ax.annotate(
                 "Hessian's eigen-axes",
@@ -118,29 +130,44 @@ def _poor_conditioning(fig: Any, data: PanelData, scene: Scene) -> None:
                 fontsize=fontsize(),
                 color="0.2",
             )
-    _loss_panel(loss_ax, data, scene, data.options["loss_kind"])
-    loss_ax.set_title(
-        "distance to the minimum" if data.options["loss_kind"] == "distance" else "loss"
-    )
-    place_legend(fig, [ax, loss_ax], data.options["legend"])
+    loss_panel(loss_ax, data, scene, data.options.loss_kind)
+    loss_ax.set_title("distance to the minimum" if data.options.loss_kind == "distance" else "loss")
+    place_legend(fig, [ax, loss_ax], data.options.legend)
 
 
 # -- update diagrams ---------------------------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class UpdateDiagramOptions(Options):
+    step: int = option(4, steps, "the step whose update is drawn")
+    zoom: bool = option(
+        True, boolean, "zoom on the update (with the whole run in an inset overview)"
+    )
+
+
+def _check_update_diagram(surface: Any, runs: Any, options: Any) -> None:
+    from optviz.figures.updates import check_step_within_runs
+
+    require_rules(("momentum", "nesterov"))(surface, runs, options)
+    check_step_within_runs(surface, runs, options)
+
+
+def _check_update_diagram_runs(trajectories: Any, options: Any) -> None:
+    from optviz.figures.updates import check_step_before_stops
+
+    check_step_before_stops(trajectories, options)
+
+
 @register_kind(
     "update_diagram",
     "The momentum or Nesterov update at one step of a real run: velocity, gradient (at the look-ahead point for Nesterov) and the actual step.",
-    options=[
-        Option("step", 4, _step, "the step whose update is drawn"),
-        Option(
-            "zoom", True, boolean, "zoom on the update (with the whole run in an inset overview)"
-        ),
-    ],
+    options=UpdateDiagramOptions,
     runs="required",
     animated=False,
     size=(12.8, 7.2),
-    check=require_rules(("momentum", "nesterov")),
+    check=_check_update_diagram,
+    check_runs=_check_update_diagram_runs,
 )
 def _update_diagram(fig: Any, data: PanelData, scene: Scene) -> None:
     import dataclasses
@@ -148,17 +175,13 @@ def _update_diagram(fig: Any, data: PanelData, scene: Scene) -> None:
     from matplotlib.patches import Rectangle
 
     runs = data.trajectories
-    step = data.options["step"]
-    zoom = data.options["zoom"]
+    step = data.options.step
+    zoom = data.options.zoom
     single = zoom and len(runs) == 1
     ratios = [1, 1.3] if single else None
     axes = list(fig.subplots(1, len(runs) + single, squeeze=False, width_ratios=ratios)[0])
     overview = axes.pop(0) if single else None
     for i, (ax, t) in enumerate(zip(axes, runs, strict=True)):
-        if step >= int(t.stop_step):
-            raise ParameterError(
-                "figure.step", f"run {i} stopped at step {int(t.stop_step)}; choose a step below it"
-            )
         # Nesterov's stored iterate is the look-ahead point; the lecture's picture follows the actual point.
         shown = dataclasses.replace(t, xy=t.state["position"]) if t.rule == "nesterov" else t
         plot.contour(data.surface, ax=ax, bounds=data.bounds, critical_points=False)
@@ -181,24 +204,21 @@ def _update_diagram(fig: Any, data: PanelData, scene: Scene) -> None:
                 zorder=6,
             )
             overview.add_patch(box)
-            overview.set_title(plot_label(t))
-
-
-def plot_label(t: Any) -> str:
-    from optviz.plot._common import run_label
-
-    return run_label(t)
+            overview.set_title(run_label(t))
 
 
 # -- condition map -------------------------------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class ConditionMapOptions(Options):
+    glyphs: bool = option(True, boolean, "eigen-direction crosses at the known critical points")
+
+
 @register_kind(
     "condition_map",
     "The Hessian's condition number over the view (log scale, indefinite regions hatched), beside the contours with the runs.",
-    options=[
-        Option("glyphs", True, boolean, "eigen-direction crosses at the known critical points")
-    ],
+    options=ConditionMapOptions,
     runs="optional",
 )
 def _condition_map(fig: Any, data: PanelData, scene: Scene) -> None:
@@ -209,7 +229,7 @@ def _condition_map(fig: Any, data: PanelData, scene: Scene) -> None:
         plot.contour(data.surface, ax=ax, bounds=data.bounds)
         ax.set_title(surface_title(data.surface))
     cmap = plot.condition_map(
-        data.surface, ax=cax, bounds=data.bounds, glyphs="auto" if data.options["glyphs"] else None
+        data.surface, ax=cax, bounds=data.bounds, glyphs="auto" if data.options.glyphs else None
     )
     cax.set_title("condition number of the Hessian")
     handles, labels = ax.get_legend_handles_labels()
@@ -225,44 +245,33 @@ def _condition_map(fig: Any, data: PanelData, scene: Scene) -> None:
 # -- numeric gradient ----------------------------------------------------------------------------------
 
 
-def _finite_difference_errors(
-    f: Any, x: np.ndarray, slope: float, hs: np.ndarray
-) -> tuple[np.ndarray, np.ndarray]:
-    """Relative errors of the forward and central differences along x at ``x``, for each step ``h``."""
-    from optviz.analysis import relative_error
+def _point(field: str, value: Any) -> tuple[float, float]:
+    x, y = point(field, value)
+    return (float(x), float(y))
 
-    e = np.array([1.0, 0.0])
-    f0 = float(f(x))
-    forward = np.array([(float(f(x + h * e)) - f0) / h for h in hs])
-    central = np.array([(float(f(x + h * e)) - float(f(x - h * e))) / (2 * h) for h in hs])
-    return relative_error(forward, slope), relative_error(central, slope)
+
+@dataclass(frozen=True)
+class NumericGradientOptions(Options):
+    point: tuple[float, float] | None = option(
+        None,
+        optional(_point),
+        "where the derivative d f / d x is taken (default: the surface's start)",
+    )
+    h: float = option(0.5, positive, "the step drawn as a secant on the left panel")
 
 
 @register_kind(
     "numeric_gradient",
     "The finite-difference slope at a point (secant against tangent), and the gradient check's relative error against h.",
-    options=[
-        Option(
-            "point",
-            None,
-            None,
-            "where the derivative d f / d x is taken (default: the surface's start)",
-        ),
-        Option("h", 0.5, positive, "the step drawn as a secant on the left panel"),
-    ],
+    options=NumericGradientOptions,
     runs="none",
     animated=False,
 )
 def _numeric_gradient(fig: Any, data: PanelData, scene: Scene) -> None:
-    from optviz._validate import point as as_point
-
     s = data.surface
-    x = (
-        as_point("figure.point", data.options["point"])
-        if data.options["point"] is not None
-        else np.array(s.start, dtype=float)
-    )
-    h = data.options["h"]
+    given = data.options.point
+    x = np.array(given if given is not None else s.start, dtype=float)
+    h = data.options.h
     slope = float(s.grad(x)[0])
     lw, size = linewidth(), fontsize()
     left, right = fig.subplots(1, 2)
@@ -274,7 +283,7 @@ def _numeric_gradient(fig: Any, data: PanelData, scene: Scene) -> None:
     fu = s.value(np.stack([u, np.full_like(u, x[1])], axis=-1))
     f0 = float(s.value(x))
     f_h = float(s.value(x + np.array([h, 0.0])))
-    secant = (f_h - f0) / h
+    secant = float(finite_differences(s.value, x, [h])[0][0])  # the forward difference over h
     left.plot(u, fu, color="0.2", linewidth=1.1 * lw, label=f"f(x, y={x[1]:g})")
     left.plot(
         u,
@@ -309,7 +318,7 @@ def _numeric_gradient(fig: Any, data: PanelData, scene: Scene) -> None:
 
     # Right: relative error against h, for forward and central differences.
     hs = np.logspace(-16, 0, 161)
-    forward, central = _finite_difference_errors(s.value, x, slope, hs)
+    forward, central = finite_difference_errors(s.value, x, slope, hs)
     tiny = 1e-17
     right.loglog(
         hs,
@@ -349,30 +358,27 @@ def _numeric_gradient(fig: Any, data: PanelData, scene: Scene) -> None:
 # -- batch vs minibatch ------------------------------------------------------------------------------
 
 
-def _batch_size(t: Any, n: int) -> int:
-    noise = t.meta.get("noise") or {}
-    return int(noise.get("batch_size", n)) if noise.get("kind") == "minibatch" else n
-
-
 def _batch_label(t: Any, n: int) -> str:
-    b = _batch_size(t, n)
+    b = int(getattr(t.noise, "batch_size", n))
     return f"full batch GD (B = {n})" if b >= n else f"minibatch SGD (B = {b})"
+
+
+DATASETS = SurfaceRule(
+    accepts=lambda s: int(getattr(s, "n_samples", 0)) > 0,
+    says="a dataset surface (least_squares, logistic_regression, softmax_1d)",
+)
 
 
 @register_kind(
     "batch_vs_minibatch",
     "Full-batch GD against minibatch SGD of several batch sizes on a dataset surface: paths, and the loss against epochs.",
-    options=[LEGEND],
+    options=LegendOptions,
     runs="required",
+    surfaces=DATASETS,
 )
 def _batch_vs_minibatch(fig: Any, data: PanelData, scene: Scene) -> None:
     s = data.surface
-    n = int(getattr(s, "n_samples", 0))
-    if not n:
-        raise ParameterError(
-            "surface",
-            "batch_vs_minibatch needs a dataset surface (least_squares, logistic_regression, softmax_1d)",
-        )
+    n = int(s.n_samples)
     ax, loss_ax = fig.subplots(1, 2, width_ratios=[1.2, 1])
     # Runs are told apart by batch size, so they get a colour each, not one per rule.
     cycle = [
@@ -393,7 +399,7 @@ def _batch_vs_minibatch(fig: Any, data: PanelData, scene: Scene) -> None:
 
     for t, col, label in zip(data.trajectories, cols, labels, strict=True):
         stop = int(t.stop_step)
-        epochs = np.arange(t.steps + 1) * _batch_size(t, n) / n
+        epochs = epochs_seen(t, n)
         gap = np.maximum(np.asarray(t.loss) - fmin, 1e-16)
         (line,) = loss_ax.plot(
             epochs[: stop + 1], gap[: stop + 1], color=col, linewidth=lw, label=label
@@ -404,7 +410,7 @@ def _batch_vs_minibatch(fig: Any, data: PanelData, scene: Scene) -> None:
     loss_ax.set_ylabel(r"$f(w, b) - f^\ast$" if np.isfinite(s.fmin) else "loss")
     loss_ax.set_title("loss against data seen")
     loss_ax.grid(True)
-    place_legend(fig, [ax], data.options["legend"])
+    place_legend(fig, [ax], data.options.legend)
 
 
 # -- random search -------------------------------------------------------------------------------------
@@ -413,10 +419,11 @@ def _batch_vs_minibatch(fig: Any, data: PanelData, scene: Scene) -> None:
 @register_kind(
     "random_search",
     "Random search (the lecture's bad idea) against gradient descent: sampled points and the best so far, and the best loss against iterations.",
-    options=[LEGEND],
+    options=LegendOptions,
     runs="required",
 )
 def _random_search(fig: Any, data: PanelData, scene: Scene) -> None:
+    import dataclasses
 
     s = data.surface
     ax, loss_ax = fig.subplots(1, 2, width_ratios=[1.3, 1])
@@ -436,16 +443,13 @@ def _random_search(fig: Any, data: PanelData, scene: Scene) -> None:
     fmin = s.fmin if np.isfinite(s.fmin) else None
     # Best so far for every run: random search's iterate already is its best point; a gradient run's loss may
     # go up on the way, so it is the running minimum that compares like with like.
-    best = [
-        dataclasses.replace(t, loss=np.minimum.accumulate(np.asarray(t.loss)))
-        for t in data.trajectories
-    ]
+    best = [dataclasses.replace(t, loss=best_so_far(t)) for t in data.trajectories]
     lh = plot.loss(best, ax=loss_ax, kind="gap" if fmin is not None else "loss", fmin=fmin,
                    color=colors(data), legend=False, hyperparams=data.hyperparams)  # fmt: skip
     scene.add(lh, last_step(data.trajectories))
     loss_ax.set_title("best loss so far")
     loss_ax.set_xlabel("iteration (one sample each for random search)")
-    place_legend(fig, [ax], data.options["legend"])
+    place_legend(fig, [ax], data.options.legend)
 
 
 # -- regularization ------------------------------------------------------------------------------------
@@ -463,12 +467,7 @@ class _Cliff:
         return [self.line]
 
 
-def _check_regularization(table: Any, surface: Any, runs: Any, options: dict[str, Any]) -> None:
-    if surface is not None and surface.name != "softmax_1d":
-        raise ParameterError(
-            "surface.name",
-            f"figure kind regularization draws the softmax_1d surface, got {surface.name!r}",
-        )
+def _check_regularization(surface: Any, runs: Any, options: Any) -> None:
     if surface is not None and surface.params.get("lam", 0) != 0:
         raise ParameterError(
             "surface.lam", "must be 0 here: the figure compares it with figure.lam > 0"
@@ -481,31 +480,24 @@ def _check_regularization(table: Any, surface: Any, runs: Any, options: dict[str
             )
 
 
+@dataclass(frozen=True)
+class RegularizationOptions(Options):
+    lam: float = option(0.1, positive, "the L2 strength of the regularized twin")
+
+
 @register_kind(
     "regularization",
     "The lecture's 1-D two-class softmax example: without L2 the cliff of p(y=1|x) keeps sharpening and GD runs off; with L2 it converges.",
-    options=[Option("lam", 0.1, positive, "the L2 strength of the regularized twin")],
+    options=RegularizationOptions,
     runs="required",
+    surfaces=SurfaceRule(lambda s: s.name == "softmax_1d", "the softmax_1d surface"),
     check=_check_regularization,
+    study="optviz.studies.regularized_paths",
 )
 def _regularization(fig: Any, data: PanelData, scene: Scene) -> None:
-    from optviz.engine import run
-    from optviz.surfaces import surface as make_surface
-
     s = data.surface
-    lam = data.options["lam"]
-    twin = make_surface("softmax_1d", **{**s.params, "lam": lam})
-    reg_runs = [
-        run(
-            twin,
-            t.optimizer,
-            start=t.xy[0],
-            steps=t.steps,
-            seed=t.meta.get("seed", 0),
-            label=t.label,
-        )
-        for t in data.trajectories
-    ]
+    lam = data.options.lam
+    twin, reg_runs = data.study.surface, list(data.study.runs)
     cliff_ax, free_ax, reg_ax = fig.subplots(1, 3, width_ratios=[1.15, 1, 1])
     lw = linewidth()
     xs = np.asarray(s.x)
@@ -547,10 +539,7 @@ def _regularization(fig: Any, data: PanelData, scene: Scene) -> None:
     ):
         plot.contour(surf, ax=ax)
         # Each path is named with its λ, in the colour of its classifier curve on the left.
-        labels = [
-            f"{plot._common.run_label(t, hyperparams=data.hyperparams)}, {tag}"
-            for t in data.trajectories
-        ]
+        labels = [f"{run_label(t, hyperparams=data.hyperparams)}, {tag}" for t in data.trajectories]
         handle = plot.trajectory(runs, ax=ax, color=[col] * len(runs), label=labels, legend=False)
         scene.add(handle, last_step(runs))
         ax.set_xlabel("w")
@@ -566,31 +555,33 @@ def _regularization(fig: Any, data: PanelData, scene: Scene) -> None:
 # -- regularization preferences -------------------------------------------------------------------------
 
 
-def _vector(field: str, value: Any) -> np.ndarray:
-    values = np.asarray(_float_list(field, value))
-    if len(values) > 12:
-        raise ParameterError(field, f"has {len(values)} entries; the figure shows at most 12")
-    return values
+_vector = numbers(at_most=12)
+
+
+@dataclass(frozen=True)
+class RegularizationPreferencesOptions(Options):
+    x: tuple[float, ...] = option((1.0, 1.0, 1.0, 1.0), _vector, "the input")
+    w1: tuple[float, ...] = option((1.0, 0.0, 0.0, 0.0), _vector, "the first weight vector")
+    w2: tuple[float, ...] = option((0.25, 0.25, 0.25, 0.25), _vector, "the second weight vector")
+
+    def validate(self) -> None:
+        if not len(self.x) == len(self.w1) == len(self.w2):
+            raise ParameterError(
+                "w2" if len(self.w1) == len(self.x) else "w1",
+                f"x, w1 and w2 must have the same length, got {len(self.x)}, {len(self.w1)}, {len(self.w2)}",
+            )
 
 
 @register_kind(
     "regularization_preferences",
     "The lecture's x = [1,1,1,1], w1 = [1,0,0,0], w2 = [0.25]*4: same scores, same data loss; L2 prefers the spread-out w2, L1 cannot tell.",
-    options=[
-        Option("x", [1.0, 1.0, 1.0, 1.0], _vector, "the input"),
-        Option("w1", [1.0, 0.0, 0.0, 0.0], _vector, "the first weight vector"),
-        Option("w2", [0.25, 0.25, 0.25, 0.25], _vector, "the second weight vector"),
-    ],
+    options=RegularizationPreferencesOptions,
     surface="none",
     runs="none",
     animated=False,
 )
 def _regularization_preferences(fig: Any, data: PanelData, scene: Scene) -> None:
-    x, w1, w2 = (np.asarray(data.options[k]) for k in ("x", "w1", "w2"))
-    if not (len(x) == len(w1) == len(w2)):
-        raise ParameterError(
-            "figure", f"x, w1 and w2 must have the same length, got {len(x)}, {len(w1)}, {len(w2)}"
-        )
+    x, w1, w2 = (np.asarray(getattr(data.options, k)) for k in ("x", "w1", "w2"))
     lw, size = linewidth(), fontsize()
     bars, table_ax, geo = fig.subplots(1, 3, width_ratios=[1.2, 1.1, 1])
     idx = np.arange(len(x))
@@ -602,11 +593,7 @@ def _regularization_preferences(fig: Any, data: PanelData, scene: Scene) -> None
     bars.set_title("two weight vectors")
     bars.axhline(0, color="0.3", linewidth=0.6 * lw)
     bars.legend(loc="upper right")
-    rows = [
-        ("score  wᵀx", float(w1 @ x), float(w2 @ x)),
-        ("L2:  Σ w²", float((w1**2).sum()), float((w2**2).sum())),
-        ("L1:  Σ |w|", float(np.abs(w1).sum()), float(np.abs(w2).sum())),
-    ]
+    rows = penalty_rows(x, w1, w2)
     table_ax.axis("off")
     table = table_ax.table(
         cellText=[[name, f"{a:.4g}", f"{b:.4g}"] for name, a, b in rows], colLabels=["", "w1", "w2"],
@@ -658,53 +645,36 @@ def _regularization_preferences(fig: Any, data: PanelData, scene: Scene) -> None
 # -- weight decay and conditioning ------------------------------------------------------------------------
 
 
+def _positive_definite(surface: Any) -> bool | str:
+    values, _ = hessian_eigen(surface, surface.minima[0] if len(surface.minima) else surface.start)
+    low = float(np.min(values))
+    return low > 0 or f"its Hessian's smallest eigenvalue there is {low:.3g}"
+
+
+@dataclass(frozen=True)
+class WeightDecayOptions(Options):
+    lams: tuple[float, ...] = option(
+        (0.0, 0.03, 0.1, 0.3, 1.0, 3.0, 10.0, 30.0), numbers(minimum=0.0), "the λ values measured"
+    )
+    steps: int = option(400, steps, "GD steps per measured rate")
+
+
 @register_kind(
     "weight_decay_conditioning",
     "L2 regularization shifts the Hessian's eigenvalues by 2λ: kappa falls with λ, and GD's measured rate falls with it.",
-    options=[
-        Option(
-            "lams",
-            [0.0, 0.03, 0.1, 0.3, 1.0, 3.0, 10.0, 30.0],
-            _float_list,
-            "the λ values measured",
-        ),
-        Option("steps", 400, _step, "GD steps per measured rate"),
-    ],
+    options=WeightDecayOptions,
     runs="none",
     animated=False,
+    surfaces=SurfaceRule(
+        _positive_definite,
+        "a convex quadratic-like surface (a positive definite Hessian at its minimum)",
+    ),
+    study="optviz.studies.weight_decay_rates",
 )
 def _weight_decay_conditioning(fig: Any, data: PanelData, scene: Scene) -> None:
-    from optviz.engine import run
-    from optviz.optimizers import GD
-    from optviz.surfaces import regularized
-    from optviz.sweeps import distance_to_minimum, empirical_rate
-
-    s = data.surface
-    lams = np.asarray(data.options["lams"], dtype=float)
-    if (lams < 0).any():
-        raise ParameterError("figure.lams", "must be non-negative")
-    values, _ = hessian_eigen(s, s.minima[0] if len(s.minima) else s.start)
-    mu, L = float(values.min()), float(values.max())
-    if mu <= 0:
-        raise ParameterError(
-            "surface",
-            "weight_decay_conditioning needs a convex quadratic-like surface (positive Hessian)",
-        )
-    dense = np.concatenate(
-        [[0.0], np.geomspace(max(lams[lams > 0].min(initial=1e-2) / 3, 1e-3), lams.max() * 3, 200)]
-    )
-    kappa_theory = (L + 2 * dense) / (mu + 2 * dense)
-    measured_kappa, measured_rate = [], []
-    for lam in lams:
-        r = regularized(s, lam) if lam > 0 else s
-        m = r.minima[0]
-        measured_kappa.append(float(condition_number(r, m)))
-        vals, _ = hessian_eigen(r, m)
-        lr = 2.0 / (vals.min() + vals.max())  # GD's optimal step for this lambda
-        t = run(r, GD(lr=lr), start=s.start, steps=data.options["steps"])
-        measured_rate.append(
-            float(np.ravel(empirical_rate(distance_to_minimum(r, t).reshape(-1), t.stop_step))[0])
-        )
+    w = data.study
+    lams, dense, mu, L = w.lams, w.dense, w.mu, w.L
+    kappa_theory, measured_kappa, measured_rate = w.kappa_theory, w.kappa, w.rate
     lw = linewidth()
     kap, rate = fig.subplots(1, 2)
     x_dense = np.where(dense == 0, np.nan, dense)
@@ -720,7 +690,7 @@ def _weight_decay_conditioning(fig: Any, data: PanelData, scene: Scene) -> None:
     kap.set_ylabel("condition number κ")
     kap.set_title("weight decay improves conditioning")
     kap.legend(loc="lower left")
-    rate_theory = (kappa_theory - 1) / (kappa_theory + 1)
+    rate_theory = w.rate_theory
     rate.plot(x_dense, rate_theory, color="0.3", linewidth=lw, label="theory: (κ − 1) / (κ + 1)")
     rate.plot(np.where(lams == 0, np.nan, lams), measured_rate, linestyle="none", marker="o", markersize=3.5 * lw,
               color=style.OKABE_ITO["vermillion"], label="measured GD rate at lr = 2/(L+μ)")  # fmt: skip
@@ -750,88 +720,61 @@ TEST_FUNCTIONS = (
 )
 
 
-def _names(field: str, value: Any) -> list[str]:
-    from optviz._validate import choice
+def _surface_names() -> list[str]:
     from optviz.surfaces import surface_names
 
-    if not isinstance(value, list) or not value:
-        raise ParameterError(field, "must be a non-empty list of surface names")
-    if len(value) > 12:
-        raise ParameterError(field, f"has {len(value)} surfaces; the grid shows at most 12")
-    return [
-        choice(f"{field}[{i}]", v, surface_names(), what="surface") for i, v in enumerate(value)
-    ]
+    return surface_names()
 
 
-def _rules(field: str, value: Any) -> list[str]:
-    from optviz._validate import choice
-    from optviz.optimizers import rule_names
+def _gradient_rules() -> list[str]:
+    from optviz.optimizers import rule_class, rule_names
 
-    if not isinstance(value, list) or not value:
-        raise ParameterError(field, "must be a non-empty list of rule names")
-    return [choice(f"{field}[{i}]", v, rule_names(), what="rule") for i, v in enumerate(value)]
+    return [name for name in rule_names() if rule_class(name).uses_gradient]
 
 
-def default_lr(surface: Any, rule: str) -> float:
-    """A learning rate that makes visible progress on ``surface`` (the explorer's defaults): ``1/L`` for GD and
-    ``0.3/L`` for the momentum methods, whose steps grow by up to ``1/(1 - rho)``, with L the largest Hessian
-    eigenvalue at the start and minima; 1% of the view's diagonal for the adaptive methods."""
-    from optviz.analysis import suggested_adaptive_lr, suggested_lr
-
-    if rule in ("adam", "rmsprop", "adagrad"):
-        return suggested_adaptive_lr(surface)
-    return suggested_lr(surface) * (0.3 if rule in ("momentum", "nesterov") else 1.0)
-
-
-def _stable_run(surface: Any, name: str, steps: int) -> Any:
-    """Run ``name`` at :func:`default_lr`, halved until the run does not diverge (at most 10 times): the grid
-    shows each rule doing its best at a learning rate that is simple to state, not a tuned one."""
-    from optviz.engine import run
-    from optviz.optimizers import rule
-
-    lr = default_lr(surface, name)
-    for _ in range(10):
-        t = run(surface, rule(name, lr=lr), steps=steps)
-        if t.status != "diverged":
-            break
-        lr /= 2
-    return t
+@dataclass(frozen=True)
+class ClassicFunctionsOptions(Options):
+    functions: tuple[str, ...] = option(
+        TEST_FUNCTIONS,
+        names(_surface_names, what="surface", at_most=12),
+        "the surfaces, one panel each",
+    )
+    rules: tuple[str, ...] = option(
+        ("gd", "momentum", "nesterov", "adam"),
+        # (each later rule is drawn thinner on top of the others: five still show)
+        names(_gradient_rules, what="rule", at_most=5),
+        "the rules run on each (gradient rules, at most five)",
+    )
+    steps: int = option(600, steps, "steps per run")
+    columns: int = option(5, positive_int(12), "panels per row")
 
 
 @register_kind(
     "test_functions",
     "The classic test functions in a grid, each with GD, Momentum, Nesterov and Adam from its suggested start.",
-    options=[
-        Option("functions", list(TEST_FUNCTIONS), _names, "the surfaces, one panel each"),
-        Option("rules", ["gd", "momentum", "nesterov", "adam"], _rules, "the rules run on each"),
-        Option("steps", 600, _step, "steps per run"),
-        Option("columns", 5, _step, "panels per row"),
-    ],
+    options=ClassicFunctionsOptions,
     surface="none",
     runs="none",
     size=(12.8, 7.2),
+    study="optviz.studies.classic_runs",
 )
 def _test_functions(fig: Any, data: PanelData, scene: Scene) -> None:
     import matplotlib
 
-    from optviz.surfaces import surface as make_surface
-
-    plt_linewidth = linewidth
-    names = data.options["functions"]
-    cols = min(data.options["columns"], len(names))
-    rows = -(-len(names) // cols)
+    grid = data.study
+    cols = min(data.options.columns, len(grid))
+    rows = -(-len(grid) // cols)
     axes = fig.subplots(rows, cols, squeeze=False)
-    for ax in axes.flat[len(names) :]:
+    for ax in axes.flat[len(grid) :]:
         ax.remove()
     size = fontsize()
-    for ax, name in zip(axes.flat, names, strict=False):
-        s = make_surface(name)
-        runs = [_stable_run(s, r, data.options["steps"]) for r in data.options["rules"]]
+    for ax, panel in zip(axes.flat, grid, strict=False):
+        s, runs = panel.surface, list(panel.runs)
         plot.contour(s, ax=ax, critical_points=True, label_critical=False, resolution=160)
         # Paths often coincide (Momentum and Nesterov, or all four stuck in one of Rastrigin's dips): each
         # later rule is drawn thinner on top, so every colour stays visible as a stripe.
-        base = plt_linewidth()
-        for i, (t, col) in enumerate(zip(runs, plot._common.run_colors(runs), strict=True)):
+        base = linewidth()
+        for i, (t, col) in enumerate(zip(runs, run_colors(runs), strict=True)):
             with matplotlib.rc_context({"lines.linewidth": base * (1.9 - 0.4 * i)}):
                 handle = plot.trajectory(
                     t, ax=ax, color=col, legend=False, hyperparams=False, every=10**6, zorder=3 + 0.1 * i,

@@ -1,7 +1,7 @@
 """Update-vector figures: momentum against Nesterov, with the look-ahead shown, moving along real runs.
 
 One panel per run (a Momentum and a Nesterov run, side by side): the contours, the run's path, and the update
-from the current iterate as the lecture draws it (design.md section 2, ``Trajectory.update_vectors``):
+from the current iterate as the lecture draws it (the vectors of ``Trajectory.update_vectors``):
 
 * Momentum: from the current point, the velocity arrow and the gradient arrow (the gradient is taken *at the
   current point*); the actual step is their sum.
@@ -15,28 +15,26 @@ frame) shows the paths and the update at the step chosen by the option ``step``.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 
 from optviz import plot
-from optviz._validate import ParameterError, integer
-from optviz.figures._kinds import Option, PanelData, register_kind
-from optviz.figures._layout import last_step, require_rules, surface_title
+from optviz._validate import ParameterError
+from optviz.figures._kinds import PanelData, register_kind
 from optviz.figures._scene import Scene
-from optviz.figures.basic import LEGEND
-from optviz.plot._common import single_runs
-from optviz.plot._frames import Appears, Parts
+from optviz.figures.basic import legend_option
+from optviz.figures.layout import last_step, require_rules, surface_title
+from optviz.figures.options import Options, option, optional, steps
+from optviz.plot.common import single_runs
+from optviz.plot.frames import Appears, Parts
 
 RULES = ("momentum", "nesterov")
 _TITLES = {
     "momentum": "gradient at the current point",
     "nesterov": "gradient at the look-ahead point",
 }
-
-
-def _step(field: str, value: Any) -> int:
-    return integer(field, value, minimum=1)
 
 
 def default_step(runs: list[Any]) -> int:
@@ -55,10 +53,9 @@ def default_step(runs: list[Any]) -> int:
     return int(np.argmax(score)) + 1
 
 
-def _check(table: Any, surface: Any, runs: Any, options: dict[str, Any]) -> None:
-    """A scenario's runs must be momentum or Nesterov, and long enough for the ``step`` shown."""
-    require_rules(RULES)(table, surface, runs, options)
-    step = options.get("step")
+def check_step_within_runs(surface: Any, runs: Any, options: Any) -> None:
+    """The ``step`` shown must be an update every run makes (``run.steps`` updates)."""
+    step = options.step
     for i, run in enumerate(runs):
         if step is not None and step >= run.steps:
             raise ParameterError(
@@ -67,32 +64,55 @@ def _check(table: Any, surface: Any, runs: Any, options: dict[str, Any]) -> None
             )
 
 
+def check_step_before_stops(trajectories: Any, options: Any) -> None:
+    """The ``step`` shown must come before every run stopped (a diverged or converged run has no update
+    there to draw); without a ``step``, every run must make the two updates the default needs."""
+    step = options.step
+    for i, t in enumerate(r for group in trajectories for r in single_runs(group)):
+        stop = int(t.stop_step)
+        if step is None and stop < 2:
+            raise ParameterError(
+                f"run[{i}]",
+                f"stopped at step {stop} ({t.status}): the figure shows an update after the first, so "
+                "each run needs at least 2",
+            )
+        if step is not None and not step < stop:
+            raise ParameterError(
+                "figure.step",
+                f"is {step}, but run[{i}] ({t.label}) stopped at step {stop} ({t.status}): the step "
+                f"shown must be below {stop}",
+            )
+
+
+def _check(surface: Any, runs: Any, options: Any) -> None:
+    """The runs must be momentum or Nesterov, and long enough for the ``step`` shown."""
+    require_rules(RULES)(surface, runs, options)
+    check_step_within_runs(surface, runs, options)
+
+
+@dataclass(frozen=True)
+class MomentumNesterovOptions(Options):
+    step: int | None = option(
+        None,
+        optional(steps),
+        "the update shown in the static figure (default: where its arrows read best)",
+    )
+    legend: str = legend_option()
+
+
 @register_kind(
     "momentum_nesterov",
     "Momentum against Nesterov: each run's update vectors (velocity, gradient, actual step; Nesterov's "
     "look-ahead point) moving along its path.",
-    options=[
-        Option(
-            "step",
-            None,
-            _step,
-            "the update shown in the static figure (default: where its arrows read best)",
-        ),
-        LEGEND,
-    ],
+    options=MomentumNesterovOptions,
     runs="required",
     check=_check,
+    check_runs=check_step_before_stops,
 )
 def _momentum_nesterov(fig: Any, data: PanelData, scene: Scene) -> None:
     runs = [r for t in data.trajectories for r in single_runs(t)]
-    for i, run in enumerate(runs):
-        if run.rule not in RULES:
-            raise ParameterError(
-                f"run[{i}].rule",
-                f"figure kind draws only {', '.join(RULES)} runs, got {run.rule!r}",
-            )
     last = last_step(runs)
-    step = data.options["step"] if data.options["step"] is not None else default_step(runs)
+    step = data.options.step if data.options.step is not None else default_step(runs)
     axes = fig.subplots(1, len(runs), squeeze=False)[0]
     colors = [data.color(i) for i in range(len(runs))]
     for ax, run, color in zip(axes, runs, colors, strict=True):
@@ -107,17 +127,11 @@ def _momentum_nesterov(fig: Any, data: PanelData, scene: Scene) -> None:
         fig.suptitle(data.title)
     elif data.surface is not None and not fig.get_suptitle():  # the scenario's title wins
         fig.suptitle(surface_title(data.surface))
-    _legend(fig, axes, data.options["legend"])
+    _legend(fig, axes, data.options.legend)
 
 
 def _static_diagram(ax: Any, run: Any, step: int, last: int) -> Parts:
     """The diagram of update ``step``, shown on the last frame only (the static figure)."""
-    stop = int(run.stop_step)
-    if not 1 <= step < stop:
-        raise ParameterError(
-            "step",
-            f"must be in [1, {stop - 1}] for the {run.label} run (it has {stop} updates), got {step}",
-        )
     # No labels on the full view (they would be larger than the arrows): the legend names the arrows.
     diagram = plot.update_diagram(run, step, ax, frame=False, labels=False, guides=True)
     artists = [*diagram.arrows.values(), *diagram.labels, *diagram.markers, *diagram.guides]

@@ -22,7 +22,7 @@ from optviz.classifier import (
     table_header,
     table_rows,
 )
-from optviz.plot._common import fontsize, get_ax, linewidth
+from optviz.plot.common import fontsize, get_ax, linewidth
 
 # Class colours: the web demo's red, green and blue, from the colour-blind-safe set.
 CLASS_COLORS = (

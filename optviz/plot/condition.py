@@ -9,7 +9,7 @@ import numpy as np
 
 from optviz import style
 from optviz.analysis import condition_number, hessian_eigen
-from optviz.plot._common import (
+from optviz.plot.common import (
     as_runs,
     fontsize,
     get_ax,
@@ -18,7 +18,7 @@ from optviz.plot._common import (
     run_label,
     single_runs,
 )
-from optviz.plot._frames import Animated, Grows
+from optviz.plot.frames import Animated, Grows
 from optviz.surfaces.base import Bounds, Surface
 
 

@@ -8,8 +8,8 @@ from typing import Any
 import numpy as np
 
 from optviz import style
-from optviz.plot._common import fontsize, get_ax
 from optviz.plot._levels import contour_levels
+from optviz.plot.common import fontsize, get_ax
 from optviz.surfaces.base import Bounds, Surface
 
 

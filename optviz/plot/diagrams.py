@@ -1,6 +1,6 @@
 """The lecture's update-vector diagrams, drawn from a real trajectory at a chosen step.
 
-Vectors are those of design section 2, in parameter units, as ``Trajectory.update_vectors(step)`` returns them:
+Vectors are in parameter units, as :meth:`optviz.Trajectory.update_vectors` returns them:
 
 * Momentum (heavy ball): from the point ``x_t``, the velocity arrow ``-lr*rho*b[t-1]`` and the gradient arrow
   ``-lr*g[t]``; the actual step ``x[t+1] - x[t]`` is their sum.
@@ -16,8 +16,8 @@ from typing import Any
 import numpy as np
 
 from optviz import style
-from optviz.plot._common import fontsize, get_ax, linewidth
-from optviz.plot._frames import Animated
+from optviz.plot.common import fontsize, get_ax, linewidth
+from optviz.plot.frames import Animated
 
 # Colours of the lecture's diagrams, kept colour-blind safe: velocity green, gradient red, actual step blue.
 COLORS = {
@@ -214,7 +214,7 @@ def update_arrows(
 ) -> UpdateArrows:
     """Draw the update vectors of a Momentum or Nesterov run at ``step`` and return a frame-settable handle.
 
-    The same vectors as :func:`update_diagram` (design section 2), without labels or zoom, so that they can
+    The same vectors as :func:`update_diagram` (``Trajectory.update_vectors``), without labels or zoom, so that they can
     move along the run over contours: ``handle.set_frame(k)`` moves them to the update from iterate k.
     ``step=None`` draws them hidden until a frame is set. Arrows too short to be more than a head are hidden.
     """

@@ -7,7 +7,7 @@ from typing import Any
 
 import numpy as np
 
-from optviz.plot._common import (
+from optviz.plot.common import (
     as_runs,
     get_ax,
     linewidth,
@@ -16,7 +16,7 @@ from optviz.plot._common import (
     run_label,
     single_runs,
 )
-from optviz.plot._frames import Animated, Appears, Grows
+from optviz.plot.frames import Animated, Appears, Grows
 
 _YLABELS = {
     "loss": "loss  f(x)",

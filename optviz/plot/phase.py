@@ -8,7 +8,7 @@ from typing import Any
 import numpy as np
 
 from optviz import style, theory
-from optviz.plot._common import fontsize, get_ax, linewidth
+from optviz.plot.common import fontsize, get_ax, linewidth
 
 NO_CONVERGENCE = "0.82"  # the colour of cells whose measured rate is not below 1
 

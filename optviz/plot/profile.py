@@ -7,7 +7,7 @@ from typing import Any
 
 import numpy as np
 
-from optviz.plot._common import (
+from optviz.plot.common import (
     as_runs,
     fontsize,
     get_ax,
@@ -17,7 +17,7 @@ from optviz.plot._common import (
     run_label,
     single_runs,
 )
-from optviz.plot._frames import Animated, Appears, Follows, Grows
+from optviz.plot.frames import Animated, Appears, Follows, Grows
 from optviz.surfaces.base import Surface
 
 

@@ -8,7 +8,7 @@ from typing import Any
 import numpy as np
 
 from optviz import style
-from optviz.plot._common import get_ax, linewidth
+from optviz.plot.common import get_ax, linewidth
 
 _METRIC_LABELS = {
     "final_loss": "final loss  f(x)",

@@ -8,7 +8,7 @@ from typing import Any
 import numpy as np
 
 from optviz import style
-from optviz.plot._common import as_runs, get_ax, linewidth, run_colors, run_label, single_runs
+from optviz.plot.common import as_runs, get_ax, linewidth, run_colors, run_label, single_runs
 from optviz.surfaces.base import Bounds, Surface
 
 

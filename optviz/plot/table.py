@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from optviz import style
-from optviz.plot._common import fontsize, get_ax
+from optviz.plot.common import fontsize, get_ax
 
 _HEADER = {
     "kappa": "κ",

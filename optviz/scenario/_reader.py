@@ -10,7 +10,7 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
-from optviz._validate import ParameterError, unknown_name_message
+from optviz._validate import ParameterError, type_name, unknown_name_message
 
 REQUIRED = object()
 
@@ -39,7 +39,7 @@ class Table:
         self.file = file
         self.path = path
         if not isinstance(data, dict):
-            raise ScenarioError(file, path, f"must be a table, got {_type_name(data)}")
+            raise ScenarioError(file, path, f"must be a table, got {type_name(data)}")
         self.data = data
         self.taken: set[str] = set()
 
@@ -82,9 +82,7 @@ class Table:
             return []
         items = self.data[key]
         if not isinstance(items, list):
-            raise self.error(
-                key, f"must be an array of tables ([[{key}]]), got {_type_name(items)}"
-            )
+            raise self.error(key, f"must be an array of tables ([[{key}]]), got {type_name(items)}")
         return [
             Table(item, f"{join(self.path, key)}[{i}]", self.file) for i, item in enumerate(items)
         ]
@@ -102,29 +100,3 @@ class Table:
             if key not in self.taken:
                 options = sorted(set(valid) if valid is not None else self.taken)
                 raise self.error(key, unknown_name_message(key, options, what="key"))
-
-
-def _type_name(value: Any) -> str:
-    names = {
-        dict: "a table",
-        list: "an array",
-        str: "a string",
-        bool: "a boolean",
-        int: "an integer",
-        float: "a number",
-    }
-    return names.get(type(value), type(value).__name__)
-
-
-def string(field: str, value: Any) -> str:
-    if not isinstance(value, str):
-        raise ParameterError(field, f"must be a string, got {_type_name(value)}")
-    if len(value) > 2000:
-        raise ParameterError(field, f"is too long ({len(value):,} characters; the limit is 2,000)")
-    return value
-
-
-def boolean(field: str, value: Any) -> bool:
-    if not isinstance(value, bool):
-        raise ParameterError(field, f"must be true or false, got {_type_name(value)}")
-    return value

@@ -1,6 +1,6 @@
 """The scenario file format: TOML in, a validated :class:`Scenario` out, or one precise error.
 
-Fixed keys (design section 2): ``title``, ``[surface]`` with ``name`` or ``expression`` and the surface's
+Fixed keys (the public contract, ARCHITECTURE.md): ``title``, ``[surface]`` with ``name`` or ``expression`` and the surface's
 parameters, ``[[run]]`` with ``rule``, the rule's parameters by constructor name, ``start``, ``steps``, ``seed``,
 ``label``. The rest is documented in the README ("Scenario files") and in ``optviz list``.
 """
@@ -16,18 +16,11 @@ from typing import Any
 import numpy as np
 
 from optviz import _validate as check
-from optviz._validate import ParameterError
-from optviz.anim import MAX_FPS, MAX_FRAMES, MAX_HEIGHT, MAX_WIDTH, frame_steps
-from optviz.scenario._reader import ScenarioError, Table, boolean, join, string
+from optviz import anim, limits
+from optviz._validate import ParameterError, boolean, string
+from optviz.scenario._reader import ScenarioError, Table, join
 
-# Caps, so that a typo cannot eat the machine's memory or an afternoon.
-MAX_STEPS = 100_000
-MAX_RUNS = 1_000
-MAX_PANELS = 12
-MAX_INCHES = 40.0
-MIN_INCHES = 1.0
-MAX_PIXELS = 8000  # per side, static figures
-MAX_FILE_BYTES = 1_000_000
+# Every cap comes from optviz.limits, which the engine and the writers read too.
 FORMATS = ("png", "svg", "pdf", "gif")
 
 
@@ -46,6 +39,11 @@ class RunSpec:
     field: str
     schedule: Any = None  # an optviz.schedules.Schedule, or None
 
+    @property
+    def optimizer(self) -> Any:
+        """The update rule (``rule``), by the name a Trajectory gives it: what figure kinds check."""
+        return self.rule
+
 
 @dataclass(frozen=True)
 class PanelSpec:
@@ -62,12 +60,14 @@ class PanelSpec:
 
 @dataclass(frozen=True)
 class GifSpec:
-    fps: int = 20
+    """``[output.gif]``; the defaults are the animation writer's own (``optviz.anim``)."""
+
+    fps: int = anim.FPS
     stride: int | None = None  # None: long runs are thinned to at most `max_frames`
-    max_frames: int = 300
+    max_frames: int = anim.MAX_FRAMES_SHOWN
     size: tuple[float, float] | None = None
-    dpi: float = 100.0
-    hold: float = 1.5  # seconds the last frame stays up before the loop restarts
+    dpi: float = anim.DPI
+    hold: float = anim.HOLD  # seconds the last frame stays up before the loop restarts
 
 
 @dataclass(frozen=True)
@@ -105,9 +105,11 @@ def load(path: str | Path) -> Scenario:
         size = path.stat().st_size
     except OSError as err:
         raise ScenarioError(path, "", f"cannot read the file ({err.strerror or err})") from None
-    if size > MAX_FILE_BYTES:
+    if size > limits.MAX_FILE_BYTES:
         raise ScenarioError(
-            path, "", f"the file is too large ({size:,} bytes; the limit is {MAX_FILE_BYTES:,})"
+            path,
+            "",
+            f"the file is too large ({size:,} bytes; the limit is {limits.MAX_FILE_BYTES:,})",
         )
     try:
         text = path.read_text(encoding="utf-8")
@@ -139,8 +141,10 @@ def _scenario(top: Table, path: Path) -> Scenario:
     kind = figure_kind(kind_name)
     defaults = top.table("defaults")
     panels_tables = top.tables("panel")
-    if len(panels_tables) > MAX_PANELS:
-        raise top.error("panel", f"has {len(panels_tables)} panels; the limit is {MAX_PANELS}")
+    if len(panels_tables) > limits.MAX_PANELS:
+        raise top.error(
+            "panel", f"has {len(panels_tables)} panels; the limit is {limits.MAX_PANELS}"
+        )
     if kind.panels and not panels_tables:
         raise top.error("panel", f"figure kind {kind.name!r} needs at least one [[panel]]")
     if panels_tables and not kind.panels:
@@ -191,22 +195,17 @@ def _panel(
         if kind.surface == "none":
             raise surface_table.error("", f"figure kind {kind.name!r} takes no [surface]")
         surface, view = _surface(surface_table)
-    elif kind.surface == "required" and not (main and kind.panels):
-        raise table.error("surface", f"is required for figure kind {kind.name!r}")
     runs = tuple(_run(t, surface, view, run_defaults) for t in table.tables("run"))
-    if len(runs) > MAX_RUNS:
-        raise table.error("run", f"has {len(runs)} runs; the limit is {MAX_RUNS}")
-    if kind.runs == "required" and not runs and not (main and kind.panels):
-        raise table.error("run", f"figure kind {kind.name!r} needs at least one [[run]]")
-    if kind.runs == "none" and runs:
-        raise table.error("run", f"figure kind {kind.name!r} takes no [[run]]")
+    if len(runs) > limits.MAX_RUNS:
+        raise table.error("run", f"has {len(runs)} runs; the limit is {limits.MAX_RUNS}")
     options_table = table.table("figure")
-    options = (
-        kind.read_options(options_table) if options_table is not None else kind.default_options()
-    )
-    if options_table is not None:
-        options_table.done([o.name for o in kind.options])
-    kind.check_panel(table, surface, runs, options)
+    try:
+        # The options and the kind's rules on its surface and runs: the same calls that
+        # optviz.figures.figure makes, so a file and a Python call are refused alike.
+        options = kind.read_options(options_table.rest() if options_table is not None else {})
+        kind.validate(surface, runs, options)
+    except ParameterError as err:
+        raise table.error(err.field, err.message) from None
     return PanelSpec(
         kind=kind, title=title, surface=surface, view=view, runs=runs, options=options, field=field
     )
@@ -282,10 +281,12 @@ def _run(table: Table, surface: Any, view: Any, defaults: dict[str, Any]) -> Run
     for key, value in defaults.items():
         table.data.setdefault(key, value)
     steps = table.take(
-        "steps", lambda f, v: check.integer(f, v, minimum=1, maximum=MAX_STEPS), default=100
+        "steps",
+        lambda f, v: check.integer(f, v, minimum=1, maximum=limits.MAX_STEPS),
+        default=100,
     )
     seed = table.take(
-        "seed", lambda f, v: check.integer(f, v, minimum=0, maximum=2**63 - 1), default=0
+        "seed", lambda f, v: check.integer(f, v, minimum=0, maximum=limits.MAX_SEED), default=0
     )
     start = table.take("start", check.point, default=None)
     label = table.take("label", text, default=None)
@@ -300,6 +301,10 @@ def _run(table: Table, surface: Any, view: Any, defaults: dict[str, Any]) -> Run
         raise table.error(err.field, err.message) from None
     except TypeError as err:
         raise table.error("", str(err)) from None
+    if optimizer.n_values() is not None:
+        # rule() takes a list per hyperparameter for a batch of runs; a [[run]] is one run.
+        key = next(k for k in hyper if _per_run(getattr(optimizer, k, None)))
+        raise table.error(key, f"must be a number (one [[run]] is one run), got {hyper[key]!r}")
     table.done()
     if noise is not None and not optimizer.takes_noise:
         raise table.error(
@@ -345,6 +350,13 @@ def _schedule(field: str, value: Any) -> Any:
         return schedule_from_dict(value)
     except ParameterError as err:
         raise ParameterError(join(field, err.field), err.message) from None
+
+
+def _per_run(value: Any) -> bool:
+    """A rule's hyperparameter holding one value per run (an array, or one inside a pair such as betas)."""
+    if isinstance(value, tuple):
+        return any(isinstance(v, np.ndarray) for v in value)
+    return isinstance(value, np.ndarray)
 
 
 def _check_start(table: Table, start: np.ndarray, bounds: Any) -> None:
@@ -432,13 +444,14 @@ def _size(field: str, value: Any) -> tuple[float, float]:
     except (TypeError, ValueError):
         raise ParameterError(field, f"must be [width, height] in inches, got {value!r}") from None
     w, h = check.positive(field, w), check.positive(field, h)
-    if w < MIN_INCHES or h < MIN_INCHES:
+    if w < limits.MIN_INCHES or h < limits.MIN_INCHES:
         raise ParameterError(
-            field, f"{w:g} x {h:g} inches is too small (at least {MIN_INCHES:g} inch a side)"
+            field, f"{w:g} x {h:g} inches is too small (at least {limits.MIN_INCHES:g} inch a side)"
         )
-    if w > MAX_INCHES or h > MAX_INCHES:
+    if w > limits.MAX_INCHES or h > limits.MAX_INCHES:
         raise ParameterError(
-            field, f"{w:g} x {h:g} inches is too large (the limit is {MAX_INCHES:g} inches a side)"
+            field,
+            f"{w:g} x {h:g} inches is too large (the limit is {limits.MAX_INCHES:g} inches a side)",
         )
     return w, h
 
@@ -450,48 +463,51 @@ def _output(
         return OutputSpec()
     formats = table.take("formats", _formats, default=("png",))
     size = table.take("size", _size, default=None)
-    dpi = table.take("dpi", lambda f, v: check.in_range(f, v, 10, 600), default=150.0)
-    if size is not None and max(size) * dpi > MAX_PIXELS:
+    dpi = table.take("dpi", _dpi, default=150.0)
+    if size is not None and max(size) * dpi > limits.MAX_PIXELS:
         raise table.error(
             "size",
-            f"{size[0]:g} x {size[1]:g} in at {dpi:g} dpi is more than {MAX_PIXELS:,} pixels a side",
+            f"{size[0]:g} x {size[1]:g} in at {dpi:g} dpi is more than {limits.MAX_PIXELS:,} pixels a side",
         )
     gif = GifSpec()
     gif_table = table.table("gif")
     if gif_table is not None:
+        # The animation writer's own checks (optviz.anim), so a file and a Python call agree.
         gif = GifSpec(
-            fps=gif_table.take(
-                "fps", lambda f, v: check.integer(f, v, minimum=1, maximum=MAX_FPS), default=20
-            ),
+            fps=gif_table.take("fps", anim.check_fps, default=gif.fps),
             stride=gif_table.take(
                 "stride", lambda f, v: check.integer(f, v, minimum=1), default=None
             ),
-            max_frames=gif_table.take(
-                "max_frames",
-                lambda f, v: check.integer(f, v, minimum=2, maximum=MAX_FRAMES),
-                default=300,
-            ),
+            max_frames=gif_table.take("max_frames", anim.check_max_frames, default=gif.max_frames),
             size=gif_table.take("size", _size, default=None),
-            dpi=gif_table.take("dpi", lambda f, v: check.in_range(f, v, 10, 300), default=100.0),
-            hold=gif_table.take("hold", lambda f, v: check.in_range(f, v, 0, 30), default=1.5),
+            dpi=gif_table.take("dpi", _dpi, default=gif.dpi),
+            hold=gif_table.take("hold", anim.check_hold, default=gif.hold),
         )
         gif_table.done()
-        w, h = gif.size or size or kind.size
-        if w * gif.dpi > MAX_WIDTH or h * gif.dpi > MAX_HEIGHT:
-            raise gif_table.error(
-                "size",
-                f"{w:g} x {h:g} in at {gif.dpi:g} dpi is larger than 4K ({MAX_WIDTH} x {MAX_HEIGHT} pixels)",
-            )
     if "gif" in formats and not kind.animated:
         raise table.error("formats", f"figure kind {kind.name!r} has no animation; remove 'gif'")
     if "gif" in formats:
-        steps = max([r.steps for p in (main, *panels) for r in p.runs] or [0])
+        w, h = gif.size or size or kind.size
+        try:
+            anim.check_pixels(w * gif.dpi, h * gif.dpi, f"{w:g} x {h:g} in at {gif.dpi:g} dpi")
+        except ParameterError as err:
+            raise table.error("gif.size", err.message) from None
+        # The longest run any panel animates: its [[run]] tables, or the runs a kind makes (`steps`).
+        steps = max(
+            [r.steps for p in (main, *panels) for r in p.runs]
+            + [int(getattr(p.options, "steps", 0)) for p in (main, *panels) if p.kind.animated]
+            + [0]
+        )
         try:  # the animation writer's own frame choice, so the check and the render agree
-            frame_steps(steps, gif.stride, gif.max_frames)
+            anim.frame_steps(steps, gif.stride, gif.max_frames)
         except ParameterError as err:
             raise table.error(f"gif.{err.field}", err.message) from None
     table.done()
     return OutputSpec(formats=formats, size=size, dpi=dpi, gif=gif)
+
+
+def _dpi(field: str, value: Any) -> float:
+    return check.in_range(field, value, limits.MIN_DPI, limits.MAX_DPI)
 
 
 def _formats(field: str, value: Any) -> tuple[str, ...]:

@@ -42,7 +42,8 @@ FUNCTIONS: dict[str, tuple[Callable[..., Any], str]] = {
     "sign": (np.sign, r"\operatorname{sign}"),
 }
 
-_BINARY: dict[str, Callable[..., Any]] = {
+# The binary operators by symbol (expression.py folds constants with them too).
+BINARY: dict[str, Callable[..., Any]] = {
     "+": np.add,
     "-": np.subtract,
     "*": np.multiply,
@@ -371,7 +372,7 @@ def _function(n: Node) -> Callable[..., Any]:
     assert isinstance(n, Binary)
     if n.op == "**" and isinstance(n.right, Const) and n.right.value == int(n.right.value) != 0:
         return _integer_power(int(n.right.value))
-    return _BINARY[n.op]
+    return BINARY[n.op]
 
 
 def _integer_power(n: int) -> Callable[[Any, Any], Any]:

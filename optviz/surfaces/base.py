@@ -19,6 +19,7 @@ from typing import Any
 
 import numpy as np
 
+from optviz._format import format_number
 from optviz._validate import ParameterError
 
 Bounds = tuple[tuple[float, float], tuple[float, float]]
@@ -193,11 +194,7 @@ class Surface:
 
 
 def _short(value: Any) -> str:
-    if isinstance(value, np.ndarray):
-        return np.array2string(value, precision=4, separator=", ")
-    if isinstance(value, float):
-        return f"{value:g}"
-    return repr(value)
+    return repr(value) if isinstance(value, str) else format_number(value, 6)
 
 
 class FiniteSumSurface(Surface):

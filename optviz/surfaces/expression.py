@@ -245,7 +245,7 @@ def _constant_value(text: str, node: ast.expr) -> float | None:
         )
     if left is None or right is None:
         return None
-    op = sym._BINARY[_BINARY_OPS[type(node.op)]]
+    op = sym.BINARY[_BINARY_OPS[type(node.op)]]
     return _fold(text, node, op, left, right)
 
 

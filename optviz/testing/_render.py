@@ -26,8 +26,8 @@ def materialize(
     """Write ``obj`` to ``folder/<stem>.png`` or ``.gif`` and return the path.
 
     ``obj`` is a matplotlib Figure (PNG at its own dpi, via :func:`optviz.savefig`), a matplotlib
-    Animation (GIF, frames grabbed at the figure's dpi, one frame every ``1000/fps`` ms rounded to
-    10 ms; ``fps`` defaults to the animation's interval), a path to a PNG or GIF (copied), an
+    Animation (GIF, frames grabbed at the figure's dpi, each lasting ``optviz.anim.frame_duration(fps)``;
+    ``fps`` defaults to the animation's interval), a path to a PNG or GIF (copied), an
     RGBA/RGB array (H, W, 3|4) (PNG) or frames (N, H, W, 3|4) (GIF, ``durations`` ms per frame,
     default 100).
     """
@@ -88,13 +88,13 @@ def _save_array(obj: Any, folder: Path, stem: str, durations: Any) -> Path:
 def _save_animation(anim: Any, path: Path, fps: float | None) -> Path:
     from matplotlib.animation import AbstractMovieWriter
 
+    from optviz.anim import frame_duration
     from optviz.testing.gif import write_gif
 
     if fps is None:
         # TimedAnimation keeps its frame interval (ms) private; Animation.save reads it too.
         fps = 1000.0 / getattr(anim, "_interval", DEFAULT_FRAME_MS)
-    fps = _validate.positive("fps", fps)
-    frame_ms = max(10, 10 * round(100.0 / fps))
+    frame_ms = frame_duration(fps)  # the animation writers' own rule, so the two agree at any fps
 
     class FrameGrabber(AbstractMovieWriter):
         """Keeps RGBA frames in memory; the GIF is written once, with one palette, by write_gif."""

@@ -74,12 +74,12 @@ def write_gif(
     """Write opaque frames (N, H, W, 3|4) uint8 as a GIF: one palette for all frames, no dithering.
 
     Durations are in ms, multiples of 10 (one value for all frames, or one per frame). Animations
-    with at most 256 colours are stored exactly. Beyond that each pixel takes the nearest colour of
+    with at most 255 colours are stored exactly. Beyond that each pixel takes the nearest colour of
     a fixed palette: the file is lossy, but a change in one frame changes no pixel of another.
-    ``loop=None`` writes no loop extension (the GIF plays once). The file is written atomically.
+    ``loop=None`` writes no loop extension (the GIF plays once). The file is written atomically,
+    by the same encoder as optviz's animations (``optviz._gif.GifWriter``).
     """
-    from PIL import Image
-
+    from optviz._gif import GifWriter
     from optviz._io import write_atomic
 
     frames = np.asarray(frames)
@@ -99,17 +99,19 @@ def write_gif(
     ms = _durations(durations, len(frames))
     if loop is not None:
         loop = _validate.integer("loop", loop, minimum=0, maximum=65535)
-    rgb = np.ascontiguousarray(frames[..., :3])
-    indices, palette = _shared_palette(rgb)
-    images = []
-    for index_frame in indices:
-        image = Image.fromarray(index_frame, "P")
-        image.putpalette(palette)
-        images.append(image)
-    options: dict[str, Any] = {"save_all": True, "append_images": images[1:], "duration": ms}
-    if loop is not None:
-        options["loop"] = loop
-    return write_atomic(path, lambda handle: images[0].save(handle, format="GIF", **options))
+    rgba = np.empty((*frames.shape[:3], 4), np.uint8)
+    rgba[..., :3] = frames[..., :3]
+    rgba[..., 3] = 255
+    palette = _shared_palette(rgba)
+    height, width = frames.shape[1:3]
+
+    def write(handle: Any) -> None:
+        writer = GifWriter(handle, (width, height), palette, loop=loop)
+        for frame, duration in zip(rgba, ms, strict=True):
+            writer.add(frame, duration)
+        writer.close()
+
+    return write_atomic(path, write)
 
 
 def _durations(durations: int | Sequence[int], n: int) -> list[int]:
@@ -130,41 +132,29 @@ def _durations(durations: int | Sequence[int], n: int) -> list[int]:
     return values
 
 
-def _shared_palette(rgb: np.ndarray) -> tuple[np.ndarray, list[int]]:
-    """Palette indices (N, H, W) uint8 and a flat RGB palette shared by all frames.
+def _shared_palette(rgba: np.ndarray) -> Any:
+    """The palette of an animation's frames: its own colours when there are at most 255 of them,
+    else :data:`FIXED_PALETTE`, which is fitted to no content (a palette fitted to the frames would
+    shift when one frame changes, and with it the colours of all other frames).
 
-    >>> rgb = np.array([[[[0, 0, 0], [255, 0, 0]]]], np.uint8)
-    >>> indices, palette = _shared_palette(rgb)
-    >>> indices.tolist(), palette
-    ([[[0, 1]]], [0, 0, 0, 255, 0, 0])
+    >>> frames = np.zeros((1, 1, 2, 4), np.uint8); frames[..., 3] = 255; frames[0, 0, 1, 0] = 255
+    >>> _shared_palette(frames).colors.tolist()
+    [[0, 0, 0], [255, 0, 0]]
     """
-    # Colours packed as 24-bit integers index lookup tables: linear time, even for long animations.
-    packed = (
-        (rgb[..., 0].astype(np.int32) << 16) | (rgb[..., 1].astype(np.int32) << 8) | rgb[..., 2]
-    )
-    present = np.zeros(1 << 24, bool)
-    present[packed] = True
-    colors = np.flatnonzero(present)
-    table = np.zeros(1 << 24, np.uint8)
-    if len(colors) <= 256:
-        table[colors] = np.arange(len(colors))
-        palette = np.column_stack([colors >> 16, (colors >> 8) & 255, colors & 255])
-        return table[packed], palette.ravel().tolist()
-    # Too many colours: each takes the nearest colour of a fixed palette. A palette fitted to the
-    # content would shift when one frame changes, and with it the colours of all other frames.
-    fixed = np.array(FIXED_PALETTE).reshape(-1, 3)
-    for chunk in np.array_split(colors, max(1, len(colors) // 4096)):
-        rgb_chunk = np.column_stack([chunk >> 16, (chunk >> 8) & 255, chunk & 255])
-        distance = np.square(rgb_chunk[:, None, :] - fixed[None, :, :]).sum(axis=2)
-        table[chunk] = distance.argmin(axis=1)
-    return table[packed], FIXED_PALETTE
+    from optviz._gif import MAX_COLORS, Palette, pack, unpack
+
+    colors = np.unique(pack(rgba).ravel())
+    if len(colors) <= MAX_COLORS:
+        return Palette(unpack(colors))
+    return Palette(np.array(FIXED_PALETTE).reshape(-1, 3))
 
 
 def _fixed_palette() -> list[int]:
-    """The 216 colours of the 6x6x6 cube and 40 more greys: 256 colours, fitted to no content."""
+    """The 216 colours of the 6x6x6 cube and 39 more greys: 255 colours, fitted to no content (the
+    256th index marks the pixels a frame leaves unchanged)."""
     levels = np.linspace(0, 255, 6).round().astype(int)
     cube = [(r, g, b) for r in levels for g in levels for b in levels]
-    greys = [(v, v, v) for v in np.linspace(0, 255, 42).round().astype(int)[1:-1]]
+    greys = [(v, v, v) for v in np.linspace(0, 255, 41).round().astype(int)[1:-1]]
     return [int(c) for color in cube + greys for c in color]
 
 

@@ -1,5 +1,7 @@
 """How plotted artists show a run up to iteration k, so an animation only sets data on artists made once.
 
+Public: figure kinds and the explorer build their own animated artists from these parts.
+
 Every plotting function that draws iterates registers its artists here: a path *grows* (data up to k), a head
 *follows* (one point at k), a marker *appears* from some step on. ``set_frame(k)`` on a handle calls them all and
 returns the artists it changed, ready for blitting. Iterates after a run's stop step stay frozen there.

@@ -1,4 +1,5 @@
-"""Layout helpers shared by the figure kinds: one legend for a figure, formula titles, run bookkeeping."""
+"""Layout helpers shared by the figure kinds and the explorer: one legend for a figure, formula titles, run
+bookkeeping. Public, for kinds registered outside optviz too."""
 
 from __future__ import annotations
 
@@ -7,10 +8,9 @@ from typing import Any
 from optviz._validate import ParameterError
 
 
-def surface_title(surface: Any, *, kappa: bool = False) -> str:
-    """``"$f(x, y) = ...$"``: the surface's formula for an axes title, mathtext-ready."""
-    text = f"$f = {surface.latex}$" if surface.latex else surface.title
-    return text
+def surface_title(surface: Any) -> str:
+    """``"$f = ...$"``: the surface's formula for an axes title, mathtext-ready (its title if it has none)."""
+    return f"$f = {surface.latex}$" if surface.latex else surface.title
 
 
 def shared_legend(
@@ -54,18 +54,20 @@ def _all_axes(fig: Any) -> list[Any]:
 
 
 def last_step(trajectories: list[Any]) -> int:
+    """The most steps of any of the runs: a scene's last frame."""
     return max((int(t.steps) for t in trajectories), default=0)
 
 
 def require_rules(allowed: tuple[str, ...]) -> Any:
-    """A kind's ``check``: every run's rule must be one of ``allowed``."""
+    """A kind's ``check``: every run's rule (``run.optimizer``) must be one of ``allowed``."""
 
-    def check(table: Any, surface: Any, runs: Any, options: dict[str, Any]) -> None:
+    def check(surface: Any, runs: Any, options: Any) -> None:
         for i, run in enumerate(runs):
-            if run.rule.name not in allowed:
+            name = run.optimizer.name
+            if name not in allowed:
                 raise ParameterError(
                     f"run[{i}].rule",
-                    f"figure kind draws only {', '.join(allowed)} runs, got {run.rule.name!r}",
+                    f"figure kind draws only {', '.join(allowed)} runs, got {name!r}",
                 )
 
     return check

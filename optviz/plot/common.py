@@ -1,4 +1,11 @@
-"""Small pieces shared by the plotting functions: the target axes, labels, sizes and colours."""
+"""What every drawing function shares, public for figure kinds, the explorer and your own plots.
+
+- :func:`get_ax`: matplotlib's ``ax=None`` convention (the current axes);
+- :func:`run_label`: a run's legend text, the one formatter figures and ``Trajectory.legend`` use;
+- :func:`run_colors`: each rule's fixed colour, and distinct colours for a second run of one rule;
+- :func:`per_run`, :func:`as_runs`, :func:`single_runs`: one value per run, and a batch as single runs;
+- :func:`linewidth`, :func:`fontsize`: the current style's sizes (they scale with the figure).
+"""
 
 from __future__ import annotations
 
@@ -6,7 +13,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from optviz import style
-from optviz._format import format_number, hyperparams_text  # noqa: F401 - re-exported for figures
+from optviz._format import legend
 
 
 def get_ax(ax: Any = None, **subplot_kw: Any) -> Any:
@@ -20,15 +27,22 @@ def get_ax(ax: Any = None, **subplot_kw: Any) -> Any:
     return plt.gca()
 
 
-def run_label(t: Any, *, hyperparams: bool = True) -> str:
+def run_label(t: Any, *, hyperparams: bool = True, skip: Sequence[str] = ()) -> str:
     """``"Momentum (lr=0.02, ρ=0.9)"``: the run's label and, optionally, its hyperparameters (never appended to
-    a label given to ``optviz.run``)."""
-    label = t.label
-    meta = getattr(t, "meta", {}) or {}
-    # A label the user chose is shown as written.
-    if hyperparams and meta.get("hyperparams") and not meta.get("custom_label"):
-        return f"{label} ({hyperparams_text(meta['hyperparams'])})"
-    return label
+    a label given to ``optviz.run``; ``skip`` leaves some out). The same text as ``Trajectory.legend``.
+
+    >>> import optviz as ov
+    >>> t = ov.run("quadratic", ov.Momentum(lr=0.02), steps=1)
+    >>> run_label(t), run_label(t, hyperparams=False), run_label(t, skip=["lr"]), t.legend
+    ('Momentum (lr=0.02, ρ=0.9)', 'Momentum', 'Momentum (ρ=0.9)', 'Momentum (lr=0.02, ρ=0.9)')
+    """
+    return legend(
+        t.label,
+        getattr(t, "hyperparams", {}),
+        custom=bool(getattr(t, "custom_label", False)),
+        show=hyperparams,
+        skip=skip,
+    )
 
 
 def per_run(value: Any, n: int, name: str) -> list[Any]:
@@ -85,12 +99,15 @@ def single_runs(t: Any) -> list[Any]:
 
 
 def linewidth() -> float:
+    """The style's line width in points (``lines.linewidth``; scaled with the figure by ``style.context``)."""
     import matplotlib as mpl
 
     return float(mpl.rcParams["lines.linewidth"])
 
 
 def fontsize(kind: str = "font.size") -> float:
+    """A style font size in points (``font.size`` by default, or another rcParams key such as
+    ``axes.titlesize``), with matplotlib's relative sizes ("large") resolved."""
     import matplotlib as mpl
     from matplotlib.font_manager import FontProperties
 

@@ -1,0 +1,471 @@
+"""Studies: the runs a figure needs beyond its own ``[[run]]`` tables, each a named function with numeric tests.
+
+The figure kinds draw what they are handed; what they need computed lives here, in the Engine part, and the
+scenario layer (or you, from Python) calls it first and hands the result to the kind:
+
+==========================  =====================================  ======================================
+figure kind                 study                                  what it computes
+==========================  =====================================  ======================================
+``regularization``          :func:`regularized_paths`              each run again on the L2-regularized twin
+``weight_decay_conditioning`` :func:`weight_decay_rates`           measured kappa and GD rate per lambda
+``test_functions``          :func:`classic_runs`             each rule at a stable lr on each function
+``phase_diagram``           :func:`phase_sweep`                    the measured rate over an (lr, rho) grid
+``seed_sweep``              :func:`seed_sweeps`                    each template swept over values x seeds
+``rate_table``              :func:`rate_table`                     predicted against measured rates
+==========================  =====================================  ======================================
+
+>>> import optviz as ov
+>>> from optviz import studies
+>>> q = ov.surface("quadratic", kappa=10)
+>>> rates = studies.weight_decay_rates(q, [0.0, 1.0], steps=300)
+>>> rates.kappa.round(6).tolist(), rates.rate.round(4).tolist()
+([10.0, 4.0], [0.8182, 0.6])
+
+``python -m optviz.studies`` prints :func:`rate_table` for kappa = 10, 100, 1000.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from optviz import _validate as check
+from optviz import limits, theory
+from optviz._validate import ParameterError
+from optviz.analysis import condition_number, hessian_eigen, suggested_rule_lr
+from optviz.engine import run
+from optviz.metrics import distance_to_minimum, empirical_rate, wide_range
+from optviz.optimizers import GD, Momentum, Nesterov, rule
+from optviz.surfaces import regularized, surface_parameters
+from optviz.surfaces import surface as make_surface
+from optviz.surfaces.base import Surface
+from optviz.sweeps import SweepResult, sweep
+from optviz.trajectory import Trajectory
+
+
+# -- regularization: the same runs on the regularized twin ----------------------------------------------------
+@dataclass(frozen=True)
+class RegularizedPaths:
+    """The runs of a figure made again on ``surface + lam |w|^2``: ``surface`` is that twin."""
+
+    lam: float
+    surface: Surface
+    runs: tuple[Trajectory, ...]
+
+
+def regularized_twin(surface: Surface, lam: float) -> Surface:
+    """``surface`` with an L2 penalty of strength ``lam``: its own ``lam`` parameter where it has one (the
+    lecture's ``softmax_1d``), else :func:`optviz.regularized`.
+
+    >>> import optviz as ov
+    >>> regularized_twin(ov.surface("softmax_1d"), 0.1).params["lam"]
+    0.1
+    """
+    lam = check.positive("lam", lam)
+    if surface.name and "lam" in surface_parameters(surface.name):
+        return make_surface(surface.name, **{**surface.params, "lam": lam})
+    return regularized(surface, lam)
+
+
+def regularized_paths(surface: Surface, runs: Sequence[Trajectory], lam: float) -> RegularizedPaths:
+    """Each run made again, from its start with its rule, noise, seed, steps and tolerance, on the
+    regularized twin of ``surface`` (:func:`regularized_twin`): the paths with and without L2."""
+    twin = regularized_twin(surface, lam)
+    again = tuple(
+        run(
+            twin, t.optimizer, start=t.xy[0], steps=t.steps, noise=t.noise, seed=t.seed, tol=t.tol,
+            label=t.label if t.custom_label else None,
+        )
+        for t in runs
+    )  # fmt: skip
+    return RegularizedPaths(lam=float(lam), surface=twin, runs=again)
+
+
+# -- weight decay and conditioning ------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class WeightDecayRates:
+    """Measured against predicted conditioning and GD rates of ``f + lam |w|^2`` for each ``lam``.
+
+    ``kappa`` and ``rate`` are measured (the Hessian's condition number at the twin's minimum, and the
+    empirical rate of GD at its optimal step ``2/(L + mu)`` there); ``dense`` is a fine lambda grid (0 first)
+    with the predictions ``kappa_theory = (L + 2 lam)/(mu + 2 lam)`` and ``rate_theory = (kappa - 1)/(kappa +
+    1)``; ``mu``, ``L`` are the unregularized Hessian's extreme eigenvalues.
+    """
+
+    lams: np.ndarray
+    kappa: np.ndarray
+    rate: np.ndarray
+    mu: float
+    L: float
+    dense: np.ndarray
+    kappa_theory: np.ndarray
+    rate_theory: np.ndarray
+    steps: int
+
+
+def weight_decay_rates(
+    surface: Surface, lams: Sequence[float], *, steps: int = 400
+) -> WeightDecayRates:
+    """For each ``lam``: the regularized surface's kappa at its minimum and GD's measured rate at its optimal
+    step (``steps`` steps from ``surface.start``), beside the closed forms of :mod:`optviz.theory`."""
+    lams = np.asarray([check.nonnegative(f"lams[{i}]", v) for i, v in enumerate(lams)], dtype=float)
+    values, _ = hessian_eigen(surface, surface.minima[0] if len(surface.minima) else surface.start)
+    mu, L = float(values.min()), float(values.max())
+    if not mu > 0:
+        raise ParameterError(
+            "surface", "needs a convex quadratic-like surface (a positive definite Hessian)"
+        )
+    low = max(lams[lams > 0].min(initial=1e-2) / 3, 1e-3)
+    dense = np.concatenate([[0.0], np.geomspace(low, lams.max() * 3, 200)])
+    kappa_theory = theory.regularized_condition_number((mu, L), dense)
+    kappas, rates = [], []
+    for lam in lams:
+        r = regularized(surface, lam) if lam > 0 else surface
+        m = r.minima[0]
+        kappas.append(float(condition_number(r, m)))
+        vals, _ = hessian_eigen(r, m)
+        lr = 2.0 / (vals.min() + vals.max())  # GD's optimal step for this lambda
+        t = run(r, GD(lr=lr), start=surface.start, steps=steps)
+        distance = distance_to_minimum(r, t)
+        rates.append(float(np.ravel(empirical_rate(distance.reshape(-1), t.stop_step))[0]))
+    return WeightDecayRates(
+        lams=lams, kappa=np.array(kappas), rate=np.array(rates), mu=mu, L=L, dense=dense,
+        kappa_theory=kappa_theory, rate_theory=theory.gd_optimal_rate(kappa_theory), steps=steps,
+    )  # fmt: skip
+
+
+# -- the classic test functions ---------------------------------------------------------------------------------
+def stable_run(
+    surface: Surface, name: str, steps: int, *, halvings: int = limits.MAX_LR_HALVINGS
+) -> Trajectory:
+    """Rule ``name`` at :func:`optviz.analysis.suggested_rule_lr`, its lr halved until the run does not diverge
+    (at most ``halvings`` times): a rule doing its best at a learning rate that is simple to state, not a tuned
+    one. Returns the last run made (diverged only if every halving did)."""
+    lr = suggested_rule_lr(surface, name)
+    for _ in range(halvings):
+        t = run(surface, rule(name, lr=lr), steps=steps)
+        if t.status != "diverged":
+            break
+        lr /= 2
+    return t
+
+
+@dataclass(frozen=True)
+class FunctionRuns:
+    """One test function and each rule's :func:`stable_run` on it."""
+
+    surface: Surface
+    runs: tuple[Trajectory, ...]
+
+
+def classic_runs(
+    functions: Sequence[str], rules: Sequence[str], steps: int
+) -> tuple[FunctionRuns, ...]:
+    """Every rule of ``rules`` from each surface's suggested start, at a stable lr (:func:`stable_run`)."""
+    out = []
+    for name in functions:
+        s = make_surface(name)
+        out.append(FunctionRuns(surface=s, runs=tuple(stable_run(s, r, steps) for r in rules)))
+    return tuple(out)
+
+
+# -- the phase diagram ------------------------------------------------------------------------------------------
+def phase_sweep(
+    surface: Surface,
+    rule: str = "momentum",
+    *,
+    grid: int = 60,
+    steps: int = 400,
+    lr_max: float | None = None,
+) -> SweepResult:
+    """The sweep behind a phase diagram: ``grid x grid`` cell centres over ``lr in (0, lr_max]`` and
+    ``rho in (0, 1)`` (default ``lr_max``: 1.1 x the largest stable lr, at rho -> 1), one vectorized run.
+
+    >>> import optviz as ov
+    >>> res = phase_sweep(ov.surface("quadratic", kappa=10), grid=6, steps=200)
+    >>> res.shape, int(res.on_grid("converged")[..., 0].sum())
+    ((6, 6, 1), 24)
+    """
+    spec = theory.spectrum(surface)
+    top = lr_max or 1.1 * float(theory.max_lr(rule, spec, 1.0))
+    centres = (np.arange(grid) + 0.5) / grid
+    return sweep(
+        surface, rule, grid={"lr": (centres * top).tolist(), "rho": centres.tolist()}, steps=steps
+    )
+
+
+# -- the seed sweep of templates --------------------------------------------------------------------------------
+def template_sweep(
+    surface: Surface,
+    template: Trajectory,
+    param: str,
+    values: Sequence[float],
+    seeds: Sequence[int],
+) -> SweepResult:
+    """Sweep ``param`` over ``values`` for the run ``template`` (its rule, other hyperparameters, noise, start,
+    steps and tol kept), over ``seeds``, in one vectorized run."""
+    hyper = {k: [v] for k, v in template.hyperparams.items() if k != param}
+    grid = {param: list(values), **hyper}
+    return sweep(
+        surface, template.rule, grid=grid, start=template.xy[0], steps=template.steps, seeds=seeds,
+        noise=template.noise, tol=template.tol,
+    )  # fmt: skip
+
+
+def stationary_curve(
+    surface: Surface, template: Trajectory, param: str, x: np.ndarray, *, geometric: bool = False
+) -> np.ndarray | None:
+    """Predicted stationary ``E[f]`` (or the geometric mean of f) of a noisy template run at each ``param``
+    value ``x``: NaN where the run is unstable or its transient has not died out within its steps; None where
+    theory does not apply (other rules or noise, a surface without a spectrum)."""
+    sigma = getattr(template.noise, "sigma", None)
+    if template.rule not in theory.RULES or sigma is None or param not in ("lr", "rho"):
+        return None
+    try:
+        spec = theory.spectrum(surface)
+    except ParameterError:
+        return None
+    H = surface.hessian(surface.minima[0])
+    hyper = dict(template.hyperparams)
+    f0 = float(template.loss[0]) - surface.fmin
+    out = np.full(len(x), np.nan)
+    for i, v in enumerate(x):
+        h = {**hyper, param: float(v)}
+        args = {
+            "rho": h.get("rho", 0.0),
+            "rule": template.rule,
+            "weight_decay": h.get("weight_decay", 0.0),
+        }
+        wd = args["weight_decay"]
+        r = theory.rate(template.rule, (spec.mu + wd, spec.L + wd), h["lr"], args["rho"])
+        if not r < 1:
+            continue
+        expected = theory.stationary_loss(H, h["lr"], sigma, **args)
+        # Honest only once the start is forgotten: the deterministic part of the loss (~ r^2k f0)
+        # must be well below the noise floor by the end of the run.
+        if r ** (2 * template.steps) * f0 < 0.05 * expected:
+            if geometric:
+                expected = theory.stationary_loss(H, h["lr"], sigma, geometric=True, **args)
+            out[i] = surface.fmin + expected
+    return out
+
+
+@dataclass(frozen=True)
+class SeedSweeps:
+    """Each template's sweep over values x seeds, the axis scales, and the predicted stationary loss.
+
+    ``log_x``/``log_y``: the scales the figure uses (given, or chosen for the data: log where the values span a
+    decade, the metric two); ``curves[i]`` is ``(x, y)`` of template i's prediction (None where theory does
+    not apply), on a dense grid in the x axis's scale, as the statistic drawn (geometric mean on a log y axis).
+    """
+
+    sweeps: tuple[SweepResult, ...]
+    metric: str
+    log_x: bool
+    log_y: bool
+    curves: tuple[tuple[np.ndarray, np.ndarray] | None, ...]
+
+
+def seed_sweeps(
+    surface: Surface,
+    templates: Sequence[Trajectory],
+    param: str,
+    values: Sequence[float],
+    seeds: Sequence[int],
+    *,
+    metric: str = "final_loss",
+    theory_curves: bool = True,
+    log_x: bool | None = None,
+    log_y: bool | None = None,
+) -> SeedSweeps:
+    """:func:`template_sweep` for each template, and (for the final loss under Gaussian noise on a quadratic)
+    the predicted stationary loss beside it (:func:`stationary_curve`)."""
+    sweeps = tuple(template_sweep(surface, t, param, values, seeds) for t in templates)
+    x = np.asarray(values, dtype=float)
+    if log_x is None:
+        log_x = wide_range(x, 10)
+    if log_y is None:
+        log_y = any(
+            wide_range(np.where(res["status"] == "diverged", np.nan, res[metric]), 100, strict=True)
+            for res in sweeps
+        )
+    curves: list[tuple[np.ndarray, np.ndarray] | None] = []
+    for t in templates:
+        curve = None
+        if theory_curves and metric == "final_loss":
+            lo, hi = float(x.min()), float(x.max())
+            dense = np.geomspace(lo, hi, 200) if log_x else np.linspace(lo, hi, 200)
+            y = stationary_curve(surface, t, param, dense, geometric=log_y)
+            if y is not None and np.isfinite(y).any():
+                curve = (dense, y)
+        curves.append(curve)
+    return SeedSweeps(
+        sweeps=sweeps, metric=metric, log_x=bool(log_x), log_y=bool(log_y), curves=tuple(curves)
+    )
+
+
+# -- predicted against measured rates ---------------------------------------------------------------------------
+@dataclass(frozen=True)
+class RateRow:
+    """One line of :func:`rate_table`."""
+
+    kappa: float
+    rule: str
+    setting: str
+    lr: float
+    rho: float
+    predicted: float
+    measured: float
+    steps: int
+
+    @property
+    def error(self) -> float:
+        """Relative difference ``measured / predicted - 1``."""
+        return self.measured / self.predicted - 1
+
+
+_LABELS = {"gd": "GD", "momentum": "Momentum", "nesterov": "Nesterov"}
+
+
+@dataclass(frozen=True)
+class RateTable:
+    """Predicted against measured rates; ``str()`` is a plain-text table."""
+
+    rows: tuple[RateRow, ...]
+    angle: float
+
+    COLUMNS = ("kappa", "rule", "setting", "lr", "rho", "predicted", "measured", "rel. diff")
+
+    def cells(self) -> list[list[str]]:
+        """The table as strings, one list per row (header excluded)."""
+        return [
+            [
+                f"{r.kappa:g}",
+                _LABELS[r.rule],
+                r.setting,
+                f"{r.lr:.4g}",
+                f"{r.rho:.4g}",
+                f"{r.predicted:.5f}",
+                f"{r.measured:.5f}",
+                f"{100 * r.error + 0.0:+.2f}%".replace("-0.00%", "+0.00%"),
+            ]
+            for r in self.rows
+        ]
+
+    def __str__(self) -> str:
+        rows = [list(self.COLUMNS), *self.cells()]
+        widths = [max(len(row[j]) for row in rows) for j in range(len(self.COLUMNS))]
+        lines = ["  ".join(c.rjust(w) for c, w in zip(row, widths, strict=True)) for row in rows]
+        lines.insert(1, "  ".join("-" * w for w in widths))
+        return "\n".join(lines)
+
+
+_SETTINGS = {
+    "gd": ("2/(L+μ)", lambda s: theory.optimal("gd", s)),
+    "momentum": ("Polyak optimal", theory.heavy_ball_optimal),
+    "nesterov": ("1/L, classic", theory.nesterov_classic),
+}
+
+
+def rate_table_steps(kappa: float, rule: str, *, efolds: float = 150.0) -> int:
+    """The steps :func:`rate_table` runs ``rule`` for at ``kappa``: ``ceil(efolds / -ln(predicted rate))``.
+
+    >>> rate_table_steps(10, "gd"), rate_table_steps(100, "nesterov")
+    (748, 1424)
+    """
+    name = check.choice("rule", rule, theory.RULES, what="rule")
+    q = make_surface("quadratic", kappa=check.number("kappa", kappa))
+    predicted = _SETTINGS[name][1](q).rate
+    contraction = -math.log(predicted) if predicted > 0 else math.inf
+    if not contraction > 0:
+        raise ParameterError(
+            "kappa",
+            f"{kappa:g} is too large: the predicted rate rounds to 1, so no run can measure it",
+        )
+    return math.ceil(efolds / contraction)
+
+
+def rate_table(
+    kappas: Sequence[float] = (10, 100, 1000),
+    rules: Sequence[str] = theory.RULES,
+    *,
+    angle: float = 30.0,
+    efolds: float = 150.0,
+) -> RateTable:
+    """Predicted against measured rates of GD, heavy ball and Nesterov at their tuned settings.
+
+    For each kappa, the quadratic ``ov.surface("quadratic", kappa=kappa, angle=angle)`` (mu = 1) is
+    run from its suggested start at: GD with ``lr = 2/(L + mu)``; heavy ball (torch Momentum) at
+    Polyak's optimum; Nesterov at the classic ``lr = 1/L, rho = (sqrt k - 1)/(sqrt k + 1)``. Each
+    run takes ``ceil(efolds / -ln(predicted))`` steps (the distance to the minimum falls by about
+    e^-efolds; the minimum is the origin, so no rounding floor is reached), and the measured rate
+    is the least-squares slope of log distance over the run's last half
+    (:func:`optviz.metrics.empirical_rate`). Where the iteration matrix has a double root (the
+    heavy ball optimum, classic Nesterov) the error decays like ``k r^k``, so a finite window reads
+    a little above r: about ``1.4/steps`` relative, well under 1% here.
+
+    >>> table = rate_table(kappas=[10], rules=["gd"])
+    >>> r = table.rows[0]
+    >>> round(r.predicted, 6), round(r.measured, 6), r.steps
+    (0.818182, 0.818182, 748)
+    """
+    classes = {"gd": GD, "momentum": Momentum, "nesterov": Nesterov}
+    rows = []
+    for kappa in kappas:
+        q = make_surface("quadratic", kappa=check.number("kappa", kappa), angle=angle)
+        for name in rules:
+            name = check.choice("rule", name, theory.RULES, what="rule")
+            setting, tune = _SETTINGS[name]
+            tuned = tune(q)
+            # the closed form: at a double root the numerical radius is only good to ~sqrt(eps)
+            predicted = tuned.rate
+            steps = rate_table_steps(kappa, name, efolds=efolds)
+            kwargs = {"lr": tuned.lr} if name == "gd" else {"lr": tuned.lr, "rho": tuned.rho}
+            t = run(q, classes[name](**kwargs), steps=steps)
+            distance = distance_to_minimum(q, t)
+            assert distance is not None  # a quadratic knows its minimum
+            measured = float(empirical_rate(distance[0], t.stop_step, floor=1e-280))
+            rows.append(
+                RateRow(
+                    kappa=float(kappa), rule=name, setting=setting, lr=tuned.lr, rho=tuned.rho,
+                    predicted=float(predicted), measured=measured, steps=steps,
+                )
+            )  # fmt: skip
+    return RateTable(rows=tuple(rows), angle=angle)
+
+
+def main() -> None:
+    """``python -m optviz.studies``: print :func:`rate_table` for kappa = 10, 100, 1000."""
+    table = rate_table()
+    print(
+        "Per-step contraction of the distance to the minimum on quadratics "
+        f"(angle {table.angle:g} deg, mu = 1, L = kappa):\n"
+    )
+    print(table)
+
+
+__all__ = [
+    "FunctionRuns",
+    "RateRow",
+    "RateTable",
+    "RegularizedPaths",
+    "SeedSweeps",
+    "WeightDecayRates",
+    "classic_runs",
+    "phase_sweep",
+    "rate_table",
+    "rate_table_steps",
+    "regularized_paths",
+    "regularized_twin",
+    "seed_sweeps",
+    "stable_run",
+    "stationary_curve",
+    "template_sweep",
+    "weight_decay_rates",
+]
+
+if __name__ == "__main__":  # pragma: no cover
+    main()
