@@ -115,6 +115,8 @@ class LBFGS(Optimizer):
     label: ClassVar[str] = "L-BFGS"
     uses_surface: ClassVar[bool] = True
     takes_noise: ClassVar[bool] = False
+    # legends show the lr only where it is not the full step (1)
+    _legend_keys: ClassVar[tuple[str, ...]] = ()
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "lr", hyperparameter("lr", self.lr, check.positive))

@@ -77,6 +77,8 @@ class Newton(Optimizer):
     label: ClassVar[str] = "Newton"
     uses_surface: ClassVar[bool] = True
     stop_statuses: ClassVar[tuple[str, ...]] = ("singular",)
+    # legends show the lr only where it is not the full step (1)
+    _legend_keys: ClassVar[tuple[str, ...]] = ()
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "lr", hyperparameter("lr", self.lr, check.positive))

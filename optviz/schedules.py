@@ -41,6 +41,7 @@ import numpy as np
 
 from optviz import _validate as check
 from optviz import limits
+from optviz._format import legend
 from optviz._validate import ParameterError
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -130,6 +131,11 @@ class Schedule:
     name: ClassVar[str] = ""
     label: ClassVar[str] = ""
     cycles_momentum: ClassVar[bool] = False
+    # Legends: a short name, and the parameters always shown (the others only where they differ from torch's
+    # defaults, as for the rules).
+    title: ClassVar[str] = ""
+    _legend_keys: ClassVar[tuple[str, ...]] = ()
+    _legend_hidden: ClassVar[tuple[str, ...]] = ()
 
     # -- torch's formulas, per schedule ------------------------------------------------------------
     def _prepare(self, group: _Group) -> None:
@@ -190,6 +196,11 @@ class Schedule:
     def check_rule(self, rule: Optimizer) -> None:
         """Refuse a rule this schedule cannot drive."""
 
+    def sets(self, rule: Optimizer) -> tuple[str, ...]:
+        """The rule's hyperparameters this schedule sets itself, whatever the rule says (legends leave them
+        out): none, but for OneCycleLR."""
+        return ()
+
     # -- descriptions ------------------------------------------------------------------------------
     @property
     def params(self) -> dict[str, Any]:
@@ -203,6 +214,31 @@ class Schedule:
         {'name': 'cosine_annealing', 'T_max': 200, 'eta_min': 0.0}
         """
         return {"name": self.name, **self.params}
+
+    @property
+    def short(self) -> str:
+        """The schedule's short name, without its parameters (``"cosine"``)."""
+        return self.title
+
+    @property
+    def legend(self) -> str:
+        """How legends name the schedule: ``"cosine (T_max=200)"``, ``"step (step_size=30, γ=0.1)"``.
+
+        >>> StepLR(step_size=30).legend, CosineAnnealingLR(T_max=200, eta_min=1e-4).legend
+        ('step (step_size=30, γ=0.1)', 'cosine (T_max=200, eta_min=1e-4)')
+        """
+        shown = {}
+        for f in dataclasses.fields(self):  # type: ignore[arg-type]
+            value = getattr(self, f.name)
+            if f.name in self._legend_hidden:
+                continue
+            if (
+                f.name in self._legend_keys
+                or f.default is dataclasses.MISSING
+                or value != f.default
+            ):
+                shown[f.name] = value
+        return legend(self.title, shown)
 
     def __repr__(self) -> str:
         shown = []
@@ -237,6 +273,8 @@ class StepLR(Schedule):
 
     name: ClassVar[str] = "step"
     label: ClassVar[str] = "StepLR"
+    title: ClassVar[str] = "step"
+    _legend_keys: ClassVar[tuple[str, ...]] = ("step_size", "gamma")
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "step_size", _count("step_size", self.step_size))
@@ -262,6 +300,7 @@ class ExponentialLR(Schedule):
 
     name: ClassVar[str] = "exponential"
     label: ClassVar[str] = "ExponentialLR"
+    title: ClassVar[str] = "exponential"
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "gamma", check.positive("gamma", self.gamma))
@@ -290,6 +329,7 @@ class CosineAnnealingLR(Schedule):
 
     name: ClassVar[str] = "cosine_annealing"
     label: ClassVar[str] = "CosineAnnealingLR"
+    title: ClassVar[str] = "cosine"
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "T_max", _count("T_max", self.T_max))
@@ -330,6 +370,8 @@ class LinearLR(Schedule):
 
     name: ClassVar[str] = "linear"
     label: ClassVar[str] = "LinearLR"
+    title: ClassVar[str] = "linear"
+    _legend_keys: ClassVar[tuple[str, ...]] = ("start_factor", "total_iters")
 
     def __post_init__(self) -> None:
         start = check.in_range("start_factor", self.start_factor, 0.0, 1.0, low_open=True)
@@ -381,6 +423,9 @@ class OneCycleLR(Schedule):
 
     name: ClassVar[str] = "one_cycle"
     label: ClassVar[str] = "OneCycleLR"
+    title: ClassVar[str] = "one-cycle"
+    # (its length is the run's: total_steps, or epochs x steps_per_epoch, says little in a legend)
+    _legend_hidden: ClassVar[tuple[str, ...]] = ("total_steps", "epochs", "steps_per_epoch")
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "max_lr", check.positive("max_lr", self.max_lr))
@@ -486,6 +531,13 @@ class OneCycleLR(Schedule):
             "unreachable: the last phase takes every later step"
         )  # pragma: no cover
 
+    def sets(self, rule: Optimizer) -> tuple[str, ...]:
+        """The lr (from max_lr), and the momentum it cycles."""
+        from optviz.scheduled import momentum_target
+
+        target = momentum_target(rule) if self.cycle_momentum else None
+        return ("lr",) if target is None else ("lr", target)
+
     def check_rule(self, rule: Optimizer) -> None:
         from optviz.scheduled import momentum_target
 
@@ -533,6 +585,7 @@ class SequentialLR(Schedule):
 
     name: ClassVar[str] = "sequential"
     label: ClassVar[str] = "SequentialLR"
+    title: ClassVar[str] = "sequential"
 
     def __post_init__(self) -> None:
         if isinstance(self.schedulers, (str, bytes, Schedule)) or not isinstance(
@@ -573,6 +626,16 @@ class SequentialLR(Schedule):
 
     def _start(self, group: _Group) -> Any:
         return _Sequence(self, group)
+
+    @property
+    def legend(self) -> str:
+        """The schedules in order: ``"linear (start_factor=0.1, total_iters=20) → cosine (T_max=180)"``."""
+        return " → ".join(child.legend for child in self.schedulers)
+
+    @property
+    def short(self) -> str:
+        """``"linear → cosine"``."""
+        return " → ".join(child.short for child in self.schedulers)
 
     def __repr__(self) -> str:
         return f"SequentialLR({list(self.schedulers)!r}, milestones={list(self.milestones)!r})"

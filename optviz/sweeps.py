@@ -288,7 +288,8 @@ def sweep(
     data["steps_to_tol"] = np.where(data["status"] == "converged", data["stop_step"], np.nan)
     data["final_loss"] = np.asarray(traj.final_loss, dtype=float)
     data.update(_error_columns(surface, traj, data["stop_step"], window))
-    data["converged"] = (data["status"] != "diverged") & (
+    ended = np.isin(data["status"], ("diverged", "singular"))  # singular: Newton could not step
+    data["converged"] = ~ended & (
         (data["status"] == "converged") | data.pop("_reached") | (data["rate"] < 1)
     )
     for column in data.values():

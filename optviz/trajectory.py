@@ -26,7 +26,7 @@ import io
 import json
 import os
 import zipfile
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -177,8 +177,26 @@ class Trajectory:
     @property
     def legend(self) -> str:
         """``"SGD+Momentum (lr=0.02, ρ=0.9)"``: the label with the rule's hyperparameters, as figures
-        write it (a label given to ``optviz.run`` is shown as written)."""
-        return legend(self.label, self.hyperparams, custom=self.custom_label)
+        write it (a label given to ``optviz.run`` is shown as written). A scheduled run says so:
+        ``"Momentum (lr=0.1, ρ=0.9), cosine (T_max=200)"``, and leaves out what the schedule sets itself
+        (OneCycleLR's lr and momentum)."""
+        return self.legend_text()
+
+    def legend_text(
+        self, *, hyperparams: bool = True, skip: Sequence[str] = (), schedule: bool = True
+    ) -> str:
+        """:attr:`legend` with options: ``hyperparams=False`` names the rule (and the schedule) alone; ``skip``
+        leaves some hyperparameters out (the one a figure sweeps); ``schedule=False`` leaves the schedule out
+        (a figure that names it elsewhere)."""
+        text = None
+        if self.schedule is not None and schedule:
+            if self.optimizer is not None:
+                skip = [*skip, *self.schedule.sets(self.optimizer)]
+            text = self.schedule.legend if hyperparams else self.schedule.short
+        return legend(
+            self.label, self.hyperparams, custom=self.custom_label, show=hyperparams, skip=skip,
+            schedule=text,
+        )  # fmt: skip
 
     @property
     def meta(self) -> dict[str, Any]:

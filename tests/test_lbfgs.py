@@ -154,7 +154,10 @@ def test_a_quadratic_in_one_step_and_a_converged_run_standing_still():
 def test_defaults_and_checks():
     rule = ov.LBFGS()
     assert rule.evaluations_cap == 25 and ov.LBFGS(max_iter=8).evaluations_cap == 10
-    assert rule.hyperparams == {"lr": 1.0}
+    assert rule.hyperparams == {} and rule.legend == "L-BFGS"
+    # legible legends: the line search in words, then only what differs from torch's defaults
+    wolfe = ov.LBFGS(line_search_fn="strong_wolfe", history_size=10)
+    assert wolfe.legend == "L-BFGS (history_size=10, strong Wolfe)"
     for make, message in [
         (lambda: ov.LBFGS(max_iter=0), "max_iter: must be at least 1, got 0"),
         (lambda: ov.LBFGS(max_eval=0), "max_eval: must be at least 1, got 0"),

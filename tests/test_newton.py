@@ -159,10 +159,10 @@ def test_checks():
         ov.Newton(lr=0)
     with pytest.raises(ParameterError, match="bind it to a surface first"):
         ov.Newton().init(np.zeros(2))
-    assert (
-        ov.Newton().hyperparams == {"lr": 1.0}
-        and repr(ov.Newton(damping=0.1)) == "Newton(lr=1, damping=0.1)"
-    )
+    # legends name the pure Newton step "Newton": the lr shows only where it is not 1
+    assert ov.Newton().hyperparams == {} and ov.Newton().legend == "Newton"
+    assert repr(ov.Newton(damping=0.1)) == "Newton(damping=0.1)"
+    assert ov.Newton(lr=0.5).legend == "Newton (lr=0.5)"
 
 
 def test_reference_run_records_the_hessian():
