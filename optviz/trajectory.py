@@ -243,7 +243,8 @@ class Trajectory:
         calls; otherwise the rule's constant lr. None for a rule without an lr (random search)."""
         if "lr" in self.state:
             return self.state["lr"]
-        lr = self.hyperparams.get("lr")
+        # every hyperparameter, not only the legend's (Newton and L-BFGS leave their default lr of 1 out)
+        lr = self.optimizer.params.get("lr") if self.optimizer is not None else None
         if lr is None:
             return None
         column = np.asarray(lr, dtype=float).reshape(-1, 1) if self.batched else float(lr)
