@@ -16,10 +16,13 @@ from optviz.plot.condition import (
 )
 from optviz.plot.contour import ContourArtists, contour
 from optviz.plot.diagrams import UpdateArrows, UpdateDiagram, update_arrows, update_diagram
+from optviz.plot.inner import InnerArtists, inner_iterates
 from optviz.plot.loss import LossArtists, loss, loss_values
+from optviz.plot.lr import LearningRateArtists, learning_rate
 from optviz.plot.phase import PhaseArtists, phase_diagram
 from optviz.plot.profile import ProfileArtists, Slice, make_slice, profile
 from optviz.plot.seeds import SeedSweepArtists, seed_stats, seed_sweep
+from optviz.plot.spread import SpreadArtists, loss_spread
 from optviz.plot.surface3d import Surface3DArtists, surface3d
 from optviz.plot.table import TableArtists, rate_table
 from optviz.plot.trajectory import TrajectoryArtists, marker_stride, trajectory
@@ -28,11 +31,14 @@ __all__ = [
     "ConditionArtists",
     "ConditionCurveArtists",
     "ContourArtists",
+    "InnerArtists",
+    "LearningRateArtists",
     "LossArtists",
     "PhaseArtists",
     "ProfileArtists",
     "SeedSweepArtists",
     "Slice",
+    "SpreadArtists",
     "Surface3DArtists",
     "TableArtists",
     "TrajectoryArtists",
@@ -42,7 +48,10 @@ __all__ = [
     "condition_map",
     "contour",
     "eigen_glyphs",
+    "inner_iterates",
+    "learning_rate",
     "loss",
+    "loss_spread",
     "loss_values",
     "make_slice",
     "marker_stride",

@@ -51,6 +51,9 @@ STUDIES: dict[str, Study] = {
         log_y=o.log_y,
     ),
     "rate_table": lambda s, runs, o: studies.rate_table(o.kappas, angle=o.angle),
+    "learning_rates": lambda s, runs, o: _seed_runs(s, runs, o.seeds),
+    "schedules": lambda s, runs, o: _seed_runs(s, runs, o.seeds),
+    "momentum_rho": lambda s, runs, o: studies.momentum_friction(o.rhos, o.kappas),
 }
 
 
@@ -66,7 +69,23 @@ WORK: dict[str, Work] = {
     "phase_diagram": lambda runs, o: o.grid * o.grid * o.steps,
     "seed_sweep": lambda runs, o: sum(len(o.values) * len(o.seeds) * int(r.steps) for r in runs),
     "rate_table": lambda runs, o: _rate_table_work(o.kappas),
+    "learning_rates": lambda runs, o: len(_seeds(runs, o.seeds)) * sum(int(r.steps) for r in runs),
+    "schedules": lambda runs, o: len(_seeds(runs, o.seeds)) * sum(int(r.steps) for r in runs),
+    "momentum_rho": lambda runs, o: sum(
+        studies.friction_steps(theory.heavy_ball_tuned((1.0, k), rho).rate)
+        for rho in o.rhos
+        for k in o.kappas
+    ),
 }
+
+
+def _seeds(runs: Sequence[Any], seeds: Sequence[int]) -> tuple[int, ...]:
+    """The seeds a seed study runs: all of them if any run is noisy; else one (every seed is the same run)."""
+    return tuple(seeds) if any(r.noise is not None for r in runs) else tuple(seeds[:1])
+
+
+def _seed_runs(surface: Any, runs: Sequence[Any], seeds: Sequence[int]) -> Any:
+    return studies.seed_runs(surface, runs, _seeds(runs, seeds))
 
 
 def _rate_table_work(kappas: Sequence[float]) -> int:
