@@ -178,3 +178,35 @@ def test_a_singular_newton_run_is_marked_where_it_stopped():
     prof = plot.profile(s, mid, ax=plt.figure().subplots(), legend=False)
     notes = [m.get_text() for m in prof.markers if hasattr(m, "get_text")]
     assert notes == [f"singular Hessian at step {mid.stop_step}"]
+
+
+# -- Newton is drawn to saddles ---------------------------------------------------------------------------
+def test_newton_saddle_caption_holds(gallery):
+    """ "Newton is drawn to the saddle; damped Newton, L-BFGS and GD go downhill"."""
+    _, data = gallery.computed(ROOT / "scenarios" / "newton_saddle.toml")
+    s = data.surface
+    newton, damped, lbfgs, gd = data.trajectories
+    assert newton.status == "converged" and np.abs(newton.xy[newton.stop_step]).max() < 1e-12
+    assert newton.loss[newton.stop_step] - s.fmin == pytest.approx(0.25)  # the saddle's height
+    # every step it took came from an indefinite Hessian: its model was a saddle each time
+    assert newton.indefinite[: newton.stop_step + 1].all()
+    for t in (damped, lbfgs, gd):
+        assert np.abs(t.xy[t.stop_step] - [1.0, 0.0]).max() < 1e-3, t.legend
+        assert t.loss[t.stop_step] - s.fmin < 1e-6
+    assert not damped.indefinite.any()  # H + I is positive definite on its way
+
+
+def test_newton_saddle_marks_the_indefinite_steps_and_the_saddle(gallery):
+    sc, data = gallery.computed(ROOT / "scenarios" / "newton_saddle.toml")
+    scene = draw(sc, data, size=(6.4, 3.6), dpi=50, pyplot=True)
+    newton = data.trajectories[0]
+    marks = scene.results["indefinite"]
+    assert marks.steps == list(
+        range(newton.stop_step)
+    )  # one square per step it took, none for the others
+    for mark, k in zip(marks.marks, marks.steps, strict=True):
+        assert tuple(mark.get_xydata()[0]) == tuple(newton.xy[k])
+    (note,) = scene.results["saddles"]
+    assert note.get_text() == "at a saddle" and note.xy[1] == pytest.approx(0.25)
+    labels = [t.get_text() for t in scene.fig.legends[0].get_texts()]
+    assert labels[-1] == "Newton step from an indefinite Hessian"

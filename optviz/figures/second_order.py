@@ -4,8 +4,9 @@ Newton steps with the exact Hessian; L-BFGS (torch's) builds a curvature estimat
 evaluates the loss several times per step. Counting steps flatters both, so the loss panel puts every iterate
 at the loss-and-gradient evaluations made to reach it (:func:`optviz.metrics.evaluations_used`), with a dot
 per step: the gaps between an L-BFGS run's dots are its evaluations per step. On the paths, an L-BFGS run goes
-the way its steps went, through their inner iterates (small rings). The loss axis ends at 1e-15 of the highest
-start (rounding, below): a run that goes lower leaves through the bottom at a downward triangle.
+the way its steps went, through their inner iterates (small rings); a Newton step taken from an indefinite
+Hessian (its model a saddle, ``t.indefinite``) starts at a hollow square. The loss axis ends at 1e-15 of the
+highest start (rounding, below): a run that goes lower leaves through the bottom at a downward triangle.
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ from optviz.figures._scene import Scene
 from optviz.figures.basic import colors, legend_option
 from optviz.figures.layout import last_step, surface_title
 from optviz.figures.options import Options, one_of, option
-from optviz.plot.common import linewidth
+from optviz.plot.common import fontsize, linewidth
 
 
 @dataclass(frozen=True)
@@ -44,7 +45,7 @@ def _gap_kind(surface: Any, kind: str) -> tuple[str, Any, Any]:
 
 @register_kind(
     "second_order",
-    "Paths (L-BFGS through its inner iterates) beside the loss against evaluations (a dot per step): what each method pays.",
+    "Paths (L-BFGS through its inner iterates, Newton's indefinite steps marked) beside the loss against evaluations (a dot per step).",
     options=SecondOrderOptions,
     runs="required",
     animated=False,
@@ -65,8 +66,9 @@ def _second_order(fig: Any, data: PanelData, scene: Scene) -> None:
         runs, ax=ax, color=colors(data), legend=False, hyperparams=data.hyperparams, route=True
     )
     inner = plot.inner_iterates(runs, ax=ax, color=colors(data))
-    scene.add(paths, last_step(runs))
-    scene.add(inner, last_step(runs))
+    indefinite = plot.indefinite_steps(runs, ax=ax, color=colors(data))
+    for handle in (paths, inner, indefinite):
+        scene.add(handle, last_step(runs))
     ax.set_title(data.title or surface_title(s))
     kind, fmin, minimum = _gap_kind(s, data.options.loss_kind)
     h = plot.loss(
@@ -76,6 +78,7 @@ def _second_order(fig: Any, data: PanelData, scene: Scene) -> None:
     scene.add(h, last_step(runs))
     cost.set_xscale("symlog", linthresh=1.0, linscale=0.5)
     below = _floor(cost, h, kind)
+    saddles = _at_saddles(cost, h, runs)
     cost.set_xlim(left=0)
     cost.set_title("the cost: a dot per step")
     handles, labels = ax.get_legend_handles_labels()
@@ -84,6 +87,13 @@ def _second_order(fig: Any, data: PanelData, scene: Scene) -> None:
         ring = dict(marker="o", markersize=1.9 * lw, markerfacecolor="white", markeredgecolor="0.3")
         handles.append(Line2D([], [], linestyle="none", markeredgewidth=0.45 * lw, **ring))
         labels.append("inner iterates of an L-BFGS step")
+    if indefinite.marks:
+        lw = linewidth()
+        square = dict(
+            marker="s", markersize=3.4 * lw, markerfacecolor="none", markeredgecolor="0.3"
+        )
+        handles.append(Line2D([], [], linestyle="none", markeredgewidth=0.6 * lw, **square))
+        labels.append("Newton step from an indefinite Hessian")
     where = data.options.legend
     if where == "inside":
         cost.legend(handles, labels, loc="best")
@@ -93,7 +103,28 @@ def _second_order(fig: Any, data: PanelData, scene: Scene) -> None:
         )
     elif where == "right":
         fig.legend(handles, labels, loc="outside right upper", frameon=False)
-    scene.results.update(paths=paths, inner=inner, cost=h, below=below)
+    scene.results.update(
+        paths=paths, inner=inner, indefinite=indefinite, cost=h, below=below, saddles=saddles
+    )
+
+
+def _at_saddles(ax: Any, h: Any, runs: list[Any]) -> list[Any]:
+    """ "at a saddle" beside the last dot of each Newton run that converged where the Hessian is indefinite
+    (its recorded ``t.indefinite`` at the stop): a flat line there is not a minimum."""
+    notes = []
+    for line, t in zip(h.lines, runs, strict=True):
+        flags = t.indefinite
+        if flags is None or str(t.status) != "converged" or not flags[int(t.stop_step)]:
+            continue
+        x, y = line.get_data()
+        note = ax.annotate(
+            "at a saddle", (x[-1], y[-1]), xytext=(0.5 * fontsize(), 0), textcoords="offset points",
+            ha="left", va="center", color=line.get_color(), fontsize=fontsize(), fontweight="bold",
+            zorder=5, bbox={"boxstyle": "round,pad=0.15", "facecolor": "white", "edgecolor": "none",
+                            "alpha": 0.85},
+        )  # fmt: skip
+        notes.append(note)
+    return notes
 
 
 # Below this fraction of the highest start a loss gap or distance is rounding: the axis ends there (Newton's

@@ -16,6 +16,7 @@ from optviz.plot.condition import (
 )
 from optviz.plot.contour import ContourArtists, contour
 from optviz.plot.diagrams import UpdateArrows, UpdateDiagram, update_arrows, update_diagram
+from optviz.plot.indefinite import IndefiniteArtists, indefinite_steps
 from optviz.plot.inner import InnerArtists, inner_iterates
 from optviz.plot.loss import LossArtists, loss, loss_values
 from optviz.plot.lr import LearningRateArtists, learning_rate
@@ -31,6 +32,7 @@ __all__ = [
     "ConditionArtists",
     "ConditionCurveArtists",
     "ContourArtists",
+    "IndefiniteArtists",
     "InnerArtists",
     "LearningRateArtists",
     "LossArtists",
@@ -48,6 +50,7 @@ __all__ = [
     "condition_map",
     "contour",
     "eigen_glyphs",
+    "indefinite_steps",
     "inner_iterates",
     "learning_rate",
     "loss",
