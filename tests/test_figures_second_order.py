@@ -210,3 +210,14 @@ def test_newton_saddle_marks_the_indefinite_steps_and_the_saddle(gallery):
     assert note.get_text() == "at a saddle" and note.xy[1] == pytest.approx(0.25)
     labels = [t.get_text() for t in scene.fig.legends[0].get_texts()]
     assert labels[-1] == "Newton step from an indefinite Hessian"
+
+
+def test_panels_with_a_legend_each_keep_each_panels_settings(gallery):
+    """second_order.toml's panels differ in their runs' settings: legend = "each" gives each panel its own
+    legend, with the hyperparameters (a shared one names rules only)."""
+    sc, data = gallery.computed(SECOND_ORDER)
+    scene = draw(sc, data, size=(6.4, 3.6), dpi=50, pyplot=True)
+    legends = [sub.legends[0] for sub in scene.fig.subfigs]
+    assert not scene.fig.legends and len(legends) == 2
+    texts = [[t.get_text() for t in legend.get_texts()] for legend in legends]
+    assert texts[0][1] == "GD (lr=0.018)" and texts[1][1] == "GD (lr=0.001)"
