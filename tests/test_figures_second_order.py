@@ -207,7 +207,7 @@ def test_newton_saddle_marks_the_indefinite_steps_and_the_saddle(gallery):
     for mark, k in zip(marks.marks, marks.steps, strict=True):
         assert tuple(mark.get_xydata()[0]) == tuple(newton.xy[k])
     (note,) = scene.results["saddles"]
-    assert note.get_text() == "at a saddle" and note.xy[1] == pytest.approx(0.25)
+    assert note.get_text() == "Newton: at a saddle" and note.xy[1] == pytest.approx(0.25)
     labels = [t.get_text() for t in scene.fig.legends[0].get_texts()]
     assert labels[-1] == "Newton step from an indefinite Hessian"
 

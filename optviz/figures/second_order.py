@@ -78,8 +78,8 @@ def _second_order(fig: Any, data: PanelData, scene: Scene) -> None:
     scene.add(h, last_step(runs))
     cost.set_xscale("symlog", linthresh=1.0, linscale=0.5)
     below = _floor(cost, h, kind)
-    saddles = _at_saddles(cost, h, runs)
     cost.set_xlim(left=0)
+    saddles = _at_saddles(cost, h, runs)
     cost.set_title("the cost: a dot per step")
     handles, labels = ax.get_legend_handles_labels()
     if inner.rings:
@@ -109,19 +109,23 @@ def _second_order(fig: Any, data: PanelData, scene: Scene) -> None:
 
 
 def _at_saddles(ax: Any, h: Any, runs: list[Any]) -> list[Any]:
-    """ "at a saddle" beside the last dot of each Newton run that converged where the Hessian is indefinite
-    (its recorded ``t.indefinite`` at the stop): a flat line there is not a minimum."""
+    """For each Newton run that converged where the Hessian is indefinite (its recorded ``t.indefinite`` at
+    the stop): a dotted line from its last dot to the right edge, where it stays, and "Newton: at a saddle"
+    above that end (the faster runs are far below by then)."""
     notes = []
     for line, t in zip(h.lines, runs, strict=True):
         flags = t.indefinite
         if flags is None or str(t.status) != "converged" or not flags[int(t.stop_step)]:
             continue
         x, y = line.get_data()
+        right = ax.get_xlim()[1]
+        col, size = line.get_color(), fontsize()
+        ax.plot([x[-1], right], [y[-1], y[-1]], linestyle=":", color=col, linewidth=0.8 * linewidth(),
+                zorder=2.5, label="_stays")  # fmt: skip
         note = ax.annotate(
-            "at a saddle", (x[-1], y[-1]), xytext=(0.5 * fontsize(), 0), textcoords="offset points",
-            ha="left", va="center", color=line.get_color(), fontsize=fontsize(), fontweight="bold",
-            zorder=5, bbox={"boxstyle": "round,pad=0.15", "facecolor": "white", "edgecolor": "none",
-                            "alpha": 0.85},
+            f"{t.label}: at a saddle", (right, y[-1]), xytext=(-0.3 * size, 0.3 * size),
+            textcoords="offset points", ha="right", va="bottom", color=col, fontsize=size,
+            fontweight="bold", zorder=5,
         )  # fmt: skip
         notes.append(note)
     return notes
