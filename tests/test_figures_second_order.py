@@ -221,3 +221,14 @@ def test_panels_with_a_legend_each_keep_each_panels_settings(gallery):
     assert not scene.fig.legends and len(legends) == 2
     texts = [[t.get_text() for t in legend.get_texts()] for legend in legends]
     assert texts[0][1] == "GD (lr=0.018)" and texts[1][1] == "GD (lr=0.001)"
+
+
+def test_momentum_rho_names_the_kappa_of_the_surface_it_draws():
+    banana = ov.surface("rosenbrock")  # kappa of the Hessian at the minimum: 2508.0...
+    run = ov.run(banana, ov.Momentum(lr=1e-4), steps=20)
+    scene = figure("momentum_rho", banana, [run], kappas=[10, 1e4], size=(6.4, 3.6), dpi=50)
+    texts = [t.get_text() for t in scene.fig.axes[1].texts]
+    assert "left: κ ≈ 2,508" in texts
+    q = ov.surface("quadratic", kappa=50)
+    scene = figure("momentum_rho", q, [ov.run(q, ov.Momentum(lr=0.01), steps=20)], kappas=[10, 1e4])
+    assert "left: κ = 50" in [t.get_text() for t in scene.fig.axes[1].texts]

@@ -394,6 +394,13 @@ def _rho(field: str, value: Any) -> tuple[float, ...]:
     return values
 
 
+def _kappa_text(kappa: float) -> str:
+    """``"κ = 50"``, ``"κ ≈ 2,508"``: a whole number as it is, another rounded (to 3 digits below 100)."""
+    if float(kappa).is_integer():
+        return f"κ = {kappa:,.0f}"
+    return f"κ ≈ {kappa:,.0f}" if kappa >= 100 else f"κ ≈ {kappa:.3g}"
+
+
 @dataclass(frozen=True)
 class MomentumRhoOptions(Options):
     rhos: tuple[float, ...] = option(
@@ -445,7 +452,7 @@ def _momentum_rho(fig: Any, data: PanelData, scene: Scene) -> None:
     right.set_ylabel("iterations per 10× closer")
     right.grid(True, which="major")
     right.axvline(kappa, color="0.35", linestyle=":", linewidth=0.8 * lw, zorder=2)
-    right.annotate(f"left: κ = {kappa:g}", (kappa, 0.98), xycoords=("data", "axes fraction"),
+    right.annotate(f"left: {_kappa_text(kappa)}", (kappa, 0.98), xycoords=("data", "axes fraction"),
                    xytext=(4, 0), textcoords="offset points", ha="left", va="top", color="0.3",
                    fontsize=0.85 * fontsize())  # fmt: skip
     if res.crossover is not None:
