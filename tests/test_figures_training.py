@@ -236,3 +236,25 @@ def test_runs_without_noise_are_drawn_once_unsmoothed():
     scene = figure("schedules", q, schedules)
     paths, _, loss = scene.fig.axes[:3]
     assert paths.get_title() == "GD (lr=0.1)" and loss.get_title() == "optimality gap"
+
+
+def test_a_batch_where_some_seeds_diverge_says_how_many_and_ends_with_the_majority():
+    s = ov.surface("least_squares", n_samples=256)
+    t = ov.run(
+        s, ov.GD(lr=0.37), steps=300, noise=ov.Minibatch(8)
+    )  # at the edge: some seeds diverge
+    (batch,) = seed_runs(s, [t], seeds=range(20)).runs
+    diverged = batch.status == "diverged"
+    assert 0 < diverged.sum() < 20
+    ax = plt.figure().subplots()
+    h = plot.loss_spread([batch], ax=ax, kind="gap", fmin=s.fmin, unit="seeds")
+    worst = int(batch.stop_step[diverged].max()) + 1
+    assert h.notes[0].get_text() == f"diverged: {diverged.sum()} of 20 seeds by step {worst}"
+    # the median is drawn while at least half of the seeds are still going, and ends at the top of the axes
+    # where it climbs past it (the cross is there)
+    k, y = h.lines[0].get_data()
+    going = (batch.stop_step[:, None] >= np.arange(301)).sum(axis=0)
+    assert going[int(k[-1])] >= 10
+    assert y[-1] == h.top == ax.get_ylim()[1] or going[int(k[-1]) + 1] < 10
+    assert (y[:-1] < h.top).all()
+    assert tuple(h.markers[0].get_xydata()[0]) == (k[-1], y[-1])
