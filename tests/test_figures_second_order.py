@@ -232,3 +232,30 @@ def test_momentum_rho_names_the_kappa_of_the_surface_it_draws():
     q = ov.surface("quadratic", kappa=50)
     scene = figure("momentum_rho", q, [ov.run(q, ov.Momentum(lr=0.01), steps=20)], kappas=[10, 1e4])
     assert "left: κ = 50" in [t.get_text() for t in scene.fig.axes[1].texts]
+
+
+def test_second_order_animates_step_by_step(gallery, tmp_path):
+    """Each frame shows the runs up to its step: the L-BFGS route to its iterate, the rings and squares of the
+    steps taken, the floor triangle and the saddle note only once their run gets there."""
+    from optviz.anim import write_scene_gif
+    from optviz.testing import read_gif
+
+    sc, data = gallery.computed(ROOT / "scenarios" / "newton_saddle.toml")
+    scene = draw(sc, data, size=(6.4, 3.6), dpi=40, pyplot=True)
+    newton, _, lbfgs, _ = data.trajectories
+    paths, inner = scene.results["paths"], scene.results["indefinite"]
+    way, ends = route(lbfgs)
+    (note,) = scene.results["saddles"]
+    (triangle,) = scene.results["below"]  # damped Newton goes below the floor at its 25th iterate
+    for k in (0, 2, newton.stop_step, 30):
+        scene.set_frame(k)
+        np.testing.assert_array_equal(
+            np.column_stack(paths.paths[2].get_data()), way[: ends[min(k, lbfgs.stop_step)] + 1]
+        )
+        assert [m.get_visible() for m in inner.marks] == [s <= k for s in inner.steps]
+        assert note.get_visible() == (k >= newton.stop_step)
+        assert triangle.get_visible() == (k >= 25)
+    gif = write_scene_gif(scene, tmp_path / "ns.gif", fps=10, max_frames=6, hold=0.2)
+    assert (
+        len(read_gif(gif).frames) == 6
+    )  # written through the blitted frame renderer, checked once

@@ -23,6 +23,7 @@ from optviz.figures.basic import colors, legend_option
 from optviz.figures.layout import last_step, surface_title
 from optviz.figures.options import Options, one_of, option
 from optviz.plot.common import fontsize, linewidth
+from optviz.plot.frames import Appears, Parts
 
 
 @dataclass(frozen=True)
@@ -48,7 +49,7 @@ def _gap_kind(surface: Any, kind: str) -> tuple[str, Any, Any]:
     "Paths (L-BFGS through its inner iterates, Newton's indefinite steps marked) beside the loss against evaluations (a dot per step).",
     options=SecondOrderOptions,
     runs="required",
-    animated=False,
+    animated=True,
 )
 def _second_order(fig: Any, data: PanelData, scene: Scene) -> None:
     from matplotlib.lines import Line2D
@@ -77,9 +78,11 @@ def _second_order(fig: Any, data: PanelData, scene: Scene) -> None:
     )  # fmt: skip
     scene.add(h, last_step(runs))
     cost.set_xscale("symlog", linthresh=1.0, linscale=0.5)
-    below = _floor(cost, h, kind)
+    shown: list[Any] = []  # when each floor mark and saddle note appears, in an animation
+    below = _floor(cost, h, kind, shown)
     cost.set_xlim(left=0)
-    saddles = _at_saddles(cost, h, runs)
+    saddles = _at_saddles(cost, h, runs, shown)
+    scene.add(Parts(*shown))
     cost.set_title("the cost: a dot per step")
     handles, labels = ax.get_legend_handles_labels()
     if inner.rings:
@@ -108,7 +111,7 @@ def _second_order(fig: Any, data: PanelData, scene: Scene) -> None:
     )
 
 
-def _at_saddles(ax: Any, h: Any, runs: list[Any]) -> list[Any]:
+def _at_saddles(ax: Any, h: Any, runs: list[Any], shown: list[Any]) -> list[Any]:
     """For each Newton run that converged where the Hessian is indefinite (its recorded ``t.indefinite`` at
     the stop): a dotted line from its last dot to the right edge, where it stays, and "Newton: at a saddle"
     above that end (the faster runs are far below by then)."""
@@ -120,14 +123,15 @@ def _at_saddles(ax: Any, h: Any, runs: list[Any]) -> list[Any]:
         x, y = line.get_data()
         right = ax.get_xlim()[1]
         col, size = line.get_color(), fontsize()
-        ax.plot([x[-1], right], [y[-1], y[-1]], linestyle=":", color=col, linewidth=0.8 * linewidth(),
-                zorder=2.5, label="_stays")  # fmt: skip
+        (stays,) = ax.plot([x[-1], right], [y[-1], y[-1]], linestyle=":", color=col,
+                           linewidth=0.8 * linewidth(), zorder=2.5, label="_stays")  # fmt: skip
         note = ax.annotate(
             f"{t.label}: at a saddle", (right, y[-1]), xytext=(-0.3 * size, 0.3 * size),
             textcoords="offset points", ha="right", va="bottom", color=col, fontsize=size,
             fontweight="bold", zorder=5,
         )  # fmt: skip
         notes.append(note)
+        shown += [Appears(stays, int(t.stop_step)), Appears(note, int(t.stop_step))]
     return notes
 
 
@@ -137,7 +141,7 @@ def _at_saddles(ax: Any, h: Any, runs: list[Any]) -> list[Any]:
 FLOOR = 1e-15
 
 
-def _floor(ax: Any, h: Any, kind: str) -> list[Any]:
+def _floor(ax: Any, h: Any, kind: str, shown: list[Any]) -> list[Any]:
     if kind == "loss":
         return []
     starts = [float(line.get_ydata()[0]) for line in h.lines if len(line.get_ydata())]
@@ -160,6 +164,7 @@ def _floor(ax: Any, h: Any, kind: str) -> list[Any]:
                 label="_below",
             )  # fmt: skip
             marks.append(mark)
+            shown.append(Appears(mark, int(under[0])))  # with the first iterate below the floor
     return marks
 
 

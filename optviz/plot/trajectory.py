@@ -129,7 +129,7 @@ def trajectory(
             )  # fmt: skip
             r = RunArtists(path=path)
             if route:
-                out.frames.append(GrowsTo(path, way[:, 0], way[:, 1], ends, stop))
+                out.frames.append(GrowsTo(path, way[:, 0], way[:, 1], ends, stop, marks=dots))
             else:
                 out.frames.append(Grows(path, xy[:, 0], xy[:, 1], stop))
             if start:
