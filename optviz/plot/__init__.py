@@ -7,6 +7,7 @@
 Nothing here computes optimizer steps: pass Trajectories made by ``optviz.run``.
 """
 
+from optviz.plot._levels import contour_levels
 from optviz.plot.condition import (
     ConditionArtists,
     ConditionCurveArtists,
@@ -18,6 +19,13 @@ from optviz.plot.contour import ContourArtists, contour
 from optviz.plot.diagrams import UpdateArrows, UpdateDiagram, update_arrows, update_diagram
 from optviz.plot.indefinite import IndefiniteArtists, indefinite_steps
 from optviz.plot.inner import InnerArtists, inner_iterates
+from optviz.plot.landscape import (
+    CurveArtists,
+    ResidualArtists,
+    eigenvalues,
+    interpolation,
+    residual,
+)
 from optviz.plot.loss import LossArtists, loss, loss_values
 from optviz.plot.lr import LearningRateArtists, learning_rate
 from optviz.plot.phase import PhaseArtists, phase_diagram
@@ -32,12 +40,14 @@ __all__ = [
     "ConditionArtists",
     "ConditionCurveArtists",
     "ContourArtists",
+    "CurveArtists",
     "IndefiniteArtists",
     "InnerArtists",
     "LearningRateArtists",
     "LossArtists",
     "PhaseArtists",
     "ProfileArtists",
+    "ResidualArtists",
     "SeedSweepArtists",
     "Slice",
     "SpreadArtists",
@@ -49,9 +59,12 @@ __all__ = [
     "condition_curve",
     "condition_map",
     "contour",
+    "contour_levels",
     "eigen_glyphs",
+    "eigenvalues",
     "indefinite_steps",
     "inner_iterates",
+    "interpolation",
     "learning_rate",
     "loss",
     "loss_spread",
@@ -61,6 +74,7 @@ __all__ = [
     "phase_diagram",
     "profile",
     "rate_table",
+    "residual",
     "seed_stats",
     "seed_sweep",
     "surface3d",
