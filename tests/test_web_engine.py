@@ -12,6 +12,11 @@ from _web import NODE, Case, check, run_node
 
 import optviz as ov
 from optviz.analysis import suggested_adaptive_lr, suggested_lr
+from optviz.web.scenario_page import JS_RULES
+
+# The rules the schedules issue added after the pages were written: engine.js has no kernel for them yet,
+# and a page refuses a run of one of them in one line naming the rule (test_web_scenario.py).
+WITHOUT_KERNEL = {"adamw", "newton", "lbfgs"}
 
 pytestmark = pytest.mark.skipif(
     NODE is None, reason="node is not installed (it runs the JavaScript engine)"
@@ -51,7 +56,7 @@ def _every_rule_on_every_surface() -> list[Case]:
     return [
         Case(key, s, rule, _default_params(rule, s), steps=300, label=f"{key}/{rule}")
         for key, s in SURFACES.items()
-        for rule in ov.rule_names()
+        for rule in JS_RULES
     ]
 
 
@@ -106,7 +111,7 @@ def engine_runs():
 def test_every_rule_on_every_registered_surface_equals_optviz_run(engine_runs):
     cases = [c for c in engine_runs if c.surface_key in ov.surface_names() and c.steps == 300]
     assert {c.surface_key for c in cases} == set(ov.surface_names())
-    assert {c.rule for c in cases} == set(ov.rule_names())
+    assert {c.rule for c in cases} == set(JS_RULES) == set(ov.rule_names()) - WITHOUT_KERNEL
     _assert_all(cases)
 
 
@@ -156,6 +161,6 @@ def test_arithmetic_surfaces_are_bit_identical(engine_runs):
 
     cases = [c for c in engine_runs if arithmetic(c.surface) and not _libm_pow(c.surface)]
     assert len(cases) > 100
-    assert {c.rule for c in cases} == set(ov.rule_names())
+    assert {c.rule for c in cases} == set(JS_RULES)
     inexact = [c.label for c in cases if not check(c).exact]
     assert not inexact, inexact

@@ -523,3 +523,16 @@ def test_the_classifier_scenario_is_the_demo_page(browser, tmp_path):
     )
     assert page.errors == [], page.errors
     page.close()
+
+
+def test_a_rule_without_a_kernel_is_refused_in_one_line(tmp_path, capsys):
+    path = tmp_path / "adamw.toml"
+    path.write_text(
+        SCENARIOS["diverges"].replace('rule = "gd"', 'rule = "adamw"')
+        + '[output]\nformats = ["html"]\n'
+    )
+    assert cli(["check", str(path)]) == 2
+    assert capsys.readouterr().err.strip() == (
+        f"{path}: run[0].rule: the web page has no JavaScript kernel for 'adamw' (it has "
+        "gd, momentum, nesterov, adam, rmsprop, adagrad, random_search)"
+    )
