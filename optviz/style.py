@@ -37,7 +37,18 @@ RULE_COLORS = {
     "adagrad": OKABE_ITO["sky_blue"],
     "random_search": "#555555",
     "external": OKABE_ITO["black"],
+    # The rules beyond the lecture take colours from outside Okabe-Ito (which the rules above use up), chosen
+    # to stay apart from every other fixed colour under the common colour-vision deficiencies (CIELAB distance,
+    # Machado et al. 2009 simulation): a purple for Adam's sibling, a brown, a deep green.
+    "adamw": "#762A83",
+    "newton": "#8C510A",
+    "lbfgs": "#00441B",
 }
+# Series that are not rules (learning rates, schedules, momenta of one rule; batch sizes, lambda values): a
+# palette no rule uses (Paul Tol's "muted" colours that differ from the rule colours above), so no colour means
+# two things across the gallery.
+SERIES = ("#332288", "#CC6677", "#117733", "#AA4499", "#88CCEE", "#DDCC77")
+
 # For runs beyond the named rules (a second run of one rule, user callables): colours that no rule owns come
 # first, so "Momentum is blue" stays true in every figure where a rule appears once.
 CYCLE = [
@@ -62,6 +73,16 @@ CONDITION_CMAP = "cividis"
 def rule_color(rule: str, index: int = 0) -> str:
     """The fixed colour of a rule (``"momentum"``), else the ``index``-th colour of the cycle."""
     return RULE_COLORS.get(rule, CYCLE[index % len(CYCLE)])
+
+
+def series_colors(n: int) -> list[str]:
+    """``n`` colours for series that are not rules (the same rule at several learning rates or under several
+    schedules), in a fixed order.
+
+    >>> series_colors(2)
+    ['#332288', '#CC6677']
+    """
+    return [SERIES[i % len(SERIES)] for i in range(n)]
 
 
 def rc(scale: float = 1.0) -> dict[str, Any]:

@@ -187,7 +187,12 @@ class PanelsOptions(Options):
     columns: int | None = option(
         None, optional(positive_int(6)), "panels per row (default: up to 3, 2 x 2 for four)"
     )
-    legend: str = legend_option()
+    legend: str = option(
+        "below",
+        one_of("below", "inside", "right", "none", "each", what="legend position"),
+        "one legend for all panels (below, inside, right, none), or each panel's own, with its runs' "
+        "settings (each: for panels whose runs differ)",
+    )
 
 
 @register_kind(
@@ -203,17 +208,19 @@ def _panels(fig: Any, data: PanelData, scene: Scene) -> None:
         raise ParameterError("panel", "needs at least one panel")
     rows, cols = _grid(len(data.panels), data.options.columns)
     subfigs = fig.subfigures(rows, cols, squeeze=False)
+    each = data.options.legend == "each"
     for (kind, panel), sub in zip(data.panels, subfigs.flat, strict=False):
         options = panel.options
-        if hasattr(options, "legend"):
+        if hasattr(options, "legend") and not each:
             options = options.replace(legend="none")
-        # One legend for all panels: "SGD", "SGD+Momentum".
-        shown = dataclasses.replace(panel, options=options, hyperparams=False)
+        # One legend for all panels: "SGD", "SGD+Momentum"; or each panel's own, with its settings.
+        shown = dataclasses.replace(panel, options=options, hyperparams=each)
         kind.draw(sub, shown, scene)
         if panel.title:
             for ax in sub.axes[:1]:
                 ax.set_title(panel.title, fontweight="bold")
-    place_legend(fig, None, data.options.legend)
+    if not each:
+        place_legend(fig, None, data.options.legend)
 
 
 @register_kind(
