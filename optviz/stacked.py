@@ -33,7 +33,8 @@ from optviz.optimizers import GD, AdaGrad, Adam, Momentum, Nesterov, Optimizer, 
 
 # Rules stepped coordinate by coordinate on floats, by exact type: a subclass may change the update, so it
 # joins only once it is listed (and tests/test_stacked.py then holds it equal to its own runs). Their updates
-# divide only by numpy results (np.sqrt(...) + eps), so no float division by zero can raise.
+# divide only by numpy results (np.sqrt(...) + eps), so no float division by zero can raise. Each steps by the
+# base class's ``step`` (its ``update``).
 COORDINATEWISE: frozenset[type[Optimizer]] = frozenset(
     {GD, Momentum, Nesterov, Adam, RMSProp, AdaGrad}
 )
@@ -73,9 +74,11 @@ class Stacked(Optimizer):
                     "rules", f"{r!r}: only gradient rules with one value per hyperparameter stack"
                 )
         object.__setattr__(self, "rules", rules)
-        # Which rules step coordinate by coordinate (derived from the rules: not a field).
+        # Which rules step coordinate by coordinate (derived from the rules: not a field), and their updates
+        # (the listed rules step by ``Optimizer.step``, which is their ``update``: called directly).
         self._split: tuple[bool, ...]
         object.__setattr__(self, "_split", tuple(type(r) in COORDINATEWISE for r in rules))
+        object.__setattr__(self, "_updates", tuple(r.update for r in rules))
 
     # -- the engine's interface ----------------------------------------------------------------------
     def start(self, xy: np.ndarray, loss: np.ndarray) -> StackedState:
@@ -99,9 +102,10 @@ class Stacked(Optimizer):
         rows: list[Any] = []
         for i, rule in enumerate(self.rules):
             if self._split[i]:
+                update = self._updates[i]
                 sx, sy = old[i]
-                x, sx = rule.step(g[i][0], sx, p[i][0], value, None)
-                y, sy = rule.step(g[i][1], sy, p[i][1], value, None)
+                x, sx = update(g[i][0], sx, p[i][0])
+                y, sy = update(g[i][1], sy, p[i][1])
                 rows.append((x, y))
                 members[i] = (sx, sy)
             else:

@@ -83,6 +83,8 @@ OPTIONS = [
 def test_every_option_of_the_coordinatewise_rules(name) -> None:
     s = ov.surface(name)
     assert {type(r) for r in OPTIONS} == set(COORDINATEWISE)
+    # Stacked calls their update for their step: none may step otherwise.
+    assert all(cls.step is ov.Optimizer.step for cls in COORDINATEWISE)
     assert_each_its_own(s, OPTIONS, steps=150)
     assert_each_its_own(s, OPTIONS, steps=150, noise=ov.GaussianNoise(0.5), seed=3)
 

@@ -157,6 +157,28 @@ def compute_all(surface: Surface, names: Sequence[str], s: Settings) -> dict[str
     }
 
 
+def head(t: Trajectory, steps: int) -> Trajectory:
+    """The first ``steps`` steps of the single run ``t``, as a run of ``steps`` steps gives them.
+
+    The engine's runs are prefixes of each other: iterate k depends only on the iterates before it (and the
+    noise draw of step k, which depends only on the seed and k), and a run stops at the first iterate that
+    diverges or converges. So the shorter run has the same rows, and has stopped if the longer one stopped
+    within its rows (diverged: before its last iterate; converged: at or before it); otherwise it ran to the
+    end (``tests/test_explorer.py`` holds this equal to a fresh run).
+    """
+    if not 0 <= steps <= t.steps:
+        raise ValueError(f"steps must be in [0, {t.steps}], got {steps}")
+    stop = int(t.stop_step)
+    status = str(t.status)
+    if not (stop < steps or (status == "converged" and stop <= steps)):
+        status, stop = "max_steps", steps
+    rows = slice(0, steps + 1)
+    return replace(
+        t, xy=t.xy[rows], loss=t.loss[rows], grad=t.grad[rows],
+        state={k: v[rows] for k, v in t.state.items()}, status=status, stop_step=stop,
+    )  # fmt: skip
+
+
 @dataclass(frozen=True)
 class Control:
     """A slider: its setting, label, range, scale, and the rules it affects (the others dim it)."""
@@ -350,6 +372,9 @@ class SurfaceExplorer(Explorer):
         self.settings = settings
         self.rng = np.random.default_rng(settings.seed)
         self.runs: dict[str, Trajectory] = {}
+        # The last run the engine made for each rule, by what it depends on besides the steps: a steps move
+        # that shortens the runs takes their first steps (``head``) instead of running them again.
+        self._longest: dict[str, tuple[Any, Trajectory]] = {}
         self.k = settings.steps
         self.message = ""
         self._requested: dict[str, float] = {}
@@ -567,9 +592,26 @@ class SurfaceExplorer(Explorer):
         shown = [name for name in names if name in self.settings.rules]
         if not shown:
             return
-        for name, t in compute_all(self.surface, shown, self.settings).items():
-            self.runs[name] = t
-            self._bind(name, t)
+        s = self.settings
+        keys = {name: self._run_key(name) for name in shown}
+        runs = {}
+        for name in shown:
+            key, longest = self._longest.get(name, (None, None))
+            if longest is not None and key == keys[name] and longest.steps >= s.steps:
+                runs[name] = head(longest, s.steps)
+        fresh = [name for name in shown if name not in runs]
+        if fresh:
+            for name, t in compute_all(self.surface, fresh, s).items():
+                self._longest[name] = (keys[name], t)
+                runs[name] = t
+        for name in shown:
+            self.runs[name] = runs[name]
+            self._bind(name, runs[name])
+
+    def _run_key(self, name: str) -> Any:
+        """What rule ``name``'s run depends on besides the number of steps."""
+        s = self.settings
+        return (make_rule(name, s), tuple(s.start.tolist()), s.sigma, s.seed)
 
     def _loss_values(self, t: Trajectory) -> np.ndarray:
         values = np.asarray(t.loss[: int(t.stop_step) + 1], dtype=float)
