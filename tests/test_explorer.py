@@ -120,7 +120,7 @@ def test_slider_events_reach_the_engine(quadratic) -> None:
     assert_shows(ex, "momentum", expected(ex, ov.Momentum(lr=0.0123, rho=0.5)))
     ex.widgets["steps"].set_val(37)
     assert ex.settings.steps == 37 and ex.k == 37
-    assert ex.artists["momentum"].loss.lines[0].axes.get_xlim() == (0, 50)  # 1-2-5 steps
+    assert ex.artists["momentum"].loss.lines[0].axes.get_xlim() == (0, 40)  # explorer NICE_STEPS
     assert_shows(ex, "nesterov", expected(ex, ov.Nesterov(lr=0.0123, rho=0.5)))
 
 

@@ -3,7 +3,8 @@
 The engine recomputes the shown runs a setting affects whenever it changes; the figure only sets data on
 artists made once, and a slider move is blitted: the contour, the axes and the other widgets stay in the saved
 background, and only the paths, markers, loss curves, readouts and the moved slider are drawn again. The loss
-panel's limits move only in whole decades (its x-limit in 1-2-5 steps), so most moves never redraw the figure.
+panel's limits move only in whole decades (its x-limit in steps of 1, 1.5, 2, 3, 4, 5, 6, 8 times a power of
+ten), so most moves never redraw the figure.
 
 Which rules a setting applies to comes from the rule registry: ``lr`` to every gradient rule whose family is not
 "adaptive", ``adaptive_lr`` to the adaptive ones, ``rho``/``beta1``/``beta2``/``alpha`` to the rules that take
@@ -285,13 +286,18 @@ def _set_text(text: Any, value: str, color: str, weight: str) -> None:
         text.set_fontweight(weight)
 
 
+# The loss panel's x-limits: these multiples of a power of ten, so that the axis ends near the last step (at
+# most a third past it) and a steps drag changes it (a full redraw) only every 20-50%.
+NICE_STEPS = (1.0, 1.5, 2.0, 3.0, 4.0, 5.0, 6.0, 8.0, 10.0)
+
+
 def nice_ceiling(n: float) -> float:
-    """The smallest of 1, 2, 5 times a power of ten at or above ``n``: 100 -> 100, 101 -> 200, 300 -> 500."""
+    """The smallest of 1, 1.5, 2, 3, 4, 5, 6, 8 times a power of ten at or above ``n``: 60 -> 60, 101 -> 150."""
     decade = 10.0 ** math.floor(math.log10(n))
-    for m in (1.0, 2.0, 5.0, 10.0):
+    for m in NICE_STEPS:
         if m * decade >= n * (1 - 1e-12):
             return m * decade
-    return 10.0 * decade  # pragma: no cover (the loop ends at 10)
+    return 10.0 * decade  # pragma: no cover (the ladder ends at 10)
 
 
 def loss_limits(
@@ -352,10 +358,10 @@ class SurfaceExplorer(Explorer):
     """Live trajectories on a surface's contour; see :func:`optviz.explore`.
 
     Attributes: ``surface``, ``settings`` (a :class:`Settings`), ``runs`` (rule name -> the Trajectory shown),
-    ``k`` (the step shown), ``ax`` (contour), ``loss_ax``, ``artists`` (rule name -> :class:`RuleArtists`),
-    ``controls`` (setting name -> its slider's :class:`Control`), ``widgets`` (sliders by setting name,
-    ``"rules"``, and the buttons ``"step"``, ``"run"``, ``"reset"``, ``"random"``), ``rng`` (seeded; draws the
-    random starts), ``blitter`` (what a change redraws).
+    ``k`` (the step shown), ``ax`` (contour), ``contour`` (its ``plot.ContourArtists``), ``loss_ax``,
+    ``artists`` (rule name -> :class:`RuleArtists`), ``controls`` (setting name -> its slider's
+    :class:`Control`), ``widgets`` (sliders by setting name, ``"rules"``, and the buttons ``"step"``, ``"run"``,
+    ``"reset"``, ``"random"``), ``rng`` (seeded; draws the random starts), ``blitter`` (what a change redraws).
     """
 
     def __init__(
@@ -406,7 +412,19 @@ class SurfaceExplorer(Explorer):
             fontsize=1.15 * size, fontweight="bold", y=0.985,
         )  # fmt: skip
         self.ax = fig.add_axes((0.05, 0.36, 0.45, 0.56))
-        plot.contour(s, ax=self.ax)
+        self.contour = plot.contour(s, ax=self.ax)
+        # The critical points' labels ("min", "saddle") over the paths, on a light box: the paths converge on
+        # them and would cover them. (Drawn again with every update of the paths: a few glyphs.)
+        for label in self.contour.labels:
+            label.set_zorder(3.35)  # over the paths and their markers, under the divergence marks
+            label.set_bbox(
+                {
+                    "boxstyle": "round,pad=0.15",
+                    "facecolor": "white",
+                    "edgecolor": "none",
+                    "alpha": 0.75,
+                }
+            )
         self.loss_ax = fig.add_axes((0.6, 0.62, 0.37, 0.27))
         if math.isfinite(self._fmin):  # the gap to the known minimum, on a log scale
             self.loss_ax.set_yscale("log")
@@ -665,8 +683,8 @@ class SurfaceExplorer(Explorer):
 
         The limits move in whole steps so that a slider drag rarely changes them: the y-limits in whole
         decades on a log scale (in whole multiples of a power of ten on a linear one), kept while the curves
-        fit and fill half of them (:func:`loss_limits`), the x-limit to the next 1, 2 or 5 times a power of
-        ten at or above the number of steps.
+        fit and fill half of them (:func:`loss_limits`), the x-limit to the next step of :data:`NICE_STEPS`
+        at or above the number of steps.
         """
         ax = self.loss_ax
         before = (ax.get_xlim(), ax.get_ylim())
