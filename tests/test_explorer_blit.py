@@ -182,6 +182,7 @@ def test_the_minimum_label_stays_legible_over_the_paths() -> None:
     for rule in RULES:
         run = ex.artists[rule].path.runs[0]
         assert max(order.index(a) for a in (run.path, run.start, run.end)) < order.index(label)
-    assert label in ex.blitter.covered or any(label in r.artists for r in ex.blitter.regions)
+    assert label in ex.blitter.artists and label.get_clip_on()  # live, in the contour's region
+    assert any(label in r.artists and run.path in r.artists for r in ex.blitter.regions)
     ex.set(lr=ex.settings.lr * 0.7)  # drawn again over the new paths, as a full redraw draws it
     assert_full_redraw_equal(ex)

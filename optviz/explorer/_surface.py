@@ -414,17 +414,20 @@ class SurfaceExplorer(Explorer):
         self.ax = fig.add_axes((0.05, 0.36, 0.45, 0.56))
         self.contour = plot.contour(s, ax=self.ax)
         # The critical points' labels ("min", "saddle") over the paths, on a light box: the paths converge on
-        # them and would cover them. (Drawn again with every update of the paths: a few glyphs.)
+        # them and would cover them. So they are live artists too, clipped to the contour's axes (drawn again
+        # with every update of the paths there: a few glyphs).
+        box = {
+            "boxstyle": "round,pad=0.15",
+            "facecolor": "white",
+            "edgecolor": "none",
+            "alpha": 0.75,
+        }
         for label in self.contour.labels:
             label.set_zorder(3.35)  # over the paths and their markers, under the divergence marks
-            label.set_bbox(
-                {
-                    "boxstyle": "round,pad=0.15",
-                    "facecolor": "white",
-                    "edgecolor": "none",
-                    "alpha": 0.75,
-                }
-            )
+            label.set_bbox(box)
+            label.set_clip_box(self.ax.bbox)
+            label.set_clip_on(True)
+        self.blitter.add(self.contour.labels)
         self.loss_ax = fig.add_axes((0.6, 0.62, 0.37, 0.27))
         if math.isfinite(self._fmin):  # the gap to the known minimum, on a log scale
             self.loss_ax.set_yscale("log")
