@@ -7,6 +7,7 @@
 Nothing here computes optimizer steps: pass Trajectories made by ``optviz.run``.
 """
 
+from optviz.plot._levels import contour_levels
 from optviz.plot.condition import (
     ConditionArtists,
     ConditionCurveArtists,
@@ -16,6 +17,13 @@ from optviz.plot.condition import (
 )
 from optviz.plot.contour import ContourArtists, contour
 from optviz.plot.diagrams import UpdateArrows, UpdateDiagram, update_arrows, update_diagram
+from optviz.plot.landscape import (
+    CurveArtists,
+    ResidualArtists,
+    eigenvalues,
+    interpolation,
+    residual,
+)
 from optviz.plot.loss import LossArtists, loss, loss_values
 from optviz.plot.phase import PhaseArtists, phase_diagram
 from optviz.plot.profile import ProfileArtists, Slice, make_slice, profile
@@ -28,9 +36,11 @@ __all__ = [
     "ConditionArtists",
     "ConditionCurveArtists",
     "ContourArtists",
+    "CurveArtists",
     "LossArtists",
     "PhaseArtists",
     "ProfileArtists",
+    "ResidualArtists",
     "SeedSweepArtists",
     "Slice",
     "Surface3DArtists",
@@ -41,7 +51,10 @@ __all__ = [
     "condition_curve",
     "condition_map",
     "contour",
+    "contour_levels",
     "eigen_glyphs",
+    "eigenvalues",
+    "interpolation",
     "loss",
     "loss_values",
     "make_slice",
@@ -49,6 +62,7 @@ __all__ = [
     "phase_diagram",
     "profile",
     "rate_table",
+    "residual",
     "seed_stats",
     "seed_sweep",
     "surface3d",
