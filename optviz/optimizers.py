@@ -266,6 +266,10 @@ class Optimizer:
         return new
 
     # -- diagrams ----------------------------------------------------------------------------------
+    def path(self, xy: np.ndarray, state: dict[str, np.ndarray]) -> np.ndarray:
+        """The points a figure draws for a run of this rule (``Trajectory.path``): its iterates ``xy``."""
+        return xy
+
     def update_vectors(
         self, t: int, xy: np.ndarray, grad: np.ndarray, state: dict[str, np.ndarray]
     ) -> dict[str, np.ndarray]:
@@ -497,6 +501,12 @@ class Nesterov(Optimizer):
         new = xy - self.lr * (grad + self.rho * buf)
         position = new + self.lr * self.rho * buf
         return new, NesterovState(step=state.step + 1, momentum_buffer=buf, position=position)
+
+    def path(self, xy: np.ndarray, state: dict[str, np.ndarray]) -> np.ndarray:
+        """The actual points ``x`` (state ``position``), the lecture's iterates: what every figure draws for
+        Nesterov, so that a diagram's actual step ends on the drawn path. (``xy`` is torch's stored iterate,
+        the look-ahead point.)"""
+        return state.get("position", xy)
 
     def update_vectors(
         self, t: int, xy: np.ndarray, grad: np.ndarray, state: dict[str, np.ndarray]

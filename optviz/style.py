@@ -37,12 +37,19 @@ RULE_COLORS = {
     "random_search": "#555555",
     "external": OKABE_ITO["black"],
 }
-# For runs beyond the named rules (a second run of one rule, user callables): colours that no rule owns come
-# first, so "Momentum is blue" stays true in every figure where a rule appears once.
-CYCLE = [
-    OKABE_ITO[k]
-    for k in ("black", "reddish_purple", "bluish_green", "orange", "sky_blue", "blue", "vermillion")
-]
+# A second (third...) run of one rule keeps the rule's hue in a darker, then lighter, shade: "Momentum is blue"
+# stays true in every figure (design section 10), and the legend tells the runs apart.
+SHADES = (0.0, -0.38, 0.42, -0.62, 0.62)  # mix towards black (negative) or white (positive)
+
+# Series that are not rules (batch sizes, lambda values, classes, methods): a palette no rule uses (Paul Tol's
+# "muted" colours that differ from the Okabe-Ito rule colours), so no colour means two things across the gallery.
+SERIES = ("#332288", "#CC6677", "#117733", "#AA4499", "#88CCEE", "#DDCC77")
+
+# The arrows of update diagrams (velocity, gradient, actual step): their own colours, none a rule's or a series'.
+DIAGRAM = {"velocity": "#999933", "gradient": "#882255", "step": "#1A1A1A"}
+
+# Runs of rules without a fixed colour (your own callables): the series palette, after the rules' colours.
+CYCLE = list(SERIES)
 
 # Reference sizes (inches): a full 16:9 slide and a single panel. Fonts are in points at these
 # sizes.
@@ -57,6 +64,26 @@ CONDITION_CMAP = "cividis"
 def rule_color(rule: str, index: int = 0) -> str:
     """The fixed colour of a rule (``"momentum"``), else the ``index``-th colour of the cycle."""
     return RULE_COLORS.get(rule, CYCLE[index % len(CYCLE)])
+
+
+def shade(color: str, k: int) -> str:
+    """The ``k``-th shade of ``color`` (0: itself; then darker, lighter, ...), as ``#RRGGBB``.
+
+    >>> shade("#0072B2", 0), shade("#0072B2", 1)
+    ('#0072B2', '#00476E')
+    """
+    amount = SHADES[k % len(SHADES)]
+    if amount == 0:
+        return color
+    rgb = [int(color[i : i + 2], 16) for i in (1, 3, 5)]
+    target = 255 if amount > 0 else 0
+    mixed = [round(c + (target - c) * abs(amount)) for c in rgb]
+    return "#" + "".join(f"{c:02X}" for c in mixed)
+
+
+def series_colors(n: int) -> list[str]:
+    """``n`` colours for series that are not rules (batch sizes, lambdas, classes), in a fixed order."""
+    return [SERIES[i % len(SERIES)] for i in range(n)]
 
 
 def rc(scale: float = 1.0) -> dict[str, Any]:

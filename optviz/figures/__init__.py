@@ -31,6 +31,7 @@ from optviz.figures._kinds import (
 )
 from optviz.figures._scene import Scene
 from optviz.figures.options import NoOptions, Options, option
+from optviz.plot.views import draw_fitted
 
 __all__ = [
     "FigureKind",
@@ -66,21 +67,26 @@ def build_scene(
     """
     size = tuple(size or kind.size)
     scale = style.scale_for(size, kind.size)
-    with style.context(scale):
-        if pyplot:
-            import matplotlib.pyplot as plt
 
-            fig = plt.figure(figsize=size, dpi=dpi or style.DPI, layout="constrained")
-        else:
-            from matplotlib.figure import Figure
+    def draw() -> Scene:
+        with style.context(scale):
+            if pyplot:
+                import matplotlib.pyplot as plt
 
-            fig = Figure(figsize=size, dpi=dpi or style.DPI, layout="constrained")
-        scene = Scene(fig=fig, scale=scale)
-        if title:
-            fig.suptitle(title, fontweight="bold")
-        kind.draw(fig, data, scene)
-        scene.finish()
-    return scene
+                fig = plt.figure(figsize=size, dpi=dpi or style.DPI, layout="constrained")
+            else:
+                from matplotlib.figure import Figure
+
+                fig = Figure(figsize=size, dpi=dpi or style.DPI, layout="constrained")
+            scene = Scene(fig=fig, scale=scale)
+            if title:
+                fig.suptitle(title, fontweight="bold")
+            kind.draw(fig, data, scene)
+            scene.finish()
+        return scene
+
+    # Equal-aspect panels are laid out for the box they get (optviz.plot.views): measured, then drawn.
+    return draw_fitted(draw)
 
 
 def figure_inputs(surface: Any, trajectories: Sequence[Any] | Any) -> tuple[Any, list[Any]]:

@@ -38,7 +38,23 @@ def shared_legend(
                 handles[labels.index(label)] = h  # a line reads better in a key than a lone ball
     if not handles:
         return None
+    handles = [_key(h) for h in handles]
     return fig.legend(handles, labels, loc=loc, ncols=ncols or min(len(labels), 4), frameon=False)
+
+
+def _key(handle: Any) -> Any:
+    """A legend key for a line drawn wider than the style's width (a covered path, drawn as a stripe): the same
+    line at the style's width, so the key does not suggest a difference the runs do not have."""
+    import matplotlib as mpl
+    from matplotlib.lines import Line2D
+
+    base = float(mpl.rcParams["lines.linewidth"])
+    if not isinstance(handle, Line2D) or handle.get_linewidth() <= base:
+        return handle
+    key = Line2D([], [])
+    key.update_from(handle)
+    key.set_linewidth(base)
+    return key
 
 
 def _is_marker_only(handle: Any) -> bool:
@@ -51,6 +67,31 @@ def _all_axes(fig: Any) -> list[Any]:
     for sub in getattr(fig, "subfigs", []):
         axes += _all_axes(sub)
     return axes
+
+
+def row_ratios(
+    fig: Any, aspects: list[float | None], *, least: float = 0.6, below: bool = False
+) -> list[float]:
+    """Width ratios for one row of panels on ``fig`` that give each equal-aspect panel the width its view's
+    proportions ask for (``aspects``: width / height of each view, None for a panel whose view is free) and
+    share the rest among the free panels (each at least ``least`` times as wide as tall).
+
+    The room titles, tick labels and axis labels take is estimated from the style's font size (``below``: a
+    legend under the row takes some height too). Constrained layout scales the ratios to the figure, and
+    ``optviz.plot.views`` widens each view to the box it gets, so no band of white remains.
+    """
+    from optviz.plot.common import fontsize
+
+    w, h = fig.get_size_inches()
+    em = fontsize() / 72  # inches
+    side = 4.2 * em  # y tick labels and the y label, per panel
+    height = h - (6.0 + (2.0 if below else 0.0)) * em  # titles above, x ticks and label below
+    height = max(height, 0.3 * h)
+    room = max(w - side * len(aspects), 0.3 * w)
+    fixed = sum(a * height for a in aspects if a is not None)
+    free = [a for a in aspects if a is None]
+    share = max(least * height, (room - fixed) / len(free)) if free else 0.0
+    return [(a * height if a is not None else share) + side for a in aspects]
 
 
 def last_step(trajectories: list[Any]) -> int:

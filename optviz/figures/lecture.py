@@ -44,8 +44,9 @@ from optviz.figures.options import (
     steps,
 )
 from optviz.metrics import best_so_far, epochs_seen
-from optviz.plot.common import fontsize, linewidth, run_colors, run_label
+from optviz.plot.common import fontsize, linewidth, run_label
 from optviz.plot.frames import Grows, Parts
+from optviz.plot.placement import EDGE_ANCHORS, placed_group
 
 # -- poor conditioning -----------------------------------------------------------------------------
 
@@ -55,47 +56,55 @@ def eigen_axes(
     surface: Any,
     point: np.ndarray,
     *,
-    anchor: tuple[float, float] = (0.55, 0.2),
-    length: float = 0.15,
-) -> list[Any]:
-    """A key in a corner of ``ax``: the Hessian's eigen-directions at ``point`` as double-headed arrows, each
-    labelled with its eigenvalue.
+    length: float | None = None,
+    caption: str = "Hessian's eigen-axes",
+    anchors: Any = EDGE_ANCHORS,
+) -> Any:
+    """A key of the Hessian's eigen-directions at ``point``: double-headed arrows, each labelled with its
+    eigenvalue ("steep", "shallow", or "escape" for a negative one: the way off a saddle), over ``caption``.
 
     Arm lengths are proportional to ``1/sqrt|lambda|`` (the axes of the local quadratic's level sets), the
-    longer one ``length`` times the axes' smaller side; ``anchor`` is the key's centre in axes fractions (the
-    corner away from the runs by default). The arrows keep their directions because contour axes have an
-    equal aspect.
+    longer one ``length`` points (default: 4.5 times the font size). The arrows keep their directions because
+    contour axes have an equal aspect. The key is a :class:`~optviz.plot.placement.PlacedGroup`: it goes to the
+    first of ``anchors`` (axes fractions) where it covers no path and no label. Returns the group.
     """
+    from matplotlib.patches import FancyArrowPatch
+    from matplotlib.text import Text
+
     values, vectors = hessian_eigen(surface, point)
-    (x0, x1), (y0, y1) = ax.get_xlim(), ax.get_ylim()
-    centre = np.array([x0 + anchor[0] * (x1 - x0), y0 + anchor[1] * (y1 - y0)])
+    size, lw = fontsize(), linewidth()
+    length = length if length is not None else 4.5 * size
     with np.errstate(divide="ignore"):
         arms = 1 / np.sqrt(np.abs(values))
     arms = np.where(np.isfinite(arms), arms, arms[np.isfinite(arms)].max(initial=1.0))
-    arms = length * min(x1 - x0, y1 - y0) * arms / arms.max()
-    size, lw = fontsize(), linewidth()
-    out = []
-    names = ("shallow", "steep") if abs(values[1]) > abs(values[0]) else ("steep", "shallow")
+    arms = length * arms / arms.max()
+    group = placed_group(ax, anchors=anchors)
+    order = np.argsort(np.abs(values))
+    names = {int(order[0]): "shallow", int(order[1]): "steep"}
+    low = 0.0
     for i in range(2):
         d = vectors[:, i] * arms[i]
         if d[0] < 0 or (d[0] == 0 and d[1] < 0):
             d = -d  # label at the right/top end
-        out.append(ax.annotate(
-            "", centre + d, xytext=centre - d,
-            arrowprops={"arrowstyle": "<|-|>", "color": "black", "lw": 0.8 * lw, "shrinkA": 0, "shrinkB": 0,
-                        "mutation_scale": 6 * lw},
-            zorder=4,
+        name = "escape" if values[i] < 0 else names[i]
+        group.add(FancyArrowPatch(
+            tuple(-d), tuple(d), arrowstyle="<|-|>", color="black", linewidth=0.8 * lw, shrinkA=0, shrinkB=0,
+            mutation_scale=6 * lw, linestyle="--" if values[i] < 0 else "-",
         ))  # fmt: skip
         # The label sits beyond the arrow's tip, in the arrow's direction.
         u = d / np.hypot(*d)
-        out.append(ax.annotate(
-            f"λ = {values[i]:.3g} ({names[i]})", centre + d, xytext=tuple(0.5 * size * u), textcoords="offset points",
+        tip = d + 0.5 * size * u
+        group.add(Text(
+            tip[0], tip[1], f"λ = {values[i]:.3g} ({name})",
             ha="left" if u[0] > 0.5 else "right" if u[0] < -0.5 else "center",
-            va="bottom" if u[1] > 0.5 else "top" if u[1] < -0.5 else "center",
-            fontsize=size, color="black", zorder=4,
-            bbox={"boxstyle": "round,pad=0.15", "facecolor": "white", "edgecolor": "none", "alpha": 0.75},
+            va="bottom" if u[1] > 0.5 else "top" if u[1] < -0.5 else "center", fontsize=size, color="black",
         ))  # fmt: skip
-    return out
+        low = min(low, -abs(d[1]))
+    if caption:
+        group.add(
+            Text(0, low - 0.9 * size, caption, ha="center", va="top", fontsize=size, color="0.2")
+        )
+    return group
 
 
 @dataclass(frozen=True)
@@ -121,15 +130,7 @@ def _poor_conditioning(fig: Any, data: PanelData, scene: Scene) -> None:
         kappa = float(condition_number(s, s.minima[0]))
         ax.set_title(f"{surface_title(s)},   κ(H) = {kappa:.3g}")
         if data.options.eigen_axes:
-            eigen_axes(ax, s, s.minima[0])
-            ax.annotate(
-                "Hessian's eigen-axes",
-                (0.55, 0.06),
-                xycoords="axes fraction",
-                ha="center",
-                fontsize=fontsize(),
-                color="0.2",
-            )
+            eigen_axes(ax, s, s.minima[0], caption="Hessian's eigen-axes at the minimum")
     loss_panel(loss_ax, data, scene, data.options.loss_kind)
     loss_ax.set_title("distance to the minimum" if data.options.loss_kind == "distance" else "loss")
     place_legend(fig, [ax, loss_ax], data.options.legend)
@@ -178,7 +179,9 @@ def _update_diagram(fig: Any, data: PanelData, scene: Scene) -> None:
     step = data.options.step
     zoom = data.options.zoom
     single = zoom and len(runs) == 1
-    ratios = [1, 1.3] if single else None
+    # The zoom is the figure: it gets the larger share; optviz.plot.views widens both views to their boxes (the
+    # overview then shows more of the surface around the run).
+    ratios = [1, 1.35] if single else None
     axes = list(fig.subplots(1, len(runs) + single, squeeze=False, width_ratios=ratios)[0])
     overview = axes.pop(0) if single else None
     for i, (ax, t) in enumerate(zip(axes, runs, strict=True)):
@@ -759,7 +762,6 @@ class ClassicFunctionsOptions(Options):
     study="optviz.studies.classic_runs",
 )
 def _test_functions(fig: Any, data: PanelData, scene: Scene) -> None:
-    import matplotlib
 
     grid = data.study
     cols = min(data.options.columns, len(grid))
@@ -771,16 +773,10 @@ def _test_functions(fig: Any, data: PanelData, scene: Scene) -> None:
     for ax, panel in zip(axes.flat, grid, strict=False):
         s, runs = panel.surface, list(panel.runs)
         plot.contour(s, ax=ax, critical_points=True, label_critical=False, resolution=160)
-        # Paths often coincide (Momentum and Nesterov, or all four stuck in one of Rastrigin's dips): each
-        # later rule is drawn thinner on top, so every colour stays visible as a stripe.
-        base = linewidth()
-        for i, (t, col) in enumerate(zip(runs, run_colors(runs), strict=True)):
-            with matplotlib.rc_context({"lines.linewidth": base * (1.9 - 0.4 * i)}):
-                handle = plot.trajectory(
-                    t, ax=ax, color=col, legend=False, hyperparams=False, every=10**6, zorder=3 + 0.1 * i,
-                    start=i == len(runs) - 1,
-                )  # fmt: skip
-            scene.add(handle, last_step(runs))
+        # Paths often coincide (Momentum and Nesterov, or all four stuck in one of Rastrigin's dips):
+        # plot.trajectory draws covered paths wider, below, so every colour stays visible as a stripe.
+        handle = plot.trajectory(runs, ax=ax, legend=False, hyperparams=False, every=10**6)
+        scene.add(handle, last_step(runs))
         ax.set_title(s.title, fontsize=size)
         ax.set_xlabel("")
         ax.set_ylabel("")

@@ -18,13 +18,11 @@ import numpy as np
 from optviz import style
 from optviz.plot.common import fontsize, get_ax, linewidth
 from optviz.plot.frames import Animated
+from optviz.plot.placement import around, beside, place_text
+from optviz.plot.views import fitted
 
-# Colours of the lecture's diagrams, kept colour-blind safe: velocity green, gradient red, actual step blue.
-COLORS = {
-    "velocity": style.OKABE_ITO["bluish_green"],
-    "gradient": style.OKABE_ITO["vermillion"],
-    "step": style.OKABE_ITO["blue"],
-}
+# The diagrams' own colours (no rule's, no series'): velocity olive, gradient wine, actual step near-black.
+COLORS = dict(style.DIAGRAM)
 NAMES = {"velocity": "velocity", "gradient": "gradient", "step": "actual step"}
 
 
@@ -137,13 +135,14 @@ def update_diagram(
     if labels:
         out.labels.extend(_label_arrows(ax, out, tails, size))
     if frame:
+        # The arrows' box, padded by ``pad`` times their extent, then widened to the panel's proportions.
         pts = np.array([x, *(tails[n] + out.vectors[n] for n in tails), *out.points.values()])
         lo, hi = pts.min(axis=0), pts.max(axis=0)
         extent = max(float((hi - lo).max()), 1e-12)
-        centre = (lo + hi) / 2
-        half = (0.5 + pad) * extent
-        ax.set_xlim(centre[0] - half * 4 / 3, centre[0] + half * 4 / 3)
-        ax.set_ylim(centre[1] - half, centre[1] + half)
+        lo, hi = lo - pad * extent, hi + pad * extent
+        (x0, x1), (y0, y1) = fitted(ax, ((lo[0], hi[0]), (lo[1], hi[1])))
+        ax.set_xlim(x0, x1)
+        ax.set_ylim(y0, y1)
         ax.set_aspect("equal", adjustable="box")
     return out
 
@@ -151,45 +150,20 @@ def update_diagram(
 def _label_arrows(
     ax: Any, out: UpdateDiagram, tails: dict[str, np.ndarray], size: float
 ) -> list[Any]:
+    """Each arrow's name beside its middle, on whichever side covers no other arrow, path or label
+    (``optviz.plot.placement``); the look-ahead point's name around its marker."""
     texts = []
-    mids = {name: tail + 0.5 * out.vectors[name] for name, tail in tails.items()}
-    for name in tails:
+    for name, tail in tails.items():
         v = out.vectors[name]
-        norm = float(np.hypot(*v)) or 1.0
-        normal = np.array([-v[1], v[0]]) / norm
-        # Put the label on the side of its arrow away from the nearest other arrow, so labels never collide.
-        others = [m for other, m in mids.items() if other != name]
-        nearest = min(others, key=lambda m: float(np.hypot(*(m - mids[name]))))
-        if np.dot(nearest - mids[name], normal) > 0:
-            normal = -normal
-        texts.append(
-            ax.annotate(
-                NAMES[name],
-                mids[name],
-                xytext=tuple(0.8 * size * normal),
-                textcoords="offset points",
-                ha="left" if normal[0] > 0.3 else "right" if normal[0] < -0.3 else "center",
-                va="bottom" if normal[1] > 0.3 else "top" if normal[1] < -0.3 else "center",
-                fontsize=size,
-                color=COLORS[name],
-                fontweight="bold",
-                zorder=6,
-            )
-        )
+        texts.append(place_text(
+            ax, NAMES[name], tail + 0.5 * v, spots=beside(v, 0.6 * size, along=(tail, v)), fontsize=size,
+            color=COLORS[name], fontweight="bold", zorder=6,
+        ))  # fmt: skip
     if "lookahead" in out.points:
-        texts.append(
-            ax.annotate(
-                "look-ahead",
-                out.points["lookahead"],
-                xytext=(-0.6 * size, 0.6 * size),
-                textcoords="offset points",
-                ha="right",
-                va="bottom",
-                fontsize=size,
-                color="0.15",
-                zorder=6,
-            )
-        )
+        texts.append(place_text(
+            ax, "look-ahead", out.points["lookahead"], spots=around(0.6 * size, prefer="below left"),
+            fontsize=size, color="0.15", zorder=6,
+        ))  # fmt: skip
     return texts
 
 

@@ -63,7 +63,7 @@ def loss_values(
     if kind == "distance":
         if minimum is None:
             raise ValueError("kind='distance' needs minimum (the optimum x*)")
-        return np.hypot(*(np.asarray(t.xy[: stop + 1]) - np.asarray(minimum, dtype=float)).T)
+        return np.hypot(*(np.asarray(t.path[: stop + 1]) - np.asarray(minimum, dtype=float)).T)
     raise ValueError(f"kind must be 'loss', 'gap' or 'distance', got {kind!r}")
 
 
