@@ -115,6 +115,9 @@ def rc(scale: float = 1.0) -> dict[str, Any]:
         "axes.titlepad": 8 * s,
         "axes.prop_cycle": _cycler(),
         "xtick.major.size": 4 * s,
+        # Half a line of text between the x tick labels and the axes: the first x and the lowest y tick label
+        # then never touch at the corner.
+        "xtick.major.pad": 7.5 * s,
         "ytick.major.size": 4 * s,
         "xtick.major.width": 1.0 * s,
         "ytick.major.width": 1.0 * s,

@@ -129,13 +129,14 @@ def loss(
                 out.frames.append(Appears(cross, len(values)))
             if rates[index] is not None and j == 0:
                 q = float(rates[index])
+                # Above the measured curve: where theory and measurement agree, the dashes stay visible on it.
                 (ref,) = ax.plot(
                     k,
                     _reference(values, q),
                     color=col,
                     linewidth=0.7 * lw,
                     linestyle="--",
-                    zorder=2.5,
+                    zorder=3.5,
                     label=rate_label.format(rate=q),
                 )
                 ref.rate = q

@@ -123,7 +123,10 @@ def data_shapes(ax: Any, *, exclude: Sequence[Any] = ()) -> list[Shape]:
     patches += [
         t.arrow_patch
         for t in ax.texts
-        if isinstance(t, Annotation) and t.arrow_patch is not None and _visible(t)
+        if isinstance(t, Annotation)
+        and t.arrow_patch is not None
+        and _visible(t)
+        and t.arrow_patch.get_visible()
     ]
     for patch in patches:
         if id(patch) in skip or not isinstance(patch, Patch):
@@ -287,9 +290,12 @@ class Spot:
     xy: tuple[float, float] | None = None
 
 
-def around(distance: float, *, prefer: str = "below right", far: float = 2.5) -> tuple[Spot, ...]:
+def around(
+    distance: float, *, prefer: str = "below right", far: Sequence[float] = (2.5, 5.0, 9.0, 14.0)
+) -> tuple[Spot, ...]:
     """Eight places around a point at ``distance`` points (a label beside a marker), then the same eight at
-    ``far`` times the distance; ``prefer`` ("below right", "above left", ...) comes first.
+    each of the ``far`` multiples of the distance; ``prefer`` ("below right", "above left", ...) comes first.
+    A label placed far from its point gets a thin leader line to it (:func:`place_text`).
 
     >>> [s.ha + "/" + s.va for s in around(5)[:3]]
     ['left/top', 'left/bottom', 'right/top']
@@ -300,7 +306,7 @@ def around(distance: float, *, prefer: str = "below right", far: float = 2.5) ->
     ]  # fmt: skip
     directions.sort(key=lambda d: d[0] != prefer)
     spots = []
-    for scale in (1.0, far):
+    for scale in (1.0, *far):
         for _, sx, sy in directions:
             d = distance * scale
             spots.append(Spot(
@@ -325,15 +331,25 @@ def beside(
         tail, vector = (np.asarray(v, dtype=float) for v in along)
         points = [tuple(float(c) for c in tail + f * vector) for f in at]
     spots = []
+
+    def spot(n: np.ndarray, scale: float, xy: Any) -> Spot:
+        d = distance * scale * n
+        return Spot(
+            float(d[0]), float(d[1]),
+            ha="left" if n[0] > 0.3 else "right" if n[0] < -0.3 else "center",
+            va="bottom" if n[1] > 0.3 else "top" if n[1] < -0.3 else "center", xy=xy,
+        )  # fmt: skip
+
     for scale in (1.0, 2.0):
         for xy in points:
-            for n in normals:
-                d = distance * scale * n
-                spots.append(Spot(
-                    float(d[0]), float(d[1]),
-                    ha="left" if n[0] > 0.3 else "right" if n[0] < -0.3 else "center",
-                    va="bottom" if n[1] > 0.3 else "top" if n[1] < -0.3 else "center", xy=xy,
-                ))  # fmt: skip
+            spots.extend(spot(n, scale, xy) for n in normals)
+    if along is not None:
+        # Beyond the arrow's tip, then behind its tail.
+        tail, vector = (np.asarray(v, dtype=float) for v in along)
+        for scale in (1.0, 2.0):
+            spots.append(spot(u, scale, tuple(float(c) for c in tail + vector)))
+            spots.append(spot(-u, scale, tuple(float(c) for c in tail)))
+        spots.extend(spot(n, 3.5, xy) for xy in points for n in normals)
     return tuple(spots)
 
 
@@ -358,7 +374,7 @@ def _text_obstacles(ax: Any, me: Any, renderer: Any) -> list[Any]:
             continue
         if isinstance(text, PlacedText) and text._placed_for != key:
             continue
-        boxes.append(_extent(text, renderer))
+        boxes.append(text_extent(text, renderer))
     legend = ax.get_legend()
     if legend is not None and _visible(legend):
         boxes.append(legend.get_window_extent(renderer))
@@ -371,10 +387,14 @@ def _text_obstacles(ax: Any, me: Any, renderer: Any) -> list[Any]:
     return boxes
 
 
-def _extent(text: Any, renderer: Any) -> Any:
+def text_extent(text: Any, renderer: Any) -> Any:
+    """The display box of a text's words and its bbox patch (an annotation's arrow left out)."""
+    from matplotlib.text import Annotation, Text
     from matplotlib.transforms import Bbox
 
-    box = text.get_window_extent(renderer)
+    if isinstance(text, Annotation):
+        text.update_positions(renderer)  # an annotation's text follows its offset only when updated
+    box = Text.get_window_extent(text, renderer)
     patch = text.get_bbox_patch()
     if patch is not None:
         text.update_bbox_position_size(renderer)
@@ -416,8 +436,21 @@ def _placed_text_class() -> type:
     class _Placed(Annotation, PlacedText):
         """An annotation that chooses its offset among ``spots`` when drawn (see :mod:`optviz.plot.placement`)."""
 
-        def __init__(self, text: str, xy: Any, spots: Sequence[Spot], **kwargs: Any) -> None:
+        def __init__(
+            self,
+            text: str,
+            xy: Any,
+            spots: Sequence[Spot],
+            leader: float | None = None,
+            **kwargs: Any,
+        ) -> None:
             first = spots[0]
+            if leader is not None:
+                color = kwargs.get("color", "0.3")
+                kwargs["arrowprops"] = {
+                    "arrowstyle": "-", "color": color, "lw": 0.6, "shrinkA": 1, "shrinkB": 3, "alpha": 0.8,
+                }  # fmt: skip
+            self.leader_beyond = leader if leader is not None else np.inf
             super().__init__(
                 text, first.xy if first.xy is not None else xy, xytext=(first.dx, first.dy), textcoords="offset points", ha=first.ha,
                 va=first.va, **kwargs,
@@ -434,6 +467,9 @@ def _placed_text_class() -> type:
             self.set_horizontalalignment(spot.ha)
             self.set_verticalalignment(spot.va)
             self.spot = spot
+            if self.arrow_patch is not None:
+                # A leader line from a label placed far from its point (hidden when the label sits beside it).
+                self.arrow_patch.set_visible(float(np.hypot(spot.dx, spot.dy)) > self.leader_beyond)
 
         def place(self, renderer: Any) -> Spot:
             """Choose the spot for the current layout (kept while the layout stays)."""
@@ -446,7 +482,7 @@ def _placed_text_class() -> type:
             best, best_cost = self.spots[0], np.inf
             for i, spot in enumerate(self.spots):
                 self._use(spot)
-                c = cost([_extent(self, renderer)], ax, shapes, texts) + 1e-3 * i
+                c = cost([text_extent(self, renderer)], ax, shapes, texts) + 1e-3 * i
                 if c < best_cost:
                     best, best_cost = spot, c
             self._use(best)
@@ -485,7 +521,9 @@ def place_text(
     if not spots:
         raise ValueError("place_text needs at least one spot")
     kwargs.setdefault("annotation_clip", False)
-    label = _placed_text_class()(text, xy, spots, **kwargs)
+    # A leader line when the label ends up more than twice as far as its nearest spot.
+    nearest = min(float(np.hypot(s.dx, s.dy)) for s in spots)
+    label = _placed_text_class()(text, xy, spots, leader=2.2 * max(nearest, 1.0), **kwargs)
     ax._add_text(label)
     return label
 
@@ -546,7 +584,9 @@ def _group_class() -> type:
             from matplotlib.text import Text
 
             return [
-                _extent(c, renderer) for c in self.children if isinstance(c, Text) and c.get_text()
+                text_extent(c, renderer)
+                for c in self.children
+                if isinstance(c, Text) and c.get_text()
             ]
 
         def shapes(self) -> list[Shape]:

@@ -39,7 +39,7 @@ from typing import Any
 
 import numpy as np
 
-from optviz.plot.placement import PlacedGroup, crosses, data_shapes
+from optviz.plot.placement import PlacedGroup, crosses, data_shapes, text_extent
 from optviz.plot.placement import visible as _visible
 
 KINDS = ("text over data", "text over text", "clipped text", "hidden series", "blank band")
@@ -140,17 +140,6 @@ def describe(artist: Any) -> str:
     return f"{type(artist).__name__}{f' {gid!r}' if gid else ''}"
 
 
-def _text_extent(text: Any, renderer: Any) -> Any:
-    from matplotlib.transforms import Bbox
-
-    box = text.get_window_extent(renderer)
-    patch = text.get_bbox_patch()
-    if patch is not None:
-        text.update_bbox_position_size(renderer)
-        box = Bbox.union([box, patch.get_window_extent(renderer)])
-    return box
-
-
 def _drawn_ticklabels(axis: Any) -> list[Any]:
     labels = []
     for tick in axis._update_ticks():  # the ticks Axis.draw draws (inside the view)
@@ -181,7 +170,7 @@ def _text_boxes(fig: Any, renderer: Any) -> list[_Box]:
         if isinstance(artist, Text):
             if not artist.get_text():
                 return
-            extent = _text_extent(artist, renderer)
+            extent = text_extent(artist, renderer)
         else:
             extent = artist.get_window_extent(renderer)
         if extent.width <= 0 or extent.height <= 0 or not np.all(np.isfinite(extent.extents)):
@@ -282,7 +271,7 @@ def _text_over_data(fig: Any, boxes: list[_Box], renderer: Any, height: int) -> 
         for title in (ax.title, ax._left_title, ax._right_title):
             if not title.get_text() or not title.get_visible():
                 continue
-            extent = _text_extent(title, renderer)
+            extent = text_extent(title, renderer)
             if (
                 extent.y0 < ax.bbox.y1 - _TOUCH
                 and extent.y1 > ax.bbox.y1
