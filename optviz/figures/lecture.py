@@ -46,7 +46,7 @@ from optviz.figures.options import (
 from optviz.metrics import best_so_far, epochs_seen
 from optviz.plot.common import fontsize, linewidth, run_label
 from optviz.plot.frames import Grows, Parts
-from optviz.plot.placement import EDGE_ANCHORS, placed_group
+from optviz.plot.placement import EDGE_ANCHORS, around, place_text, placed_group
 
 # -- poor conditioning -----------------------------------------------------------------------------
 
@@ -128,9 +128,11 @@ def _poor_conditioning(fig: Any, data: PanelData, scene: Scene) -> None:
     draw_paths(ax, data, scene)
     if len(s.minima):
         kappa = float(condition_number(s, s.minima[0]))
-        ax.set_title(f"{surface_title(s)},   κ(H) = {kappa:.3g}")
+        title = surface_title(s)
+        # A quadratic's title already names kappa (its Hessian is A): said once.
+        ax.set_title(title if "kappa" in title else f"{title},   κ(H) = {kappa:.3g}")
         if data.options.eigen_axes:
-            eigen_axes(ax, s, s.minima[0], caption="Hessian's eigen-axes at the minimum")
+            eigen_axes(ax, s, s.minima[0], caption="Hessian's eigen-axes\nat the minimum")
     loss_panel(loss_ax, data, scene, data.options.loss_kind)
     loss_ax.set_title("distance to the minimum" if data.options.loss_kind == "distance" else "loss")
     place_legend(fig, [ax, loss_ax], data.options.legend)
@@ -287,34 +289,25 @@ def _numeric_gradient(fig: Any, data: PanelData, scene: Scene) -> None:
     f0 = float(s.value(x))
     f_h = float(s.value(x + np.array([h, 0.0])))
     secant = float(finite_differences(s.value, x, [h])[0][0])  # the forward difference over h
+    # Colours of the series palette (not rules'): the analytic slope green, forward differences (the secant is
+    # one) rose, central differences indigo, in both panels.
+    analytic, forward_c, central_c = style.SERIES[2], style.SERIES[1], style.SERIES[0]
     left.plot(u, fu, color="0.2", linewidth=1.1 * lw, label=f"f(x, y={x[1]:g})")
-    left.plot(
-        u,
-        f0 + slope * (u - x[0]),
-        color=style.OKABE_ITO["blue"],
-        linewidth=lw,
-        label=f"tangent: analytic df/dx = {slope:.4g}",
-    )
-    left.plot(u, f0 + secant * (u - x[0]), color=style.OKABE_ITO["vermillion"], linewidth=lw, linestyle="--",
+    left.plot(u, f0 + slope * (u - x[0]), color=analytic, linewidth=lw,
+              label=f"tangent: analytic df/dx = {slope:.4g}")  # fmt: skip
+    left.plot(u, f0 + secant * (u - x[0]), color=forward_c, linewidth=lw, linestyle="--",
               label=f"secant (f(x+h) - f(x)) / h = {secant:.4g}")  # fmt: skip
-    left.plot(
-        [x[0], x[0] + h],
-        [f0, f_h],
-        linestyle="none",
-        marker="o",
-        markersize=3 * lw,
-        color=style.OKABE_ITO["vermillion"],
-        zorder=4,
-    )
+    left.plot([x[0], x[0] + h], [f0, f_h], linestyle="none", marker="o", markersize=3 * lw, color=forward_c,
+              zorder=4, label="_secant_points")  # fmt: skip
     span = np.ptp(fu)
     above = max(f0, f_h) + 0.1 * span
     bracket = {"arrowstyle": "<|-|>", "color": "0.3", "lw": 0.6 * lw, "shrinkA": 0, "shrinkB": 0}
     left.annotate("", (x[0] + h, above), xytext=(x[0], above), arrowprops=bracket)
-    left.annotate(f"h = {h:g}", (x[0] + h / 2, above), xytext=(0, 0.4 * size), textcoords="offset points",
-                  ha="center", va="bottom", fontsize=size)  # fmt: skip
+    place_text(left, f"h = {h:g}", (x[0] + h / 2, above),
+               spots=around(0.4 * size, prefer="above"), fontsize=size)  # fmt: skip
     left.set_ylim(fu.min() - 0.1 * span, fu.max() + 0.1 * span)
     left.set_xlim(u[0], u[-1])
-    left.set_xlabel("x")
+    left.set_xlabel(s.param_names[0])
     left.set_ylabel("f")
     left.set_title("numeric vs analytic slope")
     left.legend(loc="upper center", bbox_to_anchor=(0.5, -0.16), frameon=False)
@@ -323,39 +316,46 @@ def _numeric_gradient(fig: Any, data: PanelData, scene: Scene) -> None:
     hs = np.logspace(-16, 0, 161)
     forward, central = finite_difference_errors(s.value, x, slope, hs)
     tiny = 1e-17
+    forward, central = np.maximum(forward, tiny), np.maximum(central, tiny)
     right.loglog(
         hs,
-        np.maximum(forward, tiny),
-        color=style.OKABE_ITO["vermillion"],
+        forward,
+        color=forward_c,
         linewidth=lw,
-        label="forward: (f(x+h) - f(x)) / h",
+        label="forward (f(x+h) - f(x)) / h: truncation ∝ h",
     )
-    right.loglog(
-        hs,
-        np.maximum(central, tiny),
-        color=style.OKABE_ITO["blue"],
-        linewidth=lw,
-        label="central: (f(x+h) - f(x-h)) / 2h",
-    )
-    # The two steps people use, marked by dotted lines and named once in the legend (labels beside the lines
-    # would collide with the curves' own labels).
-    for i, h_mark in enumerate((1e-5, 1e-4)):
-        label = "h = 1e-5 (gradcheck) and 1e-4 (the lecture)" if i == 0 else "_nolegend_"
-        right.axvline(h_mark, color="0.45", linewidth=0.8 * lw, linestyle=":", label=label)
-    right.annotate("round-off\n∝ ε/h", (3e-15, 1e-9), ha="center", fontsize=size, color="0.2")
-    vermillion, blue = style.OKABE_ITO["vermillion"], style.OKABE_ITO["blue"]
-    right.annotate(
-        "truncation ∝ h\n(forward)", (1.5, 1e-7), ha="right", fontsize=size, color=vermillion
-    )
-    right.annotate(
-        "truncation ∝ h²\n(central)", (1.5, 1e-12), ha="right", fontsize=size, color=blue
-    )
+    right.loglog(hs, central, color=central_c, linewidth=lw,
+                 label="central (f(x+h) - f(x-h)) / 2h: truncation ∝ h²")  # fmt: skip
+    # The steps the lecture and torch use, each a grey line of its own style, named in the legend.
+    for h_mark, style_, label in STEP_MARKS:
+        right.axvline(
+            h_mark, color="0.4", linewidth=0.9 * lw, linestyle=style_, label=label, zorder=1.5
+        )
+
+    # Notes beside the curves they explain, placed where they cover no line (optviz.plot.placement).
+    def note(text: str, at: float, curve: np.ndarray, color: str, prefer: str) -> None:
+        i = int(np.argmin(np.abs(np.log10(hs) - np.log10(at))))
+        spots = around(0.6 * size, prefer=prefer, far=(2.5, 5, 9, 14, 20, 28))
+        place_text(right, text, (hs[i], curve[i]), spots=spots, fontsize=size, color=color)
+
+    note("round-off ∝ ε/h", 1e-13, forward, "0.2", "below left")
     right.set_ylim(1e-17, 10)
+    from matplotlib.ticker import LogLocator
+
+    right.xaxis.set_major_locator(LogLocator(base=10, numticks=6))
     right.set_xlabel("step h")
     right.set_ylabel("relative error")
     right.set_title("gradient check: |num − ana| / (|num| + |ana|)")
     right.grid(True, which="major")
     right.legend(loc="upper center", bbox_to_anchor=(0.5, -0.16), frameon=False)
+
+
+# The finite-difference steps marked on the error curves: (h, line style, legend text).
+STEP_MARKS = (
+    (1e-7, ":", "h = 1e-7: the lecture's grad_check_sparse (and ov.gradcheck)"),
+    (1e-6, "--", "h = 1e-6: torch.autograd.gradcheck (eps)"),
+    (1e-4, "-.", "h = 1e-4: the lecture's worked example"),
+)
 
 
 # -- batch vs minibatch ------------------------------------------------------------------------------
