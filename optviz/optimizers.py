@@ -441,6 +441,23 @@ class Momentum(Optimizer):
         velocity = -lr * rho * state["momentum_buffer"][..., t, :]
         return {"point": point, "velocity": velocity, "gradient": -lr * g, "step": nxt - point}
 
+    def vectors_from(self, point: Any, velocity: Any, grad: Any) -> dict[str, np.ndarray]:
+        """The heavy-ball update from the state ``(point, velocity)``, with the gradient function ``grad`` (a
+        surface's ``grad``): the lecture's ``v`` scaled by rho, ``velocity = rho (x_t - x_{t-1}) = -lr rho b``
+        (the arrow the diagrams draw). The gradient is taken at the point, ``gradient = -lr (1 - d) (grad(x) +
+        wd x)``, and ``step = velocity + gradient``: the rule's own step from any update but the first (where
+        torch applies no dampening ``d``).
+
+        >>> import numpy as np
+        >>> Momentum(lr=0.1).vectors_from([1.0, 0.0], [0.5, 0.0], lambda p: 2 * np.asarray(p))["step"].tolist()
+        [0.3, 0.0]
+        """
+        x = np.asarray(point, dtype=float)
+        v = np.asarray(velocity, dtype=float)
+        g = _decay(np.asarray(grad(x), dtype=float), x, self.weight_decay)
+        gradient = -float(self.lr) * (1 - float(self.dampening)) * g
+        return {"point": x, "velocity": v, "gradient": gradient, "step": v + gradient}
+
 
 class NesterovState(NamedTuple):
     """``momentum_buffer`` is torch's ``b``; ``position`` the actual point ``x = p + lr rho b``."""
@@ -527,6 +544,30 @@ class Nesterov(Optimizer):
             "velocity": velocity,
             "gradient": -lr * g,
             "step": nxt - point,
+        }
+
+    def vectors_from(self, point: Any, velocity: Any, grad: Any) -> dict[str, np.ndarray]:
+        """The Nesterov update from the state ``(point, velocity)``: the velocity leads to the look-ahead point
+        ``point + velocity``, the gradient is taken there, ``gradient = -lr (grad(lookahead) + wd lookahead)``,
+        and ``step = velocity + gradient``. With :meth:`Momentum.vectors_from` on the same state, the lecture's
+        comparison.
+
+        >>> import numpy as np
+        >>> v = Nesterov(lr=0.1).vectors_from([1.0, 0.0], [0.5, 0.0], lambda p: 2 * np.asarray(p))
+        >>> v["lookahead"].tolist(), v["step"].tolist()
+        ([1.5, 0.0], [0.2, 0.0])
+        """
+        x = np.asarray(point, dtype=float)
+        v = np.asarray(velocity, dtype=float)
+        look = x + v
+        g = _decay(np.asarray(grad(look), dtype=float), look, self.weight_decay)
+        gradient = -float(self.lr) * g
+        return {
+            "point": x,
+            "lookahead": look,
+            "velocity": v,
+            "gradient": gradient,
+            "step": v + gradient,
         }
 
 

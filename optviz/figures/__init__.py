@@ -30,6 +30,7 @@ from optviz.figures._kinds import (
     register_kind,
 )
 from optviz.figures._scene import Scene
+from optviz.figures.layout import thin_ticks
 from optviz.figures.options import NoOptions, Options, option
 from optviz.plot.views import draw_fitted
 
@@ -86,7 +87,10 @@ def build_scene(
         return scene
 
     # Equal-aspect panels are laid out for the box they get (optviz.plot.views): measured, then drawn.
-    return draw_fitted(draw)
+    scene = draw_fitted(draw)
+    # Narrow panels: fewer ticks rather than tick labels that touch, at the final limits.
+    thin_ticks(scene.fig)
+    return scene
 
 
 def figure_inputs(surface: Any, trajectories: Sequence[Any] | Any) -> tuple[Any, list[Any]]:

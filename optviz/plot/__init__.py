@@ -15,7 +15,14 @@ from optviz.plot.condition import (
     eigen_glyphs,
 )
 from optviz.plot.contour import ContourArtists, contour
-from optviz.plot.diagrams import UpdateArrows, UpdateDiagram, update_arrows, update_diagram
+from optviz.plot.diagrams import (
+    SameStateUpdates,
+    UpdateArrows,
+    UpdateDiagram,
+    same_state_updates,
+    update_arrows,
+    update_diagram,
+)
 from optviz.plot.loss import LossArtists, loss, loss_values
 from optviz.plot.phase import PhaseArtists, phase_diagram
 from optviz.plot.profile import ProfileArtists, Slice, make_slice, profile
@@ -31,6 +38,7 @@ __all__ = [
     "LossArtists",
     "PhaseArtists",
     "ProfileArtists",
+    "SameStateUpdates",
     "SeedSweepArtists",
     "Slice",
     "Surface3DArtists",
@@ -49,6 +57,7 @@ __all__ = [
     "phase_diagram",
     "profile",
     "rate_table",
+    "same_state_updates",
     "seed_stats",
     "seed_sweep",
     "surface3d",

@@ -128,6 +128,7 @@ def trajectory(
                 markersize=1.5 * lw, markevery=stride, markeredgewidth=0, zorder=z,
                 label=text if j == 0 else "_nolegend_", solid_capstyle="round", solid_joinstyle="round",
             )  # fmt: skip
+            path.rule = run.rule  # keys say which points a Nesterov path shows (figures.layout)
             r = RunArtists(path=path)
             out.frames.append(Grows(path, xy[:, 0], xy[:, 1], stop))
             if start:
