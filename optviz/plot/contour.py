@@ -11,7 +11,7 @@ from optviz import style
 from optviz.plot._levels import contour_levels
 from optviz.plot.common import fontsize, get_ax
 from optviz.plot.placement import around, place_text
-from optviz.plot.views import fitted, measuring
+from optviz.plot.views import fitted, margin, measuring
 from optviz.surfaces.base import Bounds, Surface
 
 
@@ -72,7 +72,10 @@ def contour(
     shown = bounds or surface.bounds
     if equal_aspect:
         # Inside a figure kind the view is widened to the proportions of the panel's box (optviz.plot.views).
-        bounds = fitted(ax, shown)
+        view = fitted(ax, shown)
+        bounds = margin(
+            view
+        )  # the background reaches beyond the view: its last adjustment stays covered
         if measuring():
             resolution = min(
                 resolution, 24
@@ -80,7 +83,7 @@ def contour(
         else:
             resolution = _keep_density(resolution, shown, bounds)
     else:
-        bounds = shown
+        view = bounds = shown
     X, Y, XY = surface.grid(resolution, bounds)
     if values is None:
         with np.errstate(all="ignore"):
@@ -123,7 +126,7 @@ def contour(
             alpha=0.85,
             zorder=0.6,
         )
-    (x0, x1), (y0, y1) = bounds
+    (x0, x1), (y0, y1) = view
     ax.set_xlim(x0, x1)
     ax.set_ylim(y0, y1)
     if equal_aspect:

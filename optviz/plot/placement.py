@@ -45,6 +45,7 @@ import numpy as np
 
 _MARGIN = 2.0  # pixels kept between a label and what it avoids
 _OUTSIDE = 1e7  # the cost of a label that leaves its axes
+_GRID = tuple(np.linspace(0.0, 1.0, 9))  # axes fractions of the places tried anywhere
 
 
 # -- geometry ------------------------------------------------------------------------------------------------
@@ -270,6 +271,32 @@ def crosses(box: Any, shape: Shape) -> bool:
     return overlap(box, shape) > 0
 
 
+def segment_crossings(a: np.ndarray, b: np.ndarray, segments: np.ndarray) -> int:
+    """How many of ``segments`` (n, 2, 2) the segment from ``a`` to ``b`` crosses (display pixels)."""
+    if not len(segments):
+        return 0
+    p, r = a, b - a
+    q, s = segments[:, 0], segments[:, 1] - segments[:, 0]
+    denom = r[0] * s[:, 1] - r[1] * s[:, 0]
+    qp = q - p
+    with np.errstate(divide="ignore", invalid="ignore"):
+        t = (qp[:, 0] * s[:, 1] - qp[:, 1] * s[:, 0]) / denom
+        u = (qp[:, 0] * r[1] - qp[:, 1] * r[0]) / denom
+    hit = (denom != 0) & (t > 0) & (t < 1) & (u >= 0) & (u <= 1)
+    return int(np.count_nonzero(hit))
+
+
+def leader_cost(anchor: np.ndarray, box: Any, shapes: Sequence[Shape]) -> float:
+    """What a leader line from ``anchor`` to the nearest point of ``box`` costs: its length (a label far from
+    its point reads worse) and every line it crosses."""
+    near = np.array([min(max(anchor[0], box.x0), box.x1), min(max(anchor[1], box.y0), box.y1)])
+    length = float(np.hypot(*(near - anchor)))
+    if length == 0:
+        return 0.0
+    crossings = sum(segment_crossings(anchor, near, shape.segments) for shape in shapes)
+    return 0.05 * length + 40.0 * crossings
+
+
 def box_overlap(a: Any, b: Any) -> float:
     """The area two display boxes share (0 when apart)."""
     w = min(a.x1, b.x1) - max(a.x0, b.x0)
@@ -479,15 +506,51 @@ def _placed_text_class() -> type:
                 return self.spot
             shapes = data_shapes(ax, exclude=[self.arrow_patch] if self.arrow_patch else [])
             texts = _text_obstacles(ax, self, renderer)
-            best, best_cost = self.spots[0], np.inf
+            best, best_cost, covers = self.spots[0], np.inf, np.inf
             for i, spot in enumerate(self.spots):
                 self._use(spot)
-                c = cost([text_extent(self, renderer)], ax, shapes, texts) + 1e-3 * i
+                box = text_extent(self, renderer)
+                c = cover = cost([box], ax, shapes, texts)
+                c += 1e-3 * i
+                if float(np.hypot(spot.dx, spot.dy)) > self.leader_beyond:
+                    anchor = np.asarray(self._get_position_xy(renderer), dtype=float)
+                    c += leader_cost(anchor, box, shapes)
                 if c < best_cost:
-                    best, best_cost = spot, c
+                    best, best_cost, covers = spot, c, cover
+            if covers > 0 and np.isfinite(self.leader_beyond):
+                # Every candidate covers data (a crowded view): a free place anywhere in the axes, with a
+                # leader line, is better than any covering one.
+                free, free_cost = None, np.inf
+                for spot in self._anywhere(renderer):
+                    self._use(spot)
+                    box = text_extent(self, renderer)
+                    if cost([box], ax, shapes, texts) > 0:
+                        continue
+                    anchor = np.asarray(self._get_position_xy(renderer), dtype=float)
+                    c = leader_cost(anchor, box, shapes)
+                    if c < free_cost:
+                        free, free_cost = spot, c
+                best = free or best
             self._use(best)
             self._placed_for = key
             return best
+
+        def _anywhere(self, renderer: Any) -> list[Spot]:
+            """Spots whose labels sit on a grid over the whole axes, as offsets from the label's point."""
+            ax = self.axes
+            anchor = np.asarray(self._get_position_xy(renderer), dtype=float)
+            points = 72 / ax.get_figure(root=True).dpi
+            out = []
+            for fx in _GRID:
+                for fy in _GRID:
+                    x = ax.bbox.x0 + fx * ax.bbox.width
+                    y = ax.bbox.y0 + fy * ax.bbox.height
+                    dx, dy = (x - anchor[0]) * points, (y - anchor[1]) * points
+                    if float(np.hypot(dx, dy)) <= self.leader_beyond:
+                        continue
+                    out.append(Spot(dx, dy, ha="left" if fx < 0.3 else "right" if fx > 0.7 else "center",
+                                    va="bottom" if fy < 0.3 else "top" if fy > 0.7 else "center"))  # fmt: skip
+            return out
 
         def draw(self, renderer: Any) -> None:
             if self.get_visible() and self.axes is not None and self._check_xy(renderer):
@@ -641,6 +704,12 @@ def _group_class() -> type:
                 c = cost(self._move(anchor, renderer), ax, shapes, texts) + 1e-3 * i
                 if c < best_cost:
                     best, best_cost = anchor, c
+            if best_cost >= 1.0:
+                # Every edge covers data (a crowded view): any free place inside the axes.
+                for anchor in ((fx, fy) for fy in _GRID for fx in _GRID):
+                    c = cost(self._move(anchor, renderer), ax, shapes, texts)
+                    if c < best_cost:
+                        best, best_cost = anchor, c
             self._move(best, renderer)
             self._placed_for = key
             return best

@@ -76,8 +76,8 @@ def fitted(ax: Any, bounds: Bounds) -> Bounds:
         return bounds
     index = state.calls
     state.calls += 1
+    state.axes.append(ax)
     if state.measuring:
-        state.axes.append(ax)
         return bounds
     aspect = state.aspects[index] if index < len(state.aspects) else None
     if aspect is None:
@@ -89,23 +89,27 @@ def fitted(ax: Any, bounds: Bounds) -> Bounds:
     return widen(bounds, aspect)
 
 
+def margin(bounds: Bounds, share: float = 0.25) -> Bounds:
+    """``bounds`` grown by ``share`` of their size on every side: the region a fitted view's background
+    (contours) is computed over, so that the last small adjustment of the view (:func:`draw_fitted`) stays
+    inside it."""
+    state = _PASS.get()
+    if state is None or state.measuring:
+        return bounds
+    (x0, x1), (y0, y1) = bounds
+    dx, dy = share * (x1 - x0), share * (y1 - y0)
+    return ((x0 - dx, x1 + dx), (y0 - dy, y1 + dy))
+
+
 def box_aspect(ax: Any, renderer: Any = None) -> float | None:
-    """Width / height, in pixels, of the largest box ``ax`` could fill in the place the layout gave it: its cell
-    (``get_position(original=True)``, before an equal aspect shrinks the axes) less the room its own titles, labels
-    and tick labels take around it."""
-    fig = ax.get_figure(root=True)
-    renderer = renderer or fig._get_renderer()
+    """Width / height, in pixels, of the box the layout gave ``ax``: its cell (``get_position(original=True)``,
+    before an equal aspect shrinks the axes). A view of that aspect fills the cell exactly, so the decorations
+    stay in the margins the layout reserved for them (a view that made the axes taller than its cell would push
+    its tick labels into the legend below)."""
     cell = ax.get_position(original=True).transformed(ax.get_figure(root=False).transSubfigure)
-    active = ax.get_window_extent(renderer)
-    tight = ax.get_tightbbox(renderer, for_layout_only=True)
-    if tight is None:
-        tight = active
-    left, right = max(0.0, active.x0 - tight.x0), max(0.0, tight.x1 - active.x1)
-    bottom, top = max(0.0, active.y0 - tight.y0), max(0.0, tight.y1 - active.y1)
-    width, height = cell.width - left - right, cell.height - bottom - top
-    if width <= 0 or height <= 0:
+    if cell.width <= 0 or cell.height <= 0:
         return None
-    return float(width / height)
+    return float(cell.width / cell.height)
 
 
 def draw_fitted(draw: Callable[[], Any]) -> Any:
@@ -127,9 +131,39 @@ def draw_fitted(draw: Callable[[], Any]) -> Any:
     _discard(result)
     second = _PASS.set(_Pass(measuring=False, aspects=aspects))
     try:
-        return draw()
+        result = draw()
+        state = _PASS.get()
     finally:
         _PASS.reset(second)
+    assert state is not None
+    _refit(getattr(result, "fig", result), state.axes)
+    return result
+
+
+def _refit(fig: Any, axes: list[Any], rounds: int = 4) -> None:
+    """The final adjustment: the layout of the drawn figure (its tick labels, its legend) can differ a little
+    from the measured one, so each fitted view is widened once more to its box (within the margin its
+    background was drawn with)."""
+    seen: list[Any] = []
+    for ax in axes:
+        if all(ax is not other for other in seen):
+            seen.append(ax)
+    for _ in range(rounds):
+        fig.draw_without_rendering()
+        changed = False
+        for ax in seen:
+            aspect = box_aspect(ax)
+            if aspect is None:
+                continue
+            (x0, x1), (y0, y1) = ax.get_xlim(), ax.get_ylim()
+            if x1 == x0 or y1 == y0 or abs(((x1 - x0) / (y1 - y0)) / aspect - 1) <= TOLERANCE:
+                continue
+            (a0, a1), (b0, b1) = widen(((x0, x1), (y0, y1)), aspect)
+            ax.set_xlim(a0, a1)
+            ax.set_ylim(b0, b1)
+            changed = True
+        if not changed:
+            return
 
 
 def _discard(result: Any) -> None:

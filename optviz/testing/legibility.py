@@ -117,6 +117,9 @@ class _Box:
     extent: Any  # matplotlib Bbox
     axes: Any  # the axes it is inside of, for "text over data" (None: outside any axes)
     role: str  # "title", "label", "tick", "text", "legend", "key", "suptitle"
+    owner: Any = (
+        None  # the key (PlacedGroup) a word belongs to: its own arrows are not data under it
+    )
 
     def name(self) -> str:
         return describe(self.artist)
@@ -164,9 +167,12 @@ def _text_boxes(fig: Any, renderer: Any) -> list[_Box]:
 
     boxes: list[_Box] = []
 
-    def add(artist: Any, axes: Any, role: str) -> None:
-        if not _visible(artist):
-            return
+    seen: set[int] = set()
+
+    def add(artist: Any, axes: Any, role: str, owner: Any = None) -> None:
+        if not _visible(artist) or id(artist) in seen:
+            return  # (a suptitle is also one of its figure's texts: counted once)
+        seen.add(id(artist))
         if isinstance(artist, Text):
             if not artist.get_text():
                 return
@@ -175,7 +181,7 @@ def _text_boxes(fig: Any, renderer: Any) -> list[_Box]:
             extent = artist.get_window_extent(renderer)
         if extent.width <= 0 or extent.height <= 0 or not np.all(np.isfinite(extent.extents)):
             return
-        boxes.append(_Box(artist, extent, axes, role))
+        boxes.append(_Box(artist, extent, axes, role, owner))
 
     for container in _containers(fig):
         for name in ("_suptitle", "_supxlabel", "_supylabel"):
@@ -206,7 +212,14 @@ def _text_boxes(fig: Any, renderer: Any) -> list[_Box]:
             # A legend anchored outside its axes (bbox_to_anchor below it) is not "inside" the axes.
             add(legend, ax if _inside_axes(legend, ax, renderer) else None, "legend")
         for artist in ax.artists:
-            if isinstance(artist, (AnchoredOffsetbox, AnnotationBbox, OffsetBox, PlacedGroup)):
+            if isinstance(artist, PlacedGroup):
+                # A key's words, each on its own (its arrows are drawing, not text; the empty corners of its
+                # box cover nothing).
+                if _visible(artist):
+                    for child in artist.get_children():
+                        if isinstance(child, Text):
+                            add(child, ax, "key", owner=artist)
+            elif isinstance(artist, (AnchoredOffsetbox, AnnotationBbox, OffsetBox)):
                 add(artist, ax, "key")
         for table in getattr(ax, "tables", []):
             for cell in table.get_celld().values():
@@ -256,7 +269,7 @@ def _text_over_data(fig: Any, boxes: list[_Box], renderer: Any, height: int) -> 
             shapes_by_axes[ax] = data_shapes(ax)
         inner = box.extent.padded(-_TOUCH)
         for shape in shapes_by_axes[ax]:
-            if _own(box.artist, shape.artist):
+            if _own(box.owner or box.artist, shape.artist):
                 continue
             if crosses(inner, shape):
                 findings.append(Finding(
