@@ -102,14 +102,25 @@ def margin(bounds: Bounds, share: float = 0.25) -> Bounds:
 
 
 def box_aspect(ax: Any, renderer: Any = None) -> float | None:
-    """Width / height, in pixels, of the box the layout gave ``ax``: its cell (``get_position(original=True)``,
-    before an equal aspect shrinks the axes). A view of that aspect fills the cell exactly, so the decorations
-    stay in the margins the layout reserved for them (a view that made the axes taller than its cell would push
-    its tick labels into the legend below)."""
+    """Width / height, in pixels, of the largest box ``ax`` could fill in the place the layout gave it.
+
+    That place is its cell (``get_position(original=True)``, before an equal aspect shrinks the axes) joined
+    with the margins the layout reserved around it for decorations that stick out (its tight box); the box is
+    that place less the room its own titles, labels and tick labels take around the axes."""
+    from matplotlib.transforms import Bbox
+
+    fig = ax.get_figure(root=True)
+    renderer = renderer or fig._get_renderer()
     cell = ax.get_position(original=True).transformed(ax.get_figure(root=False).transSubfigure)
-    if cell.width <= 0 or cell.height <= 0:
+    active = ax.get_window_extent(renderer)
+    tight = ax.get_tightbbox(renderer, for_layout_only=True) or active
+    place = Bbox.union([cell, tight])
+    left, right = max(0.0, active.x0 - tight.x0), max(0.0, tight.x1 - active.x1)
+    bottom, top = max(0.0, active.y0 - tight.y0), max(0.0, tight.y1 - active.y1)
+    width, height = place.width - left - right, place.height - bottom - top
+    if width <= 0 or height <= 0:
         return None
-    return float(cell.width / cell.height)
+    return float(width / height)
 
 
 def draw_fitted(draw: Callable[[], Any]) -> Any:
