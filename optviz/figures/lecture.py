@@ -421,7 +421,7 @@ def _batch_vs_minibatch(fig: Any, data: PanelData, scene: Scene) -> None:
 
 @register_kind(
     "random_search",
-    "Random search (the lecture's bad idea) against gradient descent: sampled points and the best so far, and the best loss against iterations.",
+    "Random search (the lecture's bad idea) against a gradient rule (each run named in the legend): sampled points and the best so far, and the best loss against iterations.",
     options=LegendOptions,
     runs="required",
 )
