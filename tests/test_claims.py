@@ -212,3 +212,36 @@ def test_rate_table_momentum_turns_kappa_into_sqrt_kappa(gallery):
     heavy = {r.kappa: r.measured for r in rows if r.rule == "momentum"}
     for kappa, rate in heavy.items():
         assert rate == pytest.approx((np.sqrt(kappa) - 1) / (np.sqrt(kappa) + 1), rel=0.05)
+
+
+def test_seed_sweep_puts_momentum_at_its_effective_step(gallery):
+    from optviz.figures.theory import effective_scale
+
+    sc, data = scenario(gallery, "seed_sweep")
+    assert data.options.x_axis == "effective_step" and "effective step" in sc.title
+    values = np.asarray(data.options.values, dtype=float)
+    for t in data.trajectories:
+        rho = getattr(t.optimizer, "rho", 0.0)
+        assert effective_scale(t) == pytest.approx(1 / (1 - rho))
+    scene = ov.figures.figure(
+        "seed_sweep", data.surface, data.trajectories, study=data.study, pyplot=False, dpi=40,
+        **{f: getattr(data.options, f) for f in ("param", "values", "seeds", "x_axis")},
+    )  # fmt: skip
+    ax = scene.fig.axes[0]
+    assert ax.get_xlabel().startswith("effective step  lr / (1 − ρ)")
+    sgd, momentum = scene.results["artists"]
+    np.testing.assert_allclose(sgd.stats["x"], values)
+    np.testing.assert_allclose(momentum.stats["x"], values / (1 - 0.9))
+    scene.close()
+
+
+def test_the_effective_step_needs_lr_as_the_swept_parameter():
+    from optviz._validate import ParameterError
+
+    q = ov.surface("quadratic", kappa=10)
+    t = ov.run(q, ov.Momentum(lr=0.01), steps=20, noise=ov.GaussianNoise(1.0))
+    with pytest.raises(ParameterError, match=r"effective_step needs param = \"lr\"") as err:
+        ov.figures.figure(
+            "seed_sweep", q, [t], param="rho", values=[0.5, 0.9], x_axis="effective_step"
+        )
+    assert err.value.field.endswith("x_axis")
