@@ -245,3 +245,19 @@ def test_the_effective_step_needs_lr_as_the_swept_parameter():
             "seed_sweep", q, [t], param="rho", values=[0.5, 0.9], x_axis="effective_step"
         )
     assert err.value.field.endswith("x_axis")
+
+
+def test_weight_decay_shows_its_price_the_minimum_moves_and_data_loss_rises(gallery):
+    _sc, data = scenario(gallery, "weight_decay_conditioning")
+    st, s = data.study, data.surface
+    c = np.asarray(s.minima[0], dtype=float)
+    assert np.hypot(*c) > 1  # a minimum away from the origin, so that L2 moves it
+    # Closed form for f = 1/2 (p - c)' A (p - c) with A = diag(a): w*_lam = a c / (a + 2 lam).
+    a = np.diag(s.hessian(c))
+    for lam, w in zip(st.lams, st.minimizers, strict=True):
+        np.testing.assert_allclose(w, a * c / (a + 2 * lam), rtol=1e-9)
+    assert np.all(
+        np.diff(np.hypot(st.minimizers[:, 0], st.minimizers[:, 1])) < 0
+    )  # pulled towards 0
+    assert np.all(np.diff(st.data_loss) > 0) and st.data_loss[0] > 0  # the data loss there rises
+    np.testing.assert_allclose(st.data_loss, s.value(st.minimizers) - s.value(c), rtol=1e-9)

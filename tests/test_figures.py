@@ -108,7 +108,9 @@ def test_regularization_runs_off_without_l2_and_converges_with_it():
 def test_weight_decay_measured_rates_follow_theory():
     s = ov.surface("quadratic", kappa=100)
     scene = compute_and_draw("weight_decay_conditioning", s, lams=[0.1, 1.0, 10.0], steps=300)
-    kappa_ax, rate_ax = scene.fig.axes
+    kappa_ax, rate_ax, price_ax = scene.fig.axes
+    # centred at the origin, L2 does not move the minimum: the price panel says so instead of a curve
+    assert not price_ax.get_lines() and "does not move it" in price_ax.texts[0].get_text()
     lams, kappas = kappa_ax.get_lines()[1].get_data()
     np.testing.assert_allclose(kappas, (100 + 2 * lams) / (1 + 2 * lams), rtol=1e-9)
     _, rates = rate_ax.get_lines()[1].get_data()

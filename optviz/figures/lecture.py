@@ -32,7 +32,7 @@ from optviz.figures.basic import (
     loss_panel,
     place_legend,
 )
-from optviz.figures.layout import last_step, require_rules, surface_title
+from optviz.figures.layout import figure_legend, last_step, require_rules, surface_title
 from optviz.figures.options import (
     Options,
     boolean,
@@ -664,7 +664,7 @@ class WeightDecayOptions(Options):
 
 @register_kind(
     "weight_decay_conditioning",
-    "L2 regularization shifts the Hessian's eigenvalues by 2λ: kappa falls with λ, and GD's measured rate falls with it.",
+    "L2 regularization shifts the Hessian's eigenvalues by 2λ: kappa falls with λ, GD's measured rate falls with it, and the price: the minimum moves, the data loss there rises.",
     options=WeightDecayOptions,
     runs="none",
     animated=False,
@@ -679,11 +679,12 @@ def _weight_decay_conditioning(fig: Any, data: PanelData, scene: Scene) -> None:
     lams, dense, mu, L = w.lams, w.dense, w.mu, w.L
     kappa_theory, measured_kappa, measured_rate = w.kappa_theory, w.kappa, w.rate
     lw = linewidth()
-    kap, rate = fig.subplots(1, 2)
+    kap, rate, price = fig.subplots(1, 3)
     x_dense = np.where(dense == 0, np.nan, dense)
     kap.plot(x_dense, kappa_theory[:], color="0.3", linewidth=lw, label="(L + 2λ) / (μ + 2λ)")
+    # κ is no rule's: a series colour (GD's measured rate keeps GD's colour).
     kap.plot(np.where(lams == 0, np.nan, lams), measured_kappa, linestyle="none", marker="o", markersize=3.5 * lw,
-             color=style.OKABE_ITO["blue"], label="measured κ(H) at the minimum")  # fmt: skip
+             color=style.SERIES[0], label="measured κ(H) at the minimum")  # fmt: skip
     kap.axhline(
         L / mu, color="0.6", linestyle=":", linewidth=0.8 * lw, label=f"λ = 0: κ = {L / mu:.3g}"
     )
@@ -691,8 +692,7 @@ def _weight_decay_conditioning(fig: Any, data: PanelData, scene: Scene) -> None:
     kap.set_yscale("log")
     kap.set_xlabel("L2 strength λ")
     kap.set_ylabel("condition number κ")
-    kap.set_title("weight decay improves conditioning")
-    kap.legend(loc="lower left")
+    kap.set_title("κ falls with λ")
     rate_theory = w.rate_theory
     rate.plot(x_dense, rate_theory, color="0.3", linewidth=lw, label="theory: (κ − 1) / (κ + 1)")
     rate.plot(np.where(lams == 0, np.nan, lams), measured_rate, linestyle="none", marker="o", markersize=3.5 * lw,
@@ -701,10 +701,37 @@ def _weight_decay_conditioning(fig: Any, data: PanelData, scene: Scene) -> None:
     rate.set_xlabel("L2 strength λ")
     rate.set_ylabel("rate per step (lower is faster)")
     rate.set_title("so GD converges faster")
-    rate.set_ylim(0, 1)
-    rate.legend(loc="lower left")
-    for ax in (kap, rate):
+    rate.set_ylim(0, 1.05)  # the 1.0 tick label clear of the title
+    _price(price, w, lw)
+    for ax in (kap, rate, price):
         ax.grid(True)
+    # One key below the three panels (no panel has a free corner for its own).
+    handles, labels = [], []
+    for ax in (kap, rate, price):
+        for h, label in zip(*ax.get_legend_handles_labels(), strict=True):
+            handles.append(h)
+            labels.append(label)
+    figure_legend(fig, handles, labels, loc="outside lower center", ncols=3)
+
+
+def _price(ax: Any, w: Any, lw: float) -> None:
+    """What λ costs: the regularized minimum moves away from the data's, where the data loss is higher."""
+    positive = w.lams > 0
+    lams, loss = w.lams[positive], w.data_loss[positive]
+    ax.set_xscale("log")
+    ax.set_xlabel("L2 strength λ")
+    ax.set_title("the price: data loss rises")
+    if not np.any(loss > 0):
+        ax.set_yticks([])
+        place_text(ax, "minimum at the origin:\nL2 does not move it", (0.5, 0.5), xycoords="axes fraction",
+                   spots=around(0.0), fontsize=fontsize(), color="0.2")  # fmt: skip
+        ax.set_xlim(lams.min() / 2, lams.max() * 2)
+        return
+    ax.set_yscale("log")
+    shown = loss > 0
+    ax.plot(lams[shown], loss[shown], color=style.SERIES[1], linewidth=lw, marker="o", markersize=3.5 * lw,
+            label="f(w*_λ) − f(w*) at the regularized minimum w*_λ")  # fmt: skip
+    ax.set_ylabel("data loss above its minimum")
 
 
 # -- test functions -------------------------------------------------------------------------------------
