@@ -225,3 +225,32 @@ def test_the_user_scenarios_cover_what_the_issue_asks():
     assert "expression = " in text and "noise = { sigma" in text and "batch_size" in text
     assert "least_squares" in text and "logistic_regression" in text  # dataset surfaces
     assert not {p.stem for p in USER_SCENARIOS} & {p.stem for p in SCENARIOS}  # not in the gallery
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    "kind, options",
+    [
+        ("trajectories", {"loss": True}),
+        ("contour_profile", {"along": "x"}),
+        ("condition_map", {}),
+        ("random_search", {}),
+        ("batch_vs_minibatch", {}),
+    ],
+)
+def test_a_dataset_surfaces_axes_are_its_parameters_in_every_kind(kind, options):
+    import optviz as ov
+
+    s = ov.surface("least_squares")
+    runs = [ov.run(s, ov.GD(lr=0.1), start=(-1.0, 2.0), steps=10)]
+    if kind == "random_search":
+        runs.insert(0, ov.run(s, ov.RandomSearch(scale=0.5), start=(-1.0, 2.0), steps=10, seed=1))
+    if kind == "batch_vs_minibatch":
+        runs.append(ov.run(s, ov.GD(lr=0.1), start=(-1.0, 2.0), steps=50, noise=ov.Minibatch(10)))
+    scene = ov.figures.figure(kind, s, runs, pyplot=False, **options)
+    contour = next(ax for ax in scene.fig.axes if ax.get_xlabel() in ("w", "x"))
+    assert (contour.get_xlabel(), contour.get_ylabel()) == ("w", "b")
+    assert not check_legibility(
+        scene.fig
+    )  # the title's Σ subscript clear of the frame, among others
+    scene.close()
