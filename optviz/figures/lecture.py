@@ -383,12 +383,18 @@ def _batch_vs_minibatch(fig: Any, data: PanelData, scene: Scene) -> None:
     s = data.surface
     n = int(s.n_samples)
     ax, loss_ax = fig.subplots(1, 2, width_ratios=[1.2, 1])
-    # Runs are told apart by batch size, so they get a colour each, not one per rule.
-    cycle = [
-        style.OKABE_ITO[k]
-        for k in ("black", "vermillion", "blue", "bluish_green", "reddish_purple", "orange")
+    # The exact-gradient run keeps its rule's colour; minibatch runs are told apart by batch size, a series
+    # (not a rule): the series palette, so blue still means Momentum only (design section 10).
+    series = iter(style.series_colors(len(data.trajectories)))
+    cols = [
+        data.color(i)
+        or (
+            style.rule_color(t.rule)
+            if int(getattr(t.noise, "batch_size", n)) >= n
+            else next(series)
+        )
+        for i, t in enumerate(data.trajectories)
     ]
-    cols = [data.color(i) or cycle[i % len(cycle)] for i in range(len(data.trajectories))]
     labels = [_batch_label(t, n) for t in data.trajectories]
     plot.contour(s, ax=ax, bounds=data.bounds)
     names = getattr(s, "param_names", ("x", "y"))
@@ -507,12 +513,15 @@ def _regularization(fig: Any, data: PanelData, scene: Scene) -> None:
     lo, hi = xs.min(), xs.max()
     pad = 0.25 * (hi - lo)
     grid = np.linspace(lo - pad, hi + pad, 400)
-    zero, reg = style.OKABE_ITO["vermillion"], style.OKABE_ITO["blue"]
     cliff_ax.plot(xs[s.y == 0], np.zeros((s.y == 0).sum()), linestyle="none", marker="o", markersize=3.5 * lw,
                   markerfacecolor="white", markeredgecolor="black", label="class 0", zorder=4, clip_on=False)  # fmt: skip
     cliff_ax.plot(xs[s.y == 1], np.ones((s.y == 1).sum()), linestyle="none", marker="s", markersize=3.5 * lw,
                   color="black", label="class 1", zorder=4, clip_on=False)  # fmt: skip
     t0, t1 = data.trajectories[0], reg_runs[0]
+    # Both are runs of one rule: its colour, and a darker shade of it for the regularized twin (the legend
+    # names each λ), so the colour still says which rule ran (design section 10).
+    zero = data.color(0) or style.rule_color(t0.rule)
+    reg = style.shade(zero, 1) if zero.startswith("#") and len(zero) == 7 else zero
     # Faded snapshots of the unregularized run show the cliff sharpening as w grows.
     stop0 = int(t0.stop_step)
     for k in np.unique(np.geomspace(1, max(stop0, 1), 5).astype(int))[:-1]:
@@ -588,7 +597,7 @@ def _regularization_preferences(fig: Any, data: PanelData, scene: Scene) -> None
     lw, size = linewidth(), fontsize()
     bars, table_ax, geo = fig.subplots(1, 3, width_ratios=[1.2, 1.1, 1])
     idx = np.arange(len(x))
-    c1, c2 = style.OKABE_ITO["vermillion"], style.OKABE_ITO["blue"]
+    c1, c2 = style.SERIES[1], style.SERIES[0]  # two weight vectors: a series, not rules
     bars.bar(idx - 0.2, w1, width=0.4, color=c1, label="w1")
     bars.bar(idx + 0.2, w2, width=0.4, color=c2, label="w2")
     bars.set_xticks(idx, [f"k={i + 1}" for i in idx])
