@@ -15,14 +15,19 @@ from typing import Any
 import numpy as np
 
 from optviz import limits
+from optviz._text import visible
 
 
 class ParameterError(ValueError):
-    """A bad value for a named field: ``str(err) == f"{field}: {message}"``."""
+    """A bad value for a named field: ``str(err) == f"{field}: {message}"``.
+
+    Both are shown with control characters escaped (:func:`optviz._text.visible`): a field or a value can come
+    from an untrusted file, and a message is one line.
+    """
 
     def __init__(self, field: str, message: str) -> None:
-        self.field = field
-        self.message = message
+        self.field = visible(field)
+        self.message = visible(message)
         super().__init__(f"{field}: {message}" if field else message)
 
 
@@ -100,12 +105,47 @@ def integer(
     return value
 
 
+def _leaves(value: Any) -> Iterable[Any]:
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, (list, tuple)):
+            stack.extend(item)
+        else:
+            yield item
+
+
+_KINDS = {"b": "true/false", "U": "strings", "S": "bytes", "c": "complex numbers"}
+
+
+def _real_array(field: str, value: Any, what: str) -> np.ndarray:
+    """``value`` as a float array, refusing what float() would quietly convert: strings ("1"), booleans and
+    complex numbers (``start = ["1", "2"]`` is a typo, as ``lr = "0.1"`` is)."""
+    if isinstance(value, (list, tuple)):
+        for item in _leaves(value):
+            if isinstance(item, (bool, np.bool_, str, bytes, complex, np.complexfloating)):
+                kind = np.asarray(item).dtype.kind
+                raise ParameterError(
+                    field,
+                    f"must be {what} of real numbers, got {_KINDS.get(kind, 'text')}: {_describe(value)}",
+                )
+    try:
+        raw = np.asarray(value)
+        if raw.dtype.kind in _KINDS:
+            raise ParameterError(
+                field,
+                f"must be {what} of real numbers, got {_KINDS[raw.dtype.kind]}: {_describe(value)}",
+            )
+        return np.asarray(raw, dtype=float)
+    except ParameterError:
+        raise
+    except (TypeError, ValueError):
+        raise ParameterError(field, f"must be {what}, got {_describe(value)}") from None
+
+
 def point(field: str, value: Any) -> np.ndarray:
     """A finite 2-D point ``[x, y]`` as a float array of shape (2,)."""
-    try:
-        arr = np.asarray(value, dtype=float)
-    except (TypeError, ValueError):
-        raise ParameterError(field, f"must be a point [x, y], got {_describe(value)}") from None
+    arr = _real_array(field, value, "a point [x, y]")
     if arr.shape != (2,):
         raise ParameterError(field, f"must be a point [x, y], got {_describe(value)}")
     if not np.all(np.isfinite(arr)):
@@ -115,12 +155,7 @@ def point(field: str, value: Any) -> np.ndarray:
 
 def points(field: str, value: Any) -> np.ndarray:
     """Finite points of shape (2,) or (N, 2)."""
-    try:
-        arr = np.asarray(value, dtype=float)
-    except (TypeError, ValueError):
-        raise ParameterError(
-            field, f"must be a point [x, y] or a list of points, got {_describe(value)}"
-        ) from None
+    arr = _real_array(field, value, "a point [x, y] or a list of points")
     if arr.ndim not in (1, 2) or arr.shape[-1] != 2 or arr.size == 0:
         raise ParameterError(
             field, f"must have shape (2,) or (N, 2), got an array of shape {arr.shape}"

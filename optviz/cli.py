@@ -22,7 +22,9 @@ EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 
 class _Parser(argparse.ArgumentParser):
     def error(self, message: str) -> None:  # argparse's own errors: one line and exit code 2
-        self.exit(EXIT_USAGE, f"{self.prog}: error: {message}\n")
+        from optviz._text import visible
+
+        self.exit(EXIT_USAGE, visible(f"{self.prog}: error: {message}") + "\n")
 
 
 def _formats(text: str) -> tuple[str, ...]:
@@ -44,9 +46,7 @@ def build_parser() -> argparse.ArgumentParser:
         epilog="Run 'optviz COMMAND --help' for a command's options. Scenario format: see the README.",
     )
     parser.add_argument("--version", action="version", version=f"optviz {__version__}")
-    sub = parser.add_subparsers(
-        dest="command", metavar="COMMAND", parser_class=_Parser, required=True
-    )
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
 
     p = sub.add_parser(
         "render",
@@ -54,12 +54,15 @@ def build_parser() -> argparse.ArgumentParser:
         description=textwrap.dedent("""\
         Render each SCENARIO (a .toml file) into DIR/<scenario stem>.<ext>, one file per output format.
         Formats come from the scenario's [output] formats unless --format is given.
-        Nothing is written for a scenario that fails validation."""),
+        All or nothing: every scenario is validated, computed and drawn first, and the files are
+        replaced only when all of them have rendered; a failure is reported per file and writes
+        nothing. --example NAME renders a scenario shipped with optviz ('optviz list' names them)."""),
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     p.add_argument(
-        "scenarios", nargs="+", metavar="SCENARIO", type=Path, help="scenario .toml files"
+        "scenarios", nargs="*", metavar="SCENARIO", type=Path, help="scenario .toml files"
     )
+    _example_option(p)
     p.add_argument(
         "-o",
         "--output",
@@ -82,8 +85,9 @@ def build_parser() -> argparse.ArgumentParser:
         help="render every scenario into the gallery",
         description=textwrap.dedent("""\
         Render every scenarios/*.toml into DIR (default: gallery/) in parallel processes, and write DIR/README.md,
-        an index with each image and the command that made it. A failing scenario is reported and the others
-        still render; the exit code is non-zero at the end if any failed."""),
+        an index with each image and the command that made it. Without a scenarios/ folder here (an optviz
+        installed without a clone), the scenarios shipped with optviz are rendered. A failing scenario is
+        reported and the others still render; the exit code is non-zero at the end if any failed."""),
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     p.add_argument(
@@ -97,9 +101,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--scenarios",
         type=Path,
-        default=Path("scenarios"),
+        default=None,
         metavar="DIR",
-        help="scenario folder (default: scenarios)",
+        help="scenario folder (default: scenarios/, or the scenarios shipped with optviz)",
     )
     p.add_argument(
         "-j",
@@ -117,14 +121,15 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser(
         "list",
         help="list surfaces, rules, figure kinds and scenarios",
-        description="List the registered surfaces, update rules and figure kinds, and the scenarios in a folder, with one-line descriptions.",
+        description="List the registered surfaces, update rules and figure kinds, the scenarios in a folder and"
+        " the examples shipped with optviz, with one-line descriptions.",
     )
     p.add_argument(
         "--scenarios",
         type=Path,
-        default=Path("scenarios"),
+        default=None,
         metavar="DIR",
-        help="scenario folder (default: scenarios)",
+        help="scenario folder (default: scenarios/ if there is one)",
     )
     p.add_argument(
         "--kind",
@@ -142,7 +147,8 @@ def build_parser() -> argparse.ArgumentParser:
         " over data, text over text, clipped text, hidden series, blank bands), one a line with where it is;"
         " exit code 1 if there are any. Nothing is written.",
     )
-    p.add_argument("scenarios", nargs="+", metavar="SCENARIO", type=Path)
+    p.add_argument("scenarios", nargs="*", metavar="SCENARIO", type=Path)
+    _example_option(p)
     p.add_argument(
         "--render",
         action="store_true",
@@ -169,8 +175,22 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _example_option(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--example",
+        action="append",
+        default=[],
+        metavar="NAME",
+        help="a scenario shipped with optviz, by name (repeatable; 'optviz list' names them)",
+    )
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.command is None:  # bare `optviz`: what it can do
+        parser.print_help()
+        return EXIT_OK
     try:
         return int(_COMMANDS[args.command](args) or EXIT_OK)
     except KeyboardInterrupt:
@@ -180,68 +200,123 @@ def main(argv: Sequence[str] | None = None) -> int:
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return EXIT_OK
     except _UsageError as err:
-        print(f"optviz {args.command}: {err}", file=sys.stderr)
+        _say(f"optviz {args.command}: {err}")
         return EXIT_USAGE
     except Exception as err:
         if os.environ.get("OPTVIZ_DEBUG"):
             traceback.print_exc()
-        print(f"optviz {args.command}: {type(err).__name__}: {err}", file=sys.stderr)
+        _say(f"optviz {args.command}: {type(err).__name__}: {err}")
         return EXIT_FAILED
+
+
+def _say(line: object, *, out: bool = False) -> None:
+    """Print one line, its control characters made visible (names and keys come from untrusted files)."""
+    from optviz._text import visible
+
+    print(visible(line), file=sys.stdout if out else sys.stderr)
 
 
 class _UsageError(Exception):
     pass
 
 
-def _render(args: argparse.Namespace) -> int:
-    from optviz.scenario import ScenarioError, load, render
+def _sources(args: argparse.Namespace) -> list[Path]:
+    """The scenario files a command was given: its SCENARIO arguments, then its --example names."""
+    from optviz._validate import ParameterError
+    from optviz.scenario.examples import example
 
-    out = args.output
+    paths = list(args.scenarios)
+    for name in args.example:
+        try:
+            paths.append(example(name))
+        except ParameterError as err:
+            raise _UsageError(str(err)) from None
+    if not paths:
+        raise _UsageError(
+            "give at least one SCENARIO file or --example NAME ('optviz list' names them)"
+        )
+    return paths
+
+
+def _output_folder(out: Path) -> None:
+    """Create the output folder, or say in one line why it cannot be."""
     if out.exists() and not out.is_dir():
         raise _UsageError(f"{out}: is a file, not a folder")
-    scenarios = []
-    # Validate every file first: a bad one stops the command before anything is written.
-    for path in args.scenarios:
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as err:
+        raise _UsageError(f"-o {out}: cannot create the folder ({err.strerror or err})") from None
+
+
+def _render(args: argparse.Namespace) -> int:
+    from optviz.scenario import ScenarioError, load
+    from optviz.scenario.render import RenderFailed, outputs, render_all
+
+    sources = _sources(args)
+    scenarios, status = [], EXIT_OK
+    # Validate every file first: a bad one stops the command before anything is drawn or written.
+    for path in sources:
         try:
-            scenarios.append(load(path))
+            scenario = load(path)
+            outputs(scenario, args.output, args.format)  # a format the kind cannot write
+            scenarios.append(scenario)
         except ScenarioError as err:
-            print(err, file=sys.stderr)
-            return EXIT_USAGE
-    out.mkdir(parents=True, exist_ok=True)
-    for sc in scenarios:
-        try:
-            written = render(sc, out, formats=args.format, quiet=args.quiet)
-        except (
-            ScenarioError
-        ) as err:  # found only while running (a start where the loss is undefined)
-            print(err, file=sys.stderr)
-            return EXIT_USAGE
-        if not args.quiet:
-            for path in written:
-                print(path)
+            _say(err)
+            status = EXIT_USAGE
+    if status != EXIT_OK:
+        return status
+    _output_folder(args.output)
+    try:
+        written = render_all(scenarios, args.output, formats=args.format, quiet=args.quiet)
+    except RenderFailed as failed:
+        for line in failed.errors:
+            _say(line)
+        if failed.total > 1:
+            _say(
+                f"optviz render: nothing written ({len(failed.errors)} of {failed.total} scenarios"
+                " failed; the files are replaced only when all of them render)"
+            )
+        return EXIT_USAGE
+    if not args.quiet:
+        for path in written:
+            _say(path, out=True)
     return EXIT_OK
+
+
+def _scenario_folder(args: argparse.Namespace) -> tuple[Path | None, bool]:
+    """The folder of scenarios a command reads: --scenarios, else ./scenarios, else the examples shipped with
+    optviz (the second value says which: True for the shipped ones)."""
+    from optviz.scenario.examples import example_dir
+
+    if args.scenarios is not None:
+        return args.scenarios, False
+    if Path("scenarios").is_dir():
+        return Path("scenarios"), False
+    return example_dir(), True
 
 
 def _gallery(args: argparse.Namespace) -> int:
     from optviz.scenario.gallery import build_gallery
 
-    if not args.scenarios.is_dir():
+    folder, shipped = _scenario_folder(args)
+    if folder is None or not folder.is_dir():
         raise _UsageError(
-            f"{args.scenarios}: no such folder (run from the project root, or pass --scenarios DIR)"
+            f"{folder or 'scenarios'}: no such folder (run from the project root, or pass --scenarios DIR)"
         )
     if args.jobs is not None and args.jobs < 1:
         raise _UsageError(f"--jobs must be at least 1, got {args.jobs}")
-    args.output.mkdir(parents=True, exist_ok=True)
+    _output_folder(args.output)
     failures = build_gallery(
-        args.scenarios, args.output, jobs=args.jobs, formats=args.format, quiet=args.quiet
+        folder, args.output, jobs=args.jobs, formats=args.format, quiet=args.quiet, shipped=shipped
     )
     for message in failures:
-        print(message, file=sys.stderr)
+        _say(message)
     if not args.quiet:
-        total = len(list(args.scenarios.glob("*.toml")))
+        total = len(list(folder.glob("*.toml")))
         index = args.output / "README.md"
-        print(
-            f"{total - len(failures)} of {total} scenarios rendered into {args.output} (index: {index})"
+        _say(
+            f"{total - len(failures)} of {total} scenarios rendered into {args.output} (index: {index})",
+            out=True,
         )
     return EXIT_USAGE if failures else EXIT_OK
 
@@ -249,49 +324,90 @@ def _gallery(args: argparse.Namespace) -> int:
 def _list(args: argparse.Namespace) -> int:
     from optviz.figures import figure_kind, kind_names
     from optviz.optimizers import rule_description, rule_names, rule_parameters
-    from optviz.scenario import ScenarioError, load
+    from optviz.scenario.examples import example_dir
     from optviz.surfaces import surface_description, surface_names, surface_parameters
 
-    def section(title: str, rows: list[tuple[str, str]]) -> None:
-        print(title)
-        width = max((len(name) for name, _ in rows), default=0)
-        for name, text in rows:
-            print(f"  {name:<{width}}  {text}")
-        print()
-
     if args.kind is not None:
-        from optviz._validate import ParameterError
-
-        try:
-            kind = figure_kind(args.kind)
-        except ParameterError as err:
-            raise _UsageError(f"--kind: {err.message}") from None
-        print(f"{kind.name}: {kind.description}")
-        print(f"  [surface]: {kind.surface}; [[run]]: {kind.runs}; animated: {kind.animated}")
-        if kind.surfaces is not None:
-            print(f"  draws {kind.surfaces.says}")
-        if kind.study is not None:
-            print(f"  its numbers: {kind.study} (run by render and check before drawing)")
-        rows = [(f"{name} = {default!r}", doc) for name, default, doc in kind.options.describe()]
-        section("[figure] options:", rows or [("(none)", "")])
-        return EXIT_OK
-    section(
+        return _list_kind(args.kind)
+    _section(
         "Surfaces (optviz.surface(name)), with their parameters:",
         [(n, surface_description(n) + _signature(surface_parameters(n))) for n in surface_names()],
     )
-    section(
+    _section(
         "Rules ([[run]] rule = ...), with their hyperparameters:",
         [(n, rule_description(n) + _signature(rule_parameters(n))) for n in rule_names()],
     )
-    section("Figure kinds (kind = ...):", [(n, figure_kind(n).description) for n in kind_names()])
+    _section("Figure kinds (kind = ...):", [(n, figure_kind(n).description) for n in kind_names()])
+    shipped = example_dir()
+    folder = args.scenarios if args.scenarios is not None else Path("scenarios")
+    if args.scenarios is not None or folder.is_dir():
+        same = shipped is not None and folder.is_dir() and folder.resolve() == shipped
+        where = f"{folder}/" + (", the ones shipped with optviz" if same else "")
+        _section(f"Scenarios ({where}):", _scenario_rows(folder) or [("(none)", "")])
+        if same:
+            return EXIT_OK
+    if shipped is not None:
+        _section(
+            "Examples shipped with optviz (optviz render --example NAME; optviz gallery -o DIR renders all):",
+            _scenario_rows(shipped, stems=True) or [("(none)", "")],
+        )
+    return EXIT_OK
+
+
+def _section(title: str, rows: list[tuple[str, str]]) -> None:
+    from optviz._text import visible
+
+    print(title)
+    width = max((len(visible(name)) for name, _ in rows), default=0)
+    for name, text in rows:
+        # A description's own line breaks (the parameters' line) stay; anything else is made visible.
+        shown = "\n".join(visible(line) for line in text.split("\n"))
+        print(f"  {visible(name):<{width}}  {shown}")
+    print()
+
+
+def _scenario_rows(folder: Path, *, stems: bool = False) -> list[tuple[str, str]]:
+    from optviz.scenario import ScenarioError, load
+
     rows = []
-    if args.scenarios.is_dir():
-        for path in sorted(args.scenarios.glob("*.toml")):
-            try:
-                rows.append((path.name, load(path).title))
-            except ScenarioError as err:
-                rows.append((path.name, f"INVALID: {err.field}: {err.message}"))
-    section(f"Scenarios ({args.scenarios}/):", rows or [("(none)", "")])
+    for path in sorted(folder.glob("*.toml")) if folder.is_dir() else []:
+        name = path.stem if stems else path.name
+        try:
+            rows.append((name, load(path).title))
+        except ScenarioError as err:
+            rows.append((name, f"INVALID: {err.field}: {err.message}"))
+    return rows
+
+
+def _list_kind(name: str) -> int:
+    from optviz._validate import ParameterError
+    from optviz.figures import figure_kind
+    from optviz.optimizers import rule_names
+    from optviz.surfaces import surface_names
+
+    try:
+        kind = figure_kind(name)
+    except ParameterError as err:
+        # A name of another list: say what it is, and where its details are.
+        if name in surface_names():
+            raise _UsageError(
+                f"--kind: {name!r} is a surface, not a figure kind ('optviz list' shows its parameters;"
+                f" a scenario names it as [surface] name = {name!r})"
+            ) from None
+        if name in rule_names():
+            raise _UsageError(
+                f"--kind: {name!r} is an update rule, not a figure kind ('optviz list' shows its"
+                f" hyperparameters; a scenario names it as [[run]] rule = {name!r})"
+            ) from None
+        raise _UsageError(f"--kind: {err.message}") from None
+    print(f"{kind.name}: {kind.description}")
+    print(f"  [surface]: {kind.surface}; [[run]]: {kind.runs}; animated: {kind.animated}")
+    if kind.surfaces is not None:
+        print(f"  draws {kind.surfaces.says}")
+    if kind.study is not None:
+        print(f"  its numbers: {kind.study} (run by render and check before drawing)")
+    rows = [(f"{name} = {default!r}", doc) for name, default, doc in kind.options.describe()]
+    _section("[figure] options:", rows or [("(none)", "")])
     return EXIT_OK
 
 
@@ -307,24 +423,27 @@ def _check(args: argparse.Namespace) -> int:
     from optviz.scenario import ScenarioError, check, load
 
     status = EXIT_OK
-    for path in args.scenarios:
+    for path in _sources(args):
         try:
             scenario = load(path)
             if not args.render:
                 check(scenario)  # everything a render does but drawing
-                print(f"{path}: ok")
+                _say(f"{path}: ok", out=True)
                 continue
             findings = _legibility(scenario)
         except ScenarioError as err:
-            print(err, file=sys.stderr)
+            _say(err)
             status = EXIT_USAGE
             continue
         if not findings:
-            print(f"{path}: ok, legible")
+            _say(f"{path}: ok, legible", out=True)
             continue
-        print(f"{path}: {len(findings)} legibility finding{'s' if len(findings) > 1 else ''}")
+        _say(
+            f"{path}: {len(findings)} legibility finding{'s' if len(findings) > 1 else ''}",
+            out=True,
+        )
         for finding in findings:
-            print(f"  {finding}")
+            _say(f"  {finding}", out=True)
         status = max(status, EXIT_FAILED)
     return status
 

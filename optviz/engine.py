@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -338,6 +339,7 @@ def _batched_loop(p: Problem) -> Trajectory:
     f0, _ = surface.value_and_grad(x)
     state = rule.start(x, f0)
     fields = rule.history_fields()
+    check_history(n, steps, [np.shape(getattr(state, name)) for name in fields])
     hx = np.empty((steps + 1, n, 2))
     hf = np.empty((steps + 1, n))
     hg = np.empty((steps + 1, n, 2))
@@ -419,6 +421,24 @@ def _batched_loop(p: Problem) -> Trajectory:
     return _trajectory(p, hx, hf, hg, hs, status, stop)
 
 
+def history_bytes(n: int, steps: int, state_shapes: Sequence[tuple[int, ...]]) -> int:
+    """Bytes of the histories a call records: positions, losses and gradients of ``n`` runs, and the rule's
+    state (each field's shape for the whole batch), over ``steps + 1`` rows of float64."""
+    per_row = n * 5 + sum(math.prod(shape) for shape in state_shapes)
+    return 8 * (steps + 1) * per_row
+
+
+def check_history(n: int, steps: int, state_shapes: Sequence[tuple[int, ...]]) -> None:
+    """Refuse, before allocating, a call whose histories pass :data:`optviz.limits.MAX_HISTORY_BYTES`."""
+    need = history_bytes(n, steps, state_shapes)
+    if need > limits.MAX_HISTORY_BYTES:
+        raise ParameterError(
+            "steps",
+            f"{n:,} runs x {steps:,} steps would record {need / 1024**3:.3g} GiB of history; the limit is "
+            f"{limits.MAX_HISTORY_BYTES / 1024**3:g} GiB per call (split the batch or run fewer steps)",
+        )
+
+
 def _take_state(state: Any, keep: np.ndarray) -> Any:
     return type(state)(*(v[keep] if isinstance(v, np.ndarray) and v.ndim else v for v in state))
 
@@ -467,7 +487,9 @@ def _trajectory(
 
 __all__ = [
     "Problem",
+    "check_history",
     "default_label",
+    "history_bytes",
     "prepare",
     "reference_run",
     "run",

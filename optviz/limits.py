@@ -18,11 +18,18 @@ from __future__ import annotations
 # -- one call of the engine (optviz.run, optviz.sweep) -------------------------------------------------------
 MAX_RUN_STEPS = 1_000_000  # steps of one run
 MAX_CALL_STEPS = 100_000_000  # runs x steps of one call (a batch, a sweep)
+# The histories one call records (positions, losses, gradients and the rule's state, float64), refused before
+# anything is allocated: the engine benchmark's 10,000 runs x 1,000 steps of Momentum holds 0.56 GB.
+MAX_HISTORY_BYTES = 2 * 1024**3
 MAX_SEED = 2**63 - 1  # numpy seeds runs as int64
 
 # -- scenario files and figure options -------------------------------------------------------------------------
 MAX_FILE_BYTES = 1_000_000  # a scenario file
 MAX_TEXT = 2_000  # characters of a string (a title, a formula)
+MAX_LINES = 3  # lines of a drawn string (a title, a label)
+MAX_MATH_DEPTH = (
+    10  # {...} groups nested in a drawn $...$ formula (mathtext's parser recurses per level)
+)
 MAX_STEPS = 100_000  # steps of any run a figure makes
 MAX_RUNS = 1_000  # [[run]] tables of one panel
 MAX_PANELS = 12  # [[panel]] tables of one figure
@@ -30,11 +37,15 @@ MAX_SEEDS = 100  # seeds of a seed sweep
 MAX_VALUES = 200  # values of a list option (swept values, lambdas)
 MAX_GRID = 200  # cells per axis of a phase diagram
 MAX_SWEEP_STEPS = 5_000  # steps of each run of a phase diagram's sweep
+MAX_COORDINATE = 1e9  # |x| and |y| of a view's corners (a surface evaluated far beyond overflows)
 MAX_LR_HALVINGS = 10  # times a test-function run's lr is halved before it is shown diverging
-# Trajectory-steps one scenario runs in all, whatever the route: its [[run]] tables in every panel and the
-# runs its figure kinds' studies make (sweeps, reruns, each rule on each test function), counted before
-# anything runs (optviz.scenario.compute.work).
-MAX_SCENARIO_STEPS = 100_000_000
+# What one scenario runs in all, whatever the route: its [[run]] tables in every panel and the runs its figure
+# kinds' studies make (sweeps, reruns, each rule on each test function), counted before anything runs
+# (optviz.scenario.compute.work). Trajectory-steps are what the histories hold (at most 88 bytes each with the
+# built-in rules: under 1 GB); work weighs each engine call's loop and the surface's cost (compute.Cost), so
+# that a scenario at the caps renders in seconds, not hours.
+MAX_SCENARIO_STEPS = 10_000_000
+MAX_SCENARIO_WORK = 50_000_000
 
 # -- figures and files -----------------------------------------------------------------------------------------
 MIN_INCHES, MAX_INCHES = 1.0, 40.0  # a figure's side

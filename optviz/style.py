@@ -9,6 +9,7 @@ twice the size keeps its proportions. This module holds plain data; matplotlib i
 from __future__ import annotations
 
 import contextlib
+import functools
 from collections.abc import Iterator, Mapping
 from typing import Any
 
@@ -57,6 +58,10 @@ SLIDE = (12.8, 7.2)
 PANEL = (6.4, 4.8)
 DPI = 150
 
+# The one typeface of every figure (text and mathtext): a title character it has no glyph for would be drawn as
+# an empty box, with a "Glyph missing" warning.
+FONT = "DejaVu Sans"
+
 CONTOUR_CMAP = "viridis"
 CONDITION_CMAP = "cividis"
 
@@ -97,7 +102,7 @@ def rc(scale: float = 1.0) -> dict[str, Any]:
         "savefig.transparent": False,
         "axes.facecolor": "white",
         "font.family": "sans-serif",
-        "font.sans-serif": ["DejaVu Sans"],
+        "font.sans-serif": [FONT],
         "mathtext.fontset": "dejavusans",
         "font.size": 14 * s,
         "axes.titlesize": 16 * s,
@@ -158,3 +163,23 @@ def context(scale: float = 1.0, overrides: Mapping[str, Any] | None = None) -> I
 def scale_for(figsize: tuple[float, float], reference: tuple[float, float] = SLIDE) -> float:
     """How much to scale sizes for a figure of ``figsize`` in the proportions of ``reference``."""
     return min(figsize[0] / reference[0], figsize[1] / reference[1])
+
+
+@functools.cache
+def _glyphs() -> frozenset[int]:
+    from matplotlib import font_manager, ft2font
+
+    path = font_manager.findfont(font_manager.FontProperties(family=FONT))
+    return frozenset(ft2font.FT2Font(path).get_charmap())
+
+
+def missing_glyph(text: str) -> str | None:
+    """The first character of ``text`` that :data:`FONT` cannot draw (None when it can draw them all).
+
+    >>> missing_glyph("κ = 25, ρ → 0.9"), missing_glyph("fast 🚀")
+    (None, '🚀')
+    """
+    for char in text:
+        if ord(char) > 0x7E and ord(char) not in _glyphs():
+            return char
+    return None

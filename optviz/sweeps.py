@@ -28,7 +28,7 @@ import numpy as np
 
 from optviz import limits
 from optviz._validate import ParameterError
-from optviz.engine import run
+from optviz.engine import check_history, run
 from optviz.metrics import CHUNK, MIN_POINTS, distance_floor, fit_rates, nearest_minimum
 from optviz.noise import Noise
 from optviz.optimizers import Optimizer, rule, rule_class
@@ -210,27 +210,25 @@ def sweep(
 
     if isinstance(seeds, (str, bytes)) or not isinstance(seeds, Iterable):
         raise ParameterError("seeds", f"must be a sequence of integer seeds, got {seeds!r}")
-    seeds = tuple(
-        integer(f"seeds[{i}]", v, minimum=0, maximum=limits.MAX_SEED) for i, v in enumerate(seeds)
-    )
-    if not seeds:
-        raise ParameterError("seeds", "must hold at least one seed")
     steps = integer("steps", steps, minimum=1, maximum=limits.MAX_RUN_STEPS)
-    # The engine caps a call at limits.MAX_CALL_STEPS; check it from the grid's lengths before building anything.
-    n_runs = (
-        len(seeds) * math.prod(len(v) if isinstance(v, Sized) else 1 for v in grid.values())
-        if isinstance(grid, Mapping)
-        else 0
-    )
+    # The engine caps a call at limits.MAX_CALL_STEPS: check it from the lengths of the grid and the seeds
+    # before building anything or checking each seed (range(10**9) is refused at once, not in a minute).
+    if not isinstance(seeds, Sized):
+        seeds = list(itertools.islice(seeds, limits.MAX_CALL_STEPS + 1))
+    n_runs = len(seeds) * math.prod(len(v) for v in grid.values())
     if n_runs * steps > limits.MAX_CALL_STEPS:
         raise ParameterError(
             "grid",
             f"{n_runs:,} runs x {steps:,} steps is more than the limit of {limits.MAX_CALL_STEPS:,} trajectory-steps",
         )
+    seeds = tuple(
+        integer(f"seeds[{i}]", v, minimum=0, maximum=limits.MAX_SEED) for i, v in enumerate(seeds)
+    )
+    if not seeds:
+        raise ParameterError("seeds", "must hold at least one seed")
     if window is not None:
         window = integer("window", window, minimum=MIN_POINTS)
 
-    combos = list(itertools.product(*grid.values()))
     # Precise errors for bad grid values, before anything runs: each value of each key, with the
     # other keys at their first values (the rules check each hyperparameter on its own).
     first = {k: v[0] for k, v in grid.items()}
@@ -240,6 +238,15 @@ def sweep(
                 rule(name, **{**first, key: value})
             except ParameterError as err:
                 raise ParameterError(f"grid.{err.field}", err.message) from None
+    # The histories the run will record, refused before the grid is built (the engine's own check).
+    probe = rule(name, **first)
+    state = probe.start(np.zeros((1, 2)), np.zeros(1))
+    check_history(
+        n_runs,
+        steps,
+        [(n_runs, *np.shape(getattr(state, f))[1:]) for f in probe.history_fields()],
+    )
+    combos = list(itertools.product(*grid.values()))
 
     n_seeds = len(seeds)
     per_run: dict[str, Any] = {}

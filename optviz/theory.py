@@ -183,8 +183,9 @@ def _trace_det(rule: str, lam: Any, a: Any, p: Any) -> tuple[Any, Any]:
 def _radius(t: Any, d: Any) -> np.ndarray:
     """Largest |root| of z^2 - t z + d: sqrt(d) for complex roots, else (|t| + sqrt(t^2 - 4d))/2."""
     t, d = np.asarray(t, dtype=float), np.asarray(d, dtype=float)
-    disc = t * t - 4 * d
-    with np.errstate(invalid="ignore"):
+    # A huge step (lr * lam ~ 1e300) overflows the discriminant to inf: the radius is then inf, a result.
+    with np.errstate(invalid="ignore", over="ignore"):
+        disc = t * t - 4 * d
         real = (np.abs(t) + np.sqrt(np.maximum(disc, 0.0))) / 2
         return np.where(disc < 0, np.sqrt(np.abs(d)), real)
 

@@ -24,8 +24,10 @@ from __future__ import annotations
 
 import io
 import json
+import math
 import os
 import zipfile
+import zlib
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -225,6 +227,28 @@ class Trajectory:
         """``xy[k+1] - xy[k]``: (steps, 2) or (N, steps, 2); zero after the run stopped."""
         return np.diff(self.xy, axis=-2)
 
+    def made_on(self, surface: Any) -> bool:
+        """Whether this run was made on ``surface``: the same name (or class, for a surface built by hand)
+        and the same parameters. A figure refuses to draw a run on another surface than its own.
+
+        >>> import optviz as ov
+        >>> t = ov.run(ov.surface("quadratic", kappa=10), ov.GD(lr=0.1), steps=2)
+        >>> t.made_on(ov.surface("quadratic", kappa=10)), t.made_on(ov.surface("quadratic", kappa=20))
+        (True, False)
+        """
+        name = getattr(surface, "name", "") or type(surface).__name__
+        if self.surface_name and name != self.surface_name:
+            return False
+
+        def key(params: Any) -> str:  # (a formula's spaces do not count)
+            text = json.dumps(_jsonable(params), sort_keys=True, allow_nan=False)
+            return "".join(text.split())
+
+        try:
+            return key(self.surface_params) == key(getattr(surface, "params", {}))
+        except (TypeError, ValueError):  # parameters JSON cannot hold: nothing to compare by
+            return True
+
     def update_vectors(self, step: int) -> dict[str, np.ndarray]:
         """The vectors of the update ``step -> step + 1`` for diagrams, in parameter units.
 
@@ -273,23 +297,31 @@ class Trajectory:
 
         A rule that is not registered by name (an adapter from ``optviz.interop``) comes back as a
         :class:`~optviz.optimizers.RecordedRule`: its name, label and hyperparameters, for legends.
+
+        Raises ``FileNotFoundError`` for a missing file, and ``ValueError`` ``"PATH: not an optviz trajectory
+        file (...)"`` saying what is wrong for anything else: an empty, truncated or ``.npy`` file, a missing
+        array, arrays whose shapes disagree, or arrays larger than
+        :data:`optviz.limits.MAX_HISTORY_BYTES` (their sizes are read from the headers before anything is
+        allocated).
         """
-        with np.load(path, allow_pickle=False) as data:
-            if "format" not in data or str(data["format"]) != _FORMAT:
-                raise ValueError(f"{path}: not an optviz trajectory file")
-            status = data["status"]
-            stop = data["stop_step"]
-            batched = data["xy"].ndim == 3
-            meta = json.loads(str(data["meta"]))
+        arrays = _read_npz(Path(path))
+        try:
+            status, stop = arrays["status"], arrays["stop_step"]
+            batched = arrays["xy"].ndim == 3
+            meta = json.loads(str(arrays["meta"]))
+            if not isinstance(meta, dict):
+                raise ValueError("meta is not a JSON object")
             return cls(
-                xy=_readonly(data["xy"]),
-                loss=_readonly(data["loss"]),
-                grad=_readonly(data["grad"]),
-                state={k[6:]: _readonly(data[k]) for k in data.files if k.startswith("state.")},
+                xy=_readonly(arrays["xy"]),
+                loss=_readonly(arrays["loss"]),
+                grad=_readonly(arrays["grad"]),
+                state={k[6:]: _readonly(v) for k, v in arrays.items() if k.startswith("state.")},
                 status=_readonly(status) if batched else str(status),
                 stop_step=_readonly(stop) if batched else int(stop),
                 **_settings(meta),
             )
+        except (ValueError, TypeError, KeyError, AttributeError) as err:
+            raise _not_ours(path, f"its settings cannot be read: {err}") from None
 
     def __repr__(self) -> str:
         where = f" on {self.surface_name}" if self.surface_name else ""
@@ -346,6 +378,102 @@ def _jsonable(value: Any) -> Any:
     if isinstance(value, np.generic):
         return value.item()
     return value
+
+
+_HEADERS = {
+    (1, 0): np.lib.format.read_array_header_1_0,
+    (2, 0): np.lib.format.read_array_header_2_0,
+}
+_REQUIRED = ("format", "meta", "xy", "loss", "grad", "status", "stop_step")
+
+
+def _not_ours(path: Any, why: str) -> ValueError:
+    return ValueError(f"{path}: not an optviz trajectory file ({why})")
+
+
+def _read_npz(path: Path) -> dict[str, np.ndarray]:
+    """The arrays of a trajectory file, each checked from its header before it is read."""
+    from optviz import limits
+
+    if not path.is_file():
+        if not path.exists():
+            raise FileNotFoundError(f"{path}: no such file")
+        raise _not_ours(path, "not a regular file")
+    try:
+        archive = zipfile.ZipFile(path)
+    except zipfile.BadZipFile:
+        size = path.stat().st_size
+        why = (
+            "an empty file"
+            if size == 0
+            else "not a .npz archive: truncated, or a .npy or other file"
+        )
+        raise _not_ours(path, why) from None
+    with archive:
+        names = {
+            info.filename[:-4]: info
+            for info in archive.infolist()
+            if info.filename.endswith(".npy")
+        }
+        missing = [key for key in _REQUIRED if key not in names]
+        if missing:
+            raise _not_ours(path, f"no {', '.join(repr(m) for m in missing)} array")
+        headers, total = {}, 0
+        for key, info in names.items():
+            if key not in _REQUIRED and not key.startswith("state."):
+                continue
+            try:
+                with archive.open(info) as member:
+                    version = np.lib.format.read_magic(member)
+                    read_header = _HEADERS.get(version)
+                    if read_header is None:
+                        raise ValueError(f"unknown .npy version {version}")
+                    shape, _, dtype = read_header(member)
+            except (ValueError, OSError, zipfile.BadZipFile, EOFError) as err:
+                raise _not_ours(path, f"array {key!r} has no valid header ({err})") from None
+            if dtype.hasobject:
+                raise _not_ours(path, f"array {key!r} holds Python objects")
+            headers[key] = shape
+            total += math.prod(shape) * dtype.itemsize
+        if total > limits.MAX_HISTORY_BYTES:
+            raise _not_ours(
+                path,
+                f"its arrays would take {total / 1024**3:.3g} GiB; the limit is "
+                f"{limits.MAX_HISTORY_BYTES / 1024**3:g} GiB",
+            )
+        _check_shapes(path, headers)
+        out = {}
+        for key in headers:
+            try:
+                with archive.open(names[key]) as member:
+                    out[key] = np.lib.format.read_array(member, allow_pickle=False)
+            except (ValueError, OSError, zipfile.BadZipFile, EOFError, zlib.error) as err:
+                raise _not_ours(path, f"array {key!r} cannot be read: {err}") from None
+    if str(out["format"]) != _FORMAT:
+        raise _not_ours(path, f"its format is {str(out['format'])[:40]!r}, not {_FORMAT!r}")
+    stop, steps = np.asarray(out["stop_step"]), headers["xy"][-2] - 1
+    if stop.size and (stop.min() < 0 or stop.max() > steps):
+        raise _not_ours(path, f"stop_step outside 0..{steps}")
+    return out
+
+
+def _check_shapes(path: Path, shapes: dict[str, tuple[int, ...]]) -> None:
+    """The arrays agree: xy (steps+1, 2) or (N, steps+1, 2), loss without the last axis, grad like xy, one
+    status and stop step per run, state histories with the same leading axes."""
+    xy = shapes["xy"]
+    if len(xy) not in (2, 3) or xy[-1] != 2 or xy[-2] < 1:
+        raise _not_ours(path, f"xy has shape {xy}, not (steps + 1, 2) or (runs, steps + 1, 2)")
+    lead = xy[:-1]
+    runs = xy[:1] if len(xy) == 3 else ()
+    wanted = {"loss": lead, "grad": xy, "status": runs, "stop_step": runs, "format": (), "meta": ()}
+    for key, shape in wanted.items():
+        if shapes[key] != shape:
+            raise _not_ours(path, f"{key} has shape {shapes[key]}; xy's {xy} needs {shape}")
+    for key, shape in shapes.items():
+        if key.startswith("state.") and shape[: len(lead)] != lead:
+            raise _not_ours(
+                path, f"{key} has shape {shape}; xy's {xy} needs it to start with {lead}"
+            )
 
 
 def _readonly(arr: np.ndarray) -> np.ndarray:

@@ -9,7 +9,7 @@ Every module of ``optviz`` belongs to one part. A part imports only the parts be
     Core -> nothing but Core
 
 and every part may use the shared internals (``optviz._validate``, ``_io``, ``_format``, ``_version``,
-``_progress``), which import nothing of optviz but each other. So the Core never imports the Engine, Drawing or
+``_progress``, ``_text``, ``limits``), which import nothing of optviz but each other. So the Core never imports the Engine, Drawing or
 Scenarios; the Engine never imports Drawing; Drawing imports neither the Engine nor the Scenarios; and no Core,
 Engine or Drawing module imports the package root (``optviz/__init__.py``, part of the Face).
 
@@ -52,6 +52,7 @@ PARTS = {
     "optviz._gif": "Drawing",
     "optviz.surfaces": "Core",
     "optviz.optimizers": "Core",
+    "optviz.stacked": "Core",
     "optviz.noise": "Core",
     "optviz.trajectory": "Core",
     "optviz.analysis": "Core",
@@ -64,6 +65,8 @@ PARTS = {
     "optviz._format": "Shared",
     "optviz._version": "Shared",
     "optviz._progress": "Shared",
+    "optviz._text": "Shared",
+    "optviz.examples": "Shared",  # the shipped scenario files (scenarios/, linked): data, it imports nothing
     "optviz.limits": "Shared",
 }
 

@@ -21,11 +21,12 @@ def test_every_subcommand_has_useful_help(capsys, command):
     assert len(out.splitlines()) > 4
 
 
-def test_no_command_is_a_usage_error(capsys):
-    with pytest.raises(SystemExit) as exc:
-        main([])
-    assert exc.value.code == 2
-    assert "required" in capsys.readouterr().err
+def test_no_command_prints_the_help_with_its_commands(capsys):
+    assert main([]) == 0  # issue 16, item 2: was "error: the following arguments are required"
+    out = capsys.readouterr().out
+    assert out.startswith("usage: optviz")
+    for command in ("render", "gallery", "list", "check", "explore"):
+        assert f"    {command} " in out
 
 
 def test_list_names_surfaces_rules_kinds_and_scenarios(capsys, tmp_path):

@@ -47,11 +47,50 @@ def test_the_python_examples_run_in_a_fresh_interpreter(tmp_path, index):
     assert proc.stderr == "", proc.stderr  # no warnings either
     written = {p.name for p in tmp_path.iterdir()} - {"example.py"}
     assert written, "the example writes its figure"
+    # What a `print(...)  # comment` line claims is what it prints ("..." stands for the rest).
+    claims = [line.split("  # ", 1)[1] for line in block.splitlines() if line.startswith("print(")]
+    printed = proc.stdout.splitlines()
+    assert len(printed) == len(claims)
+    for claim, line in zip(claims, printed, strict=True):
+        at = 0
+        for part in claim.split("..."):
+            found = line.find(part, at)
+            assert found >= 0, f"the README says {claim!r}; it prints {line!r}"
+            at = found + len(part)
+
+
+def test_the_readme_says_how_to_run_the_quick_tests():
+    assert 'python -m pytest -m "not slow"' in README
 
 
 def test_the_quick_start_is_what_ci_runs():
     ci = (Path(__file__).parent.parent / ".ci" / "run").read_text(encoding="utf-8")
     (quick,) = [b for b in _blocks("bash") if "the main job" in b]
-    assert 'pip install -c constraints.txt -e ".[test]"' in quick
-    assert 'pip install --quiet -c constraints.txt -e ".[test]"' in ci
-    assert "python -m pytest" in quick and "python -m pytest" in ci
+    (tests,) = [line for line in quick.splitlines() if "python -m pytest" in line]
+    # The same extras: the notebook extra lets the suite execute docs/explore.ipynb (tests/test_notebook.py).
+    extras = re.findall(r'-e "\.\[([\w,]+)\]"', tests)
+    assert extras == ["test,notebook"]
+    assert 'pip install --quiet -c constraints.txt -e ".[test,notebook]"' in ci
+    assert "python -m pytest" in ci
+    # In CI a missing extra fails the notebook test instead of skipping it.
+    assert "\nexport CI=1\n" in ci
+
+
+def test_the_caps_the_readme_states_are_the_ones_the_code_enforces():
+    from optviz import limits
+
+    text = " ".join(README.split())
+    for value, phrase in [
+        (limits.MAX_STEPS, "{:,} steps a run"),
+        (limits.MAX_RUNS, "{:,} runs a panel"),
+        (limits.MAX_PANELS, "{} panels"),
+        (limits.MAX_PIXELS, "{:,} pixels a side"),
+        (limits.MAX_FRAMES, "{:,} frames"),
+        (limits.MAX_SCENARIO_STEPS, "no more than {:,} trajectory-steps"),
+        (limits.MAX_SCENARIO_WORK, "{:,} units of work"),
+        (limits.MAX_RUN_STEPS, "up to {:,} steps a run"),
+        (limits.MAX_CALL_STEPS, "{:,} trajectory-steps and"),
+        (limits.MAX_HISTORY_BYTES // 1024**3, "{} GiB of recorded history"),
+    ]:
+        assert phrase.format(value) in text, phrase.format(value)
+    assert f"{limits.MAX_INCHES:g} inches" in text

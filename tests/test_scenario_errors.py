@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from optviz import limits
 from optviz.cli import main
 
 GOOD = """
@@ -411,7 +412,7 @@ def test_seed_sweep_renders_with_its_documented_default_seeds(tmp_path, capsys):
                 for _ in range(12)
             ),
             "panel[",
-            "the limit is 100,000,000",
+            f"units of work up to here (each run's steps, and what its figures compute, weighted by the surface's cost); the limit is {limits.MAX_SCENARIO_WORK:,}",
         ),
         (
             "rate_table_kappa_too_large",

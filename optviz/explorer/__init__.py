@@ -5,7 +5,8 @@ by the mouse and by its methods (``step()``, ``run(n)``, ``reset()``, ``set(name
 script (``plt.show()``), in Jupyter (``%matplotlib widget``), from ``optviz explore``, and headless in tests.
 """
 
-from optviz.explorer._base import Blitter, Explorer
+from optviz.explorer._base import Explorer
+from optviz.explorer._blitter import Blitter
 from optviz.explorer._classifier import ClassifierExplorer, explore_classifier
 from optviz.explorer._main import main
 from optviz.explorer._surface import (

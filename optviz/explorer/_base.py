@@ -4,9 +4,10 @@ An :class:`Explorer` is driven the same way by its widgets and by its methods: a
 ``explorer.set(name=value)`` end in the same code (``set`` moves the widget, whose callback applies the value), so
 everything works, and is tested, without a window.
 
-Redraws: the artists that change on every step are *animated*. Where the canvas supports blitting they are
-drawn over a saved background (``restore_region`` + ``draw_artist`` + ``blit``); a change that moves anything
-else (axes limits, widget values) asks for a full ``draw_idle``, after which the background is saved again.
+Redraws: the artists that change on a step or a slider move are *animated* (:mod:`._blitter`): where the canvas
+supports blitting they are drawn over a saved background, with the pixels of a full draw; a change to anything
+else (axes limits, which rules are shown, a button's label) asks for a full ``draw_idle``, after which the
+background is saved again.
 """
 
 from __future__ import annotations
@@ -16,64 +17,7 @@ from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
 from optviz._validate import ParameterError, unknown_name_message
-
-
-class Blitter:
-    """Redraw a fixed set of animated artists over a saved background (``fig.canvas.supports_blit``).
-
-    Without blitting support the artists stay ordinary ones and every update is a ``draw_idle``.
-    """
-
-    def __init__(self, fig: Any, artists: Iterable[Any] = ()) -> None:
-        self.fig = fig
-        self.enabled = bool(getattr(fig.canvas, "supports_blit", False))
-        self.artists: list[Any] = []
-        self.background: Any = None
-        self.full_draws = 0  # how many full draws happened (tests read it)
-        self.blits = 0
-        fig.canvas.mpl_connect("draw_event", self._on_draw)
-        self.add(artists)
-
-    def add(self, artists: Iterable[Any]) -> None:
-        for artist in artists:
-            if artist is None or artist in self.artists:
-                continue
-            self.artists.append(artist)
-            if self.enabled:
-                artist.set_animated(True)
-
-    def _on_draw(self, event: Any) -> None:
-        # A full draw (window shown, resized, a widget moved, limits changed) skips animated artists: save the
-        # new background, then draw them on top.
-        canvas = event.canvas if event is not None else self.fig.canvas
-        if canvas.is_saving():  # savefig draws the animated artists itself, in their z-order
-            return
-        self.full_draws += 1
-        if not self.enabled:
-            return
-        self.background = canvas.copy_from_bbox(self.fig.bbox)
-        self._draw_artists()
-
-    def _draw_artists(self) -> None:
-        for artist in sorted(self.artists, key=lambda a: a.get_zorder()):
-            if artist.get_visible() and artist.figure is not None:
-                self.fig.draw_artist(artist)
-
-    def update(self) -> None:
-        """Show the animated artists' new state: a blit when possible, else a full (idle) redraw."""
-        canvas = self.fig.canvas
-        if not self.enabled or self.background is None:
-            canvas.draw_idle()
-            return
-        canvas.restore_region(self.background)
-        self._draw_artists()
-        canvas.blit(self.fig.bbox)
-        self.blits += 1
-
-    def redraw(self) -> None:
-        """Something other than the animated artists changed: a full redraw saves a new background."""
-        self.background = None
-        self.fig.canvas.draw_idle()
+from optviz.explorer._blitter import Blitter
 
 
 @contextlib.contextmanager

@@ -20,6 +20,7 @@ from optviz import style
 from optviz._validate import ParameterError
 from optviz.classifier import LOSS_TITLES, LOSSES, LinearClassifier
 from optviz.explorer._base import Explorer, new_figure, quiet_draws, quiet_widget
+from optviz.explorer._blitter import padded_box
 
 STEP_RANGE = (1e-3, 1.0)  # the step-size slider (log scale)
 REG_RANGE = (0.0, 1.0)  # the L2 strength slider
@@ -61,6 +62,8 @@ class ClassifierExplorer(Explorer):
         self.blitter.redraw()
 
     def _build(self) -> None:
+        from matplotlib.table import Table
+        from matplotlib.transforms import Bbox, TransformedBbox
         from matplotlib.widgets import RadioButtons, Slider
 
         from optviz.plot.classifier import (
@@ -89,10 +92,23 @@ class ClassifierExplorer(Explorer):
         # Texts that change live in axes: a figure-level animated artist is left out of savefig.
         self.status = tax.text(0.0, 1.04, "", transform=tax.transAxes, fontsize=size, color="0.25")
         # The points are animated too: drawn over the saved background, the regions would hide them.
-        self.blitter.add(
-            [*self.drawing.artists, *self.drawing.points, *self.parameters.artists,
-             *self.table.artists, self.status]
-        )  # fmt: skip
+        live = [
+            *self.drawing.artists,
+            *self.drawing.points,
+            *self.parameters.artists,
+            *self.table.artists,
+        ]
+        # Every live artist is clipped to where it can be (its axes, a little wider for the tables' frames;
+        # the status line above the table), so a blit redraws only those boxes (optviz.explorer._blitter).
+        for artist in live:
+            if not artist.get_clip_on() or artist.get_clip_box() is None:
+                framed = isinstance(artist, Table)  # a table's frame lines reach past its axes
+                box = padded_box(artist.axes.bbox, (1.5, 1.5), fig) if framed else artist.axes.bbox
+                artist.set_clip_box(box)
+                artist.set_clip_on(True)
+        self.status.set_clip_box(TransformedBbox(Bbox([[-0.01, 1.015], [1.0, 1.1]]), tax.transAxes))
+        self.status.set_clip_on(True)
+        self.blitter.add([*live, self.status])
         # Controls.
         rax = fig.add_axes((0.05, 0.02, 0.13, 0.1))
         rax.set_title("loss", fontsize=size, loc="left")

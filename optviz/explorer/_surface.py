@@ -1,7 +1,16 @@
 """``optviz.explore(surface)``: live trajectories of several update rules on a contour, with sliders and buttons.
 
-The engine recomputes every shown run whenever a setting changes (it takes milliseconds); the figure only sets
-data on artists made once. The contour is drawn once and never again.
+The engine recomputes the shown runs a setting affects whenever it changes; the figure only sets data on
+artists made once, and a slider move is blitted: the contour, the axes and the other widgets stay in the saved
+background, and only the paths, markers, loss curves, readouts and the moved slider are drawn again. The loss
+panel's limits move only in whole decades (its x-limit in 1-2-5 steps), so most moves never redraw the figure.
+
+Which rules a setting applies to comes from the rule registry: ``lr`` to every gradient rule whose family is not
+"adaptive", ``adaptive_lr`` to the adaptive ones, ``rho``/``beta1``/``beta2``/``alpha`` to the rules that take
+``rho``/``betas``/``alpha``. A rule registered later (with its family and parameters) slots in.
+
+The explorer opens at the end of the runs (step N of N, the whole paths shown). Run (Play), ``run(n)`` and Step
+from the last step start over from step 0, so the first press always shows motion.
 
 Default learning rates (document of record):
 - GD, Momentum, Nesterov share one ``lr``. Its default is ``1/L`` (half of GD's stability limit ``2/L``), with
@@ -18,6 +27,7 @@ import contextlib
 import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -29,10 +39,13 @@ from optviz._validate import ParameterError
 from optviz.analysis import condition_number, hessian_eigen
 from optviz.analysis import suggested_adaptive_lr as default_adaptive_lr
 from optviz.analysis import suggested_lr as default_lr
-from optviz.engine import run
+from optviz.engine import default_label, run
 from optviz.explorer._base import Explorer, new_figure, quiet_draws, quiet_widget
+from optviz.explorer._blitter import LiveBox, padded_box
+from optviz.explorer._toml import scenario_text
 from optviz.noise import GaussianNoise
 from optviz.optimizers import Optimizer, rule, rule_class, rule_names, rule_parameters
+from optviz.stacked import Stacked
 from optviz.surfaces.base import Surface
 from optviz.trajectory import Trajectory
 
@@ -41,11 +54,49 @@ RULES = tuple(name for name in rule_names() if rule_class(name).uses_gradient)
 ADAPTIVE = tuple(name for name in RULES if rule_class(name).family == "adaptive")
 GRADIENT_SCALED = tuple(name for name in RULES if name not in ADAPTIVE)
 MAX_STEPS_SLIDER = 500
+# Where the readout columns start, in characters of the monospaced readout font: rule, f(x), |grad f|,
+# kappa(H), eig(H), status. Wide enough for "SGD+Momentum", "-0.000123" and "diverged at step 100000".
+READOUT_COLUMNS = (0, 13, 23, 32, 39, 56)
+# Short names for slider labels that list several rules (a rule not listed here shows its label).
+_SHORT = {"momentum": "Mom.", "nesterov": "Nest.", "rmsprop": "RMSP.", "adagrad": "AdaG."}
+
+
+def rules_taking(parameter: str) -> tuple[str, ...]:
+    """The explorer's rules that have hyperparameter ``parameter`` (``"rho"``, ``"betas"``, ``"alpha"``)."""
+    return tuple(r for r in RULES if parameter in rule_parameters(r))
+
+
+# What each setting accepts (the rules' own domains: torch's), whatever its slider's range.
+def _unit(name: str, value: Any) -> float:
+    return check.in_range(name, value, 0.0, 1.0, high_open=True)
+
+
+DOMAINS: dict[str, Callable[[str, Any], Any]] = {
+    "lr": check.positive,
+    "adaptive_lr": check.positive,
+    "rho": _unit,
+    "beta1": _unit,
+    "beta2": _unit,
+    "alpha": _unit,
+    "sigma": check.nonnegative,
+    "steps": lambda f, v: check.integer(f, v, minimum=1, maximum=limits.MAX_STEPS),
+    "seed": lambda f, v: check.integer(f, v, minimum=0, maximum=limits.MAX_SEED),
+}
 
 
 def _readout(value: float) -> str:
     """A readout number in few characters (three significant digits): ``3873``, ``0.0895``, ``1.23e6``."""
     return format_number(value, 3)
+
+
+def _char_width(fig: Any, size: float) -> float:
+    """The advance of one character of the readouts' monospaced font at ``size``, in points."""
+    from matplotlib.font_manager import FontProperties
+
+    renderer = fig.canvas.get_renderer()
+    prop = FontProperties(family="DejaVu Sans Mono", size=size)
+    width, _, _ = renderer.get_text_width_height_descent("0" * 20, prop, ismath=False)
+    return width / 20 * 72 / fig.dpi
 
 
 def _nice(value: float, digits: int = 2) -> float:
@@ -83,8 +134,27 @@ def make_rule(name: str, s: Settings) -> Optimizer:
 
 def compute(surface: Surface, name: str, s: Settings) -> Trajectory:
     """The run the explorer shows for rule ``name``: ``optviz.run`` with the settings."""
+    return compute_all(surface, [name], s)[name]
+
+
+def compute_all(surface: Surface, names: Sequence[str], s: Settings) -> dict[str, Trajectory]:
+    """The runs of the rules ``names``, equal to :func:`compute` for each, made in one batch: the engine
+    steps them side by side (``optviz.stacked.Stacked``), one surface evaluation and noise draw per step for
+    them all, which halves the cost of a slider move that re-runs several rules."""
     noise = GaussianNoise(s.sigma) if s.sigma > 0 else None
-    return run(surface, make_rule(name, s), start=s.start, steps=s.steps, noise=noise, seed=s.seed)
+    rules = [make_rule(name, s) for name in names]
+    if len(rules) == 1:
+        t = run(surface, rules[0], start=s.start, steps=s.steps, noise=noise, seed=s.seed)
+        return {names[0]: t}
+    starts = np.repeat(np.asarray(s.start, dtype=float)[None], len(rules), axis=0)
+    batch = run(
+        surface, Stacked(tuple(rules)), start=starts, steps=s.steps, noise=noise, seed=s.seed
+    )
+    # Each run as a run of its own gives it (its label: "SGD+Momentum" under noise); no state history.
+    return {
+        name: replace(batch[i], label=default_label(rule, noise))
+        for i, (name, rule) in enumerate(zip(names, rules, strict=True))
+    }
 
 
 @dataclass(frozen=True)
@@ -107,22 +177,42 @@ class Control:
             return str(int(value))
         return f"{value:.3g}"
 
+    def contains(self, value: float) -> bool:
+        return self.low * (1 - 1e-12) <= value <= self.high * (1 + 1e-12)
+
+    def widened(self, value: float) -> Control:
+        """This control with a range that reaches ``value``: a log slider out to the decade holding it."""
+        if self.contains(value):
+            return self
+        low, high = value, value
+        if self.log:
+            low, high = 10.0 ** math.floor(math.log10(value)), 10.0 ** math.ceil(math.log10(value))
+        return replace(self, low=min(self.low, low), high=max(self.high, high))
+
+
+def _applies_to(rules: Sequence[str]) -> str:
+    if len(rules) <= 2:
+        return ", ".join(rule_class(r).label for r in rules)
+    return ", ".join(_SHORT.get(r, rule_class(r).label) for r in rules)
+
 
 def controls(surface: Surface, s: Settings) -> list[Control]:
-    """The sliders, with ranges that fit the surface (and include the given settings)."""
+    """The sliders, with ranges that fit the surface and reach the given settings."""
     grad = float(np.hypot(*surface.grad(s.start)))
-    sigma_max = _nice(max(grad, 1e-3, s.sigma), 1) * 2
+    sigma_max = _nice(max(grad, 1e-3), 1) * 2
     lr0, alr0 = s.lr, s.adaptive_lr
-    return [
-        Control("lr", "lr  (GD, Mom., Nest.)", lr0 / 100, lr0 * 10, log=True, rules=GRADIENT_SCALED),
-        Control("adaptive_lr", "lr  (Adam, RMSP., AdaG.)", alr0 / 100, alr0 * 10, log=True, rules=ADAPTIVE),
-        Control("rho", "ρ  (Momentum, Nesterov)", 0.0, 0.99, rules=("momentum", "nesterov")),
-        Control("beta1", "β1  (Adam)", 0.0, 0.99, rules=("adam",)),
-        Control("beta2", "β2  (Adam)", 0.9, 0.9999, rules=("adam",)),
-        Control("alpha", "α  (RMSProp)", 0.5, 0.999, rules=("rmsprop",)),
+    rho, betas, alpha = rules_taking("rho"), rules_taking("betas"), rules_taking("alpha")
+    out = [
+        Control("lr", f"lr  ({_applies_to(GRADIENT_SCALED)})", lr0 / 100, lr0 * 10, log=True, rules=GRADIENT_SCALED),
+        Control("adaptive_lr", f"lr  ({_applies_to(ADAPTIVE)})", alr0 / 100, alr0 * 10, log=True, rules=ADAPTIVE),
+        Control("rho", f"ρ  ({_applies_to(rho)})", 0.0, 0.99, rules=rho),
+        Control("beta1", f"β1  ({_applies_to(betas)})", 0.0, 0.99, rules=betas),
+        Control("beta2", f"β2  ({_applies_to(betas)})", 0.9, 0.9999, rules=betas),
+        Control("alpha", f"α  ({_applies_to(alpha)})", 0.5, 0.999, rules=alpha),
         Control("sigma", "noise σ", 0.0, sigma_max),
-        Control("steps", "steps", 1, max(MAX_STEPS_SLIDER, s.steps), integer=True),
+        Control("steps", "steps", 1, MAX_STEPS_SLIDER, integer=True),
     ]  # fmt: skip
+    return [c.widened(getattr(s, c.name)) for c in out]
 
 
 @dataclass
@@ -164,13 +254,86 @@ class Readout:
     fields: list[str] = field(default_factory=list)
 
 
+def _set_text(text: Any, value: str, color: str, weight: str) -> None:
+    """Change a readout only where it differs: an unchanged one stays clean (not stale), so it is not drawn."""
+    text.set_text(value)
+    if text.get_color() != color:
+        text.set_color(color)
+    if text.get_fontweight() != weight:
+        text.set_fontweight(weight)
+
+
+def nice_ceiling(n: float) -> float:
+    """The smallest of 1, 2, 5 times a power of ten at or above ``n``: 100 -> 100, 101 -> 200, 300 -> 500."""
+    decade = 10.0 ** math.floor(math.log10(n))
+    for m in (1.0, 2.0, 5.0, 10.0):
+        if m * decade >= n * (1 - 1e-12):
+            return m * decade
+    return 10.0 * decade  # pragma: no cover (the loop ends at 10)
+
+
+def loss_limits(
+    values: np.ndarray, *, log: bool, current: tuple[float, float] | None = None
+) -> tuple[float, float]:
+    """Loss-panel limits for ``values`` that move in whole steps: decades on a log axis (the lowest at most
+    16 decades below the highest), whole multiples of a power of ten on a linear one.
+
+    The ``current`` limits stay while the values fit in them and fill at least half of them (half the decades
+    on a log axis), so a drag that moves the curves a little does not change the axes; when the curves reach
+    below them (the ragged tail of a converging run), the new lower limit leaves two decades of room.
+
+    >>> loss_limits(np.array([30.0, 0.2, 1e-3]), log=True)
+    (0.0001, 100.0)
+    >>> loss_limits(np.array([30.0, 0.2, 1e-3]), log=True, current=(1e-6, 1e3))
+    (1e-06, 1000.0)
+    >>> loss_limits(np.array([30.0, 0.2, 1e-3]), log=True, current=(1e-2, 1e2))
+    (1e-06, 100.0)
+    >>> loss_limits(np.array([-2.6, 1.3]), log=False)
+    (-3.0, 2.0)
+    """
+    values = values[np.isfinite(values)]
+    if log:
+        values = values[values > 0]
+        if values.size == 0:
+            return current or (1e-12, 1.0)
+        top = float(values.max())
+        bottom = max(float(values.min()), top * 1e-16)
+        # A little room past the extreme values, so a curve never runs along the frame.
+        low, high = math.floor(math.log10(bottom) - 0.05), math.ceil(math.log10(top) + 0.05)
+        if current is not None:
+            c0, c1 = math.log10(current[0]), math.log10(current[1])
+            if c0 <= low and high <= c1 and high - low >= 0.5 * (c1 - c0):
+                return current
+            if (
+                low < c0
+            ):  # the curves reach lower than shown (the tail of a converging run): room to go on
+                low -= 2
+        return 10.0**low, 10.0**high
+    if values.size == 0:
+        return current or (-1.0, 1.0)
+    vmin, vmax = float(values.min()), float(values.max())
+    span = vmax - vmin if vmax > vmin else max(abs(vmax), 1.0)
+    unit = 10.0 ** math.floor(math.log10(span))
+    lo, hi = math.floor(vmin / unit) * unit, math.ceil(vmax / unit) * unit
+    if hi - vmax < 0.02 * span:  # room past the extreme values
+        hi += unit
+    if vmin - lo < 0.02 * span:
+        lo -= unit
+    if current is not None:
+        c0, c1 = current
+        if c0 <= lo and hi <= c1 and hi - lo >= 0.5 * (c1 - c0):
+            return current
+    return lo, hi
+
+
 class SurfaceExplorer(Explorer):
     """Live trajectories on a surface's contour; see :func:`optviz.explore`.
 
     Attributes: ``surface``, ``settings`` (a :class:`Settings`), ``runs`` (rule name -> the Trajectory shown),
     ``k`` (the step shown), ``ax`` (contour), ``loss_ax``, ``artists`` (rule name -> :class:`RuleArtists`),
-    ``widgets`` (sliders by setting name, ``"rules"``, and the buttons ``"step"``, ``"run"``, ``"reset"``,
-    ``"random"``), ``rng`` (seeded; draws the random starts).
+    ``controls`` (setting name -> its slider's :class:`Control`), ``widgets`` (sliders by setting name,
+    ``"rules"``, and the buttons ``"step"``, ``"run"``, ``"reset"``, ``"random"``), ``rng`` (seeded; draws the
+    random starts), ``blitter`` (what a change redraws).
     """
 
     def __init__(
@@ -191,12 +354,14 @@ class SurfaceExplorer(Explorer):
         self.message = ""
         self._requested: dict[str, float] = {}
         self._fmin = surface.fmin
+        self._limits_set = False  # the loss panel's y-limits: set from the first runs on
         with style.context(scale):
             fig = new_figure(figsize, dpi, pyplot)
             super().__init__(fig)
             with quiet_draws(fig):
                 self._build()
         self._recompute(settings.rules)
+        self._loss_limits()
         self._frame()
         self.blitter.redraw()
 
@@ -209,6 +374,7 @@ class SurfaceExplorer(Explorer):
         from optviz.plot.common import fontsize
 
         fig, s, size = self.fig, self.surface, fontsize()
+        self._size = size
         title = s.title or s.name
         fig.suptitle(
             f"{title}:  {surface_title(s)}      (click the contour to set the start)",
@@ -216,7 +382,7 @@ class SurfaceExplorer(Explorer):
         )  # fmt: skip
         self.ax = fig.add_axes((0.05, 0.36, 0.45, 0.56))
         plot.contour(s, ax=self.ax)
-        self.loss_ax = fig.add_axes((0.6, 0.62, 0.37, 0.29))
+        self.loss_ax = fig.add_axes((0.6, 0.62, 0.37, 0.27))
         if math.isfinite(self._fmin):  # the gap to the known minimum, on a log scale
             self.loss_ax.set_yscale("log")
         self.artists: dict[str, RuleArtists] = {}
@@ -225,31 +391,44 @@ class SurfaceExplorer(Explorer):
         self.loss_ax.set_xlabel("iteration k")
         self.loss_ax.set_ylabel("f(x) - f*" if math.isfinite(self._fmin) else "f(x)")
         self.loss_ax.grid(True)
-        # Readouts: one row per shown rule, in columns.
-        self.readout_ax = fig.add_axes((0.54, 0.35, 0.45, 0.19))
+        # Readouts: one row per shown rule, in monospaced columns, all inside the readout axes. Each cell is
+        # clipped to its own box, so a number that did not change is not drawn again (text is the dearest
+        # thing to draw); the eigenvalues may run on into the status cell, which they share a box with.
+        self.readout_ax = fig.add_axes((0.52, 0.35, 0.47, 0.19))
         self.readout_ax.set_axis_off()
-        self._columns = (0.0, 0.15, 0.28, 0.4, 0.52, 0.7)
+        self._char = _char_width(fig, size)
         headers = ("rule", "f(x)", "|∇f|", "κ(H)", "eig(H)", "status")
         self.header_texts = [
-            self.readout_ax.text(x, 1.0, h, fontsize=size, fontweight="bold", va="top")
-            for x, h in zip(self._columns, headers, strict=True)
-        ]
-        self.readout_texts = [
-            [
-                self.readout_ax.text(x, 1.0 - 0.15 * (row + 1), "", fontsize=size, va="top",
-                                     family="DejaVu Sans Mono")
-                for x in self._columns
-            ]
-            for row in range(len(RULES))
+            self.readout_ax.text(0.0, 1.0, h, fontsize=size, fontweight="bold", va="top",
+                                 transform=self._column(c))
+            for c, h in zip(READOUT_COLUMNS, headers, strict=True)
         ]  # fmt: skip
+        row = min(0.14, 0.84 / len(RULES))
+        ends = [*READOUT_COLUMNS[1:-1], None, None]
+        self.readout_texts = []
+        for i in range(len(RULES)):
+            top = 1.0 - row * (i + 1)
+            texts = []
+            for c, end in zip(READOUT_COLUMNS, ends, strict=True):
+                t = self.readout_ax.text(
+                    0.0, top, "", fontsize=size, va="top", family="DejaVu Sans Mono",
+                    transform=self._column(c),
+                )  # fmt: skip
+                t.set_clip_box(self._cell(top, row, c, end))  # after add: axes set their own box
+                t.set_clip_on(True)
+                texts.append(t)
+            self.readout_texts.append(texts)
         self.step_text = self.loss_ax.set_title("", fontsize=size, loc="left")
-        # Live texts belong to axes: a figure-level animated artist would be left out of savefig.
+        self.step_text.set_clip_box(self._title_box())
+        self.step_text.set_clip_on(True)
+        # Live texts belong to axes: a figure-level animated artist would be left out of savefig. The message
+        # (an error, rare) is static: a change to it redraws the figure.
         self.message_text = self.readout_ax.text(
             0.0, -0.05, "", fontsize=size, color="#B00020", va="top", wrap=True
         )
-        self.blitter.add([self.step_text, self.message_text])
-        for row in self.readout_texts:
-            self.blitter.add(row)
+        self.blitter.add([self.step_text])
+        for texts in self.readout_texts:
+            self.blitter.add(texts)
         for arts in self.artists.values():
             self.blitter.add(arts.all)
         # Sliders, left column.
@@ -265,8 +444,9 @@ class SurfaceExplorer(Explorer):
             slider.label.set_fontsize(size)
             slider.valtext.set_fontsize(size)
             slider.valtext.set_text(c.text(value))
-            slider.on_changed(self._slider_callback(c))
+            slider.on_changed(self._slider_callback(c.name))
             self.widgets[c.name] = slider
+            self.blitter.add(self._live_parts(slider))
         # The rules shown, and the buttons, right column.
         labels = [rule_class(r).label for r in RULES]
         box = fig.add_axes((0.55, 0.03, 0.15, 0.25))
@@ -291,6 +471,63 @@ class SurfaceExplorer(Explorer):
         fig.canvas.mpl_connect("button_press_event", self._on_click)
         self._dim_controls()
 
+    def _column(self, chars: int) -> Any:
+        """The readout axes' transform, shifted right by ``chars`` monospaced characters."""
+        from matplotlib.transforms import ScaledTranslation
+
+        shift = ScaledTranslation(chars * self._char / 72, 0, self.fig.dpi_scale_trans)
+        return self.readout_ax.transAxes + shift
+
+    def _cell(self, top: float, height: float, start: int, end: int | None) -> LiveBox:
+        """The clip box of a readout cell: characters ``start`` to ``end`` (None: to the figure's right edge)
+        of the row whose text hangs from ``top`` (axes fraction), with gaps to its neighbours."""
+        ax, fig = self.readout_ax, self.fig
+
+        def points() -> Any:
+            b = ax.bbox
+            char = self._char * fig.dpi / 72
+            x0 = b.x0 + start * char - 0.5
+            x1 = fig.bbox.x1 if end is None else b.x0 + end * char - 3.5
+            return [
+                [x0, b.y0 + (top - height + 0.03) * b.height],
+                [x1, b.y0 + (top + 0.01) * b.height],
+            ]
+
+        return LiveBox(points, ax.bbox, fig.bbox)
+
+    def _title_box(self) -> LiveBox:
+        """The clip box of the step counter (the loss panel's title): the strip above the panel."""
+        ax, fig = self.loss_ax, self.fig
+
+        def points() -> Any:
+            b = ax.bbox
+            pixels = fig.dpi / 72
+            return [[b.x0 - 2 * pixels, b.y1 + 3], [b.x1, b.y1 + 3 + 2.5 * self._size * pixels]]
+
+        return LiveBox(points, ax.bbox)
+
+    def _live_parts(self, slider: Any) -> list[Any]:
+        """What a slider move changes (the bar, the handle, the value text), clipped to where it can be."""
+        from matplotlib.transforms import Bbox, ScaledTranslation, TransformedBbox
+
+        ax = slider.ax
+        # The handle may sit on either end of the track, half outside the axes: the label and the value text
+        # keep clear of it, and it is clipped to where it can be.
+        handle = slider._handle
+        radius = handle.get_markersize() / 2 + handle.get_markeredgewidth()
+        handle.set_clip_box(padded_box(ax.bbox, (radius + 1, 1), self.fig))
+        handle.set_clip_on(True)
+        for text, x, sign in ((slider.label, 0.0, -1), (slider.valtext, 1.0, 1)):
+            shift = ScaledTranslation(sign * (radius + 3) / 72, 0, self.fig.dpi_scale_trans)
+            text.set_x(x)
+            text.set_transform(ax.transAxes + shift)
+        slider.vline.set_visible(False)  # the initial-value mark (initcolor "none") paints nothing
+        # The value text, right of the track, up to the rules' column.
+        x1 = (0.52 - ax.get_position().x1) / ax.get_position().width + 1.0
+        slider.valtext.set_clip_box(TransformedBbox(Bbox([[1.0, -0.15], [x1, 1.15]]), ax.transAxes))
+        slider.valtext.set_clip_on(True)
+        return [slider.poly, handle, slider.valtext]
+
     def _rule_artists(self, name: str, size: float) -> RuleArtists:
         from optviz import plot
         from optviz.plot.common import linewidth
@@ -307,10 +544,12 @@ class SurfaceExplorer(Explorer):
             [], [], marker="X", markersize=4.5 * lw, color=color, markeredgecolor="black",
             markeredgewidth=0.5 * lw, zorder=3.4, linestyle="none", visible=False,
         )[0]  # fmt: skip
+        # Clipped to the contour's axes: the note sits beside a mark held inside the view.
         note = self.ax.annotate(
             "", (0, 0), xytext=(0, 0), textcoords="offset points", fontsize=size, color=color,
             fontweight="bold", zorder=3.4, annotation_clip=False, visible=False,
             bbox={"boxstyle": "round,pad=0.2", "facecolor": "white", "edgecolor": "none", "alpha": 0.85},
+            clip_on=True, clip_box=self.ax.bbox,
         )  # fmt: skip
         loss_cross = self.loss_ax.plot(
             [], [], marker="X", markersize=4 * lw, color=color, markeredgecolor="black",
@@ -325,11 +564,12 @@ class SurfaceExplorer(Explorer):
     # -- computing and binding runs -------------------------------------------------------------------
     def _recompute(self, names: Sequence[str]) -> None:
         """Run the engine for the shown rules among ``names`` and set the results into their artists."""
-        for name in names:
-            if name in self.settings.rules:
-                self.runs[name] = compute(self.surface, name, self.settings)
-                self._bind(name, self.runs[name])
-        self._loss_limits()
+        shown = [name for name in names if name in self.settings.rules]
+        if not shown:
+            return
+        for name, t in compute_all(self.surface, shown, self.settings).items():
+            self.runs[name] = t
+            self._bind(name, t)
 
     def _loss_values(self, t: Trajectory) -> np.ndarray:
         values = np.asarray(t.loss[: int(t.stop_step) + 1], dtype=float)
@@ -378,23 +618,23 @@ class SurfaceExplorer(Explorer):
         # The iterate after the stop step is the first bad one, as optviz.plot.trajectory writes it.
         arts.note.set_text(f"diverged at step {stop + 1}")
 
-    def _loss_limits(self) -> None:
+    def _loss_limits(self) -> bool:
+        """Set the loss panel's limits; True when they changed (a full redraw: new ticks).
+
+        The limits move in whole steps so that a slider drag rarely changes them: the y-limits in whole
+        decades on a log scale (in whole multiples of a power of ten on a linear one), kept while the curves
+        fit and fill half of them (:func:`loss_limits`), the x-limit to the next 1, 2 or 5 times a power of
+        ten at or above the number of steps.
+        """
         ax = self.loss_ax
-        ax.set_xlim(0, max(self.settings.steps, 1))
+        before = (ax.get_xlim(), ax.get_ylim())
+        ax.set_xlim(0, nice_ceiling(max(self.settings.steps, 1)))
         shown = [self._loss_values(self.runs[r]) for r in self.settings.rules if r in self.runs]
         values = np.concatenate(shown) if shown else np.array([1.0])
-        values = values[np.isfinite(values)]
-        if ax.get_yscale() == "log":
-            positive = values[values > 0]
-            if positive.size == 0:
-                positive = np.array([1e-12, 1.0])
-            top = float(positive.max())
-            bottom = max(float(positive.min()), top * 1e-16)
-            ax.set_ylim(bottom / 3, top * 3 if top > bottom else bottom * 10)
-        else:
-            lo, hi = (float(values.min()), float(values.max())) if values.size else (0.0, 1.0)
-            pad = 0.05 * (hi - lo) if hi > lo else 1.0
-            ax.set_ylim(lo - pad, hi + pad)
+        current = ax.get_ylim() if self._limits_set else None
+        ax.set_ylim(*loss_limits(values, log=ax.get_yscale() == "log", current=current))
+        self._limits_set = True
+        return (ax.get_xlim(), ax.get_ylim()) != before
 
     # -- showing step k ------------------------------------------------------------------------------
     def _frame(self) -> None:
@@ -407,15 +647,26 @@ class SurfaceExplorer(Explorer):
         for row, texts in enumerate(self.readout_texts):
             if row < len(shown):
                 rd = self.readout(shown[row])
+                color = style.rule_color(rd.rule)
+                weight = "bold" if rd.status.startswith("diverged") else "normal"
                 for t, value in zip(texts, rd.fields, strict=True):
-                    t.set_text(value)
-                    t.set_color(style.rule_color(rd.rule))
-                    t.set_fontweight("bold" if rd.status.startswith("diverged") else "normal")
+                    _set_text(t, value, color, weight)
             else:
                 for t in texts:
                     t.set_text("")
         self.step_text.set_text(f"step {self.k} of {self.settings.steps}")
-        self.message_text.set_text(self.message)
+
+    def _show(self, full: bool = False) -> None:
+        """Draw the current state: a blit, unless the loss panel's limits or the message changed."""
+        full = self._loss_limits() or full
+        self._frame()
+        if self.message_text.get_text() != self.message:
+            self.message_text.set_text(self.message)
+            full = True
+        if full:
+            self.blitter.redraw()
+        else:
+            self.blitter.update()
 
     def readout(self, name: str) -> Readout:
         """The numbers shown for rule ``name`` at the current step: at its iterate ``min(k, stop_step)``."""
@@ -464,20 +715,25 @@ class SurfaceExplorer(Explorer):
         self._frame()
 
     def advance(self, n: int) -> None:
+        """Show ``n`` more steps; from the last step, start over from step 0 (so a press always moves)."""
+        if n > 0 and self.at_end():
+            self.k = 0
         self.k = min(self.k + int(n), self.settings.steps)
-        self._frame()
-        self.blitter.update()
+        self._show()
+
+    def step(self) -> None:
+        """One step: the Step button (from the last step: step 1 of a new pass)."""
+        self.advance(1)
 
     def run(self, n: int | None = None) -> None:
-        """Advance ``n`` steps (``None``: to the last step) in one redraw."""
+        """Advance ``n`` steps (``None``: to the last step) in one redraw; from the last step, start over."""
         self.advance(self.settings.steps if n is None else check.integer("n", n, minimum=0))
 
     def reset(self) -> None:
         """Back to step 0 (the runs stay); the Reset button."""
         self.pause()
         self.k = 0
-        self._frame()
-        self.blitter.update()
+        self._show()
 
     def _playing_changed(self) -> None:
         button = self.widgets.get("run")
@@ -500,6 +756,7 @@ class SurfaceExplorer(Explorer):
         """Change settings, recompute the runs they affect, redraw. Every control ends here."""
         old = self.settings
         new = replace(old, **changes)
+        at_end = self.at_end()
         affected = {
             r for c in changes for r in (self.controls[c].rules if c in self.controls else RULES)
         }
@@ -513,12 +770,14 @@ class SurfaceExplorer(Explorer):
             self.message = str(err)
             raise
         finally:
-            self.k = min(self.k, self.settings.steps)
-            self._frame()
-            self.blitter.redraw()
+            # At the end it stays at the end (more steps show more path); else it keeps its step.
+            steps = self.settings.steps
+            self.k = steps if at_end else min(self.k, steps)
+            self._show()
 
-    def _slider_callback(self, c: Control) -> Callable[[float], None]:
+    def _slider_callback(self, name: str) -> Callable[[float], None]:
         def changed(v: float) -> None:
+            c = self.controls[name]
             if c.log:
                 value = 10.0**v
                 requested = self._requested.pop(c.name, None)
@@ -544,8 +803,7 @@ class SurfaceExplorer(Explorer):
         self.settings = replace(self.settings, rules=rules)
         self._recompute(added)
         self._dim_controls()
-        self._frame()
-        self.blitter.redraw()
+        self._show(full=True)
 
     def _dim_controls(self) -> None:
         for c in self.controls.values():
@@ -567,46 +825,109 @@ class SurfaceExplorer(Explorer):
             self.set_start((event.xdata, event.ydata))
 
     # -- set(name=value) -------------------------------------------------------------------------------
+    def set(self, **values: Any) -> None:
+        """Move controls by name, exactly as the user would (the widgets move, and their callbacks apply).
+
+        Names:
+
+        - ``lr``: the learning rate of GD, Momentum and Nesterov (every non-adaptive gradient rule);
+        - ``adaptive_lr``: the learning rate of Adam, RMSProp and AdaGrad (the adaptive rules);
+        - ``rho``: Momentum's and Nesterov's momentum; ``beta1``, ``beta2``: Adam's betas; ``alpha``:
+          RMSProp's smoothing constant (each in [0, 1));
+        - ``sigma``: the standard deviation of Gaussian gradient noise (0: exact gradients);
+        - ``steps``: the number of steps (1 to 100,000); ``seed``: the noise's seed;
+        - ``start``: the start ``(x, y)`` of every run (as a click on the contour);
+        - ``rules``: the rules shown, by name (``["gd", "adam"]``, or one name).
+
+        Any valid value is accepted: a value beyond a slider's range widens the range (a log slider to the
+        decade that holds it). Every value is checked before anything changes; a bad one raises a
+        :class:`~optviz.ParameterError` naming the setting (``lr: must be a positive number, got -1.0``).
+        """
+        setters = self._setters()
+        for name in values:
+            if name not in setters:
+                raise ParameterError(
+                    name, check.unknown_name_message(name, setters, what="setting")
+                )
+        checked = {name: self._check(name, value) for name, value in values.items()}
+        for name, value in checked.items():
+            setters[name](value)
+
+    def _check(self, name: str, value: Any) -> Any:
+        """``value`` for setting ``name``, checked against the setting's domain (no change made)."""
+        if name in DOMAINS:
+            return DOMAINS[name](name, value)
+        if name == "start":
+            return check.point("start", value)
+        if name == "rules":
+            names = [value] if isinstance(value, str) else value
+            try:
+                names = list(names)
+            except TypeError:
+                raise ParameterError(
+                    "rules", f"must be a rule name or a list of them, got {value!r}"
+                ) from None
+            for r in names:
+                if r not in RULES:
+                    raise ParameterError(
+                        "rules", check.unknown_name_message(str(r), RULES, what="rule")
+                    )
+            return tuple(names)
+        return value
+
     def _setters(self) -> dict[str, Callable[[Any], None]]:
         out: dict[str, Callable[[Any], None]] = {c: self._slider_setter(c) for c in self.controls}
-        out["rules"] = self._set_rules
+        out["seed"] = lambda v: self._apply(seed=DOMAINS["seed"]("seed", v))
         out["start"] = self.set_start
-        out["seed"] = lambda v: self._apply(seed=check.integer("seed", v, minimum=0))
+        out["rules"] = self._set_rules
         return out
 
     def _slider_setter(self, name: str) -> Callable[[Any], None]:
-        c = self.controls[name]
-
         def setter(value: Any) -> None:
-            if c.integer:
-                value = check.integer(name, value)
-            else:
-                value = check.number(name, value)
-            if not c.low * (1 - 1e-12) <= value <= c.high * (1 + 1e-12):
-                raise ParameterError(
-                    name,
-                    f"must be in [{c.low:.4g}, {c.high:.4g}] (the slider's range), got {value!r}",
-                )
+            value = DOMAINS[name](name, value)
+            c = self.controls[name]
+            if not c.contains(value):
+                self._widen(c.widened(value))
             if c.log:
                 self._requested[name] = float(value)
-            self.widgets[name].set_val(c.to_slider(value))
+            self.widgets[name].set_val(self.controls[name].to_slider(value))
 
         return setter
 
+    def _widen(self, c: Control) -> None:
+        """Give a slider the range of ``c`` (its bar and handle are live artists: no full redraw needed)."""
+        self.controls[c.name] = c
+        slider = self.widgets[c.name]
+        slider.valmin, slider.valmax = c.to_slider(c.low), c.to_slider(c.high)
+        slider.ax.set_xlim(slider.valmin, slider.valmax)
+        slider.poly.set_x(slider.valmin)  # the bar starts at the (new) left end
+
     def _set_rules(self, rules: Any) -> None:
-        if isinstance(rules, str):
-            rules = [rules]
-        wanted = set()
-        for r in rules:
-            if r not in RULES:
-                raise ParameterError(
-                    "rules", check.unknown_name_message(str(r), RULES, what="rule")
-                )
-            wanted.add(r)
+        wanted = set(self._check("rules", rules))
         checks = self.widgets["rules"]
         for i, (name, on) in enumerate(zip(RULES, checks.get_status(), strict=True)):
             if (name in wanted) != on:
                 checks.set_active(i)  # the widget's own callback applies it
+
+    # -- keeping what you found ------------------------------------------------------------------------
+    def to_scenario(self, path: Any) -> Path:
+        """Write the shown runs (rules, hyperparameters, start, steps, noise and seed) as a scenario file.
+
+        ``optviz render PATH`` turns it into the same runs as a static figure (kind ``trajectories``, with the
+        loss panel), and ``optviz.scenario.load(PATH)`` gives them back. The file is written atomically.
+        Returns the path. A surface made from a Python callable cannot be named in a file (ParameterError).
+        """
+        from optviz._io import atomic_path
+
+        s = self.settings
+        text = scenario_text(
+            self.surface, [make_rule(name, s) for name in s.rules],
+            start=s.start, steps=s.steps, sigma=s.sigma, seed=s.seed,
+        )  # fmt: skip
+        target = Path(path)
+        with atomic_path(target) as tmp:
+            tmp.write_text(text, encoding="utf-8")
+        return target
 
 
 def explore(
@@ -628,16 +949,19 @@ def explore(
 ) -> SurfaceExplorer:
     """Open an interactive explorer: live trajectories of ``rules`` on ``surface``'s contour.
 
-    Sliders set ``lr`` (GD, Momentum, Nesterov), ``adaptive_lr`` (Adam, RMSProp, AdaGrad), ``rho``, ``beta1``,
-    ``beta2``, ``alpha``, the gradient noise ``sigma`` and ``steps``; check boxes choose the rules shown; a click
-    on the contour sets the start. Step, Run/Pause, Reset and Random start buttons; readouts of the loss, the
-    gradient norm, kappa(H) and the Hessian's eigenvalues at each run's current point, and its status; a loss
-    panel. Defaults: ``lr = 1/L`` and ``adaptive_lr`` = 1% of the view's diagonal (see the module docs).
+    Sliders set ``lr`` (GD, Momentum, Nesterov), ``adaptive_lr`` (Adam, RMSProp, AdaGrad), ``rho`` (Momentum,
+    Nesterov), ``beta1`` and ``beta2`` (Adam), ``alpha`` (RMSProp), the gradient noise ``sigma`` and ``steps``;
+    check boxes choose the rules shown; a click on the contour sets the start. Step, Run/Pause, Reset and Random
+    start buttons; readouts of the loss, the gradient norm, kappa(H) and the Hessian's eigenvalues at each run's
+    current point, and its status; a loss panel. Defaults: ``lr = 1/L`` and ``adaptive_lr`` = 1% of the view's
+    diagonal (see the module docs); any valid value may be given, and the sliders' ranges reach it.
 
+    It opens at the last step, the whole runs drawn; Run, ``run(n)`` and Step from there start over from step 0.
     The returned :class:`SurfaceExplorer` is driven by the same code from Python: ``ex.step()``,
     ``ex.run(n)``, ``ex.reset()``, ``ex.set_start((x, y))``, ``ex.set(lr=0.05)``, ``ex.set(rules=["adam"])``,
-    ``ex.set(sigma=0.5)``. Call ``plt.show()`` (or ``ex.show()``) in a script; in Jupyter use ``%matplotlib
-    widget``.
+    ``ex.set(sigma=0.5)`` (:meth:`SurfaceExplorer.set` lists every name), ``ex.to_scenario("found.toml")``.
+    Call ``plt.show()`` (or ``ex.show()``) in a script; in Jupyter use ``%matplotlib widget`` (ipympl, the
+    ``notebook`` extra).
     """
     if isinstance(surface, str):
         from optviz.surfaces import surface as make_surface
@@ -650,20 +974,12 @@ def explore(
         if r not in RULES:
             raise ParameterError("rules", check.unknown_name_message(str(r), RULES, what="rule"))
     start = surface.start if start is None else check.point("start", start)
-    steps = check.integer("steps", steps, minimum=1, maximum=limits.MAX_STEPS)
+    given = {"steps": steps, "rho": rho, "beta1": beta1, "beta2": beta2, "alpha": alpha}
+    given |= {"sigma": sigma, "seed": seed, "lr": lr, "adaptive_lr": adaptive_lr}
+    values = {k: DOMAINS[k](k, v) for k, v in given.items() if v is not None}
+    values.setdefault("lr", default_lr(surface))
+    values.setdefault("adaptive_lr", default_adaptive_lr(surface))
     settings = Settings(
-        start=np.array(start, dtype=float),
-        steps=steps,
-        lr=default_lr(surface) if lr is None else check.positive("lr", lr),
-        adaptive_lr=default_adaptive_lr(surface)
-        if adaptive_lr is None
-        else check.positive("adaptive_lr", adaptive_lr),
-        rho=check.in_range("rho", rho, 0.0, 0.99),
-        beta1=check.in_range("beta1", beta1, 0.0, 0.99),
-        beta2=check.in_range("beta2", beta2, 0.9, 0.9999),
-        alpha=check.in_range("alpha", alpha, 0.5, 0.999),
-        sigma=check.nonnegative("sigma", sigma),
-        seed=check.integer("seed", seed, minimum=0),
-        rules=tuple(r for r in RULES if r in rules),
+        start=np.array(start, dtype=float), rules=tuple(r for r in RULES if r in rules), **values
     )
     return SurfaceExplorer(surface, settings, figsize=figsize, pyplot=pyplot)

@@ -103,9 +103,26 @@ def figure_inputs(surface: Any, trajectories: Sequence[Any] | Any) -> tuple[Any,
         surface = make_surface(surface)
     elif surface is not None and not isinstance(surface, Surface):
         raise TypeError(f"surface must be a Surface or a name, got {type(surface).__name__}")
+    from optviz._validate import ParameterError
+    from optviz.trajectory import Trajectory
+
     if isinstance(trajectories, (list, tuple)):
-        return surface, list(trajectories)
-    return surface, [trajectories] if trajectories else []
+        runs = list(trajectories)
+    else:
+        runs = [trajectories] if trajectories is not None and trajectories != () else []
+    for i, t in enumerate(runs):
+        if not isinstance(t, Trajectory):
+            raise ParameterError(
+                f"trajectories[{i}]", f"must be a Trajectory (from optviz.run), got {t!r:.60}"
+            )
+        if surface is not None and not t.made_on(surface):
+            raise ParameterError(
+                f"trajectories[{i}]",
+                f"was run on {t.surface_name} {t.surface_params}, not on the surface drawn"
+                f" ({surface.name or type(surface).__name__} {surface.params}): run it there, or draw it on"
+                " its own",
+            )
+    return surface, runs
 
 
 def figure(

@@ -6,12 +6,17 @@ from __future__ import annotations
 import itertools
 from typing import Any
 
+from optviz import limits
+from optviz._text import brace_depth
 from optviz._validate import ParameterError
 
 
 def surface_title(surface: Any) -> str:
-    """``"$f = ...$"``: the surface's formula for an axes title, mathtext-ready (its title if it has none)."""
-    return f"$f = {surface.latex}$" if surface.latex else surface.title
+    """``"$f = ...$"``: the surface's formula for an axes title, mathtext-ready (its title if it has none, or
+    if mathtext cannot typeset it: a formula nested deeper than its parser goes)."""
+    if surface.latex and brace_depth(surface.latex) <= limits.MAX_MATH_DEPTH:
+        return f"$f = {surface.latex}$"
+    return surface.title
 
 
 def shared_legend(

@@ -7,6 +7,7 @@ Each kind draws real runs of the engine: the scenario's ``[[run]]`` tables and, 
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -265,12 +266,44 @@ class NumericGradientOptions(Options):
     h: float = option(0.5, positive, "the step drawn as a secant on the left panel")
 
 
+def _check_numeric_gradient(surface: Any, runs: Sequence[Any], options: Any) -> None:
+    # The drawing evaluates f along x around the point, at x + h, and the differences for h up to 1: a point
+    # far outside the view, or a step wider than it, overflows there. Where f is undefined nearby (log(x) near
+    # 0), the curves have gaps.
+    (x0, x1), (y0, y1) = surface.bounds
+    w = x1 - x0
+    if options.h > w:
+        raise ParameterError(
+            "figure.h", f"must be at most the view's width ({w:g}), got {options.h:g}"
+        )
+    if options.point is None:
+        return
+    x, y = options.point
+    if not (x0 - w <= x <= x1 + w and y0 - (y1 - y0) <= y <= y1 + (y1 - y0)):
+        raise ParameterError(
+            "figure.point",
+            f"{list(options.point)} is far outside the view x in [{x0:g}, {x1:g}], y in [{y0:g}, {y1:g}]",
+        )
+    around = np.array([[x, y], [x + options.h, y]])
+    with np.errstate(all="ignore"):
+        finite = (
+            np.isfinite(surface.value(around)).all() and np.isfinite(surface.grad(around[0])).all()
+        )
+    if not finite:
+        raise ParameterError(
+            "figure.point",
+            f"the loss or its slope is not finite at {list(options.point)} or at x + h; choose a point where"
+            " f is defined",
+        )
+
+
 @register_kind(
     "numeric_gradient",
     "The finite-difference slope at a point (secant against tangent), and the gradient check's relative error against h.",
     options=NumericGradientOptions,
     runs="none",
     animated=False,
+    check=_check_numeric_gradient,
 )
 def _numeric_gradient(fig: Any, data: PanelData, scene: Scene) -> None:
     s = data.surface
@@ -567,7 +600,7 @@ def _regularization(fig: Any, data: PanelData, scene: Scene) -> None:
 # -- regularization preferences -------------------------------------------------------------------------
 
 
-_vector = numbers(at_most=12)
+_vector = numbers(maximum=1e100, at_most=12)  # products and squares stay finite
 
 
 @dataclass(frozen=True)
@@ -666,7 +699,11 @@ def _positive_definite(surface: Any) -> bool | str:
 @dataclass(frozen=True)
 class WeightDecayOptions(Options):
     lams: tuple[float, ...] = option(
-        (0.0, 0.03, 0.1, 0.3, 1.0, 3.0, 10.0, 30.0), numbers(minimum=0.0), "the λ values measured"
+        (0.0, 0.03, 0.1, 0.3, 1.0, 3.0, 10.0, 30.0),
+        numbers(
+            minimum=0.0, maximum=1e6
+        ),  # beyond, the regularized Hessian (2λ on its diagonal) overflows
+        "the λ values measured",
     )
     steps: int = option(400, steps, "GD steps per measured rate")
 

@@ -135,10 +135,12 @@ def optional(check: Callable[[str, Any], Any]) -> Callable[[str, Any], Any]:
 def numbers(
     *,
     minimum: float | None = None,
+    maximum: float | None = None,
     at_least: int = 1,
     at_most: int = limits.MAX_VALUES,
 ) -> Callable[[str, Any], tuple[float, ...]]:
-    """A check: a list of ``at_least`` to ``at_most`` numbers, each at least ``minimum``; kept as a tuple."""
+    """A check: a list of ``at_least`` to ``at_most`` numbers, each at least ``minimum`` and at most
+    ``maximum`` in size (a bound that keeps what a figure computes from them finite); kept as a tuple."""
 
     def check(field: str, value: Any) -> tuple[float, ...]:
         if isinstance(value, (str, bytes)) or not isinstance(value, Sequence):
@@ -155,6 +157,14 @@ def numbers(
                 if v < minimum:
                     raise ParameterError(
                         f"{field}[{i}]", f"must be at least {minimum:g}, got {v!r}"
+                    )
+        if maximum is not None:
+            for i, v in enumerate(out):
+                if abs(v) > maximum:
+                    raise ParameterError(
+                        f"{field}[{i}]",
+                        f"must be at most {maximum:g} in size, got {v!r} (what the figure computes"
+                        " from it would overflow)",
                     )
         return out
 

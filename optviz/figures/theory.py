@@ -178,9 +178,31 @@ class PhaseDiagramOptions(Options):
         return surface("quadratic", kappa=self.kappa or 10.0)
 
 
+# The phase diagram measures rates over a few hundred steps: past this condition number the best rate rounds so
+# close to 1 that every cell reads "no convergence", and the lr axis shrinks below what an axis can show.
+_PHASE_MAX_KAPPA = 1e8
+# lr_max beyond this multiple of the largest stable lr leaves the stable region a sliver at the axis' left edge.
+_PHASE_MAX_LR_FACTOR = 100.0
+
+
 def _check_phase(surface: Any, runs: Any, options: Any) -> None:
     if surface is not None and options.kappa is not None:
         raise ParameterError("figure.kappa", "give kappa in [surface] or in [figure], not both")
+    spec = theory.spectrum(surface if surface is not None else options.quadratic())
+    kappa = spec.L / spec.mu
+    if not kappa <= _PHASE_MAX_KAPPA:
+        raise ParameterError(
+            "figure.kappa" if surface is None else "surface",
+            f"condition number {kappa:.3g} is too large for a phase diagram (at most"
+            f" {_PHASE_MAX_KAPPA:g}): every measured rate would round to 1",
+        )
+    stable = float(theory.max_lr(options.rule, spec, 1.0))
+    if options.lr_max is not None and options.lr_max > _PHASE_MAX_LR_FACTOR * stable:
+        raise ParameterError(
+            "figure.lr_max",
+            f"{options.lr_max:g} is more than {_PHASE_MAX_LR_FACTOR:g} x the largest stable lr"
+            f" ({stable:.3g}): the stable region would be a sliver at the axis' edge",
+        )
     for i, r in enumerate(runs):
         if r.optimizer.name != options.rule:
             raise ParameterError(

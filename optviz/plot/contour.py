@@ -89,19 +89,26 @@ def contour(
         with np.errstate(all="ignore"):
             values = surface.value(XY)
     Z = np.where(np.isfinite(values), values, np.nan)
+    # A view where the surface is nowhere finite (a formula undefined there) has nothing to contour: the
+    # axes are drawn empty rather than the figure refused.
+    anything = bool(np.isfinite(Z).any())
     if levels is None:
         # Levels from the view asked for: a widened view shows more of the surface, with the same levels.
         finite = Z[np.isfinite(Z)]
         reach = float(np.quantile(finite, 0.995)) if finite.size else None
-        levels = contour_levels(
-            _within(Z, X, Y, shown), fmin=surface.fmin, n=n_levels, scale=scale or surface.level_scale,
-            reach=reach,
+        levels = (
+            contour_levels(
+                _within(Z, X, Y, shown), fmin=surface.fmin, n=n_levels, scale=scale or surface.level_scale,
+                reach=reach,
+            )
+            if anything
+            else np.array([])
         )  # fmt: skip
     levels = np.asarray(levels, dtype=float)
     cmap = cmap or style.CONTOUR_CMAP
     out = ContourArtists(levels=levels, grid=(X, Y, Z))
     lw = style_linewidth()
-    if filled:
+    if filled and anything:
         # Light fills: the colour map, washed towards white, so trajectories drawn on top stay loud.
         fill_levels = np.concatenate([[np.nanmin(Z)], levels, [np.nanmax(Z)]])
         fill_levels = np.unique(fill_levels)
@@ -114,7 +121,7 @@ def contour(
             norm=_band_norm(fill_levels),
             zorder=0.5,
         )
-    if lines:
+    if lines and anything and len(levels):
         out.lines = ax.contour(
             X,
             Y,

@@ -10,18 +10,23 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
+from optviz._text import visible
 from optviz._validate import ParameterError, type_name, unknown_name_message
 
 REQUIRED = object()
 
 
 class ScenarioError(ValueError):
-    """A bad scenario: ``str(err)`` is the one-line message ``FILE: key.path: what is wrong``."""
+    """A bad scenario: ``str(err)`` is the one-line message ``FILE: key.path: what is wrong``.
+
+    The file name, the key path and the message are shown with control characters escaped
+    (:func:`optviz._text.visible`): a key like ``"\\x1b[2J"`` cannot clear the terminal or forge a line.
+    """
 
     def __init__(self, file: str | Path, field: str, message: str) -> None:
-        self.file = str(file)
-        self.field = field
-        self.message = message
+        self.file = visible(file)
+        self.field = visible(field)
+        self.message = visible(message)
         where = f"{self.file}: {field}: " if field else f"{self.file}: "
         super().__init__(where + message)
 

@@ -16,6 +16,7 @@ registered elsewhere registers its study with :func:`register_study`.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from optviz import limits, studies, theory
@@ -25,6 +26,7 @@ from optviz.figures import PanelData, Scene, figure_inputs, figure_kind
 from optviz.figures import figure as draw_figure
 from optviz.scenario._reader import ScenarioError, join
 from optviz.scenario.schema import PanelSpec, Scenario
+from optviz.surfaces import surface as make_surface
 
 Study = Callable[
     [Any, Sequence[Any], Any], Any
@@ -54,63 +56,112 @@ STUDIES: dict[str, Study] = {
 }
 
 
-Work = Callable[[Sequence[Any], Any], int]  # (runs: each with .steps, options) -> trajectory-steps
+# One engine call: (runs in the batch, steps, the surface it runs on; None: the panel's own).
+Call = tuple[int, int, Any]
+Work = Callable[
+    [Sequence[Any], Any], int | list[Call]
+]  # (runs: each with .steps, options) -> its calls
 
-# The trajectory-steps each study runs, counted from the options before anything runs.
+# The engine calls each study makes, counted from the options before anything runs.
 WORK: dict[str, Work] = {
-    "regularization": lambda runs, o: sum(int(r.steps) for r in runs),  # each run again
-    "weight_decay_conditioning": lambda runs, o: len(o.lams) * o.steps,
-    "test_functions": lambda runs, o: (
-        len(o.functions) * len(o.rules) * o.steps * limits.MAX_LR_HALVINGS
-    ),
-    "phase_diagram": lambda runs, o: o.grid * o.grid * o.steps,
-    "seed_sweep": lambda runs, o: sum(len(o.values) * len(o.seeds) * int(r.steps) for r in runs),
-    "rate_table": lambda runs, o: _rate_table_work(o.kappas),
+    "regularization": lambda runs, o: [(1, int(r.steps), None) for r in runs],  # each run again
+    "weight_decay_conditioning": lambda runs, o: [(1, o.steps, None)] * len(o.lams),
+    "test_functions": lambda runs, o: [  # each rule on each function, its lr halved until it stays
+        (1, o.steps, make_surface(name))
+        for name in o.functions
+        for _ in o.rules
+        for _ in range(limits.MAX_LR_HALVINGS)
+    ],
+    "phase_diagram": lambda runs, o: [(o.grid * o.grid, o.steps, None)],
+    "seed_sweep": lambda runs, o: [
+        (len(o.values) * len(o.seeds), int(r.steps), None) for r in runs
+    ],
+    "rate_table": lambda runs, o: _rate_table_calls(o.kappas),
 }
 
+# What one pass of the engine's loop costs, in runs of one vectorized step: a single run of 1,000 steps is
+# slow next to 1,000 runs of one step (numpy's call overhead; measured in benchmarks/surface_cost.py).
+LOOP_RUNS = 128
 
-def _rate_table_work(kappas: Sequence[float]) -> int:
-    total = 0
+
+def _rate_table_calls(kappas: Sequence[float]) -> list[Call]:
+    calls = []
     for i, kappa in enumerate(kappas):
         try:
-            total += sum(studies.rate_table_steps(kappa, rule) for rule in theory.RULES)
+            calls += [(1, studies.rate_table_steps(kappa, rule), None) for rule in theory.RULES]
         except ParameterError as err:
             raise ParameterError(f"figure.kappas[{i}]", err.message) from None
-    return total
+    return calls
 
 
 def register_study(kind: str, study: Study, work: Work | None = None) -> None:
     """How the scenario layer computes what figure kind ``kind`` draws: ``study(surface, trajectories,
-    options) -> result``, handed to the kind as ``data.study``; ``work(runs, options)``: the
-    trajectory-steps it runs (counted against :data:`optviz.limits.MAX_SCENARIO_STEPS`)."""
+    options) -> result``, handed to the kind as ``data.study``; ``work(runs, options)``: the engine calls it
+    makes, as ``(runs, steps, surface or None)`` triples (or a number of trajectory-steps, counted as one
+    batch), counted against the limits of :func:`work` before anything runs."""
     STUDIES[kind] = study
     if work is not None:
         WORK[kind] = work
 
 
+@dataclass(frozen=True)
+class Cost:
+    """What a scenario will run: ``steps``, trajectory-steps (runs x steps, summed: what its histories hold)
+    and ``work``, in units of one run's step of a vectorized batch on a built-in surface: each engine call
+    counts ``(steps + 1) x (LOOP_RUNS + runs) x surface.cost``."""
+
+    steps: int
+    work: float
+
+
+def cost(panel: PanelSpec) -> Cost:
+    """The trajectory-steps and the work of one panel: its runs and its kind's study."""
+    calls: list[Call] = [(1, int(r.steps), None) for r in panel.runs]
+    study = WORK.get(panel.kind.name, lambda runs, o: [])(panel.runs, panel.options)
+    if isinstance(study, int):
+        study = [(study, 1, None)]
+    calls += study
+    steps = work = 0.0
+    for runs, n_steps, surface in calls:
+        surface = surface if surface is not None else panel.surface
+        weight = float(surface.cost) if surface is not None else 1.0
+        steps += runs * n_steps
+        work += (n_steps + 1) * (LOOP_RUNS + runs) * weight
+    return Cost(steps=int(steps), work=work)
+
+
 def work(scenario: Scenario) -> int:
     """The trajectory-steps a scenario runs in all: every panel's runs and its kind's study.
 
-    Raises :class:`ScenarioError` (naming the panel) beyond :data:`optviz.limits.MAX_SCENARIO_STEPS`, before
-    anything runs.
+    Raises :class:`ScenarioError` (naming the panel), before anything runs, beyond
+    :data:`optviz.limits.MAX_SCENARIO_STEPS` trajectory-steps (what the histories hold: at most 88 bytes each
+    with the built-in rules) or :data:`optviz.limits.MAX_SCENARIO_WORK` units of work (:class:`Cost`).
     """
-    total = 0
+    steps = units = 0.0
     for panel in (scenario.main, *scenario.panels):
         try:
-            study = WORK.get(panel.kind.name, lambda runs, o: 0)(panel.runs, panel.options)
+            c = cost(panel)
         except ParameterError as err:
             raise ScenarioError(scenario.path, join(panel.field, err.field), err.message) from None
-        steps = sum(int(r.steps) for r in panel.runs) + study
-        total += steps
-        if total > limits.MAX_SCENARIO_STEPS:
-            where = panel.field or ("figure" if study else "run")
+        steps += c.steps
+        units += c.work
+        where = panel.field or ("figure" if panel.kind.name in WORK else "run")
+        if steps > limits.MAX_SCENARIO_STEPS:
             raise ScenarioError(
                 scenario.path,
                 where,
-                f"the scenario runs {total:,} trajectory-steps up to here (runs, and what its figures "
+                f"the scenario runs {int(steps):,} trajectory-steps up to here (runs, and what its figures "
                 f"compute); the limit is {limits.MAX_SCENARIO_STEPS:,}",
             )
-    return total
+        if units > limits.MAX_SCENARIO_WORK:
+            raise ScenarioError(
+                scenario.path,
+                where,
+                f"the scenario is {units:,.0f} units of work up to here (each run's steps, and what its "
+                f"figures compute, weighted by the surface's cost); the limit is "
+                f"{limits.MAX_SCENARIO_WORK:,}: fewer runs or steps",
+            )
+    return int(steps)
 
 
 def study_for(kind: Any, surface: Any, trajectories: Sequence[Any], options: Any) -> Any:
@@ -197,9 +248,12 @@ def figure(
 
 
 __all__ = [
+    "LOOP_RUNS",
     "STUDIES",
     "WORK",
+    "Cost",
     "compute",
+    "cost",
     "figure",
     "panel_data",
     "register_study",

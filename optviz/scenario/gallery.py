@@ -8,11 +8,17 @@ from __future__ import annotations
 
 import concurrent.futures as futures
 import os
+import threading
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
 from optviz._io import atomic_path
 from optviz._progress import Progress
+from optviz._text import markdown, markdown_url, shell_quote
+
+# How often a worker looks whether the gallery's main process is still there (seconds).
+PARENT_CHECK = 0.5
 
 
 @dataclass(frozen=True)
@@ -24,12 +30,26 @@ class Outcome:
     error: str | None
 
 
+def _watch_parent(parent: int) -> None:
+    """A worker's initializer: exit as soon as the main process is gone (killed, even by ``kill -9``), so that
+    no worker renders on forever for nobody. The files it was writing are temporary ones, which the next run
+    in that folder removes (``optviz._io.clean_stale``)."""
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(PARENT_CHECK)
+        os._exit(1)
+
+    threading.Thread(target=watch, name="optviz-watch-parent", daemon=True).start()
+
+
 def _render_one(source: str, out_dir: str, formats: tuple[str, ...] | None) -> Outcome:
     # Runs in a worker process: import inside, so the parent stays light and each worker starts clean.
     import matplotlib
 
     matplotlib.use("Agg")
     from optviz.scenario import ScenarioError, load, render
+    from optviz.scenario.render import failure_line
 
     path = Path(source)
     try:
@@ -39,9 +59,7 @@ def _render_one(source: str, out_dir: str, formats: tuple[str, ...] | None) -> O
     try:
         written = render(scenario, Path(out_dir), formats=formats, quiet=True)
     except Exception as err:
-        return Outcome(
-            path, scenario.title, scenario.description, (), f"{path}: {type(err).__name__}: {err}"
-        )
+        return Outcome(path, scenario.title, scenario.description, (), failure_line(scenario, err))
     return Outcome(path, scenario.title, scenario.description, tuple(p.name for p in written), None)
 
 
@@ -52,8 +70,13 @@ def build_gallery(
     jobs: int | None = None,
     formats: tuple[str, ...] | None = None,
     quiet: bool = False,
+    shipped: bool = False,
 ) -> list[str]:
-    """Render every ``scenario_dir/*.toml`` into ``out_dir`` and write ``out_dir/README.md``; returns the errors."""
+    """Render every ``scenario_dir/*.toml`` into ``out_dir`` and write ``out_dir/README.md``; returns the errors.
+
+    ``shipped``: the scenarios are the ones shipped with optviz, and the index's commands say
+    ``optviz render --example NAME``.
+    """
     sources = sorted(scenario_dir.glob("*.toml"))
     if not sources:
         return [f"{scenario_dir}: no scenario files (*.toml)"]
@@ -65,7 +88,11 @@ def build_gallery(
                 outcomes[src] = _render_one(str(src), str(out_dir), formats)
                 bar.update(text=src.stem)
         else:
-            with futures.ProcessPoolExecutor(max_workers=min(jobs, len(sources))) as pool:
+            with futures.ProcessPoolExecutor(
+                max_workers=min(jobs, len(sources)),
+                initializer=_watch_parent,
+                initargs=(os.getpid(),),
+            ) as pool:
                 pending = {
                     pool.submit(_render_one, str(s), str(out_dir), formats): s for s in sources
                 }
@@ -74,12 +101,19 @@ def build_gallery(
                     outcomes[src] = done.result()
                     bar.update(text=src.stem)
     ordered = [outcomes[s] for s in sources]
-    write_index(ordered, scenario_dir, out_dir)
+    write_index(ordered, scenario_dir, out_dir, shipped=shipped)
     return [o.error for o in ordered if o.error]
 
 
-def write_index(outcomes: list[Outcome], scenario_dir: Path, out_dir: Path) -> Path:
-    """``out_dir/README.md``: each scenario's title, description, image (or GIF) and the command that made it."""
+def write_index(
+    outcomes: list[Outcome], scenario_dir: Path, out_dir: Path, *, shipped: bool = False
+) -> Path:
+    """``out_dir/README.md``: each scenario's title, description, image (or GIF) and the command that made it.
+
+    Titles, descriptions and file names come from the scenario files: they are written as Markdown text
+    (no raw HTML, links or code fences of their own; control characters visible), file names as relative
+    links, and the commands shell-quoted, so that pasting one runs exactly that command.
+    """
     lines = [
         "# optviz gallery",
         "",
@@ -90,24 +124,28 @@ def write_index(outcomes: list[Outcome], scenario_dir: Path, out_dir: Path) -> P
     for o in outcomes:
         if o.error:
             continue
-        lines.append(f"## {o.title or o.source.stem}")
+        lines.append(f"## {markdown(o.title or o.source.stem)}")
         lines.append("")
         if o.description:
-            lines += [o.description.strip(), ""]
+            lines += [markdown(o.description.strip()), ""]
         shown = [n for n in o.written if n.endswith((".png", ".gif"))]
         for name in shown:
-            lines.append(f"![{o.source.stem}]({name})")
+            lines.append(f"![{markdown(o.source.stem)}]({markdown_url(name)})")
             lines.append("")
         others = [n for n in o.written if n not in shown]
         if others:
-            lines.append("Also: " + ", ".join(f"[{n}]({n})" for n in others))
+            lines.append(
+                "Also: " + ", ".join(f"[{markdown(n)}]({markdown_url(n)})" for n in others)
+            )
             lines.append("")
-        lines += [
-            "```bash",
-            f"optviz render {scenario_dir.as_posix()}/{o.source.name} -o {out_dir.as_posix()}",
-            "```",
-            "",
-        ]
+        if shipped:
+            command = shell_quote(
+                "optviz", "render", "--example", o.source.stem, "-o", out_dir.as_posix()
+            )
+        else:
+            source = f"{scenario_dir.as_posix()}/{o.source.name}"
+            command = shell_quote("optviz", "render", source, "-o", out_dir.as_posix())
+        lines += ["```bash", command, "```", ""]
     target = out_dir / "README.md"
     with atomic_path(target) as tmp:
         tmp.write_text("\n".join(lines), encoding="utf-8")

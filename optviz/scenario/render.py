@@ -8,10 +8,12 @@ previous files.
 from __future__ import annotations
 
 import os
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from optviz._io import atomic_paths
+from optviz._io import atomic_paths, staging
+from optviz._text import visible
 from optviz._validate import ParameterError
 from optviz.figures import PanelData, Scene, build_scene
 from optviz.scenario._reader import ScenarioError
@@ -52,34 +54,110 @@ def check(scenario: Scenario) -> None:
     compute(scenario)
 
 
-def render(
-    scenario: Scenario, out_dir: str | os.PathLike[str], *, formats: Any = None, quiet: bool = True
-) -> list[Path]:
-    """Write ``out_dir/<stem>.<ext>`` for each format (default: the scenario's own); returns the paths."""
+def outputs(
+    scenario: Scenario, out_dir: str | os.PathLike[str], formats: Any = None
+) -> dict[str, Path]:
+    """The files a render writes, by format (the GIF last: it is drawn again at its own size)."""
+    formats = tuple(formats or scenario.output.formats)
+    if "gif" in formats and not scenario.kind.animated:
+        raise ScenarioError(
+            scenario.path,
+            "",
+            f"figure kind {scenario.kind.name!r} has no animation; gif is not available",
+        )
+    order = [f for f in formats if f != "gif"] + [f for f in formats if f == "gif"]
+    return {fmt: Path(out_dir) / f"{scenario.stem}.{fmt}" for fmt in order}
+
+
+def _write(scenario: Scenario, data: PanelData, staged: dict[str, Path], quiet: bool) -> None:
+    """Draw a computed scenario into the staged files, by format."""
     from optviz.anim import write_scene_gif
     from optviz.output import savefig
 
-    out_dir = Path(out_dir)
-    formats = tuple(formats or scenario.output.formats)
-    if "gif" in formats and not scenario.kind.animated:
-        raise ValueError(
-            f"{scenario.path}: figure kind {scenario.kind.name!r} has no animation; gif is not available"
-        )
-    order = [f for f in formats if f != "gif"] + [f for f in formats if f == "gif"]
-    targets = [out_dir / f"{scenario.stem}.{fmt}" for fmt in order]
-    data = compute(scenario)
-    with atomic_paths(targets) as temps:
-        staged = dict(zip(order, temps, strict=True))
-        static = [f for f in order if f != "gif"]
-        if static:
-            scene = draw(scenario, data)
+    static = [f for f in staged if f != "gif"]
+    if static:
+        scene = draw(scenario, data)
+        try:
             for fmt in static:
                 savefig(scene.fig, staged[fmt], atomic=False)
-        if "gif" in staged:
-            gif = scenario.output.gif
-            scene = draw(scenario, data, size=gif.size or scenario.output.size, dpi=gif.dpi)
+        finally:
+            scene.close()
+    if "gif" in staged:
+        gif = scenario.output.gif
+        scene = draw(scenario, data, size=gif.size or scenario.output.size, dpi=gif.dpi)
+        try:
             write_scene_gif(
                 scene, staged["gif"], fps=gif.fps, stride=gif.stride, max_frames=gif.max_frames,
                 hold=gif.hold, quiet=quiet, atomic=False,
             )  # fmt: skip
-    return targets
+        finally:
+            scene.close()
+
+
+def render(
+    scenario: Scenario, out_dir: str | os.PathLike[str], *, formats: Any = None, quiet: bool = True
+) -> list[Path]:
+    """Write ``out_dir/<stem>.<ext>`` for each format (default: the scenario's own); returns the paths."""
+    targets = outputs(scenario, out_dir, formats)
+    data = compute(scenario)
+    with atomic_paths(list(targets.values())) as temps:
+        _write(scenario, data, dict(zip(targets, temps, strict=True)), quiet)
+    return list(targets.values())
+
+
+class RenderFailed(Exception):
+    """Some scenarios of :func:`render_all` failed, so none of its files were written: ``errors`` holds one
+    line per failed scenario, in order."""
+
+    def __init__(self, errors: list[str], total: int) -> None:
+        self.errors = errors
+        self.total = total
+        super().__init__("; ".join(errors))
+
+
+def render_all(
+    scenarios: Sequence[Scenario],
+    out_dir: str | os.PathLike[str],
+    *,
+    formats: Any = None,
+    quiet: bool = True,
+) -> list[Path]:
+    """Render several scenarios all or nothing: each is computed and drawn into temporary files beside its
+    targets, and only when every one has succeeded are they all moved into place. Every scenario is tried,
+    so that each failure is reported (:class:`RenderFailed`); returns the paths written."""
+    plans: list[dict[str, Path] | None] = []
+    errors: list[str] = []
+    with staging() as stage:
+        for (
+            scenario
+        ) in scenarios:  # every target first: a clash or a folder stops it before drawing
+            try:
+                targets = outputs(scenario, out_dir, formats)
+                stage.check(list(targets.values()))
+                plans.append(targets)
+            except (ScenarioError, OSError, ValueError) as err:
+                errors.append(failure_line(scenario, err))
+                plans.append(None)
+        written: list[Path] = []
+        for scenario, targets in zip(scenarios, plans, strict=True):
+            if targets is None:
+                continue
+            try:
+                data = compute(scenario)
+                temps = stage.add(list(targets.values()))
+                _write(scenario, data, dict(zip(targets, temps, strict=True)), quiet)
+                written += targets.values()
+            except Exception as err:
+                errors.append(failure_line(scenario, err))
+        if errors:
+            raise RenderFailed(errors, len(scenarios))
+    return written
+
+
+def failure_line(scenario: Scenario, err: Exception) -> str:
+    """One line for a scenario that failed: a scenario error as it is, anything else naming the file."""
+    if isinstance(err, ScenarioError):
+        return str(err)
+    if isinstance(err, OSError) and err.strerror is None:  # ours: the message names the path
+        return visible(f"{scenario.path}: {err}")
+    return visible(f"{scenario.path}: {type(err).__name__}: {err}")

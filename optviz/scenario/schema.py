@@ -17,6 +17,7 @@ import numpy as np
 
 from optviz import _validate as check
 from optviz import anim, limits
+from optviz._text import brace_depth, has_hidden, visible
 from optviz._validate import ParameterError, boolean, string
 from optviz.scenario._reader import ScenarioError, Table
 
@@ -98,23 +99,45 @@ class Scenario:
 
 
 def load(path: str | Path) -> Scenario:
-    """Read and validate a scenario file; raises :class:`ScenarioError` with a one-line message."""
+    """Read and validate a scenario file; raises :class:`ScenarioError` with a one-line message.
+
+    Only a regular file is read (a folder, a FIFO or a device such as ``/dev/zero`` is refused before it is
+    opened), and never more than :data:`optviz.limits.MAX_FILE_BYTES` of it.
+    """
     path = Path(path)
+    return parse(_read(path), path)
+
+
+def _read(path: Path) -> str:
+    import stat
+
     try:
-        size = path.stat().st_size
+        info = path.stat()
     except OSError as err:
         raise ScenarioError(path, "", f"cannot read the file ({err.strerror or err})") from None
-    if size > limits.MAX_FILE_BYTES:
+    if stat.S_ISDIR(info.st_mode):
+        raise ScenarioError(path, "", "is a folder, not a scenario file (give its .toml files)")
+    if not stat.S_ISREG(info.st_mode):
         raise ScenarioError(
-            path,
-            "",
-            f"the file is too large ({size:,} bytes; the limit is {limits.MAX_FILE_BYTES:,})",
+            path, "", "is not a regular file (a FIFO, socket or device); give a .toml file"
         )
+    if info.st_size > limits.MAX_FILE_BYTES:
+        raise ScenarioError(path, "", _too_large(info.st_size))
     try:
-        text = path.read_text(encoding="utf-8")
+        with open(path, "rb") as handle:  # at most one byte past the limit: the file may have grown
+            data = handle.read(limits.MAX_FILE_BYTES + 1)
+    except OSError as err:
+        raise ScenarioError(path, "", f"cannot read the file ({err.strerror or err})") from None
+    if len(data) > limits.MAX_FILE_BYTES:
+        raise ScenarioError(path, "", _too_large(len(data)))
+    try:
+        return data.decode("utf-8")
     except UnicodeDecodeError:
         raise ScenarioError(path, "", "the file is not valid UTF-8 text") from None
-    return parse(text, path)
+
+
+def _too_large(size: int) -> str:
+    return f"the file is too large ({size:,} bytes or more; the limit is {limits.MAX_FILE_BYTES:,})"
 
 
 def parse(text: str, path: str | Path = "<scenario>") -> Scenario:
@@ -124,6 +147,8 @@ def parse(text: str, path: str | Path = "<scenario>") -> Scenario:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as err:
         raise ScenarioError(path, "", f"invalid TOML: {err}") from None
+    except RecursionError:  # arrays or inline tables nested thousands deep
+        raise ScenarioError(path, "", "invalid TOML: nests too deeply") from None
     return _scenario(Table(data, "", path), path)
 
 
@@ -161,9 +186,10 @@ def _scenario(top: Table, path: Path) -> Scenario:
 
 
 def _run_defaults(table: Table) -> dict[str, Any]:
-    # Raw values, validated where each run reads them, so an error names the run that used the default too.
+    # What can be checked on its own is checked here, so that a bad default names [defaults], the key the user
+    # wrote; a start and a noise depend on each run's surface and are checked where each run reads them.
     allowed = ("steps", "seed", "start", "noise", "tol")
-    out = {k: table.take(k) for k in allowed if table.has(k)}
+    out = {k: table.take(k, _DEFAULT_CHECKS.get(k)) for k in allowed if table.has(k)}
     table.done(allowed)
     return out
 
@@ -222,7 +248,7 @@ def _surface(table: Table) -> tuple[Any, Any]:
         for key in ("start", "minima", "saddles", "title"):
             if table.has(key):
                 extras[key] = table.take(key, _points_or_string(key))
-        table.done()
+        table.done(("expression", "view", "start", "minima", "saddles", "title"))
         try:
             s = surface_from_expression(text, bounds=view, **extras)
         except ParameterError as err:
@@ -252,7 +278,7 @@ def _surface(table: Table) -> tuple[Any, Any]:
 
 def _points_or_string(key: str) -> Any:
     if key == "title":
-        return string
+        return text
     if key == "start":
         return check.point
     return lambda f, v: check.points(f, v).reshape(-1, 2)
@@ -267,10 +293,32 @@ def _view(field: str, value: Any) -> tuple[tuple[float, float], tuple[float, flo
     x0, x1, y0, y1 = (check.number(field, v) for v in (x0, x1, y0, y1))
     if not (x0 < x1 and y0 < y1):
         raise ParameterError(field, f"{message}, got {value}")
+    if max(abs(x0), abs(x1), abs(y0), abs(y1)) > limits.MAX_COORDINATE:
+        raise ParameterError(
+            field, f"reaches beyond ±{limits.MAX_COORDINATE:g}, got {[[x0, x1], [y0, y1]]}"
+        )
+    for low, high in ((x0, x1), (y0, y1)):
+        # A grid over a range narrow for its numbers would repeat points; one narrower than 1e-100 gives values
+        # (a square of it) that underflow to 0, and matplotlib widens such an axis on its own.
+        if high - low <= max(1e-9 * max(abs(low), abs(high)), 1e-100):
+            raise ParameterError(
+                field, f"[{low!r}, {high!r}] is too narrow for numbers of its size"
+            )
     return (x0, x1), (y0, y1)
 
 
 _RUN_KEYS = ("rule", "start", "steps", "seed", "label", "color", "noise", "tol")
+
+
+def _steps(field: str, value: Any) -> int:
+    return check.integer(field, value, minimum=1, maximum=limits.MAX_STEPS)
+
+
+def _seed(field: str, value: Any) -> int:
+    return check.integer(field, value, minimum=0, maximum=limits.MAX_SEED)
+
+
+_DEFAULT_CHECKS = {"steps": _steps, "seed": _seed, "tol": check.positive}
 
 
 def _run(table: Table, surface: Any, view: Any, defaults: dict[str, Any]) -> RunSpec:
@@ -279,14 +327,8 @@ def _run(table: Table, surface: Any, view: Any, defaults: dict[str, Any]) -> Run
     name = table.take("rule", lambda f, v: check.choice(f, v, rule_names(), what="rule"))
     for key, value in defaults.items():
         table.data.setdefault(key, value)
-    steps = table.take(
-        "steps",
-        lambda f, v: check.integer(f, v, minimum=1, maximum=limits.MAX_STEPS),
-        default=100,
-    )
-    seed = table.take(
-        "seed", lambda f, v: check.integer(f, v, minimum=0, maximum=limits.MAX_SEED), default=0
-    )
+    steps = table.take("steps", _steps, default=100)
+    seed = table.take("seed", _seed, default=0)
     start = table.take("start", check.point, default=None)
     label = table.take("label", text, default=None)
     color = table.take("color", _color, default=None)
@@ -362,7 +404,10 @@ def _noise(table: Table, surface: Any) -> Any:
     if table.has("sigma"):
         sigma = table.take("sigma", check.nonnegative)
         table.done(["sigma"])
-        return GaussianNoise(sigma) if sigma > 0 else None
+        try:
+            return GaussianNoise(sigma) if sigma > 0 else None
+        except ParameterError as err:
+            raise table.error("sigma", err.message) from None
     if table.has("batch_size"):
         batch = table.take("batch_size", lambda f, v: check.integer(f, v, minimum=1))
         replace = table.take("replace", boolean, default=False)
@@ -375,7 +420,10 @@ def _noise(table: Table, surface: Any) -> Any:
             )
         if n and batch > n and not replace:
             raise table.error("batch_size", f"is {batch}, more than the {n} samples of the dataset")
-        return Minibatch(batch, replace=replace)
+        try:
+            return Minibatch(batch, replace=replace)
+        except ParameterError as err:
+            raise table.error(err.field or "batch_size", err.message) from None
     raise table.error("", "must give sigma (Gaussian noise) or batch_size (minibatches)")
 
 
@@ -391,8 +439,39 @@ def _color(field: str, value: Any) -> str:
 
 
 def text(field: str, value: Any) -> str:
-    """A string that will be drawn: its ``$...$`` parts must be mathtext matplotlib can typeset."""
+    """A string that will be drawn: printable characters and at most :data:`optviz.limits.MAX_LINES` lines,
+    and its ``$...$`` parts must be mathtext matplotlib can typeset."""
     value = string(field, value)
+    lines = value.split("\n")
+    if len(lines) > limits.MAX_LINES:
+        raise ParameterError(
+            field,
+            f"has {len(lines)} lines; the limit is {limits.MAX_LINES} (a figure's text is short)",
+        )
+    start = 0
+    for line in lines:
+        at = has_hidden(line)
+        if at is not None:
+            raise ParameterError(
+                field,
+                f"holds a control character ('{visible(line[at])}' at character {start + at + 1}), which"
+                " a figure cannot show; only line breaks are allowed",
+            )
+        start += len(line) + 1
+    from optviz.style import FONT, missing_glyph
+
+    char = missing_glyph(value)
+    if char is not None:
+        raise ParameterError(
+            field,
+            f"holds {char!r} (U+{ord(char):04X}), which the figures' font ({FONT}) has no glyph for:"
+            " it would be drawn as an empty box",
+        )
+    if "$" in value and brace_depth(value) > limits.MAX_MATH_DEPTH:
+        raise ParameterError(
+            field,
+            f"nests {{...}} more than {limits.MAX_MATH_DEPTH} deep, more than mathtext can draw",
+        )
     if "$" in value:
         from matplotlib.mathtext import MathTextParser
 
@@ -404,6 +483,8 @@ def text(field: str, value: Any) -> str:
             raise ParameterError(
                 field, f"is not valid mathtext{where}; write a literal $ as \\$"
             ) from None
+        except RecursionError:  # `{` or \frac nested hundreds deep
+            raise ParameterError(field, "is mathtext that nests too deeply") from None
     return value
 
 

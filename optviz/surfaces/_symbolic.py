@@ -299,8 +299,8 @@ def compile_program(roots: Sequence[Node]) -> Callable[[Any, Any], list[Any]]:
     """One vectorized function ``run(x, y) -> [value of each root]`` for several trees.
 
     The trees are flattened into a list of numpy calls, each distinct subexpression once (``cos(x)``
-    shared by a gradient and a Hessian is computed once per call). Evaluation ignores floating-point
-    warnings.
+    shared by a gradient and a Hessian is computed once per call); ``run.size`` is their number. Evaluation
+    ignores floating-point warnings.
 
     >>> run = compile_program([Binary("*", Var("x"), Var("y")), Call("sin", Var("x"))])
     >>> [float(v) for v in run(np.float64(2.0), np.float64(3.0))]
@@ -337,6 +337,7 @@ def compile_program(roots: Sequence[Node]) -> Callable[[Any, Any], list[Any]]:
                 r.append(fn(*[r[i] for i in args]))
         return [r[i] for i in outputs]
 
+    run.size = len(code)  # type: ignore[attr-defined]  # numpy calls per evaluation: what it costs
     return run
 
 

@@ -107,6 +107,19 @@ class Surface:
         for arr in (self.start, self.minima, self.saddles, self.maxima):
             arr.setflags(write=False)
 
+    # What one evaluation of the value and gradient costs against the quadratic's: 1 for most built-in
+    # surfaces; the few whose formulas take several times longer set their own (measured in
+    # benchmarks/surface_cost.py).
+    COST = 1.0
+
+    @property
+    def cost(self) -> float:
+        """What one evaluation of the value and gradient costs, in evaluations of the quadratic (about 1 for
+        the built-in analytic surfaces, :attr:`COST`; a formula's numpy calls over ten; a dataset's samples
+        over 256, plus one). A scenario's work is counted in these units before anything runs
+        (``optviz.scenario.compute.work``)."""
+        return float(type(self).COST)
+
     # -- the three formulas a subclass provides ----------------------------------------------------
     def _value(self, x: np.ndarray, y: np.ndarray) -> np.ndarray:
         raise NotImplementedError
@@ -212,6 +225,10 @@ class FiniteSumSurface(Surface):
     """
 
     n_samples: int = 0
+
+    @property
+    def cost(self) -> float:
+        return 1.0 + self.n_samples / 256
 
     def batch_value(self, xy: np.ndarray, idx: np.ndarray) -> np.ndarray:
         raise NotImplementedError

@@ -475,6 +475,10 @@ class GoldsteinPrice(Surface):
     [3.0, 30.0, 84.0, 840.0]
     """
 
+    # Its polynomial takes six times the quadratic's time (benchmarks/surface_cost.py); the others are within
+    # about 2x of it, inside the margin of the work cap.
+    COST = 6.0
+
     def __init__(self) -> None:
         super().__init__(
             title="Goldstein-Price",

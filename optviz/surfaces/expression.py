@@ -128,13 +128,21 @@ def _syntax_tree(text: Any) -> ast.expr:
 def _check_structure(text: str, root: ast.expr) -> None:
     """Walk the tree (iteratively: depth cannot crash it) against the whitelist and the limits."""
     count = 0
-    stack: list[tuple[ast.AST, int]] = [(root, 1)]
+    # (node, its depth, how many binary operations in a row lead to it down their left sides: a long sum
+    # x + x + ... nests one level per term)
+    stack: list[tuple[ast.AST, int, int]] = [(root, 1, 0)]
     while stack:
-        node, depth = stack.pop()
+        node, depth, chain = stack.pop()
         count += 1
         if count > MAX_NODES:
             raise ParameterError("expression", f"has too many parts (the limit is {MAX_NODES})")
         if depth > MAX_DEPTH:
+            if chain >= MAX_DEPTH // 2:
+                message = (
+                    f"chains more than {MAX_DEPTH} terms with + - * / (each one nests a level; the limit"
+                    f" is {MAX_DEPTH}): group them in parentheses, as (a + b + c) + (d + e + f)"
+                )
+                raise _refuse(text, node, message)
             raise _refuse(text, node, f"nests too deeply (the limit is {MAX_DEPTH} levels)")
         children: list[ast.AST] = []
         if type(node) in _REFUSED:
@@ -159,7 +167,11 @@ def _check_structure(text: str, root: ast.expr) -> None:
         else:
             raise _refuse(text, node, f"{type(node).__name__} syntax is refused")
         # Reversed, so that the leftmost problem is reported first.
-        stack.extend((c, depth + 1) for c in reversed(children))
+        left_of_binary = isinstance(node, ast.BinOp)
+        stack.extend(
+            (c, depth + 1, chain + 1 if left_of_binary and i == 0 else 0)
+            for i, c in reversed(list(enumerate(children)))
+        )
 
 
 def _check_name(text: str, node: ast.Name) -> None:
@@ -308,6 +320,8 @@ class ExpressionSurface(Surface):
         self._f = sym.compile_program([f])
         self._g = sym.compile_program([fx, fy])
         self._h = sym.compile_program([self._formulas[k] for k in ("xx", "xy", "yy")])
+        # A built-in surface's value and gradient take about ten numpy calls: a formula costs its own number.
+        self._cost = max(1.0, (self._f.size + self._g.size) / 10)
         super().__init__(
             title=self.expression if title is None else str(title),
             latex=sym.to_latex(self.tree),
@@ -315,6 +329,10 @@ class ExpressionSurface(Surface):
             start=start,
             params={"expression": self.expression},
         )
+
+    @property
+    def cost(self) -> float:
+        return self._cost
 
     def _value(self, x: np.ndarray, y: np.ndarray) -> Any:
         return self._f(x, y)[0]

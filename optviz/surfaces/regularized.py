@@ -27,6 +27,10 @@ class Regularized(Surface):
     (2.0, 101.0, 50.5)
     """
 
+    @property
+    def cost(self) -> float:
+        return float(self.inner.cost)
+
     def __init__(self, inner: Surface, lam: float) -> None:
         if not isinstance(inner, Surface):
             raise check.ParameterError("surface", f"must be a Surface, got {type(inner).__name__}")

@@ -24,6 +24,7 @@ from optviz._io import atomic_path
 from optviz.testing import _render
 from optviz.testing._deterministic import deterministic
 from optviz.testing._settings import Record, Settings
+from optviz.testing.compare import ImageFileError
 
 DETERMINISTIC_OPTIONS = ("text", "scale", "rc")
 COMPARE_OPTIONS = ("tol", "max_diff", "max_pixels")
@@ -123,7 +124,17 @@ class ImageChecker:
             self._fail(
                 "missing", actual, baseline, f"no baseline {self._show(baseline)} yet", "create it"
             )
-        result = _compare(actual, baseline, options)
+        try:
+            result = _compare(actual, baseline, options)
+        except ImageFileError as err:  # an empty, corrupt, misnamed or oversized baseline
+            self._fail(
+                "failed",
+                actual,
+                baseline,
+                f"cannot compare with {self._show(baseline)}: {err}",
+                "replace the baseline",
+                keep_expected=False,
+            )
         if not result:
             self._fail(
                 "failed",
@@ -197,7 +208,10 @@ class ImageChecker:
     def _update(self, actual: Path, baseline: Path, options: dict[str, Any]) -> Any:
         status = "wrote"
         if baseline.is_file():
-            previous = _compare(actual, baseline, options)
+            try:
+                previous = _compare(actual, baseline, options)
+            except ImageFileError:  # unreadable: replaced, that is what an update is for
+                previous = None
             # Within tolerance: leave the file alone, so that version control shows no churn.
             if previous:
                 self._record(Record(self._node.nodeid, "unchanged", baseline, str(previous)))
@@ -220,6 +234,8 @@ class ImageChecker:
         what: str,
         hint: str,
         diff: Path | None = None,
+        *,
+        keep_expected: bool = True,
     ) -> None:
         record = Record(self._node.nodeid, status, baseline, what)
         lines = [f"optviz: {self._node.nodeid}: {what}", f"  actual: {actual}"]
@@ -227,16 +243,19 @@ class ImageChecker:
             lines.append(f"  diff:   {diff}")
         results = self._settings.results_dir
         if results is not None:
-            record.files = _keep(results, self._node, actual, baseline, diff)
+            record.files = _keep(
+                results, self._node, actual, baseline if keep_expected else None, diff
+            )
             lines.append(f"  kept in {results} (see {results / 'index.html'})")
         lines += [f"  {hint} with:", f"    {self._update_command()}"]
         self._record(record)
         pytest.fail("\n".join(lines), pytrace=False)
 
     def _update_command(self) -> str:
-        # The test's path as the user would type it from where pytest was started.
-        path, _, rest = self._node.nodeid.partition("::")
-        where = os.path.relpath(self._settings.rootpath / path, self._settings.invocation_dir)
+        # The test's path as the user would type it from where pytest was started (its real file: the node
+        # id of a test outside the rootdir has no path).
+        _, _, rest = self._node.nodeid.partition("::")
+        where = os.path.relpath(Path(self._node.path), self._settings.invocation_dir)
         target = where + (f"::{rest}" if rest else "")
         return shlex.join(["pytest", *self._settings.plugin_args, target, "--optviz-update"])
 
@@ -260,10 +279,13 @@ def _compare(actual: Path, baseline: Path, options: dict[str, Any]) -> Any:
 
 
 def _keep(
-    results: Path, node: Any, actual: Path, baseline: Path, diff: Path | None
+    results: Path, node: Any, actual: Path, baseline: Path | None, diff: Path | None
 ) -> dict[str, Path]:
-    """Copy expected/actual/diff into ``results/<test file without .py>/``; return them by role."""
-    folder = results / Path(node.nodeid.split("::", 1)[0]).with_suffix("")
+    """Copy expected/actual/diff into ``results/<test file without .py>/``; return them by role.
+
+    The folder mirrors the test file's path (:func:`_test_folder`; a file outside the rootdir: its name).
+    """
+    folder = results / _test_folder(node)
     folder.mkdir(parents=True, exist_ok=True)
     files = {}
     for role, source in (("expected", baseline), ("actual", actual), ("diff", diff)):
@@ -272,6 +294,17 @@ def _keep(
                 shutil.copyfile(source, folder / f"{actual.stem}-{role}{source.suffix}")
             )
     return files
+
+
+def _test_folder(node: Any) -> Path:
+    """Where a test's kept files go under the results folder: its file's path without ``.py``, relative to
+    the rootdir (``tests/test_figures``), or only its name for a file outside it."""
+    path = Path(node.path)
+    root = Path(node.config.rootpath)
+    try:
+        return path.relative_to(root).with_suffix("")
+    except ValueError:
+        return Path(path.stem or "tests")
 
 
 def _safe_name(text: str) -> str:

@@ -15,6 +15,7 @@ never a line that moved. To compare by RMS alone, as ``matplotlib.testing.compar
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import math
 import os
@@ -182,15 +183,69 @@ def compare_image(
     )
 
 
+class ImageFileError(ValueError):
+    """An image file that cannot be read as what it should be: empty, corrupt, of another format than its
+    name says, or larger than the limits (a decompression bomb). ``str(err)`` names the file and the reason."""
+
+
+@contextlib.contextmanager
+def open_image(
+    path: str | os.PathLike[str], field: str = "image", *, format: str | None = None
+) -> Any:
+    """``PIL.Image.open(path)``, checked: the file exists, is an image of ``format`` (``"PNG"``, ``"GIF"``;
+    any when None), and its pixels (every frame's, for a GIF) stay within
+    :data:`optviz.limits.MAX_FRAME_BYTES` as RGBA, read from its header before anything is decoded. Anything
+    else raises :class:`ImageFileError` (``FileNotFoundError`` for a missing file)."""
+    import warnings
+
+    from PIL import Image
+
+    from optviz import limits
+
+    path = Path(path)
+    if not path.is_file():
+        raise FileNotFoundError(f"{field}: no such image file: {path}")
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            im = Image.open(path)
+    except (
+        OSError,
+        ValueError,
+        SyntaxError,
+        Image.DecompressionBombError,
+        Image.DecompressionBombWarning,
+    ) as err:
+        why = "an empty file" if path.stat().st_size == 0 else f"{type(err).__name__}: {err}"
+        raise ImageFileError(f"{field}: {path} is not a readable image ({why})") from None
+    with im:
+        if format is not None and im.format != format:
+            raise ImageFileError(
+                f"{field}: {path} is not a {format} file (its data is {im.format or 'unknown'})"
+            )
+        frames = getattr(im, "n_frames", 1) if im.format == "GIF" else 1
+        width, height = im.size
+        if frames > limits.MAX_FRAMES or frames * width * height * 4 > limits.MAX_FRAME_BYTES:
+            raise ImageFileError(
+                f"{field}: {path} is too large to compare ({frames:,} frames of {width:,} x {height:,} pixels)"
+            )
+        try:
+            yield im
+        except (
+            OSError,
+            ValueError,
+            SyntaxError,
+            EOFError,
+        ) as err:  # truncated data, found while decoding
+            raise ImageFileError(
+                f"{field}: {path} is not a readable image ({type(err).__name__}: {err})"
+            ) from None
+
+
 def load_image(source: Any, field: str = "image") -> np.ndarray:
     """RGBA uint8 (H, W, 4) from a path or an (H, W, 3|4) array (uint8 or floats in 0..1)."""
     if isinstance(source, (str, os.PathLike)):
-        from PIL import Image
-
-        path = Path(source)
-        if not path.is_file():
-            raise FileNotFoundError(f"{field}: no such image file: {path}")
-        with Image.open(path) as im:
+        with open_image(source, field) as im:
             return np.asarray(im.convert("RGBA"))
     arr = np.asarray(source)
     if arr.ndim != 3 or arr.shape[2] not in (3, 4):

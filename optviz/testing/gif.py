@@ -46,14 +46,12 @@ class Gif(NamedTuple):
 
 def read_gif(path: str | os.PathLike[str]) -> Gif:
     """Every frame of a GIF as RGBA, each frame's duration in ms, and the loop count (or None)."""
-    from PIL import Image
+    from optviz.testing.compare import open_image
 
     path = Path(path)
     if not path.is_file():
         raise FileNotFoundError(f"no such GIF file: {path}")
-    with Image.open(path) as im:
-        if im.format != "GIF":
-            raise _validate.ParameterError(str(path), f"is not a GIF (format {im.format})")
+    with open_image(path, "gif", format="GIF") as im:
         loop = im.info.get("loop")
         frames, durations = [], []
         for index in range(getattr(im, "n_frames", 1)):

@@ -1,0 +1,67 @@
+"""Rules stepped side by side as one batch (``optviz.stacked.Stacked``) give each rule's own run, bit for bit."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+import optviz as ov
+from optviz._validate import ParameterError
+from optviz.analysis import suggested_rule_lr
+from optviz.stacked import Stacked
+
+GRADIENT_RULES = [n for n in ov.rule_names() if ov.optimizers.rule_class(n).uses_gradient]
+
+
+def rules_for(s: ov.Surface, scale: float = 1.0) -> list[ov.Optimizer]:
+    return [ov.optimizers.rule(n, lr=scale * suggested_rule_lr(s, n)) for n in GRADIENT_RULES]
+
+
+def assert_each_its_own(s, rules, steps=120, **kw) -> ov.Trajectory:
+    start = kw.pop("start", s.start)
+    batch = ov.run(s, Stacked(tuple(rules)), start=[start] * len(rules), steps=steps, **kw)
+    for i, rule in enumerate(rules):
+        alone = ov.run(s, rule, start=start, steps=steps, **kw)
+        got = batch[i]
+        assert got.optimizer == rule
+        for name in ("xy", "loss", "grad"):
+            np.testing.assert_array_equal(getattr(got, name), getattr(alone, name), err_msg=name)
+        assert (got.status, got.stop_step) == (alone.status, alone.stop_step)
+    return batch
+
+
+@pytest.mark.parametrize("name", ov.surface_names())
+def test_every_rule_on_every_surface(name) -> None:
+    s = ov.surface(name)
+    assert_each_its_own(s, rules_for(s))
+
+
+@pytest.mark.parametrize("name", ["quadratic", "rosenbrock", "saddle"])
+def test_under_gaussian_noise_each_run_gets_its_own_runs_draws(name) -> None:
+    s = ov.surface(name)
+    assert_each_its_own(s, rules_for(s), noise=ov.GaussianNoise(0.3), seed=5)
+
+
+def test_minibatch_noise() -> None:
+    s = ov.surface("least_squares")
+    assert_each_its_own(s, rules_for(s), noise=ov.Minibatch(8), seed=2)
+
+
+def test_runs_that_stop_early_leave_the_others_unchanged() -> None:
+    # Most rules diverge at 20x their learning rate and are dropped from the batch; the rest go on.
+    s = ov.surface("quadratic", kappa=10)
+    batch = assert_each_its_own(s, rules_for(s, 20.0), steps=300)
+    assert "diverged" in set(batch.status) and len(set(batch.status)) > 1
+    batch = assert_each_its_own(s, rules_for(s), steps=300, tol=1e-6)
+    assert "converged" in set(batch.status)
+
+
+def test_only_gradient_rules_with_scalar_hyperparameters_stack() -> None:
+    with pytest.raises(ParameterError, match=r"^rules: "):
+        Stacked(())
+    with pytest.raises(ParameterError, match="only gradient rules"):
+        Stacked((ov.GD(lr=np.array([0.1, 0.2])),))
+    with pytest.raises(
+        ParameterError, match=r"^stacked: has 3 per-run hyperparameter values but there are 2"
+    ):
+        ov.run("quadratic", Stacked((ov.GD(lr=0.1),) * 3), start=[[1.0, 1.0], [2.0, 2.0]], steps=5)
