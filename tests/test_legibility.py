@@ -27,8 +27,6 @@ ROOT = Path(__file__).resolve().parents[1]
 USER_SCENARIOS = sorted((ROOT / "tests" / "user_scenarios").glob("*.toml"))
 # What is left (issue 13): findings these scenarios still have, each known and exact (strict: a fix shows).
 KNOWN = {
-    "mn_rotated": "the overview's x label reaches 6 px into the legend below it: the layout's margin for an "
-    "equal-aspect axes refitted after it was laid out",
     "phase_k20": "a predicted-rate contour label (matplotlib's clabel) sits on the predicted boundary line",
 }
 

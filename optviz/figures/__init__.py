@@ -51,6 +51,9 @@ __all__ = [
 ]
 
 
+LAYOUT_PAD = 0.09  # inches around each axes' decorations at the reference size (matplotlib's default: 0.042)
+
+
 def build_scene(
     kind: FigureKind,
     data: PanelData,
@@ -79,6 +82,9 @@ def build_scene(
                 from matplotlib.figure import Figure
 
                 fig = Figure(figsize=size, dpi=dpi or style.DPI, layout="constrained")
+            # Room between an axes' decorations and its neighbours (a figure legend below): constrained layout
+            # measures an equal-aspect axes before its aspect moves it, and missed the x label by a few pixels.
+            fig.get_layout_engine().set(h_pad=LAYOUT_PAD * scale, w_pad=LAYOUT_PAD * scale)
             scene = Scene(fig=fig, scale=scale)
             if title:
                 fig.suptitle(title, fontweight="bold")
