@@ -51,7 +51,9 @@ __all__ = [
 ]
 
 
-LAYOUT_PAD = 0.09  # inches around each axes' decorations at the reference size (matplotlib's default: 0.042)
+LAYOUT_PAD = (
+    0.09  # inches around each axes' decorations at the reference size (matplotlib's default: 0.042)
+)
 
 
 def build_scene(
