@@ -9,8 +9,9 @@ as slide-ready figures and animated GIFs.
 25.0
 
 The numeric core (surfaces, optimizers, engine, analysis, theory) never imports matplotlib; the drawing modules
-(``optviz.plot``, ``animate``, ``explore``, ``savefig``) are imported on first use. ``ARCHITECTURE.md`` maps the
-parts and which way their imports run.
+(``optviz.plot``, ``animate``, ``explore``, ``savefig``) are imported on first use. ``optviz.landscape`` (loss
+landscapes of torch models, an optional extra) imports torch only when one of its names is used.
+``ARCHITECTURE.md`` maps the parts and which way their imports run.
 """
 
 from __future__ import annotations
@@ -72,9 +73,11 @@ _LAZY: dict[str, str] = {
 }
 
 # Submodules reachable as attributes: `ov.plot.contour(...)`, `ov.theory.gd_rate(...)`, `ov.style.context()`,
-# `ov.studies.phase_sweep(...)`, `ov.metrics.measured_rate(...)`, `ov.limits.MAX_STEPS`.
+# `ov.studies.phase_sweep(...)`, `ov.metrics.measured_rate(...)`, `ov.limits.MAX_STEPS`,
+# `ov.landscape.train(...)` (loss landscapes of torch models: torch is imported by its first name that needs it).
 _SUBMODULES = {
     "figures",
+    "landscape",
     "limits",
     "metrics",
     "plot",
@@ -105,7 +108,18 @@ def __dir__() -> list[str]:
 
 
 if TYPE_CHECKING:  # pragma: no cover - names for static analysers only (F401 is off for this file)
-    from optviz import figures, limits, metrics, plot, scenario, studies, style, testing, theory
+    from optviz import (
+        figures,
+        landscape,
+        limits,
+        metrics,
+        plot,
+        scenario,
+        studies,
+        style,
+        testing,
+        theory,
+    )
     from optviz.analysis import (
         condition_number,
         critical_point_kind,

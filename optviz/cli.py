@@ -87,7 +87,8 @@ def build_parser() -> argparse.ArgumentParser:
         Render every scenarios/*.toml into DIR (default: gallery/) in parallel processes, and write DIR/README.md,
         an index with each image and the command that made it. Without a scenarios/ folder here (an optviz
         installed without a clone), the scenarios shipped with optviz are rendered. A failing scenario is
-        reported and the others still render; the exit code is non-zero at the end if any failed."""),
+        reported and the others still render; the exit code is non-zero at the end if any failed. Where torch
+        is installed, the loss landscapes of a real network (python -m optviz.landscape.gallery) render too."""),
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     p.add_argument(
@@ -115,6 +116,12 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument(
         "--format", type=_formats, default=None, metavar="FMT[,FMT]", help="override the formats"
+    )
+    p.add_argument(
+        "--no-landscape",
+        dest="landscape",
+        action="store_false",
+        help="skip the loss landscapes of a real network (rendered by default where torch is installed)",
     )
     p.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
 
@@ -307,17 +314,33 @@ def _gallery(args: argparse.Namespace) -> int:
         raise _UsageError(f"--jobs must be at least 1, got {args.jobs}")
     _output_folder(args.output)
     failures = build_gallery(
-        folder, args.output, jobs=args.jobs, formats=args.format, quiet=args.quiet, shipped=shipped
+        folder,
+        args.output,
+        jobs=args.jobs,
+        formats=args.format,
+        quiet=args.quiet,
+        shipped=shipped,
+        landscape=args.landscape,
     )
     for message in failures:
         _say(message)
     if not args.quiet:
+        from optviz.scenario.gallery import torch_available
+
         total = len(list(folder.glob("*.toml")))
         index = args.output / "README.md"
+        scenario_failures = [m for m in failures if not m.startswith("optviz.landscape")]
         _say(
-            f"{total - len(failures)} of {total} scenarios rendered into {args.output} (index: {index})",
+            f"{total - len(scenario_failures)} of {total} scenarios rendered into {args.output} (index: {index})",
             out=True,
         )
+        if args.landscape and not torch_available():
+            _say(
+                "loss landscapes not rendered: torch is not installed (pip install 'optviz[torch]')",
+                out=True,
+            )
+        elif args.landscape and len(scenario_failures) == len(failures):
+            _say(f"loss landscapes of a real network rendered into {args.output}", out=True)
     return EXIT_USAGE if failures else EXIT_OK
 
 

@@ -47,6 +47,10 @@ MAX_LR_HALVINGS = 10  # times a test-function run's lr is halved before it is sh
 MAX_SCENARIO_STEPS = 10_000_000
 MAX_SCENARIO_WORK = 50_000_000
 
+# -- loss landscapes of torch models (optviz.landscape) --------------------------------------------------------
+MAX_TRAINING_STEPS = 1_000_000  # steps of one recorded training run (optviz.landscape.train)
+MAX_LANDSCAPE_GRID = 401  # nodes a side of a landscape grid: 160,801 model evaluations
+
 # -- figures and files -----------------------------------------------------------------------------------------
 MIN_INCHES, MAX_INCHES = 1.0, 40.0  # a figure's side
 MIN_DPI, MAX_DPI = 10.0, 600.0  # figures and GIFs

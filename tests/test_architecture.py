@@ -3,15 +3,18 @@
 Every module of ``optviz`` belongs to one part. A part imports only the parts below it:
 
     Face (cli, the package root) -> anything
-    Scenarios -> Engine, Drawing, Core          Interactive -> Engine, Drawing, Core
-    Web -> Engine, Drawing, Core                Testing -> Drawing, Core
+    Scenarios -> Engine, Landscape, Drawing, Core
+    Interactive -> Engine, Drawing, Core        Web -> Engine, Drawing, Core
+    Testing -> Drawing, Core                    Landscape (torch models) -> Core
     Engine -> Core                              Drawing -> Core
     Core -> nothing but Core
 
 and every part may use the shared internals (``optviz._validate``, ``_io``, ``_format``, ``_version``,
 ``_progress``, ``_text``, ``limits``), which import nothing of optviz but each other. So the Core never imports the Engine, Drawing or
 Scenarios; the Engine never imports Drawing; Drawing imports neither the Engine nor the Scenarios; and no Core,
-Engine or Drawing module imports the package root (``optviz/__init__.py``, part of the Face).
+Engine or Drawing module imports the package root (``optviz/__init__.py``, part of the Face). Only the Face and
+the Scenarios import the Landscape (``optviz.landscape``, which imports torch), so ``import optviz`` and every
+figure stay torch-free; and no Core, Engine or Landscape module imports matplotlib.
 
 Besides: no module imports another subpackage's private (``_name``) module, absolutely or relatively, and no
 module imports another module's private names. Every import counts: at module level, inside functions, under
@@ -38,6 +41,8 @@ PARTS = {
     "optviz.scenario": "Scenarios",
     "optviz.explorer": "Interactive",
     "optviz.web": "Web",
+    "optviz.landscape": "Landscape",  # loss landscapes of torch models (the optional torch extra)
+    "optviz.landscape.gallery": "Scenarios",  # computes the landscapes and draws the gallery's figures
     "optviz.testing": "Testing",
     "optviz.engine": "Engine",
     "optviz.sweeps": "Engine",
@@ -72,12 +77,23 @@ PARTS = {
 
 # What each part may import (besides itself).
 ALLOWED = {
-    "Face": {"Scenarios", "Interactive", "Web", "Testing", "Engine", "Drawing", "Core", "Shared"},
-    "Scenarios": {"Engine", "Drawing", "Core", "Shared"},
+    "Face": {
+        "Scenarios",
+        "Interactive",
+        "Web",
+        "Testing",
+        "Engine",
+        "Landscape",
+        "Drawing",
+        "Core",
+        "Shared",
+    },
+    "Scenarios": {"Engine", "Landscape", "Drawing", "Core", "Shared"},
     "Interactive": {"Engine", "Drawing", "Core", "Shared"},
     "Web": {"Engine", "Drawing", "Core", "Shared"},
     "Testing": {"Drawing", "Core", "Shared"},
     "Engine": {"Core", "Shared"},
+    "Landscape": {"Core", "Shared"},
     "Drawing": {"Core", "Shared"},
     "Core": {"Shared"},
     "Shared": set(),
@@ -248,6 +264,55 @@ def test_every_module_belongs_to_a_part():
 def test_no_import_crosses_an_arrow_the_wrong_way():
     found = [str(v) for v in all_violations()]
     assert not found, "\n".join(found)
+
+
+# The parts that compute: they never import matplotlib (nor, through it, a GUI backend), at any level.
+NO_MATPLOTLIB = {"Core", "Engine", "Landscape"}
+
+
+def matplotlib_imports(source: str) -> list[int]:
+    """The lines of ``source`` that import matplotlib (any statement, any level, or ``import_module``)."""
+    lines = []
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.Import):
+            names = [alias.name for alias in node.names]
+        elif isinstance(node, ast.ImportFrom):
+            names = [node.module or ""] if not node.level else []
+        elif (
+            isinstance(node, ast.Call)
+            and getattr(node.func, "attr", getattr(node.func, "id", "")) == "import_module"
+            and node.args
+            and isinstance(node.args[0], ast.Constant)
+        ):
+            names = [str(node.args[0].value)]
+        else:
+            continue
+        if any(n == "matplotlib" or n.startswith("matplotlib.") for n in names):
+            lines.append(node.lineno)
+    return lines
+
+
+def test_the_computing_parts_never_import_matplotlib():
+    found = [
+        f"{name}:{line} imports matplotlib ({part_of(name)} never does)"
+        for name, path in modules().items()
+        if part_of(name) in NO_MATPLOTLIB
+        for line in matplotlib_imports(path.read_text(encoding="utf-8"))
+    ]
+    assert not found, "\n".join(found)
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        "import matplotlib.pyplot as plt",
+        "def f():\n    from matplotlib.ticker import MaxNLocator\n",
+        "import importlib\nimportlib.import_module('matplotlib')",
+    ],
+)
+def test_the_matplotlib_check_catches(source):
+    assert matplotlib_imports(source)
+    assert not matplotlib_imports("import numpy as np\nfrom optviz import style\n")
 
 
 # -- the checker itself can fail -------------------------------------------------------------------------------

@@ -147,7 +147,9 @@ def test_gallery_renders_the_rest_when_one_scenario_is_bad(tmp_path, capsys):
         'title = "b"\n[surface]\nname = "quadratic"\n[[run]]\nrule = "gd"\nlr = -1.0\n'
     )
     out = tmp_path / "gallery"
-    code = main(["gallery", "--scenarios", str(src), "-o", str(out), "--jobs", "1", "-q"])
+    code = main(
+        ["gallery", "--scenarios", str(src), "-o", str(out), "--jobs", "1", "-q", "--no-landscape"]
+    )
     assert code == 2
     assert "bad.toml: run[0].lr: must be a positive number" in capsys.readouterr().err
     assert (out / "good.png").exists() and not (out / "bad.png").exists()

@@ -30,6 +30,39 @@ def test_import_optviz_does_not_import_matplotlib():
     assert _run(code) == "[]"
 
 
+def test_import_optviz_does_not_import_torch():
+    # The loss-landscape package is an optional extra: importing optviz, its drawing code and the landscape
+    # package itself (and its torch-free parts: the slice Surface, the datasets, the gallery's index) loads
+    # no torch, whether or not torch is installed.
+    code = (
+        "import sys, optviz as ov\n"
+        "s = ov.surface('rosenbrock')\n"
+        "ov.run(s, ov.Adam(lr=0.05), steps=5)\n"
+        "import optviz.landscape as ol, optviz.landscape.gallery, optviz.plot, optviz.figures\n"
+        "ol.two_moons(10)\n"
+        "import numpy as np\n"
+        "x = np.linspace(0, 1, 5)\n"
+        "ol.LossSurface(x, x, 1 + np.add.outer(x, x)).value([0.5, 0.5])\n"
+        "print(ov.landscape is ol, sorted(m for m in sys.modules if m.split('.')[0] == 'torch'))\n"
+    )
+    assert _run(code) == "True []"
+
+
+def test_the_landscape_names_say_how_to_install_torch_when_it_is_missing():
+    code = (
+        "import sys\n"
+        "sys.modules['torch'] = None  # as if torch were not installed\n"
+        "import optviz.landscape as ol\n"
+        "try:\n"
+        "    ol.ModelLoss\n"
+        "except ImportError as err:\n"
+        "    print(err)\n"
+    )
+    assert _run(code) == (
+        "optviz.landscape needs PyTorch, which is not installed: pip install 'optviz[torch]'"
+    )
+
+
 def test_every_surface_and_analysis_name_resolves_lazily():
     names = [
         "surface",

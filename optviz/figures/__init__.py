@@ -30,6 +30,12 @@ from optviz.figures._kinds import (
     register_kind,
 )
 from optviz.figures._scene import Scene
+from optviz.figures.landscape import (
+    interpolation_figure,
+    landscape_figure,
+    landscape_panels_figure,
+    sharpness_figure,
+)
 from optviz.figures.layout import thin_ticks
 from optviz.figures.options import NoOptions, Options, option
 from optviz.plot.views import draw_fitted
@@ -45,9 +51,13 @@ __all__ = [
     "figure",
     "figure_inputs",
     "figure_kind",
+    "interpolation_figure",
     "kind_names",
+    "landscape_figure",
+    "landscape_panels_figure",
     "option",
     "register_kind",
+    "sharpness_figure",
 ]
 
 

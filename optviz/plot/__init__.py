@@ -7,6 +7,7 @@
 Nothing here computes optimizer steps: pass Trajectories made by ``optviz.run``.
 """
 
+from optviz.plot._levels import contour_levels
 from optviz.plot.condition import (
     ConditionArtists,
     ConditionCurveArtists,
@@ -23,6 +24,13 @@ from optviz.plot.diagrams import (
     update_arrows,
     update_diagram,
 )
+from optviz.plot.landscape import (
+    CurveArtists,
+    ResidualArtists,
+    eigenvalues,
+    interpolation,
+    residual,
+)
 from optviz.plot.loss import LossArtists, loss, loss_values
 from optviz.plot.phase import PhaseArtists, phase_diagram
 from optviz.plot.profile import ProfileArtists, Slice, make_slice, profile
@@ -35,9 +43,11 @@ __all__ = [
     "ConditionArtists",
     "ConditionCurveArtists",
     "ContourArtists",
+    "CurveArtists",
     "LossArtists",
     "PhaseArtists",
     "ProfileArtists",
+    "ResidualArtists",
     "SameStateUpdates",
     "SeedSweepArtists",
     "Slice",
@@ -49,7 +59,10 @@ __all__ = [
     "condition_curve",
     "condition_map",
     "contour",
+    "contour_levels",
     "eigen_glyphs",
+    "eigenvalues",
+    "interpolation",
     "loss",
     "loss_values",
     "make_slice",
@@ -57,6 +70,7 @@ __all__ = [
     "phase_diagram",
     "profile",
     "rate_table",
+    "residual",
     "same_state_updates",
     "seed_stats",
     "seed_sweep",

@@ -1,7 +1,9 @@
 """``optviz gallery``: every scenario rendered in parallel processes, and an index page.
 
 Each scenario renders in its own process (matplotlib is not thread-safe, and processes use both cores). A bad
-scenario is reported and the others still render.
+scenario is reported and the others still render. Where torch is installed, the loss landscapes of a real
+network (``optviz.landscape.gallery``, a Python API rather than scenario files) render as one more job; the
+index lists them whenever their files are in the output folder.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from optviz._io import atomic_path
 from optviz._progress import Progress
@@ -63,6 +66,28 @@ def _render_one(source: str, out_dir: str, formats: tuple[str, ...] | None) -> O
     return Outcome(path, scenario.title, scenario.description, tuple(p.name for p in written), None)
 
 
+LANDSCAPE = Path("<landscape>")  # the key of the landscape job among the scenario jobs
+
+
+def torch_available() -> bool:
+    import importlib.util
+
+    return importlib.util.find_spec("torch") is not None
+
+
+def _render_landscape(out_dir: str) -> Outcome:
+    # A worker process, like the scenarios: the landscape gallery trains its network and draws its figures.
+    from optviz.landscape.gallery import render
+
+    try:
+        written = render(out_dir, quiet=True)
+    except Exception as err:
+        return Outcome(
+            LANDSCAPE, "", "", (), f"optviz.landscape.gallery: {type(err).__name__}: {err}"
+        )
+    return Outcome(LANDSCAPE, "", "", tuple(p.name for p in written), None)
+
+
 def build_gallery(
     scenario_dir: Path,
     out_dir: Path,
@@ -71,38 +96,59 @@ def build_gallery(
     formats: tuple[str, ...] | None = None,
     quiet: bool = False,
     shipped: bool = False,
+    landscape: bool = True,
 ) -> list[str]:
     """Render every ``scenario_dir/*.toml`` into ``out_dir`` and write ``out_dir/README.md``; returns the errors.
 
     ``shipped``: the scenarios are the ones shipped with optviz, and the index's commands say
-    ``optviz render --example NAME``.
+    ``optviz render --example NAME``. ``landscape``: also render the loss-landscape figures
+    (``python -m optviz.landscape.gallery``) when torch is installed. The index lists them whenever their files
+    are in ``out_dir``.
     """
     sources = sorted(scenario_dir.glob("*.toml"))
     if not sources:
         return [f"{scenario_dir}: no scenario files (*.toml)"]
     jobs = jobs or os.cpu_count() or 1
+    keys = [*sources, LANDSCAPE] if landscape and torch_available() else list(sources)
     outcomes: dict[Path, Outcome] = {}
-    with Progress(len(sources), "scenarios", quiet=quiet) as bar:
+
+    def work(key: Path) -> tuple[Any, tuple[Any, ...]]:
+        if key == LANDSCAPE:
+            return _render_landscape, (str(out_dir),)
+        return _render_one, (str(key), str(out_dir), formats)
+
+    with Progress(len(keys), "scenarios", quiet=quiet) as bar:
         if jobs == 1:
-            for src in sources:
-                outcomes[src] = _render_one(str(src), str(out_dir), formats)
-                bar.update(text=src.stem)
+            for key in keys:
+                fn, args = work(key)
+                outcomes[key] = fn(*args)
+                bar.update(text=key.stem)
         else:
             with futures.ProcessPoolExecutor(
-                max_workers=min(jobs, len(sources)),
+                max_workers=min(jobs, len(keys)),
                 initializer=_watch_parent,
                 initargs=(os.getpid(),),
             ) as pool:
+                # The landscape job is the longest: it starts first, the scenarios share the other worker.
                 pending = {
-                    pool.submit(_render_one, str(s), str(out_dir), formats): s for s in sources
+                    pool.submit(*_flat(work(k))): k
+                    for k in sorted(keys, key=lambda k: k != LANDSCAPE)
                 }
                 for done in futures.as_completed(pending):
-                    src = pending[done]
-                    outcomes[src] = done.result()
-                    bar.update(text=src.stem)
+                    key = pending[done]
+                    outcomes[key] = done.result()
+                    bar.update(text=key.stem)
     ordered = [outcomes[s] for s in sources]
     write_index(ordered, scenario_dir, out_dir, shipped=shipped)
-    return [o.error for o in ordered if o.error]
+    errors = [o.error for o in ordered if o.error]
+    if LANDSCAPE in outcomes and outcomes[LANDSCAPE].error:
+        errors.append(outcomes[LANDSCAPE].error)
+    return errors
+
+
+def _flat(job: tuple[Any, tuple[Any, ...]]) -> tuple[Any, ...]:
+    fn, args = job
+    return (fn, *args)
 
 
 def write_index(
@@ -146,7 +192,35 @@ def write_index(
             source = f"{scenario_dir.as_posix()}/{o.source.name}"
             command = shell_quote("optviz", "render", source, "-o", out_dir.as_posix())
         lines += ["```bash", command, "```", ""]
+    lines += _landscape_index(out_dir)
     target = out_dir / "README.md"
     with atomic_path(target) as tmp:
         tmp.write_text("\n".join(lines), encoding="utf-8")
     return target
+
+
+def _landscape_index(out_dir: Path) -> list[str]:
+    """The index's section on loss landscapes: each figure whose files are in ``out_dir`` (made where torch is
+    installed; the section is the same whether or not this machine has torch)."""
+    from optviz.landscape.gallery import COMMAND, ENTRIES
+
+    shown = [e for e in ENTRIES if all((out_dir / f).exists() for f in e.files)]
+    if not shown:
+        return []
+    lines = [
+        "## Loss landscapes of a real network",
+        "",
+        "A small network trained three ways, from Python rather than a scenario file (`optviz.landscape`, which",
+        "needs torch: `pip install 'optviz[torch]'`). `optviz gallery` renders these too where torch is",
+        "installed; on their own:",
+        "",
+        "```bash",
+        COMMAND.format(out=out_dir.as_posix()),
+        "```",
+        "",
+    ]
+    for e in shown:
+        lines += [f"### {e.title}", "", e.description, ""]
+        for name in e.files:
+            lines += [f"![{e.stem}]({name})", ""]
+    return lines
