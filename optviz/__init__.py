@@ -50,10 +50,21 @@ _LAZY: dict[str, str] = {
     "RMSProp": "optviz.optimizers",
     "AdaGrad": "optviz.optimizers",
     "RandomSearch": "optviz.optimizers",
+    "AdamW": "optviz.optimizers",
+    "Newton": "optviz.newton",
+    "LBFGS": "optviz.lbfgs",
     "rule": "optviz.optimizers",
     "rule_names": "optviz.optimizers",
     "GaussianNoise": "optviz.noise",
     "Minibatch": "optviz.noise",
+    # learning-rate schedules (torch.optim.lr_scheduler's names)
+    "StepLR": "optviz.schedules",
+    "ExponentialLR": "optviz.schedules",
+    "CosineAnnealingLR": "optviz.schedules",
+    "LinearLR": "optviz.schedules",
+    "OneCycleLR": "optviz.schedules",
+    "SequentialLR": "optviz.schedules",
+    "schedule_names": "optviz.schedules",
     # engine
     "run": "optviz.engine",
     "Trajectory": "optviz.trajectory",
@@ -134,11 +145,14 @@ if TYPE_CHECKING:  # pragma: no cover - names for static analysers only (F401 is
     from optviz.engine import run
     from optviz.explorer import Explorer, explore, explore_classifier
     from optviz.interop import from_optax, from_torch
+    from optviz.lbfgs import LBFGS
+    from optviz.newton import Newton
     from optviz.noise import GaussianNoise, Minibatch
     from optviz.optimizers import (
         GD,
         AdaGrad,
         Adam,
+        AdamW,
         Momentum,
         Nesterov,
         Optimizer,
@@ -148,6 +162,15 @@ if TYPE_CHECKING:  # pragma: no cover - names for static analysers only (F401 is
         rule_names,
     )
     from optviz.output import savefig
+    from optviz.schedules import (
+        CosineAnnealingLR,
+        ExponentialLR,
+        LinearLR,
+        OneCycleLR,
+        SequentialLR,
+        StepLR,
+        schedule_names,
+    )
     from optviz.surfaces import (
         Surface,
         register_surface,

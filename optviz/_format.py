@@ -51,7 +51,17 @@ def format_number(value: Any, digits: int = 4, *, decimals: int | None = None) -
 
 
 # Greek letters read better on a slide than "rho".
-PARAM_NAMES = {"lr": "lr", "rho": "ρ", "alpha": "α", "betas": "β", "eps": "ε", "weight_decay": "wd"}
+PARAM_NAMES = {
+    "lr": "lr",
+    "rho": "ρ",
+    "alpha": "α",
+    "betas": "β",
+    "eps": "ε",
+    "weight_decay": "wd",
+    "gamma": "γ",
+}
+# Options whose value says it all: shown as the value alone (L-BFGS's line search), in words.
+VALUE_ONLY = {"line_search_fn": {"strong_wolfe": "strong Wolfe"}}
 
 
 def hyperparams_text(hyperparams: Mapping[str, Any], *, skip: Iterable[str] = ()) -> str:
@@ -59,10 +69,14 @@ def hyperparams_text(hyperparams: Mapping[str, Any], *, skip: Iterable[str] = ()
 
     >>> hyperparams_text({"lr": 0.02, "rho": 0.9})
     'lr=0.02, ρ=0.9'
+    >>> hyperparams_text({"line_search_fn": "strong_wolfe", "max_iter": 5})
+    'strong Wolfe, max_iter=5'
     """
     skip = set(skip)
     return ", ".join(
-        f"{PARAM_NAMES.get(k, k)}={format_number(v)}"
+        VALUE_ONLY[k].get(v, str(v))
+        if k in VALUE_ONLY
+        else f"{PARAM_NAMES.get(k, k)}={format_number(v)}"
         for k, v in hyperparams.items()
         if k not in skip
     )
@@ -75,16 +89,21 @@ def legend(
     custom: bool = False,
     show: bool = True,
     skip: Iterable[str] = (),
+    schedule: str | None = None,
 ) -> str:
     """``"Momentum (lr=0.02, ρ=0.9)"``: a run's label and its hyperparameters, as every legend writes it.
 
     A ``custom`` label (one the user chose) is shown as written; ``show=False`` leaves the hyperparameters
-    out (a shared legend of several panels); ``skip`` leaves some out (the one a figure sweeps).
+    out (a shared legend of several panels); ``skip`` leaves some out (the one a figure sweeps). ``schedule``
+    (the lr schedule's own legend text) follows, so a scheduled run says so.
 
     >>> legend("GD", {"lr": 0.1}), legend("Random", {}), legend("mine", {"lr": 0.1}, custom=True)
     ('GD (lr=0.1)', 'Random', 'mine')
     >>> legend("Momentum", {"lr": 0.1, "rho": 0.9}, skip=["lr"])
     'Momentum (ρ=0.9)'
+    >>> legend("GD", {"lr": 0.1}, schedule="cosine (T_max=100)")
+    'GD (lr=0.1), cosine (T_max=100)'
     """
     shown = hyperparams_text(hyperparams, skip=skip) if show and not custom else ""
-    return f"{label} ({shown})" if shown else label
+    text = f"{label} ({shown})" if shown else label
+    return f"{text}, {schedule}" if schedule and not custom else text

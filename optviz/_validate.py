@@ -7,9 +7,11 @@ so that the scenario loader can prefix the file and key path:
 
 from __future__ import annotations
 
+import dataclasses
 import difflib
+import inspect
 import math
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 import numpy as np
@@ -180,6 +182,28 @@ def unknown_name_message(value: str, options: Iterable[str], *, what: str = "nam
     close = difflib.get_close_matches(value, options, n=1, cutoff=0.6)
     hint = f"; did you mean {close[0]!r}?" if close else ""
     return f"unknown {what} {value!r}{hint} (valid: {', '.join(options)})"
+
+
+def build(cls: type, name: str, what: str, params: Mapping[str, Any]) -> Any:
+    """``cls(**params)`` for the entry ``name`` of a registry of frozen dataclasses (a schedule, a rule):
+    an unknown parameter gets the close match and the valid names, a missing required one is named."""
+    fields = {f.name: f for f in dataclasses.fields(cls) if f.init}
+    for key in params:
+        if key not in fields:
+            raise ParameterError(key, unknown_name_message(key, fields, what=f"{name} parameter"))
+    for key, f in fields.items():
+        if f.default is dataclasses.MISSING and key not in params:
+            raise ParameterError(key, f"is required for {what} {name!r}")
+    return cls(**params)
+
+
+def parameters(cls: type) -> dict[str, Any]:
+    """A dataclass's constructor parameters and defaults, in order (``inspect.Parameter.empty``: required)."""
+    return {
+        f.name: inspect.Parameter.empty if f.default is dataclasses.MISSING else f.default
+        for f in dataclasses.fields(cls)
+        if f.init
+    }
 
 
 def type_name(value: Any) -> str:

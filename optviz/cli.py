@@ -127,9 +127,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser(
         "list",
-        help="list surfaces, rules, figure kinds and scenarios",
-        description="List the registered surfaces, update rules and figure kinds, the scenarios in a folder and"
-        " the examples shipped with optviz, with one-line descriptions.",
+        help="list surfaces, rules, schedules, figure kinds and scenarios",
+        description="List the registered surfaces, update rules, lr schedules and figure kinds, the scenarios in a"
+        " folder and the examples shipped with optviz, with one-line descriptions.",
     )
     p.add_argument(
         "--scenarios",
@@ -348,6 +348,7 @@ def _list(args: argparse.Namespace) -> int:
     from optviz.figures import figure_kind, kind_names
     from optviz.optimizers import rule_description, rule_names, rule_parameters
     from optviz.scenario.examples import example_dir
+    from optviz.schedules import schedule_description, schedule_names, schedule_parameters
     from optviz.surfaces import surface_description, surface_names, surface_parameters
 
     if args.kind is not None:
@@ -359,6 +360,13 @@ def _list(args: argparse.Namespace) -> int:
     _section(
         "Rules ([[run]] rule = ...), with their hyperparameters:",
         [(n, rule_description(n) + _signature(rule_parameters(n))) for n in rule_names()],
+    )
+    _section(
+        "Schedules ([[run]] schedule = { name = ..., ... }), with their parameters:",
+        [
+            (n, schedule_description(n) + _signature(schedule_parameters(n)))
+            for n in schedule_names()
+        ],
     )
     _section("Figure kinds (kind = ...):", [(n, figure_kind(n).description) for n in kind_names()])
     shipped = example_dir()

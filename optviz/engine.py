@@ -43,6 +43,8 @@ from optviz._validate import ParameterError
 from optviz._version import __version__
 from optviz.noise import Noise, Oracle, normal_stream
 from optviz.optimizers import Optimizer
+from optviz.scheduled import scheduled
+from optviz.schedules import Schedule
 from optviz.surfaces.base import Surface
 from optviz.trajectory import STATUSES, Trajectory
 
@@ -69,6 +71,10 @@ class Problem:
     escape_radius: float
     center: np.ndarray
     label: str
+    # The rule as given (what the Trajectory carries) and the schedule it follows; ``rule`` is what the loops
+    # step: this one bound to the surface it evaluates (Newton, L-BFGS) and driven by the schedule.
+    optimizer: Optimizer
+    schedule: Schedule | None = None
     custom_label: bool = False
     shared_seed: bool = True  # one int seed for the whole batch (else a sequence, one per run)
 
@@ -84,6 +90,7 @@ def run(
     tol: float | None = None,
     escape_radius: float | None = None,
     label: str | None = None,
+    schedule: Any = None,
 ) -> Trajectory:
     """Run an update rule on a surface from ``start`` (default ``surface.start``) for ``steps``.
 
@@ -111,8 +118,13 @@ def run(
         diagonals).
     label : str, optional
         Display label; default the rule's (``"SGD"``, ``"SGD+Momentum"`` under noise).
+    schedule : Schedule, optional
+        A learning-rate schedule such as ``optviz.CosineAnnealingLR(T_max=steps)``: the lr of step k is
+        torch's ``param_groups[0]["lr"]`` after k calls of ``scheduler.step()``, recorded as ``t.lr``.
     """
-    problem = prepare(surface, optimizer, start, steps, noise, seed, tol, escape_radius, label)
+    problem = prepare(
+        surface, optimizer, start, steps, noise, seed, tol, escape_radius, label, schedule
+    )
     return _batched_loop(problem)
 
 
@@ -127,6 +139,7 @@ def prepare(
     tol: Any = None,
     escape_radius: Any = None,
     label: Any = None,
+    schedule: Any = None,
 ) -> Problem:
     """Check every argument of :func:`run` and return the validated :class:`Problem`."""
     if isinstance(surface, str):
@@ -164,6 +177,11 @@ def prepare(
         raise ParameterError(
             "noise", f"{optimizer.label} uses no gradient, so gradient noise does not apply"
         )
+    if noise is not None and not optimizer.takes_noise:
+        raise ParameterError(
+            "noise",
+            f"{optimizer.label} re-evaluates the surface at trial points, so gradient noise does not apply",
+        )
     seeds = _seeds(seed, n)
     if tol is not None:
         tol = check.positive("tol", tol)
@@ -194,9 +212,14 @@ def prepare(
     if np.any(bad):
         i = int(np.argmax(bad))
         raise ParameterError("start", f"the loss or gradient is not finite at {xy[i].tolist()}")
+    # Second-order rules get the surface they evaluate; a schedule wraps the rule (scheduled.Scheduled).
+    rule = optimizer.bind(surface)
+    if schedule is not None:
+        rule = scheduled(rule, schedule, steps)
+    _check_recorded(rule, xy[0], f0[0], n, steps)
     return Problem(
         surface=surface,
-        rule=optimizer,
+        rule=rule,
         start=xy,
         batched=batched,
         steps=steps,
@@ -208,7 +231,28 @@ def prepare(
         label=default_label(optimizer, noise) if label is None else label,
         custom_label=label is not None,
         shared_seed=not isinstance(seed, (list, tuple, np.ndarray, range)),
+        optimizer=optimizer,
+        schedule=schedule,
     )
+
+
+def _check_recorded(rule: Optimizer, xy: np.ndarray, loss: Any, n: int, steps: int) -> None:
+    """Refuse a call whose records (positions, losses, gradients and the rule's state fields at every step)
+    would pass limits.MAX_RECORDED numbers; measured on one run's state."""
+    fields = rule.history_fields()
+    per_step = 5
+    if fields:
+        one = rule.select(0) if rule.n_values() is not None else rule
+        state = one.start(xy, loss)
+        per_step += sum(int(np.size(getattr(state, name))) for name in fields)
+    total = n * (steps + 1) * per_step
+    if total > limits.MAX_RECORDED:
+        raise ParameterError(
+            "steps",
+            f"{n:,} runs x {steps:,} steps of {rule.label} record {per_step:,} numbers a step, "
+            f"{total:,} in all; the limit is {limits.MAX_RECORDED:,} (fewer steps or runs, or a smaller "
+            "max_iter / max_eval)",
+        )
 
 
 def _seeds(seed: Any, n: int) -> np.ndarray:
@@ -244,8 +288,9 @@ def _settings(p: Problem) -> dict[str, Any]:
     shared = len(set(seeds)) == 1 and p.shared_seed
     params = json.loads(json.dumps(p.surface.params, allow_nan=False, default=_json_default))
     return {
-        "optimizer": p.rule,
+        "optimizer": p.optimizer,
         "noise": p.noise,
+        "schedule": p.schedule,
         "seed": seeds[0] if shared or not p.batched else tuple(seeds),
         "label": p.label,
         "custom_label": p.custom_label,
@@ -309,13 +354,20 @@ def reference_run(p: Problem, i: int = 0) -> Trajectory:
                 break
             normal = None if normals is None else normals.step(k, None)[0]
             x, state = rule.step(g, state, x, surface.value, normal)
+    if status == _DIVERGED:  # a rule that could not step ended the run itself (Newton: "singular")
+        for name in rule.stop_statuses:
+            if hist[name][stop]:
+                status = STATUSES.index(name)
     pad = p.steps + 1 - len(xs)
 
     def frozen(rows: list[Any]) -> np.ndarray:
         arr = np.array(rows, dtype=float)
         return np.concatenate([arr, np.repeat(arr[-1:], pad, axis=0)]) if pad else arr
 
-    single = dataclasses.replace(p, start=p.start[i : i + 1], batched=False, seeds=seed, rule=rule)
+    optimizer = p.optimizer if p.optimizer.n_values() is None else p.optimizer.select(i)
+    single = dataclasses.replace(
+        p, start=p.start[i : i + 1], batched=False, seeds=seed, rule=rule, optimizer=optimizer
+    )
     return Trajectory(
         xy=frozen(xs),
         loss=frozen(fs),
@@ -416,6 +468,10 @@ def _batched_loop(p: Problem) -> Trajectory:
                     live = np.ones(len(keep), dtype=bool)
             k0 = k1
 
+    # A rule that could not step ended those runs itself (Newton: "singular" at the stop step).
+    for name in rule.stop_statuses:
+        ended = (status == _DIVERGED) & hs[name][stop, np.arange(n)].astype(bool)
+        status[ended] = STATUSES.index(name)
     histories = [hx, hf, hg, *hs.values()]
     _freeze(histories, stop, steps)
     return _trajectory(p, hx, hf, hg, hs, status, stop)

@@ -185,7 +185,8 @@ def from_torch(optimizer: Any, *, label: str | None = None, **hyperparams: Any) 
     ``optimizer(params, **hyperparams)``, or a factory ``params -> optimizer`` (then no
     hyperparameters here). Each run's point is a float64 tensor of shape (2,) whose ``.grad`` is
     the engine's gradient; ``step()`` is called once per update. LBFGS, which needs a closure that
-    evaluates the loss several times per step, is not supported.
+    evaluates the loss several times per step, is not supported here: ``optviz.LBFGS`` is
+    torch.optim.LBFGS, step for step.
 
     Bad hyperparameters fail here, with torch's message, not in the middle of a run.
     """
@@ -200,7 +201,9 @@ def from_torch(optimizer: Any, *, label: str | None = None, **hyperparams: Any) 
     if isinstance(optimizer, type) and issubclass(optimizer, base):
         if optimizer is torch.optim.LBFGS:
             raise ParameterError(
-                "optimizer", "LBFGS needs a closure that re-evaluates the loss; it is not supported"
+                "optimizer",
+                "LBFGS needs a closure that re-evaluates the loss, which this adapter cannot give; "
+                "use optviz.LBFGS (torch.optim.LBFGS step for step)",
             )
         cls = optimizer
         title = cls.__name__

@@ -22,6 +22,16 @@ MAX_CALL_STEPS = 100_000_000  # runs x steps of one call (a batch, a sweep)
 # anything is allocated: the engine benchmark's 10,000 runs x 1,000 steps of Momentum holds 0.56 GB.
 MAX_HISTORY_BYTES = 2 * 1024**3
 MAX_SEED = 2**63 - 1  # numpy seeds runs as int64
+# Numbers one call may record (positions, losses, gradients and the rule's state at every step): what
+# MAX_CALL_STEPS allows the richest first-order state (Adam with amsgrad, 11 numbers a step). L-BFGS records
+# its inner iterates and evaluated points, max_iter + max_eval + 1 points a step, so it reaches this sooner.
+MAX_RECORDED = 11 * MAX_CALL_STEPS
+MAX_SCHEDULE_STEPS = (
+    10_000_000  # a schedule's step_size, T_max, total_iters, total_steps, milestones
+)
+MAX_LBFGS_ITER = 1_000  # L-BFGS's max_iter (inner iterations of one step)
+MAX_LBFGS_EVAL = 10_000  # L-BFGS's max_eval (evaluations of one step)
+MAX_LBFGS_HISTORY = 1_000  # L-BFGS's history_size
 
 # -- scenario files and figure options -------------------------------------------------------------------------
 MAX_FILE_BYTES = 1_000_000  # a scenario file

@@ -263,6 +263,74 @@ def best_so_far(traj: Trajectory) -> np.ndarray:
     return np.minimum.accumulate(np.asarray(traj.loss, dtype=float), axis=-1)
 
 
+def evaluations_used(traj: Trajectory) -> np.ndarray:
+    """The loss-and-gradient evaluations made before each iterate, shape like ``loss``: ``0, e_0, e_0 + e_1,
+    ...`` with ``e_k = traj.evaluations[k]`` (torch's closure calls for L-BFGS, 1 a step for every other rule).
+    Constant after the run stopped. What "per evaluation" figures put on their x axis.
+
+    >>> import optviz as ov
+    >>> t = ov.run("quadratic", ov.LBFGS(line_search_fn="strong_wolfe"), steps=2)
+    >>> t.evaluations.tolist(), evaluations_used(t).tolist()
+    ([9, 1], [0, 9, 10])
+    """
+    counts = np.asarray(traj.evaluations, dtype=np.int64)
+    zero = np.zeros((*counts.shape[:-1], 1), dtype=np.int64)
+    return np.concatenate([zero, np.cumsum(counts, axis=-1)], axis=-1)
+
+
+def smoothed(values: np.ndarray, stop: Any, width: int) -> np.ndarray:
+    """Each run's values averaged over ``width`` iterates centred on each one (``width`` odd; an even one is
+    rounded down): a noisy training curve, smoothed without lag. Near the start the window shrinks
+    symmetrically (the first value stays the start's); near the run's stop step it loses its right side only
+    (nothing after the stop leaks in, and the last value is still a mean).
+
+    ``values`` is (steps+1,) or (N, steps+1), ``stop`` the stop step(s). Rows after a run's stop are left as
+    they are.
+
+    >>> smoothed(np.array([0.0, 3.0, 0.0, 3.0, 0.0, 3.0]), 5, 3).tolist()
+    [0.0, 1.0, 2.0, 1.0, 2.0, 1.5]
+    """
+    v = np.asarray(values, dtype=float)
+    half = max(int(width), 1) // 2
+    if half == 0:
+        return v.copy()
+    n = v.shape[-1]
+    k = np.arange(n)
+    stops = np.asarray(stop).reshape(-1, 1) if v.ndim > 1 else np.asarray(stop)
+    left = np.minimum(k, half)
+    right = np.minimum(np.minimum(stops - k, half), left)  # symmetric at the start, cut at the stop
+    total = v.copy()
+    with np.errstate(all="ignore"):
+        for j in range(1, half + 1):
+            before = np.concatenate([np.zeros((*v.shape[:-1], j)), v[..., :-j]], axis=-1)
+            after = np.concatenate([v[..., j:], np.zeros((*v.shape[:-1], j))], axis=-1)
+            total = total + np.where(left >= j, before, 0.0) + np.where(right >= j, after, 0.0)
+        out = total / (left + np.maximum(right, 0) + 1)
+    return np.where(k > stops, v, out)
+
+
+def spread_over_runs(
+    values: np.ndarray, stop: Any, quantiles: Sequence[float] = (0.1, 0.5, 0.9)
+) -> np.ndarray:
+    """Quantiles over the runs of a batch at each iterate: ``values`` (N, steps+1) (a loss, a gap), each run
+    counted up to its stop step only (a diverged run's frozen rows would otherwise pose as data).
+
+    Returns (len(quantiles), steps+1); NaN where no run is left.
+
+    >>> v = np.array([[1.0, 2.0, 3.0], [3.0, 4.0, 5.0], [5.0, 9.0, 9.0]])
+    >>> spread_over_runs(v, [2, 2, 1], quantiles=(0.5,)).tolist()
+    [[3.0, 4.0, 4.0]]
+    """
+    v = np.asarray(values, dtype=float)
+    live = np.arange(v.shape[-1]) <= np.asarray(stop).reshape(-1, 1)
+    v = np.where(live, v, np.nan)
+    out = np.full((len(quantiles), v.shape[-1]), np.nan)
+    some = live.any(axis=0)
+    if some.any():
+        out[:, some] = np.nanquantile(v[:, some], quantiles, axis=0)
+    return out
+
+
 __all__ = [
     "MIN_POINTS",
     "best_so_far",
@@ -270,8 +338,11 @@ __all__ = [
     "distance_to_minimum",
     "empirical_rate",
     "epochs_seen",
+    "evaluations_used",
     "fit_rates",
     "measured_rate",
     "nearest_minimum",
+    "smoothed",
+    "spread_over_runs",
     "wide_range",
 ]

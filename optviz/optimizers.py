@@ -51,8 +51,11 @@ Hyper = Any  # a float, or a read-only (N, 1) array of per-run values
 
 
 # -- hyperparameter checks: scalars or one value per run -------------------------------------------
-def _hyper(field: str, value: Any, scalar_check: Any) -> Hyper:
-    """Check a hyperparameter: a number, or a 1-D sequence of numbers (one per run) each checked."""
+def hyperparameter(field: str, value: Any, scalar_check: Any) -> Hyper:
+    """Check a hyperparameter: a number, or a 1-D sequence of numbers (one per run) each checked.
+
+    For rules of their own (``optviz.newton``, ``optviz.lbfgs``): ``__post_init__`` checks each
+    hyperparameter with it, e.g. ``hyperparameter("lr", self.lr, check.positive)``."""
     if isinstance(value, (list, tuple, np.ndarray)):
         arr = np.asarray(value, dtype=object if not isinstance(value, np.ndarray) else None)
         flat = arr.reshape(-1)
@@ -153,6 +156,18 @@ class Optimizer:
     random: ClassVar[bool] = False
     # Hyperparameters always shown in legends, whether or not they have their default value.
     _legend_keys: ClassVar[tuple[str, ...]] = ("lr",)
+    # -- second-order rules (Newton, L-BFGS) -------------------------------------------------------
+    # A rule that evaluates the surface itself (a Hessian, a closure) gets it from the engine through
+    # bind(surface); one that re-evaluates the loss at trial points cannot take gradient noise; a rule can
+    # end a run with a status of its own (Newton: "singular") by returning a non-finite point where the
+    # boolean state field of that name is True.
+    uses_surface: ClassVar[bool] = False
+    takes_noise: ClassVar[bool] = True
+    stop_statuses: ClassVar[tuple[str, ...]] = ()
+
+    def bind(self, surface: Any) -> Optimizer:
+        """The rule with the surface it runs on (the rule itself unless it evaluates the surface)."""
+        return self
 
     # -- the interface -----------------------------------------------------------------------------
     def init(self, xy: np.ndarray) -> Any:
@@ -309,8 +324,9 @@ def _freeze(value: Any) -> Any:
     return value
 
 
-def _frozen(cls: type) -> type:
-    """Frozen dataclass with our own equality (hyperparameters may be arrays) and repr."""
+def rule_dataclass(cls: type) -> type:
+    """The decorator of every rule class: a frozen dataclass with the base class's equality (hyperparameters
+    may be arrays) and repr."""
     return dataclass(frozen=True, eq=False, repr=False)(cls)
 
 
@@ -321,7 +337,7 @@ class GDState(NamedTuple):
     step: int
 
 
-@_frozen
+@rule_dataclass
 class GD(Optimizer):
     r"""Gradient descent, torch.optim.SGD with ``momentum=0``.
 
@@ -341,9 +357,11 @@ class GD(Optimizer):
     label: ClassVar[str] = "GD"
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "lr", _hyper("lr", self.lr, check.positive))
+        object.__setattr__(self, "lr", hyperparameter("lr", self.lr, check.positive))
         object.__setattr__(
-            self, "weight_decay", _hyper("weight_decay", self.weight_decay, check.nonnegative)
+            self,
+            "weight_decay",
+            hyperparameter("weight_decay", self.weight_decay, check.nonnegative),
         )
 
     def init(self, xy: np.ndarray) -> GDState:
@@ -373,7 +391,7 @@ class MomentumState(NamedTuple):
     momentum_buffer: np.ndarray
 
 
-@_frozen
+@rule_dataclass
 class Momentum(Optimizer):
     r"""Heavy ball, torch.optim.SGD with ``momentum=rho`` (the lecture's ``v = rho v + dx``).
 
@@ -403,11 +421,15 @@ class Momentum(Optimizer):
     _legend_keys: ClassVar[tuple[str, ...]] = ("lr", "rho")
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "lr", _hyper("lr", self.lr, check.positive))
-        object.__setattr__(self, "rho", _hyper("rho", self.rho, _unit))
-        object.__setattr__(self, "dampening", _hyper("dampening", self.dampening, _closed_unit))
+        object.__setattr__(self, "lr", hyperparameter("lr", self.lr, check.positive))
+        object.__setattr__(self, "rho", hyperparameter("rho", self.rho, _unit))
         object.__setattr__(
-            self, "weight_decay", _hyper("weight_decay", self.weight_decay, check.nonnegative)
+            self, "dampening", hyperparameter("dampening", self.dampening, _closed_unit)
+        )
+        object.__setattr__(
+            self,
+            "weight_decay",
+            hyperparameter("weight_decay", self.weight_decay, check.nonnegative),
         )
 
     def history_fields(self) -> tuple[str, ...]:
@@ -467,7 +489,7 @@ class NesterovState(NamedTuple):
     position: np.ndarray
 
 
-@_frozen
+@rule_dataclass
 class Nesterov(Optimizer):
     r"""Nesterov momentum, torch.optim.SGD with ``momentum=rho, nesterov=True``.
 
@@ -497,10 +519,12 @@ class Nesterov(Optimizer):
     _legend_keys: ClassVar[tuple[str, ...]] = ("lr", "rho")
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "lr", _hyper("lr", self.lr, check.positive))
-        object.__setattr__(self, "rho", _hyper("rho", self.rho, _unit))
+        object.__setattr__(self, "lr", hyperparameter("lr", self.lr, check.positive))
+        object.__setattr__(self, "rho", hyperparameter("rho", self.rho, _unit))
         object.__setattr__(
-            self, "weight_decay", _hyper("weight_decay", self.weight_decay, check.nonnegative)
+            self,
+            "weight_decay",
+            hyperparameter("weight_decay", self.weight_decay, check.nonnegative),
         )
 
     def history_fields(self) -> tuple[str, ...]:
@@ -581,7 +605,7 @@ class AdamState(NamedTuple):
     max_exp_avg_sq: np.ndarray | None
 
 
-@_frozen
+@rule_dataclass
 class Adam(Optimizer):
     r"""Adam, torch.optim.Adam (L2 ``weight_decay`` folded into the gradient, as torch; not AdamW).
 
@@ -614,7 +638,7 @@ class Adam(Optimizer):
     family: ClassVar[str] = "adaptive"
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "lr", _hyper("lr", self.lr, check.positive))
+        object.__setattr__(self, "lr", hyperparameter("lr", self.lr, check.positive))
         betas = self.betas
         if isinstance(betas, np.ndarray):
             betas = tuple(betas)
@@ -623,11 +647,16 @@ class Adam(Optimizer):
         object.__setattr__(
             self,
             "betas",
-            (_hyper("betas[0]", betas[0], _unit), _hyper("betas[1]", betas[1], _unit)),
+            (
+                hyperparameter("betas[0]", betas[0], _unit),
+                hyperparameter("betas[1]", betas[1], _unit),
+            ),
         )
-        object.__setattr__(self, "eps", _hyper("eps", self.eps, check.nonnegative))
+        object.__setattr__(self, "eps", hyperparameter("eps", self.eps, check.nonnegative))
         object.__setattr__(
-            self, "weight_decay", _hyper("weight_decay", self.weight_decay, check.nonnegative)
+            self,
+            "weight_decay",
+            hyperparameter("weight_decay", self.weight_decay, check.nonnegative),
         )
         object.__setattr__(self, "amsgrad", _flag("amsgrad", self.amsgrad))
 
@@ -665,6 +694,37 @@ class Adam(Optimizer):
         return new, AdamState(step, exp_avg, exp_avg_sq, max_sq)
 
 
+@rule_dataclass
+class AdamW(Adam):
+    r"""AdamW, torch.optim.AdamW: Adam with decoupled weight decay (weight_decay default 1e-2).
+
+    In torch's order: first the parameter decays, then Adam's update runs on the gradient as it is (no
+    L2 term folded into it):
+
+    .. math::  p \leftarrow p\,(1 - \eta\lambda), \qquad \text{then Adam's step of } p \text{ with } g
+
+    >>> import numpy as np
+    >>> rule = AdamW(lr=0.1, weight_decay=0.5)
+    >>> p, s = rule.update(np.array([3.0, -0.5]), rule.init(np.zeros(2)), np.array([1.0, 1.0]))
+    >>> p.round(9).tolist()
+    [0.85, 1.05]
+    """
+
+    weight_decay: Hyper = 1e-2
+
+    name: ClassVar[str] = "adamw"
+    label: ClassVar[str] = "AdamW"
+
+    def update(
+        self, grad: np.ndarray, state: AdamState, xy: np.ndarray
+    ) -> tuple[np.ndarray, AdamState]:
+        if isinstance(self.weight_decay, np.ndarray) or self.weight_decay != 0:
+            xy = xy * (1 - self.lr * self.weight_decay)
+        adam = copy.copy(self)
+        object.__setattr__(adam, "weight_decay", 0.0)  # decoupled: nothing folded into the gradient
+        return Adam.update(adam, grad, state, xy)
+
+
 class RMSPropState(NamedTuple):
     """torch's RMSprop state: ``square_avg``; ``momentum_buffer`` and ``grad_avg`` if enabled."""
 
@@ -674,7 +734,7 @@ class RMSPropState(NamedTuple):
     grad_avg: np.ndarray | None
 
 
-@_frozen
+@rule_dataclass
 class RMSProp(Optimizer):
     r"""RMSProp, torch.optim.RMSprop.
 
@@ -703,13 +763,15 @@ class RMSProp(Optimizer):
     family: ClassVar[str] = "adaptive"
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "lr", _hyper("lr", self.lr, check.positive))
-        object.__setattr__(self, "alpha", _hyper("alpha", self.alpha, _unit))
-        object.__setattr__(self, "eps", _hyper("eps", self.eps, check.nonnegative))
+        object.__setattr__(self, "lr", hyperparameter("lr", self.lr, check.positive))
+        object.__setattr__(self, "alpha", hyperparameter("alpha", self.alpha, _unit))
+        object.__setattr__(self, "eps", hyperparameter("eps", self.eps, check.nonnegative))
         object.__setattr__(
-            self, "weight_decay", _hyper("weight_decay", self.weight_decay, check.nonnegative)
+            self,
+            "weight_decay",
+            hyperparameter("weight_decay", self.weight_decay, check.nonnegative),
         )
-        object.__setattr__(self, "momentum", _hyper("momentum", self.momentum, _unit))
+        object.__setattr__(self, "momentum", hyperparameter("momentum", self.momentum, _unit))
         object.__setattr__(self, "centered", _flag("centered", self.centered))
 
     def _has_momentum(self) -> bool:
@@ -763,7 +825,7 @@ class AdaGradState(NamedTuple):
     sum: np.ndarray
 
 
-@_frozen
+@rule_dataclass
 class AdaGrad(Optimizer):
     r"""AdaGrad, torch.optim.Adagrad (dense gradients).
 
@@ -792,16 +854,22 @@ class AdaGrad(Optimizer):
     family: ClassVar[str] = "adaptive"
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "lr", _hyper("lr", self.lr, check.positive))
-        object.__setattr__(self, "eps", _hyper("eps", self.eps, check.nonnegative))
+        object.__setattr__(self, "lr", hyperparameter("lr", self.lr, check.positive))
+        object.__setattr__(self, "eps", hyperparameter("eps", self.eps, check.nonnegative))
         object.__setattr__(
-            self, "weight_decay", _hyper("weight_decay", self.weight_decay, check.nonnegative)
+            self,
+            "weight_decay",
+            hyperparameter("weight_decay", self.weight_decay, check.nonnegative),
         )
-        object.__setattr__(self, "lr_decay", _hyper("lr_decay", self.lr_decay, check.nonnegative))
+        object.__setattr__(
+            self, "lr_decay", hyperparameter("lr_decay", self.lr_decay, check.nonnegative)
+        )
         object.__setattr__(
             self,
             "initial_accumulator_value",
-            _hyper("initial_accumulator_value", self.initial_accumulator_value, check.nonnegative),
+            hyperparameter(
+                "initial_accumulator_value", self.initial_accumulator_value, check.nonnegative
+            ),
         )
 
     def history_fields(self) -> tuple[str, ...]:
@@ -833,7 +901,7 @@ class RandomSearchState(NamedTuple):
     sample_loss: np.ndarray
 
 
-@_frozen
+@rule_dataclass
 class RandomSearch(Optimizer):
     r"""Random search, the lecture's "bad idea" baseline: try random points, keep the best one.
 
@@ -866,7 +934,7 @@ class RandomSearch(Optimizer):
     _legend_keys: ClassVar[tuple[str, ...]] = ("scale",)
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "scale", _hyper("scale", self.scale, check.positive))
+        object.__setattr__(self, "scale", hyperparameter("scale", self.scale, check.positive))
         object.__setattr__(self, "local", _flag("local", self.local))
 
     def history_fields(self) -> tuple[str, ...]:
@@ -917,7 +985,7 @@ class RandomSearch(Optimizer):
 
 
 # -- a rule known by its record only -----------------------------------------------------------------
-@_frozen
+@rule_dataclass
 class RecordedRule(Optimizer):
     """A rule read back from a saved trajectory whose rule is not registered by name (an adapter of
     ``optviz.interop``): its name, label and hyperparameters, for legends and records. It cannot step.
@@ -949,24 +1017,37 @@ class RecordedRule(Optimizer):
 
 # -- by name, for scenario files -------------------------------------------------------------------
 _RULES: dict[str, type[Optimizer]] = {
-    cls.name: cls for cls in (GD, Momentum, Nesterov, Adam, RMSProp, AdaGrad, RandomSearch)
+    cls.name: cls for cls in (GD, Momentum, Nesterov, Adam, AdamW, RMSProp, AdaGrad, RandomSearch)
 }
+
+
+def _registry() -> dict[str, type[Optimizer]]:
+    """Every rule by name, in the gallery's order. Newton and L-BFGS live in modules of their own (which
+    import this one), so they join on first use."""
+    if "newton" not in _RULES:
+        from optviz.lbfgs import LBFGS
+        from optviz.newton import Newton
+
+        search = _RULES.pop("random_search")
+        _RULES.update(newton=Newton, lbfgs=LBFGS, random_search=search)
+    return _RULES
 
 
 def rule_names() -> list[str]:
     """Every update rule's name, in the gallery's order.
 
     >>> rule_names()
-    ['gd', 'momentum', 'nesterov', 'adam', 'rmsprop', 'adagrad', 'random_search']
+    ['gd', 'momentum', 'nesterov', 'adam', 'adamw', 'rmsprop', 'adagrad', 'newton', 'lbfgs', 'random_search']
     """
-    return list(_RULES)
+    return list(_registry())
 
 
 def rule_class(name: str) -> type[Optimizer]:
     """The rule class registered under ``name`` (a ParameterError with a close match if unknown)."""
-    if name not in _RULES:
-        raise ParameterError("rule", check.unknown_name_message(str(name), _RULES, what="rule"))
-    return _RULES[name]
+    rules = _registry()
+    if name not in rules:
+        raise ParameterError("rule", check.unknown_name_message(str(name), rules, what="rule"))
+    return rules[name]
 
 
 def rule_parameters(name: str) -> dict[str, Any]:
@@ -975,15 +1056,7 @@ def rule_parameters(name: str) -> dict[str, Any]:
     >>> rule_parameters("momentum")["rho"]
     0.9
     """
-    import dataclasses
-    import inspect
-
-    out = {}
-    for f in dataclasses.fields(rule_class(name)):
-        if not f.init:
-            continue
-        out[f.name] = f.default if f.default is not dataclasses.MISSING else inspect.Parameter.empty
-    return out
+    return check.parameters(rule_class(name))
 
 
 def rule_description(name: str) -> str:
@@ -1013,17 +1086,7 @@ def rule(name: str, **hyperparams: Any) -> Optimizer:
     optviz._validate.ParameterError: rh: unknown momentum parameter 'rh'; did you mean 'rho'?
     (valid: dampening, lr, rho, weight_decay)
     """
-    cls = rule_class(name)
-    fields = {f.name: f for f in dataclasses.fields(cls)}  # type: ignore[arg-type]
-    for key in hyperparams:
-        if key not in fields:
-            raise ParameterError(
-                key, check.unknown_name_message(key, fields, what=f"{name} parameter")
-            )
-    for key, f in fields.items():
-        if f.default is dataclasses.MISSING and key not in hyperparams:
-            raise ParameterError(key, f"is required for rule {name!r}")
-    return cls(**hyperparams)
+    return check.build(rule_class(name), name, "rule", hyperparams)
 
 
 __all__: Sequence[str] = [
@@ -1032,6 +1095,7 @@ __all__: Sequence[str] = [
     "AdaGradState",
     "Adam",
     "AdamState",
+    "AdamW",
     "GDState",
     "Momentum",
     "MomentumState",
@@ -1043,7 +1107,9 @@ __all__: Sequence[str] = [
     "RandomSearch",
     "RandomSearchState",
     "RecordedRule",
+    "hyperparameter",
     "rule",
     "rule_class",
+    "rule_dataclass",
     "rule_names",
 ]

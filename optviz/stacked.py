@@ -50,6 +50,11 @@ class Stacked(Optimizer):
                 raise ParameterError(
                     "rules", f"{r!r}: only gradient rules with one value per hyperparameter stack"
                 )
+            if r.uses_surface:  # Newton's Hessian, L-BFGS's closure: bound to the surface, per run
+                raise ParameterError(
+                    "rules",
+                    f"{r!r} evaluates the surface itself and does not stack: run it on its own",
+                )
         object.__setattr__(self, "rules", rules)
 
     # -- the engine's interface ----------------------------------------------------------------------

@@ -37,7 +37,7 @@ from optviz import limits, theory
 from optviz._validate import ParameterError
 from optviz.analysis import condition_number, hessian_eigen, suggested_rule_lr
 from optviz.engine import run
-from optviz.metrics import distance_to_minimum, empirical_rate, wide_range
+from optviz.metrics import distance_to_minimum, empirical_rate, measured_rate, wide_range
 from optviz.optimizers import GD, Momentum, Nesterov, rule
 from optviz.surfaces import regularized, surface_parameters
 from optviz.surfaces import surface as make_surface
@@ -446,6 +446,143 @@ def rate_table(
     return RateTable(rows=tuple(rows), angle=angle)
 
 
+# -- the same runs over seeds -----------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class SeedRuns:
+    """Each template run made again over ``seeds``: ``runs[i]`` is template i as one batch of ``len(seeds)``
+    runs (its start, rule, noise, schedule, steps and tol), run j with seed ``seeds[j]``. A noisy run's
+    claims are about these, never about one lucky seed."""
+
+    seeds: tuple[int, ...]
+    runs: tuple[Trajectory, ...]
+
+
+def seed_runs(surface: Surface, templates: Sequence[Trajectory], seeds: Sequence[int]) -> SeedRuns:
+    """Every template again over ``seeds``, each in one vectorized run; run j of batch i equals
+    ``optviz.run`` of template i with ``seed=seeds[j]`` (the noise of a run depends only on its seed).
+
+    >>> import optviz as ov
+    >>> s = ov.surface("least_squares")
+    >>> t = ov.run(s, ov.GD(lr=0.05), steps=20, noise=ov.Minibatch(10))
+    >>> again = seed_runs(s, [t], seeds=[0, 1, 2])
+    >>> again.runs[0].xy.shape, bool((again.runs[0][0].xy == t.xy).all())
+    ((3, 21, 2), True)
+    """
+    seeds = tuple(
+        check.integer(f"seeds[{i}]", v, minimum=0, maximum=limits.MAX_SEED)
+        for i, v in enumerate(seeds)
+    )
+    if not seeds:
+        raise ParameterError("seeds", "needs at least one seed")
+    out = []
+    for i, t in enumerate(templates):
+        if t.batched:
+            raise ParameterError(f"runs[{i}]", "must be a single run (a template), not a batch")
+        out.append(
+            run(
+                surface, t.optimizer, start=np.repeat(t.xy[:1], len(seeds), axis=0), steps=t.steps,
+                noise=t.noise, seed=list(seeds), tol=t.tol, schedule=t.schedule,
+                label=t.label if t.custom_label else None,
+            )
+        )  # fmt: skip
+    return SeedRuns(seeds=seeds, runs=tuple(out))
+
+
+# -- momentum's friction: rho = 0.9 or 0.99 -------------------------------------------------------------------
+@dataclass(frozen=True)
+class FrictionRates:
+    """Heavy ball (Momentum) at each ``rhos[r]``'s best lr on quadratics of condition number ``kappas[k]``.
+
+    ``predicted[r, k]`` and ``lr[r, k]``: :func:`optviz.theory.heavy_ball_tuned`; ``measured[r, k]``: the
+    empirical rate of the distance to the minimum of a run at that lr (``steps[r, k]`` steps from the
+    quadratic's start). ``dense``/``dense_rate``: the predicted rate on a fine kappa grid; ``crossover``: the
+    kappa beyond which the second rho is faster than the first (None if it never is, in the range).
+    """
+
+    rhos: tuple[float, ...]
+    kappas: np.ndarray
+    lr: np.ndarray
+    predicted: np.ndarray
+    measured: np.ndarray
+    steps: np.ndarray
+    dense: np.ndarray
+    dense_rate: np.ndarray
+    crossover: float | None
+    angle: float
+
+    def per_digit(self, rate: np.ndarray) -> np.ndarray:
+        """Iterations per digit of accuracy, ``-1 / log10(rate)``: how many steps shrink the distance 10x."""
+        with np.errstate(divide="ignore"):
+            return -1.0 / np.log10(np.asarray(rate, dtype=float))
+
+
+def friction_steps(
+    rate: float, *, digits: float = 40.0, most: int = limits.MAX_SWEEP_STEPS * 4
+) -> int:
+    """The steps a run at ``rate`` needs to shrink its distance by ``10**digits`` (at least 200, at most ``most``)."""
+    return int(min(max(math.ceil(digits / -math.log10(rate)), 200), most))
+
+
+def momentum_friction(
+    rhos: Sequence[float] = (0.9, 0.99),
+    kappas: Sequence[float] = (10, 30, 100, 300, 1e3, 3e3, 1e4, 3e4, 1e5),
+    *,
+    angle: float = 0.0,
+) -> FrictionRates:
+    """For each momentum ``rho`` and condition number: the best lr and its rate (theory), and a run at that lr
+    on the quadratic (``optviz.surface("quadratic", kappa=..., angle=angle)``) with its measured rate.
+
+    >>> res = momentum_friction(kappas=[10, 1e4])
+    >>> res.predicted.round(4).tolist(), bool(abs(res.measured / res.predicted - 1).max() < 1e-3)
+    ([[0.9487, 0.9961], [0.995, 0.995]], True)
+    >>> round(res.crossover)
+    7940
+    """
+    rhos = tuple(
+        check.in_range(f"rhos[{i}]", v, 0.0, 1.0, high_open=True) for i, v in enumerate(rhos)
+    )
+    ks = np.asarray([check.positive(f"kappas[{i}]", v) for i, v in enumerate(kappas)], dtype=float)
+    if len(rhos) < 1 or ks.size < 1:
+        raise ParameterError("rhos", "needs at least one rho and one kappa")
+    shape = (len(rhos), len(ks))
+    lr, predicted, measured = np.empty(shape), np.empty(shape), np.empty(shape)
+    steps = np.empty(shape, dtype=np.int64)
+    for j, kappa in enumerate(ks):
+        q = make_surface("quadratic", kappa=float(kappa), angle=angle)
+        for i, rho in enumerate(rhos):
+            tuned = theory.heavy_ball_tuned(q, rho)
+            lr[i, j], predicted[i, j] = tuned.lr, tuned.rate
+            steps[i, j] = friction_steps(tuned.rate)
+            t = run(q, Momentum(lr=tuned.lr, rho=rho), steps=int(steps[i, j]))
+            measured[i, j] = measured_rate(t, q)
+    lo, hi = float(ks.min()), float(ks.max())
+    dense = np.geomspace(lo, hi, 400)
+    dense_rate = np.array(
+        [[theory.heavy_ball_tuned((1.0, float(k)), rho).rate for k in dense] for rho in rhos]
+    )
+    crossover = None
+    if len(rhos) > 1:
+        diff = dense_rate[0] - dense_rate[1]  # > 0 where the second rho is faster
+        beyond = np.flatnonzero((diff[:-1] <= 0) & (diff[1:] > 0))
+        if beyond.size:
+            a, b = dense[beyond[0]], dense[beyond[0] + 1]
+
+            def gap(log_k: float) -> float:
+                k = math.exp(log_k)
+                return (
+                    theory.heavy_ball_tuned((1.0, k), rhos[0]).rate
+                    - theory.heavy_ball_tuned((1.0, k), rhos[1]).rate
+                )
+
+            from scipy.optimize import brentq
+
+            crossover = math.exp(brentq(gap, math.log(a), math.log(b), xtol=1e-12))
+    return FrictionRates(
+        rhos=rhos, kappas=ks, lr=lr, predicted=predicted, measured=measured, steps=steps, dense=dense,
+        dense_rate=dense_rate, crossover=crossover, angle=float(angle),
+    )  # fmt: skip
+
+
 def main() -> None:
     """``python -m optviz.studies``: print :func:`rate_table` for kappa = 10, 100, 1000."""
     table = rate_table()
@@ -457,18 +594,23 @@ def main() -> None:
 
 
 __all__ = [
+    "FrictionRates",
     "FunctionRuns",
     "RateRow",
     "RateTable",
     "RegularizedPaths",
+    "SeedRuns",
     "SeedSweeps",
     "WeightDecayRates",
     "classic_runs",
+    "friction_steps",
+    "momentum_friction",
     "phase_sweep",
     "rate_table",
     "rate_table_steps",
     "regularized_paths",
     "regularized_twin",
+    "seed_runs",
     "seed_sweeps",
     "stable_run",
     "stationary_curve",

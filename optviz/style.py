@@ -37,13 +37,20 @@ RULE_COLORS = {
     "adagrad": OKABE_ITO["sky_blue"],
     "random_search": "#555555",
     "external": OKABE_ITO["black"],
+    # The rules beyond the lecture take colours from outside Okabe-Ito (which the rules above use up), chosen
+    # to stay apart from every other fixed colour under the common colour-vision deficiencies (CIELAB distance,
+    # Machado et al. 2009 simulation): a purple for Adam's sibling, a brown, a deep green.
+    "adamw": "#762A83",
+    "newton": "#8C510A",
+    "lbfgs": "#00441B",
 }
 # A second (third...) run of one rule keeps the rule's hue in a darker, then lighter, shade: "Momentum is blue"
 # stays true in every figure (design section 10), and the legend tells the runs apart.
 SHADES = (0.0, -0.38, 0.42, -0.62, 0.62)  # mix towards black (negative) or white (positive)
 
-# Series that are not rules (batch sizes, lambda values, classes, methods): a palette no rule uses (Paul Tol's
-# "muted" colours that differ from the Okabe-Ito rule colours), so no colour means two things across the gallery.
+# Series that are not rules (learning rates, schedules, momenta of one rule; batch sizes, lambda values,
+# classes): a palette no rule uses (Paul Tol's "muted" colours that differ from the rule colours above), so no
+# colour means two things across the gallery.
 SERIES = ("#332288", "#CC6677", "#117733", "#AA4499", "#88CCEE", "#DDCC77")
 
 # The arrows of update diagrams (velocity, gradient, actual step): their own colours, none a rule's or a series'.
@@ -87,7 +94,12 @@ def shade(color: str, k: int) -> str:
 
 
 def series_colors(n: int) -> list[str]:
-    """``n`` colours for series that are not rules (batch sizes, lambdas, classes), in a fixed order."""
+    """``n`` colours for series that are not rules (the same rule at several learning rates or under several
+    schedules, batch sizes, lambdas, classes), in a fixed order.
+
+    >>> series_colors(2)
+    ['#332288', '#CC6677']
+    """
     return [SERIES[i % len(SERIES)] for i in range(n)]
 
 

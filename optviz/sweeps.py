@@ -181,12 +181,15 @@ def sweep(
     tol: float | None = None,
     escape_radius: float | None = None,
     window: int | None = None,
+    schedule: Any = None,
 ) -> SweepResult:
     """Run ``Rule`` for every combination of ``grid`` values and every seed, in one vectorized run.
 
     ``grid`` maps constructor names to lists of values (``{"lr": [...], "rho": [...]}``; ``betas``
     takes pairs). Hyperparameters not in the grid keep their defaults; a one-value list fixes one.
-    On/off flags (``amsgrad``, ``centered``, ``local``) must be the same for the whole sweep. Each
+    On/off flags (``amsgrad``, ``centered``, ``local``) and the settings that shape a run (L-BFGS's
+    ``max_iter``, ``max_eval``, ``history_size``, ``line_search_fn``) must be the same for the whole sweep;
+    a ``schedule`` (``optviz.CosineAnnealingLR(T_max=steps)``) drives every run's lr. Each
     run is exactly ``optviz.run(surface, Rule(**combo), start, steps, noise=noise, seed=seed,
     tol=tol)``. ``window`` is the number of iterates the rates are fitted and convergence is
     judged over (default: the last half of each run's usable stretch); see :class:`SweepResult`.
@@ -251,11 +254,13 @@ def sweep(
     n_seeds = len(seeds)
     per_run: dict[str, Any] = {}
     flags = {f.name for f in dataclasses.fields(cls) if isinstance(f.default, bool)}  # type: ignore[arg-type]
+    fixed = flags | _run_shaping(cls)
     for j, key in enumerate(grid):
         values = [combo[j] for combo in combos for _ in range(n_seeds)]
-        if key in flags:
+        if key in fixed:
             if len(set(grid[key])) > 1:
-                raise ParameterError(f"grid.{key}", "an on/off flag cannot vary within one sweep")
+                what = "an on/off flag" if key in flags else f"{key} shapes every run and"
+                raise ParameterError(f"grid.{key}", f"{what} cannot vary within one sweep")
             per_run[key] = grid[key][0]
         elif key == "betas":
             pairs = np.array(values, dtype=float).reshape(-1, 2)
@@ -276,19 +281,22 @@ def sweep(
         seed=run_seeds,
         tol=tol,
         escape_radius=escape_radius,
+        schedule=schedule,
     )
 
     data: dict[str, np.ndarray] = {}
     for j, key in enumerate(grid):
         values = [combo[j] for combo in combos for _ in range(n_seeds)]
-        data[key] = np.array(values, dtype=bool if key in flags else float)
+        dtype = bool if key in flags else (object if key in fixed else float)
+        data[key] = np.array(values, dtype=dtype)
     data["seed"] = np.array(run_seeds, dtype=np.int64)
     data["status"] = np.asarray(traj.status)
     data["stop_step"] = np.asarray(traj.stop_step)
     data["steps_to_tol"] = np.where(data["status"] == "converged", data["stop_step"], np.nan)
     data["final_loss"] = np.asarray(traj.final_loss, dtype=float)
     data.update(_error_columns(surface, traj, data["stop_step"], window))
-    data["converged"] = (data["status"] != "diverged") & (
+    ended = np.isin(data["status"], ("diverged", "singular"))  # singular: Newton could not step
+    data["converged"] = ~ended & (
         (data["status"] == "converged") | data.pop("_reached") | (data["rate"] < 1)
     )
     for column in data.values():
@@ -337,6 +345,17 @@ def _error_columns(
         with np.errstate(invalid="ignore"):
             out["_reached"][lo:hi] = last <= floors
     return out
+
+
+def _run_shaping(cls: type) -> set[str]:
+    """Hyperparameters whose default is an int, a string or None (L-BFGS's ``max_iter``, ``line_search_fn``):
+    they shape the run's arrays or branches, so they cannot vary per run."""
+    return {
+        f.name
+        for f in dataclasses.fields(cls)  # type: ignore[arg-type]
+        if f.default is None
+        or (isinstance(f.default, (int, str)) and not isinstance(f.default, bool))
+    }
 
 
 def _hashable(values: list[Any]) -> bool:

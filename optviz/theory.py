@@ -333,6 +333,40 @@ def heavy_ball_optimal(s: Any) -> Tuned:
     return Tuned(lr=4.0 / (math.sqrt(L) + math.sqrt(mu)) ** 2, rho=q * q, rate=q)
 
 
+def heavy_ball_tuned(s: Any, rho: Any) -> Tuned:
+    r"""Heavy ball's best lr and rate for a *given* momentum ``rho`` (the lecture's "rho = 0.9 or 0.99").
+
+    The rate is the larger modulus of the roots of ``z^2 - (1 + beta - alpha lam) z + beta`` at the
+    spectrum's ends. Inside ``(1 - sqrt beta)^2 <= alpha lam <= (1 + sqrt beta)^2`` the roots are complex,
+    of modulus ``sqrt beta`` whatever ``alpha``; outside, the larger one is ``(u + sqrt(u^2 - 4 beta))/2``
+    with ``u = |1 + beta - alpha lam|``, growing with ``u``. The two ends balance at ``u_mu = u_L``:
+
+    .. math:: \alpha^* = \frac{2 (1 + \beta)}{L + \mu}, \qquad
+              u = (1 + \beta) \frac{\kappa - 1}{\kappa + 1}, \qquad
+              r = \max\Bigl(\sqrt\beta,\ \tfrac12 \bigl(u + \sqrt{u^2 - 4\beta}\bigr)\Bigr),
+
+    which is ``sqrt(beta)`` (every direction rings, damped by the friction alone) while ``kappa <=
+    ((1 + sqrt beta)/(1 - sqrt beta))^2`` (1442 for 0.9, 158402 for 0.99), and tends to 1 beyond. In that
+    regime every lr of the band ``[(1 - sqrt beta)^2 / mu, (1 + sqrt beta)^2 / L]`` gives ``sqrt(beta)``; the
+    lr returned is then the band's geometric centre, away from the double roots at its ends (where the error
+    decays like ``k r^k``, slower than ``r^k`` over any finite run).
+
+    >>> heavy_ball_tuned((1, 100), 0.9)  # doctest: +ELLIPSIS
+    Tuned(lr=0.0100..., rho=0.9, rate=0.9486...)
+    >>> round(heavy_ball_tuned((1, 1e4), 0.9).rate, 6), round(heavy_ball_tuned((1, 1e4), 0.99).rate, 6)
+    (0.99606, 0.994987)
+    """
+    mu, L = spectrum(s)
+    beta = check.in_range("rho", rho, 0.0, 1.0, high_open=True)
+    root = math.sqrt(beta)
+    u = (1 + beta) * (L - mu) / (L + mu)
+    if u * u <= 4 * beta:  # kappa within the ringing regime: the band's centre
+        low, high = (1 - root) ** 2 / mu, (1 + root) ** 2 / L
+        return Tuned(lr=math.sqrt(low * high), rho=beta, rate=root)
+    outer = (u + math.sqrt(u * u - 4 * beta)) / 2
+    return Tuned(lr=2 * (1 + beta) / (L + mu), rho=beta, rate=outer)
+
+
 def heavy_ball_rate(s: Any, lr: Any, rho: Any) -> Any:
     """Heavy ball's (torch Momentum's) rate at any ``(lr, rho)``: the spectral radius over mu..L.
 
@@ -647,6 +681,7 @@ __all__ = [
     "heavy_ball_optimal",
     "heavy_ball_rate",
     "heavy_ball_region",
+    "heavy_ball_tuned",
     "iteration_matrix",
     "max_lr",
     "nesterov_classic",

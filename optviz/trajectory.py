@@ -28,7 +28,7 @@ import math
 import os
 import zipfile
 import zlib
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -40,8 +40,10 @@ from optviz._io import write_atomic
 from optviz._version import __version__
 from optviz.noise import Noise, noise_from_dict
 from optviz.optimizers import Optimizer, RecordedRule, rule, rule_names
+from optviz.scheduled import rule_at_step
+from optviz.schedules import Schedule, schedule_from_dict
 
-STATUSES = ("max_steps", "converged", "diverged")
+STATUSES = ("max_steps", "converged", "diverged", "singular")  # singular: Newton could not step
 _FORMAT = "optviz.Trajectory/1"
 
 
@@ -64,14 +66,21 @@ class Trajectory:
         ``position`` (the actual point x = p + lr rho b); Adam: ``exp_avg``, ``exp_avg_sq`` (+
         ``max_exp_avg_sq`` with amsgrad); RMSProp: ``square_avg`` (+ ``momentum_buffer``,
         ``grad_avg``); AdaGrad: ``sum``; random search: ``sample``, ``sample_loss``.
+        Newton: ``hessian``, ``eigenvalues``, ``indefinite``, ``singular``; L-BFGS: ``func_evals``,
+        ``n_iter``, ``inner_xy``, ``eval_xy``. Under a schedule also ``lr`` (and ``rho``, ``beta1`` or
+        ``momentum`` under OneCycleLR).
     status : str or ndarray of str
-        ``"max_steps"``, ``"converged"`` or ``"diverged"`` (one per run in a batch).
+        ``"max_steps"``, ``"converged"``, ``"diverged"`` or ``"singular"`` (Newton at a singular
+        Hessian), one per run in a batch.
     stop_step : int or ndarray of int
         Index of the last valid iterate; rows after it repeat it.
     optimizer : Optimizer
         The frozen update rule that ran (a batch's per-run hyperparameters as (N, 1) arrays).
     noise : GaussianNoise, Minibatch or None
         The gradient noise model ("SGD"), or None for exact gradients.
+    schedule : Schedule or None
+        The learning-rate schedule the rule followed (``optviz.CosineAnnealingLR(...)``); ``lr`` gives
+        each step's lr.
     seed : int or tuple of int
         The noise's seed (one per run for a batch run with a sequence of seeds).
     label : str
@@ -90,6 +99,7 @@ class Trajectory:
     stop_step: Any = 0
     optimizer: Optimizer | None = None
     noise: Noise | None = None
+    schedule: Schedule | None = None
     seed: int | tuple[int, ...] = 0
     label: str = ""
     custom_label: bool = False
@@ -143,6 +153,7 @@ class Trajectory:
             stop_step=int(self.stop_step[i]),
             optimizer=optimizer,
             noise=self.noise,
+            schedule=self.schedule,
             seed=seed,
             label=self.label,
             custom_label=self.custom_label,
@@ -168,13 +179,31 @@ class Trajectory:
     @property
     def legend(self) -> str:
         """``"SGD+Momentum (lr=0.02, ρ=0.9)"``: the label with the rule's hyperparameters, as figures
-        write it (a label given to ``optviz.run`` is shown as written)."""
-        return legend(self.label, self.hyperparams, custom=self.custom_label)
+        write it (a label given to ``optviz.run`` is shown as written). A scheduled run says so:
+        ``"Momentum (lr=0.1, ρ=0.9), cosine (T_max=200)"``, and leaves out what the schedule sets itself
+        (OneCycleLR's lr and momentum)."""
+        return self.legend_text()
+
+    def legend_text(
+        self, *, hyperparams: bool = True, skip: Sequence[str] = (), schedule: bool = True
+    ) -> str:
+        """:attr:`legend` with options: ``hyperparams=False`` names the rule (and the schedule) alone; ``skip``
+        leaves some hyperparameters out (the one a figure sweeps); ``schedule=False`` leaves the schedule out
+        (a figure that names it elsewhere)."""
+        text = None
+        if self.schedule is not None and schedule:
+            if self.optimizer is not None:
+                skip = [*skip, *self.schedule.sets(self.optimizer)]
+            text = self.schedule.legend if hyperparams else self.schedule.short
+        return legend(
+            self.label, self.hyperparams, custom=self.custom_label, show=hyperparams, skip=skip,
+            schedule=text,
+        )  # fmt: skip
 
     @property
     def meta(self) -> dict[str, Any]:
         """The run's settings as JSON-able data: what :meth:`save` writes (surface, surface_params,
-        rule, hyperparams, seed, noise, label, custom_label, steps, tol, escape_radius, center,
+        rule, hyperparams, seed, noise, schedule, label, custom_label, steps, tol, escape_radius, center,
         optviz)."""
         return {
             "surface": self.surface_name,
@@ -183,6 +212,7 @@ class Trajectory:
             "hyperparams": _jsonable(self.hyperparams),
             "seed": list(self.seed) if isinstance(self.seed, tuple) else self.seed,
             "noise": None if self.noise is None else self.noise.describe(),
+            "schedule": None if self.schedule is None else self.schedule.describe(),
             "label": self.label,
             "custom_label": self.custom_label,
             "steps": self.steps,
@@ -206,6 +236,40 @@ class Trajectory:
         if self.batched:
             return self.loss[np.arange(self.n_runs), np.asarray(self.stop_step)]
         return float(self.loss[int(self.stop_step)])
+
+    # -- schedules and second-order rules ----------------------------------------------------------
+    @property
+    def lr(self) -> np.ndarray | None:
+        """The lr of each step: ``lr[k]`` is the lr step k used (row ``steps``: the next one's), shape
+        like ``loss``. Under a schedule, torch's ``param_groups[0]["lr"]`` after k ``scheduler.step()``
+        calls; otherwise the rule's constant lr. None for a rule without an lr (random search)."""
+        if "lr" in self.state:
+            return self.state["lr"]
+        # every hyperparameter, not only the legend's (Newton and L-BFGS leave their default lr of 1 out)
+        lr = self.optimizer.params.get("lr") if self.optimizer is not None else None
+        if lr is None:
+            return None
+        column = np.asarray(lr, dtype=float).reshape(-1, 1) if self.batched else float(lr)
+        return np.broadcast_to(column, self.loss.shape)
+
+    @property
+    def evaluations(self) -> np.ndarray:
+        """Loss-and-gradient evaluations each step made: shape (steps,) or (N, steps); 0 after the run
+        stopped. L-BFGS: torch's closure calls in that ``step(closure)``; every other rule: 1 (Newton
+        also evaluates one Hessian per step)."""
+        taken = np.arange(self.steps) < np.asarray(self.stop_step)[..., None]
+        if "func_evals" in self.state:
+            counts = np.diff(self.state["func_evals"], axis=-1)
+            return np.where(taken, counts, 0).astype(np.int64)
+        return taken.astype(np.int64)
+
+    @property
+    def indefinite(self) -> np.ndarray | None:
+        """Newton: where ``H + damping I`` at the iterate has eigenvalues of both signs (the step then
+        heads for a saddle), shape like ``loss``. None for rules that use no Hessian."""
+        if "indefinite" not in self.state:
+            return None
+        return self.state["indefinite"].astype(bool)
 
     @property
     def path(self) -> np.ndarray:
@@ -262,7 +326,9 @@ class Trajectory:
             raise IndexError(f"step must be in [0, {self.steps}), got {step}")
         if self.optimizer is None:
             raise ValueError("this trajectory records no update rule")
-        vectors = self.optimizer.update_vectors(step, self.xy, self.grad, self.state)
+        # Under a schedule, the step's arrows use the lr (and momentum) that step ran with.
+        rule = rule_at_step(self.optimizer, self.state, step)
+        vectors = rule.update_vectors(step, self.xy, self.grad, self.state)
         frozen = np.asarray(self.stop_step) <= step
         if np.any(frozen):
             # Points are already frozen in the arrays; the arrows of a stopped run are zero.
@@ -329,9 +395,11 @@ class Trajectory:
             status = str(self.status)
             # A diverged run's bad iterate is the one after its stop step: figures say the same step.
             stop = int(self.stop_step)
-            at = {"max_steps": "", "converged": f" at step {stop}"}.get(
-                status, f" at step {stop + 1}"
-            )
+            at = {
+                "max_steps": "",
+                "converged": f" at step {stop}",
+                "singular": f" at step {stop}",
+            }.get(status, f" at step {stop + 1}")
             return (
                 f"<Trajectory {self.legend}{where}: {self.steps} steps, {status}{at}, "
                 f"loss {self.loss[0]:.6g} -> {self.loss[int(self.stop_step)]:.6g}>"
@@ -355,6 +423,7 @@ def _settings(meta: Mapping[str, Any]) -> dict[str, Any]:
     return {
         "optimizer": optimizer,
         "noise": noise_from_dict(meta.get("noise")),
+        "schedule": None if meta.get("schedule") is None else schedule_from_dict(meta["schedule"]),
         "seed": tuple(seed) if isinstance(seed, list) else seed,
         "label": str(meta.get("label", "")),
         "custom_label": bool(meta.get("custom_label", False)),

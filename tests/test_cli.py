@@ -110,3 +110,23 @@ def test_list_shows_parameters_and_defaults(capsys):
     assert "kappa=10.0, angle=0.0, scale=1.0" in out
     assert "lr, rho=0.9, dampening=0.0, weight_decay=0.0" in out
     assert "lr=0.001, betas=(0.9, 0.999), eps=1e-08" in out
+
+
+def test_list_shows_the_schedules_and_new_rules_with_their_parameters(capsys):
+    assert main(["list"]) == 0
+    out = capsys.readouterr().out
+    schedules = out.split("Schedules (")[1].split("Figure kinds")[0]
+    lines = schedules.splitlines()
+    for name, signature in [
+        ("step", "step_size, gamma=0.1"),
+        ("exponential", "gamma"),
+        ("cosine_annealing", "T_max, eta_min=0.0"),
+        ("linear", "start_factor=0.3333333333333333, end_factor=1.0, total_iters=5"),
+        ("one_cycle", "max_lr, total_steps=None, epochs=None, steps_per_epoch=None, pct_start=0.3"),
+        ("sequential", "schedulers, milestones"),
+    ]:
+        row = next(i for i, line in enumerate(lines) if line.startswith(f"  {name} "))
+        assert lines[row + 1].strip().startswith(signature), (name, lines[row + 1])
+    assert "weight_decay=0.01, amsgrad=False" in out  # AdamW's own default
+    assert "lr=1.0, damping=0.0" in out
+    assert "lr=1.0, max_iter=20, max_eval=None, history_size=100, line_search_fn=None" in out

@@ -148,6 +148,7 @@ RULES = [
     ov.Adam(lr=[x * 3 for x in LRS], amsgrad=True),
     ov.RMSProp(lr=LRS, momentum=0.5, centered=True),
     ov.AdaGrad(lr=[x * 5 for x in LRS], lr_decay=0.01),
+    ov.AdamW(lr=[x * 3 for x in LRS], weight_decay=[0.5, 0.1, 0.2, 0.3, 0.05, 0.4]),
 ]
 
 
@@ -343,6 +344,7 @@ def test_labels_and_meta():
         "hyperparams": {"lr": 0.02, "rho": 0.9},
         "seed": 4,
         "noise": {"kind": "gaussian", "sigma": 0.5},
+        "schedule": None,
         "label": "SGD+Momentum",
         "custom_label": False,
         "steps": 5,

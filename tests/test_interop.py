@@ -96,13 +96,23 @@ def test_factory_and_label(torch, quad):
     np.testing.assert_allclose(t.xy, ov.run(quad, ov.Adam(lr=0.1), steps=20).xy, atol=1e-12)
 
 
+def test_schedules_drive_optviz_rules_only(torch, quad):
+    rule = ov.from_torch(torch.optim.SGD, lr=0.05)
+    with pytest.raises(
+        ParameterError, match=r"^schedule: SGD \(torch\) is another library's optimizer"
+    ):
+        ov.run(quad, rule, steps=5, schedule=ov.StepLR(step_size=2))
+
+
 def test_torch_errors(torch):
     with pytest.raises(ParameterError, match=r"^torch\.SGD: Invalid learning rate: -1"):
         ov.from_torch(torch.optim.SGD, lr=-1)
     p = torch.zeros(2, requires_grad=True)
     with pytest.raises(ParameterError, match=r"^optimizer: pass the optimizer class"):
         ov.from_torch(torch.optim.SGD([p], lr=0.1))
-    with pytest.raises(ParameterError, match=r"^optimizer: LBFGS needs a closure"):
+    with pytest.raises(
+        ParameterError, match=r"^optimizer: LBFGS needs a closure.*use optviz.LBFGS"
+    ):
         ov.from_torch(torch.optim.LBFGS)
     with pytest.raises(ParameterError, match=r"^hyperparams: a factory builds its own optimizer"):
         ov.from_torch(lambda params: torch.optim.SGD(params, lr=0.1), lr=0.2)

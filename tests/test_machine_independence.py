@@ -1,7 +1,8 @@
 """The same run gives the same bits on every CPU.
 
 BLAS (OpenBLAS inside numpy's wheels) picks its kernels by CPU at start-up, and the kernels differ in whether
-they fuse multiply-adds, so a matrix product's last bit depends on the machine. The engine's hot paths,
+they fuse multiply-adds, so a matrix product's last bit depends on the machine. The engine's hot paths (Newton's
+2x2 solve and L-BFGS's dot products included),
 the dataset surfaces and the figures' helpers are written with plain multiplies, adds and numpy sums
 instead, which round the same everywhere. This test runs the same computations under two OpenBLAS kernel
 sets (the machine's own, and Sandybridge's, which has no FMA) and holds their bytes equal.
@@ -30,6 +31,10 @@ for surface in [
     for rule in [ov.Momentum(lr=0.01), ov.Adam(lr=0.05)]:
         t = ov.run(surface, rule, start=starts * 0.5, steps=300)
         h.update(t.xy.tobytes()); h.update(t.loss.tobytes()); h.update(t.grad.tobytes())
+    for rule, schedule in [(ov.LBFGS(line_search_fn="strong_wolfe"), None), (ov.Newton(damping=0.1), None),
+                           (ov.AdamW(lr=0.05), ov.OneCycleLR(max_lr=0.1, total_steps=50))]:
+        t = ov.run(surface, rule, start=starts * 0.5, steps=50, schedule=schedule)
+        h.update(t.xy.tobytes()); h.update(t.evaluations.tobytes())
     _, _, xy = surface.grid(64)
     h.update(surface.value(xy).tobytes()); h.update(surface.hessian(xy).tobytes())
 h.update(scores(W0, B0, POINTS).tobytes())

@@ -211,6 +211,7 @@ ALL_RULES = [
     ov.Adam(lr=0.1, amsgrad=True),
     ov.RMSProp(lr=0.02, momentum=0.3, centered=True),
     ov.AdaGrad(lr=0.3, lr_decay=0.1),
+    ov.AdamW(lr=0.1, weight_decay=0.3, amsgrad=True),
 ]
 
 
@@ -409,8 +410,11 @@ def test_rule_by_name():
         "momentum",
         "nesterov",
         "adam",
+        "adamw",
         "rmsprop",
         "adagrad",
+        "newton",
+        "lbfgs",
         "random_search",
     ]
     assert ov.rule("nesterov", lr=0.1, rho=0.5) == ov.Nesterov(lr=0.1, rho=0.5)
@@ -420,7 +424,7 @@ def test_rule_by_name():
         ov.rule("adamm", lr=0.1)
     assert str(err.value) == (
         "rule: unknown rule 'adamm'; did you mean 'adam'? "
-        "(valid: adagrad, adam, gd, momentum, nesterov, random_search, rmsprop)"
+        "(valid: adagrad, adam, adamw, gd, lbfgs, momentum, nesterov, newton, random_search, rmsprop)"
     )
     with pytest.raises(ParameterError) as err:
         ov.rule("momentum", lr=0.1, beta=0.9)

@@ -191,6 +191,105 @@ CASES = [
         "run[0].rule",
         "momentum, nesterov",
     ),
+    # learning-rate schedules and the second-order rules
+    (
+        "schedule_not_table",
+        GOOD + 'schedule = "cosine"\n',
+        "run[0].schedule",
+        'must be a table such as { name = "cosine_annealing", T_max = 100 }',
+    ),
+    (
+        "schedule_unknown",
+        GOOD + 'schedule = { name = "cosine_anealing", T_max = 20 }\n',
+        "run[0].schedule.name",
+        "did you mean 'cosine_annealing'",
+    ),
+    (
+        "schedule_missing_param",
+        GOOD + 'schedule = { name = "cosine_annealing" }\n',
+        "run[0].schedule.T_max",
+        "is required for schedule 'cosine_annealing'",
+    ),
+    (
+        "schedule_unknown_param",
+        GOOD + 'schedule = { name = "step", step_size = 5, gama = 0.5 }\n',
+        "run[0].schedule.gama",
+        "did you mean 'gamma'",
+    ),
+    (
+        "schedule_bad_value",
+        GOOD + 'schedule = { name = "linear", start_factor = 0 }\n',
+        "run[0].schedule.start_factor",
+        "must be in (0, 1], got 0.0",
+    ),
+    (
+        "schedule_nested_field",
+        GOOD
+        + 'schedule = { name = "sequential", milestones = [5], schedulers = [{ name = "linear" }, '
+        + '{ name = "cosine_annealing", T_max = -1 }] }\n',
+        "run[0].schedule.schedulers[1].T_max",
+        "must be at least 1, got -1",
+    ),
+    (
+        "schedule_milestones",
+        GOOD
+        + 'schedule = { name = "sequential", milestones = [5, 9], schedulers = [{ name = "linear" }, '
+        + '{ name = "cosine_annealing", T_max = 10 }] }\n',
+        "run[0].schedule.milestones",
+        "one step number fewer than the schedules (1), got 2",
+    ),
+    (
+        "schedule_one_cycle_too_short",
+        GOOD.replace('"gd"', '"momentum"')
+        + 'schedule = { name = "one_cycle", max_lr = 0.1, total_steps = 10 }\n',
+        "run[0].schedule",
+        "OneCycleLR is defined for 10 steps, fewer than the run's 20",
+    ),
+    (
+        "schedule_one_cycle_gd",
+        GOOD + 'schedule = { name = "one_cycle", max_lr = 0.1, total_steps = 20 }\n',
+        "run[0].schedule",
+        "GD has none (torch's OneCycleLR would switch SGD's momentum on",
+    ),
+    (
+        "schedule_random_search",
+        GOOD.replace('rule = "gd"\nlr = 0.05', 'rule = "random_search"')
+        + 'schedule = { name = "step", step_size = 5 }\n',
+        "run[0].schedule",
+        "Random search has no learning rate to schedule",
+    ),
+    (
+        "schedule_in_defaults",
+        GOOD.replace("[[run]]", '[defaults]\nschedule = { name = "exponential" }\n[[run]]'),
+        "run[0].schedule.gamma",
+        "is required",
+    ),
+    (
+        "lbfgs_line_search",
+        GOOD.replace('rule = "gd"\nlr = 0.05', 'rule = "lbfgs"\nline_search_fn = "wolfe"'),
+        "run[0].line_search_fn",
+        "must be 'strong_wolfe', or None (left out) for fixed steps, got 'wolfe'",
+    ),
+    (
+        "lbfgs_noise",
+        GOOD.replace('rule = "gd"\nlr = 0.05', 'rule = "lbfgs"') + "noise = { sigma = 0.1 }\n",
+        "run[0].noise",
+        "L-BFGS re-evaluates the surface at trial points, so gradient noise does not apply",
+    ),
+    (
+        "lbfgs_records_too_much",
+        GOOD.replace(
+            'rule = "gd"\nlr = 0.05', 'rule = "lbfgs"\nmax_iter = 1000\nmax_eval = 10000'
+        ).replace("steps = 20", "steps = 100000"),
+        "run[0].steps",
+        "record 22,009 numbers a step",
+    ),
+    (
+        "newton_damping",
+        GOOD.replace('rule = "gd"\nlr = 0.05', 'rule = "newton"\ndamping = -1'),
+        "run[0].damping",
+        "must be a non-negative number, got -1.0",
+    ),
 ]
 
 

@@ -10,7 +10,12 @@ from optviz._validate import ParameterError
 from optviz.analysis import suggested_rule_lr
 from optviz.stacked import Stacked
 
-GRADIENT_RULES = [n for n in ov.rule_names() if ov.optimizers.rule_class(n).uses_gradient]
+# (Newton and L-BFGS evaluate the surface themselves and do not stack: refused, below)
+GRADIENT_RULES = [
+    n
+    for n in ov.rule_names()
+    if ov.optimizers.rule_class(n).uses_gradient and not ov.optimizers.rule_class(n).uses_surface
+]
 
 
 def rules_for(s: ov.Surface, scale: float = 1.0) -> list[ov.Optimizer]:
@@ -65,3 +70,9 @@ def test_only_gradient_rules_with_scalar_hyperparameters_stack() -> None:
         ParameterError, match=r"^stacked: has 3 per-run hyperparameter values but there are 2"
     ):
         ov.run("quadratic", Stacked((ov.GD(lr=0.1),) * 3), start=[[1.0, 1.0], [2.0, 2.0]], steps=5)
+
+
+@pytest.mark.parametrize("rule", [ov.Newton(), ov.LBFGS()], ids=["newton", "lbfgs"])
+def test_rules_that_evaluate_the_surface_do_not_stack(rule):
+    with pytest.raises(ParameterError, match="evaluates the surface itself and does not stack"):
+        Stacked((ov.GD(lr=0.1), rule))

@@ -10,6 +10,7 @@ from _surface_helpers import adam, fd_jacobian, gd, momentum, noisy_gd, points_i
 import optviz as ov
 from optviz._validate import ParameterError
 from optviz.analysis import critical_point_kind, hessian_eigen, refine_critical_points
+from optviz.engine import prepare, reference_run
 
 NAMES = ov.surface_names()  # evaluated at collection: surfaces registered later are covered too
 
@@ -449,3 +450,31 @@ def test_callable_surface_checks_its_inputs():
         bad.value(np.zeros((4, 2)))
     quiet = ov.surface_from_callable(lambda p: np.log(p[..., 0]), bounds=((0, 1), (0, 1)))
     assert np.isnan(quiet.value([-1.0, 0.0])) and np.isnan(quiet.grad([-1.0, 0.0])).all()
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_a_single_point_gets_the_floats_of_a_batch(name):
+    """One point is evaluated as a batch of one: numpy's scalar x**2 (the C library's pow) can be 1 ulp off
+    the array's x * x, which made a one-run reference loop differ from the batched engine (L-BFGS on
+    Rosenbrock from this start, below)."""
+    s = ov.surface(name)
+    rng = np.random.default_rng(7)
+    (x0, x1), (y0, y1) = s.bounds
+    points = np.stack([rng.uniform(x0, x1, 64), rng.uniform(y0, y1, 64)], axis=1)
+    value, grad, hess = s.value(points), s.grad(points), s.hessian(points)
+    for k, p in enumerate(points):
+        assert s.value(p) == value[k]
+        np.testing.assert_array_equal(s.grad(p), grad[k])
+        np.testing.assert_array_equal(s.hessian(p), hess[k])
+
+
+def test_rosenbrock_at_a_point_where_pow_was_one_ulp_off():
+    """Here glibc's pow(r, 2) is 1 ulp above r * r; f is the products' value wherever it is evaluated."""
+    x, y = 0.09320369058338718, -0.26998930352481654
+    a, r = 1.0 - x, y - x * x
+    assert ov.surface("rosenbrock").value([x, y]) == a * a + 100.0 * (r * r)
+    t = ov.run(
+        "rosenbrock", ov.LBFGS(line_search_fn="strong_wolfe"), start=(-0.6483551, 1.29641682)
+    )
+    ref = reference_run(prepare("rosenbrock", t.optimizer, start=t.xy[0], steps=t.steps), 0)
+    np.testing.assert_array_equal(t.xy, ref.xy)

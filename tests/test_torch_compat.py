@@ -1,18 +1,27 @@
-"""Optional: trajectories equal torch.optim's in float64 (skipped where torch is not installed).
+"""Live: trajectories equal torch.optim's in float64 (skipped where torch is not installed).
+
+Without torch, tests/test_torch_fixtures.py checks the same claims against trajectories recorded from torch
+2.13.0. Here torch runs: ``pip install torch==2.13.0`` (the CPU wheel; an unpinned torch pulls a CUDA build).
 
 Both sides are fed the same gradients (the surface's), so only the update rules are compared.
 torch's CPU kernels fuse multiply-adds, which numpy cannot, so the two differ by an ulp per
 operation. That stays below 1e-12 while a run approaches the minimum. Once a constant-step adaptive
 method reaches the minimum it bounces there with steps of about lr (sign-like steps), and there any
-ulp grows: so the horizons below end before that.
+ulp grows: so the horizons below end before that. For L-BFGS the ulp is the whole difference: with
+torch's fused multiply-add modelled exactly, optviz's port reproduces torch bit for bit.
 """
 
 from __future__ import annotations
 
+from fractions import Fraction
+
 import numpy as np
 import pytest
+from _torch_reference import assert_equals_torch, generator
 
 import optviz as ov
+import optviz.lbfgs
+from optviz.engine import prepare, reference_run
 
 torch = pytest.importorskip("torch")
 
@@ -65,6 +74,15 @@ CASES = [
         ov.Adam(lr=0.05, betas=(0.7, 0.9), eps=1e-6, weight_decay=0.1, amsgrad=True),
         lambda ps, lr: torch.optim.Adam(
             ps, lr=lr, betas=(0.7, 0.9), eps=1e-6, weight_decay=0.1, amsgrad=True
+        ),
+        100,
+        300,
+    ),
+    (ov.AdamW(lr=0.05), lambda ps, lr: torch.optim.AdamW(ps, lr=lr), 100, 300),
+    (
+        ov.AdamW(lr=0.05, betas=(0.7, 0.9), eps=1e-6, weight_decay=0.3, amsgrad=True),
+        lambda ps, lr: torch.optim.AdamW(
+            ps, lr=lr, betas=(0.7, 0.9), eps=1e-6, weight_decay=0.3, amsgrad=True
         ),
         100,
         300,
@@ -123,3 +141,84 @@ def test_trajectories_equal_torch_optim(rule, make, quad_steps, rosen_steps, sur
             np.testing.assert_allclose(
                 ours, value, rtol=1e-10, atol=1e-12 * np.abs(value).max(), err_msg=name
             )
+
+
+# -- the recorded cases, against torch itself --------------------------------------------------------------
+MAKE = generator()
+CASES = {case["id"]: case for case in MAKE.cases()}
+
+
+@pytest.mark.parametrize("ident", list(CASES))
+def test_fixture_cases_equal_torch_live(ident):
+    assert_equals_torch(CASES[ident], MAKE.torch_run(CASES[ident]))
+
+
+# -- L-BFGS: torch's arithmetic, bit for bit ---------------------------------------------------------------
+def _fma(a, x, y):
+    """Exactly rounded ``a * x + y`` elementwise (Python 3.11 has no math.fma)."""
+    a = Fraction(float(a))
+    return np.array(
+        [float(a * Fraction(float(u)) + Fraction(float(v))) for u, v in zip(x, y, strict=True)]
+    )
+
+
+def _torch_fuses_add_alpha() -> bool:
+    rng = np.random.default_rng(0)
+    for _ in range(200):
+        p, d, t = rng.standard_normal(2), rng.standard_normal(2), float(rng.standard_normal())
+        fused = torch.tensor(p).add_(torch.tensor(d), alpha=t).numpy()
+        if not np.array_equal(fused, _fma(t, d, p)):
+            return False
+    return True
+
+
+def _torch_lbfgs_points(surface, start, steps, **options):
+    """torch's iterates, evaluations per step and every point its closure was called at."""
+    p = torch.tensor(np.array(start, dtype=float), dtype=torch.float64, requires_grad=True)
+    opt = torch.optim.LBFGS([p], **options)
+    points = []
+
+    def closure():
+        x = p.detach().numpy().copy()
+        points.append(x)
+        f, g = surface.value_and_grad(x)
+        p.grad = torch.from_numpy(np.array(g, dtype=float))
+        return torch.tensor(float(f), dtype=torch.float64)
+
+    xy, counts = [p.detach().numpy().copy()], []
+    for _ in range(steps):
+        before = len(points)
+        opt.step(closure)
+        xy.append(p.detach().numpy().copy())
+        counts.append(len(points) - before)
+    return np.array(xy), np.array(counts), np.array(points)
+
+
+LBFGS_OPTIONS = [
+    {},
+    {"line_search_fn": "strong_wolfe"},
+    {"lr": 0.5, "max_iter": 5, "history_size": 3, "tolerance_change": 1e-12},
+    {"line_search_fn": "strong_wolfe", "max_iter": 4, "max_eval": 7, "history_size": 2},
+    {"line_search_fn": "strong_wolfe", "lr": 0.3, "max_iter": 50, "max_eval": 80},
+]
+
+
+@pytest.mark.parametrize("options", LBFGS_OPTIONS, ids=repr)
+@pytest.mark.parametrize(
+    "name", ["quadratic", "rosenbrock", "logistic_regression", "himmelblau", "beale"]
+)
+def test_lbfgs_port_is_torch_bit_for_bit_with_fused_multiply_adds(monkeypatch, name, options):
+    """With ``add_(alpha=)`` computed as torch's CPU kernels do (one rounding), the one-run port replays
+    torch's L-BFGS exactly: every iterate, every evaluation count, every point the closure saw, also where
+    fixed unit steps on Rosenbrock amplify an ulp to 1e-9 (the fixtures' ULP_SENSITIVE cases)."""
+    if not _torch_fuses_add_alpha():
+        pytest.skip("this CPU's torch kernels do not fuse add_(alpha=)")
+    surface = ov.surface(name, **({"kappa": 20, "angle": 30} if name == "quadratic" else {}))
+    steps = 12
+    xy, counts, points = _torch_lbfgs_points(surface, surface.start, steps, **options)
+    monkeypatch.setattr(optviz.lbfgs, "_axpy", _fma)
+    t = reference_run(prepare(surface, ov.LBFGS(**options), steps=steps))
+    ours = t.state["eval_xy"][1:].reshape(-1, 2)
+    np.testing.assert_array_equal(t.xy, xy)
+    np.testing.assert_array_equal(t.evaluations, counts)
+    np.testing.assert_array_equal(ours[~np.isnan(ours[:, 0])], points)

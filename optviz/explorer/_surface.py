@@ -49,8 +49,13 @@ from optviz.stacked import Stacked
 from optviz.surfaces.base import Surface
 from optviz.trajectory import Trajectory
 
-# The rules the explorer shows (every gradient rule of the registry), grouped by which lr slider they take.
-RULES = tuple(name for name in rule_names() if rule_class(name).uses_gradient)
+# The rules the explorer shows (the registry's gradient rules), grouped by which lr slider they take. AdamW,
+# Newton and L-BFGS (issue 17) join with issue 14's explorer, which gives them their sliders and a schedule
+# selector.
+_NOT_YET = ("adamw", "newton", "lbfgs")
+RULES = tuple(
+    name for name in rule_names() if rule_class(name).uses_gradient and name not in _NOT_YET
+)
 ADAPTIVE = tuple(name for name in RULES if rule_class(name).family == "adaptive")
 GRADIENT_SCALED = tuple(name for name in RULES if name not in ADAPTIVE)
 MAX_STEPS_SLIDER = 500

@@ -1,3 +1,11 @@
 """Imports every module that registers built-in figure kinds."""
 
-from optviz.figures import basic, classifier, lecture, theory, updates  # noqa: F401
+from optviz.figures import (  # noqa: F401
+    basic,
+    classifier,
+    lecture,
+    second_order,
+    theory,
+    training,
+    updates,
+)

@@ -193,7 +193,12 @@ class PanelsOptions(Options):
         "animated: together (every panel's runs end on the last frame, each panel naming its own iteration) "
         "or iteration (every panel at the same iteration; shorter runs stop early)",
     )
-    legend: str = legend_option()
+    legend: str = option(
+        "below",
+        one_of("below", "inside", "right", "none", "each", what="legend position"),
+        "one legend for all panels (below, inside, right, none), or each panel's own, with its runs' "
+        "settings (each: for panels whose runs differ)",
+    )
 
 
 @register_kind(
@@ -210,12 +215,13 @@ def _panels(fig: Any, data: PanelData, scene: Scene) -> None:
     rows, cols = _grid(len(data.panels), data.options.columns)
     subfigs = fig.subfigures(rows, cols, squeeze=False)
     groups = []
+    each = data.options.legend == "each"
     for (kind, panel), sub in zip(data.panels, subfigs.flat, strict=False):
         options = panel.options
-        if hasattr(options, "legend"):
+        if hasattr(options, "legend") and not each:
             options = options.replace(legend="none")
-        # One legend for all panels: "SGD", "SGD+Momentum".
-        shown = dataclasses.replace(panel, options=options, hyperparams=False)
+        # One legend for all panels: "SGD", "SGD+Momentum"; or each panel's own, with its settings.
+        shown = dataclasses.replace(panel, options=options, hyperparams=each)
         first = len(scene.handles)
         kind.draw(sub, shown, scene)
         groups.append((sub, first, len(scene.handles), last_step(panel.trajectories)))
@@ -225,7 +231,8 @@ def _panels(fig: Any, data: PanelData, scene: Scene) -> None:
     ends = {last for *_, last in groups if last > 0}
     if data.options.pace == "together" and len(ends) > 1:
         _pace_together(scene, groups)
-    place_legend(fig, None, data.options.legend)
+    if not each:
+        place_legend(fig, None, data.options.legend)
 
 
 def _pace_together(scene: Scene, groups: list[tuple[Any, int, int, int]]) -> None:

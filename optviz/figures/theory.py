@@ -11,7 +11,9 @@ Each kind draws the closed forms of ``optviz.theory`` beside what was measured: 
   each ``[[run]]`` a template whose rule, noise, start and steps are kept
   (:func:`optviz.studies.seed_sweeps`);
 - ``rate_table``: predicted against measured rates of GD, heavy ball and Nesterov across kappa
-  (:func:`optviz.studies.rate_table`).
+  (:func:`optviz.studies.rate_table`);
+- ``momentum_rho``: the lecture's "rho = 0.9 or 0.99": runs at one lr beside the iterations per digit of
+  accuracy against kappa at each rho's best lr (:func:`optviz.studies.momentum_friction`).
 """
 
 from __future__ import annotations
@@ -20,15 +22,15 @@ import dataclasses
 from dataclasses import dataclass
 from typing import Any
 
-from optviz import limits, plot, theory
+from optviz import limits, plot, style, theory
 from optviz._validate import ParameterError, integer, number, positive, unknown_name_message
 from optviz.figures._kinds import PanelData, SurfaceRule, register_kind
 from optviz.figures._scene import Scene
 from optviz.figures.basic import draw_paths, legend_option
-from optviz.figures.layout import last_step, surface_title
+from optviz.figures.layout import last_step, require_rules, surface_title
 from optviz.figures.options import Options, boolean, numbers, one_of, option, optional, string
 from optviz.metrics import measured_rate
-from optviz.plot.common import linewidth, run_colors, run_label
+from optviz.plot.common import fontsize, linewidth, run_colors, run_label
 
 
 # -- option checks ---------------------------------------------------------------------------------
@@ -426,3 +428,108 @@ def _rate_table(fig: Any, data: PanelData, scene: Scene) -> None:
         pad=12,
     )
     scene.results.update(table=table, artists=h)
+
+
+# -- momentum_rho ----------------------------------------------------------------------------------
+def _rho(field: str, value: Any) -> tuple[float, ...]:
+    values = numbers(at_least=1, at_most=4)(field, value)
+    for i, v in enumerate(values):
+        if not 0 <= v < 1:
+            raise ParameterError(f"{field}[{i}]", f"must be in [0, 1), got {v!r}")
+    return values
+
+
+def _kappa_text(kappa: float) -> str:
+    """``"κ = 50"``, ``"κ ≈ 2,508"``: a whole number as it is, another rounded (to 3 digits below 100)."""
+    if float(kappa).is_integer():
+        return f"κ = {kappa:,.0f}"
+    return f"κ ≈ {kappa:,.0f}" if kappa >= 100 else f"κ ≈ {kappa:.3g}"
+
+
+@dataclass(frozen=True)
+class MomentumRhoOptions(Options):
+    rhos: tuple[float, ...] = option(
+        (0.9, 0.99), _rho, "the momenta compared (the lecture's 0.9 and 0.99)"
+    )
+    kappas: tuple[float, ...] = option(
+        (10.0, 30.0, 100.0, 300.0, 1e3, 3e3, 1e4, 3e4, 1e5),
+        numbers(minimum=1.0, at_least=2, at_most=20),
+        "condition numbers of the quadratics measured on the right",
+    )
+    legend: str = legend_option()
+
+
+@register_kind(
+    "momentum_rho",
+    "Momentum's friction, rho = 0.9 or 0.99: paths at one lr, beside iterations per digit against kappa at each rho's best lr.",
+    options=MomentumRhoOptions,
+    runs="required",
+    animated=False,
+    surfaces=SPECTRUM,
+    check=require_rules(("momentum",)),
+    study="optviz.studies.momentum_friction",
+)
+def _momentum_rho(fig: Any, data: PanelData, scene: Scene) -> None:
+    res = data.study
+    s = data.surface
+    ax, right = fig.subplots(1, 2, width_ratios=[1, 1.15])
+    # The runs are one rule at several momenta: a series, not several rules.
+    given = [data.color(i) for i in range(len(data.trajectories))]
+    colors = [g or c for g, c in zip(given, style.series_colors(len(given)), strict=True)]
+    paths = draw_paths(ax, dataclasses.replace(data, colors=colors), scene)
+    kappa = theory.spectrum(s).kappa
+    ax.set_title(f"same lr: {surface_title(s)}")
+    by_rho = {t.hyperparams.get("rho"): c for t, c in zip(data.trajectories, colors, strict=True)}
+    spare = iter(style.series_colors(len(colors) + len(res.rhos))[len(colors) :])
+    lw = linewidth()
+    curves = []
+    for i, rho in enumerate(res.rhos):
+        col = by_rho.get(rho) or next(spare)
+        (line,) = right.plot(res.dense, res.per_digit(res.dense_rate[i]), color=col, linewidth=lw,
+                             label=f"ρ = {rho:g} at its best lr (theory)", zorder=3)  # fmt: skip
+        right.plot(res.kappas, res.per_digit(res.measured[i]), marker="o", linestyle="none",
+                   markersize=2.6 * lw, markerfacecolor="white", markeredgecolor=col,
+                   markeredgewidth=0.6 * lw, zorder=4, label="_measured")  # fmt: skip
+        curves.append(line)
+    right.set_xscale("log")
+    right.set_yscale("log")
+    right.set_xlabel("condition number κ")
+    right.set_ylabel("iterations per 10× closer")
+    right.grid(True, which="major")
+    right.axvline(kappa, color="0.35", linestyle=":", linewidth=0.8 * lw, zorder=2)
+    right.annotate(f"left: {_kappa_text(kappa)}", (kappa, 0.98), xycoords=("data", "axes fraction"),
+                   xytext=(4, 0), textcoords="offset points", ha="left", va="top", color="0.3",
+                   fontsize=0.85 * fontsize())  # fmt: skip
+    if res.crossover is not None:
+        right.axvline(res.crossover, color="0.35", linestyle="--", linewidth=0.8 * lw, zorder=2)
+        right.annotate(
+            f"ρ = {res.rhos[1]:g} faster\nbeyond κ ≈ {res.crossover:,.0f}", (res.crossover, 0.03),
+            xycoords=("data", "axes fraction"), xytext=(4, 0), textcoords="offset points", ha="left",
+            va="bottom", color="0.3", fontsize=0.85 * fontsize(),
+        )  # fmt: skip
+    right.set_title("at each ρ's best lr: iterations per digit")
+    from matplotlib.lines import Line2D
+
+    measured = Line2D([], [], marker="o", linestyle="none", markersize=2.6 * lw, markerfacecolor="white",
+                      markeredgecolor="0.3", markeredgewidth=0.6 * lw, label="measured (a run each)")  # fmt: skip
+    # The runs in one column, the curves beside them (matplotlib fills a legend's columns first).
+    rho_of = [float(t.hyperparams.get("rho", 0.9)) for t in data.trajectories]
+    runs = [paths.paths[i] for i in sorted(range(len(rho_of)), key=rho_of.__getitem__)]
+    blank = Line2D([], [], linestyle="none", label=" ")
+    rows = max(len(runs), len(curves) + 1)
+    handles = [
+        *runs,
+        *[blank] * (rows - len(runs)),
+        *curves,
+        measured,
+        *[blank] * (rows - len(curves) - 1),
+    ]
+    labels = [h.get_label() for h in handles]
+    where = data.options.legend
+    if where == "below":
+        fig.legend(handles, labels, loc="outside lower center", ncols=2, frameon=False)
+    elif where == "right":
+        fig.legend(handles, labels, loc="outside right upper", frameon=False)
+    elif where == "inside":
+        right.legend(handles, labels, loc="best")
+    scene.results.update(friction=res, curves=curves)

@@ -24,6 +24,8 @@ from optviz.plot.diagrams import (
     update_arrows,
     update_diagram,
 )
+from optviz.plot.indefinite import IndefiniteArtists, indefinite_steps
+from optviz.plot.inner import InnerArtists, inner_iterates
 from optviz.plot.landscape import (
     CurveArtists,
     ResidualArtists,
@@ -32,9 +34,11 @@ from optviz.plot.landscape import (
     residual,
 )
 from optviz.plot.loss import LossArtists, loss, loss_values
+from optviz.plot.lr import LearningRateArtists, learning_rate
 from optviz.plot.phase import PhaseArtists, phase_diagram
 from optviz.plot.profile import ProfileArtists, Slice, make_slice, profile
 from optviz.plot.seeds import SeedSweepArtists, seed_stats, seed_sweep
+from optviz.plot.spread import SpreadArtists, loss_spread
 from optviz.plot.surface3d import Surface3DArtists, surface3d
 from optviz.plot.table import TableArtists, rate_table
 from optviz.plot.trajectory import TrajectoryArtists, marker_stride, trajectory
@@ -44,6 +48,9 @@ __all__ = [
     "ConditionCurveArtists",
     "ContourArtists",
     "CurveArtists",
+    "IndefiniteArtists",
+    "InnerArtists",
+    "LearningRateArtists",
     "LossArtists",
     "PhaseArtists",
     "ProfileArtists",
@@ -51,6 +58,7 @@ __all__ = [
     "SameStateUpdates",
     "SeedSweepArtists",
     "Slice",
+    "SpreadArtists",
     "Surface3DArtists",
     "TableArtists",
     "TrajectoryArtists",
@@ -62,8 +70,12 @@ __all__ = [
     "contour_levels",
     "eigen_glyphs",
     "eigenvalues",
+    "indefinite_steps",
+    "inner_iterates",
     "interpolation",
+    "learning_rate",
     "loss",
+    "loss_spread",
     "loss_values",
     "make_slice",
     "marker_stride",

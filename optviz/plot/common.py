@@ -3,6 +3,7 @@
 - :func:`get_ax`: matplotlib's ``ax=None`` convention (the current axes);
 - :func:`run_label`: a run's legend text, the one formatter figures and ``Trajectory.legend`` use;
 - :func:`run_colors`: each rule's fixed colour, and shades of it for a second run of one rule;
+- :func:`ended_early`: how a diverged (or singular) run is marked;
 - :func:`per_run`, :func:`as_runs`, :func:`single_runs`: one value per run, and a batch as single runs;
 - :func:`linewidth`, :func:`fontsize`: the current style's sizes (they scale with the figure).
 """
@@ -36,6 +37,8 @@ def run_label(t: Any, *, hyperparams: bool = True, skip: Sequence[str] = ()) -> 
     >>> run_label(t), run_label(t, hyperparams=False), run_label(t, skip=["lr"]), t.legend
     ('Momentum (lr=0.02, ρ=0.9)', 'Momentum', 'Momentum (ρ=0.9)', 'Momentum (lr=0.02, ρ=0.9)')
     """
+    if hasattr(t, "legend_text"):  # a Trajectory: its own legend, which knows its schedule
+        return str(t.legend_text(hyperparams=hyperparams, skip=skip))
     return legend(
         t.label,
         getattr(t, "hyperparams", {}),
@@ -43,6 +46,23 @@ def run_label(t: Any, *, hyperparams: bool = True, skip: Sequence[str] = ()) -> 
         show=hyperparams,
         skip=skip,
     )
+
+
+def ended_early(run: Any) -> str | None:
+    """How a single run that stopped before its last step without converging is marked: ``"diverged at step
+    k"`` (k: its first bad iterate) or ``"singular Hessian at step k"`` (Newton, at the iterate it could not
+    step from); None otherwise. Figures draw both alike: a cross where the run ended, and this text.
+
+    >>> from types import SimpleNamespace as T
+    >>> ended_early(T(status="diverged", stop_step=11)), ended_early(T(status="singular", stop_step=0))
+    ('diverged at step 12', 'singular Hessian at step 0')
+    """
+    status, stop = str(run.status), int(run.stop_step)
+    if status == "diverged":
+        return f"diverged at step {stop + 1}"
+    if status == "singular":
+        return f"singular Hessian at step {stop}"
+    return None
 
 
 def per_run(value: Any, n: int, name: str) -> list[Any]:

@@ -31,6 +31,27 @@ class Grows:
 
 
 @dataclass
+class GrowsTo:
+    """A line through more points than iterates (L-BFGS's inner iterates between its steps): its data are
+    the points up to ``ends[min(k, stop)]``, the point of iterate k. ``marks``: the indices of the points
+    that carry a marker (the iterates), cut to the points shown."""
+
+    artist: Any
+    x: np.ndarray
+    y: np.ndarray
+    ends: np.ndarray
+    stop: int
+    marks: list[int] | None = None
+
+    def set_frame(self, k: int) -> list[Any]:
+        last = int(self.ends[min(int(k), self.stop)])
+        self.artist.set_data(self.x[: last + 1], self.y[: last + 1])
+        if self.marks is not None:
+            self.artist.set_markevery([i for i in self.marks if i <= last])
+        return [self.artist]
+
+
+@dataclass
 class Follows:
     """A marker at point ``min(k, stop)``; with ``markevery=True`` the data stays whole and only the marked point
     moves (used by the profile's ball, whose data are all the iterates)."""

@@ -7,8 +7,10 @@ from typing import Any
 
 import numpy as np
 
+from optviz.metrics import evaluations_used
 from optviz.plot.common import (
     as_runs,
+    ended_early,
     get_ax,
     linewidth,
     per_run,
@@ -17,8 +19,9 @@ from optviz.plot.common import (
     single_runs,
 )
 from optviz.plot.frames import Animated, Appears, Grows
+from optviz.plot.trajectory import marker_stride
 
-_YLABELS = {
+Y_LABELS = {
     "loss": "loss  f(x)",
     "gap": r"$f(x_k) - f^\ast$",
     "distance": r"$\|x_k - x^\ast\|$",
@@ -50,10 +53,16 @@ def _reference(values: np.ndarray, q: float) -> np.ndarray:
 
 
 def loss_values(
-    t: Any, kind: str = "loss", *, fmin: float | None = None, minimum: Any = None
+    t: Any,
+    kind: str = "loss",
+    *,
+    fmin: float | None = None,
+    minimum: Any = None,
+    whole: bool = False,
 ) -> np.ndarray:
-    """The quantity :func:`loss` plots for one run, up to its stop step (numeric, no drawing)."""
-    stop = int(t.stop_step)
+    """The quantity :func:`loss` plots for one run, up to its stop step (``whole``: every row, the frozen ones
+    after the stop too) (numeric, no drawing)."""
+    stop = int(t.xy.shape[-2] - 1) if whole else int(t.stop_step)
     if kind == "loss":
         return np.asarray(t.loss[: stop + 1], dtype=float)
     if kind == "gap":
@@ -81,6 +90,8 @@ def loss(
     label: Any = None,
     hyperparams: bool = True,
     legend: bool | str = True,
+    x: str = "iteration",
+    dots: bool = False,
 ) -> LossArtists:
     """Plot each run's loss, optimality gap ``f - f*`` or distance ``|x - x*|`` against the iteration.
 
@@ -90,7 +101,14 @@ def loss(
     that shrinks by ``r`` per step means a loss gap that shrinks by ``r**2`` (``optviz.theory`` gives ``r``).
     ``rate_label`` is its legend text (``{rate}`` is replaced by the rate). Diverged runs end in a cross. Log
     y-axis by default; zeros (an exact optimum) are masked.
+
+    ``x="evaluations"`` puts each iterate at the loss-and-gradient evaluations made to reach it
+    (:func:`optviz.metrics.evaluations_used`: L-BFGS's closure calls, one a step for the other rules), so
+    methods that pay differently per step compare at equal cost; ``dots=True`` marks each iterate (there every
+    one, so the gaps between dots show each step's evaluations; on an iteration axis every k-th on long runs).
     """
+    if x not in ("iteration", "evaluations"):
+        raise ValueError(f"x must be 'iteration' or 'evaluations', got {x!r}")
     ax = get_ax(ax)
     out = LossArtists()
     groups = as_runs(trajectories)
@@ -108,14 +126,19 @@ def loss(
         for j, run in enumerate(single_runs(group)):
             values = loss_values(run, kind, fmin=fmin, minimum=minimum)
             k = np.arange(len(values))
+            at = k if x == "iteration" else evaluations_used(run)[: len(values)].astype(float)
+            # On an evaluations axis a dot per step is the point: every step gets one.
+            every = 1 if x == "evaluations" else marker_stride(len(values))
+            marks = {"marker": "o", "markersize": 1.6 * lw, "markevery": every} if dots else {}
             (line,) = ax.plot(
-                k, values, color=col, linewidth=lw, label=text if j == 0 else "_nolegend_", zorder=3
-            )
+                at, values, color=col, linewidth=lw, label=text if j == 0 else "_nolegend_", zorder=3,
+                **marks,
+            )  # fmt: skip
             out.lines.append(line)
-            out.frames.append(Grows(line, k, values, len(values) - 1))
-            if run.status == "diverged":
+            out.frames.append(Grows(line, at, values, len(values) - 1))
+            if ended_early(run) is not None:  # diverged, or singular (Newton)
                 cross = ax.plot(
-                    k[-1],
+                    at[-1],
                     values[-1],
                     marker="X",
                     markersize=4 * lw,
@@ -143,8 +166,8 @@ def loss(
                 out.rates.append(ref)
     if log:
         ax.set_yscale("log", nonpositive="mask")
-    ax.set_xlabel("iteration k")
-    ax.set_ylabel(_YLABELS[kind])
+    ax.set_xlabel("iteration k" if x == "iteration" else "loss-and-gradient evaluations")
+    ax.set_ylabel(Y_LABELS[kind])
     ax.grid(True, which="major")
     if legend:
         out.legend = ax.legend(loc="best" if legend is True else legend)

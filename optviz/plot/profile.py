@@ -9,6 +9,7 @@ import numpy as np
 
 from optviz.plot.common import (
     as_runs,
+    ended_early,
     fontsize,
     get_ax,
     linewidth,
@@ -160,9 +161,10 @@ def profile(
                     label="_start",
                 )[0]
             )
-            if run.status == "diverged":
+            ending = ended_early(run)  # diverged, or singular (Newton)
+            if ending is not None:
                 note = ax.annotate(
-                    f"diverged at step {stop + 1}",
+                    ending,
                     (uk[-1], fk[-1]),
                     xytext=(0, 1.2 * size),
                     textcoords="offset points",

@@ -9,6 +9,7 @@ import numpy as np
 
 from optviz.plot.common import (
     as_runs,
+    ended_early,
     fontsize,
     get_ax,
     linewidth,
@@ -17,7 +18,8 @@ from optviz.plot.common import (
     run_label,
     single_runs,
 )
-from optviz.plot.frames import Animated, Appears, Follows, Grows
+from optviz.plot.frames import Animated, Appears, Follows, Grows, GrowsTo
+from optviz.plot.inner import route as inner_route
 from optviz.plot.placement import around, place_text
 
 
@@ -35,7 +37,9 @@ class RunArtists:
 
 @dataclass
 class TrajectoryArtists(Animated):
-    """What :func:`trajectory` drew. ``paths[i]`` is a ``Line2D`` whose data is ``t.xy[: t.stop_step + 1]``.
+    """What :func:`trajectory` drew. ``paths[i]`` is a ``Line2D`` whose data is ``t.xy[: t.stop_step + 1]``
+    (with ``route=True``: the run's way through its inner iterates up to its stop,
+    :func:`optviz.plot.inner.route`).
 
     ``set_frame(k)`` re-shows every run up to iteration ``k`` by setting data on the same artists (for animation)
     and returns the artists it changed.
@@ -89,15 +93,19 @@ def trajectory(
     legend: bool | str = True,
     alpha: float = 1.0,
     zorder: float = 3.0,
+    route: bool = False,
 ) -> TrajectoryArtists:
     """Draw one or several trajectories.
 
     ``trajectories`` is a Trajectory, a batched Trajectory (its runs share a colour and one legend entry) or a
     list of them. Colours default to each rule's fixed colour; labels to ``"Momentum (lr=0.02, ρ=0.9)"``.
     Each path has a dot at each iterate (every ``every``-th one; default: about 60 dots), a hollow circle at the
-    start and a filled circle at the end. A diverged run ends in a cross with "diverged at step k"; a run that
+    start and a filled circle at the end. A diverged run ends in a cross with "diverged at step k" (a Newton run
+    at a singular Hessian alike, "singular Hessian at step k"); a run that
     leaves the axes is clipped at the edge, where an arrow shows which way it went. ``arrows=True`` adds an arrow
     along each step. ``legend=True`` places a legend where it covers the least (``"outside"``: right of the axes).
+    ``route=True`` draws an L-BFGS run's path the way it went, through the inner iterates of each step
+    (:func:`optviz.plot.inner.route`), with the dots at its iterates (``plot.inner_iterates`` marks the rest).
     """
     ax = get_ax(ax)
     out = TrajectoryArtists()
@@ -123,21 +131,27 @@ def trajectory(
             width = lw * widths[k]
             z = zorder + 0.01 * layers[k]
             k += 1
+            way, ends = inner_route(run) if route else (xy, np.arange(len(xy)))
+            dots = stride if not route else [int(e) for e in ends[: stop + 1 : stride]]
             (path,) = ax.plot(
-                shown[:, 0], shown[:, 1], color=col, linewidth=width, alpha=alpha, marker="o",
-                markersize=1.5 * lw, markevery=stride, markeredgewidth=0, zorder=z,
+                way[: ends[stop] + 1, 0], way[: ends[stop] + 1, 1], color=col, linewidth=width, alpha=alpha,
+                marker="o", markersize=1.5 * lw, markevery=dots, markeredgewidth=0, zorder=z,
                 label=text if j == 0 else "_nolegend_", solid_capstyle="round", solid_joinstyle="round",
             )  # fmt: skip
             path.rule = run.rule  # keys say which points a Nesterov path shows (figures.layout)
             r = RunArtists(path=path)
-            out.frames.append(Grows(path, xy[:, 0], xy[:, 1], stop))
+            if route:
+                out.frames.append(GrowsTo(path, way[:, 0], way[:, 1], ends, stop, marks=dots))
+            else:
+                out.frames.append(Grows(path, xy[:, 0], xy[:, 1], stop))
             if start:
                 r.start = ax.plot(
                     *shown[0], marker="o", markersize=3.6 * lw, markerfacecolor="white",
                     markeredgecolor=col, markeredgewidth=0.8 * lw, alpha=alpha, zorder=z + 0.2,
                     label="_start",
                 )[0]  # fmt: skip
-            diverged = str(run.status) == "diverged"
+            ending = ended_early(run)  # diverged, or Newton at a singular Hessian
+            diverged = ending is not None
             if end:
                 r.end = ax.plot(
                     *shown[-1], marker="o", markersize=3.2 * width, color=col, markeredgecolor="white",
@@ -157,7 +171,7 @@ def trajectory(
                 # Where the run left the view, the cross goes on the edge, so it is always seen.
                 outside = r.exit is not None and not _inside(ax, shown[-1])
                 place = np.asarray(r.exit.xy) if outside else shown[-1]
-                r.diverged = _mark_divergence(ax, place, stop, col, lw, size, zorder)
+                r.diverged = _mark_divergence(ax, place, ending, col, lw, size, zorder)
                 out.frames += [
                     Appears(r.diverged, stop + 1),
                     Appears(r.diverged.annotation, stop + 1),
@@ -232,7 +246,7 @@ def stacking(
 
 
 def _mark_divergence(
-    ax: Any, point: np.ndarray, stop: int, color: str, lw: float, size: float, z: float
+    ax: Any, point: np.ndarray, text: str, color: str, lw: float, size: float, z: float
 ) -> Any:
     marker = ax.plot(
         *point, marker="X", markersize=4.5 * lw, color=color, markeredgecolor="black",
@@ -245,7 +259,7 @@ def _mark_divergence(
     horizontal = "left" if point[0] > (x0 + x1) / 2 else "right"
     vertical = "below" if point[1] > (y0 + y1) / 2 else "above"
     note = place_text(
-        ax, f"diverged at step {stop + 1}", point, spots=around(0.6 * size, prefer=f"{vertical} {horizontal}"),
+        ax, text, point, spots=around(0.6 * size, prefer=f"{vertical} {horizontal}"),
         fontsize=size, color=color, fontweight="bold", zorder=z + 0.4,
         bbox={"boxstyle": "round,pad=0.2", "facecolor": "white", "edgecolor": "none", "alpha": 0.85},
     )  # fmt: skip

@@ -53,6 +53,9 @@ STUDIES: dict[str, Study] = {
         log_y=o.log_y,
     ),
     "rate_table": lambda s, runs, o: studies.rate_table(o.kappas, angle=o.angle),
+    "learning_rates": lambda s, runs, o: _seed_runs(s, runs, o.seeds),
+    "schedules": lambda s, runs, o: _seed_runs(s, runs, o.seeds),
+    "momentum_rho": lambda s, runs, o: studies.momentum_friction(o.rhos, o.kappas),
 }
 
 
@@ -77,11 +80,34 @@ WORK: dict[str, Work] = {
         (len(o.values) * len(o.seeds), int(r.steps), None) for r in runs
     ],
     "rate_table": lambda runs, o: _rate_table_calls(o.kappas),
+    # each run again over its seeds (one seed when no run is noisy)
+    "learning_rates": lambda runs, o: [
+        (len(_seeds(runs, o.seeds)), int(r.steps), None) for r in runs
+    ],
+    "schedules": lambda runs, o: [(len(_seeds(runs, o.seeds)), int(r.steps), None) for r in runs],
+    "momentum_rho": lambda runs, o: [  # a run per rho and kappa, on that kappa's quadratic
+        (
+            1,
+            studies.friction_steps(theory.heavy_ball_tuned((1.0, k), rho).rate),
+            make_surface("quadratic", kappa=float(k)),
+        )
+        for rho in o.rhos
+        for k in o.kappas
+    ],
 }
 
 # What one pass of the engine's loop costs, in runs of one vectorized step: a single run of 1,000 steps is
 # slow next to 1,000 runs of one step (numpy's call overhead; measured in benchmarks/surface_cost.py).
 LOOP_RUNS = 128
+
+
+def _seeds(runs: Sequence[Any], seeds: Sequence[int]) -> tuple[int, ...]:
+    """The seeds a seed study runs: all of them if any run is noisy; else one (every seed is the same run)."""
+    return tuple(seeds) if any(r.noise is not None for r in runs) else tuple(seeds[:1])
+
+
+def _seed_runs(surface: Any, runs: Sequence[Any], seeds: Sequence[int]) -> Any:
+    return studies.seed_runs(surface, runs, _seeds(runs, seeds))
 
 
 def _rate_table_calls(kappas: Sequence[float]) -> list[Call]:
@@ -187,7 +213,7 @@ def run_panel(panel: PanelSpec, file: Any = "<scenario>") -> list[Any]:
             out.append(
                 run(
                     panel.surface, spec.rule, start=spec.start, steps=spec.steps, noise=spec.noise,
-                    seed=spec.seed, tol=spec.tol, label=spec.label,
+                    seed=spec.seed, tol=spec.tol, label=spec.label, schedule=spec.schedule,
                 )
             )  # fmt: skip
         except ParameterError as err:

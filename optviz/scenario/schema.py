@@ -19,7 +19,7 @@ from optviz import _validate as check
 from optviz import anim, limits
 from optviz._text import brace_depth, has_hidden, visible
 from optviz._validate import ParameterError, boolean, string
-from optviz.scenario._reader import ScenarioError, Table
+from optviz.scenario._reader import ScenarioError, Table, join
 
 # Every cap comes from optviz.limits, which the engine and the writers read too.
 FORMATS = ("png", "svg", "pdf", "gif")
@@ -38,6 +38,7 @@ class RunSpec:
     color: str | None
     tol: float | None
     field: str
+    schedule: Any = None  # an optviz.schedules.Schedule, or None
 
     @property
     def optimizer(self) -> Any:
@@ -187,8 +188,9 @@ def _scenario(top: Table, path: Path) -> Scenario:
 
 def _run_defaults(table: Table) -> dict[str, Any]:
     # What can be checked on its own is checked here, so that a bad default names [defaults], the key the user
-    # wrote; a start and a noise depend on each run's surface and are checked where each run reads them.
-    allowed = ("steps", "seed", "start", "noise", "tol")
+    # wrote; a start, a noise and a schedule depend on each run (its surface, its rule) and are checked where
+    # each run reads them.
+    allowed = ("steps", "seed", "start", "noise", "tol", "schedule")
     out = {k: table.take(k, _DEFAULT_CHECKS.get(k)) for k in allowed if table.has(k)}
     table.done(allowed)
     return out
@@ -307,7 +309,7 @@ def _view(field: str, value: Any) -> tuple[tuple[float, float], tuple[float, flo
     return (x0, x1), (y0, y1)
 
 
-_RUN_KEYS = ("rule", "start", "steps", "seed", "label", "color", "noise", "tol")
+_RUN_KEYS = ("rule", "start", "steps", "seed", "label", "color", "noise", "tol", "schedule")
 
 
 def _steps(field: str, value: Any) -> int:
@@ -334,6 +336,7 @@ def _run(table: Table, surface: Any, view: Any, defaults: dict[str, Any]) -> Run
     color = table.take("color", _color, default=None)
     tol = table.take("tol", check.positive, default=None)
     noise = _noise(table.table("noise"), surface) if table.has("noise") else None
+    schedule = table.take("schedule", _schedule, default=None)
     hyper = table.rest(exclude=_RUN_KEYS)
     try:
         optimizer = rule(name, **hyper)
@@ -346,6 +349,18 @@ def _run(table: Table, surface: Any, view: Any, defaults: dict[str, Any]) -> Run
         key = next(k for k in hyper if _per_run(getattr(optimizer, k, None)))
         raise table.error(key, f"must be a number (one [[run]] is one run), got {hyper[key]!r}")
     table.done()
+    if noise is not None and not optimizer.takes_noise:
+        raise table.error(
+            "noise",
+            f"{optimizer.label} re-evaluates the surface at trial points, so gradient noise does not apply",
+        )
+    if schedule is not None:
+        from optviz.scheduled import scheduled
+
+        try:  # the rule must have an lr (and OneCycleLR a momentum, and enough total_steps)
+            scheduled(optimizer, schedule, steps)
+        except ParameterError as err:
+            raise table.error("schedule", err.message) from None
     if start is not None and surface is not None:
         _check_start(table, start, view or surface.bounds)
     if surface is not None:
@@ -360,7 +375,24 @@ def _run(table: Table, surface: Any, view: Any, defaults: dict[str, Any]) -> Run
         color=color,
         tol=tol,
         field=table.path,
+        schedule=schedule,
     )
+
+
+def _schedule(field: str, value: Any) -> Any:
+    """``schedule = { name = "cosine_annealing", T_max = 200 }``: a schedule by name and parameters."""
+    from optviz.schedules import schedule_from_dict
+
+    if not isinstance(value, dict):
+        raise ParameterError(
+            field,
+            'must be a table such as { name = "cosine_annealing", T_max = 100 } '
+            "(`optviz list` shows the schedules)",
+        )
+    try:
+        return schedule_from_dict(value)
+    except ParameterError as err:
+        raise ParameterError(join(field, err.field), err.message) from None
 
 
 def _per_run(value: Any) -> bool:

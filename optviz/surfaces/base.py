@@ -131,33 +131,38 @@ class Surface:
         raise NotImplementedError
 
     # -- public, broadcasting API ------------------------------------------------------------------
+    # The formulas always see 1-D arrays, also for a single point: numpy computes ``x**2`` on an array as
+    # x * x, but on a 0-d result (a numpy scalar) through the C library's pow, which can be 1 ulp off (and
+    # differs between libraries). One point and a batch of points then get the same floats, so a one-run
+    # reference loop equals the batched engine bit for bit.
     def value(self, xy: Any) -> np.ndarray:
         """f at points of shape (..., 2); returns shape (...)."""
         xy = as_points(xy)
-        x, y = xy[..., 0], xy[..., 1]
-        return np.broadcast_to(self._value(x, y), x.shape).astype(float, copy=False)
+        flat = xy.reshape(-1, 2)
+        x, y = flat[:, 0], flat[:, 1]
+        return np.broadcast_to(self._value(x, y), x.shape).astype(float).reshape(xy.shape[:-1])
 
     def grad(self, xy: Any) -> np.ndarray:
         """The gradient at points of shape (..., 2); returns shape (..., 2)."""
         xy = as_points(xy)
-        x, y = xy[..., 0], xy[..., 1]
-        gx, gy = self._grad(x, y)
-        out = np.empty(xy.shape, dtype=float)
-        out[..., 0] = gx
-        out[..., 1] = gy
-        return out
+        flat = xy.reshape(-1, 2)
+        gx, gy = self._grad(flat[:, 0], flat[:, 1])
+        out = np.empty(flat.shape, dtype=float)
+        out[:, 0] = gx
+        out[:, 1] = gy
+        return out.reshape(xy.shape)
 
     def hessian(self, xy: Any) -> np.ndarray:
         """The Hessian at points of shape (..., 2); returns shape (..., 2, 2), symmetric."""
         xy = as_points(xy)
-        x, y = xy[..., 0], xy[..., 1]
-        hxx, hxy, hyy = self._hessian(x, y)
-        out = np.empty((*xy.shape, 2), dtype=float)
-        out[..., 0, 0] = hxx
-        out[..., 0, 1] = hxy
-        out[..., 1, 0] = hxy
-        out[..., 1, 1] = hyy
-        return out
+        flat = xy.reshape(-1, 2)
+        hxx, hxy, hyy = self._hessian(flat[:, 0], flat[:, 1])
+        out = np.empty((len(flat), 2, 2), dtype=float)
+        out[:, 0, 0] = hxx
+        out[:, 0, 1] = hxy
+        out[:, 1, 0] = hxy
+        out[:, 1, 1] = hyy
+        return out.reshape((*xy.shape, 2))
 
     def value_and_grad(self, xy: Any) -> tuple[np.ndarray, np.ndarray]:
         """``(value(xy), grad(xy))`` in one call, which the engine makes once per step.
