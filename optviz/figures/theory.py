@@ -278,11 +278,22 @@ class SeedSweepOptions(Options):
     log_y: bool | None = option(
         None, optional(boolean), "log y axis (default: when the metric spans two decades)"
     )
+    x_axis: str = option(
+        "param",
+        one_of("param", "effective_step", what="x_axis"),
+        "param (the swept values) or effective_step (with param = lr: momentum runs at lr / (1 - rho), the "
+        "step a steady gradient gives them; other runs at lr)",
+    )
     legend: str = legend_option()
 
     def validate(self) -> None:
         if self.values is None:
             raise ParameterError("values", "is required: the values of the swept hyperparameter")
+        if self.x_axis == "effective_step" and self.param != "lr":
+            raise ParameterError(
+                "x_axis",
+                f'effective_step needs param = "lr" (the effective step is lr / (1 - rho)), got param = {self.param!r}',
+            )
 
 
 def _check_seed_sweep(surface: Any, runs: Any, options: Any) -> None:
@@ -335,14 +346,16 @@ def _seed_sweep(fig: Any, data: PanelData, scene: Scene) -> None:
         offset = 0.12 * (i - (n - 1) / 2) if n > 1 else 0.0
         col = colors[i]
         label = run_label(t, skip=[param])
+        scale = effective_scale(t) if opts.x_axis == "effective_step" else 1.0
         h = plot.seed_sweep(
             res, param, ax=ax, metric=study.metric, color=col, label=label, log_x=study.log_x,
-            log_y=study.log_y, offset=offset,
+            log_y=study.log_y, offset=offset, x_scale=scale,
+            xlabel="effective step  lr / (1 − ρ)  (lr without momentum)" if opts.x_axis == "effective_step" else None,
         )  # fmt: skip
         drawn.append(h)
         if curve is not None:
-            ax.plot(*curve, color=col, linestyle="--", linewidth=0.8 * linewidth(), zorder=2.5,
-                    label="_theory")  # fmt: skip
+            ax.plot(curve[0] * scale, curve[1], color=col, linestyle="--", linewidth=0.8 * linewidth(),
+                    zorder=2.5, label="_theory")  # fmt: skip
             theory_lines = True
     steps = data.trajectories[0].steps
     sigma = getattr(data.trajectories[0].noise, "sigma", None)
@@ -372,6 +385,16 @@ def _seed_sweep(fig: Any, data: PanelData, scene: Scene) -> None:
         else:
             fig.legend(handles, labels, loc="outside right upper", frameon=False)
     scene.results.update(sweeps=list(study.sweeps), artists=drawn)
+
+
+def effective_scale(t: Any) -> float:
+    """``1 / (1 - rho)`` for a momentum-family run (its effective step is ``lr / (1 - rho)``), else 1."""
+    rho = getattr(t.optimizer, "rho", None)
+    return (
+        1.0 / (1.0 - float(rho))
+        if rho is not None and getattr(t.optimizer, "family", "") == "momentum"
+        else 1.0
+    )
 
 
 # -- rate_table ------------------------------------------------------------------------------------
