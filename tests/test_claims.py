@@ -266,7 +266,8 @@ def test_weight_decay_shows_its_price_the_minimum_moves_and_data_loss_rises(gall
 # -- one colour grammar (issue 13 item 3) ---------------------------------------------------------------------
 RULE_NAMES = {"GD": "gd", "SGD": "gd", "Momentum": "momentum", "SGD+Momentum": "momentum",
               "Nesterov": "nesterov", "Adam": "adam", "RMSProp": "rmsprop", "AdaGrad": "adagrad",
-              "Random search": "random_search"}  # fmt: skip
+              "Random search": "random_search", "AdamW": "adamw", "Newton": "newton", "Damped Newton": "newton",
+              "L-BFGS": "lbfgs"}  # fmt: skip
 
 
 def key_colors(fig):

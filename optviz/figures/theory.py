@@ -473,20 +473,22 @@ def _momentum_rho(fig: Any, data: PanelData, scene: Scene) -> None:
     res = data.study
     s = data.surface
     ax, right = fig.subplots(1, 2, width_ratios=[1, 1.15])
-    # The runs are one rule at several momenta: a series, not several rules.
+    # The runs are one rule (Momentum) at several momenta: the rule keeps its hue, each run a shade of it
+    # (design section 10: a rule keeps its colour in every figure).
     given = [data.color(i) for i in range(len(data.trajectories))]
-    colors = [g or c for g, c in zip(given, style.series_colors(len(given)), strict=True)]
+    colors = run_colors(data.trajectories, given)
     paths = draw_paths(ax, dataclasses.replace(data, colors=colors), scene)
     kappa = theory.spectrum(s).kappa
     ax.set_title(f"same lr: {surface_title(s)}")
     by_rho = {t.hyperparams.get("rho"): c for t, c in zip(data.trajectories, colors, strict=True)}
-    spare = iter(style.series_colors(len(colors) + len(res.rhos))[len(colors) :])
+    momentum = style.RULE_COLORS["momentum"]
+    spare = iter(style.shade(momentum, k) for k in range(len(colors), len(colors) + len(res.rhos)))
     lw = linewidth()
     curves = []
     for i, rho in enumerate(res.rhos):
         col = by_rho.get(rho) or next(spare)
         (line,) = right.plot(res.dense, res.per_digit(res.dense_rate[i]), color=col, linewidth=lw,
-                             label=f"ρ = {rho:g} at its best lr (theory)", zorder=3)  # fmt: skip
+                             label=f"Momentum, ρ = {rho:g}, at its best lr (theory)", zorder=3)  # fmt: skip
         right.plot(res.kappas, res.per_digit(res.measured[i]), marker="o", linestyle="none",
                    markersize=2.6 * lw, markerfacecolor="white", markeredgecolor=col,
                    markeredgewidth=0.6 * lw, zorder=4, label="_measured")  # fmt: skip
