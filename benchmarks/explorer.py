@@ -12,7 +12,9 @@
   the saved background. Timed for ``lr`` (three of the four rules re-run), ``adaptive_lr`` (one), ``rho``
   (two), ``sigma`` and the start (all four), and ``steps``. Each move goes to a new value, back and forth over
   a small range, as a drag does; a move that changes the loss panel's limits (a whole decade) draws in full,
-  and is counted in the mean like any other.
+  and is counted in the mean like any other. The ``steps`` drag stays at or below the opened steps: such a
+  move takes the first steps of the runs already made (``optviz.explorer._surface.head``) and runs no engine;
+  a move to more steps than were ever run costs the engine column on top.
 - of a move, the engine alone: the runs that setting affects, stepped side by side as one batch
   (``optviz.stacked.Stacked``), as a move re-runs them.
 

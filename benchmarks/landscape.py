@@ -5,7 +5,9 @@
 A 51 x 51 grid of a filter-normalized random plane of an MLP 2-48-48-48-2 (4,946 parameters, ReLU, float32) on
 1,000 two-moons points, three ways:
 
-1. optviz: ``ModelLoss.values``: ``torch.func.functional_call`` under ``vmap``, in chunks within its memory bound;
+1. optviz: ``ModelLoss.values``, in chunks within its memory bound: for this plain ``nn.Sequential`` of Linear and
+   ReLU layers, one fused ``baddbmm`` per layer with the loss under ``vmap`` (other models:
+   ``torch.func.functional_call`` under ``vmap``; ``--vmap`` times that path on this model instead);
 2. per point: the usual approach of loss-landscape tools: load each grid point's weights into the model
    (``torch.nn.utils.vector_to_parameters``) and run a forward pass, 2,601 times;
 3. batched GEMM: a hand-written pass over the same chunks, one ``torch.baddbmm`` per layer (the batched matrix
@@ -61,6 +63,15 @@ def make_model() -> nn.Module:
     )  # fmt: skip
 
 
+class Wrapped(nn.Module):
+    def __init__(self, inner: nn.Module) -> None:
+        super().__init__()
+        self.inner = inner
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return self.inner(x)
+
+
 def per_point(
     model: nn.Module, thetas: torch.Tensor, x: torch.Tensor, y: torch.Tensor
 ) -> torch.Tensor:
@@ -109,6 +120,11 @@ def main() -> None:
     parser.add_argument(
         "--threads", type=int, default=1, help="torch threads (0: torch's default; default 1)"
     )
+    parser.add_argument(
+        "--vmap",
+        action="store_true",
+        help="time ModelLoss's general path (functional_call under vmap) on this model",
+    )
     args = parser.parse_args()
     if args.threads:
         torch.set_num_threads(args.threads)
@@ -116,7 +132,9 @@ def main() -> None:
     x = torch.tensor(X, dtype=torch.float32)
     y = torch.tensor(y)
     model = make_model()
-    loss = ol.ModelLoss(model, nn.functional.cross_entropy, x, y)
+    # Inside a module of its own the model is no plain Sequential, so ModelLoss takes its general vmap path.
+    loss = ol.ModelLoss(Wrapped(model) if args.vmap else model, nn.functional.cross_entropy, x, y)
+    path = "vmap" if args.vmap else "baddbmm"
     plane = ol.random_plane(loss, seed=0)
     a = np.linspace(-1.0, 1.0, args.n)
     grid = np.stack(np.meshgrid(a, a), axis=-1).reshape(-1, 2)
@@ -143,7 +161,7 @@ def main() -> None:
         assert err < 1e-5, f"{name} disagrees with optviz by {err:.2e}"
     points = len(thetas)
     call = f"{chunk} points x {samples} samples a call"
-    print(f"optviz (vmap, {call})   {t_ov:6.3f} s  ({1e3 * t_ov / points:.3f} ms a point)")
+    print(f"optviz ({path}, {call})  {t_ov:6.3f} s  ({1e3 * t_ov / points:.3f} ms a point)")
     print(f"per point (load weights, forward)    {t_pp:6.3f} s  (optviz {t_pp / t_ov:.2f}x faster)")
     print(
         f"batched GEMM by hand                 {t_gemm:6.3f} s  (optviz {t_ov / t_gemm:.2f}x its time)"

@@ -90,14 +90,15 @@ def gradcheck(
     f: Callable[[np.ndarray], Any],
     x: Any,
     grad: Any,
-    h: float = 1e-5,
+    h: float = 1e-7,
     num_checks: int = 10,
     seed: int = 0,
 ) -> float:
     """Largest relative error of an analytic gradient against central differences at sampled points.
 
-    In the spirit of the lecture's ``grad_check_sparse``: ``num_checks`` coordinates of ``x`` are
-    drawn (all of them when ``x`` has no more), each is perturbed by ``+-h``, and ``(f(x+h) -
+    The lecture's ``grad_check_sparse(f, x, analytic_grad, num_checks=10, h=1e-7)``, with its default step:
+    ``num_checks`` coordinates of ``x`` are drawn (all of them when ``x`` has no more), each is perturbed by
+    ``+-h``, and ``(f(x+h) -
     f(x-h)) / 2h`` is compared with the analytic value by ``|num - ana| / (|num| + |ana|)``.
     ``grad`` is the analytic gradient at ``x`` (an array shaped like ``x``) or a function returning
     it. Around 1e-7 or less means correct; 1e-2 means a bug.

@@ -41,7 +41,9 @@ from optviz._validate import ParameterError, in_range, integer, positive
 
 # The defaults of every writer here and of a scenario's [output.gif] (optviz.scenario reads them).
 FPS = 20
-HOLD = 1.5  # seconds the last frame stays up before the loop restarts
+HOLD = (
+    1.0  # seconds the last frame stays up before the loop restarts (a scenario's [output.gif] hold)
+)
 DPI = 100.0
 MAX_FRAMES_SHOWN = 300  # long runs are thinned to at most this many frames
 SAMPLE_FRAMES = 3  # frames the palette is fitted to: first, middle, last
@@ -171,7 +173,7 @@ def rendering(
 
     scene = plan.scene
     with (
-        Counter(scene, enabled=counter) as label,
+        Counter(scene, enabled=counter and getattr(scene, "counter", True)) as label,
         FrameRenderer(scene, plan.steps, prepare=label.place) as frames,
         Progress(len(plan.steps), "frames", quiet=quiet) as bar,
     ):
@@ -382,7 +384,7 @@ def animation(
     steps = frame_steps(scene.last_step, stride, max_frames)
     ms = frame_duration(fps)
     hold_ms = frame_durations(1, fps, hold)[0] - ms
-    label = Counter(scene, enabled=counter, inside=True)
+    label = Counter(scene, enabled=counter and getattr(scene, "counter", True), inside=True)
     with FrameRenderer(scene, steps, prepare=label.place) as frames:
         redraw = [a for a in frames.per_frame if a.axes is not None]
     # The layout and the legends stay as the plan saw them: a constrained layout run again moves axes by a

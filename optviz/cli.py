@@ -13,6 +13,7 @@ import textwrap
 import traceback
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 from optviz._version import __version__
 
@@ -146,12 +147,20 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser(
         "check",
-        help="validate scenario files without rendering",
+        help="validate scenario files without rendering (--render: and check their legibility)",
         description="Validate each SCENARIO as a render would (its runs and studies included, only the"
-        " drawing left out) and print 'ok' or its error. Exit code 2 if any is invalid.",
+        " drawing left out) and print 'ok' or its error. Exit code 2 if any is invalid. With --render, also"
+        " draw each figure at its output size and print the legibility findings of design section 11 (text"
+        " over data, text over text, clipped text, hidden series, blank bands), one a line with where it is;"
+        " exit code 1 if there are any. Nothing is written.",
     )
     p.add_argument("scenarios", nargs="*", metavar="SCENARIO", type=Path)
     _example_option(p)
+    p.add_argument(
+        "--render",
+        action="store_true",
+        help="draw each figure and report its legibility findings (optviz.testing.check_legibility)",
+    )
 
     p = sub.add_parser(
         "explore",
@@ -454,12 +463,39 @@ def _check(args: argparse.Namespace) -> int:
     status = EXIT_OK
     for path in _sources(args):
         try:
-            check(load(path))  # everything a render does but drawing
-            _say(f"{path}: ok", out=True)
+            scenario = load(path)
+            if not args.render:
+                check(scenario)  # everything a render does but drawing
+                _say(f"{path}: ok", out=True)
+                continue
+            findings = _legibility(scenario)
         except ScenarioError as err:
             _say(err)
             status = EXIT_USAGE
+            continue
+        if not findings:
+            _say(f"{path}: ok, legible", out=True)
+            continue
+        _say(
+            f"{path}: {len(findings)} legibility finding{'s' if len(findings) > 1 else ''}",
+            out=True,
+        )
+        for finding in findings:
+            _say(f"  {finding}", out=True)
+        status = max(status, EXIT_FAILED)
     return status
+
+
+def _legibility(scenario: Any) -> list[Any]:
+    """The legibility findings of a scenario's figure, drawn as ``render`` draws it (nothing written)."""
+    from optviz.scenario.render import scene_for
+    from optviz.testing.legibility import check_legibility
+
+    scene = scene_for(scenario)
+    try:
+        return check_legibility(scene.fig)
+    finally:
+        scene.close()
 
 
 def _explore(args: argparse.Namespace) -> int:

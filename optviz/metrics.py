@@ -174,13 +174,15 @@ def distance_to_minimum(surface: Surface, traj: Trajectory) -> np.ndarray | None
     """Distance of each iterate to the known minimum nearest the run's end (None if unknown).
 
     Shape ``(N, steps + 1)``, one row per run (N = 1 for a single run): a transposed view of a
-    step-major array, like the engine's histories.
+    step-major array, like the engine's histories. The iterates are the drawn ones (``Trajectory.path``:
+    Nesterov's actual points), so a figure's measured rate is the slope of the curve it draws.
     """
     if len(surface.minima) == 0:
         return None
     target = nearest_minimum(surface, traj)
+    path = traj.path
     # Step-major, like the engine's histories (a batch's xy is a view of (steps+1, N, 2) storage).
-    xy = np.swapaxes(traj.xy, 0, 1) if traj.batched else traj.xy[:, None, :]
+    xy = np.swapaxes(path, 0, 1) if traj.batched else path[:, None, :]
     # (hypot of the two coordinates: a norm over a length-2 axis is slow in numpy)
     return np.hypot(xy[..., 0] - target[:, 0], xy[..., 1] - target[:, 1]).T
 

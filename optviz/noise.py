@@ -51,6 +51,9 @@ class _Blocks:
         self.block = block
         self.start = 0
         self.data: np.ndarray | None = None
+        # One seed: the block broadcast to the runs served, made once per block and batch size (a broadcast
+        # per step cost as much as a step of a small batch).
+        self.wide: np.ndarray | None = None
 
     def step(self, k: int, rows: np.ndarray | None) -> np.ndarray:
         """The draw of step k for every run (or for the runs ``rows``): shape (n_runs, ...)."""
@@ -66,10 +69,13 @@ class _Blocks:
             # One call per seed; stack to (block, n_unique, ...), step-major like the engine's
             # histories.
             self.data = np.stack([self.draw(g, self.block) for g in self.gens], axis=1)
-        current = self.data[k - self.start]
+            self.wide = None
         if len(self.unique) == 1:
             n = len(self.inverse) if rows is None else len(rows)
-            return np.broadcast_to(current[0], (n, *current.shape[1:]))
+            if self.wide is None or self.wide.shape[1] != n:
+                self.wide = np.broadcast_to(self.data, (self.block, n, *self.data.shape[2:]))
+            return self.wide[k - self.start]
+        current = self.data[k - self.start]
         return current[self.inverse if rows is None else self.inverse[rows]]
 
 

@@ -281,6 +281,10 @@ class Optimizer:
         return new
 
     # -- diagrams ----------------------------------------------------------------------------------
+    def path(self, xy: np.ndarray, state: dict[str, np.ndarray]) -> np.ndarray:
+        """The points a figure draws for a run of this rule (``Trajectory.path``): its iterates ``xy``."""
+        return xy
+
     def update_vectors(
         self, t: int, xy: np.ndarray, grad: np.ndarray, state: dict[str, np.ndarray]
     ) -> dict[str, np.ndarray]:
@@ -459,6 +463,23 @@ class Momentum(Optimizer):
         velocity = -lr * rho * state["momentum_buffer"][..., t, :]
         return {"point": point, "velocity": velocity, "gradient": -lr * g, "step": nxt - point}
 
+    def vectors_from(self, point: Any, velocity: Any, grad: Any) -> dict[str, np.ndarray]:
+        """The heavy-ball update from the state ``(point, velocity)``, with the gradient function ``grad`` (a
+        surface's ``grad``): the lecture's ``v`` scaled by rho, ``velocity = rho (x_t - x_{t-1}) = -lr rho b``
+        (the arrow the diagrams draw). The gradient is taken at the point, ``gradient = -lr (1 - d) (grad(x) +
+        wd x)``, and ``step = velocity + gradient``: the rule's own step from any update but the first (where
+        torch applies no dampening ``d``).
+
+        >>> import numpy as np
+        >>> Momentum(lr=0.1).vectors_from([1.0, 0.0], [0.5, 0.0], lambda p: 2 * np.asarray(p))["step"].tolist()
+        [0.3, 0.0]
+        """
+        x = np.asarray(point, dtype=float)
+        v = np.asarray(velocity, dtype=float)
+        g = _decay(np.asarray(grad(x), dtype=float), x, self.weight_decay)
+        gradient = -float(self.lr) * (1 - float(self.dampening)) * g
+        return {"point": x, "velocity": v, "gradient": gradient, "step": v + gradient}
+
 
 class NesterovState(NamedTuple):
     """``momentum_buffer`` is torch's ``b``; ``position`` the actual point ``x = p + lr rho b``."""
@@ -522,6 +543,12 @@ class Nesterov(Optimizer):
         position = new + self.lr * self.rho * buf
         return new, NesterovState(step=state.step + 1, momentum_buffer=buf, position=position)
 
+    def path(self, xy: np.ndarray, state: dict[str, np.ndarray]) -> np.ndarray:
+        """The actual points ``x`` (state ``position``), the lecture's iterates: what every figure draws for
+        Nesterov, so that a diagram's actual step ends on the drawn path. (``xy`` is torch's stored iterate,
+        the look-ahead point.)"""
+        return state.get("position", xy)
+
     def update_vectors(
         self, t: int, xy: np.ndarray, grad: np.ndarray, state: dict[str, np.ndarray]
     ) -> dict[str, np.ndarray]:
@@ -541,6 +568,30 @@ class Nesterov(Optimizer):
             "velocity": velocity,
             "gradient": -lr * g,
             "step": nxt - point,
+        }
+
+    def vectors_from(self, point: Any, velocity: Any, grad: Any) -> dict[str, np.ndarray]:
+        """The Nesterov update from the state ``(point, velocity)``: the velocity leads to the look-ahead point
+        ``point + velocity``, the gradient is taken there, ``gradient = -lr (grad(lookahead) + wd lookahead)``,
+        and ``step = velocity + gradient``. With :meth:`Momentum.vectors_from` on the same state, the lecture's
+        comparison.
+
+        >>> import numpy as np
+        >>> v = Nesterov(lr=0.1).vectors_from([1.0, 0.0], [0.5, 0.0], lambda p: 2 * np.asarray(p))
+        >>> v["lookahead"].tolist(), v["step"].tolist()
+        ([1.5, 0.0], [0.2, 0.0])
+        """
+        x = np.asarray(point, dtype=float)
+        v = np.asarray(velocity, dtype=float)
+        look = x + v
+        g = _decay(np.asarray(grad(look), dtype=float), look, self.weight_decay)
+        gradient = -float(self.lr) * g
+        return {
+            "point": x,
+            "lookahead": look,
+            "velocity": v,
+            "gradient": gradient,
+            "step": v + gradient,
         }
 
 

@@ -92,7 +92,10 @@ class WeightDecayRates:
     ``kappa`` and ``rate`` are measured (the Hessian's condition number at the twin's minimum, and the
     empirical rate of GD at its optimal step ``2/(L + mu)`` there); ``dense`` is a fine lambda grid (0 first)
     with the predictions ``kappa_theory = (L + 2 lam)/(mu + 2 lam)`` and ``rate_theory = (kappa - 1)/(kappa +
-    1)``; ``mu``, ``L`` are the unregularized Hessian's extreme eigenvalues.
+    1)``; ``mu``, ``L`` are the unregularized Hessian's extreme eigenvalues. The price of ``lam``:
+    ``minimizers[i]`` is the twin's minimum for ``lams[i]``, and ``data_loss[i]`` how much higher the
+    unregularized surface is there than at its own minimum, ``f(w*_lam) - f(w*)`` (zero when the minimum is at
+    the origin, which L2 does not move).
     """
 
     lams: np.ndarray
@@ -104,6 +107,8 @@ class WeightDecayRates:
     kappa_theory: np.ndarray
     rate_theory: np.ndarray
     steps: int
+    minimizers: np.ndarray
+    data_loss: np.ndarray
 
 
 def weight_decay_rates(
@@ -121,19 +126,23 @@ def weight_decay_rates(
     low = max(lams[lams > 0].min(initial=1e-2) / 3, 1e-3)
     dense = np.concatenate([[0.0], np.geomspace(low, lams.max() * 3, 200)])
     kappa_theory = theory.regularized_condition_number((mu, L), dense)
-    kappas, rates = [], []
+    kappas, rates, minimizers = [], [], []
     for lam in lams:
         r = regularized(surface, lam) if lam > 0 else surface
         m = r.minima[0]
+        minimizers.append(np.asarray(m, dtype=float))
         kappas.append(float(condition_number(r, m)))
         vals, _ = hessian_eigen(r, m)
         lr = 2.0 / (vals.min() + vals.max())  # GD's optimal step for this lambda
         t = run(r, GD(lr=lr), start=surface.start, steps=steps)
         distance = distance_to_minimum(r, t)
         rates.append(float(np.ravel(empirical_rate(distance.reshape(-1), t.stop_step))[0]))
+    best = float(surface.value(surface.minima[0])) if len(surface.minima) else 0.0
+    points = np.array(minimizers).reshape(-1, 2)
     return WeightDecayRates(
         lams=lams, kappa=np.array(kappas), rate=np.array(rates), mu=mu, L=L, dense=dense,
         kappa_theory=kappa_theory, rate_theory=theory.gd_optimal_rate(kappa_theory), steps=steps,
+        minimizers=points, data_loss=np.maximum(np.asarray(surface.value(points), dtype=float) - best, 0.0),
     )  # fmt: skip
 
 

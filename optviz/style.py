@@ -44,17 +44,20 @@ RULE_COLORS = {
     "newton": "#8C510A",
     "lbfgs": "#00441B",
 }
-# Series that are not rules (learning rates, schedules, momenta of one rule; batch sizes, lambda values): a
-# palette no rule uses (Paul Tol's "muted" colours that differ from the rule colours above), so no colour means
-# two things across the gallery.
+# A second (third...) run of one rule keeps the rule's hue in a darker, then lighter, shade: "Momentum is blue"
+# stays true in every figure (design section 10), and the legend tells the runs apart.
+SHADES = (0.0, -0.38, 0.42, -0.62, 0.62)  # mix towards black (negative) or white (positive)
+
+# Series that are not rules (learning rates, schedules, momenta of one rule; batch sizes, lambda values,
+# classes): a palette no rule uses (Paul Tol's "muted" colours that differ from the rule colours above), so no
+# colour means two things across the gallery.
 SERIES = ("#332288", "#CC6677", "#117733", "#AA4499", "#88CCEE", "#DDCC77")
 
-# For runs beyond the named rules (a second run of one rule, user callables): colours that no rule owns come
-# first, so "Momentum is blue" stays true in every figure where a rule appears once.
-CYCLE = [
-    OKABE_ITO[k]
-    for k in ("black", "reddish_purple", "bluish_green", "orange", "sky_blue", "blue", "vermillion")
-]
+# The arrows of update diagrams (velocity, gradient, actual step): their own colours, none a rule's or a series'.
+DIAGRAM = {"velocity": "#999933", "gradient": "#882255", "step": "#1A1A1A"}
+
+# Runs of rules without a fixed colour (your own callables): the series palette, after the rules' colours.
+CYCLE = list(SERIES)
 
 # Reference sizes (inches): a full 16:9 slide and a single panel. Fonts are in points at these
 # sizes.
@@ -75,9 +78,24 @@ def rule_color(rule: str, index: int = 0) -> str:
     return RULE_COLORS.get(rule, CYCLE[index % len(CYCLE)])
 
 
+def shade(color: str, k: int) -> str:
+    """The ``k``-th shade of ``color`` (0: itself; then darker, lighter, ...), as ``#RRGGBB``.
+
+    >>> shade("#0072B2", 0), shade("#0072B2", 1)
+    ('#0072B2', '#00476E')
+    """
+    amount = SHADES[k % len(SHADES)]
+    if amount == 0:
+        return color
+    rgb = [int(color[i : i + 2], 16) for i in (1, 3, 5)]
+    target = 255 if amount > 0 else 0
+    mixed = [round(c + (target - c) * abs(amount)) for c in rgb]
+    return "#" + "".join(f"{c:02X}" for c in mixed)
+
+
 def series_colors(n: int) -> list[str]:
     """``n`` colours for series that are not rules (the same rule at several learning rates or under several
-    schedules), in a fixed order.
+    schedules, batch sizes, lambdas, classes), in a fixed order.
 
     >>> series_colors(2)
     ['#332288', '#CC6677']
@@ -114,6 +132,9 @@ def rc(scale: float = 1.0) -> dict[str, Any]:
         "axes.titlepad": 8 * s,
         "axes.prop_cycle": _cycler(),
         "xtick.major.size": 4 * s,
+        # Half a line of text between the x tick labels and the axes: the first x and the lowest y tick label
+        # then never touch at the corner.
+        "xtick.major.pad": 7.5 * s,
         "ytick.major.size": 4 * s,
         "xtick.major.width": 1.0 * s,
         "ytick.major.width": 1.0 * s,

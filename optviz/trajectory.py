@@ -272,6 +272,21 @@ class Trajectory:
         return self.state["indefinite"].astype(bool)
 
     @property
+    def path(self) -> np.ndarray:
+        """The points figures draw, shaped like ``xy``: the iterates, except for Nesterov, whose drawn sequence is
+        the actual points x (``state["position"]``, the lecture's iterates), so that the path, the update
+        diagram and the animation show one sequence (``xy`` holds torch's stored look-ahead iterate).
+
+        >>> import optviz as ov
+        >>> t = ov.run("quadratic", ov.Nesterov(lr=0.05), steps=3)
+        >>> bool((t.path == t.state["position"]).all()), bool((t.path[1:] == t.xy[1:]).all())
+        (True, False)
+        """
+        if self.optimizer is None:
+            return self.xy
+        return self.optimizer.path(self.xy, self.state)
+
+    @property
     def step_vectors(self) -> np.ndarray:
         """``xy[k+1] - xy[k]``: (steps, 2) or (N, steps, 2); zero after the run stopped."""
         return np.diff(self.xy, axis=-2)

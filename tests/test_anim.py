@@ -196,7 +196,8 @@ def test_panels_show_the_same_iteration(quad, runs):
     for frame, k in zip(frames, steps, strict=True):
         scene.set_frame(k)
         assert len(paths[0].get_xdata()) == len(curves[0].get_xdata()) == k + 1
-        assert pixel(frame, path_ax, momentum.xy[k]) == color
+        if k > 0:  # (at k = 0 both runs' start markers share the pixel: either may be on top)
+            assert pixel(frame, path_ax, momentum.xy[k]) == color
         if k > 0:  # the loss curve's last segment, from k - 1 to k, is drawn...
             assert near(frame, loss_ax, segment_middle(loss_ax, momentum, k - 1), color)
         if k < steps[-1]:  # ... and the next one is not, yet
@@ -204,15 +205,12 @@ def test_panels_show_the_same_iteration(quad, runs):
     scene.finish()
 
 
-def test_subfigure_panels_show_the_same_iteration(quad):
-    """The "panels" kind (one subfigure per panel): both panels' runs end at iteration k in every frame."""
+def panels_scene(quad, pace):
     from optviz.figures import PanelData, build_scene, figure_kind
 
     q4 = ov.surface("quadratic", kappa=4)
     first = [ov.run(quad, ov.Momentum(lr=0.02), start=(-4, 1.5), steps=40)]
-    second = [
-        ov.run(q4, ov.GD(lr=0.05), start=(3, 2), steps=20)
-    ]  # a shorter run: frozen at its end
+    second = [ov.run(q4, ov.GD(lr=0.05), start=(3, 2), steps=20)]  # a shorter run
     trajectories = figure_kind("trajectories")
     panels = [
         (trajectories, PanelData(surface=s, trajectories=r, options=trajectories.options()))
@@ -220,19 +218,47 @@ def test_subfigure_panels_show_the_same_iteration(quad):
     ]
     kind = figure_kind("panels")
     scene = build_scene(
-        kind, PanelData(options=kind.options(), panels=panels), size=(12.8, 7.2), dpi=100,
+        kind, PanelData(options=kind.options(pace=pace), panels=panels), size=(12.8, 7.2), dpi=100,
         pyplot=False,
     )  # fmt: skip
+    return scene, first[0], second[0]
+
+
+def test_subfigure_panels_show_the_same_iteration(quad):
+    """pace = "iteration": both panels' runs end at iteration k in every frame (the shorter one frozen)."""
+    scene, first, second = panels_scene(quad, "iteration")
     frames, steps = anim.render_frames(scene, stride=8)
     assert steps == [0, 8, 16, 24, 32, 40]
     axes = [sub.axes[0] for sub in scene.fig.subfigs]
     for frame, k in zip(frames, steps, strict=True):
-        for ax, t in zip(axes, (first[0], second[0]), strict=True):
+        for ax, t in zip(axes, (first, second), strict=True):
             shown = min(k, int(t.stop_step))
             assert pixel(frame, ax, t.xy[shown]) == rgb(ov.style.RULE_COLORS[t.rule]), (k, t.rule)
     scene.set_frame(16)
     paths = [next(line for line in ax.get_lines() if line.get_label()[0] != "_") for ax in axes]
     assert [len(path.get_xdata()) for path in paths] == [17, 17]
+
+
+def test_subfigure_panels_end_together_each_naming_its_iteration(quad):
+    """pace = "together" (the default): every panel's runs end on the last frame, no panel stands still while
+    another moves, and each panel names the iteration it shows (no shared counter, which would be wrong)."""
+    scene, first, second = panels_scene(quad, "together")
+    assert scene.last_step == 40 and not scene.counter
+    frames, steps = anim.render_frames(scene, stride=8)
+    axes = [sub.axes[0] for sub in scene.fig.subfigs]
+    labels = [next(t for t in ax.texts if t.get_text().startswith("k = ")) for ax in axes]
+    for frame, k in zip(frames, steps, strict=True):
+        scene.set_frame(k)
+        for ax, t, label, scale in zip(axes, (first, second), labels, (1.0, 0.5), strict=True):
+            shown = round(k * scale)
+            assert pixel(frame, ax, t.xy[shown]) == rgb(ov.style.RULE_COLORS[t.rule]), (k, t.rule)
+            path = next(line for line in ax.get_lines() if line.get_label()[0] != "_")
+            assert len(path.get_xdata()) == shown + 1
+            assert label.get_text() == f"k = {shown}" and label.get_visible() == (k < 40)
+    # Between any two frames both panels move (the shorter run does not stop at frame 20).
+    scene.set_frame(32)
+    assert labels[1].get_text() == "k = 16"
+    assert_blits_exactly(scene, stride=8)
 
 
 def segment_middle(ax, t, k):

@@ -46,49 +46,124 @@ def mn_scene(quad, runs, **options):
     )
 
 
-def arrows_of(scene):
-    return [h for h in scene.handles if isinstance(h, ov.plot.UpdateArrows)]
+def updates_of(scene):
+    return next(h for h in scene.handles if isinstance(h, ov.plot.SameStateUpdates))
 
 
-def test_arrows_are_the_update_vectors_of_each_frame(quad, pair):
+def tip(arrow):
+    return np.asarray(arrow.tip, dtype=float)
+
+
+def test_both_updates_start_from_the_same_state_of_the_momentum_run(quad, pair):
     scene = mn_scene(quad, pair)
-    momentum, nesterov = arrows_of(scene)
+    handle = updates_of(scene)
+    momentum_run = pair[0]
+    assert handle.rules == ["momentum", "nesterov"]
     for k in (1, 7, 20):
         scene.set_frame(k)
-        m, n = pair[0].update_vectors(k), pair[1].update_vectors(k)
-        # Momentum: velocity and gradient both start at the current point; the step is their sum.
-        np.testing.assert_allclose(momentum.arrows["velocity"].tail, m["point"])
-        np.testing.assert_allclose(momentum.arrows["gradient"].tail, m["point"])
-        np.testing.assert_allclose(momentum.arrows["step"].tip, pair[0].xy[k + 1])
-        # Nesterov: velocity from the actual point to the look-ahead (torch's iterate), gradient from there.
-        np.testing.assert_allclose(nesterov.arrows["velocity"].tail, n["point"])
-        np.testing.assert_allclose(nesterov.arrows["velocity"].tip, pair[1].xy[k])
-        np.testing.assert_allclose(nesterov.arrows["gradient"].tail, pair[1].xy[k])
+        m, n = (dict(a) for a in handle.arrows)
+        v = momentum_run.update_vectors(k)
+        # The state (x_k, v_k) is the Momentum run's: its velocity arrow, in both panels.
+        np.testing.assert_allclose(tip(m["velocity"]), v["velocity"], atol=1e-15)
+        np.testing.assert_allclose(tip(n["velocity"]), v["velocity"], atol=1e-15)
+        # Momentum: the gradient at x; its actual step is the run's own next step.
+        np.testing.assert_allclose(tip(m["gradient"]), v["gradient"], atol=1e-15)
         np.testing.assert_allclose(
-            nesterov.arrows["gradient"].tip, pair[1].xy[k] - 0.04 * pair[1].grad[k]
+            tip(m["step"]), momentum_run.path[k + 1] - momentum_run.path[k], atol=1e-14
         )
-        np.testing.assert_allclose(nesterov.points["lookahead"].get_xydata()[0], pair[1].xy[k])
-        np.testing.assert_allclose(nesterov.points["point"].get_xydata()[0], n["point"])
-        np.testing.assert_allclose(nesterov.arrows["step"].tip, n["point"] + n["step"])
+        # Nesterov: the gradient taken at the look-ahead point x + v, drawn from its tip.
+        look = momentum_run.path[k] + v["velocity"]
+        np.testing.assert_allclose(n["gradient"].tail, v["velocity"], atol=1e-15)
+        np.testing.assert_allclose(
+            tip(n["gradient"]), v["velocity"] - 0.04 * quad.grad(look), atol=1e-14
+        )
+        np.testing.assert_allclose(
+            tip(n["step"]), v["velocity"] - 0.04 * quad.grad(look), atol=1e-14
+        )
+        np.testing.assert_allclose(
+            handle.points[1]["lookahead"].get_xydata()[0], v["velocity"], atol=1e-15
+        )
+        # The state is marked on the paths.
+        np.testing.assert_allclose(handle.marker.get_xydata()[0], momentum_run.path[k])
 
 
-def test_arrows_vanish_after_the_last_update_and_the_static_diagram_appears(quad, pair):
-    scene = mn_scene(quad, pair, step=4)
-    diagram_arrows = [
-        a
-        for ax in scene.fig.axes
-        for a in ax.texts
-        if a.get_gid() in ("velocity", "gradient", "step")
+def test_the_nesterov_update_from_its_own_state_is_its_actual_step(quad, pair):
+    # Nesterov.vectors_from, on a Nesterov run's own state (its actual points x), makes the run's step.
+    run = pair[1]
+    rule = run.optimizer
+    velocities = ov.plot.diagrams.state_velocities(run)
+    for k in (1, 5, 30):
+        vec = rule.vectors_from(run.path[k], velocities[k], quad.grad)
+        np.testing.assert_allclose(vec["step"], run.path[k + 1] - run.path[k], atol=1e-14)
+        np.testing.assert_allclose(vec["velocity"], run.update_vectors(k)["velocity"], atol=1e-15)
+
+
+def test_every_frame_shows_the_updates_of_the_step_its_counter_shows(quad, pair):
+    scene = mn_scene(quad, pair, step=3)
+    handle = updates_of(scene)
+    counter = scene.add_counter()
+    velocities = ov.plot.diagrams.state_velocities(pair[0])
+    assert scene.last_step == 40
+    for k in (0, 3, 17, scene.last_step):  # the last frame is the one a GIF holds
+        scene.set_frame(k)
+        assert counter.get_text().endswith(f" {k}")
+        assert all(label.get_text() == f"state at step {k}" for label in handle.labels)
+        np.testing.assert_allclose(tip(handle.arrows[0]["velocity"]), velocities[k], atol=1e-15)
+        np.testing.assert_allclose(handle.marker.get_xydata()[0], pair[0].path[k])
+    # The static figure: the whole paths and the updates from the chosen state.
+    scene.finish()
+    assert all(label.get_text() == "state at step 3" for label in handle.labels)
+    np.testing.assert_allclose(tip(handle.arrows[0]["velocity"]), velocities[3], atol=1e-15)
+    path = next(line for line in scene.fig.axes[0].lines if line.get_label().startswith("Momentum"))
+    assert len(path.get_xdata()) == 41
+
+
+def test_the_animations_last_frame_is_the_last_step_not_the_static_figure(quad, pair):
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    from optviz.anim import render_frames
+
+    def pixels(scene):
+        canvas = FigureCanvasAgg(scene.fig)
+        canvas.draw()
+        return np.asarray(canvas.buffer_rgba()).copy(), canvas.get_renderer()
+
+    animated = mn_scene(quad, pair, step=3)
+    frames, steps = render_frames(animated, counter=False)
+    assert steps[-1] == 40
+    last, static = mn_scene(quad, pair, step=3), mn_scene(quad, pair, step=3)
+    last.set_frame(40)
+    static.finish()
+    (at_last, renderer), (at_static, _) = pixels(last), pixels(static)
+    # Compared: the two update panels, less the "state at step k" labels (placed per drawing, in any corner).
+    height = at_last.shape[0]
+    region = np.zeros(at_last.shape[:2], dtype=bool)
+    for ax in last.fig.axes[1:]:
+        b = ax.get_window_extent(renderer)
+        region[height - int(b.y1) : height - int(b.y0), int(b.x0) : int(b.x1)] = True
+    for scene in (animated, last):
+        for label in updates_of(scene).labels:
+            b = label.get_window_extent(renderer)
+            region[
+                height - int(b.y1) - 2 : height - int(b.y0) + 2, int(b.x0) - 2 : int(b.x1) + 2
+            ] = False
+    assert region.sum() > 0.2 * region.size
+    assert np.array_equal(
+        frames[-1][region], at_last[region]
+    )  # the arrows from the state at step 40
+    assert not np.array_equal(
+        frames[-1][region], at_static[region]
+    )  # not the static figure's step 3
+
+
+def test_the_default_step_is_where_the_arrows_read_best(quad, pair):
+    handle = updates_of(mn_scene(quad, pair))
+    step = handle.readable_step()
+    shortest = [
+        min(min(np.hypot(*v["velocity"]), np.hypot(*v["gradient"])) for v in vs)
+        for vs in handle.vectors
     ]
-    assert len(diagram_arrows) == 6  # three per panel
-    scene.set_frame(10)
-    assert not any(a.get_visible() for a in diagram_arrows)
-    scene.set_frame(scene.last_step)  # the static figure
-    assert all(a.get_visible() for a in diagram_arrows)
-    assert not any(a.get_visible() for h in arrows_of(scene) for a in h.arrows.values())
-    v = pair[1].update_vectors(4)
-    gradient = next(a for a in scene.fig.axes[1].texts if a.get_gid() == "gradient")
-    np.testing.assert_allclose(gradient.xyann, v["point"] + v["velocity"])
+    assert step >= 1 and shortest[step] == max(shortest[1:])
 
 
 def test_momentum_nesterov_draws_only_those_rules(quad):

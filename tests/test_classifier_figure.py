@@ -19,6 +19,7 @@ from optviz.classifier import LinearClassifier
 from optviz.plot.classifier import (
     ClassifierArtists,
     ScoreTable,
+    class_color,
     linear_classifier,
     region_image,
     score_table,
@@ -85,7 +86,10 @@ def test_regions_and_lines_follow_the_scores() -> None:
 
     i = round((0.4 + 1) / 2 * 49)
     j = round((0.5 + 1) / 2 * 49)
-    assert np.allclose(image[i, j], 0.78 + 0.22 * np.array(to_rgb("#D55E00")))
+    assert np.allclose(image[i, j], 0.78 + 0.22 * np.array(to_rgb(class_color(0))))
+    assert (
+        class_color(0) == ov.style.SERIES[1]
+    )  # classes are a series: no rule's colour (issue 13 item 3)
     for k, line in enumerate(art.lines):
         x, y = map(np.asarray, line.get_data())
         assert np.allclose(m.W[k, 0] * x + m.W[k, 1] * y + m.b[k], 0)

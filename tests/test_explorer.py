@@ -120,7 +120,7 @@ def test_slider_events_reach_the_engine(quadratic) -> None:
     assert_shows(ex, "momentum", expected(ex, ov.Momentum(lr=0.0123, rho=0.5)))
     ex.widgets["steps"].set_val(37)
     assert ex.settings.steps == 37 and ex.k == 37
-    assert ex.artists["momentum"].loss.lines[0].axes.get_xlim() == (0, 50)  # 1-2-5 steps
+    assert ex.artists["momentum"].loss.lines[0].axes.get_xlim() == (0, 40)  # explorer NICE_STEPS
     assert_shows(ex, "nesterov", expected(ex, ov.Nesterov(lr=0.0123, rho=0.5)))
 
 
@@ -509,3 +509,61 @@ def test_the_window_works_without_a_reference_to_the_explorer(quadratic) -> None
     ex.fig.canvas.draw()
     click_data(ex, (1.0, 1.0))
     assert ex.settings.start.tolist() == pytest.approx([1.0, 1.0])
+
+
+# -- a steps move that shortens the runs takes their first steps ------------------------------------------
+def assert_same_run(got: ov.Trajectory, want: ov.Trajectory, *, state: bool = True) -> None:
+    """The same run; ``state=False``: but for the rule's state history (the explorer's batches keep none)."""
+    for name in ("xy", "loss", "grad"):
+        np.testing.assert_array_equal(getattr(got, name), getattr(want, name), err_msg=name)
+    assert not state or got.state.keys() == want.state.keys()
+    for name in got.state if state else ():
+        np.testing.assert_array_equal(got.state[name], want.state[name], err_msg=name)
+    assert (got.status, got.stop_step, got.steps) == (want.status, want.stop_step, want.steps)
+    assert (got.optimizer, got.noise, got.seed, got.label) == (
+        want.optimizer, want.noise, want.seed, want.label,
+    )  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("rule", "kw"),
+    [
+        (ov.GD(lr=0.25), {}),  # diverges: stop_step 16 (see the engine's doctest)
+        (ov.Momentum(lr=0.05), {"tol": 1e-3}),  # converges
+        (ov.Adam(lr=0.3), {"noise": ov.GaussianNoise(2.0), "seed": 4}),
+    ],
+)
+def test_head_is_the_shorter_run(quadratic, rule, kw) -> None:
+    from optviz.explorer._surface import head
+
+    long = ov.run(quadratic, rule, steps=300, **kw)
+    stop = int(long.stop_step)
+    for steps in sorted({0, 1, 15, 16, 17, stop - 1, stop, stop + 1, 299, 300} & set(range(301))):
+        assert_same_run(head(long, steps), ov.run(quadratic, rule, steps=steps, **kw))
+    if rule.name == "gd":
+        assert long.status == "diverged" and stop == 16
+        assert head(long, 16).status == "max_steps" and head(long, 17).status == "diverged"
+    with pytest.raises(ValueError, match="steps must be in"):
+        head(long, 301)
+
+
+def test_a_shorter_steps_setting_runs_nothing_again(quadratic, monkeypatch) -> None:
+    from optviz.explorer import _surface
+
+    ex = ov.explore(quadratic, rules=["gd", "momentum", "adam"], lr=0.25, sigma=0.5, steps=200)
+    assert ex.runs["gd"].status == "diverged" and 3 < ex.runs["gd"].stop_step < 40  # lr > 2/L = 0.2
+    calls = []
+    real = _surface.compute_all
+    monkeypatch.setattr(_surface, "compute_all", lambda *a: calls.append(a[1]) or real(*a))
+    for steps in (150, 40, 3, 120):
+        ex.set(steps=steps)
+        for rule in (ov.GD(lr=0.25), ov.Momentum(lr=0.25), ov.Adam(lr=ex.settings.adaptive_lr)):
+            want = expected(ex, rule)
+            assert_same_run(ex.runs[rule.name], want, state=False)
+            assert_shows(ex, rule.name, want)
+    assert calls == []
+    ex.set(steps=250)  # longer: run again
+    assert calls == [["gd", "momentum", "adam"]]
+    ex.set(lr=0.05, steps=100)  # another lr: the runs of the lr rules again
+    assert calls[1:] == [["gd", "momentum"]]
+    assert_shows(ex, "gd", expected(ex, ov.GD(lr=0.05)))

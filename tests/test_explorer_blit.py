@@ -138,16 +138,21 @@ def test_loss_limits_move_in_decades_and_rarely() -> None:
         full <= 3
     )  # the runs' tails dip by many decades over this drag (GD and Momentum oscillate)
     draws = ex.blitter.full_draws
-    ex.set(steps=101)  # past 100: the x-limit goes to the next 1-2-5 step, a full draw
-    assert ax.get_xlim() == (0, 200) and ex.blitter.full_draws == draws + 1
+    ex.set(steps=101)  # past 100: the x-limit goes to the next step of the ladder, a full draw
+    assert ax.get_xlim() == (0, 150) and ex.blitter.full_draws == draws + 1
     ex.set(steps=150)
     assert ex.blitter.full_draws == draws + 1
+    ex.set(steps=60)  # the axis ends at the last step (docs/explorer.png once showed 100 for 60)
+    assert ax.get_xlim() == (0, 60) and ex.blitter.full_draws == draws + 2
 
 
 def test_loss_limit_rules() -> None:
     from optviz.explorer._surface import loss_limits, nice_ceiling
 
-    assert [nice_ceiling(n) for n in (1, 7, 100, 101, 250, 501)] == [1, 10, 100, 200, 500, 1000]
+    ns = (1, 7, 37, 60, 61, 100, 101, 250, 501, 900)
+    assert [nice_ceiling(n) for n in ns] == [1, 8, 40, 60, 80, 100, 150, 300, 600, 1000]
+    # Never more than half past the last step.
+    assert all(n <= nice_ceiling(n) <= 1.5 * n for n in range(1, 2000))
     assert loss_limits(np.array([5.0, 1e-3]), log=True) == (1e-4, 10.0)
     # Kept while the values fit and fill half of the decades shown; else tightened.
     assert loss_limits(np.array([5.0, 1e-2]), log=True, current=(1e-4, 10.0)) == (1e-4, 10.0)
@@ -165,3 +170,19 @@ def test_without_blitting_every_update_draws_in_full() -> None:
     ex.set(lr=0.05)
     ex.step()
     assert ex.blitter.blits == 0 and ex.blitter.full_draws == draws + 2
+
+
+def test_the_minimum_label_stays_legible_over_the_paths() -> None:
+    from optviz._blit import draw_order
+
+    ex = opened()  # every path ends in the minimum, where the label is
+    (label,) = ex.contour.labels
+    assert label.get_text() == "min" and label.get_bbox_patch() is not None
+    order = draw_order(ex.fig)
+    for rule in RULES:
+        run = ex.artists[rule].path.runs[0]
+        assert max(order.index(a) for a in (run.path, run.start, run.end)) < order.index(label)
+    assert label in ex.blitter.artists and label.get_clip_on()  # live, in the contour's region
+    assert any(label in r.artists and run.path in r.artists for r in ex.blitter.regions)
+    ex.set(lr=ex.settings.lr * 0.7)  # drawn again over the new paths, as a full redraw draws it
+    assert_full_redraw_equal(ex)

@@ -226,12 +226,19 @@ def test_the_scenario_renders_the_same_runs(tmp_path) -> None:
     path = ex.to_scenario(tmp_path / "found.toml")
     assert main(["render", str(path), "-o", str(tmp_path)]) == 0
     assert (tmp_path / "found.png").stat().st_size > 0
-    scene = ov.scenario.scene_for(ov.scenario.load(path))
+    sc = ov.scenario.load(path)
+    computed = ov.scenario.compute(sc).trajectories
+    scene = ov.scenario.scene_for(sc)
     drawn = [np.column_stack(line.get_data()) for ax in scene.fig.axes for line in ax.get_lines()]
     assert str(ex.runs["nesterov"].status) == "diverged"
-    for name in ("gd", "nesterov"):
+    for name, run in zip(("gd", "nesterov"), computed, strict=True):
         t = ex.runs[name]
-        xy = t.xy[: int(t.stop_step) + 1]  # a path ends at its last valid iterate
+        stop = int(t.stop_step)
+        assert int(run.stop_step) == stop and np.array_equal(
+            run.xy[: stop + 1], t.xy[: stop + 1]
+        ), name
+        # The figure draws the run's path (Nesterov's at its actual points), up to its last valid point.
+        xy = run.path[: stop + 1]
         assert any(d.shape == xy.shape and np.array_equal(d, xy) for d in drawn), name
 
 

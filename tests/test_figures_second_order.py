@@ -18,7 +18,7 @@ import numpy as np
 import pytest
 
 import optviz as ov
-from optviz import plot, theory
+from optviz import plot, style, theory
 from optviz.figures.second_order import FLOOR
 from optviz.metrics import evaluations_used, measured_rate
 from optviz.plot.inner import route
@@ -154,7 +154,8 @@ def test_momentum_rho_draws_theory_and_measurements(gallery):
         np.testing.assert_array_equal(x, res.dense)
         np.testing.assert_array_equal(y, res.per_digit(res.dense_rate[i]))
     # the theory curve of each rho has the colour of that rho's run on the left
-    palette = ["#332288", "#CC6677"]  # style.SERIES: one rule at two settings is a series
+    # Momentum keeps its hue (design section 10): the runs are its colour and its darker shade, in run order
+    palette = [style.shade(style.RULE_COLORS["momentum"], k) for k in range(2)]
     colors = {t.hyperparams["rho"]: c for t, c in zip(data.trajectories, palette, strict=True)}
     assert [c.get_color() for c in curves] == [colors[0.9], colors[0.99]]
     texts = [t.get_text() for t in scene.fig.axes[1].texts]

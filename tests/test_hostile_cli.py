@@ -158,7 +158,9 @@ def test_stale_temporary_files_of_a_killed_run_are_cleaned_and_others_kept(tmp_p
 
 def test_gallery_workers_exit_when_the_main_process_is_killed():
     # The "main process" forks a worker that runs the gallery's initializer and holds a pipe open, then dies as
-    # kill -9 would (os._exit). Reading the pipe returns end-of-file once the worker has exited too.
+    # kill -9 would (os._exit). Reading the pipe returns end-of-file once the worker has exited too. (The worker
+    # is given the main process's pid as the pool gives it, not its own getppid(), which is already the reaper's
+    # when the main process dies first: that race hung the test under load.)
     script = textwrap.dedent(
         """
         import os, threading
@@ -167,8 +169,9 @@ def test_gallery_workers_exit_when_the_main_process_is_killed():
         main = os.fork()
         if main == 0:
             os.close(read)
+            parent = os.getpid()  # taken before the fork: the main process may die before the worker runs
             if os.fork() == 0:  # the worker
-                _watch_parent(os.getppid())
+                _watch_parent(parent)
                 print(os.getpid(), flush=True)
                 threading.Event().wait()
             os._exit(0)

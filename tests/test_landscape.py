@@ -100,6 +100,54 @@ def test_batched_values_do_not_depend_on_the_chunking(problem):
     np.testing.assert_allclose(bound.values(thetas).numpy(), expected, rtol=1e-12)
 
 
+class _Wrapped(nn.Module):
+    """The same network inside a module of its own: not a plain Sequential, so values() takes the vmap path."""
+
+    def __init__(self, inner: nn.Module) -> None:
+        super().__init__()
+        self.inner = inner
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return self.inner(x)
+
+
+@pytest.mark.parametrize("act", [nn.ReLU, nn.Tanh, nn.GELU])
+@pytest.mark.parametrize("bias", [True, False])
+def test_the_batched_gemm_path_of_linear_stacks_equals_vmap_and_direct_evaluation(act, bias):
+    from optviz.landscape.model import _linear_stack
+
+    torch.manual_seed(2)
+    net = nn.Sequential(nn.Linear(2, 7, bias=bias), act(), nn.Linear(7, 5), act(), nn.Linear(5, 3))
+    net = net.double()
+    X, _ = ol.two_moons(40, noise=0.1, seed=2)
+    x = torch.from_numpy(X)
+    y = torch.from_numpy(np.random.default_rng(2).integers(0, 3, 40))
+    fast = ol.ModelLoss(net, F.cross_entropy, x, y, cache_bytes=3000)  # several calls and batches
+    slow = ol.ModelLoss(_Wrapped(net), F.cross_entropy, x, y, cache_bytes=3000)
+    assert _linear_stack(fast.model) is not None and _linear_stack(slow.model) is None
+    thetas = fast.theta() + 0.5 * torch.from_numpy(
+        np.random.default_rng(3).standard_normal((11, fast.numel))
+    )
+    expected = [direct(fast, t) for t in thetas]
+    np.testing.assert_allclose(fast.values(thetas).numpy(), expected, rtol=1e-12)
+    np.testing.assert_allclose(slow.values(thetas).numpy(), expected, rtol=1e-12)
+    assert torch.equal(
+        fast.theta(), slow.theta()
+    )  # the model is not modified (relu_ works on its own buffers)
+
+
+def test_only_plain_stacks_of_linear_and_elementwise_layers_skip_vmap():
+    from optviz.landscape.model import _linear_stack
+
+    assert _linear_stack(nn.Sequential(nn.Linear(2, 3), nn.ReLU(), nn.Linear(3, 1))) is not None
+    assert _linear_stack(nn.Sequential(nn.Linear(2, 3), nn.LayerNorm(3))) is None
+    assert _linear_stack(nn.Sequential(nn.ReLU())) is None
+    assert _linear_stack(nn.Linear(2, 3)) is None
+    hooked = nn.Sequential(nn.Linear(2, 3))
+    hooked[0].register_forward_hook(lambda *_: None)
+    assert _linear_stack(hooked) is None
+
+
 # -- filter normalization -------------------------------------------------------------------------------------
 def conv_model() -> nn.Module:
     torch.manual_seed(0)

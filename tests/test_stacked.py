@@ -8,7 +8,7 @@ import pytest
 import optviz as ov
 from optviz._validate import ParameterError
 from optviz.analysis import suggested_rule_lr
-from optviz.stacked import Stacked
+from optviz.stacked import COORDINATEWISE, Stacked
 
 # (Newton and L-BFGS evaluate the surface themselves and do not stack: refused, below)
 GRADIENT_RULES = [
@@ -76,3 +76,39 @@ def test_only_gradient_rules_with_scalar_hyperparameters_stack() -> None:
 def test_rules_that_evaluate_the_surface_do_not_stack(rule):
     with pytest.raises(ParameterError, match="evaluates the surface itself and does not stack"):
         Stacked((ov.GD(lr=0.1), rule))
+
+
+# Every option of the rules stepped coordinate by coordinate (stacked.COORDINATEWISE), away from its default.
+OPTIONS = [
+    ov.GD(lr=0.02, weight_decay=0.3),
+    ov.Momentum(lr=0.02, rho=0.8, dampening=0.4, weight_decay=0.1),
+    ov.Nesterov(lr=0.02, rho=0.95, weight_decay=0.2),
+    ov.Adam(lr=0.2, betas=(0.5, 0.9), eps=1e-3, weight_decay=0.1, amsgrad=True),
+    ov.RMSProp(lr=0.05, alpha=0.9, eps=0.0, weight_decay=0.1, momentum=0.5, centered=True),
+    ov.RMSProp(lr=0.05, momentum=0.3),
+    ov.AdaGrad(lr=0.5, eps=0.0, weight_decay=0.1, lr_decay=0.05, initial_accumulator_value=0.2),
+]
+
+
+@pytest.mark.parametrize("name", ["quadratic", "rosenbrock", "saddle", "himmelblau"])
+def test_every_option_of_the_coordinatewise_rules(name) -> None:
+    s = ov.surface(name)
+    assert {type(r) for r in OPTIONS} == set(COORDINATEWISE)
+    # Stacked calls their update for their step: none may step otherwise.
+    assert all(cls.step is ov.Optimizer.step for cls in COORDINATEWISE)
+    assert_each_its_own(s, OPTIONS, steps=150)
+    assert_each_its_own(s, OPTIONS, steps=150, noise=ov.GaussianNoise(0.5), seed=3)
+
+
+class Halved(ov.GD):
+    """A rule of the user's own (a subclass: not stepped coordinate by coordinate until listed)."""
+
+    def update(self, grad, state, xy):
+        return super().update(0.5 * grad, state, xy)
+
+
+def test_other_rules_step_on_their_rows_beside_the_coordinatewise_ones() -> None:
+    s = ov.surface("rosenbrock")
+    rules = [Halved(lr=1e-3), ov.Adam(lr=0.05), Halved(lr=2e-3), ov.Momentum(lr=5e-4)]
+    assert Stacked(tuple(rules))._split == (False, True, False, True)
+    assert_each_its_own(s, rules, steps=200)

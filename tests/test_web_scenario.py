@@ -16,6 +16,7 @@ from _browser import open_page, png_array, screenshot_array, static_layer_differ
 from _web import Case, check
 
 import optviz as ov
+from optviz._text import markdown
 from optviz.cli import main as cli
 from optviz.figures import build_scene
 from optviz.scenario import compute, load
@@ -206,12 +207,11 @@ def test_render_writes_the_page_beside_the_png(rendered):
         assert len(text.encode()) <= 2 * 1024 * 1024, name
         assert not re.search(r"""(src|href)=["'](https?:)?//""", text), name
         assert cli(["check", str(path)]) == 0
+    index = (ROOT / "gallery" / "README.md").read_text(encoding="utf-8")
     for (
         name
     ) in GALLERY_PAGES:  # the gallery's pages: written by `optviz gallery`, linked from its index
-        assert f"[{name}.html]({name}.html)" in (ROOT / "gallery" / "README.md").read_text(
-            encoding="utf-8"
-        )
+        assert f"[{markdown(name)}.html]({name}.html)" in index
         assert '"html"' in (ROOT / "scenarios" / f"{name}.toml").read_text(encoding="utf-8")
 
 

@@ -3,7 +3,8 @@
 The engine recomputes the shown runs a setting affects whenever it changes; the figure only sets data on
 artists made once, and a slider move is blitted: the contour, the axes and the other widgets stay in the saved
 background, and only the paths, markers, loss curves, readouts and the moved slider are drawn again. The loss
-panel's limits move only in whole decades (its x-limit in 1-2-5 steps), so most moves never redraw the figure.
+panel's limits move only in whole decades (its x-limit in steps of 1, 1.5, 2, 3, 4, 5, 6, 8 times a power of
+ten), so most moves never redraw the figure.
 
 Which rules a setting applies to comes from the rule registry: ``lr`` to every gradient rule whose family is not
 "adaptive", ``adaptive_lr`` to the adaptive ones, ``rho``/``beta1``/``beta2``/``alpha`` to the rules that take
@@ -162,6 +163,28 @@ def compute_all(surface: Surface, names: Sequence[str], s: Settings) -> dict[str
     }
 
 
+def head(t: Trajectory, steps: int) -> Trajectory:
+    """The first ``steps`` steps of the single run ``t``, as a run of ``steps`` steps gives them.
+
+    The engine's runs are prefixes of each other: iterate k depends only on the iterates before it (and the
+    noise draw of step k, which depends only on the seed and k), and a run stops at the first iterate that
+    diverges or converges. So the shorter run has the same rows, and has stopped if the longer one stopped
+    within its rows (diverged: before its last iterate; converged: at or before it); otherwise it ran to the
+    end (``tests/test_explorer.py`` holds this equal to a fresh run).
+    """
+    if not 0 <= steps <= t.steps:
+        raise ValueError(f"steps must be in [0, {t.steps}], got {steps}")
+    stop = int(t.stop_step)
+    status = str(t.status)
+    if not (stop < steps or (status == "converged" and stop <= steps)):
+        status, stop = "max_steps", steps
+    rows = slice(0, steps + 1)
+    return replace(
+        t, xy=t.xy[rows], loss=t.loss[rows], grad=t.grad[rows],
+        state={k: v[rows] for k, v in t.state.items()}, status=status, stop_step=stop,
+    )  # fmt: skip
+
+
 @dataclass(frozen=True)
 class Control:
     """A slider: its setting, label, range, scale, and the rules it affects (the others dim it)."""
@@ -268,13 +291,18 @@ def _set_text(text: Any, value: str, color: str, weight: str) -> None:
         text.set_fontweight(weight)
 
 
+# The loss panel's x-limits: these multiples of a power of ten, so that the axis ends near the last step (at
+# most a third past it) and a steps drag changes it (a full redraw) only every 20-50%.
+NICE_STEPS = (1.0, 1.5, 2.0, 3.0, 4.0, 5.0, 6.0, 8.0, 10.0)
+
+
 def nice_ceiling(n: float) -> float:
-    """The smallest of 1, 2, 5 times a power of ten at or above ``n``: 100 -> 100, 101 -> 200, 300 -> 500."""
+    """The smallest of 1, 1.5, 2, 3, 4, 5, 6, 8 times a power of ten at or above ``n``: 60 -> 60, 101 -> 150."""
     decade = 10.0 ** math.floor(math.log10(n))
-    for m in (1.0, 2.0, 5.0, 10.0):
+    for m in NICE_STEPS:
         if m * decade >= n * (1 - 1e-12):
             return m * decade
-    return 10.0 * decade  # pragma: no cover (the loop ends at 10)
+    return 10.0 * decade  # pragma: no cover (the ladder ends at 10)
 
 
 def loss_limits(
@@ -335,10 +363,10 @@ class SurfaceExplorer(Explorer):
     """Live trajectories on a surface's contour; see :func:`optviz.explore`.
 
     Attributes: ``surface``, ``settings`` (a :class:`Settings`), ``runs`` (rule name -> the Trajectory shown),
-    ``k`` (the step shown), ``ax`` (contour), ``loss_ax``, ``artists`` (rule name -> :class:`RuleArtists`),
-    ``controls`` (setting name -> its slider's :class:`Control`), ``widgets`` (sliders by setting name,
-    ``"rules"``, and the buttons ``"step"``, ``"run"``, ``"reset"``, ``"random"``), ``rng`` (seeded; draws the
-    random starts), ``blitter`` (what a change redraws).
+    ``k`` (the step shown), ``ax`` (contour), ``contour`` (its ``plot.ContourArtists``), ``loss_ax``,
+    ``artists`` (rule name -> :class:`RuleArtists`), ``controls`` (setting name -> its slider's
+    :class:`Control`), ``widgets`` (sliders by setting name, ``"rules"``, and the buttons ``"step"``, ``"run"``,
+    ``"reset"``, ``"random"``), ``rng`` (seeded; draws the random starts), ``blitter`` (what a change redraws).
     """
 
     def __init__(
@@ -355,6 +383,9 @@ class SurfaceExplorer(Explorer):
         self.settings = settings
         self.rng = np.random.default_rng(settings.seed)
         self.runs: dict[str, Trajectory] = {}
+        # The last run the engine made for each rule, by what it depends on besides the steps: a steps move
+        # that shortens the runs takes their first steps (``head``) instead of running them again.
+        self._longest: dict[str, tuple[Any, Trajectory]] = {}
         self.k = settings.steps
         self.message = ""
         self._requested: dict[str, float] = {}
@@ -386,7 +417,22 @@ class SurfaceExplorer(Explorer):
             fontsize=1.15 * size, fontweight="bold", y=0.985,
         )  # fmt: skip
         self.ax = fig.add_axes((0.05, 0.36, 0.45, 0.56))
-        plot.contour(s, ax=self.ax)
+        self.contour = plot.contour(s, ax=self.ax)
+        # The critical points' labels ("min", "saddle") over the paths, on a light box: the paths converge on
+        # them and would cover them. So they are live artists too, clipped to the contour's axes (drawn again
+        # with every update of the paths there: a few glyphs).
+        box = {
+            "boxstyle": "round,pad=0.15",
+            "facecolor": "white",
+            "edgecolor": "none",
+            "alpha": 0.75,
+        }
+        for label in self.contour.labels:
+            label.set_zorder(3.35)  # over the paths and their markers, under the divergence marks
+            label.set_bbox(box)
+            label.set_clip_box(self.ax.bbox)
+            label.set_clip_on(True)
+        self.blitter.add(self.contour.labels)
         self.loss_ax = fig.add_axes((0.6, 0.62, 0.37, 0.27))
         if math.isfinite(self._fmin):  # the gap to the known minimum, on a log scale
             self.loss_ax.set_yscale("log")
@@ -572,9 +618,26 @@ class SurfaceExplorer(Explorer):
         shown = [name for name in names if name in self.settings.rules]
         if not shown:
             return
-        for name, t in compute_all(self.surface, shown, self.settings).items():
-            self.runs[name] = t
-            self._bind(name, t)
+        s = self.settings
+        keys = {name: self._run_key(name) for name in shown}
+        runs = {}
+        for name in shown:
+            key, longest = self._longest.get(name, (None, None))
+            if longest is not None and key == keys[name] and longest.steps >= s.steps:
+                runs[name] = head(longest, s.steps)
+        fresh = [name for name in shown if name not in runs]
+        if fresh:
+            for name, t in compute_all(self.surface, fresh, s).items():
+                self._longest[name] = (keys[name], t)
+                runs[name] = t
+        for name in shown:
+            self.runs[name] = runs[name]
+            self._bind(name, runs[name])
+
+    def _run_key(self, name: str) -> Any:
+        """What rule ``name``'s run depends on besides the number of steps."""
+        s = self.settings
+        return (make_rule(name, s), tuple(s.start.tolist()), s.sigma, s.seed)
 
     def _loss_values(self, t: Trajectory) -> np.ndarray:
         values = np.asarray(t.loss[: int(t.stop_step) + 1], dtype=float)
@@ -628,8 +691,8 @@ class SurfaceExplorer(Explorer):
 
         The limits move in whole steps so that a slider drag rarely changes them: the y-limits in whole
         decades on a log scale (in whole multiples of a power of ten on a linear one), kept while the curves
-        fit and fill half of them (:func:`loss_limits`), the x-limit to the next 1, 2 or 5 times a power of
-        ten at or above the number of steps.
+        fit and fill half of them (:func:`loss_limits`), the x-limit to the next step of :data:`NICE_STEPS`
+        at or above the number of steps.
         """
         ax = self.loss_ax
         before = (ax.get_xlim(), ax.get_ylim())

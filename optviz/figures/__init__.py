@@ -36,7 +36,9 @@ from optviz.figures.landscape import (
     landscape_panels_figure,
     sharpness_figure,
 )
+from optviz.figures.layout import thin_ticks
 from optviz.figures.options import NoOptions, Options, option
+from optviz.plot.views import draw_fitted
 
 __all__ = [
     "FigureKind",
@@ -59,6 +61,11 @@ __all__ = [
 ]
 
 
+LAYOUT_PAD = (
+    0.09  # inches around each axes' decorations at the reference size (matplotlib's default: 0.042)
+)
+
+
 def build_scene(
     kind: FigureKind,
     data: PanelData,
@@ -76,20 +83,31 @@ def build_scene(
     """
     size = tuple(size or kind.size)
     scale = style.scale_for(size, kind.size)
-    with style.context(scale):
-        if pyplot:
-            import matplotlib.pyplot as plt
 
-            fig = plt.figure(figsize=size, dpi=dpi or style.DPI, layout="constrained")
-        else:
-            from matplotlib.figure import Figure
+    def draw() -> Scene:
+        with style.context(scale):
+            if pyplot:
+                import matplotlib.pyplot as plt
 
-            fig = Figure(figsize=size, dpi=dpi or style.DPI, layout="constrained")
-        scene = Scene(fig=fig, scale=scale)
-        if title:
-            fig.suptitle(title, fontweight="bold")
-        kind.draw(fig, data, scene)
-        scene.finish()
+                fig = plt.figure(figsize=size, dpi=dpi or style.DPI, layout="constrained")
+            else:
+                from matplotlib.figure import Figure
+
+                fig = Figure(figsize=size, dpi=dpi or style.DPI, layout="constrained")
+            # Room between an axes' decorations and its neighbours (a figure legend below): constrained layout
+            # measures an equal-aspect axes before its aspect moves it, and missed the x label by a few pixels.
+            fig.get_layout_engine().set(h_pad=LAYOUT_PAD * scale, w_pad=LAYOUT_PAD * scale)
+            scene = Scene(fig=fig, scale=scale)
+            if title:
+                fig.suptitle(title, fontweight="bold")
+            kind.draw(fig, data, scene)
+            scene.finish()
+        return scene
+
+    # Equal-aspect panels are laid out for the box they get (optviz.plot.views): measured, then drawn.
+    scene = draw_fitted(draw)
+    # Narrow panels: fewer ticks rather than tick labels that touch, at the final limits.
+    thin_ticks(scene.fig)
     return scene
 
 

@@ -24,6 +24,11 @@ class Scene:
     animated: bool = True
     scale: float = 1.0  # text and line sizes relative to the kind's reference size
     results: dict[str, Any] = field(default_factory=dict)  # what a kind computed (sweeps, tables)
+    static: list[tuple[Any, int]] = field(
+        default_factory=list
+    )  # (handle, step) shown in the static figure
+    # False when the panels keep their own iteration labels (panels paced to end together): no shared counter
+    counter: bool = True
 
     def set_frame(self, k: int) -> list[Any]:
         """Show iteration ``k`` in every panel; returns the artists that changed (for blitting)."""
@@ -37,17 +42,25 @@ class Scene:
         return changed
 
     def finish(self) -> Any:
-        """Show the whole runs (the static figure) and return the figure."""
+        """Show the whole runs (the static figure) and return the figure.
+
+        Handles added with ``static=k`` show step k in the static figure (a diagram of one chosen update beside
+        the whole runs); every frame of an animation shows each handle at the frame's own step."""
         self.set_frame(self.last_step)
+        for handle, k in self.static:
+            handle.set_frame(k)
         return self.fig
 
-    def add(self, handle: Any, steps: int | None = None) -> Any:
+    def add(self, handle: Any, steps: int | None = None, *, static: int | None = None) -> Any:
         """Register a frame-settable handle (returned by an ``optviz.plot`` function) and return it.
 
-        ``steps``: the number of iterations it shows (the scene's last step is the largest)."""
+        ``steps``: the number of iterations it shows (the scene's last step is the largest). ``static``: the
+        step it shows in the static figure, when that is not the last."""
         self.handles.append(handle)
         if steps is not None:
             self.last_step = max(self.last_step, int(steps))
+        if static is not None:
+            self.static.append((handle, int(static)))
         return handle
 
     def add_counter(self, ax: Any = None, *, loc: str = "upper right") -> Any:

@@ -187,6 +187,12 @@ class PanelsOptions(Options):
     columns: int | None = option(
         None, optional(positive_int(6)), "panels per row (default: up to 3, 2 x 2 for four)"
     )
+    pace: str = option(
+        "together",
+        one_of("together", "iteration", what="pace"),
+        "animated: together (every panel's runs end on the last frame, each panel naming its own iteration) "
+        "or iteration (every panel at the same iteration; shorter runs stop early)",
+    )
     legend: str = option(
         "below",
         one_of("below", "inside", "right", "none", "each", what="legend position"),
@@ -197,7 +203,7 @@ class PanelsOptions(Options):
 
 @register_kind(
     "panels",
-    "Several panels in one figure ([[panel]] tables), synchronized when animated, with one shared legend.",
+    "Several panels in one figure ([[panel]] tables), animated together (each ends on the last frame), with one shared legend.",
     options=PanelsOptions,
     surface="optional",
     runs="optional",
@@ -208,6 +214,7 @@ def _panels(fig: Any, data: PanelData, scene: Scene) -> None:
         raise ParameterError("panel", "needs at least one panel")
     rows, cols = _grid(len(data.panels), data.options.columns)
     subfigs = fig.subfigures(rows, cols, squeeze=False)
+    groups = []
     each = data.options.legend == "each"
     for (kind, panel), sub in zip(data.panels, subfigs.flat, strict=False):
         options = panel.options
@@ -215,12 +222,69 @@ def _panels(fig: Any, data: PanelData, scene: Scene) -> None:
             options = options.replace(legend="none")
         # One legend for all panels: "SGD", "SGD+Momentum"; or each panel's own, with its settings.
         shown = dataclasses.replace(panel, options=options, hyperparams=each)
+        first = len(scene.handles)
         kind.draw(sub, shown, scene)
+        groups.append((sub, first, len(scene.handles), last_step(panel.trajectories)))
         if panel.title:
             for ax in sub.axes[:1]:
                 ax.set_title(panel.title, fontweight="bold")
+    ends = {last for *_, last in groups if last > 0}
+    if data.options.pace == "together" and len(ends) > 1:
+        _pace_together(scene, groups)
     if not each:
         place_legend(fig, None, data.options.legend)
+
+
+def _pace_together(scene: Scene, groups: list[tuple[Any, int, int, int]]) -> None:
+    """Every panel's runs end on the scene's last frame: frame k shows iteration round(k last_i / K) of panel
+    i (K the longest panel's last step), named in the panel, so no panel stands still while others move."""
+    total = max(last for *_, last in groups)
+    paced = []
+    for sub, first, end, last in groups:
+        handles = scene.handles[first:end]
+        if not handles or not sub.axes:
+            continue
+        paced.append(PacedPanel(handles, last, total, _iteration_label(sub.axes[0], last)))
+    kept = [h for h in scene.handles if not any(h in p.handles for p in paced)]
+    scene.handles[:] = kept + paced
+    scene.counter = False  # each panel names its own iteration
+
+
+def _iteration_label(ax: Any, last: int) -> Any:
+    from optviz.plot.common import fontsize
+    from optviz.plot.placement import Spot, place_text
+
+    corners = (
+        Spot(-6, -6, ha="right", va="top", xy=(1.0, 1.0)),
+        Spot(6, -6, ha="left", va="top", xy=(0.0, 1.0)),
+        Spot(-6, 6, ha="right", va="bottom", xy=(1.0, 0.0)),
+        Spot(6, 6, ha="left", va="bottom", xy=(0.0, 0.0)),
+    )
+    text = place_text(
+        ax, f"k = {last}", (1.0, 1.0), xycoords="axes fraction", spots=corners, fontsize=0.85 * fontsize(),
+        color="0.2", family="DejaVu Sans Mono", zorder=10,
+        bbox={"boxstyle": "round,pad=0.2", "facecolor": "white", "edgecolor": "0.8", "alpha": 0.9},
+    )  # fmt: skip
+    text.set_visible(False)  # shown in animation frames only (the static figure shows whole runs)
+    return text
+
+
+@dataclasses.dataclass
+class PacedPanel:
+    """A panel's frame handles shown at its own pace: ``set_frame(k)`` shows iteration ``round(k last /
+    total)``, and the panel's label names it (hidden on the static figure, the last frame)."""
+
+    handles: list[Any]
+    last: int
+    total: int
+    label: Any
+
+    def set_frame(self, k: int) -> list[Any]:
+        step = min(self.last, round(k * self.last / self.total)) if self.total else k
+        changed = [a for h in self.handles for a in h.set_frame(step)]
+        self.label.set_text(f"k = {step}")
+        self.label.set_visible(k < self.total)
+        return [*changed, self.label]
 
 
 @register_kind(

@@ -3,6 +3,7 @@ bookkeeping. Public, for kinds registered outside optviz too."""
 
 from __future__ import annotations
 
+import itertools
 from typing import Any
 
 from optviz import limits
@@ -43,7 +44,49 @@ def shared_legend(
                 handles[labels.index(label)] = h  # a line reads better in a key than a lone ball
     if not handles:
         return None
-    return fig.legend(handles, labels, loc=loc, ncols=ncols or min(len(labels), 4), frameon=False)
+    handles, labels = with_conventions([_key(h) for h in handles], labels)
+    return figure_legend(fig, handles, labels, loc=loc, ncols=ncols or min(len(labels), 4))
+
+
+def figure_legend(fig: Any, handles: list[Any], labels: list[str], *, loc: str, ncols: int) -> Any:
+    """``fig.legend`` with at most ``ncols`` columns, fewer when its rows would be wider than the figure
+    (long labels: four rules with their hyperparameters)."""
+    for n in range(max(1, ncols), 0, -1):
+        legend = fig.legend(handles, labels, loc=loc, ncols=n, frameon=False)
+        if n == 1 or legend.get_window_extent(fig._get_renderer()).width <= 0.98 * fig.bbox.width:
+            return legend
+        legend.remove()
+    return legend
+
+
+# Which sequence of points a Nesterov path is (Trajectory.path), said in every key that shows one.
+NESTEROV_NOTE = "Nesterov's path: its actual points x"
+
+
+def with_conventions(handles: list[Any], labels: list[str]) -> tuple[list[Any], list[str]]:
+    """``handles, labels`` with a text-only entry saying which points a Nesterov path shows, when one of the
+    handles is the path of a Nesterov run (``optviz.plot.trajectory`` marks paths with their ``rule``)."""
+    from matplotlib.lines import Line2D
+
+    if NESTEROV_NOTE in labels or not any(getattr(h, "rule", "") == "nesterov" for h in handles):
+        return list(handles), list(labels)
+    return [*handles, Line2D([], [], linestyle="none")], [*labels, NESTEROV_NOTE]
+
+
+def _key(handle: Any) -> Any:
+    """A legend key for a line drawn wider than the style's width (a covered path, drawn as a stripe): the same
+    line at the style's width, so the key does not suggest a difference the runs do not have."""
+    import matplotlib as mpl
+    from matplotlib.lines import Line2D
+
+    base = float(mpl.rcParams["lines.linewidth"])
+    if not isinstance(handle, Line2D) or handle.get_linewidth() <= base:
+        return handle
+    key = Line2D([], [])
+    key.update_from(handle)
+    key.set_linewidth(base)
+    key.rule = getattr(handle, "rule", "")
+    return key
 
 
 def _is_marker_only(handle: Any) -> bool:
@@ -58,9 +101,84 @@ def _all_axes(fig: Any) -> list[Any]:
     return axes
 
 
+def row_ratios(
+    fig: Any, aspects: list[float | None], *, least: float = 0.6, below: bool = False
+) -> list[float]:
+    """Width ratios for one row of panels on ``fig`` that give each equal-aspect panel the width its view's
+    proportions ask for (``aspects``: width / height of each view, None for a panel whose view is free) and
+    share the rest among the free panels (each at least ``least`` times as wide as tall).
+
+    The room titles, tick labels and axis labels take is estimated from the style's font size (``below``: a
+    legend under the row takes some height too). Constrained layout scales the ratios to the figure, and
+    ``optviz.plot.views`` widens each view to the box it gets, so no band of white remains.
+    """
+    from optviz.plot.common import fontsize
+
+    w, h = fig.get_size_inches()
+    em = fontsize() / 72  # inches
+    side = 4.2 * em  # y tick labels and the y label, per panel
+    height = h - (6.0 + (2.0 if below else 0.0)) * em  # titles above, x ticks and label below
+    height = max(height, 0.3 * h)
+    room = max(w - side * len(aspects), 0.3 * w)
+    fixed = sum(a * height for a in aspects if a is not None)
+    free = [a for a in aspects if a is None]
+    share = max(least * height, (room - fixed) / len(free)) if free else 0.0
+    return [(a * height if a is not None else share) + side for a in aspects]
+
+
+def thin_ticks(fig: Any, *, rounds: int = 3) -> None:
+    """Fewer ticks on every axis whose tick labels touch (a narrow panel, long numbers): laid out, the drawn
+    tick labels of each axis are measured, and an axis whose neighbours overlap gets a locator with fewer
+    ticks, until none do (at most ``rounds`` times)."""
+    from matplotlib.ticker import LogLocator, MaxNLocator
+
+    for _ in range(rounds):
+        fig.draw_without_rendering()
+        renderer = fig._get_renderer()
+        crowded = []
+        for ax in fig.get_axes():
+            for axis in (ax.xaxis, ax.yaxis):
+                labels = [
+                    t.label1
+                    for t in axis._update_ticks()
+                    if t.label1.get_visible() and t.label1.get_text()
+                ]
+                boxes = sorted(
+                    (t.get_window_extent(renderer) for t in labels), key=lambda b: (b.x0, b.y0)
+                )
+                # A third of an em between neighbours, at least (the labels' own size: the locator counts
+                # ticks with the figure's drawn sizes, not a style's).
+                gap = -0.3 * (labels[0].get_fontsize() if labels else 0) * fig.dpi / 72
+                touching = any(
+                    min(a.x1, b.x1) - max(a.x0, b.x0) > gap
+                    and min(a.y1, b.y1) - max(a.y0, b.y0) > gap
+                    for a, b in itertools.pairwise(boxes)
+                )
+                if touching:
+                    crowded.append((axis, len(labels)))
+        if not crowded:
+            return
+        for axis, n in crowded:
+            fewer = max(2, n - 2)
+            if axis.get_scale() == "log":
+                axis.set_major_locator(LogLocator(base=10, numticks=fewer))
+            else:
+                axis.set_major_locator(MaxNLocator(nbins=fewer - 1, steps=[1, 2, 2.5, 5, 10]))
+
+
 def last_step(trajectories: list[Any]) -> int:
-    """The most steps of any of the runs: a scene's last frame."""
-    return max((int(t.steps) for t in trajectories), default=0)
+    """A scene's last frame: the last step at which any of the runs still changes (its stop step, or the step
+    after it, where a diverged run's cross appears), so an animation has no dead frames at its end."""
+    import numpy as np
+
+    last = 0
+    for t in trajectories:
+        stop = int(np.max(np.asarray(t.stop_step)))
+        last = max(
+            last,
+            min(int(t.steps), stop + (1 if np.any(np.asarray(t.status) != "max_steps") else 0)),
+        )
+    return last
 
 
 def require_rules(allowed: tuple[str, ...]) -> Any:

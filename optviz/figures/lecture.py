@@ -33,7 +33,7 @@ from optviz.figures.basic import (
     loss_panel,
     place_legend,
 )
-from optviz.figures.layout import last_step, require_rules, surface_title
+from optviz.figures.layout import figure_legend, last_step, require_rules, surface_title
 from optviz.figures.options import (
     Options,
     boolean,
@@ -45,8 +45,9 @@ from optviz.figures.options import (
     steps,
 )
 from optviz.metrics import best_so_far, epochs_seen
-from optviz.plot.common import fontsize, linewidth, run_colors, run_label
+from optviz.plot.common import fontsize, linewidth, run_label
 from optviz.plot.frames import Grows, Parts
+from optviz.plot.placement import EDGE_ANCHORS, around, place_text, placed_group
 
 # -- poor conditioning -----------------------------------------------------------------------------
 
@@ -56,47 +57,55 @@ def eigen_axes(
     surface: Any,
     point: np.ndarray,
     *,
-    anchor: tuple[float, float] = (0.55, 0.2),
-    length: float = 0.15,
-) -> list[Any]:
-    """A key in a corner of ``ax``: the Hessian's eigen-directions at ``point`` as double-headed arrows, each
-    labelled with its eigenvalue.
+    length: float | None = None,
+    caption: str = "Hessian's eigen-axes",
+    anchors: Any = EDGE_ANCHORS,
+) -> Any:
+    """A key of the Hessian's eigen-directions at ``point``: double-headed arrows, each labelled with its
+    eigenvalue ("steep", "shallow", or "escape" for a negative one: the way off a saddle), over ``caption``.
 
     Arm lengths are proportional to ``1/sqrt|lambda|`` (the axes of the local quadratic's level sets), the
-    longer one ``length`` times the axes' smaller side; ``anchor`` is the key's centre in axes fractions (the
-    corner away from the runs by default). The arrows keep their directions because contour axes have an
-    equal aspect.
+    longer one ``length`` points (default: 4.5 times the font size). The arrows keep their directions because
+    contour axes have an equal aspect. The key is a :class:`~optviz.plot.placement.PlacedGroup`: it goes to the
+    first of ``anchors`` (axes fractions) where it covers no path and no label. Returns the group.
     """
+    from matplotlib.patches import FancyArrowPatch
+    from matplotlib.text import Text
+
     values, vectors = hessian_eigen(surface, point)
-    (x0, x1), (y0, y1) = ax.get_xlim(), ax.get_ylim()
-    centre = np.array([x0 + anchor[0] * (x1 - x0), y0 + anchor[1] * (y1 - y0)])
+    size, lw = fontsize(), linewidth()
+    length = length if length is not None else 4.5 * size
     with np.errstate(divide="ignore"):
         arms = 1 / np.sqrt(np.abs(values))
     arms = np.where(np.isfinite(arms), arms, arms[np.isfinite(arms)].max(initial=1.0))
-    arms = length * min(x1 - x0, y1 - y0) * arms / arms.max()
-    size, lw = fontsize(), linewidth()
-    out = []
-    names = ("shallow", "steep") if abs(values[1]) > abs(values[0]) else ("steep", "shallow")
+    arms = length * arms / arms.max()
+    group = placed_group(ax, anchors=anchors)
+    order = np.argsort(np.abs(values))
+    names = {int(order[0]): "shallow", int(order[1]): "steep"}
+    low = 0.0
     for i in range(2):
         d = vectors[:, i] * arms[i]
         if d[0] < 0 or (d[0] == 0 and d[1] < 0):
             d = -d  # label at the right/top end
-        out.append(ax.annotate(
-            "", centre + d, xytext=centre - d,
-            arrowprops={"arrowstyle": "<|-|>", "color": "black", "lw": 0.8 * lw, "shrinkA": 0, "shrinkB": 0,
-                        "mutation_scale": 6 * lw},
-            zorder=4,
+        name = "escape" if values[i] < 0 else names[i]
+        group.add(FancyArrowPatch(
+            tuple(-d), tuple(d), arrowstyle="<|-|>", color="black", linewidth=0.8 * lw, shrinkA=0, shrinkB=0,
+            mutation_scale=6 * lw, linestyle="--" if values[i] < 0 else "-",
         ))  # fmt: skip
         # The label sits beyond the arrow's tip, in the arrow's direction.
         u = d / np.hypot(*d)
-        out.append(ax.annotate(
-            f"λ = {values[i]:.3g} ({names[i]})", centre + d, xytext=tuple(0.5 * size * u), textcoords="offset points",
+        tip = d + 0.5 * size * u
+        group.add(Text(
+            tip[0], tip[1], f"λ = {values[i]:.3g} ({name})",
             ha="left" if u[0] > 0.5 else "right" if u[0] < -0.5 else "center",
-            va="bottom" if u[1] > 0.5 else "top" if u[1] < -0.5 else "center",
-            fontsize=size, color="black", zorder=4,
-            bbox={"boxstyle": "round,pad=0.15", "facecolor": "white", "edgecolor": "none", "alpha": 0.75},
+            va="bottom" if u[1] > 0.5 else "top" if u[1] < -0.5 else "center", fontsize=size, color="black",
         ))  # fmt: skip
-    return out
+        low = min(low, -abs(d[1]))
+    if caption:
+        group.add(
+            Text(0, low - 0.9 * size, caption, ha="center", va="top", fontsize=size, color="0.2")
+        )
+    return group
 
 
 @dataclass(frozen=True)
@@ -120,17 +129,11 @@ def _poor_conditioning(fig: Any, data: PanelData, scene: Scene) -> None:
     draw_paths(ax, data, scene)
     if len(s.minima):
         kappa = float(condition_number(s, s.minima[0]))
-        ax.set_title(f"{surface_title(s)},   κ(H) = {kappa:.3g}")
+        title = surface_title(s)
+        # A quadratic's title already names kappa (its Hessian is A): said once.
+        ax.set_title(title if "kappa" in title else f"{title},   κ(H) = {kappa:.3g}")
         if data.options.eigen_axes:
-            eigen_axes(ax, s, s.minima[0])
-            ax.annotate(
-                "Hessian's eigen-axes",
-                (0.55, 0.06),
-                xycoords="axes fraction",
-                ha="center",
-                fontsize=fontsize(),
-                color="0.2",
-            )
+            eigen_axes(ax, s, s.minima[0], caption="Hessian's eigen-axes\nat the minimum")
     loss_panel(loss_ax, data, scene, data.options.loss_kind)
     loss_ax.set_title("distance to the minimum" if data.options.loss_kind == "distance" else "loss")
     place_legend(fig, [ax, loss_ax], data.options.legend)
@@ -179,7 +182,9 @@ def _update_diagram(fig: Any, data: PanelData, scene: Scene) -> None:
     step = data.options.step
     zoom = data.options.zoom
     single = zoom and len(runs) == 1
-    ratios = [1, 1.3] if single else None
+    # The zoom is the figure: it gets the larger share; optviz.plot.views widens both views to their boxes (the
+    # overview then shows more of the surface around the run).
+    ratios = [1, 1.35] if single else None
     axes = list(fig.subplots(1, len(runs) + single, squeeze=False, width_ratios=ratios)[0])
     overview = axes.pop(0) if single else None
     for i, (ax, t) in enumerate(zip(axes, runs, strict=True)):
@@ -317,34 +322,25 @@ def _numeric_gradient(fig: Any, data: PanelData, scene: Scene) -> None:
     f0 = float(s.value(x))
     f_h = float(s.value(x + np.array([h, 0.0])))
     secant = float(finite_differences(s.value, x, [h])[0][0])  # the forward difference over h
+    # Colours of the series palette (not rules'): the analytic slope green, forward differences (the secant is
+    # one) rose, central differences indigo, in both panels.
+    analytic, forward_c, central_c = style.SERIES[2], style.SERIES[1], style.SERIES[0]
     left.plot(u, fu, color="0.2", linewidth=1.1 * lw, label=f"f(x, y={x[1]:g})")
-    left.plot(
-        u,
-        f0 + slope * (u - x[0]),
-        color=style.OKABE_ITO["blue"],
-        linewidth=lw,
-        label=f"tangent: analytic df/dx = {slope:.4g}",
-    )
-    left.plot(u, f0 + secant * (u - x[0]), color=style.OKABE_ITO["vermillion"], linewidth=lw, linestyle="--",
+    left.plot(u, f0 + slope * (u - x[0]), color=analytic, linewidth=lw,
+              label=f"tangent: analytic df/dx = {slope:.4g}")  # fmt: skip
+    left.plot(u, f0 + secant * (u - x[0]), color=forward_c, linewidth=lw, linestyle="--",
               label=f"secant (f(x+h) - f(x)) / h = {secant:.4g}")  # fmt: skip
-    left.plot(
-        [x[0], x[0] + h],
-        [f0, f_h],
-        linestyle="none",
-        marker="o",
-        markersize=3 * lw,
-        color=style.OKABE_ITO["vermillion"],
-        zorder=4,
-    )
+    left.plot([x[0], x[0] + h], [f0, f_h], linestyle="none", marker="o", markersize=3 * lw, color=forward_c,
+              zorder=4, label="_secant_points")  # fmt: skip
     span = np.ptp(fu)
     above = max(f0, f_h) + 0.1 * span
     bracket = {"arrowstyle": "<|-|>", "color": "0.3", "lw": 0.6 * lw, "shrinkA": 0, "shrinkB": 0}
     left.annotate("", (x[0] + h, above), xytext=(x[0], above), arrowprops=bracket)
-    left.annotate(f"h = {h:g}", (x[0] + h / 2, above), xytext=(0, 0.4 * size), textcoords="offset points",
-                  ha="center", va="bottom", fontsize=size)  # fmt: skip
+    place_text(left, f"h = {h:g}", (x[0] + h / 2, above),
+               spots=around(0.4 * size, prefer="above"), fontsize=size)  # fmt: skip
     left.set_ylim(fu.min() - 0.1 * span, fu.max() + 0.1 * span)
     left.set_xlim(u[0], u[-1])
-    left.set_xlabel("x")
+    left.set_xlabel(s.param_names[0])
     left.set_ylabel("f")
     left.set_title("numeric vs analytic slope")
     left.legend(loc="upper center", bbox_to_anchor=(0.5, -0.16), frameon=False)
@@ -353,39 +349,46 @@ def _numeric_gradient(fig: Any, data: PanelData, scene: Scene) -> None:
     hs = np.logspace(-16, 0, 161)
     forward, central = finite_difference_errors(s.value, x, slope, hs)
     tiny = 1e-17
+    forward, central = np.maximum(forward, tiny), np.maximum(central, tiny)
     right.loglog(
         hs,
-        np.maximum(forward, tiny),
-        color=style.OKABE_ITO["vermillion"],
+        forward,
+        color=forward_c,
         linewidth=lw,
-        label="forward: (f(x+h) - f(x)) / h",
+        label="forward (f(x+h) - f(x)) / h: truncation ∝ h",
     )
-    right.loglog(
-        hs,
-        np.maximum(central, tiny),
-        color=style.OKABE_ITO["blue"],
-        linewidth=lw,
-        label="central: (f(x+h) - f(x-h)) / 2h",
-    )
-    # The two steps people use, marked by dotted lines and named once in the legend (labels beside the lines
-    # would collide with the curves' own labels).
-    for i, h_mark in enumerate((1e-5, 1e-4)):
-        label = "h = 1e-5 (gradcheck) and 1e-4 (the lecture)" if i == 0 else "_nolegend_"
-        right.axvline(h_mark, color="0.45", linewidth=0.8 * lw, linestyle=":", label=label)
-    right.annotate("round-off\n∝ ε/h", (3e-15, 1e-9), ha="center", fontsize=size, color="0.2")
-    vermillion, blue = style.OKABE_ITO["vermillion"], style.OKABE_ITO["blue"]
-    right.annotate(
-        "truncation ∝ h\n(forward)", (1.5, 1e-7), ha="right", fontsize=size, color=vermillion
-    )
-    right.annotate(
-        "truncation ∝ h²\n(central)", (1.5, 1e-12), ha="right", fontsize=size, color=blue
-    )
+    right.loglog(hs, central, color=central_c, linewidth=lw,
+                 label="central (f(x+h) - f(x-h)) / 2h: truncation ∝ h²")  # fmt: skip
+    # The steps the lecture and torch use, each a grey line of its own style, named in the legend.
+    for h_mark, style_, label in STEP_MARKS:
+        right.axvline(
+            h_mark, color="0.4", linewidth=0.9 * lw, linestyle=style_, label=label, zorder=1.5
+        )
+
+    # Notes beside the curves they explain, placed where they cover no line (optviz.plot.placement).
+    def note(text: str, at: float, curve: np.ndarray, color: str, prefer: str) -> None:
+        i = int(np.argmin(np.abs(np.log10(hs) - np.log10(at))))
+        spots = around(0.6 * size, prefer=prefer, far=(2.5, 5, 9, 14, 20, 28))
+        place_text(right, text, (hs[i], curve[i]), spots=spots, fontsize=size, color=color)
+
+    note("round-off ∝ ε/h", 1e-13, forward, "0.2", "below left")
     right.set_ylim(1e-17, 10)
+    from matplotlib.ticker import LogLocator
+
+    right.xaxis.set_major_locator(LogLocator(base=10, numticks=6))
     right.set_xlabel("step h")
     right.set_ylabel("relative error")
     right.set_title("gradient check: |num − ana| / (|num| + |ana|)")
     right.grid(True, which="major")
     right.legend(loc="upper center", bbox_to_anchor=(0.5, -0.16), frameon=False)
+
+
+# The finite-difference steps marked on the error curves: (h, line style, legend text).
+STEP_MARKS = (
+    (1e-7, ":", "h = 1e-7: the lecture's grad_check_sparse (and ov.gradcheck)"),
+    (1e-6, "--", "h = 1e-6: torch.autograd.gradcheck (eps)"),
+    (1e-4, "-.", "h = 1e-4: the lecture's worked example"),
+)
 
 
 # -- batch vs minibatch ------------------------------------------------------------------------------
@@ -413,12 +416,18 @@ def _batch_vs_minibatch(fig: Any, data: PanelData, scene: Scene) -> None:
     s = data.surface
     n = int(s.n_samples)
     ax, loss_ax = fig.subplots(1, 2, width_ratios=[1.2, 1])
-    # Runs are told apart by batch size, so they get a colour each, not one per rule.
-    cycle = [
-        style.OKABE_ITO[k]
-        for k in ("black", "vermillion", "blue", "bluish_green", "reddish_purple", "orange")
+    # The exact-gradient run keeps its rule's colour; minibatch runs are told apart by batch size, a series
+    # (not a rule): the series palette, so blue still means Momentum only (design section 10).
+    series = iter(style.series_colors(len(data.trajectories)))
+    cols = [
+        data.color(i)
+        or (
+            style.rule_color(t.rule)
+            if int(getattr(t.noise, "batch_size", n)) >= n
+            else next(series)
+        )
+        for i, t in enumerate(data.trajectories)
     ]
-    cols = [data.color(i) or cycle[i % len(cycle)] for i in range(len(data.trajectories))]
     labels = [_batch_label(t, n) for t in data.trajectories]
     plot.contour(s, ax=ax, bounds=data.bounds)
     names = getattr(s, "param_names", ("x", "y"))
@@ -451,7 +460,7 @@ def _batch_vs_minibatch(fig: Any, data: PanelData, scene: Scene) -> None:
 
 @register_kind(
     "random_search",
-    "Random search (the lecture's bad idea) against gradient descent: sampled points and the best so far, and the best loss against iterations.",
+    "Random search (the lecture's bad idea) against a gradient rule (each run named in the legend): sampled points and the best so far, and the best loss against iterations.",
     options=LegendOptions,
     runs="required",
 )
@@ -537,12 +546,15 @@ def _regularization(fig: Any, data: PanelData, scene: Scene) -> None:
     lo, hi = xs.min(), xs.max()
     pad = 0.25 * (hi - lo)
     grid = np.linspace(lo - pad, hi + pad, 400)
-    zero, reg = style.OKABE_ITO["vermillion"], style.OKABE_ITO["blue"]
     cliff_ax.plot(xs[s.y == 0], np.zeros((s.y == 0).sum()), linestyle="none", marker="o", markersize=3.5 * lw,
                   markerfacecolor="white", markeredgecolor="black", label="class 0", zorder=4, clip_on=False)  # fmt: skip
     cliff_ax.plot(xs[s.y == 1], np.ones((s.y == 1).sum()), linestyle="none", marker="s", markersize=3.5 * lw,
                   color="black", label="class 1", zorder=4, clip_on=False)  # fmt: skip
     t0, t1 = data.trajectories[0], reg_runs[0]
+    # Both are runs of one rule: its colour, and a darker shade of it for the regularized twin (the legend
+    # names each λ), so the colour still says which rule ran (design section 10).
+    zero = data.color(0) or style.rule_color(t0.rule)
+    reg = style.shade(zero, 1) if zero.startswith("#") and len(zero) == 7 else zero
     # Faded snapshots of the unregularized run show the cliff sharpening as w grows.
     stop0 = int(t0.stop_step)
     for k in np.unique(np.geomspace(1, max(stop0, 1), 5).astype(int))[:-1]:
@@ -618,7 +630,7 @@ def _regularization_preferences(fig: Any, data: PanelData, scene: Scene) -> None
     lw, size = linewidth(), fontsize()
     bars, table_ax, geo = fig.subplots(1, 3, width_ratios=[1.2, 1.1, 1])
     idx = np.arange(len(x))
-    c1, c2 = style.OKABE_ITO["vermillion"], style.OKABE_ITO["blue"]
+    c1, c2 = style.SERIES[1], style.SERIES[0]  # two weight vectors: a series, not rules
     bars.bar(idx - 0.2, w1, width=0.4, color=c1, label="w1")
     bars.bar(idx + 0.2, w2, width=0.4, color=c2, label="w2")
     bars.set_xticks(idx, [f"k={i + 1}" for i in idx])
@@ -698,7 +710,7 @@ class WeightDecayOptions(Options):
 
 @register_kind(
     "weight_decay_conditioning",
-    "L2 regularization shifts the Hessian's eigenvalues by 2λ: kappa falls with λ, and GD's measured rate falls with it.",
+    "L2 regularization shifts the Hessian's eigenvalues by 2λ: kappa falls with λ, GD's measured rate falls with it, and the price: the minimum moves, the data loss there rises.",
     options=WeightDecayOptions,
     runs="none",
     animated=False,
@@ -713,11 +725,12 @@ def _weight_decay_conditioning(fig: Any, data: PanelData, scene: Scene) -> None:
     lams, dense, mu, L = w.lams, w.dense, w.mu, w.L
     kappa_theory, measured_kappa, measured_rate = w.kappa_theory, w.kappa, w.rate
     lw = linewidth()
-    kap, rate = fig.subplots(1, 2)
+    kap, rate, price = fig.subplots(1, 3)
     x_dense = np.where(dense == 0, np.nan, dense)
     kap.plot(x_dense, kappa_theory[:], color="0.3", linewidth=lw, label="(L + 2λ) / (μ + 2λ)")
+    # κ is no rule's: a series colour (GD's measured rate keeps GD's colour).
     kap.plot(np.where(lams == 0, np.nan, lams), measured_kappa, linestyle="none", marker="o", markersize=3.5 * lw,
-             color=style.OKABE_ITO["blue"], label="measured κ(H) at the minimum")  # fmt: skip
+             color=style.SERIES[0], label="measured κ(H) at the minimum")  # fmt: skip
     kap.axhline(
         L / mu, color="0.6", linestyle=":", linewidth=0.8 * lw, label=f"λ = 0: κ = {L / mu:.3g}"
     )
@@ -725,8 +738,7 @@ def _weight_decay_conditioning(fig: Any, data: PanelData, scene: Scene) -> None:
     kap.set_yscale("log")
     kap.set_xlabel("L2 strength λ")
     kap.set_ylabel("condition number κ")
-    kap.set_title("weight decay improves conditioning")
-    kap.legend(loc="lower left")
+    kap.set_title("κ falls with λ")
     rate_theory = w.rate_theory
     rate.plot(x_dense, rate_theory, color="0.3", linewidth=lw, label="theory: (κ − 1) / (κ + 1)")
     rate.plot(np.where(lams == 0, np.nan, lams), measured_rate, linestyle="none", marker="o", markersize=3.5 * lw,
@@ -735,10 +747,37 @@ def _weight_decay_conditioning(fig: Any, data: PanelData, scene: Scene) -> None:
     rate.set_xlabel("L2 strength λ")
     rate.set_ylabel("rate per step (lower is faster)")
     rate.set_title("so GD converges faster")
-    rate.set_ylim(0, 1)
-    rate.legend(loc="lower left")
-    for ax in (kap, rate):
+    rate.set_ylim(0, 1.05)  # the 1.0 tick label clear of the title
+    _price(price, w, lw)
+    for ax in (kap, rate, price):
         ax.grid(True)
+    # One key below the three panels (no panel has a free corner for its own).
+    handles, labels = [], []
+    for ax in (kap, rate, price):
+        for h, label in zip(*ax.get_legend_handles_labels(), strict=True):
+            handles.append(h)
+            labels.append(label)
+    figure_legend(fig, handles, labels, loc="outside lower center", ncols=3)
+
+
+def _price(ax: Any, w: Any, lw: float) -> None:
+    """What λ costs: the regularized minimum moves away from the data's, where the data loss is higher."""
+    positive = w.lams > 0
+    lams, loss = w.lams[positive], w.data_loss[positive]
+    ax.set_xscale("log")
+    ax.set_xlabel("L2 strength λ")
+    ax.set_title("the price: data loss rises")
+    if not np.any(loss > 0):
+        ax.set_yticks([])
+        place_text(ax, "minimum at the origin:\nL2 does not move it", (0.5, 0.5), xycoords="axes fraction",
+                   spots=around(0.0), fontsize=fontsize(), color="0.2")  # fmt: skip
+        ax.set_xlim(lams.min() / 2, lams.max() * 2)
+        return
+    ax.set_yscale("log")
+    shown = loss > 0
+    ax.plot(lams[shown], loss[shown], color=style.SERIES[1], linewidth=lw, marker="o", markersize=3.5 * lw,
+            label="f(w*_λ) − f(w*) at the regularized minimum w*_λ")  # fmt: skip
+    ax.set_ylabel("data loss above its minimum")
 
 
 # -- test functions -------------------------------------------------------------------------------------
@@ -796,7 +835,6 @@ class ClassicFunctionsOptions(Options):
     study="optviz.studies.classic_runs",
 )
 def _test_functions(fig: Any, data: PanelData, scene: Scene) -> None:
-    import matplotlib
 
     grid = data.study
     cols = min(data.options.columns, len(grid))
@@ -808,16 +846,10 @@ def _test_functions(fig: Any, data: PanelData, scene: Scene) -> None:
     for ax, panel in zip(axes.flat, grid, strict=False):
         s, runs = panel.surface, list(panel.runs)
         plot.contour(s, ax=ax, critical_points=True, label_critical=False, resolution=160)
-        # Paths often coincide (Momentum and Nesterov, or all four stuck in one of Rastrigin's dips): each
-        # later rule is drawn thinner on top, so every colour stays visible as a stripe.
-        base = linewidth()
-        for i, (t, col) in enumerate(zip(runs, run_colors(runs), strict=True)):
-            with matplotlib.rc_context({"lines.linewidth": base * (1.9 - 0.4 * i)}):
-                handle = plot.trajectory(
-                    t, ax=ax, color=col, legend=False, hyperparams=False, every=10**6, zorder=3 + 0.1 * i,
-                    start=i == len(runs) - 1,
-                )  # fmt: skip
-            scene.add(handle, last_step(runs))
+        # Paths often coincide (Momentum and Nesterov, or all four stuck in one of Rastrigin's dips):
+        # plot.trajectory draws covered paths wider, below, so every colour stays visible as a stripe.
+        handle = plot.trajectory(runs, ax=ax, legend=False, hyperparams=False, every=10**6)
+        scene.add(handle, last_step(runs))
         ax.set_title(s.title, fontsize=size)
         ax.set_xlabel("")
         ax.set_ylabel("")

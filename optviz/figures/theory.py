@@ -278,11 +278,22 @@ class SeedSweepOptions(Options):
     log_y: bool | None = option(
         None, optional(boolean), "log y axis (default: when the metric spans two decades)"
     )
+    x_axis: str = option(
+        "param",
+        one_of("param", "effective_step", what="x_axis"),
+        "param (the swept values) or effective_step (with param = lr: momentum runs at lr / (1 - rho), the "
+        "step a steady gradient gives them; other runs at lr)",
+    )
     legend: str = legend_option()
 
     def validate(self) -> None:
         if self.values is None:
             raise ParameterError("values", "is required: the values of the swept hyperparameter")
+        if self.x_axis == "effective_step" and self.param != "lr":
+            raise ParameterError(
+                "x_axis",
+                f'effective_step needs param = "lr" (the effective step is lr / (1 - rho)), got param = {self.param!r}',
+            )
 
 
 def _check_seed_sweep(surface: Any, runs: Any, options: Any) -> None:
@@ -335,14 +346,16 @@ def _seed_sweep(fig: Any, data: PanelData, scene: Scene) -> None:
         offset = 0.12 * (i - (n - 1) / 2) if n > 1 else 0.0
         col = colors[i]
         label = run_label(t, skip=[param])
+        scale = effective_scale(t) if opts.x_axis == "effective_step" else 1.0
         h = plot.seed_sweep(
             res, param, ax=ax, metric=study.metric, color=col, label=label, log_x=study.log_x,
-            log_y=study.log_y, offset=offset,
+            log_y=study.log_y, offset=offset, x_scale=scale,
+            xlabel="effective step  lr / (1 − ρ)  (lr without momentum)" if opts.x_axis == "effective_step" else None,
         )  # fmt: skip
         drawn.append(h)
         if curve is not None:
-            ax.plot(*curve, color=col, linestyle="--", linewidth=0.8 * linewidth(), zorder=2.5,
-                    label="_theory")  # fmt: skip
+            ax.plot(curve[0] * scale, curve[1], color=col, linestyle="--", linewidth=0.8 * linewidth(),
+                    zorder=2.5, label="_theory")  # fmt: skip
             theory_lines = True
     steps = data.trajectories[0].steps
     sigma = getattr(data.trajectories[0].noise, "sigma", None)
@@ -372,6 +385,16 @@ def _seed_sweep(fig: Any, data: PanelData, scene: Scene) -> None:
         else:
             fig.legend(handles, labels, loc="outside right upper", frameon=False)
     scene.results.update(sweeps=list(study.sweeps), artists=drawn)
+
+
+def effective_scale(t: Any) -> float:
+    """``1 / (1 - rho)`` for a momentum-family run (its effective step is ``lr / (1 - rho)``), else 1."""
+    rho = getattr(t.optimizer, "rho", None)
+    return (
+        1.0 / (1.0 - float(rho))
+        if rho is not None and getattr(t.optimizer, "family", "") == "momentum"
+        else 1.0
+    )
 
 
 # -- rate_table ------------------------------------------------------------------------------------
@@ -450,20 +473,22 @@ def _momentum_rho(fig: Any, data: PanelData, scene: Scene) -> None:
     res = data.study
     s = data.surface
     ax, right = fig.subplots(1, 2, width_ratios=[1, 1.15])
-    # The runs are one rule at several momenta: a series, not several rules.
+    # The runs are one rule (Momentum) at several momenta: the rule keeps its hue, each run a shade of it
+    # (design section 10: a rule keeps its colour in every figure).
     given = [data.color(i) for i in range(len(data.trajectories))]
-    colors = [g or c for g, c in zip(given, style.series_colors(len(given)), strict=True)]
+    colors = run_colors(data.trajectories, given)
     paths = draw_paths(ax, dataclasses.replace(data, colors=colors), scene)
     kappa = theory.spectrum(s).kappa
     ax.set_title(f"same lr: {surface_title(s)}")
     by_rho = {t.hyperparams.get("rho"): c for t, c in zip(data.trajectories, colors, strict=True)}
-    spare = iter(style.series_colors(len(colors) + len(res.rhos))[len(colors) :])
+    momentum = style.RULE_COLORS["momentum"]
+    spare = iter(style.shade(momentum, k) for k in range(len(colors), len(colors) + len(res.rhos)))
     lw = linewidth()
     curves = []
     for i, rho in enumerate(res.rhos):
         col = by_rho.get(rho) or next(spare)
         (line,) = right.plot(res.dense, res.per_digit(res.dense_rate[i]), color=col, linewidth=lw,
-                             label=f"ρ = {rho:g} at its best lr (theory)", zorder=3)  # fmt: skip
+                             label=f"Momentum, ρ = {rho:g}, at its best lr (theory)", zorder=3)  # fmt: skip
         right.plot(res.kappas, res.per_digit(res.measured[i]), marker="o", linestyle="none",
                    markersize=2.6 * lw, markerfacecolor="white", markeredgecolor=col,
                    markeredgewidth=0.6 * lw, zorder=4, label="_measured")  # fmt: skip

@@ -1,16 +1,18 @@
-"""Update-vector figures: momentum against Nesterov, with the look-ahead shown, moving along real runs.
+"""Update-vector figures: the momentum update against the Nesterov update, from the same state.
 
-One panel per run (a Momentum and a Nesterov run, side by side): the contours, the run's path, and the update
-from the current iterate as the lecture draws it (the vectors of ``Trajectory.update_vectors``):
+The lecture's comparison, drawn from a real run (the Momentum run, or the first run): at step k its state is
+the point x_k and the velocity v_k. Beside the paths of every run (Nesterov's drawn at its actual points x, as in
+every figure), one panel per rule shows that rule's update from that *same* state (``Momentum.vectors_from``,
+``Nesterov.vectors_from``), drawn relative to x_k at one scale for every panel and frame:
 
-* Momentum: from the current point, the velocity arrow and the gradient arrow (the gradient is taken *at the
-  current point*); the actual step is their sum.
-* Nesterov: from the actual point, the velocity arrow leads to the look-ahead point (torch's stored iterate, so
-  the path drawn is that of the look-ahead points); the gradient is taken *there*; the actual step goes to the
-  next actual point.
+* Momentum: from x, the velocity arrow and the gradient arrow (the gradient is taken *at the point*); the actual
+  step is their sum.
+* Nesterov: from x, the velocity arrow leads to the look-ahead point x + v; the gradient is taken *there*; the
+  actual step is velocity + gradient.
 
-Animated, the arrows move with the runs (frame k shows the update from iterate k). The static figure (the last
-frame) shows the paths and the update at the step chosen by the option ``step``.
+Animated, every frame k shows the paths up to k, the state at step k on them, and the updates from it (each
+panel names the step it shows, the same as the frame's counter). The static figure shows the whole paths and the
+updates from the state at the step chosen by the option ``step`` (default: where the arrows read best).
 """
 
 from __future__ import annotations
@@ -18,39 +20,26 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-import numpy as np
-
 from optviz import plot
 from optviz._validate import ParameterError
 from optviz.figures._kinds import PanelData, register_kind
 from optviz.figures._scene import Scene
 from optviz.figures.basic import legend_option
-from optviz.figures.layout import last_step, require_rules, surface_title
+from optviz.figures.layout import (
+    figure_legend,
+    last_step,
+    require_rules,
+    surface_title,
+    with_conventions,
+)
 from optviz.figures.options import Options, option, optional, steps
 from optviz.plot.common import single_runs
-from optviz.plot.frames import Appears, Parts
 
 RULES = ("momentum", "nesterov")
 _TITLES = {
-    "momentum": "gradient at the current point",
-    "nesterov": "gradient at the look-ahead point",
+    "momentum": "gradient at x",
+    "nesterov": "gradient at x + v",
 }
-
-
-def default_step(runs: list[Any]) -> int:
-    """The update whose diagram reads best in every panel: the step whose shorter arrow (velocity or gradient)
-    is longest in the run where it is shortest. Step 0 is never chosen: the velocity is still zero there.
-    """
-    stop = min(int(t.stop_step) for t in runs)
-    if stop < 2:
-        return 1
-    score = np.full(stop - 1, np.inf)
-    for t in runs:
-        for k in range(1, stop):
-            v = t.update_vectors(k)
-            shorter = min(float(np.hypot(*v["velocity"])), float(np.hypot(*v["gradient"])))
-            score[k - 1] = min(score[k - 1], shorter)
-    return int(np.argmax(score)) + 1
 
 
 def check_step_within_runs(surface: Any, runs: Any, options: Any) -> None:
@@ -102,77 +91,66 @@ class MomentumNesterovOptions(Options):
 
 @register_kind(
     "momentum_nesterov",
-    "Momentum against Nesterov: each run's update vectors (velocity, gradient, actual step; Nesterov's "
-    "look-ahead point) moving along its path.",
+    "Momentum against Nesterov: the two updates from the same state (x, v) of a run, side by side (velocity, "
+    "gradient, actual step; Nesterov's look-ahead point), beside the runs' paths; animated, the state moves "
+    "along the run.",
     options=MomentumNesterovOptions,
     runs="required",
     check=_check,
     check_runs=check_step_before_stops,
 )
 def _momentum_nesterov(fig: Any, data: PanelData, scene: Scene) -> None:
+    from optviz.optimizers import Momentum, Nesterov
+
     runs = [r for t in data.trajectories for r in single_runs(t)]
     last = last_step(runs)
-    step = data.options.step if data.options.step is not None else default_step(runs)
-    axes = fig.subplots(1, len(runs), squeeze=False)[0]
+    # The state compared: the Momentum run's (else the first run's); each rule with its run's settings.
+    state_run = next((r for r in runs if r.rule == "momentum"), runs[0])
+    rules = []
+    for name, cls in (("momentum", Momentum), ("nesterov", Nesterov)):
+        ran = next((r.optimizer for r in runs if r.rule == name), None)
+        rules.append(
+            ran if ran is not None else cls(lr=state_run.optimizer.lr, rho=state_run.optimizer.rho)
+        )
+    # The paths a little wider than each update panel; every view is widened to its box (optviz.plot.views).
+    overview, *panels = fig.subplots(1, 3, width_ratios=[1.6, 1, 1])
+    plot.contour(data.surface, ax=overview, bounds=data.bounds)
     colors = [data.color(i) for i in range(len(runs))]
-    for ax, run, color in zip(axes, runs, colors, strict=True):
-        plot.contour(data.surface, ax=ax, bounds=data.bounds)
-        # The path quieter than usual: the arrows carry this figure.
-        path = plot.trajectory(run, ax=ax, color=color, legend=False, alpha=0.55)
-        scene.add(path, last)
-        scene.add(plot.update_arrows(run, ax=ax), last)
-        scene.add(_static_diagram(ax, run, step, last))
-        ax.set_title(f"{run.label}: {_TITLES[run.rule]}")
-    if data.title:
-        fig.suptitle(data.title)
-    elif data.surface is not None and not fig.get_suptitle():  # the scenario's title wins
-        fig.suptitle(surface_title(data.surface))
-    _legend(fig, axes, data.options.legend)
+    scene.add(plot.trajectory(runs, ax=overview, color=colors, legend=False), last)
+    overview.set_title(surface_title(data.surface))
+    handle = plot.same_state_updates(
+        state_run, data.surface, panels, rules, overview=overview, label="state at step {k}"
+    )
+    step = data.options.step if data.options.step is not None else handle.readable_step()
+    scene.add(handle, last, static=step)
+    for ax, rule in zip(panels, rules, strict=True):
+        ax.set_title(f"{rule.label}:\n{_TITLES[rule.name]}")  # two lines: a narrow panel
+    _legend(fig, overview, data.options.legend)
 
 
-def _static_diagram(ax: Any, run: Any, step: int, last: int) -> Parts:
-    """The diagram of update ``step``, shown on the last frame only (the static figure)."""
-    # No labels on the full view (they would be larger than the arrows): the legend names the arrows.
-    diagram = plot.update_diagram(run, step, ax, frame=False, labels=False, guides=True)
-    artists = [*diagram.arrows.values(), *diagram.labels, *diagram.markers, *diagram.guides]
-    for artist in artists:
-        artist.set_zorder(artist.get_zorder() + 1)  # above the moving arrows' place
-    return Parts(*(Appears(a, last) for a in artists))
-
-
-def _legend(fig: Any, axes: Any, where: str) -> None:
-    """The runs and the meaning of the arrows and points, in one key."""
+def _legend(fig: Any, overview: Any, where: str) -> None:
+    """The runs, the arrows and points of the panels, and which sequence a Nesterov path is, in one key."""
     if where == "none":
         return
     from matplotlib.lines import Line2D
 
     from optviz.plot.diagrams import COLORS, NAMES
 
-    handles, labels = [], []
-    for ax in axes:
-        for h, label in zip(*ax.get_legend_handles_labels(), strict=True):
-            if label not in labels:
-                handles.append(h)
-                labels.append(label)
+    handles, labels = overview.get_legend_handles_labels()
     for name in ("velocity", "gradient", "step"):
         handles.append(Line2D([], [], color=COLORS[name], marker=">", markevery=[1], linewidth=2))
         labels.append(NAMES[name])
     handles.append(Line2D([], [], color="black", marker="o", linestyle="none"))
-    labels.append("actual point")
-    if any(ax.findobj(lambda a: a.get_label() == "_lookahead") for ax in axes):
-        handles.append(
-            Line2D(
-                [],
-                [],
-                marker="o",
-                markerfacecolor="white",
-                markeredgecolor="black",
-                linestyle="none",
-            )
+    labels.append("state (x, v) compared")
+    handles.append(
+        Line2D(
+            [], [], marker="o", markerfacecolor="white", markeredgecolor="black", linestyle="none"
         )
-        labels.append("look-ahead point")
+    )
+    labels.append("look-ahead x + v")
+    handles, labels = with_conventions(handles, labels)
     if where == "inside":
-        axes[0].legend(handles, labels, loc="best")
+        overview.legend(handles, labels, loc="best")
         return
     loc, ncols = ("outside right upper", 1) if where == "right" else ("outside lower center", None)
-    fig.legend(handles, labels, loc=loc, ncols=ncols or min(len(labels), 4), frameon=False)
+    figure_legend(fig, handles, labels, loc=loc, ncols=ncols or 3)

@@ -7,7 +7,10 @@
 * ``value(theta)``, ``grad(theta)`` and ``hvp(theta, v)`` for one point, through ``torch.func``;
 * ``values(thetas)`` for a batch of points ``(B, P)`` at once: ``torch.func.functional_call`` under ``vmap``,
   in chunks sized to a memory bound, so a 51 x 51 grid is a few large batched matrix products rather than
-  2,601 separate forward passes with weights copied in and out.
+  2,601 separate forward passes with weights copied in and out. A plain ``nn.Sequential`` of ``nn.Linear`` and
+  elementwise activations skips vmap for the forward pass: one fused bias + batched matrix product
+  (``torch.baddbmm``) per layer, where vmap runs a matrix product and then a separate bias add (only the loss
+  is vmapped there).
 
 The model itself is never modified (``functional_call`` swaps parameters in for the call only), except by
 :meth:`ModelLoss.load`, which says so. The loss is the mean over the whole dataset: ``loss_fn(output, target)``
@@ -291,7 +294,8 @@ class ModelLoss:
         return max(1, min(points, self.max_bytes // per_point)), samples
 
     def values(self, thetas: torch.Tensor) -> torch.Tensor:
-        """L at each row of ``thetas`` (B, P): ``functional_call`` under ``vmap``, in calls sized by :meth:`plan`."""
+        """L at each row of ``thetas`` (B, P): ``functional_call`` under ``vmap``, in calls sized by :meth:`plan`
+        (a Sequential of Linear and elementwise layers: one ``baddbmm`` a layer, the loss under ``vmap``)."""
         if thetas.ndim != 2 or thetas.shape[1] != self.numel:
             raise ParameterError(
                 "thetas", f"must have shape (B, {self.numel}), got {tuple(thetas.shape)}"
@@ -299,7 +303,17 @@ class ModelLoss:
         thetas = thetas.to(self.device, self.dtype)
         chunk, samples = self.plan()
         _keep_freed_buffers(self.cache_bytes)
-        batched = vmap(self._call_params, in_dims=(0, None, None))
+        stack = _linear_stack(self.model) if self.inputs.ndim == 2 else None
+        if stack is None:
+            batched = vmap(self._call_params, in_dims=(0, None, None))
+        else:
+            per_point_loss = vmap(self.loss_fn, in_dims=(0, None))
+
+            def batched(
+                params: dict[str, torch.Tensor], x: torch.Tensor, y: torch.Tensor
+            ) -> torch.Tensor:
+                return per_point_loss(_stacked_forward(stack, params, x), y)
+
         out = torch.zeros(len(thetas), dtype=self.dtype, device=self.device)
         with torch.no_grad():
             for start in range(0, len(thetas), chunk):
@@ -312,6 +326,55 @@ class ModelLoss:
                 for x, y, w in self.batches(samples):
                     out[start : start + chunk] += w * batched(params, x, y)
         return out
+
+
+# Parameter-free modules that act on each number alone, so they apply to a (points, samples, features) block as
+# they do to (samples, features): a Sequential of these and Linear layers runs without vmap (_stacked_forward).
+_ELEMENTWISE = (
+    nn.ReLU, nn.LeakyReLU, nn.ELU, nn.GELU, nn.SiLU, nn.Tanh, nn.Sigmoid, nn.Softplus, nn.Identity,
+)  # fmt: skip
+
+
+def _linear_stack(model: nn.Module) -> list[tuple[str, nn.Module]] | None:
+    """``(name, layer)`` of an ``nn.Sequential`` of ``nn.Linear`` and elementwise layers (exact types, so a
+    subclass with its own forward is not mistaken for one), else None: other models go through vmap."""
+    if type(model) is not nn.Sequential:
+        return None
+    layers = list(model.named_children())
+    if not any(type(m) is nn.Linear for _, m in layers):
+        return None
+    if not all(type(m) is nn.Linear or type(m) in _ELEMENTWISE for _, m in layers):
+        return None
+    if any(m._forward_hooks or m._forward_pre_hooks for _, m in layers) or model._forward_hooks:
+        return None  # hooks expect to run: leave them to functional_call
+    return layers
+
+
+def _stacked_forward(
+    stack: list[tuple[str, nn.Module]], params: dict[str, torch.Tensor], x: torch.Tensor
+) -> torch.Tensor:
+    """The outputs (points, samples, out) of a Linear stack for a chunk of points, whose weights ``params`` carry
+    a leading points axis: one fused ``baddbmm`` (bias + batched matrix product) per Linear layer.
+
+    vmap of ``F.linear`` with batched weights runs a ``bmm`` and then a separate bias add, a second pass over
+    every activation; this is the batched-GEMM pass itself (benchmarks/landscape.py)."""
+    h: torch.Tensor | None = None
+    for name, layer in stack:
+        if type(layer) is nn.Linear:
+            weight = params[name + ".weight"]
+            inp = x.expand(len(weight), *x.shape) if h is None else h
+            if layer.bias is None:
+                h = torch.bmm(inp, weight.transpose(1, 2))
+            else:
+                h = torch.baddbmm(params[name + ".bias"][:, None, :], inp, weight.transpose(1, 2))
+        elif h is None:
+            x = layer(x)
+        elif type(layer) is nn.ReLU:
+            h = h.relu_()  # h is this function's own buffer
+        else:
+            h = layer(h)
+    assert h is not None  # _linear_stack requires a Linear layer
+    return h
 
 
 _KEPT = 0  # the largest buffer _keep_freed_buffers has allocated and freed in this process

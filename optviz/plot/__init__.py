@@ -16,7 +16,14 @@ from optviz.plot.condition import (
     eigen_glyphs,
 )
 from optviz.plot.contour import ContourArtists, contour
-from optviz.plot.diagrams import UpdateArrows, UpdateDiagram, update_arrows, update_diagram
+from optviz.plot.diagrams import (
+    SameStateUpdates,
+    UpdateArrows,
+    UpdateDiagram,
+    same_state_updates,
+    update_arrows,
+    update_diagram,
+)
 from optviz.plot.indefinite import IndefiniteArtists, indefinite_steps
 from optviz.plot.inner import InnerArtists, inner_iterates
 from optviz.plot.landscape import (
@@ -48,6 +55,7 @@ __all__ = [
     "PhaseArtists",
     "ProfileArtists",
     "ResidualArtists",
+    "SameStateUpdates",
     "SeedSweepArtists",
     "Slice",
     "SpreadArtists",
@@ -75,6 +83,7 @@ __all__ = [
     "profile",
     "rate_table",
     "residual",
+    "same_state_updates",
     "seed_stats",
     "seed_sweep",
     "surface3d",

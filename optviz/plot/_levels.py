@@ -6,14 +6,20 @@ import numpy as np
 
 
 def contour_levels(
-    values: np.ndarray, *, fmin: float = float("nan"), n: int = 14, scale: str = "auto"
+    values: np.ndarray,
+    *,
+    fmin: float = float("nan"),
+    n: int = 14,
+    scale: str = "auto",
+    reach: float | None = None,
 ) -> np.ndarray:
     """Increasing contour levels for the finite ``values`` of a grid.
 
     ``scale`` is ``"log"`` (levels at ``fmin + geomspace``), ``"linear"`` or ``"auto"`` (log when the gap above the
     minimum spans more than three decades over the view). With a known minimum the linear levels are spaced
     quadratically, ``fmin + range * (k/n)^2``, so a quadratic bowl shows evenly spaced rings instead of a crowd at
-    the rim.
+    the rim. ``reach``: continue the same progression beyond the top level up to this value (at most ``2n``
+    more levels), for a view widened beyond the one the levels were chosen on.
 
     >>> levels = contour_levels(np.linspace(0.0, 4.0, 101), fmin=0.0, n=4, scale="linear")
     >>> (levels / levels[-1]).tolist()
@@ -33,9 +39,20 @@ def contour_levels(
     if scale == "auto":
         spread = np.quantile(positive, 0.98) / np.quantile(positive, 0.02) if positive.size else 1.0
         scale = "log" if spread > 1e3 else "linear"
+    more = 0
+    k = np.arange(1, n + 1, dtype=float)
     if scale == "log":
         first = max(float(np.quantile(positive, 0.002)), (high - low) * 1e-6)
-        return low + np.geomspace(first, high - low, n)
+        ratio = ((high - low) / first) ** (1 / max(n - 1, 1))
+        if reach is not None and reach > high and ratio > 1:
+            more = int(min(2 * n, np.ceil(np.log((reach - low) / (high - low)) / np.log(ratio))))
+        return low + first * ratio ** np.arange(n + more)
     if np.isfinite(fmin):
-        return low + (high - low) * (np.arange(1, n + 1) / n) ** 2
-    return np.linspace(low, high, n + 2)[1:-1]
+        if reach is not None and reach > high:
+            more = int(min(2 * n, np.ceil(n * np.sqrt((reach - low) / (high - low))) - n))
+        k = np.arange(1, n + more + 1, dtype=float)
+        return low + (high - low) * (k / n) ** 2
+    step = (high - low) / (n + 1)
+    if reach is not None and reach > high:
+        more = int(min(2 * n, np.ceil((reach - high) / step)))
+    return low + step * np.arange(1, n + 1 + more)

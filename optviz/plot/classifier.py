@@ -24,15 +24,9 @@ from optviz.classifier import (
 )
 from optviz.plot.common import fontsize, get_ax, linewidth
 
-# Class colours: the web demo's red, green and blue, from the colour-blind-safe set.
-CLASS_COLORS = (
-    style.OKABE_ITO["vermillion"],
-    style.OKABE_ITO["bluish_green"],
-    style.OKABE_ITO["blue"],
-    style.OKABE_ITO["orange"],
-    style.OKABE_ITO["reddish_purple"],
-    style.OKABE_ITO["sky_blue"],
-)
+# Class colours: the web demo's red, green and blue, from the series palette (classes are no rules: blue means
+# Momentum elsewhere, design section 10).
+CLASS_COLORS = tuple(style.SERIES[i] for i in (1, 2, 0, 3, 4, 5))
 VIEW = ((-1.0, 1.0), (-1.0, 1.0))
 
 

@@ -2,7 +2,7 @@
 
 - :func:`get_ax`: matplotlib's ``ax=None`` convention (the current axes);
 - :func:`run_label`: a run's legend text, the one formatter figures and ``Trajectory.legend`` use;
-- :func:`run_colors`: each rule's fixed colour, and distinct colours for a second run of one rule;
+- :func:`run_colors`: each rule's fixed colour, and shades of it for a second run of one rule;
 - :func:`ended_early`: how a diverged (or singular) run is marked;
 - :func:`per_run`, :func:`as_runs`, :func:`single_runs`: one value per run, and a batch as single runs;
 - :func:`linewidth`, :func:`fontsize`: the current style's sizes (they scale with the figure).
@@ -79,27 +79,27 @@ def per_run(value: Any, n: int, name: str) -> list[Any]:
 
 
 def run_colors(groups: Sequence[Any], given: Any = None) -> list[str]:
-    """One colour per group: ``given`` where set, else the rule's fixed colour (the same in every figure), and
-    for a second run of the same rule the next Okabe-Ito colour that no rule in the figure uses.
+    """One colour per group: ``given`` where set, else the rule's fixed colour (the same in every figure); a
+    second run of the same rule gets a darker shade of it, a third a lighter one (``style.shade``), so a rule
+    keeps its hue. Rules without a fixed colour take the series palette.
 
     >>> from types import SimpleNamespace as T
     >>> run_colors([T(rule="gd"), T(rule="momentum"), T(rule="gd")])
-    ['#D55E00', '#0072B2', '#000000']
+    ['#D55E00', '#0072B2', '#843A00']
     """
     given = per_run(given, len(groups), "color")
     rules = [getattr(g, "rule", "") for g in groups]
-    taken = {c for c in given if c} | {
-        style.RULE_COLORS[r] for r in rules if r in style.RULE_COLORS
-    }
+    seen: dict[str, int] = {}
     out: list[str] = []
+    free = iter(c for c in style.CYCLE if c not in given)
     for rule, color in zip(rules, given, strict=True):
         if color is None:
-            color = style.RULE_COLORS.get(rule)
-            if color is None or color in out:
-                color = next(
-                    (c for c in style.CYCLE if c not in taken and c not in out),
-                    style.CYCLE[len(out) % len(style.CYCLE)],
-                )
+            base = style.RULE_COLORS.get(rule)
+            if base is None:
+                color = next(free, style.CYCLE[len(out) % len(style.CYCLE)])
+            else:
+                color = style.shade(base, seen.get(rule, 0))
+                seen[rule] = seen.get(rule, 0) + 1
         out.append(color)
     return out
 

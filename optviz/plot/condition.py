@@ -19,6 +19,8 @@ from optviz.plot.common import (
     single_runs,
 )
 from optviz.plot.frames import Animated, Grows
+from optviz.plot.placement import around, place_text
+from optviz.plot.views import fitted, measuring
 from optviz.surfaces.base import Bounds, Surface
 
 
@@ -76,6 +78,10 @@ def condition_map(
 
     ax = get_ax(ax)
     bounds = bounds or surface.bounds
+    if equal_aspect:
+        bounds = fitted(ax, bounds)  # widened to the panel's box inside a figure kind
+        if measuring():
+            resolution = min(resolution, 24)
     X, Y, XY = surface.grid(resolution, bounds)
     kappa = condition_number(surface, XY)
     values, _ = hessian_eigen(surface, XY)
@@ -104,8 +110,8 @@ def condition_map(
         out.concave = _hatch(ax, X, Y, concave, "..", "negative definite")
     ax.set_xlim(x0, x1)
     ax.set_ylim(y0, y1)
-    ax.set_xlabel("x")
-    ax.set_ylabel("y")
+    ax.set_xlabel(surface.param_names[0])
+    ax.set_ylabel(surface.param_names[1])
     if colorbar:
         out.colorbar = ax.figure.colorbar(
             out.image, ax=ax, label=r"$\kappa(H) = |\lambda|_{max}/|\lambda|_{min}$"
@@ -121,23 +127,11 @@ def condition_map(
             if not (x0 <= m[0] <= x1 and y0 <= m[1] <= y1):
                 continue
             k = float(condition_number(surface, m))
-            out.annotations.append(
-                ax.annotate(
-                    f"κ = {k:.3g}",
-                    m,
-                    xytext=(0.5 * size, 0.5 * size),
-                    textcoords="offset points",
-                    fontsize=size,
-                    color="black",
-                    zorder=4,
-                    bbox={
-                        "boxstyle": "round,pad=0.25",
-                        "facecolor": "white",
-                        "edgecolor": "0.6",
-                        "alpha": 0.9,
-                    },
-                )
-            )
+            out.annotations.append(place_text(
+                ax, f"κ = {k:.3g}", m, spots=around(0.5 * size, prefer="above right"), fontsize=size,
+                color="black", zorder=4,
+                bbox={"boxstyle": "round,pad=0.25", "facecolor": "white", "edgecolor": "0.6", "alpha": 0.9},
+            ))  # fmt: skip
     return out
 
 
@@ -181,7 +175,7 @@ def condition_curve(
         )
         for j, run in enumerate(single_runs(group)):
             stop = int(run.stop_step)
-            kappa = condition_number(surface, np.asarray(run.xy[: stop + 1], dtype=float))
+            kappa = condition_number(surface, np.asarray(run.path[: stop + 1], dtype=float))
             kappa = np.where(np.isfinite(kappa), kappa, np.nan)
             k = np.arange(len(kappa))
             (line,) = ax.plot(

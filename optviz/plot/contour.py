@@ -10,6 +10,8 @@ import numpy as np
 from optviz import style
 from optviz.plot._levels import contour_levels
 from optviz.plot.common import fontsize, get_ax
+from optviz.plot.placement import around, place_text
+from optviz.plot.views import fitted, margin, measuring
 from optviz.surfaces.base import Bounds, Surface
 
 
@@ -67,7 +69,21 @@ def contour(
     ``surface.value`` over ``surface.grid(resolution, bounds)``. Returns a :class:`ContourArtists`.
     """
     ax = get_ax(ax)
-    bounds = bounds or surface.bounds
+    shown = bounds or surface.bounds
+    if equal_aspect:
+        # Inside a figure kind the view is widened to the proportions of the panel's box (optviz.plot.views).
+        view = fitted(ax, shown)
+        bounds = margin(
+            view
+        )  # the background reaches beyond the view: its last adjustment stays covered
+        if measuring():
+            resolution = min(
+                resolution, 24
+            )  # the measuring drawing needs the layout, not the detail
+        else:
+            resolution = _keep_density(resolution, shown, bounds)
+    else:
+        view = bounds = shown
     X, Y, XY = surface.grid(resolution, bounds)
     if values is None:
         with np.errstate(all="ignore"):
@@ -77,11 +93,17 @@ def contour(
     # axes are drawn empty rather than the figure refused.
     anything = bool(np.isfinite(Z).any())
     if levels is None:
+        # Levels from the view asked for: a widened view shows more of the surface, with the same levels.
+        finite = Z[np.isfinite(Z)]
+        reach = float(np.quantile(finite, 0.995)) if finite.size else None
         levels = (
-            contour_levels(Z, fmin=surface.fmin, n=n_levels, scale=scale or surface.level_scale)
+            contour_levels(
+                _within(Z, X, Y, shown), fmin=surface.fmin, n=n_levels, scale=scale or surface.level_scale,
+                reach=reach,
+            )
             if anything
             else np.array([])
-        )
+        )  # fmt: skip
     levels = np.asarray(levels, dtype=float)
     cmap = cmap or style.CONTOUR_CMAP
     out = ContourArtists(levels=levels, grid=(X, Y, Z))
@@ -111,16 +133,31 @@ def contour(
             alpha=0.85,
             zorder=0.6,
         )
-    (x0, x1), (y0, y1) = bounds
+    (x0, x1), (y0, y1) = view
     ax.set_xlim(x0, x1)
     ax.set_ylim(y0, y1)
     if equal_aspect:
         ax.set_aspect("equal", adjustable="box")
-    ax.set_xlabel("x")
-    ax.set_ylabel("y")
+    names = surface.param_names
+    ax.set_xlabel(names[0])
+    ax.set_ylabel(names[1])
     if critical_points:
         _mark_critical(ax, surface, bounds, out, label_critical)
     return out
+
+
+def _keep_density(resolution: int, shown: Bounds, bounds: Bounds) -> int:
+    """The grid size that keeps the points per unit of the view asked for, over a widened view."""
+    (a0, a1), (b0, b1) = shown
+    (x0, x1), (y0, y1) = bounds
+    grow = max((x1 - x0) / (a1 - a0), (y1 - y0) / (b1 - b0))
+    return int(min(4000, round(resolution * grow)))
+
+
+def _within(Z: np.ndarray, X: np.ndarray, Y: np.ndarray, shown: Bounds) -> np.ndarray:
+    (x0, x1), (y0, y1) = shown
+    inside = (x0 <= X) & (x1 >= X) & (y0 <= Y) & (y1 >= Y)
+    return Z[inside] if inside.any() else Z
 
 
 def style_linewidth() -> float:
@@ -208,21 +245,10 @@ def _mark_critical(
         for m, low in zip(minima, lowest, strict=True):
             names.append((m, ("global min" if unique else "min") if low else "local min", "below"))
     names.extend((s, "saddle", "above") for s in saddles)
+    size_pt = size
     for point, text, side in names:
-        # Minima are labelled below-right and saddles above-right, so neighbours do not collide.
-        dy = -0.35 * size if side == "below" else 0.35 * size
-        # Near the right edge the label goes to the left of its marker, so it stays inside the axes.
-        right = point[0] > bounds[0][0] + 0.7 * (bounds[0][1] - bounds[0][0])
+        # Below-right first for minima, above-right for saddles; any free place around the marker otherwise.
+        spots = around(0.6 * size_pt, prefer="below right" if side == "below" else "above right")
         out.labels.append(
-            ax.annotate(
-                text,
-                point,
-                xytext=(-0.35 * size if right else 0.35 * size, dy),
-                textcoords="offset points",
-                fontsize=size,
-                color="0.15",
-                ha="right" if right else "left",
-                va="top" if side == "below" else "bottom",
-                zorder=2.5,
-            )
+            place_text(ax, text, point, spots=spots, fontsize=size, color="0.15", zorder=2.5)
         )

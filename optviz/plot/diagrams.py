@@ -18,13 +18,11 @@ import numpy as np
 from optviz import style
 from optviz.plot.common import fontsize, get_ax, linewidth
 from optviz.plot.frames import Animated
+from optviz.plot.placement import Spot, around, beside, place_text
+from optviz.plot.views import fitted
 
-# Colours of the lecture's diagrams, kept colour-blind safe: velocity green, gradient red, actual step blue.
-COLORS = {
-    "velocity": style.OKABE_ITO["bluish_green"],
-    "gradient": style.OKABE_ITO["vermillion"],
-    "step": style.OKABE_ITO["blue"],
-}
+# The diagrams' own colours (no rule's, no series'): velocity olive, gradient wine, actual step near-black.
+COLORS = dict(style.DIAGRAM)
 NAMES = {"velocity": "velocity", "gradient": "gradient", "step": "actual step"}
 
 
@@ -137,13 +135,14 @@ def update_diagram(
     if labels:
         out.labels.extend(_label_arrows(ax, out, tails, size))
     if frame:
+        # The arrows' box, padded by ``pad`` times their extent, then widened to the panel's proportions.
         pts = np.array([x, *(tails[n] + out.vectors[n] for n in tails), *out.points.values()])
         lo, hi = pts.min(axis=0), pts.max(axis=0)
         extent = max(float((hi - lo).max()), 1e-12)
-        centre = (lo + hi) / 2
-        half = (0.5 + pad) * extent
-        ax.set_xlim(centre[0] - half * 4 / 3, centre[0] + half * 4 / 3)
-        ax.set_ylim(centre[1] - half, centre[1] + half)
+        lo, hi = lo - pad * extent, hi + pad * extent
+        (x0, x1), (y0, y1) = fitted(ax, ((lo[0], hi[0]), (lo[1], hi[1])))
+        ax.set_xlim(x0, x1)
+        ax.set_ylim(y0, y1)
         ax.set_aspect("equal", adjustable="box")
     return out
 
@@ -151,45 +150,20 @@ def update_diagram(
 def _label_arrows(
     ax: Any, out: UpdateDiagram, tails: dict[str, np.ndarray], size: float
 ) -> list[Any]:
+    """Each arrow's name beside its middle, on whichever side covers no other arrow, path or label
+    (``optviz.plot.placement``); the look-ahead point's name around its marker."""
     texts = []
-    mids = {name: tail + 0.5 * out.vectors[name] for name, tail in tails.items()}
-    for name in tails:
+    for name, tail in tails.items():
         v = out.vectors[name]
-        norm = float(np.hypot(*v)) or 1.0
-        normal = np.array([-v[1], v[0]]) / norm
-        # Put the label on the side of its arrow away from the nearest other arrow, so labels never collide.
-        others = [m for other, m in mids.items() if other != name]
-        nearest = min(others, key=lambda m: float(np.hypot(*(m - mids[name]))))
-        if np.dot(nearest - mids[name], normal) > 0:
-            normal = -normal
-        texts.append(
-            ax.annotate(
-                NAMES[name],
-                mids[name],
-                xytext=tuple(0.8 * size * normal),
-                textcoords="offset points",
-                ha="left" if normal[0] > 0.3 else "right" if normal[0] < -0.3 else "center",
-                va="bottom" if normal[1] > 0.3 else "top" if normal[1] < -0.3 else "center",
-                fontsize=size,
-                color=COLORS[name],
-                fontweight="bold",
-                zorder=6,
-            )
-        )
+        texts.append(place_text(
+            ax, NAMES[name], tail + 0.5 * v, spots=beside(v, 0.6 * size, along=(tail, v)), fontsize=size,
+            color=COLORS[name], fontweight="bold", zorder=6,
+        ))  # fmt: skip
     if "lookahead" in out.points:
-        texts.append(
-            ax.annotate(
-                "look-ahead",
-                out.points["lookahead"],
-                xytext=(-0.6 * size, 0.6 * size),
-                textcoords="offset points",
-                ha="right",
-                va="bottom",
-                fontsize=size,
-                color="0.15",
-                zorder=6,
-            )
-        )
+        texts.append(place_text(
+            ax, "look-ahead", out.points["lookahead"], spots=around(0.6 * size, prefer="below left"),
+            fontsize=size, color="0.15", zorder=6,
+        ))  # fmt: skip
     return texts
 
 
@@ -289,4 +263,226 @@ class _Vectors:
         if "lookahead" in h.points:
             h.points["lookahead"].set_data([look[0]], [look[1]])
             h.points["lookahead"].set_visible(True)
+        return changed
+
+
+@dataclass
+class SameStateUpdates(Animated):
+    """What :func:`same_state_updates` drew: one panel per rule, frame-settable.
+
+    ``arrows[i][name]`` (velocity, gradient, step) are the ``FancyArrowPatch`` arrows of panel i (``.tail`` and
+    ``.tip`` hold their current ends, relative to the state's point); ``points[i]`` the point (at 0) and, for
+    Nesterov, the look-ahead point; ``labels[i]`` the text naming the step shown; ``marker`` the state's point
+    on an overview axes (or None). ``vectors[k][i]`` are the vectors of rule i from the state at step k.
+    """
+
+    rules: list[str] = field(default_factory=list)
+    arrows: list[dict[str, Any]] = field(default_factory=list)
+    points: list[dict[str, Any]] = field(default_factory=list)
+    guides: list[list[Any]] = field(default_factory=list)
+    labels: list[Any] = field(default_factory=list)
+    marker: Any = None
+    vectors: list[list[dict[str, np.ndarray]]] = field(default_factory=list)
+    states: np.ndarray | None = None
+    frames: list[Any] = field(default_factory=list)
+
+    def readable_step(self) -> int:
+        """The state whose updates read best in every panel: the step whose shortest arrow (velocity or
+        gradient, of any rule) is longest. Step 0 is chosen only when it is the only one (no velocity yet)."""
+        if len(self.vectors) < 2:
+            return 0
+        score = [
+            min(
+                min(float(np.hypot(*v["velocity"])), float(np.hypot(*v["gradient"])))
+                for v in per_rule
+            )
+            for per_rule in self.vectors[1:]
+        ]
+        return int(np.nanargmax(score)) + 1 if np.any(np.isfinite(score)) else 1
+
+
+def same_state_updates(
+    t: Any,
+    surface: Any,
+    axes: Any,
+    rules: Any,
+    *,
+    overview: Any = None,
+    step: int | None = None,
+    label: str = "from the state at step {k}",
+    pad: float = 0.12,
+) -> SameStateUpdates:
+    """The lecture's comparison: the updates of several rules from the *same* state, one panel per rule.
+
+    The state at step k is the run ``t``'s point and velocity, ``(x_k, v_k)`` (``t.path[k]`` and the velocity
+    arrow of ``t.update_vectors(k)``). Each of ``rules`` (objects with ``vectors_from``: a ``Momentum`` and a
+    ``Nesterov`` rule, with their own lr) makes its update from it with the surface's exact gradient
+    (``Momentum.vectors_from``: gradient at x; ``Nesterov.vectors_from``: at the look-ahead point x + v).
+    Panels are drawn relative to x_k (axes "Δ"), all at one scale that holds every step's arrows, so arrows
+    can be compared across panels and frames. ``set_frame(k)`` shows the updates from the state at step k
+    (hidden where the run has no update k); ``overview`` marks x_k on another axes.
+    """
+    from matplotlib.patches import FancyArrowPatch
+
+    axes = list(axes)
+    rules = list(rules)
+    if len(axes) != len(rules):
+        raise ValueError(f"one axes per rule: got {len(axes)} axes for {len(rules)} rules")
+    path = np.asarray(t.path, dtype=float)
+    out = SameStateUpdates(rules=[r.name for r in rules], states=path)
+    velocities = state_velocities(t)
+    # Every state of the run has an update to compare, the last one too (a diverged run's last state has none).
+    stop = (
+        int(t.stop_step) + 1
+        if np.all(np.isfinite(path[: int(t.stop_step) + 1]))
+        else int(t.stop_step)
+    )
+    for k in range(stop):
+        out.vectors.append([r.vectors_from(path[k], velocities[k], surface.grad) for r in rules])
+    lw, size = linewidth(), fontsize()
+    ends = [np.zeros(2)]
+    for per_rule in out.vectors:
+        for vec in per_rule:
+            ends += [
+                vec["velocity"],
+                vec["velocity"] + vec["gradient"],
+                vec["gradient"],
+                vec["step"],
+            ]
+    ends_arr = np.array(ends)
+    lo, hi = ends_arr.min(axis=0), ends_arr.max(axis=0)
+    span = max(float((hi - lo).max()), 1e-12)
+    lo, hi = lo - pad * span, hi + pad * span
+    u, v = surface.param_names
+    for ax, rule in zip(axes, rules, strict=True):
+        arrows = {}
+        for name in ("velocity", "gradient", "step"):
+            arrow = FancyArrowPatch(
+                (0, 0), (0, 0), arrowstyle="-|>", color=COLORS[name], linewidth=1.2 * lw, shrinkA=0, shrinkB=0,
+                mutation_scale=9 * lw, zorder=4.5 if name == "step" else 4, label=f"_{name}",
+            )  # fmt: skip
+            arrow.set_gid(name)
+            ax.add_patch(arrow)
+            arrows[name] = arrow
+        (dot,) = ax.plot(
+            [0],
+            [0],
+            marker="o",
+            markersize=3.2 * lw,
+            color="black",
+            linestyle="none",
+            zorder=5,
+            label="_point",
+        )
+        points = {"point": dot}
+        if rule.name == "nesterov":
+            points["lookahead"] = ax.plot(
+                [], [], marker="o", markersize=3.2 * lw, markerfacecolor="white", markeredgecolor="black",
+                markeredgewidth=0.5 * lw, linestyle="none", zorder=5, label="_lookahead",
+            )[0]  # fmt: skip
+        guides = [
+            ax.plot(
+                [],
+                [],
+                color="0.5",
+                linewidth=0.6 * lw,
+                linestyle=(0, (3, 3)),
+                zorder=3,
+                label="_guide",
+            )[0]
+            for _ in range(2 if rule.name != "nesterov" else 1)
+        ]
+        text = place_text(
+            ax, label.format(k=stop), (0.0, 1.0), xycoords="axes fraction", fontsize=size, color="0.2",
+            zorder=6, spots=_CORNERS, bbox={"boxstyle": "round,pad=0.2", "facecolor": "white",
+                                            "edgecolor": "0.85", "alpha": 0.9},
+        )  # fmt: skip
+        out.arrows.append(arrows)
+        out.points.append(points)
+        out.guides.append(guides)
+        out.labels.append(text)
+        (x0, x1), (y0, y1) = fitted(ax, ((lo[0], hi[0]), (lo[1], hi[1])))
+        ax.set_xlim(x0, x1)
+        ax.set_ylim(y0, y1)
+        ax.set_aspect("equal", adjustable="box")
+        ax.axhline(0, color="0.85", linewidth=0.6 * lw, zorder=0.5)
+        ax.axvline(0, color="0.85", linewidth=0.6 * lw, zorder=0.5)
+        ax.set_xlabel(f"Δ{u} from x")
+        ax.set_ylabel(f"Δ{v}")
+    if overview is not None:
+        out.marker = overview.plot(
+            [], [], marker="o", markersize=3.6 * lw, color="black", markeredgecolor="white",
+            markeredgewidth=0.5 * lw, linestyle="none", zorder=6, label="_state",
+        )[0]  # fmt: skip
+    out.frames.append(_SameState(out, label, stop))
+    out.set_frame(stop - 1 if step is None else int(step))
+    return out
+
+
+def state_velocities(t: Any) -> np.ndarray:
+    """The velocity of a momentum run's state at every step, ``rho (x_k - x_{k-1})`` (zero at the start): the
+    lecture's ``rho v`` on the drawn path (``Trajectory.path``), the same for heavy ball and Nesterov, and equal
+    to the velocity arrow of ``t.update_vectors(k)`` wherever that exists."""
+    path = np.asarray(t.path, dtype=float)
+    out = np.zeros_like(path)
+    with np.errstate(all="ignore"):
+        out[1:] = float(t.optimizer.rho) * np.diff(path, axis=0)
+    return out
+
+
+# Corners of an axes, for a label that goes in one (axes fractions, offsets in points inward).
+_CORNERS = (
+    Spot(6, -6, ha="left", va="top", xy=(0.0, 1.0)),
+    Spot(-6, -6, ha="right", va="top", xy=(1.0, 1.0)),
+    Spot(6, 6, ha="left", va="bottom", xy=(0.0, 0.0)),
+    Spot(-6, 6, ha="right", va="bottom", xy=(1.0, 0.0)),
+)
+
+
+class _SameState:
+    """The frame part of :class:`SameStateUpdates`: every frame's vectors, computed once."""
+
+    def __init__(self, handle: SameStateUpdates, label: str, stop: int) -> None:
+        self.handle, self.label, self.stop = handle, label, stop
+
+    def set_frame(self, k: int) -> list[Any]:
+        h = self.handle
+        changed: list[Any] = list(h.labels)
+        shown = 0 <= k < self.stop
+        for i, (arrows, points, guides) in enumerate(
+            zip(h.arrows, h.points, h.guides, strict=True)
+        ):
+            changed += [*arrows.values(), *points.values(), *guides]
+            if not shown:
+                for artist in (*arrows.values(), *points.values(), *guides):
+                    artist.set_visible(False)
+                continue
+            vec = h.vectors[k][i]
+            velocity, gradient, step = vec["velocity"], vec["gradient"], vec["step"]
+            tails = {"velocity": np.zeros(2), "gradient": velocity if "lookahead" in vec else np.zeros(2),
+                     "step": np.zeros(2)}  # fmt: skip
+            for name, arrow in arrows.items():
+                tail, tip = tails[name], tails[name] + vec[name]
+                arrow.tail, arrow.tip = tail, tip
+                arrow.set_positions(tuple(tail), tuple(tip))
+                arrow.set_visible(bool(np.hypot(*vec[name]) > 0))
+            points["point"].set_visible(True)
+            if "lookahead" in points:
+                points["lookahead"].set_data([velocity[0]], [velocity[1]])
+                points["lookahead"].set_visible(True)
+            # Dashed completions of the sum: heavy ball's parallelogram; Nesterov's gradient starts at the tip.
+            segments = (
+                [(velocity, step), (gradient, step)]
+                if "lookahead" not in vec
+                else [(velocity, step)]
+            )
+            for guide, (a, b) in zip(guides, segments, strict=True):
+                guide.set_data([a[0], b[0]], [a[1], b[1]])
+                guide.set_visible(True)
+        for text in h.labels:
+            text.set_text(self.label.format(k=k) + ("" if shown else ": no update"))
+        if h.marker is not None:
+            x = h.states[min(max(k, 0), len(h.states) - 1)]
+            h.marker.set_data([x[0]], [x[1]])
+            changed.append(h.marker)
         return changed

@@ -72,7 +72,7 @@ def loss_values(
     if kind == "distance":
         if minimum is None:
             raise ValueError("kind='distance' needs minimum (the optimum x*)")
-        return np.hypot(*(np.asarray(t.xy[: stop + 1]) - np.asarray(minimum, dtype=float)).T)
+        return np.hypot(*(np.asarray(t.path[: stop + 1]) - np.asarray(minimum, dtype=float)).T)
     raise ValueError(f"kind must be 'loss', 'gap' or 'distance', got {kind!r}")
 
 
@@ -152,13 +152,14 @@ def loss(
                 out.frames.append(Appears(cross, len(values)))
             if rates[index] is not None and j == 0:
                 q = float(rates[index])
+                # Above the measured curve: where theory and measurement agree, the dashes stay visible on it.
                 (ref,) = ax.plot(
                     k,
                     _reference(values, q),
                     color=col,
                     linewidth=0.7 * lw,
                     linestyle="--",
-                    zorder=2.5,
+                    zorder=3.5,
                     label=rate_label.format(rate=q),
                 )
                 ref.rate = q

@@ -108,7 +108,7 @@ def profile(
         text = given or run_label(group, hyperparams=hyperparams)
         for j, run in enumerate(single_runs(group)):
             stop = int(run.stop_step)
-            xy = np.asarray(run.xy[: stop + 1], dtype=float)
+            xy = np.asarray(run.path[: stop + 1], dtype=float)
             uk = line.coordinate(xy)
             with np.errstate(all="ignore"):
                 fk = surface.value(line.points(uk))

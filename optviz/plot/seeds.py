@@ -75,6 +75,8 @@ def seed_sweep(
     log_x: bool | None = None,
     log_y: bool | None = None,
     offset: float = 0.0,
+    x_scale: float = 1.0,
+    xlabel: str | None = None,
 ) -> SeedSweepArtists:
     """Plot a sweep's ``metric`` against one swept hyperparameter, in the lecture's style.
 
@@ -84,7 +86,8 @@ def seed_sweep(
     marked with an ``x`` at the top of the axes. ``param`` is the grid's only key by default (other
     keys must hold one value). ``log_x`` defaults to True when the values span a decade or more,
     ``log_y`` when the metric spans more than two. ``offset`` shifts the points sideways by that fraction of the gap between values
-    (so that several rules on one axes do not hide each other's points).
+    (so that several rules on one axes do not hide each other's points). ``x_scale`` multiplies the swept
+    values on the x axis (``1 / (1 - rho)``: momentum's effective step ``lr / (1 - rho)``), named by ``xlabel``.
     """
     from matplotlib.transforms import blended_transform_factory
 
@@ -102,7 +105,7 @@ def seed_sweep(
             f"seed_sweep shows one parameter; the sweep also varies {', '.join(others)}"
         )
     axis = list(result.grid).index(param)
-    x = np.asarray(result.grid[param], dtype=float)
+    x = np.asarray(result.grid[param], dtype=float) * float(x_scale)
     values = np.moveaxis(np.asarray(result.on_grid(metric), dtype=float), axis, 0).reshape(
         len(x), -1
     )
@@ -147,7 +150,9 @@ def seed_sweep(
         ax.set_xscale("log")
     if log_y:
         ax.set_yscale("log")
-    ax.set_xlabel({"lr": "learning rate  lr", "rho": r"momentum  $\rho$"}.get(param, param))
+    ax.set_xlabel(
+        xlabel or {"lr": "learning rate  lr", "rho": r"momentum  $\rho$"}.get(param, param)
+    )
     ax.set_ylabel(_METRIC_LABELS.get(metric, metric))
     ax.grid(True, which="major")
     return out

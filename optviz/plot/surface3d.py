@@ -81,7 +81,7 @@ def surface3d(
     for group, col in zip(groups, run_colors(groups), strict=True):
         text = run_label(group, hyperparams=hyperparams)
         for j, run in enumerate(single_runs(group)):
-            xy = np.asarray(run.xy[: int(run.stop_step) + 1], dtype=float)
+            xy = np.asarray(run.path[: int(run.stop_step) + 1], dtype=float)
             with np.errstate(all="ignore"):
                 z = (
                     height(surface.value(xy)) + 0.01 * span

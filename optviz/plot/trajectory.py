@@ -20,6 +20,7 @@ from optviz.plot.common import (
 )
 from optviz.plot.frames import Animated, Appears, Follows, Grows, GrowsTo
 from optviz.plot.inner import route as inner_route
+from optviz.plot.placement import around, place_text
 
 
 @dataclass
@@ -113,20 +114,31 @@ def trajectory(
     groups = as_runs(trajectories)
     labels = per_run(label, len(groups), "label")
     colors = run_colors(groups, color)
+    runs = [(g, run) for g, group in enumerate(groups) for run in single_runs(group)]
+    layers, widths = stacking(
+        [np.asarray(run.path[: int(run.stop_step) + 1], dtype=float) for _, run in runs],
+        [g for g, _ in runs], ax,
+    )  # fmt: skip
+    k = 0
     for group, text, col in zip(groups, labels, colors, strict=True):
         text = text if text is not None else run_label(group, hyperparams=hyperparams)
         for j, run in enumerate(single_runs(group)):
             stop = int(run.stop_step)
-            xy = np.asarray(run.xy, dtype=float)
+            # The drawn points (Trajectory.path: Nesterov's actual points, the lecture's iterates).
+            xy = np.asarray(run.path, dtype=float)
             shown = xy[: stop + 1]
             stride = every or marker_stride(len(shown))
+            width = lw * widths[k]
+            z = zorder + 0.01 * layers[k]
+            k += 1
             way, ends = inner_route(run) if route else (xy, np.arange(len(xy)))
             dots = stride if not route else [int(e) for e in ends[: stop + 1 : stride]]
             (path,) = ax.plot(
-                way[: ends[stop] + 1, 0], way[: ends[stop] + 1, 1], color=col, linewidth=lw, alpha=alpha,
-                marker="o", markersize=1.5 * lw, markevery=dots, markeredgewidth=0, zorder=zorder,
+                way[: ends[stop] + 1, 0], way[: ends[stop] + 1, 1], color=col, linewidth=width, alpha=alpha,
+                marker="o", markersize=1.5 * lw, markevery=dots, markeredgewidth=0, zorder=z,
                 label=text if j == 0 else "_nolegend_", solid_capstyle="round", solid_joinstyle="round",
             )  # fmt: skip
+            path.rule = run.rule  # keys say which points a Nesterov path shows (figures.layout)
             r = RunArtists(path=path)
             if route:
                 out.frames.append(GrowsTo(path, way[:, 0], way[:, 1], ends, stop, marks=dots))
@@ -135,15 +147,15 @@ def trajectory(
             if start:
                 r.start = ax.plot(
                     *shown[0], marker="o", markersize=3.6 * lw, markerfacecolor="white",
-                    markeredgecolor=col, markeredgewidth=0.8 * lw, alpha=alpha, zorder=zorder + 0.2,
+                    markeredgecolor=col, markeredgewidth=0.8 * lw, alpha=alpha, zorder=z + 0.2,
                     label="_start",
                 )[0]  # fmt: skip
             ending = ended_early(run)  # diverged, or Newton at a singular Hessian
             diverged = ending is not None
             if end:
                 r.end = ax.plot(
-                    *shown[-1], marker="o", markersize=3.2 * lw, color=col, markeredgecolor="white",
-                    markeredgewidth=0.5 * lw, alpha=alpha, zorder=zorder + 0.3, label="_end",
+                    *shown[-1], marker="o", markersize=3.2 * width, color=col, markeredgecolor="white",
+                    markeredgewidth=0.5 * lw, alpha=alpha, zorder=z + 0.3, label="_end",
                 )[0]  # fmt: skip
                 out.frames.append(Follows(r.end, xy[:, 0], xy[:, 1], stop))
                 if diverged:  # replaced by the divergence cross once the run has diverged
@@ -174,6 +186,65 @@ def trajectory(
     return out
 
 
+def stacking(
+    paths: list[np.ndarray], groups: list[int], ax: Any, *, cells: int = 120, covered: float = 0.35
+) -> tuple[list[int], list[float]]:
+    """How to draw paths so that none hides another: ``(layers, widths)``, per path.
+
+    Longer paths (in the axes' units) go below shorter ones (``layers``: 0 is the bottom), and a path that
+    overlaps one drawn above it (they share ``covered`` of the smaller one's cells on a ``cells`` x ``cells``
+    grid over the view; paths of one group do not count) is drawn half a line width wider than that one:
+    coinciding paths show as stripes, and their end markers (sized by the width) as rings. ``widths`` are
+    factors of the style's line width.
+
+    >>> import numpy as np
+    >>> from types import SimpleNamespace as Ax
+    >>> ax = Ax(get_xlim=lambda: (0, 1), get_ylim=lambda: (0, 1))
+    >>> line = np.array([[0.1, 0.1], [0.9, 0.9]])
+    >>> apart = np.array([[0.1, 0.9], [0.3, 0.9]])
+    >>> stacking([line, apart], [0, 1], ax), stacking([line, line.copy()], [0, 1], ax)
+    (([0, 1], [1.0, 1.0]), ([0, 1], [1.5, 1.0]))
+    """
+    n = len(paths)
+    if n == 0:
+        return [], []
+    (x0, x1), (y0, y1) = sorted(ax.get_xlim()), sorted(ax.get_ylim())
+    span = np.array([max(x1 - x0, 1e-300), max(y1 - y0, 1e-300)])
+    lengths, footprints = [], []
+    for p in paths:
+        q = (p - np.array([x0, y0])) / span  # the view as the unit square
+        q = q[np.all(np.isfinite(q), axis=1)]
+        seg = np.hypot(*np.diff(q, axis=0).T) if len(q) > 1 else np.zeros(0)
+        lengths.append(float(seg.sum()))
+        # Sample the path at least once per cell, and record the cells inside the view it passes.
+        if len(q) > 1:
+            reps = np.maximum(1, np.ceil(seg * cells * 2)).astype(int)
+            t = np.concatenate([np.arange(r) / r for r in reps])
+            idx = np.repeat(np.arange(len(seg)), reps)
+            pts = q[idx] + (q[idx + 1] - q[idx]) * t[:, None]
+            pts = np.vstack([pts, q[-1:]])
+        else:
+            pts = q
+        inside = np.all((pts >= 0) & (pts <= 1), axis=1)
+        c = np.minimum((pts[inside] * cells).astype(int), cells - 1)
+        footprints.append(set((c[:, 0] * cells + c[:, 1]).tolist()))
+    # Bottom first: the longest path; equal lengths keep their order (the first drawn lowest).
+    order = sorted(range(n), key=lambda i: (-lengths[i], i))
+    layers = [0] * n
+    for layer, i in enumerate(order):
+        layers[i] = layer
+    # From the top down: a path that overlaps one drawn above it is half a line width wider than that one.
+    widths = [1.0] * n
+    for pos in range(n - 1, -1, -1):
+        i = order[pos]
+        for j in order[pos + 1 :]:
+            shared = len(footprints[i] & footprints[j])
+            small = min(len(footprints[i]), len(footprints[j]))
+            if groups[j] != groups[i] and small and shared >= covered * small:
+                widths[i] = max(widths[i], min(widths[j] + 0.5, 2.5))
+    return layers, widths
+
+
 def _mark_divergence(
     ax: Any, point: np.ndarray, text: str, color: str, lw: float, size: float, z: float
 ) -> Any:
@@ -182,15 +253,14 @@ def _mark_divergence(
         markeredgewidth=0.5 * lw, zorder=z + 0.4, label="_diverged",
     )[0]  # fmt: skip
     marker.set_gid("diverged")
-    # The label leans towards the middle of the view, so it stays inside the axes.
+    # The iterate after the stop step is the first bad one: that is the step at which the run diverged. The
+    # label goes where it covers no path or other label (towards the middle of the view first).
     (x0, x1), (y0, y1) = sorted(ax.get_xlim()), sorted(ax.get_ylim())
-    right = point[0] > (x0 + x1) / 2
-    top = point[1] > (y0 + y1) / 2
-    note = ax.annotate(
-        text, point,
-        xytext=(-0.6 * size if right else 0.6 * size, -0.6 * size if top else 0.6 * size),
-        textcoords="offset points", ha="right" if right else "left", va="top" if top else "bottom",
-        fontsize=size, color=color, fontweight="bold", zorder=z + 0.4, annotation_clip=False,
+    horizontal = "left" if point[0] > (x0 + x1) / 2 else "right"
+    vertical = "below" if point[1] > (y0 + y1) / 2 else "above"
+    note = place_text(
+        ax, text, point, spots=around(0.6 * size, prefer=f"{vertical} {horizontal}"),
+        fontsize=size, color=color, fontweight="bold", zorder=z + 0.4,
         bbox={"boxstyle": "round,pad=0.2", "facecolor": "white", "edgecolor": "none", "alpha": 0.85},
     )  # fmt: skip
     marker.annotation = note

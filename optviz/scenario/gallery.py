@@ -182,7 +182,7 @@ def write_index(
         if pages:
             lines.append(
                 "Interactive page (one file; open it in a browser): "
-                + ", ".join(f"[{n}]({n})" for n in pages)
+                + ", ".join(f"[{markdown(n)}]({markdown_url(n)})" for n in pages)
             )
             lines.append("")
         others = [n for n in o.written if n not in shown and n not in pages]

@@ -65,9 +65,12 @@ class Surface:
         The parameters the surface was built with, by name.
     level_scale : {"linear", "log"}
         How contour levels should be spaced: ``"log"`` where values span decades.
+    param_names : (str, str)
+        What the two coordinates are called on axes: ``("x", "y")``, or a model's parameters (``("w", "b")``).
     """
 
     name: str = ""
+    param_names: tuple[str, str] = ("x", "y")
 
     def __init__(
         self,

@@ -135,4 +135,7 @@ class Quadratic(Surface):
             return super().value_and_grad(xy)
         d = xy - self._c if self._centered else xy
         g = self._times_A(d)
-        return 0.5 * (g[..., 0] * d[..., 0] + g[..., 1] * d[..., 1]), g
+        gd = (
+            g * d
+        )  # the same products as g[..., 0] * d[..., 0] and g[..., 1] * d[..., 1], in one call
+        return 0.5 * (gd[..., 0] + gd[..., 1]), g

@@ -36,9 +36,11 @@ class Regularized(Surface):
             raise check.ParameterError("surface", f"must be a Surface, got {type(inner).__name__}")
         self.inner = inner
         self.lam = check.nonnegative("lam", lam)
+        self.param_names = tuple(inner.param_names)
+        u, v = self.param_names
         super().__init__(
             title=f"{inner.title} + L2 (λ = {self.lam:g})",
-            latex=rf"{inner.latex} + {self.lam:g}\,(x^2 + y^2)",
+            latex=rf"{inner.latex} + {self.lam:g}\,({u}^2 + {v}^2)",
             bounds=inner.bounds,
             start=inner.start,
             params={"surface": inner.name or type(inner).__name__, **inner.params, "l2": self.lam},

@@ -5,6 +5,8 @@ pytest plugin.
   placeholders).
 - :func:`compare_image` and :func:`compare_gif` compare PNGs / GIFs with an RMS tolerance *and* a
   max-difference rule that a thin line moving by 2 px cannot slip through.
+- :func:`check_legibility` lists what makes a figure hard to read (design section 11: text over data, text
+  over text, clipped text, hidden series, blank bands), each :class:`Finding` with its artist and place.
 - The pytest plugin (``optviz.testing.plugin``, loaded through the ``pytest11`` entry point)
   provides the ``optviz_image`` fixture, ``--optviz-update`` and ``--optviz-results=DIR``.
 
@@ -27,6 +29,8 @@ _LAZY = {
     "Gif": "optviz.testing.gif",
     "read_gif": "optviz.testing.gif",
     "write_gif": "optviz.testing.gif",
+    "check_legibility": "optviz.testing.legibility",
+    "Finding": "optviz.testing.legibility",
 }
 
 __all__ = sorted(_LAZY)
@@ -54,3 +58,4 @@ if TYPE_CHECKING:  # pragma: no cover - names for static analysers only
         read_gif,
         write_gif,
     )
+    from optviz.testing.legibility import Finding, check_legibility  # noqa: F401

@@ -87,6 +87,7 @@ class ImageChecker:
         baseline_dir: str | os.PathLike[str] | None = None,
         durations: Any = None,
         fps: float | None = None,
+        legible: bool = False,
         **compare_kwargs: Any,
     ) -> Any:
         """Compare ``obj`` with its baseline; fail the test on a difference or a missing baseline.
@@ -97,7 +98,9 @@ class ImageChecker:
         same test); the baseline is ``<baseline dir>/<test module>/<name>.png`` (or ``.gif``).
         ``compare_kwargs`` are ``tol``, ``max_diff`` and ``max_pixels`` of
         :func:`~optviz.testing.compare_image`. With ``--optviz-update`` the baseline is written
-        instead. Returns the comparison result.
+        instead. ``legible=True`` (a Figure only) also fails the test on any finding of
+        :func:`~optviz.testing.check_legibility` (text over data or text, clipped text, hidden series, blank
+        bands), listed with where each is. Returns the comparison result.
         """
         for key in compare_kwargs:
             if key not in COMPARE_OPTIONS:
@@ -105,7 +108,13 @@ class ImageChecker:
                     "check", _validate.unknown_name_message(key, COMPARE_OPTIONS, what="option")
                 )
         stem = self._stem(name)
+        if legible and not _is_figure(obj):
+            raise _validate.ParameterError(
+                "legible", f"is checked on a matplotlib Figure, got {type(obj).__name__}"
+            )
         actual = _render.materialize(obj, self._work_dir, stem, durations=durations, fps=fps)
+        if legible:
+            self._check_legible(obj, actual)
         baseline = self._baseline_folder(baseline_dir) / f"{stem}{actual.suffix}"
         options = {key: self._options[key] for key in COMPARE_OPTIONS if key in self._options}
         options.update(compare_kwargs)
@@ -137,6 +146,27 @@ class ImageChecker:
             )
         self._record(Record(self._node.nodeid, "passed", baseline, str(result)))
         return result
+
+    def _check_legible(self, fig: Any, actual: Path) -> None:
+        """Fail the test when the figure has legibility findings (after it was drawn for its image)."""
+        from optviz.testing.legibility import check_legibility
+
+        findings = check_legibility(fig)
+        if not findings:
+            return
+        what = f"{len(findings)} legibility finding{'s' if len(findings) > 1 else ''}"
+        lines = [f"{what}:", *(f"  {f}" for f in findings)]
+        record = Record(self._node.nodeid, "illegible", actual, "\n".join(lines))
+        if self._settings.results_dir is not None:
+            record.files = _keep(self._settings.results_dir, self._node, actual, actual, None)
+            record.files.pop("expected", None)
+        self._record(record)
+        pytest.fail(
+            "\n".join(
+                [f"optviz: {self._node.nodeid}: {lines[0]}", *lines[1:], f"  image: {actual}"]
+            ),
+            pytrace=False,
+        )
 
     def _stem(self, name: str | None) -> str:
         if name is None:
@@ -285,3 +315,9 @@ def _safe_name(text: str) -> str:
     """
     text = text.replace("::", ".").replace("[", "-").replace("]", "")
     return re.sub(r"[^A-Za-z0-9_.-]+", "_", text).lstrip(".-") or "image"
+
+
+def _is_figure(obj: Any) -> bool:
+    """A matplotlib Figure (matplotlib is imported only if the caller has it loaded already)."""
+    module = sys.modules.get("matplotlib.figure")
+    return module is not None and isinstance(obj, module.Figure)

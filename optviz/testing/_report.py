@@ -22,8 +22,8 @@ ROLES = ("expected", "actual", "diff")
 
 
 def write_index(results: Path, records: Sequence[Record]) -> Path:
-    """Write ``results/index.html``: the session's failed and missing checks."""
-    failed = [r for r in records if r.status in ("failed", "missing")]
+    """Write ``results/index.html``: the session's failed, missing and illegible checks."""
+    failed = [r for r in records if r.status in ("failed", "missing", "illegible")]
     parts = [
         "<!DOCTYPE html>",
         '<html><head><meta charset="utf-8"><title>optviz image checks</title>',

@@ -11,7 +11,7 @@ class Record:
     """One image check, for the terminal summary and the results page."""
 
     nodeid: str
-    status: str  # "passed", "failed", "missing", "wrote", "refreshed" or "unchanged"
+    status: str  # "passed", "failed", "missing", "illegible", "wrote", "refreshed" or "unchanged"
     baseline: Path
     message: str = ""
     # expected/actual/diff, as copied into the results dir

@@ -1,0 +1,323 @@
+"""Each gallery scenario's claim, asserted on the data the figure draws (design section 10, issue 13).
+
+A scenario's title and description are claims about its data. The runs here are the scenario's own (the
+``gallery`` fixture computes each scenario once); a claim about noisy runs is tested over many seeds of the same
+rule, noise and start (means and shares, never one lucky seed).
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+import optviz as ov
+
+ROOT = Path(__file__).resolve().parents[1]
+SEEDS = 200
+
+
+def scenario(gallery, name):
+    return gallery.computed(ROOT / "scenarios" / f"{name}.toml")
+
+
+def reseeded(surface, t, seeds=SEEDS):
+    """The run ``t`` (its rule, noise and start, on ``surface``) again over ``seeds`` seeds, batched."""
+    start = np.tile(np.asarray(t.xy[0], dtype=float), (seeds, 1))
+    return ov.run(surface, t.optimizer, start, t.steps, noise=t.noise, seed=list(range(seeds)))
+
+
+def steps_of(xy):
+    d = np.diff(xy, axis=-2)
+    return d, np.hypot(d[..., 0], d[..., 1])
+
+
+def turning(xy):
+    """Mean absolute turning angle between successive steps, per run."""
+    d, _ = steps_of(xy)
+    angle = np.arctan2(d[..., 1], d[..., 0])
+    return np.abs(np.angle(np.exp(1j * np.diff(angle, axis=-1)))).mean(axis=-1)
+
+
+def smoother(surface, sgd, momentum, after=50):
+    """Momentum's path is smoother than SGD's in every seed: shorter steps that turn less (after ``after``)."""
+    a, b = reseeded(surface, sgd), reseeded(surface, momentum)
+    step_a, step_b = (
+        steps_of(a.xy[:, after:])[1].mean(axis=1),
+        steps_of(b.xy[:, after:])[1].mean(axis=1),
+    )
+    assert np.mean(step_b < step_a) >= 0.99 and step_b.mean() < 0.5 * step_a.mean()
+    turn_a, turn_b = turning(a.xy[:, after:]), turning(b.xy[:, after:])
+    assert np.mean(turn_b < turn_a) >= 0.99 and turn_b.mean() < 0.5 * turn_a.mean()
+
+
+# -- lecture 3's SGD + Momentum slides ----------------------------------------------------------------------
+def test_gradient_noise_momentum_smooths_the_path(gallery):
+    sc, data = scenario(gallery, "gradient_noise")
+    sgd, momentum = data.trajectories
+    smoother(data.surface, sgd, momentum)
+    # What it does not show, and so does not say: momentum hovering closer (0.87 against 0.91 on average).
+    text = (sc.title + sc.description).lower()
+    assert "closer" not in text and "smooth" in text
+
+
+def panels(gallery, name):
+    sc, data = scenario(gallery, name)
+    return sc, {
+        p.title.split(" (")[0]: (kind, d, p)
+        for (kind, d), p in zip(data.panels, sc.panels, strict=True)
+    }
+
+
+def test_sgd_vs_momentum_each_panels_claim_over_seeds(gallery):
+    _sc, by_title = panels(gallery, "sgd_vs_momentum")
+    # Local minima: SGD settles in the local minimum (x < 0), momentum rolls into the global one (x > 1).
+    panel = by_title["Local minima"][1]
+    sgd, momentum = (reseeded(panel.surface, t) for t in panel.trajectories)
+    assert np.mean(sgd.xy[:, -1, 0] < 0) >= 0.95 and np.mean(momentum.xy[:, -1, 0] > 1) >= 0.95
+    # Saddle points: after 60 steps SGD is still at the saddle along its escape direction x; momentum left it.
+    panel = by_title["Saddle points"][1]
+    sgd, momentum = (reseeded(panel.surface, t) for t in panel.trajectories)
+    assert np.mean(np.abs(sgd.xy[:, -1, 0]) < 0.5) >= 0.95
+    assert np.mean(np.abs(momentum.xy[:, -1, 0]) > 0.5) >= 0.95
+    # Poor conditioning: momentum damps the zigzag across the steep axis (y): smaller y steps after step 10.
+    panel = by_title["Poor conditioning"][1]
+    sgd, momentum = (reseeded(panel.surface, t) for t in panel.trajectories)
+    zig_sgd = np.abs(np.diff(sgd.xy[:, 10:, 1], axis=1)).mean(axis=1)
+    zig_momentum = np.abs(np.diff(momentum.xy[:, 10:, 1], axis=1)).mean(axis=1)
+    assert np.mean(zig_momentum < zig_sgd) >= 0.95
+    # Gradient noise: a smoother path.
+    noise = by_title["Gradient noise"][1]
+    smoother(noise.surface, *noise.trajectories)
+
+
+def test_sgd_vs_momentum_panels_say_their_settings(gallery):
+    # The shared legend says only "SGD" and "SGD+Momentum": each panel's title names what its runs use.
+    _sc, by_title = panels(gallery, "sgd_vs_momentum")
+    for name, (_kind, data, spec) in by_title.items():
+        numbers = {float(x) for x in re.findall(r"\d+(?:\.\d+)?", spec.title)}
+        for t in data.trajectories:
+            assert float(t.optimizer.lr) in numbers, (name, t.label)
+            if hasattr(t.optimizer, "rho"):
+                assert float(t.optimizer.rho) in numbers and "ρ" in spec.title, (name, t.label)
+            assert float(t.noise.sigma) in numbers and "σ" in spec.title, (name, t.label)
+
+
+def test_poor_conditioning_rho_05_wins_and_the_lectures_rho_09_does_not(gallery):
+    sc, data = scenario(gallery, "poor_conditioning")
+    final = {
+        (t.rule, getattr(t.optimizer, "rho", None)): float(np.hypot(*t.xy[-1]))
+        for t in data.trajectories
+    }
+    gd, rho_05, rho_09 = final[("gd", None)], final[("momentum", 0.5)], final[("momentum", 0.9)]
+    assert len({float(t.optimizer.lr) for t in data.trajectories}) == 1  # "the same learning rate"
+    assert rho_05 < 0.01 * gd  # gets there first
+    assert rho_09 > gd  # overshoots: farther away than GD after 50 steps
+    # rho = 0.5 is near Polyak's optimum for kappa = 25, ((sqrt(kappa) - 1) / (sqrt(kappa) + 1))^2 = 0.44
+    assert ov.theory.heavy_ball_optimal(data.surface).rho == pytest.approx(0.444, abs=1e-3)
+    # ... and the lecture's 0.9 ends farther from the minimum than GD at this lr
+    assert (
+        "ρ = 0.5" in sc.description and "ρ = 0.9" in sc.description and "farther" in sc.description
+    )
+
+
+def test_random_search_names_its_slope_follower_and_the_slope_wins(gallery):
+    sc, data = scenario(gallery, "random_search")
+    search, follower = data.trajectories
+    assert search.rule == "random_search" and follower.rule == "momentum"
+    assert "gradient descent" not in sc.description.lower() and "Momentum" in sc.description
+    assert float(follower.loss[-1]) < float(np.min(search.loss))
+
+
+def test_local_minimum_gd_stays_momentum_rolls_through(gallery):
+    _sc, data = scenario(gallery, "local_minimum")
+    gd, momentum = data.trajectories
+    s = data.surface
+    shallow = max(s.minima, key=lambda m: float(s.value(m)))
+    deepest = min(s.minima, key=lambda m: float(s.value(m)))
+    assert np.hypot(*(gd.xy[-1] - shallow)) < 0.05
+    assert np.hypot(*(momentum.xy[-1] - deepest)) < 0.1
+
+
+def test_saddle_point_gd_stays_and_noise_escapes_over_seeds(gallery):
+    _sc, data = scenario(gallery, "saddle_point")
+    gd, sgd = data.trajectories
+    assert (
+        abs(gd.xy[-1, 0]) < 1e-9 and abs(gd.xy[-1, 1]) < 1e-3
+    )  # at the saddle (0, 0), zero gradient
+    runs = reseeded(data.surface, sgd)
+    assert np.mean(np.abs(runs.xy[:, -1, 0]) > 0.5) >= 0.95  # knocked off the ridge into a well
+
+
+# -- the other gallery figures --------------------------------------------------------------------------------
+def test_numeric_gradient_truncation_falls_and_round_off_rises(gallery):
+    from optviz.analysis import finite_difference_errors
+
+    _sc, data = scenario(gallery, "numeric_gradient")
+    s, x = data.surface, np.asarray(data.options.point, dtype=float)
+    slope = float(s.grad(x)[0])
+    hs = np.array([1e-1, 1e-3, 1e-5, 1e-8, 1e-12, 1e-14])
+    forward, central = finite_difference_errors(s.value, x, slope, hs)
+    assert forward[0] > forward[1] > forward[2]  # truncation ∝ h
+    assert central[0] > central[1]  # truncation ∝ h²
+    assert forward[-1] > forward[-2] > forward[3]  # round-off ∝ ε/h
+
+
+def test_weight_decay_lowers_kappa_and_gd_follows(gallery):
+    _sc, data = scenario(gallery, "weight_decay_conditioning")
+    st = data.study
+    kappa, rate = np.asarray(st.kappa), np.asarray(st.rate)
+    assert np.all(np.diff(kappa) < 0)
+    lams = np.asarray(st.lams, dtype=float)
+    np.testing.assert_allclose(kappa, (st.L + 2 * lams) / (st.mu + 2 * lams), rtol=1e-6)
+    np.testing.assert_allclose(rate, (kappa - 1) / (kappa + 1), rtol=0.02)
+
+
+def test_regularization_runs_off_without_l2_and_converges_with_it(gallery):
+    _sc, data = scenario(gallery, "regularization")
+    (plain,) = data.trajectories
+    (l2,) = data.study.runs
+    w = np.hypot(plain.xy[:, 0], plain.xy[:, 1])
+    assert w[-1] > w[len(w) // 2] > w[len(w) // 4]  # still running off
+    assert np.hypot(*l2.grad[-1]) < 1e-6  # at the regularized minimum
+
+
+def test_batch_vs_minibatch_runs_ten_epochs_each(gallery):
+    from optviz.metrics import epochs_seen
+
+    _sc, data = scenario(gallery, "batch_vs_minibatch")
+    for t in data.trajectories:
+        assert float(np.asarray(epochs_seen(t, 256))[-1]) == pytest.approx(10)
+    assert {getattr(t.noise, "batch_size", 256) for t in data.trajectories} == {8, 32, 256}
+
+
+def test_update_diagrams_step_is_velocity_plus_gradient(gallery):
+    for name in ("momentum_update", "nesterov_update"):
+        _sc, data = scenario(gallery, name)
+        (t,) = data.trajectories
+        v = t.update_vectors(data.options.step)
+        np.testing.assert_allclose(v["step"], v["velocity"] + v["gradient"], atol=1e-12)
+        np.testing.assert_allclose(
+            v["point"] + v["step"], t.path[data.options.step + 1], atol=1e-12
+        )
+
+
+def test_rate_table_momentum_turns_kappa_into_sqrt_kappa(gallery):
+    _sc, data = scenario(gallery, "rate_table")
+    rows = data.study.rows
+    for r in rows:
+        assert r.measured == pytest.approx(r.predicted, rel=0.02)
+    heavy = {r.kappa: r.measured for r in rows if r.rule == "momentum"}
+    for kappa, rate in heavy.items():
+        assert rate == pytest.approx((np.sqrt(kappa) - 1) / (np.sqrt(kappa) + 1), rel=0.05)
+
+
+def test_seed_sweep_puts_momentum_at_its_effective_step(gallery):
+    from optviz.figures.theory import effective_scale
+
+    sc, data = scenario(gallery, "seed_sweep")
+    assert data.options.x_axis == "effective_step" and "effective step" in sc.title
+    values = np.asarray(data.options.values, dtype=float)
+    for t in data.trajectories:
+        rho = getattr(t.optimizer, "rho", 0.0)
+        assert effective_scale(t) == pytest.approx(1 / (1 - rho))
+    scene = ov.figures.figure(
+        "seed_sweep", data.surface, data.trajectories, study=data.study, pyplot=False, dpi=40,
+        **{f: getattr(data.options, f) for f in ("param", "values", "seeds", "x_axis")},
+    )  # fmt: skip
+    ax = scene.fig.axes[0]
+    assert ax.get_xlabel().startswith("effective step  lr / (1 − ρ)")
+    sgd, momentum = scene.results["artists"]
+    np.testing.assert_allclose(sgd.stats["x"], values)
+    np.testing.assert_allclose(momentum.stats["x"], values / (1 - 0.9))
+    scene.close()
+
+
+def test_the_effective_step_needs_lr_as_the_swept_parameter():
+    from optviz._validate import ParameterError
+
+    q = ov.surface("quadratic", kappa=10)
+    t = ov.run(q, ov.Momentum(lr=0.01), steps=20, noise=ov.GaussianNoise(1.0))
+    with pytest.raises(ParameterError, match=r"effective_step needs param = \"lr\"") as err:
+        ov.figures.figure(
+            "seed_sweep", q, [t], param="rho", values=[0.5, 0.9], x_axis="effective_step"
+        )
+    assert err.value.field.endswith("x_axis")
+
+
+def test_weight_decay_shows_its_price_the_minimum_moves_and_data_loss_rises(gallery):
+    _sc, data = scenario(gallery, "weight_decay_conditioning")
+    st, s = data.study, data.surface
+    c = np.asarray(s.minima[0], dtype=float)
+    assert np.hypot(*c) > 1  # a minimum away from the origin, so that L2 moves it
+    # Closed form for f = 1/2 (p - c)' A (p - c) with A = diag(a): w*_lam = a c / (a + 2 lam).
+    a = np.diag(s.hessian(c))
+    for lam, w in zip(st.lams, st.minimizers, strict=True):
+        np.testing.assert_allclose(w, a * c / (a + 2 * lam), rtol=1e-9)
+    assert np.all(
+        np.diff(np.hypot(st.minimizers[:, 0], st.minimizers[:, 1])) < 0
+    )  # pulled towards 0
+    assert np.all(np.diff(st.data_loss) > 0) and st.data_loss[0] > 0  # the data loss there rises
+    np.testing.assert_allclose(st.data_loss, s.value(st.minimizers) - s.value(c), rtol=1e-9)
+
+
+# -- one colour grammar (issue 13 item 3) ---------------------------------------------------------------------
+RULE_NAMES = {"GD": "gd", "SGD": "gd", "Momentum": "momentum", "SGD+Momentum": "momentum",
+              "Nesterov": "nesterov", "Adam": "adam", "RMSProp": "rmsprop", "AdaGrad": "adagrad",
+              "Random search": "random_search", "AdamW": "adamw", "Newton": "newton", "Damped Newton": "newton",
+              "L-BFGS": "lbfgs"}  # fmt: skip
+
+
+def key_colors(fig):
+    """(label, colour) of every legend entry of the figure, as #RRGGBB."""
+    from matplotlib.colors import to_hex
+
+    out = []
+    legends = [*fig.legends, *(ax.get_legend() for ax in fig.get_axes() if ax.get_legend())]
+    legends += [leg for sub in getattr(fig, "subfigs", []) for leg in sub.legends]
+    for legend in legends:
+        for handle, text in zip(legend.legend_handles, legend.get_texts(), strict=True):
+            color = None
+            for getter in ("get_color", "get_facecolor"):
+                if hasattr(handle, getter):
+                    value = getattr(handle, getter)()
+                    value = value[0] if np.ndim(value) == 2 and len(value) else value
+                    try:
+                        color = to_hex(value).upper()
+                    except (ValueError, TypeError):
+                        continue
+                    break
+            out.append((text.get_text(), color))
+    return out
+
+
+@pytest.mark.slow
+def test_a_rule_keeps_its_colour_and_no_series_takes_a_rules(gallery):
+    from _gallery import SCENARIOS
+
+    from optviz import style
+    from optviz.scenario import draw
+
+    shades = {rule: {style.shade(c, k).upper() for k in range(len(style.SHADES))}
+              for rule, c in style.RULE_COLORS.items()}  # fmt: skip
+    rule_colours = set().union(*shades.values()) - {"#000000", "#555555", "#1A1A1A"}
+    checked = 0
+    for path in SCENARIOS:
+        sc, data = gallery.computed(path)
+        scene = draw(sc, data, dpi=30)
+        for label, color in key_colors(scene.fig):
+            if color is None:
+                continue
+            name = re.split(r" \(|:|,", label)[0].strip()
+            rule = RULE_NAMES.get(name.removeprefix("full batch ").strip())
+            if "B = " in label and not name.startswith("full batch"):
+                rule = None  # minibatch sizes are a series, not rules
+            if rule is not None:
+                assert color in shades[rule], (path.stem, label, color)
+                checked += 1
+            elif not label.startswith(("measured GD", "predicted ", "λ = ")):  # a run's own curves
+                assert color not in rule_colours, (path.stem, label, color)
+        scene.close()
+    assert checked > 20
