@@ -42,6 +42,7 @@ class Case:
     noise: Any = None
     seed: int = 0
     tol: float | None = None
+    schedule: Any = None  # an optviz schedule (ov.CosineAnnealingLR(...)), or None
     label: str = ""
     result: dict[str, Any] = field(default_factory=dict)
     verdict: Any = None
@@ -58,7 +59,7 @@ class Case:
         rule = ov.rule(self.rule, **self.params)
         return ov.run(
             surface or self.surface, rule, start=self.start, steps=self.steps, noise=self.noise,
-            seed=self.seed, tol=self.tol,
+            seed=self.seed, tol=self.tol, schedule=self.schedule,
         )  # fmt: skip
 
     def to_json(self) -> dict[str, Any]:
@@ -84,6 +85,7 @@ class Case:
             "start": [float(v) for v in start], "steps": self.steps, "tol": self.tol,
             "escapeRadius": 100.0 * s.diagonal, "center": s.center.tolist(), "noise": noise,
             "normals": normals,
+            "schedule": None if self.schedule is None else self.schedule.describe(),
         }  # fmt: skip
 
 
@@ -119,6 +121,9 @@ class Perturbed(ov.Surface):
 
     def batch_grad(self, xy: Any, idx: Any) -> np.ndarray:
         return self._move(self.inner.batch_grad(xy, idx))
+
+    def hessian(self, xy: Any) -> np.ndarray:  # (Newton's) the inner surface's, unperturbed
+        return self.inner.hessian(xy)
 
 
 class PerturbedFiniteSum(Perturbed, ov.surfaces.FiniteSumSurface):
@@ -170,6 +175,13 @@ class LibmPerturbed(Perturbed):
             f, gx, gy = self.program.value_and_grad(*self._xy(xy), functions=self.functions)
             return f, np.stack([gx, gy], axis=-1)
         return self._dataset(xy)
+
+    def hessian(self, xy: Any) -> np.ndarray:
+        """(Newton's) the Hessian with the library functions moved by an ulp too."""
+        if self.program is None:
+            return self.inner.hessian(xy)
+        hxx, hxy, hyy = self.program.hessian(*self._xy(xy), functions=self.functions)
+        return np.stack([np.stack([hxx, hxy], axis=-1), np.stack([hxy, hyy], axis=-1)], axis=-2)
 
     # A dataset surface's sums, as optviz.surfaces.learning computes them (value_and_grad unwrapped;
     # value() and grad() under optviz.regularized), with the per-sample exp and log1p perturbed.
@@ -270,12 +282,59 @@ def run_node(cases: list[Case], surfaces: dict[str, Any]) -> None:
             ],
             capture_output=True, text=True, check=True,
         )  # fmt: skip
-    for case, result in zip(cases, json.loads(out.stdout), strict=True):
+    _store(cases, json.loads(out.stdout))
+
+
+# The case runner of tests/js/run_cases.js, inside a page (the browser's JavaScript engine): the page's
+# OptvizEngine, a surface built from its emitted source, results as base64 bytes.
+IN_PAGE = """([surfaceJs, cases]) => {
+  const E = OptvizEngine;
+  const s = new Function("E", "return " + surfaceJs)(E);
+  const b64 = (a) => { let t = ""; const u = new Uint8Array(a.buffer);
+    for (let i = 0; i < u.length; i++) t += String.fromCharCode(u[i]); return btoa(t); };
+  return cases.map((c) => {
+    const noise = c.noise === null ? null : c.noise.kind === "gaussian"
+      ? { kind: "gaussian", sigma: c.noise.sigma, draws: E.float64s(c.noise.draws) }
+      : { kind: "minibatch", batchSize: c.noise.batchSize, indices: E.int32s(c.noise.indices) };
+    try {
+      const r = E.run(s, c.rule, c.params, { start: c.start, steps: c.steps, tol: c.tol,
+        escapeRadius: c.escapeRadius, center: c.center, noise,
+        normals: c.normals === null ? null : E.float64s(c.normals), schedule: c.schedule });
+      return { xy: b64(r.xy), loss: b64(r.loss), status: r.status, stopStep: r.stopStep };
+    } catch (err) {
+      return { error: String(err) };
+    }
+  });
+}"""
+
+
+def run_in_page(page: Any, cases: list[Case], surface: Any) -> None:
+    """Run cases on one surface in a page's own engine (its ``OptvizEngine``, under the browser's JavaScript);
+    stores each case's ``result`` as :func:`run_node` does."""
+    _store(cases, page.eval(IN_PAGE, [emit.surface_js(surface), [c.to_json() for c in cases]]))
+
+
+def _store(cases: list[Case], results: list[dict[str, Any]]) -> None:
+    for case, result in zip(cases, results, strict=True):
         if "xy" in result:
             steps = case.steps + 1
             result["xy"] = np.frombuffer(base64.b64decode(result["xy"]), "<f8").reshape(steps, 2)
             result["loss"] = np.frombuffer(base64.b64decode(result["loss"]), "<f8")
         case.result = result
+
+
+def default_params(rule: str, s: Any) -> dict[str, Any]:
+    """The hyperparameters the equality tests give a rule on a surface: the suggested rates, the full step
+    for Newton and L-BFGS, a tenth of the view for random search."""
+    from optviz.analysis import suggested_adaptive_lr, suggested_lr
+
+    if rule in ("gd", "momentum", "nesterov"):
+        return {"lr": suggested_lr(s)}
+    if rule in ("adam", "adamw", "rmsprop", "adagrad"):
+        return {"lr": suggested_adaptive_lr(s)}
+    if rule in ("newton", "lbfgs"):
+        return {}  # the full step (lr = 1), as torch's and optviz's defaults
+    return {"scale": 0.1 * s.diagonal}
 
 
 @dataclass

@@ -8,15 +8,11 @@ per case in ``_web.check``). Runs that are bit-identical pass at once.
 from __future__ import annotations
 
 import pytest
-from _web import NODE, Case, check, run_node
+from _web import NODE, Case, check, default_params, run_node
 
 import optviz as ov
 from optviz.analysis import suggested_adaptive_lr, suggested_lr
 from optviz.web.scenario_page import JS_RULES
-
-# The rules the schedules issue added after the pages were written: engine.js has no kernel for them yet,
-# and a page refuses a run of one of them in one line naming the rule (test_web_scenario.py).
-WITHOUT_KERNEL = {"adamw", "newton", "lbfgs"}
 
 pytestmark = pytest.mark.skipif(
     NODE is None, reason="node is not installed (it runs the JavaScript engine)"
@@ -27,6 +23,8 @@ EXPRESSIONS = {
     "expr_trig": "sin(x)*cos(y) + 0.1*(x**2 + y**2)",
     "expr_exp": "exp(-(x**2 + y**2)) * -3 + 0.2*x**2 + 0.3*y**2 + log1p(x**2)",
     "expr_mixed": "sqrt(1 + x**2 + y**2) + tanh(x*y) + abs(x - y)/4 + arctan(y)",
+    # Newton halves y each step until y**4's curvature is lost to rounding: status "singular"
+    "expr_flat": "x**2 + y**4/4",
 }
 
 
@@ -44,17 +42,9 @@ def _surfaces() -> dict[str, object]:
 SURFACES = _surfaces()
 
 
-def _default_params(rule: str, s) -> dict:
-    if rule in ("gd", "momentum", "nesterov"):
-        return {"lr": suggested_lr(s)}
-    if rule in ("adam", "rmsprop", "adagrad"):
-        return {"lr": suggested_adaptive_lr(s)}
-    return {"scale": 0.1 * s.diagonal}
-
-
 def _every_rule_on_every_surface() -> list[Case]:
     return [
-        Case(key, s, rule, _default_params(rule, s), steps=300, label=f"{key}/{rule}")
+        Case(key, s, rule, default_params(rule, s), steps=300, label=f"{key}/{rule}")
         for key, s in SURFACES.items()
         for rule in JS_RULES
     ]
@@ -75,6 +65,12 @@ def _options() -> list[Case]:
             ("rmsprop", {"lr": alr, "momentum": 0.3}),
             ("adagrad", {"lr": alr, "lr_decay": 0.01, "initial_accumulator_value": 0.1, "weight_decay": 0.01}),
             ("random_search", {"scale": 0.05 * s.diagonal, "local": True}),
+            ("adamw", {"lr": alr, "betas": (0.8, 0.99), "weight_decay": 0.1, "amsgrad": True}),
+            ("newton", {"lr": 0.5, "damping": 1.0}),
+            ("lbfgs", {"line_search_fn": "strong_wolfe"}),
+            ("lbfgs", {"lr": 0.5, "history_size": 2, "max_iter": 5, "max_eval": 6,
+                       "line_search_fn": "strong_wolfe"}),
+            ("lbfgs", {"lr": 0.3, "history_size": 3, "max_iter": 4, "tolerance_change": 1e-6}),
         ]  # fmt: skip
         for rule, params in variants:
             cases.append(Case(key, s, rule, params, steps=200, label=f"{key}/{rule}/{params}"))
@@ -101,9 +97,55 @@ def _options() -> list[Case]:
     return cases
 
 
+def _schedules() -> list[Case]:
+    """Every schedule (torch's recursive and closed forms, OneCycleLR's momentum) driving the rules it can."""
+    warm_cosine = ov.SequentialLR(
+        [ov.LinearLR(start_factor=0.1, total_iters=20), ov.CosineAnnealingLR(T_max=60)],
+        milestones=[20],
+    )
+    warm_then_steps = ov.SequentialLR(
+        [
+            ov.ExponentialLR(gamma=0.98),
+            ov.StepLR(step_size=7, gamma=0.5),
+            ov.LinearLR(end_factor=0.5),
+        ],
+        milestones=[10, 40],
+    )
+    schedules = [
+        ov.StepLR(step_size=15, gamma=0.5),
+        ov.ExponentialLR(gamma=0.97),
+        ov.CosineAnnealingLR(T_max=30, eta_min=1e-4),  # past T_max the lr climbs back, as torch's
+        ov.LinearLR(start_factor=0.2, end_factor=0.9, total_iters=25),
+        warm_cosine,
+        warm_then_steps,
+        ov.OneCycleLR(max_lr=0.02, total_steps=80),
+        ov.OneCycleLR(max_lr=0.05, total_steps=100, anneal_strategy="linear", three_phase=True),
+    ]
+    cases = []
+    for key in ("quadratic_rotated", "rosenbrock", "logistic_regression"):
+        s = SURFACES[key]
+        lr, alr = suggested_lr(s), suggested_adaptive_lr(s)
+        rules = [("momentum", {"lr": lr}), ("nesterov", {"lr": lr, "rho": 0.8}), ("adam", {"lr": alr}),
+                 ("adamw", {"lr": alr}), ("rmsprop", {"lr": alr}), ("gd", {"lr": lr}),
+                 ("adagrad", {"lr": alr}), ("newton", {"damping": 0.5}), ("lbfgs", {"max_iter": 3})]  # fmt: skip
+        for schedule in schedules:
+            for rule, params in rules:
+                if isinstance(schedule, ov.OneCycleLR) and rule not in (
+                    "momentum",
+                    "nesterov",
+                    "adam",
+                    "adamw",
+                    "rmsprop",
+                ):
+                    continue
+                cases.append(Case(key, s, rule, params, steps=80, schedule=schedule,
+                                  label=f"{key}/{rule}/{schedule!r}"))  # fmt: skip
+    return cases
+
+
 @pytest.fixture(scope="module")
 def engine_runs():
-    cases = _every_rule_on_every_surface() + _options()
+    cases = _every_rule_on_every_surface() + _options() + _schedules()
     run_node(cases, SURFACES)
     return cases
 
@@ -111,18 +153,26 @@ def engine_runs():
 def test_every_rule_on_every_registered_surface_equals_optviz_run(engine_runs):
     cases = [c for c in engine_runs if c.surface_key in ov.surface_names() and c.steps == 300]
     assert {c.surface_key for c in cases} == set(ov.surface_names())
-    assert {c.rule for c in cases} == set(JS_RULES) == set(ov.rule_names()) - WITHOUT_KERNEL
+    assert {c.rule for c in cases} == set(JS_RULES) == set(ov.rule_names())
     _assert_all(cases)
 
 
 def test_rule_options_noise_stopping_and_divergence_equal_optviz_run(engine_runs):
-    cases = [c for c in engine_runs if c.surface_key not in ov.surface_names() or c.steps != 300]
-    statuses = {c.reference.status for c in cases}
-    assert statuses == {
-        "max_steps",
-        "converged",
-        "diverged",
-    }  # the stop and divergence rules are exercised
+    cases = [
+        c for c in engine_runs
+        if (c.surface_key not in ov.surface_names() or c.steps != 300) and c.schedule is None
+    ]  # fmt: skip
+    statuses = {c.reference.status for c in engine_runs}
+    # the stop and divergence rules are exercised, and Newton's singular Hessian
+    assert statuses == {"max_steps", "converged", "diverged", "singular"}
+    _assert_all(cases)
+
+
+def test_every_schedule_equals_optviz_run(engine_runs):
+    """The lr (and OneCycleLR's momentum) of every step is torch's, as optviz.schedules computes it: each
+    scheduled run equals optviz.run's, and the lr sequences themselves are equal to the bit."""
+    cases = [c for c in engine_runs if c.schedule is not None]
+    assert {c.schedule.name for c in cases} == set(ov.schedule_names())
     _assert_all(cases)
 
 
@@ -154,12 +204,27 @@ def _libm_pow(surface) -> bool:
     )
 
 
+def _cosines(schedule) -> bool:
+    """Does the schedule call cos (libm's in Python, V8's in the page: they may differ by an ulp)?"""
+    if schedule is None:
+        return False
+    if isinstance(schedule, ov.SequentialLR):
+        return any(_cosines(child) for child in schedule.schedulers)
+    if isinstance(schedule, ov.OneCycleLR):
+        return schedule.anneal_strategy == "cos"
+    return isinstance(schedule, ov.CosineAnnealingLR)
+
+
 def test_arithmetic_surfaces_are_bit_identical(engine_runs):
     """On + - * / surfaces the JavaScript performs numpy's operations in numpy's order (sums too): the runs
-    agree to the bit, noise included. Only libm's pow (a cube, say) may round differently by an ulp."""
+    agree to the bit, noise, Newton's Hessians, L-BFGS's line search and the schedules without a cosine
+    included. Only libm's pow (a cube, say) and cos (a cosine schedule) may round differently by an ulp."""
     from optviz.web.emit import arithmetic
 
-    cases = [c for c in engine_runs if arithmetic(c.surface) and not _libm_pow(c.surface)]
+    cases = [
+        c for c in engine_runs
+        if arithmetic(c.surface) and not _libm_pow(c.surface) and not _cosines(c.schedule)
+    ]  # fmt: skip
     assert len(cases) > 100
     assert {c.rule for c in cases} == set(JS_RULES)
     inexact = [c.label for c in cases if not check(c).exact]

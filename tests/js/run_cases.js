@@ -12,7 +12,7 @@ const results = cases.map((c) => {
   try {
     const r = E.run(s, c.rule, c.params, {
       start: c.start, steps: c.steps, tol: c.tol, escapeRadius: c.escapeRadius, center: c.center,
-      noise, normals: c.normals === null ? null : E.float64s(c.normals),
+      noise, normals: c.normals === null ? null : E.float64s(c.normals), schedule: c.schedule,
     });
     return { xy: Buffer.from(r.xy.buffer).toString("base64"), loss: Buffer.from(r.loss.buffer).toString("base64"),
       status: r.status, stopStep: r.stopStep };

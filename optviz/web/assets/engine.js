@@ -258,6 +258,31 @@
     }
   }
 
+  // Adam's step (torch.optim.Adam), with `wd` folded into the gradient (AdamW passes 0: its decay is
+  // decoupled and already applied to the point).
+  function adamUpdate(h, wd, gx, gy, s, x, y, out) {
+    var step = s.step + 1;
+    var beta1 = h.betas[0], beta2 = h.betas[1];
+    var g0 = decay(gx, x, wd), g1 = decay(gy, y, wd);
+    // torch computes the bias corrections in Python floats: 1 - beta ** t, then ** 0.5.
+    var bc1 = 1 - powi(beta1, step);
+    var stepSize = h.lr / bc1;
+    var bc2sqrt = Math.sqrt(1 - powi(beta2, step));
+    for (var i = 0; i < 2; i++) {
+      var g = i === 0 ? g0 : g1;
+      s.exp_avg[i] = lerp(s.exp_avg[i], g, 1 - beta1);
+      s.exp_avg_sq[i] = s.exp_avg_sq[i] * beta2 + ((1 - beta2) * g) * g;
+      var second = s.exp_avg_sq[i];
+      if (h.amsgrad) {
+        s.max_exp_avg_sq[i] = Math.max(s.max_exp_avg_sq[i], s.exp_avg_sq[i]);
+        second = s.max_exp_avg_sq[i];
+      }
+      var denom = Math.sqrt(second) / bc2sqrt + h.eps;
+      out[i] = (i === 0 ? x : y) + (-stepSize * s.exp_avg[i]) / denom;
+    }
+    s.step = step;
+  }
+
   var RULES = {
     gd: {
       label: "GD",
@@ -311,26 +336,24 @@
         return { step: 0, exp_avg: [0.0, 0.0], exp_avg_sq: [0.0, 0.0], max_exp_avg_sq: [0.0, 0.0] };
       },
       update: function (h, gx, gy, s, x, y, out) {
-        var step = s.step + 1;
-        var beta1 = h.betas[0], beta2 = h.betas[1];
-        var g = [decay(gx, x, h.weight_decay), decay(gy, y, h.weight_decay)];
-        var p = [x, y];
-        // torch computes the bias corrections in Python floats: 1 - beta ** t, then ** 0.5.
-        var bc1 = 1 - powi(beta1, step);
-        var stepSize = h.lr / bc1;
-        var bc2sqrt = Math.sqrt(1 - powi(beta2, step));
-        for (var i = 0; i < 2; i++) {
-          s.exp_avg[i] = lerp(s.exp_avg[i], g[i], 1 - beta1);
-          s.exp_avg_sq[i] = s.exp_avg_sq[i] * beta2 + ((1 - beta2) * g[i]) * g[i];
-          var second = s.exp_avg_sq[i];
-          if (h.amsgrad) {
-            s.max_exp_avg_sq[i] = Math.max(s.max_exp_avg_sq[i], s.exp_avg_sq[i]);
-            second = s.max_exp_avg_sq[i];
-          }
-          var denom = Math.sqrt(second) / bc2sqrt + h.eps;
-          out[i] = p[i] + (-stepSize * s.exp_avg[i]) / denom;
+        adamUpdate(h, h.weight_decay, gx, gy, s, x, y, out);
+      },
+    },
+    adamw: {
+      label: "AdamW",
+      defaults: { lr: 1e-3, betas: [0.9, 0.999], eps: 1e-8, weight_decay: 1e-2, amsgrad: false },
+      fields: ["exp_avg", "exp_avg_sq", "max_exp_avg_sq"],
+      init: function () {
+        return { step: 0, exp_avg: [0.0, 0.0], exp_avg_sq: [0.0, 0.0], max_exp_avg_sq: [0.0, 0.0] };
+      },
+      // torch's order: the parameter decays first, then Adam's step runs on the gradient as it is.
+      update: function (h, gx, gy, s, x, y, out) {
+        if (h.weight_decay !== 0) {
+          var keep = 1 - h.lr * h.weight_decay;
+          x = x * keep;
+          y = y * keep;
         }
-        s.step = step;
+        adamUpdate(h, 0.0, gx, gy, s, x, y, out);
       },
     },
     rmsprop: {
@@ -383,6 +406,51 @@
         s.step = step;
       },
     },
+    newton: {
+      label: "Newton",
+      defaults: { lr: 1.0, damping: 0.0 },
+      fields: ["eigenvalues", "indefinite", "singular"],
+      scalars: ["indefinite", "singular"],
+      stopStatuses: ["singular"],
+      init: function (x, y, f, h, surface) {
+        var s = { step: 0, hessian: new Float64Array(3), eigenvalues: [0.0, 0.0], indefinite: 0, singular: 0 };
+        newtonAt(h, surface, x, y, s);
+        return s;
+      },
+      update: function (h, gx, gy, s, x, y, out, surface) {
+        var hh = s.hessian, a = hh[0], b = (hh[1] + hh[1]) / 2, c = hh[2];
+        if (h.damping !== 0) { a = a + h.damping; c = c + h.damping; }
+        var det = a * c - b * b;
+        var nx = x - h.lr * ((c * gx - b * gy) / det);
+        var ny = y - h.lr * ((a * gy - b * gx) / det);
+        // Where the matrix is singular there is no step: a non-finite point ends the run, and the state
+        // at this iterate (singular) gives it its status.
+        if (s.singular) { nx = NaN; ny = NaN; }
+        out[0] = nx;
+        out[1] = ny;
+        s.step += 1;
+        newtonAt(h, surface, nx, ny, s);
+      },
+    },
+    lbfgs: {
+      label: "L-BFGS",
+      defaults: {
+        lr: 1.0, max_iter: 20, max_eval: null, history_size: 100, line_search_fn: null,
+        tolerance_grad: 1e-7, tolerance_change: 1e-9,
+      },
+      fields: ["func_evals", "n_iter"],
+      scalars: ["func_evals", "n_iter"],
+      takesNoise: false,
+      init: function () {
+        return {
+          step: 0, func_evals: 0, n_iter: 0, d: [0.0, 0.0], t: 0.0, old_dirs: [], old_stps: [], ro: [],
+          H_diag: 1.0, prev_flat_grad: [0.0, 0.0], prev_loss: 0.0, inner: [], evaluated: [],
+        };
+      },
+      update: function (h, gx, gy, s, x, y, out, surface) {
+        lbfgsStep(h, surface, x, y, s, out);
+      },
+    },
     random_search: {
       label: "Random search",
       defaults: { scale: 1.0, local: false },
@@ -394,6 +462,440 @@
       },
     },
   };
+
+  // -- Newton (optviz.newton): the exact Hessian, the 2 x 2 algebra written out -------------------------
+  var EPS = 2.220446049250313e-16;
+  var hOut = new Float64Array(3);
+  // The state at (x, y): the Hessian there and what H + damping I is like (Newton._at).
+  function newtonAt(h, surface, x, y, s) {
+    surface.hessian(x, y, hOut);
+    s.hessian[0] = hOut[0]; s.hessian[1] = hOut[1]; s.hessian[2] = hOut[2];
+    var a = hOut[0], b = (hOut[1] + hOut[1]) / 2, c = hOut[2];
+    if (h.damping !== 0) { a = a + h.damping; c = c + h.damping; }
+    var det = a * c - b * b;
+    var mean = (a + c) / 2, half = (a - c) / 2;
+    var radius = Math.sqrt(half * half + b * b);
+    var big = mean >= 0 ? mean + radius : mean - radius;
+    var small = big !== 0 ? det / big : 0.0;
+    s.eigenvalues[0] = nanMin(small, big);
+    s.eigenvalues[1] = nanMax(small, big);
+    var finite = isFinite(det) && isFinite(big);
+    s.singular = finite && !(Math.abs(det) > 2 * EPS * big * big) ? 1 : 0;
+    s.indefinite = finite && !s.singular && det < 0 ? 1 : 0;
+  }
+  function nanMin(a, b) { return a !== a || b !== b ? NaN : Math.min(a, b); }
+  function nanMax(a, b) { return a !== a || b !== b ? NaN : Math.max(a, b); }
+
+  // -- L-BFGS (optviz.lbfgs's one-run port of torch.optim.LBFGS.step, line by line) --------------------
+  // torch mixes Python floats with 0-d tensors; the values agree except for a Python number divided by a
+  // tensor, which torch computes as reciprocal() * number. Step lengths carry a flag saying whether they
+  // are tensors in torch (T), as optviz.lbfgs's _Tensor does.
+  var C1 = 1e-4, C2 = 0.9, YS_MIN = 1e-10, LS_TOLERANCE_CHANGE = 1e-9;
+
+  function dot(a0, a1, b0, b1) { return a0 * b0 + a1 * b1; }
+  function maxAbs(a0, a1) { return nanMax(Math.abs(a0), Math.abs(a1)); }
+
+  // torch's _cubic_interpolate: the minimizer of the cubic through (x1, f1, g1), (x2, f2, g2), clipped
+  // to the bounds (default the interval between the points). x1T..: tensor flags. Returns [value, isTensor].
+  function cubic(x1, x1T, f1, g1, x2, x2T, f2, g2, lo, loT, hi, hiT) {
+    if (lo === undefined) {
+      if (x1 <= x2) { lo = x1; loT = x1T; hi = x2; hiT = x2T; }
+      else { lo = x2; loT = x2T; hi = x1; hiT = x1T; }
+    }
+    var den = x1 - x2;
+    var q = (x1T || x2T) ? (3 * (f1 - f2)) * (1.0 / den) : (3 * (f1 - f2)) / den;
+    var d1 = g1 + g2 - q;
+    var d2sq = d1 * d1 - g1 * g2;
+    if (d2sq >= 0) {
+      var d2 = Math.sqrt(d2sq), minPos;
+      if (x1 <= x2) minPos = x2 - (x2 - x1) * ((g2 + d2 - d1) / (g2 - g1 + 2 * d2));
+      else minPos = x1 - (x1 - x2) * ((g1 + d2 - d1) / (g1 - g2 + 2 * d2));
+      var v = minPos, vT = true;
+      if (lo > v) { v = lo; vT = loT; } // Python's max(min_pos, lo)
+      if (hi < v) { v = hi; vT = hiT; } // min(., hi)
+      return [v, vT];
+    }
+    return [(lo + hi) / 2.0, loT || hiT];
+  }
+
+  // torch's _strong_wolfe. along(t) evaluates p + t d into ev = [f, gx, gy]. Returns
+  // {f, g0, g1, t, evals}.
+  function strongWolfe(along, t, tT, d0, d1, f, g0, g1, gtd, maxLs) {
+    var dNorm = maxAbs(d0, d1);
+    var ev = along(t);
+    var fNew = ev[0], gNew0 = ev[1], gNew1 = ev[2];
+    var evals = 1;
+    var gtdNew = dot(gNew0, gNew1, d0, d1);
+    var tPrev = 0, tPrevT = false, fPrev = f, gPrev0 = g0, gPrev1 = g1, gtdPrev = gtd;
+    var done = false, lsIter = 0;
+    // the bracket: ends b, their tensor flags, losses, gradients, slopes
+    var b = [0, 0], bT = [false, false], bf = [0, 0], bg0 = [0, 0], bg1 = [0, 0], bgtd = [NaN, NaN];
+    var size = 0;
+    function two() {
+      b[0] = tPrev; b[1] = t; bT[0] = tPrevT; bT[1] = tT; bf[0] = fPrev; bf[1] = fNew;
+      bg0[0] = gPrev0; bg0[1] = gNew0; bg1[0] = gPrev1; bg1[1] = gNew1; bgtd[0] = gtdPrev; bgtd[1] = gtdNew;
+      size = 2;
+    }
+    var r;
+    while (lsIter < maxLs) {
+      if (fNew > (f + C1 * t * gtd) || (lsIter > 1 && fNew >= fPrev)) { two(); break; }
+      if (Math.abs(gtdNew) <= -C2 * gtd) {
+        b[0] = t; bT[0] = tT; bf[0] = fNew; bg0[0] = gNew0; bg1[0] = gNew1; size = 1;
+        done = true;
+        break;
+      }
+      if (gtdNew >= 0) { two(); break; }
+      var minStep = t + 0.01 * (t - tPrev), maxStep = t * 10;
+      var tmp = t, tmpT = tT;
+      r = cubic(tPrev, tPrevT, fPrev, gtdPrev, t, tT, fNew, gtdNew, minStep, tT || tPrevT, maxStep, tT);
+      t = r[0]; tT = r[1];
+      tPrev = tmp; tPrevT = tmpT; fPrev = fNew; gPrev0 = gNew0; gPrev1 = gNew1; gtdPrev = gtdNew;
+      ev = along(t);
+      fNew = ev[0]; gNew0 = ev[1]; gNew1 = ev[2];
+      evals += 1;
+      gtdNew = dot(gNew0, gNew1, d0, d1);
+      lsIter += 1;
+    }
+    if (lsIter === maxLs) {
+      b[0] = 0; bT[0] = false; b[1] = t; bT[1] = tT; bf[0] = f; bf[1] = fNew;
+      bg0[0] = g0; bg0[1] = gNew0; bg1[0] = g1; bg1[1] = gNew1; size = 2;
+    }
+    var insuf = false;
+    var low = size === 1 || bf[0] <= bf[size - 1] ? 0 : 1, high = 1 - low;
+    while (!done && lsIter < maxLs) {
+      if (Math.abs(b[1] - b[0]) * dNorm < LS_TOLERANCE_CHANGE) break;
+      r = cubic(b[0], bT[0], bf[0], bgtd[0], b[1], bT[1], bf[1], bgtd[1]);
+      t = r[0]; tT = r[1];
+      // Python's max and min of [b0, b1]: b1 only if strictly beyond b0
+      var top = b[1] > b[0] ? b[1] : b[0], topT = b[1] > b[0] ? bT[1] : bT[0];
+      var bottom = b[1] < b[0] ? b[1] : b[0], bottomT = b[1] < b[0] ? bT[1] : bT[0];
+      var eps = 0.1 * (top - bottom), epsT = topT || bottomT;
+      var m1 = top - t, m2 = t - bottom;
+      if ((m2 < m1 ? m2 : m1) < eps) {
+        if (insuf || t >= top || t <= bottom) {
+          if (Math.abs(t - top) < Math.abs(t - bottom)) { t = top - eps; tT = topT || epsT; }
+          else { t = bottom + eps; tT = bottomT || epsT; }
+          insuf = false;
+        } else {
+          insuf = true;
+        }
+      } else {
+        insuf = false;
+      }
+      ev = along(t);
+      fNew = ev[0]; gNew0 = ev[1]; gNew1 = ev[2];
+      evals += 1;
+      gtdNew = dot(gNew0, gNew1, d0, d1);
+      lsIter += 1;
+      if (fNew > (f + C1 * t * gtd) || fNew >= bf[low]) {
+        b[high] = t; bT[high] = tT; bf[high] = fNew; bg0[high] = gNew0; bg1[high] = gNew1; bgtd[high] = gtdNew;
+        low = bf[0] <= bf[1] ? 0 : 1;
+        high = 1 - low;
+      } else {
+        if (Math.abs(gtdNew) <= -C2 * gtd) {
+          done = true;
+        } else if (gtdNew * (b[high] - b[low]) >= 0) {
+          b[high] = b[low]; bT[high] = bT[low]; bf[high] = bf[low];
+          bg0[high] = bg0[low]; bg1[high] = bg1[low]; bgtd[high] = bgtd[low];
+        }
+        b[low] = t; bT[low] = tT; bf[low] = fNew; bg0[low] = gNew0; bg1[low] = gNew1; bgtd[low] = gtdNew;
+      }
+    }
+    return { f: bf[low], g0: bg0[low], g1: bg1[low], t: b[low], evals: evals };
+  }
+
+  // One torch.optim.LBFGS.step(closure) from (x, y): optviz.lbfgs._step_one.
+  function lbfgsStep(h, surface, x, y, s, out) {
+    var lr = h.lr, tolGrad = h.tolerance_grad, tolChange = h.tolerance_change;
+    var maxIter = h.max_iter, historySize = h.history_size;
+    var maxEval = h.max_eval === null ? Math.floor(maxIter * 5 / 4) : h.max_eval;
+    var ev = new Float64Array(3);
+    var evaluated = [], inner = [];
+    function evaluate(px, py) {
+      evaluated.push(px, py);
+      surface.valueAndGrad(px, py, ev);
+      return ev;
+    }
+    var d0 = s.d[0], d1 = s.d[1], t = s.t, tT = false;
+    var oldDirs = s.old_dirs, oldStps = s.old_stps, ro = s.ro, H = s.H_diag;
+    var pg0 = s.prev_flat_grad[0], pg1 = s.prev_flat_grad[1], prevLoss = s.prev_loss;
+    evaluate(x, y);
+    var loss = ev[0], g0 = ev[1], g1 = ev[2];
+    var currentEvals = 1;
+    s.func_evals += 1;
+    var optCond = maxAbs(g0, g1) <= tolGrad;
+    var nIter = 0;
+    while (!optCond && nIter < maxIter) {
+      nIter += 1;
+      s.n_iter += 1;
+      var i;
+      if (s.n_iter === 1) {
+        d0 = -g0; d1 = -g1;
+        oldDirs = []; oldStps = []; ro = [];
+        H = 1.0;
+      } else {
+        var y0 = g0 - pg0, y1 = g1 - pg1;
+        var s0 = d0 * t, s1 = d1 * t;
+        var ys = dot(y0, y1, s0, s1);
+        if (ys > YS_MIN) {
+          if (oldDirs.length === historySize) { oldDirs.shift(); oldStps.shift(); ro.shift(); }
+          oldDirs.push([y0, y1]);
+          oldStps.push([s0, s1]);
+          ro.push(1.0 / ys);
+          H = ys / dot(y0, y1, y0, y1);
+        }
+        var n = oldDirs.length, al = new Array(n);
+        var q0 = -g0, q1 = -g1;
+        for (i = n - 1; i >= 0; i--) {
+          al[i] = dot(oldStps[i][0], oldStps[i][1], q0, q1) * ro[i];
+          q0 = q0 + (-al[i]) * oldDirs[i][0];
+          q1 = q1 + (-al[i]) * oldDirs[i][1];
+        }
+        var r0 = q0 * H, r1 = q1 * H;
+        for (i = 0; i < n; i++) {
+          var be = dot(oldDirs[i][0], oldDirs[i][1], r0, r1) * ro[i];
+          r0 = r0 + (al[i] - be) * oldStps[i][0];
+          r1 = r1 + (al[i] - be) * oldStps[i][1];
+        }
+        d0 = r0; d1 = r1;
+      }
+      pg0 = g0; pg1 = g1;
+      prevLoss = loss;
+      if (s.n_iter === 1) {
+        var initial = 1.0 / (Math.abs(g0) + Math.abs(g1));
+        tT = initial < 1.0; // Python's min(1.0, tensor)
+        t = (tT ? initial : 1.0) * lr;
+      } else {
+        t = lr;
+        tT = false;
+      }
+      var gtd = dot(g0, g1, d0, d1);
+      if (gtd > -tolChange) break;
+      var lsEvals = 0;
+      if (h.line_search_fn !== null) {
+        var bx = x, by = y, e0 = d0, e1 = d1;
+        var res = strongWolfe(
+          function (step) { return evaluate(bx + step * e0, by + step * e1); },
+          t, tT, d0, d1, loss, g0, g1, gtd, maxEval - currentEvals
+        );
+        loss = res.f; g0 = res.g0; g1 = res.g1; t = res.t; lsEvals = res.evals;
+        x = x + t * d0;
+        y = y + t * d1;
+        optCond = maxAbs(g0, g1) <= tolGrad;
+      } else {
+        x = x + t * d0;
+        y = y + t * d1;
+        if (nIter !== maxIter) {
+          evaluate(x, y);
+          loss = ev[0]; g0 = ev[1]; g1 = ev[2];
+          optCond = maxAbs(g0, g1) <= tolGrad;
+          lsEvals = 1;
+        }
+      }
+      inner.push(x, y);
+      currentEvals += lsEvals;
+      s.func_evals += lsEvals;
+      if (nIter === maxIter || currentEvals >= maxEval || optCond) break;
+      if (maxAbs(d0 * t, d1 * t) <= tolChange) break;
+      if (Math.abs(loss - prevLoss) < tolChange) break;
+    }
+    s.d[0] = d0; s.d[1] = d1; s.t = t;
+    s.old_dirs = oldDirs; s.old_stps = oldStps; s.ro = ro; s.H_diag = H;
+    s.prev_flat_grad[0] = pg0; s.prev_flat_grad[1] = pg1; s.prev_loss = prevLoss;
+    s.inner = inner; s.evaluated = evaluated;
+    s.step += 1;
+    out[0] = x;
+    out[1] = y;
+  }
+
+  // -- learning-rate schedules (optviz.schedules: torch's lr_scheduler bookkeeping, in its float order) ---
+  // A schedule arrives as its description ({name: "cosine_annealing", T_max: 200, ...}, torch's names).
+  var SCHEDULE_DEFAULTS = {
+    step: { gamma: 0.1 },
+    exponential: {},
+    cosine_annealing: { eta_min: 0.0 },
+    linear: { start_factor: 1.0 / 3, end_factor: 1.0, total_iters: 5 },
+    one_cycle: {
+      total_steps: null, epochs: null, steps_per_epoch: null, pct_start: 0.3, anneal_strategy: "cos",
+      cycle_momentum: true, base_momentum: 0.85, max_momentum: 0.95, div_factor: 25.0,
+      final_div_factor: 1e4, three_phase: false,
+    },
+    sequential: {},
+  };
+
+  function scheduleSpec(spec) {
+    var defaults = SCHEDULE_DEFAULTS[spec.name];
+    if (!defaults) throw new Error("unknown schedule " + JSON.stringify(spec.name));
+    var out = {};
+    for (var k in defaults) out[k] = defaults[k];
+    for (var j in spec) out[j] = spec[j];
+    return out;
+  }
+
+  function pyMod(a, b) { var m = a % b; return m !== 0 && (m < 0) !== (b < 0) ? m + b : m; }
+
+  function oneCyclePhases(sp) {
+    var total = sp.total_steps !== null ? sp.total_steps : sp.epochs * sp.steps_per_epoch;
+    var pct = sp.pct_start;
+    if (sp.three_phase) {
+      return [
+        [pct * total - 1, "initial_lr", "max_lr", "max_momentum", "base_momentum"],
+        [2 * pct * total - 2, "max_lr", "initial_lr", "base_momentum", "max_momentum"],
+        [total - 1, "initial_lr", "min_lr", "max_momentum", "max_momentum"],
+      ];
+    }
+    return [
+      [pct * total - 1, "initial_lr", "max_lr", "max_momentum", "base_momentum"],
+      [total - 1, "max_lr", "min_lr", "base_momentum", "max_momentum"],
+    ];
+  }
+
+  function anneal(sp, start, end, pct) {
+    if (sp.anneal_strategy === "cos") {
+      var cosOut = Math.cos(Math.PI * pct) + 1;
+      return end + (start - end) / 2.0 * cosOut;
+    }
+    return (end - start) * pct + start;
+  }
+
+  // One schedule's get_lr (recursive, on step()) and closed form (SequentialLR's jumps).
+  function getLr(sp, s) {
+    var g = s.group, e = s.lastEpoch, lr = g.lr;
+    switch (sp.name) {
+      case "step":
+        return e === 0 || e % sp.step_size !== 0 ? lr : lr * sp.gamma;
+      case "exponential":
+        return s.initial ? lr : lr * sp.gamma;
+      case "cosine_annealing": {
+        var base = s.baseLr, eta = sp.eta_min, T = sp.T_max;
+        if (s.initial) return lr;
+        if (s.stepCount === 1 && e > 0) return eta + (base - eta) * (1 + Math.cos(e * Math.PI / T)) / 2;
+        if (pyMod(e - 1 - T, 2 * T) === 0) return lr + (base - eta) * (1 - Math.cos(Math.PI / T)) / 2;
+        return (1 + Math.cos(Math.PI * e / T)) / (1 + Math.cos(Math.PI * (e - 1) / T)) * (lr - eta) + eta;
+      }
+      case "linear": {
+        var a = sp.start_factor, z = sp.end_factor;
+        if (e === 0) return lr * a;
+        if (s.initial || e > sp.total_iters) return lr;
+        return lr * (1.0 + (z - a) / (sp.total_iters * a + (e - 1) * (z - a)));
+      }
+      case "one_cycle": {
+        var phases = oneCyclePhases(sp), startStep = 0.0;
+        for (var i = 0; i < phases.length; i++) {
+          var ph = phases[i], endStep = ph[0];
+          if (e <= endStep || i === phases.length - 1) {
+            if (endStep - startStep === 0) throw new Error("OneCycleLR has a phase of zero length at step " + e);
+            var pct = (e - startStep) / (endStep - startStep);
+            var out = anneal(sp, g[ph[1]], g[ph[2]], pct);
+            if (sp.cycle_momentum) g.momentum = anneal(sp, g[ph[3]], g[ph[4]], pct);
+            return out;
+          }
+          startStep = endStep;
+        }
+      }
+    }
+    throw new Error("unknown schedule " + sp.name);
+  }
+
+  function closedForm(sp, s) {
+    var e = s.lastEpoch, base = s.baseLr;
+    switch (sp.name) {
+      case "step": return base * powi(sp.gamma, Math.floor(e / sp.step_size));
+      case "exponential": return base * powi(sp.gamma, e);
+      case "cosine_annealing":
+        return sp.eta_min + (base - sp.eta_min) * (1 + Math.cos(Math.PI * e / sp.T_max)) / 2;
+      case "linear": {
+        var a = sp.start_factor, z = sp.end_factor, total = sp.total_iters;
+        return base * (a + (z - a) * Math.min(total, e) / total);
+      }
+    }
+    throw new Error(sp.name + " has no closed form");
+  }
+
+  function Scheduler(sp, group) {
+    this.sp = sp;
+    this.group = group;
+    if (sp.name === "one_cycle") {
+      group.initial_lr = sp.max_lr / sp.div_factor;
+      group.max_lr = sp.max_lr;
+      group.min_lr = group.initial_lr / sp.final_div_factor;
+      if (sp.cycle_momentum) {
+        group.momentum = sp.max_momentum;
+        group.max_momentum = sp.max_momentum;
+        group.base_momentum = sp.base_momentum;
+      }
+    }
+    if (group.initial_lr === null) group.initial_lr = group.lr;
+    this.baseLr = group.initial_lr;
+    this.lastEpoch = -1;
+    this.stepCount = 0;
+    this.initial = false;
+    this.initialStep();
+  }
+  Scheduler.prototype.initialStep = function () {
+    this.stepCount = 0;
+    this.initial = true;
+    try { this.step(); } finally { this.initial = false; }
+  };
+  Scheduler.prototype.step = function () {
+    this.stepCount += 1;
+    this.lastEpoch += 1;
+    this.group.lr = getLr(this.sp, this);
+  };
+  Scheduler.prototype.jump = function (epoch) {
+    this.lastEpoch = epoch;
+    this.group.lr = closedForm(this.sp, this);
+  };
+
+  function bisectRight(list, v) {
+    var i = 0;
+    while (i < list.length && list[i] <= v) i++;
+    return i;
+  }
+
+  function Sequence(sp, group) {
+    this.children = sp.schedulers.map(function (c) { return new Scheduler(scheduleSpec(c), group); });
+    this.milestones = sp.milestones.slice();
+    this.group = group;
+    this.lastEpoch = 0;
+    group.lr = group.initial_lr;
+    for (var i = 0; i < this.children.length; i++) this.children[i].lastEpoch -= 1;
+    this.children[bisectRight(this.milestones, 0)].initialStep();
+  }
+  Sequence.prototype.step = function () {
+    this.lastEpoch += 1;
+    var idx = bisectRight(this.milestones, this.lastEpoch);
+    var child = this.children[idx];
+    if (idx > 0 && this.milestones[idx - 1] === this.lastEpoch) child.jump(0);
+    else child.step();
+  };
+
+  // The lr after k calls of scheduler.step(), k = 0..steps, and (OneCycleLR) the momentum: what
+  // optviz.schedules' Schedule.values returns for a single lr.
+  function scheduleValues(spec, lr, steps) {
+    var sp = scheduleSpec(spec);
+    var group = { lr: lr, initial_lr: null, momentum: null, max_lr: 0, min_lr: 0, max_momentum: 0, base_momentum: 0 };
+    if (sp.name === "one_cycle") {
+      var total = sp.total_steps !== null ? sp.total_steps : sp.epochs * sp.steps_per_epoch;
+      if (steps > total) throw new Error("OneCycleLR is defined for " + total + " steps, fewer than the run's " + steps);
+    }
+    var sched = sp.name === "sequential" ? new Sequence(sp, group) : new Scheduler(sp, group);
+    var lrs = new Float64Array(steps + 1), momenta = null;
+    lrs[0] = group.lr;
+    if (group.momentum !== null) {
+      momenta = new Float64Array(steps + 1);
+      momenta[0] = group.momentum;
+    }
+    for (var k = 1; k <= steps; k++) {
+      sched.step();
+      lrs[k] = group.lr;
+      if (momenta !== null) momenta[k] = group.momentum;
+    }
+    return { lrs: lrs, momenta: sp.name === "one_cycle" && sp.cycle_momentum ? momenta : null };
+  }
+
+  // The hyperparameter OneCycleLR cycles on each rule (optviz.scheduled.momentum_target).
+  var MOMENTUM_TARGET = { momentum: "rho", nesterov: "rho", adam: "betas", adamw: "betas", rmsprop: "momentum" };
 
   // The rule's hyperparameters: the defaults, overridden by `params` (names as in TOML).
   function hyperparameters(name, params) {
@@ -412,10 +914,24 @@
   // -- the stepping loop (optviz.engine: run, with _batched_loop's stopping and freezing) ---------------
   // opts: start [x, y], steps, tol (or null), escapeRadius, center [cx, cy], noise (null,
   // {kind: "gaussian", sigma, draws: Float64Array of 2 per step}, or {kind: "minibatch", batchSize,
-  // indices: Int32Array of batchSize per step}), normals (random search: Float64Array, 2 per step).
+  // indices: Int32Array of batchSize per step}), normals (random search: Float64Array, 2 per step),
+  // schedule (null, or a schedule's description: optviz.scheduled's lr, and momentum, per step).
   function run(surface, name, params, opts) {
     var rule = RULES[name];
     var h = hyperparameters(name, params);
+    if (h.betas) h.betas = h.betas.slice(); // (a schedule may cycle betas[0])
+    var schedule = opts.schedule || null, lrs = null, momenta = null, target = null;
+    if (schedule !== null) {
+      if (!("lr" in rule.defaults)) throw new Error(rule.label + " has no learning rate to schedule");
+      var values = scheduleValues(schedule, h.lr, opts.steps);
+      lrs = values.lrs;
+      momenta = values.momenta;
+      if (momenta !== null) {
+        target = MOMENTUM_TARGET[name] || null;
+        if (target === null) throw new Error("OneCycleLR cycles the momentum, and " + rule.label + " has none");
+      }
+    }
+    if (opts.noise && rule.takesNoise === false) throw new Error(rule.label + " takes no gradient noise");
     var steps = opts.steps, n = steps + 1;
     var xy = new Float64Array(2 * n), loss = new Float64Array(n), grad = new Float64Array(2 * n);
     var fields = rule.fields, scalars = rule.scalars || [];
@@ -432,7 +948,8 @@
     var x = opts.start[0], y = opts.start[1];
     var out3 = new Float64Array(3), out2 = new Float64Array(2), next = new Float64Array(2);
     surface.valueAndGrad(x, y, out3);
-    var s = rule.init(x, y, out3[0], h);
+    if (lrs !== null) setScheduled(h, target, lrs, momenta, 0);
+    var s = rule.init(x, y, out3[0], h, surface);
     var status = "max_steps", stop = steps;
     var usesGradient = rule.usesGradient !== false;
     for (var k = 0; k <= steps; k++) {
@@ -468,7 +985,8 @@
       }
       if (k === steps) break;
       if (usesGradient) {
-        rule.update(h, gx, gy, s, x, y, next);
+        if (lrs !== null) setScheduled(h, target, lrs, momenta, k);
+        rule.update(h, gx, gy, s, x, y, next, surface);
       } else {
         if (2 * k + 1 >= opts.normals.length) {
           throw new Error("the page holds random draws for " + opts.normals.length / 2 + " steps, not " + steps);
@@ -488,6 +1006,11 @@
       x = next[0];
       y = next[1];
     }
+    // A rule that could not step ended the run itself (Newton: "singular" at the stop step).
+    if (status === "diverged" && stop >= 0) {
+      var stops = rule.stopStatuses || [];
+      for (i = 0; i < stops.length; i++) if (state[stops[i]][stop]) status = stops[i];
+    }
     // Rows after the stop repeat the last valid iterate (runs of different lengths stay in sync).
     if (stop < steps) {
       var last = Math.max(stop, 0);
@@ -499,6 +1022,13 @@
       }
     }
     return { rule: name, params: h, xy: xy, loss: loss, grad: grad, state: state, status: status, stopStep: stop, steps: steps };
+  }
+
+  // The rule as it runs at step k of a scheduled run: that step's lr (and cycled momentum).
+  function setScheduled(h, target, lrs, momenta, k) {
+    h.lr = lrs[k];
+    if (target === "betas") h.betas[0] = momenta[k];
+    else if (target !== null) h[target] = momenta[k];
   }
 
   function noiseSteps(noise) {
@@ -550,6 +1080,7 @@
     lerp: lerp,
     datasetSurface: datasetSurface,
     RULES: RULES,
+    scheduleValues: scheduleValues,
     hyperparameters: hyperparameters,
     run: run,
     symmetricEigen: symmetricEigen,
