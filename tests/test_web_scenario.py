@@ -20,6 +20,7 @@ from optviz._text import markdown
 from optviz.cli import main as cli
 from optviz.figures import build_scene
 from optviz.scenario import compute, load
+from optviz.schedules import schedule_from_dict
 
 ROOT = Path(__file__).resolve().parents[1]
 GALLERY_PAGES = ("poor_conditioning", "gradient_noise", "condition_map")  # pages of runs
@@ -60,6 +61,23 @@ lr = 0.3
 rule = "random_search"
 scale = 0.3
 seed = 2
+[[run]]
+rule = "adamw"
+lr = 0.05
+weight_decay = 0.1
+schedule = { name = "cosine_annealing", T_max = 60 }
+[[run]]
+rule = "newton"
+damping = 0.5
+[[run]]
+rule = "lbfgs"
+line_search_fn = "strong_wolfe"
+max_iter = 3
+[[run]]
+rule = "nesterov"
+lr = 0.0005
+schedule = { name = "one_cycle", max_lr = 0.001, total_steps = 600 }
+label = "Nesterov, one-cycle"
 [figure]
 loss = true
 loss_kind = "loss"
@@ -184,9 +202,10 @@ def _failures(surface, state) -> list[str]:
         elif r["noise"]:
             noise = ov.Minibatch(r["noise"]["batch_size"], replace=r["noise"]["replace"])
         params = {k: tuple(v) if isinstance(v, list) else v for k, v in r["params"].items()}
+        schedule = None if r.get("schedule") is None else schedule_from_dict(r["schedule"])
         case = Case(
             "page", surface, r["rule"], params, steps=r["steps"], start=np.array(r["start"]), noise=noise,
-            seed=r["seed"], tol=r["tol"],
+            seed=r["seed"], tol=r["tol"], schedule=schedule,
         )  # fmt: skip
         case.result = {
             "xy": np.array(r["xy"], dtype=float), "loss": np.array(r["loss"], dtype=float),
@@ -525,14 +544,21 @@ def test_the_classifier_scenario_is_the_demo_page(browser, tmp_path):
     page.close()
 
 
-def test_a_rule_without_a_kernel_is_refused_in_one_line(tmp_path, capsys):
+def test_every_rule_has_a_kernel_and_one_without_is_refused_in_one_line(
+    tmp_path, capsys, monkeypatch
+):
+    from optviz.web import scenario_page
+
+    assert set(scenario_page.JS_RULES) == set(ov.rule_names())
     path = tmp_path / "adamw.toml"
     path.write_text(
         SCENARIOS["diverges"].replace('rule = "gd"', 'rule = "adamw"')
         + '[output]\nformats = ["html"]\n'
     )
+    assert cli(["check", str(path)]) == 0
+    # (a rule a page could not compute, were one added without its kernel)
+    monkeypatch.setattr(scenario_page, "JS_RULES", ("gd", "momentum"))
     assert cli(["check", str(path)]) == 2
     assert capsys.readouterr().err.strip() == (
-        f"{path}: run[0].rule: the web page has no JavaScript kernel for 'adamw' (it has "
-        "gd, momentum, nesterov, adam, rmsprop, adagrad, random_search)"
+        f"{path}: run[0].rule: the web page has no JavaScript kernel for 'adamw' (it has gd, momentum)"
     )

@@ -18,7 +18,7 @@ from typing import Any
 import numpy as np
 
 from optviz import style
-from optviz._format import PARAM_NAMES
+from optviz._format import PARAM_NAMES, VALUE_ONLY
 from optviz.engine import ESCAPE_DIAGONALS
 from optviz.noise import GaussianNoise, Minibatch
 from optviz.optimizers import rule, rule_class, rule_names, rule_parameters
@@ -44,6 +44,8 @@ def rule_info() -> dict[str, Any]:
             "color": style.rule_color(name),
             "defaults": defaults,
             "legendKeys": list(rule(name, **probe).hyperparams),
+            # options whose value says it all ("strong Wolfe"), as legends write them
+            "valueOnly": {k: VALUE_ONLY[k] for k in params if k in VALUE_ONLY},
         }
     return out
 
@@ -124,6 +126,13 @@ def run_spec(t: Any, color: str) -> dict[str, Any]:
         "label": t.label,
         "custom": bool(t.custom_label),
         "color": color,
+        # a schedule is fixed by the scenario (no control changes it): the page runs it, and exports its line
+        "schedule": None if t.schedule is None else t.schedule.describe(),
+        "scheduleToml": None
+        if t.schedule is None
+        else f"schedule = {toml_value(t.schedule.describe())}",
+        "scheduleLegend": None if t.schedule is None else t.schedule.legend,
+        "scheduleSkip": [] if t.schedule is None else list(t.schedule.sets(t.optimizer)),
     }
 
 
@@ -140,6 +149,10 @@ def toml_value(v: Any) -> str:
         return json.dumps(v, ensure_ascii=False)
     if isinstance(v, (list, tuple, np.ndarray)):
         return "[" + ", ".join(toml_value(x) for x in v) + "]"
+    if isinstance(v, dict):  # an inline table (a schedule), without the keys left at None
+        return (
+            "{ " + ", ".join(f"{k} = {toml_value(x)}" for k, x in v.items() if x is not None) + " }"
+        )
     raise TypeError(f"cannot write {v!r} as TOML")
 
 

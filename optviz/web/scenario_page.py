@@ -15,6 +15,7 @@ gets the demo's own page (:mod:`optviz.web.classifier_page`) at the scenario's l
 
 from __future__ import annotations
 
+import inspect
 import os
 from collections.abc import Sequence
 from pathlib import Path
@@ -24,7 +25,7 @@ from optviz._format import PARAM_NAMES
 from optviz._validate import ParameterError
 from optviz.engine import default_label
 from optviz.noise import GaussianNoise, Minibatch
-from optviz.optimizers import rule
+from optviz.optimizers import rule, rule_parameters
 from optviz.web import emit
 from optviz.web.page import MAX_BYTES, PageTooLarge, build_page, escape, write_page
 from optviz.web.runs import NOISE_SEEDS, draws, rule_info, run_spec, surface_data, toml_head
@@ -35,7 +36,9 @@ KINDS = ("trajectories", "poor_conditioning", "condition_map")
 # at the scenario's loss and lambda.
 CLASSIFIER_KIND = "linear_classifier_demo"
 # The rules engine.js implements (tests/test_web_engine.py holds it equal to optviz.run for each).
-JS_RULES = ("gd", "momentum", "nesterov", "adam", "rmsprop", "adagrad", "random_search")
+JS_RULES = (
+    "gd", "momentum", "nesterov", "adam", "adamw", "rmsprop", "adagrad", "newton", "lbfgs", "random_search",
+)  # fmt: skip
 MIN_STEPS_SLIDER = (
     500  # the steps slider reaches at least this far (and always the scenario's own steps)
 )
@@ -52,12 +55,16 @@ SLIDERS = {
     "beta1": ("β1", 0.0, 0.99, False),
     "beta2": ("β2", 0.9, 0.9999, False),
     "alpha": ("α", 0.5, 0.999, False),
+    "damping": ("damping", 0.0, 10.0, False),
 }
 RULE_SLIDERS = {
     "gd": ("lr",),
     "momentum": ("lr", "rho"),
     "nesterov": ("lr", "rho"),
     "adam": ("lr", "beta1", "beta2"),
+    "adamw": ("lr", "beta1", "beta2"),
+    "newton": ("lr", "damping"),
+    "lbfgs": ("lr",),
     "rmsprop": ("lr", "alpha"),
     "adagrad": ("lr",),
     "random_search": ("scale",),
@@ -243,22 +250,32 @@ def _sliders(run: dict[str, Any]) -> list[dict[str, Any]]:
     """One run's sliders: its rule's hyperparameters (betas as beta1 and beta2), with ranges around its own
     values where they have no natural bounds."""
     params = run["params"]
-    values = dict(params)
-    if "betas" in params:
-        values["beta1"], values["beta2"] = params["betas"]
-    elif run["rule"] == "adam":
-        values["beta1"], values["beta2"] = 0.9, 0.999
+    defaults = {  # the rule's own defaults, for what the run leaves out
+        k: v for k, v in rule_parameters(run["rule"]).items() if v is not inspect.Parameter.empty
+    }
+    values = {**defaults, **params}
+    if "betas" in values:
+        values["beta1"], values["beta2"] = values["betas"]
     out = []
     for name in RULE_SLIDERS.get(run["rule"], ()):
         label, low, high, log = SLIDERS[name]
-        value = values.get(name, {"rho": 0.9, "alpha": 0.99}.get(name))
+        value = values.get(name)
         if value is None:
             continue
         if low is None:
             low, high = float(value) / 100, float(value) * 10
         else:  # the run's own value is always in range
             low, high = min(low, float(value)), max(high, float(value))
-        out.append({"name": name, "label": label, "low": low, "high": high, "log": log})
+        out.append(
+            {
+                "name": name,
+                "label": label,
+                "low": low,
+                "high": high,
+                "log": log,
+                "value": float(value),
+            }
+        )
     return out
 
 

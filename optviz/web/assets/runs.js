@@ -14,17 +14,22 @@
   // -- legends: "Momentum (lr=0.02, ρ=0.9)", as optviz._format.legend writes them -------------------------
   // `info`: the rule's defaults (constructor order) and the keys legends always show. A custom label is
   // shown as written while its run keeps the hyperparameters it was given (`given`); changed, they follow it.
-  function legendText(info, label, params, names, custom, given) {
+  // optviz._format.legend; `schedule` (a scheduled run): {legend, skip}, its text after the rule's, and
+  // the hyperparameters it sets itself (OneCycleLR's lr and momentum), which the rule's part leaves out.
+  function legendText(info, label, params, names, custom, given, schedule) {
     if (custom && (given === undefined || same(params, given))) return label;
-    var parts = [];
+    var parts = [], skip = schedule ? schedule.skip : [];
     info.defaults.forEach(function (kv) {
       var key = kv[0], def = kv[1];
-      if (!(key in params)) return;
+      if (!(key in params) || skip.indexOf(key) >= 0) return;
       if (info.legendKeys.indexOf(key) >= 0 || def === null || !same(params[key], def)) {
-        parts.push((names[key] || key) + "=" + P.formatNumber(params[key]));
+        var words = info.valueOnly && info.valueOnly[key];
+        if (words) parts.push(words[params[key]] || String(params[key]));
+        else parts.push((names[key] || key) + "=" + P.formatNumber(params[key]));
       }
     });
-    return parts.length ? label + " (" + parts.join(", ") + ")" : label;
+    var text = parts.length ? label + " (" + parts.join(", ") + ")" : label;
+    return schedule && !custom ? text + ", " + schedule.legend : text;
   }
 
   // -- ticks like matplotlib's: nice linear steps, decades on log axes --------------------------------------
@@ -131,15 +136,21 @@
     this.live = { paths: { lines: [], boxes: [] }, loss: { lines: [], boxes: [] } };
     this.figure.clear();
     if (this.lossAx) this.drawLossPanel(ctx, items);
+    // Stacked as matplotlib stacks them: longer paths below, overlapped ones wider (drawn bottom first).
+    var stack = this.stacking(items);
+    items = items.map(function (it, i) {
+      return Object.assign(it, { layer: stack.layers[i], width: self.lw() * stack.widths[i] });
+    });
+    var stacked = items.slice().sort(function (a, b) { return a.layer - b.layer; });
     ctx.save();
     this.ax.clip(ctx);
-    items.forEach(function (it) { self.drawPath(ctx, it); });
-    if (opts.stepArrows) items.forEach(function (it) { self.drawStepArrows(ctx, it); });
-    if (opts.updateArrows) items.forEach(function (it) { self.drawUpdate(ctx, it); });
+    stacked.forEach(function (it) { self.drawPath(ctx, it); });
+    if (opts.stepArrows) stacked.forEach(function (it) { self.drawStepArrows(ctx, it); });
+    if (opts.updateArrows) stacked.forEach(function (it) { self.drawUpdate(ctx, it); });
     ctx.restore();
     // matplotlib's z-order: every path, then every step arrow, every start, every end, exit arrows last
-    items.forEach(function (it) { self.drawStart(ctx, it); });
-    items.forEach(function (it) { self.drawEnd(ctx, it); });
+    stacked.forEach(function (it) { self.drawStart(ctx, it); });
+    stacked.forEach(function (it) { self.drawEnd(ctx, it); });
     // Divergence notes last, each where it covers the fewest path segments and no other note.
     var placed = [];
     items.forEach(function (it) { self.drawNote(ctx, it, items, placed); });
@@ -147,8 +158,66 @@
     this.fit();
   };
 
+  // The style's line width in pixels (optviz.plot.common.linewidth): a path's dots are 1.5 of it.
+  View.prototype.lw = function () { return this.styles.path.markersize / 1.5; };
+
+  // optviz.plot.trajectory.stacking over the runs' whole paths (to their stop steps), in the view as the
+  // unit square: layers (0 at the bottom: the longest path) and widths (factors of the line width). Cached
+  // until the runs change.
+  var CELLS = 120, COVERED = 0.35;
+  View.prototype.stacking = function (items) {
+    var results = items.map(function (it) { return it.result; });
+    var c = this.stackCache;
+    if (c && c.results.length === results.length && c.results.every(function (r, i) { return r === results[i]; })) {
+      return c.stack;
+    }
+    var g = this.ax.g, self = this, n = items.length, lengths = [], footprints = [];
+    results.forEach(function (res) {
+      var q = [];
+      for (var j = 0; j <= Math.max(res.stopStep, 0); j++) {
+        var p = self.point(res, j), u = (p[0] - g.left) / g.width, v = (g.top + g.height - p[1]) / g.height;
+        if (isFinite(u) && isFinite(v)) q.push([u, v]);
+      }
+      var length = 0, cells = new Set(), pts = [];
+      for (j = 0; j + 1 < q.length; j++) {
+        var dx = q[j + 1][0] - q[j][0], dy = q[j + 1][1] - q[j][1], seg = Math.hypot(dx, dy);
+        length += seg;
+        var reps = Math.max(1, Math.ceil(seg * CELLS * 2));
+        for (var r = 0; r < reps; r++) pts.push([q[j][0] + dx * (r / reps), q[j][1] + dy * (r / reps)]);
+      }
+      if (q.length) pts.push(q[q.length - 1]);
+      pts.forEach(function (pt) {
+        if (pt[0] >= 0 && pt[0] <= 1 && pt[1] >= 0 && pt[1] <= 1) {
+          cells.add(Math.min(Math.floor(pt[0] * CELLS), CELLS - 1) * CELLS + Math.min(Math.floor(pt[1] * CELLS), CELLS - 1));
+        }
+      });
+      lengths.push(length);
+      footprints.push(cells);
+    });
+    var order = results.map(function (_, i) { return i; });
+    order.sort(function (a, b) { return lengths[b] - lengths[a] || a - b; });
+    var layers = new Array(n), widths = [];
+    order.forEach(function (i, layer) { layers[i] = layer; });
+    for (var i = 0; i < n; i++) widths.push(1.0);
+    for (var pos = n - 1; pos >= 0; pos--) {
+      var a = order[pos];
+      for (var k = pos + 1; k < n; k++) {
+        var b = order[k], shared = 0;
+        footprints[a].forEach(function (cell) { if (footprints[b].has(cell)) shared++; });
+        var small = Math.min(footprints[a].size, footprints[b].size);
+        if (small && shared >= COVERED * small) widths[a] = Math.max(widths[a], Math.min(widths[b] + 0.5, 2.5));
+      }
+    }
+    this.stackCache = { results: results, stack: { layers: layers, widths: widths } };
+    return this.stackCache.stack;
+  };
+
+  // The drawn points (Trajectory.path): the iterates, except Nesterov's actual points x (its state's
+  // position; xy holds torch's look-ahead iterate).
+  View.prototype.drawnPoints = function (res) { return res.rule === "nesterov" ? res.state.position : res.xy; };
   View.prototype.point = function (res, j) {
-    return [this.ax.X(res.xy[2 * j]), this.ax.Y(res.xy[2 * j + 1])];
+    var a = this.drawnPoints(res);
+    return [this.ax.X(a[2 * j]), this.ax.Y(a[2 * j + 1])];
   };
 
   View.prototype.last = function (res) { return Math.min(this.k, res.stopStep); };
@@ -159,7 +228,7 @@
   View.prototype.drawPath = function (ctx, it) {
     var res = it.result, last = this.last(res), pts = [];
     for (var j = 0; j <= last; j++) pts.push(this.point(res, j));
-    var style = Object.assign({}, this.styles.path, { color: it.color });
+    var style = Object.assign({}, this.styles.path, { color: it.color, width: it.width });
     P.polyline(ctx, pts, style);
     this.live.paths.lines.push(pts);
     var stride = Math.max(1, Math.ceil((res.stopStep + 1) / 60));
@@ -178,13 +247,14 @@
   };
 
   View.prototype.drawEnd = function (ctx, it) {
-    var st = this.styles, res = it.result, g = this.ax.g, lw = st.path.width;
+    var st = this.styles, res = it.result, g = this.ax.g, lw = this.lw();
     var last = this.last(res), diverged = this.diverged(res);
     ctx.save();
     this.ax.clip(ctx);
     var e = this.point(res, last);
     this.live.paths.lines.push([e]);
-    if (!diverged) P.marker(ctx, "o", e[0], e[1], st.end.markersize, it.color, st.end.markeredge, st.end.markeredgewidth);
+    // (its size follows the path's width, as matplotlib's: 3.2 line widths)
+    if (!diverged) P.marker(ctx, "o", e[0], e[1], 3.2 * it.width, it.color, st.end.markeredge, st.end.markeredgewidth);
     ctx.restore();
     var exit = this.exitPoint(res, last);
     if (exit) P.arrow(ctx, exit[2], exit[3], exit[0], exit[1], it.color, lw, 3.2 * lw, true);
@@ -230,7 +300,7 @@
     this.live.paths.boxes.push(best.box);
     if (best.gap > 1.5 * off) { // a leader from the cross to the nearest point of the note's box
       var px = Math.min(Math.max(x, best.box[0]), best.box[2]), py = Math.min(Math.max(y, best.box[1]), best.box[3]);
-      P.polyline(ctx, [[x, y], [px, py]], { color: it.color, width: 0.5 * st.path.width });
+      P.polyline(ctx, [[x, y], [px, py]], { color: it.color, width: 0.5 * this.lw() });
     }
     P.text(ctx, text, best.left, best.top, { size: size, color: it.color, weight: "bold", align: "left", baseline: "top", box: "#ffffff" });
   };
@@ -248,13 +318,13 @@
 
   // Where the shown path first leaves the axes: [edge x, edge y, tail x, tail y] in pixels, or null.
   View.prototype.exitPoint = function (res, last) {
-    var g = this.ax.g, xl = g.xlim, yl = g.ylim;
+    var g = this.ax.g, xl = g.xlim, yl = g.ylim, pts = this.drawnPoints(res);
     function inside(x, y) { return x >= Math.min(xl[0], xl[1]) && x <= Math.max(xl[0], xl[1]) && y >= Math.min(yl[0], yl[1]) && y <= Math.max(yl[0], yl[1]); }
-    if (!inside(res.xy[0], res.xy[1])) return null;
+    if (!inside(pts[0], pts[1])) return null;
     for (var j = 1; j <= last; j++) {
-      var x = res.xy[2 * j], y = res.xy[2 * j + 1];
+      var x = pts[2 * j], y = pts[2 * j + 1];
       if (inside(x, y)) continue;
-      var ax = res.xy[2 * j - 2], ay = res.xy[2 * j - 1], dx = x - ax, dy = y - ay, t = Infinity;
+      var ax = pts[2 * j - 2], ay = pts[2 * j - 1], dx = x - ax, dy = y - ay, t = Infinity;
       if (dx > 0) t = Math.min(t, (xl[1] - ax) / dx); else if (dx < 0) t = Math.min(t, (xl[0] - ax) / dx);
       if (dy > 0) t = Math.min(t, (yl[1] - ay) / dy); else if (dy < 0) t = Math.min(t, (yl[0] - ay) / dy);
       if (!isFinite(t)) return null;
@@ -268,7 +338,7 @@
 
   // An arrow along every stride-th step (the figure's `arrows` option), up to the current step.
   View.prototype.drawStepArrows = function (ctx, it) {
-    var res = it.result, last = this.last(res), lw = this.styles.path.width;
+    var res = it.result, last = this.last(res), lw = this.lw();
     var stride = Math.max(1, Math.ceil((res.stopStep + 1) / 60));
     for (var j = 0; j + 1 <= last; j += stride) {
       var a = this.point(res, j), b = this.point(res, j + 1);
@@ -282,7 +352,7 @@
   View.prototype.drawUpdate = function (ctx, it) {
     var res = it.result, t = this.k;
     if (t >= res.stopStep) return;
-    var w = 0.6 * this.styles.path.width, head = 3.5 * w, self = this;
+    var w = 0.6 * this.lw(), head = 3.5 * w, self = this;
     var x = res.xy[2 * t], y = res.xy[2 * t + 1], nx = res.xy[2 * t + 2], ny = res.xy[2 * t + 3];
     var h = E.hyperparameters(it.rule, it.params), g = [res.grad[2 * t], res.grad[2 * t + 1]];
     function seg(x0, y0, x1, y1, c) { P.arrow(ctx, self.ax.X(x0), self.ax.Y(y0), self.ax.X(x1), self.ax.Y(y1), c, w, head); }
@@ -399,7 +469,7 @@
       self.live.loss.lines.push(pts);
       if (it.result.status === "diverged" && k > it.result.stopStep && pts.length) {
         var q = pts[pts.length - 1];
-        P.marker(ctx, "X", q[0], q[1], 4 * st.path.width, it.color, "#000000", 0.4 * st.path.width);
+        P.marker(ctx, "X", q[0], q[1], 4 * self.lw(), it.color, "#000000", 0.4 * self.lw());
       }
     });
     ctx.restore();
@@ -592,7 +662,7 @@
     if (r.rule === "random_search") normals = this.normals(inp.seed, inp.steps);
     return E.run(this.surface, r.rule, r.params, {
       start: inp.start, steps: inp.steps, tol: inp.tol, escapeRadius: inp.escapeRadius, center: inp.center,
-      noise: noise, normals: normals,
+      noise: noise, normals: normals, schedule: r.schedule || null,
     });
   };
 
@@ -632,7 +702,8 @@
 
   RunsPage.prototype.label = function (r) { return r.label; };
   RunsPage.prototype.legend = function (r) {
-    return legendText(this.data.rules[r.rule], this.label(r), r.params, this.data.paramNames, r.custom, r.given);
+    var schedule = r.schedule ? { legend: r.scheduleLegend, skip: r.scheduleSkip } : null;
+    return legendText(this.data.rules[r.rule], this.label(r), r.params, this.data.paramNames, r.custom, r.given, schedule);
   };
 
   RunsPage.prototype.items = function () {
@@ -685,6 +756,9 @@
     else if (k === "lr" || k === "scale") ok = typeof v === "number" && v > 0 && isFinite(v);
     else if (k === "rho" || k === "alpha" || k === "momentum") ok = typeof v === "number" && v >= 0 && v < 1;
     else if (k === "dampening") ok = typeof v === "number" && v >= 0 && v <= 1;
+    else if (k === "max_iter" || k === "history_size") ok = Number.isInteger(v) && v >= 1 && v <= 1000;
+    else if (k === "max_eval") ok = v === null || (Number.isInteger(v) && v >= 1 && v <= 10000);
+    else if (k === "line_search_fn") ok = v === null || v === "strong_wolfe";
     else ok = typeof v === "number" && v >= 0 && isFinite(v);
     if (!ok) throw new Error(k + ": invalid value " + JSON.stringify(v));
   }
@@ -731,7 +805,7 @@
       runs.push({
         label: self.label(r), legend: self.legend(r), rule: r.rule, params: copy(r.params), start: inp.start.slice(),
         steps: inp.steps, seed: inp.seed, noise: inp.noise ? copy(inp.noise) : null, color: r.color,
-        tol: inp.tol === undefined ? null : inp.tol,
+        tol: inp.tol === undefined ? null : inp.tol, schedule: r.schedule ? copy(r.schedule) : null,
         xy: xy, loss: loss, status: res.status, stop_step: res.stopStep,
       });
     });
@@ -861,7 +935,10 @@
   // The `[[run]]` table of one run, as a scenario file writes it.
   RunsPage.prototype.runToml = function (r) {
     var inp = this.inputs(r), lines = ["[[run]]", "rule = " + JSON.stringify(r.rule)];
-    Object.keys(r.params).forEach(function (k) { lines.push(k + " = " + tomlValue(r.params[k])); });
+    Object.keys(r.params).forEach(function (k) {
+      if (r.params[k] !== null) lines.push(k + " = " + tomlValue(r.params[k])); // (null: the rule's default)
+    });
+    if (r.scheduleToml) lines.push(r.scheduleToml);
     lines.push("start = " + tomlValue(inp.start), "steps = " + inp.steps, "seed = " + inp.seed);
     if (inp.tol !== undefined && inp.tol !== null) lines.push("tol = " + tomlValue(inp.tol)); // the stop rule
     if (inp.noise && inp.noise.kind === "gaussian") lines.push("noise = { sigma = " + tomlValue(inp.noise.sigma) + " }");

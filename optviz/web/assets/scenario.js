@@ -32,13 +32,12 @@
   };
 
   // -- controls --------------------------------------------------------------------------------------------
-  function sliderValue(r, name) {
-    if (name === "beta1" || name === "beta2") {
-      var betas = r.params.betas || [0.9, 0.999];
-      return name === "beta1" ? betas[0] : betas[1];
-    }
-    if (name in r.params) return r.params[name];
-    return name === "rho" ? 0.9 : name === "alpha" ? 0.99 : null;
+  // A slider's setting: the run's own value, else the rule's default (c.value, from optviz's rule).
+  function sliderValue(r, c) {
+    var name = c.name;
+    if ((name === "beta1" || name === "beta2") && r.params.betas) return r.params.betas[name === "beta1" ? 0 : 1];
+    if (name in r.params && r.params[name] !== null) return r.params[name];
+    return c.value;
   }
 
   ScenarioPage.prototype.build = function () {
@@ -80,10 +79,12 @@
 
   // A slider of one run moved.
   ScenarioPage.prototype.setSlider = function (i, name, value) {
-    var r = this.runs[i];
+    var r = this.runs[i], self = this;
     this.apply(function () {
       if (name === "beta1" || name === "beta2") {
-        var betas = (r.params.betas || [0.9, 0.999]).slice();
+        var betas = (r.params.betas || self.data.rules[r.rule].defaults.filter(function (d) {
+          return d[0] === "betas";
+        })[0][1]).slice();
         betas[name === "beta1" ? 0 : 1] = value;
         r.params.betas = betas;
       } else {
@@ -105,7 +106,7 @@
       var legend = document.getElementById("run-" + i);
       if (legend) legend.textContent = self.legend(r);
       sliders.forEach(function (c) {
-        var id = "c-" + i + "-" + c.name, value = sliderValue(r, c.name);
+        var id = "c-" + i + "-" + c.name, value = sliderValue(r, c);
         if (value === null) return;
         if (id !== skip) document.getElementById(id).value = String(c.log ? Math.log10(value) : value);
         document.getElementById("v-" + i + "-" + c.name).textContent = P.fmtG(value, 3);
