@@ -19,25 +19,31 @@ from _browser import (
     screenshot_array,
     static_layer_difference,
 )
-from _web import Case, check
+from _web import Case, check, default_params, run_in_page
 
 import optviz as ov
 from optviz.web.explorer_page import RULES, explorer_page
+from optviz.web.scenario_page import JS_RULES
 
 ALL = list(RULES)
 
 
+# The surfaces whose explorer pages the tests below open: formulas with and without library functions, a
+# dataset, and the lecture's valley (each page draws its figure: a few seconds each).
+PAGES = ("quadratic", "rosenbrock", "rastrigin", "logistic_regression")
+
+
 @pytest.fixture(scope="module")
 def pages(tmp_path_factory):
-    """One explorer page per registered surface, every rule shown (built in parallel processes: each draws
-    its figure twice)."""
+    """One explorer page per surface of PAGES, every rule shown (built in parallel processes)."""
     folder = tmp_path_factory.mktemp("explorer")
-    names = ov.surface_names()
     spawn = multiprocessing.get_context("spawn")  # the session's browser runs in this process
-    with ProcessPoolExecutor(max_workers=min(4, os.cpu_count() or 1), mp_context=spawn) as pool:
-        texts = pool.map(explorer_page, names, [ALL] * len(names))
+    with ProcessPoolExecutor(
+        max_workers=min(len(PAGES), os.cpu_count() or 1), mp_context=spawn
+    ) as pool:
+        texts = pool.map(explorer_page, PAGES, [ALL] * len(PAGES))
         out = {}
-        for name, text in zip(names, texts, strict=True):
+        for name, text in zip(PAGES, texts, strict=True):
             out[name] = folder / f"{name}.html"
             out[name].write_text(text, encoding="utf-8")
     return out
@@ -73,35 +79,26 @@ def _check_runs(surface, state, noise=None) -> list[str]:
     return failures
 
 
-RANDOM_SEARCH = """([scale, steps]) => {
-  const p = optviz.page, st = p.settings, d = p.data.surface;
-  const r = OptvizEngine.run(OPTVIZ_SURFACE, "random_search", {scale: scale}, {
-    start: st.start, steps: steps, tol: null, escapeRadius: d.escapeRadius, center: d.center, noise: null,
-    normals: p.normals(st.seed, steps)});
-  return {xy: Array.from(r.xy), loss: Array.from(r.loss), status: r.status, stopStep: r.stopStep};
-}"""
-
-
 def test_every_rule_on_every_surface_equals_optviz_run_in_chromium(browser, pages):
+    """Every rule (the explorer's six, and random search, AdamW, Newton and L-BFGS, which a scenario's page
+    runs) on every registered surface, in Chromium's JavaScript engine: each surface as its pages emit it, run
+    by a page's own engine, equals optviz.run by design section 2's contract. The explorer pages of PAGES
+    equal optviz.run with their own runs too."""
     failures = []
     page = None
     for name, path in pages.items():  # one tab, navigated from page to page
         page = open_page(browser, path) if page is None else page.goto(path)
-        s = ov.surface(name)
         state = page.eval("optviz.state()")
         assert [r["rule"] for r in state["runs"]] == ALL
-        failures += _check_runs(s, state)
-        # random search (not an explorer rule) through the page's engine, with the page's embedded draws
-        steps = 200
-        js = page.eval(RANDOM_SEARCH, [0.1 * s.diagonal, steps])
-        case = _case(s, "random_search", {"scale": 0.1 * s.diagonal}, {**state, "steps": steps})
-        case.result = {
-            "xy": np.array(js["xy"]).reshape(-1, 2), "loss": np.array(js["loss"]),
-            "status": js["status"], "stopStep": js["stopStep"],
-        }  # fmt: skip
-        if check(case).message:
-            failures.append(f"{name}/random_search: {check(case).message}")
+        failures += _check_runs(ov.surface(name), state)
         assert page.errors == [], (name, page.errors)
+    assert set(JS_RULES) == set(ov.rule_names())
+    for name in ov.surface_names():
+        s = ov.surface(name)
+        cases = [Case(name, s, rule, default_params(rule, s), steps=300) for rule in JS_RULES]
+        run_in_page(page, cases, s)
+        failures += [f"{name}/{c.rule}: {check(c).message}" for c in cases if check(c).message]
+    assert page.errors == [], page.errors
     page.close()
     assert not failures, "\n".join(failures)
 
@@ -225,7 +222,7 @@ def test_divergence_is_marked_and_named(browser, pages):
 
 
 def test_url_hash_reopens_the_same_view(browser, pages):
-    page = open_page(browser, pages["himmelblau"])
+    page = open_page(browser, pages["quadratic"])
     page.eval("optviz.set({run: 2, lr: 0.003, rho: 0.8})")
     page.eval("optviz.start([1.5, -2.5])")
     page.eval("optviz.set({rules: ['gd', 'nesterov', 'rmsprop']})")
@@ -243,7 +240,7 @@ def test_url_hash_reopens_the_same_view(browser, pages):
 
 
 def test_exported_toml_is_a_scenario_of_the_same_runs(browser, pages, tmp_path):
-    page = open_page(browser, pages["six_hump_camel"])
+    page = open_page(browser, pages["quadratic"])
     page.eval("optviz.set({rules: ['gd', 'momentum', 'adam']})")
     page.eval("optviz.set({run: 1, rho: 0.7}); optviz.set({sigma: 0.3, seed: 2, steps: 80})")
     page.page.click("#b-export")
@@ -343,7 +340,11 @@ def test_expression_and_wrapped_surfaces(browser, tmp_path):
 
 
 def test_a_bad_address_is_a_message_not_a_broken_page(browser, pages):
-    url = pages["saddle"].resolve().as_uri() + "#state=" + "%7B%22v%22%3A1%2C%22runs%22%3A%5B%5D%7D"
+    url = (
+        pages["quadratic"].resolve().as_uri()
+        + "#state="
+        + "%7B%22v%22%3A1%2C%22runs%22%3A%5B%5D%7D"
+    )
     page = browser.new_page(viewport={"width": 1400, "height": 900}, device_scale_factor=1)
     page.goto(url)
     page.wait_for_selector("body[data-ready='1']")
