@@ -23,7 +23,12 @@ from optviz.scenario import compute, load
 from optviz.schedules import schedule_from_dict
 
 ROOT = Path(__file__).resolve().parents[1]
-GALLERY_PAGES = ("poor_conditioning", "gradient_noise", "condition_map")  # pages of runs
+GALLERY_PAGES = (
+    "poor_conditioning",
+    "gradient_noise",
+    "condition_map",
+    "random_search",
+)  # pages of runs
 
 SCENARIOS = {
     # every rule, a custom label and colour, the loss itself, the legend right of the panels
@@ -255,7 +260,8 @@ def test_kinds_without_pages_are_refused_in_one_line(tmp_path, capsys):
     err = capsys.readouterr().err.strip()
     assert err == (
         f"{phase}: output.formats: figure kind 'phase_diagram' has no web page (html is written for "
-        "trajectories, poor_conditioning, condition_map and linear_classifier_demo); remove 'html'"
+        "trajectories, poor_conditioning, condition_map, random_search and linear_classifier_demo); "
+        "remove 'html'"
     )
     # --format html on the command line: the same refusal, nothing written (not even the PNG)
     out = tmp_path / "out"

@@ -8,8 +8,9 @@ its controls change them: per run, sliders for the rule's hyperparameters (rates
 a log scale); for all runs, the steps, the noise sigma of the noisy runs and their seed; a click on the
 contour sets every run's start; Step, Play/Pause, Reset; readouts; the scenario TOML of what it shows.
 
-Kinds with pages (:data:`KINDS`) draw paths on contours and optionally a loss panel; whatever else they draw
-(eigen-axes, a condition map, titles) is static. The lecture's classifier demo (``linear_classifier_demo``)
+Kinds with pages (:data:`KINDS`) draw paths on contours and optionally a loss panel (random_search: random
+search's samples too, and the best loss so far); whatever else they draw (eigen-axes, a condition map, titles)
+is static. The lecture's classifier demo (``linear_classifier_demo``)
 gets the demo's own page (:mod:`optviz.web.classifier_page`) at the scenario's loss and lambda.
 """
 
@@ -31,7 +32,7 @@ from optviz.web.page import MAX_BYTES, PageTooLarge, build_page, escape, write_p
 from optviz.web.runs import NOISE_SEEDS, draws, rule_info, run_spec, surface_data, toml_head
 from optviz.web.static import NotDrawable, figure_layer
 
-KINDS = ("trajectories", "poor_conditioning", "condition_map")
+KINDS = ("trajectories", "poor_conditioning", "condition_map", "random_search")
 # The lecture's classifier demo as a scenario: its page is the demo page (optviz.web.classifier_page), started
 # at the scenario's loss and lambda.
 CLASSIFIER_KIND = "linear_classifier_demo"

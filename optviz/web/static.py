@@ -307,7 +307,14 @@ def figure_layer(
     from optviz.plot import LossArtists, TrajectoryArtists
 
     fig = scene.fig
-    others = [type(h).__name__ for h in scene.handles if not isinstance(h, live_handle_types())]
+    samples = _sample_dots(
+        scene.handles
+    )  # random search's samples (the random_search kind): live dots
+    others = [
+        type(h).__name__
+        for h in scene.handles
+        if not isinstance(h, live_handle_types()) and not any(h is p for p, _ in samples)
+    ]
     if others:
         raise NotDrawable(f"the figure also animates {', '.join(sorted(set(others)))}")
     paths = [h for h in scene.handles if isinstance(h, TrajectoryArtists)]
@@ -344,7 +351,9 @@ def figure_layer(
         "colors": [color_hex(r.path.get_color()) for r in traj.runs],
         "fontsize": _font(scene) * k,
     }
-    hidden: list[Any] = [lg for lg, _ in _legends(fig)]
+    if samples:
+        styles["samples"] = line_style(samples[0][1], fig)
+    hidden: list[Any] = [*(lg for lg, _ in _legends(fig)), *(dots for _, dots in samples)]
     for r in traj.runs:
         hidden += [r.path, r.start, r.end, r.diverged, r.exit, *r.arrows]
         if r.diverged is not None:
@@ -377,27 +386,51 @@ def figure_layer(
     return spec, styles, loss, full if whole else b""
 
 
+def _sample_dots(handles: list[Any]) -> list[tuple[Any, Any]]:
+    """The handles that only grow random search's sample dots (what the random_search kind draws under
+    the paths), each with its dots' Line2D."""
+    from optviz.plot.frames import Grows, Parts
+
+    out = []
+    for h in handles:
+        if (
+            isinstance(h, Parts)
+            and h.frames
+            and all(
+                isinstance(f, Grows) and f.artist.get_label() == "random samples" for f in h.frames
+            )
+        ):
+            out += [(h, f.artist) for f in h.frames]
+    return out
+
+
 def loss_quantity(surface: Any, runs: list[Any], lines: list[Any]) -> dict[str, Any]:
     """What a loss panel plots, read from its curves: the optimality gap ``f - f*``, the distance to the
     first known minimum, or the loss itself (whichever :func:`optviz.plot.loss_values` gives exactly the
-    drawn data), so that the page computes the same quantity for its own runs, whatever the kind chose."""
+    drawn data), of the loss or of its running minimum (``best``: the best so far), so that the page
+    computes the same quantity for its own runs, whatever the kind chose."""
+    import dataclasses
+
+    from optviz.metrics import best_so_far
     from optviz.plot import loss_values
 
     fmin = float(surface.fmin) if np.isfinite(surface.fmin) else None
     minimum = [float(v) for v in surface.minima[0]] if len(surface.minima) else None
     candidates = [("gap", {"fmin": fmin}), ("distance", {"minimum": minimum}), ("loss", {})]
-    for kind, args in candidates:
-        if any(v is None for v in args.values()):
-            continue
-        if all(
-            np.array_equal(
-                np.asarray(line.get_ydata(), dtype=float),
-                loss_values(t, kind, **args),
-                equal_nan=True,
-            )
-            for line, t in zip(lines, runs, strict=True)
-        ):
-            return {"kind": kind, "fmin": fmin, "minimum": minimum}
+    best = [dataclasses.replace(t, loss=best_so_far(t)) for t in runs]
+    for of, which in ((runs, False), (best, True)):
+        for kind, args in candidates:
+            if any(v is None for v in args.values()):
+                continue
+            if all(
+                np.array_equal(
+                    np.asarray(line.get_ydata(), dtype=float),
+                    loss_values(t, kind, **args),
+                    equal_nan=True,
+                )
+                for line, t in zip(lines, of, strict=True)
+            ):
+                return {"kind": kind, "fmin": fmin, "minimum": minimum, "best": which}
     raise NotDrawable("its loss panel plots something other than the loss, the gap or the distance")
 
 

@@ -144,6 +144,7 @@
     var stacked = items.slice().sort(function (a, b) { return a.layer - b.layer; });
     ctx.save();
     this.ax.clip(ctx);
+    if (this.styles.samples) items.forEach(function (it) { self.drawSamples(ctx, it); });
     stacked.forEach(function (it) { self.drawPath(ctx, it); });
     if (opts.stepArrows) stacked.forEach(function (it) { self.drawStepArrows(ctx, it); });
     if (opts.updateArrows) stacked.forEach(function (it) { self.drawUpdate(ctx, it); });
@@ -233,6 +234,18 @@
     this.live.paths.lines.push(pts);
     var stride = Math.max(1, Math.ceil((res.stopStep + 1) / 60));
     for (j = 0; j < pts.length; j += stride) P.marker(ctx, "o", pts[j][0], pts[j][1], style.markersize, it.color, "none", 0);
+  };
+
+  // Random search's samples up to the current step, under the paths (the random_search kind's dots).
+  View.prototype.drawSamples = function (ctx, it) {
+    var res = it.result, st = this.styles.samples, s = res.state.sample;
+    if (it.rule !== "random_search" || !s) return;
+    ctx.save();
+    ctx.globalAlpha = st.alpha;
+    for (var j = 0; j <= this.last(res); j++) {
+      P.marker(ctx, "o", this.ax.X(s[2 * j]), this.ax.Y(s[2 * j + 1]), st.markersize, st.markerface, "none", 0);
+    }
+    ctx.restore();
   };
 
   // Start (hollow), the current iterate (filled), the cross of a diverged run, an arrow at the edge where a
@@ -374,12 +387,15 @@
   };
 
   // What the loss panel plots for a run, up to its stop step (optviz.plot.loss_values).
+  // (L.best: of the running minimum of the loss, optviz.metrics.best_so_far, as random_search plots it)
   View.prototype.lossValues = function (res) {
-    var L = this.loss, out = [];
+    var L = this.loss, out = [], best = Infinity;
     for (var j = 0; j <= res.stopStep; j++) {
-      if (L.kind === "gap") out.push(res.loss[j] - L.fmin);
+      var f = res.loss[j];
+      if (L.best) { best = j === 0 || f < best || f !== f ? f : best; f = best; } // np.minimum.accumulate
+      if (L.kind === "gap") out.push(f - L.fmin);
       else if (L.kind === "distance") out.push(Math.hypot(res.xy[2 * j] - L.minimum[0], res.xy[2 * j + 1] - L.minimum[1]));
-      else out.push(res.loss[j]);
+      else out.push(f);
     }
     return out;
   };
