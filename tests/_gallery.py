@@ -19,7 +19,6 @@ class Gallery:
     _computed: dict[Path, tuple[Any, Any]] = field(default_factory=dict)
     _errors: dict[str, str] | None = None
     _findings: dict[str, list[str]] = field(default_factory=dict)
-    _small: dict[Path, Any] = field(default_factory=dict)
 
     def computed(self, path: Path) -> tuple[Any, Any]:
         """``(scenario, data)``: the validated scenario and everything it computes (runs, studies)."""
@@ -29,16 +28,6 @@ class Gallery:
             scenario = load(path)
             self._computed[path] = (scenario, compute(scenario))
         return self._computed[path]
-
-    def small(self, path: Path) -> Any:
-        """The scenario's scene drawn at test size (320 x 180 pixels, pyplot-managed), drawn at most once: the
-        pixel baselines check it, the colour-grammar claim reads its legends."""
-        if path not in self._small:
-            from optviz.scenario import draw
-
-            sc, data = self.computed(path)
-            self._small[path] = draw(sc, data, size=(6.4, 3.6), dpi=50, pyplot=True)
-        return self._small[path]
 
     def rendered(self, path: Path) -> tuple[Path, str | None]:
         """The folder holding every scenario's full-size outputs, and this scenario's error if it failed."""

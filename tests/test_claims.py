@@ -298,13 +298,15 @@ def test_a_rule_keeps_its_colour_and_no_series_takes_a_rules(gallery):
     from _gallery import SCENARIOS
 
     from optviz import style
+    from optviz.scenario import draw
 
     shades = {rule: {style.shade(c, k).upper() for k in range(len(style.SHADES))}
               for rule, c in style.RULE_COLORS.items()}  # fmt: skip
     rule_colours = set().union(*shades.values()) - {"#000000", "#555555", "#1A1A1A"}
     checked = 0
     for path in SCENARIOS:
-        scene = gallery.small(path)  # the baselines' drawing: legends are the same at any size
+        sc, data = gallery.computed(path)
+        scene = draw(sc, data, dpi=30)
         for label, color in key_colors(scene.fig):
             if color is None:
                 continue
@@ -317,4 +319,5 @@ def test_a_rule_keeps_its_colour_and_no_series_takes_a_rules(gallery):
                 checked += 1
             elif not label.startswith(("measured GD", "predicted ", "λ = ")):  # a run's own curves
                 assert color not in rule_colours, (path.stem, label, color)
+        scene.close()
     assert checked > 20

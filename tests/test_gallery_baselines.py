@@ -16,8 +16,8 @@ from optviz.scenario import draw, load
 
 @pytest.mark.parametrize("path", SCENARIOS, ids=[p.stem for p in SCENARIOS])
 def test_gallery_figure(optviz_image, gallery, path):
-    sc, _ = gallery.computed(path)
-    scene = gallery.small(path)
+    sc, data = gallery.computed(path)
+    scene = draw(sc, data, size=(6.4, 3.6), dpi=50, pyplot=True)
     fig = scene.fig
     optviz_image.check(fig, name=path.stem)  # (drawing it: a second draw would move the layout)
     assert fig.axes, "the figure has axes"
