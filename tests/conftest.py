@@ -26,6 +26,15 @@ def gallery(tmp_path_factory: pytest.TempPathFactory) -> Gallery:
 
 @pytest.fixture(scope="session")
 def browser() -> Iterator[Any]:
-    """One headless Chromium for the whole session, started on first use by the page tests (it skips them
-    with the reason when no browser is found)."""
+    """One headless Chromium for the whole session (per xdist process), started on first use by the page
+    tests (it skips them with the reason when no browser is found)."""
     yield from launch()
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Under pytest-xdist's ``--dist loadgroup`` (the README's test command), each test file runs whole in one
+    process (its module fixtures computed once), and every test that uses the ``gallery`` fixture runs in one
+    process too, so the gallery is computed, drawn and rendered once per run."""
+    for item in items:
+        group = "gallery" if "gallery" in getattr(item, "fixturenames", ()) else item.path.name
+        item.add_marker(pytest.mark.xdist_group(group))
