@@ -245,7 +245,11 @@ def minibatch_gradients(
     with_r = np.empty((len(sizes), draws, 2))
     without = np.empty((len(sizes), draws, 2))
     for j, b in enumerate(sizes):
-        with_r[j] = g[rng.integers(0, n, size=(draws, b))].mean(axis=1)
+        # In chunks of draws, so that the (draws, B, 2) gathered gradients stay near 32 MB.
+        chunk = max(1, (1 << 21) // b)
+        for k in range(0, draws, chunk):
+            rows = min(chunk, draws - k)
+            with_r[j, k : k + rows] = g[rng.integers(0, n, size=(rows, b))].mean(axis=1)
         # B distinct indices per draw (a uniformly random subset), in memory of order B per draw.
         for k in range(draws):
             without[j, k] = g[rng.choice(n, size=b, replace=False)].mean(axis=0)

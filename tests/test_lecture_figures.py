@@ -299,3 +299,31 @@ def test_cross_validation_points_means_and_the_choice(gallery):
     labels = [t.get_text() for t in scene.fig.legends[0].get_texts()]
     assert f"the folds choose k = {cv.best}: the best mean accuracy, {cv.mean.max():.3f}" in labels
     scene.close()
+
+
+# -- hostile input: one-line errors naming the field, before anything is computed -----------------------------
+@pytest.mark.parametrize(
+    ("toml", "message"),
+    [
+        ('kind = "steepest_descent"\n[surface]\nname = "quadratic"\n[figure]\npoint = [1e300, 0.0]\n',
+         "figure.point: [1e+300, 0.0] is far outside the view"),
+        ('kind = "numeric_gradient_worked"\n[figure]\nh = 1e300\n', "figure.h: must be at most 1, got 1e+300"),
+        ('kind = "numeric_gradient_worked"\n[figure]\nreg = 1e300\n', "figure.reg: must be at most 1e+06"),
+        ('kind = "minibatch_gradients"\n[surface]\nname = "least_squares"\nn_samples = 1000000\n[figure]\n'
+         "draws = 20000\n", "figure.draws: 20000 draws of 5 batch sizes from 1,000,000 examples sample"),
+        ('kind = "regularization_strength"\n[figure]\nlow = 1e-300\n', "figure.low: must be between 1e-05 and"),
+        ('kind = "regularization_strength"\n[figure]\nlow = 1.0\nhigh = 0.5\n', "figure.high: must be larger"),
+        ('kind = "cross_validation"\n[figure]\nnoise = 1e300\n', "figure.noise: must be at most 10"),
+        ('kind = "cross_validation"\n[figure]\nks = [1, 500]\nn_samples = 100\n',
+         "figure.ks: k = 500 is more than the 80 training points of a fold"),
+    ],
+)  # fmt: skip
+def test_the_lecture_kinds_refuse_hostile_options(tmp_path, capsys, toml, message):
+    from optviz.cli import main
+
+    path = tmp_path / "hostile.toml"
+    path.write_text(toml)
+    assert main(["render", str(path), "-o", str(tmp_path)]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith(f"{path}: {message}") and len(err.strip().splitlines()) == 1, err
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["hostile.toml"]

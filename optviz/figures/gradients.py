@@ -13,9 +13,9 @@ from typing import Any
 
 import numpy as np
 
-from optviz import plot, style
+from optviz import limits, plot, style
 from optviz._format import format_number
-from optviz._validate import ParameterError, point, positive
+from optviz._validate import ParameterError, nonnegative, point, positive
 from optviz.classifier import LOSSES, LinearClassifier, fmt2
 from optviz.figures._kinds import PanelData, SurfaceRule, register_kind
 from optviz.figures._scene import Scene
@@ -29,6 +29,12 @@ from optviz.plot.placement import around, place_text
 DESCENT, ASCENT, LEVEL = style.SERIES[2], style.SERIES[1], "0.45"
 
 
+def _at_most(field: str, value: float, bound: float) -> float:
+    if value > bound:
+        raise ParameterError(field, f"must be at most {bound:g}, got {value!r}")
+    return value
+
+
 def _minus(value: float) -> str:
     """A number with a typographic minus sign, as matplotlib writes its tick labels."""
     return format_number(float(value)).replace("-", "\u2212")
@@ -40,8 +46,16 @@ def _point(field: str, value: Any) -> tuple[float, float]:
 
 
 def _check_point(surface: Any, options: Any) -> np.ndarray:
-    """The option's point (default: the surface's start), where the gradient must be finite and non-zero."""
+    """The option's point (default: the surface's start): near the view (within its size again on every
+    side), where the gradient is finite and non-zero."""
     p = np.asarray(options.point if options.point is not None else surface.start, dtype=float)
+    (x0, x1), (y0, y1) = surface.bounds
+    w, h = x1 - x0, y1 - y0
+    if not (x0 - w <= p[0] <= x1 + w and y0 - h <= p[1] <= y1 + h):
+        raise ParameterError(
+            "figure.point",
+            f"{p.tolist()} is far outside the view x in [{x0:g}, {x1:g}], y in [{y0:g}, {y1:g}]",
+        )
     with np.errstate(all="ignore"):
         g = np.asarray(surface.grad(p), dtype=float)
     if not np.all(np.isfinite(g)):
@@ -142,12 +156,15 @@ def _steepest_descent(fig: Any, data: PanelData, scene: Scene) -> None:
 @dataclass(frozen=True)
 class WorkedGradientOptions(Options):
     h: float = option(
-        1e-4, positive, "the step of each coordinate's forward difference (the slide's 0.0001)"
+        1e-4,
+        lambda f, v: _at_most(f, positive(f, v), 1.0),
+        "the step of each coordinate's forward difference (the slide's 0.0001), at most 1",
     )
     loss: str = option(
         "svm", one_of(*LOSSES, what="loss"), "without a surface: the classifier's loss"
     )
-    reg: float = option(0.1, lambda f, v: positive(f, v) if v else 0.0, "without a surface: lambda")
+    reg: float = option(0.1, lambda f, v: _at_most(f, nonnegative(f, v), limits.MAX_LAMBDA),
+                        "without a surface: lambda")  # fmt: skip
     point: tuple[float, float] | None = option(
         None, optional(_point), "with a surface: where the gradient is taken (default: its start)"
     )
@@ -288,6 +305,13 @@ def _check_minibatch(surface: Any, runs: Any, options: Any) -> None:
         raise ParameterError(
             "figure.batch_sizes",
             f"{options.batch_sizes[-1]} is more than the surface's {n} examples",
+        )
+    sampled = options.draws * len(options.batch_sizes) * n
+    if sampled > limits.MAX_SAMPLED:
+        raise ParameterError(
+            "figure.draws",
+            f"{options.draws} draws of {len(options.batch_sizes)} batch sizes from {n:,} examples sample "
+            f"{sampled:,} indices; the limit is {limits.MAX_SAMPLED:,}: fewer draws or examples",
         )
     if options.point is not None:
         with np.errstate(all="ignore"):

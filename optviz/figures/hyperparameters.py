@@ -12,7 +12,7 @@ from typing import Any
 
 import numpy as np
 
-from optviz import style
+from optviz import limits, style
 from optviz._validate import ParameterError, integer, nonnegative, positive
 from optviz.figures._kinds import PanelData, register_kind
 from optviz.figures._scene import Scene
@@ -29,6 +29,27 @@ LOSS_NAMES = {"svm": "linear SVM", "softmax": "softmax"}
 
 def _count(minimum: int, maximum: int) -> Any:
     return lambda field, value: integer(field, value, minimum=minimum, maximum=maximum)
+
+
+def _bounded(check: Any, bound: float) -> Any:
+    """``check``, then at most ``bound`` (what the figure computes from a larger value overflows or means nothing)."""
+
+    def bounded(field: str, value: Any) -> float:
+        value = check(field, value)
+        if value > bound:
+            raise ParameterError(field, f"must be at most {bound:g}, got {value!r}")
+        return value
+
+    return bounded
+
+
+def _lam(field: str, value: Any) -> float:
+    """A lambda the fits stay finite at, 10 times either way: within 10/MAX_LAMBDA and MAX_LAMBDA/10."""
+    value = positive(field, value)
+    low, high = 10 / limits.MAX_LAMBDA, limits.MAX_LAMBDA / 10
+    if not low <= value <= high:
+        raise ParameterError(field, f"must be between {low:g} and {high:g}, got {value!r}")
+    return value
 
 
 def _washed(color: str, amount: float = 0.85) -> tuple[float, float, float]:
@@ -49,11 +70,17 @@ def _points(ax: Any, X: np.ndarray, labels: np.ndarray, values: tuple[Any, Any],
 
 @dataclass(frozen=True)
 class RegularizationStrengthOptions(Options):
-    low: float = option(0.01, positive, "the low lambda drawn")
-    high: float = option(1.0, positive, "the high lambda drawn")
+    low: float = option(
+        0.01, _lam, "the low lambda drawn (the curves reach 10 times further each way)"
+    )
+    high: float = option(1.0, _lam, "the high lambda drawn")
     n_samples: int = option(40, _count(4, 400), "points of the two classes")
     seed: int = option(0, _count(0, 2**32 - 1), "the seed the points are drawn from")
-    separation: float = option(2.5, nonnegative, "the distance between the two classes' centres")
+    separation: float = option(
+        2.5,
+        _bounded(nonnegative, 100.0),
+        "the distance between the two classes' centres (spread 0.8)",
+    )
 
     def validate(self) -> None:
         if not self.low < self.high:
@@ -171,7 +198,7 @@ class CrossValidationOptions(Options):
     )
     folds: int = option(5, _count(2, 20), "the number of folds")
     n_samples: int = option(500, _count(20, 2000), "points of the two moons")
-    noise: float = option(0.3, nonnegative, "the moons' noise")
+    noise: float = option(0.3, _bounded(nonnegative, 10.0), "the moons' noise (their radius is 1)")
     seed: int = option(0, _count(0, 2**32 - 1), "the seed the points are drawn from")
 
     def validate(self) -> None:
@@ -184,7 +211,7 @@ class CrossValidationOptions(Options):
 
 @register_kind(
     "cross_validation",
-    "k of k-nearest neighbours chosen by k-fold cross-validation: each fold's accuracy a point, the line "
+    "The k of k-nearest neighbours chosen by k-fold cross-validation: each fold's accuracy a point, the line "
     "through the means, bars of one standard deviation, and the k the folds choose.",
     options=CrossValidationOptions,
     surface="none",
