@@ -72,6 +72,16 @@ def test_steepest_descent_draws_the_two_lobes_from_the_slopes(gallery):
     assert np.all(np.isnan(r_descent[d.slope > 0]))
     r_ascent = np.asarray(ascent.get_ydata(), dtype=float)
     np.testing.assert_allclose(r_ascent[d.slope > 0], d.slope[d.slope > 0])
+    # The example direction, towards the minimum: its slope is its dot product with the gradient, drawn as a
+    # chord of the descent lobe, less steep than -grad's; the description gives both numbers.
+    u, slope = scene.results["example"]
+    s, p = data.surface, np.asarray(data.options.point, dtype=float)
+    to_min = (s.minima[0] - p) / np.hypot(*(s.minima[0] - p))
+    np.testing.assert_allclose(u, to_min, atol=1e-12)
+    assert slope == pytest.approx(float(to_min @ s.grad(p))) and d.steepest_slope < slope < 0
+    (marker,) = [ln for ln in polar.lines if ln.get_label() == "_example"]
+    assert np.asarray(marker.get_ydata(), dtype=float)[0] == pytest.approx(-slope)
+    assert f"({-d.norm:.1f})" in text_of(sc) and f"({slope:.1f} that way)" in text_of(sc)
     scene.close()
 
 

@@ -26,7 +26,7 @@ from optviz.plot.common import fontsize, linewidth
 from optviz.plot.placement import around, place_text
 
 # Descent and ascent: colours of the series palette (directions are no rules).
-DESCENT, ASCENT, LEVEL = style.SERIES[2], style.SERIES[1], "0.45"
+DESCENT, ASCENT, LEVEL, EXAMPLE = style.SERIES[2], style.SERIES[1], "0.45", style.SERIES[0]
 
 
 def _at_most(field: str, value: float, bound: float) -> float:
@@ -120,6 +120,14 @@ def _steepest_descent(fig: Any, data: PanelData, scene: Scene) -> None:
                 arrowprops={**arrow, "color": ASCENT, "lw": 0.9 * lw})  # fmt: skip
     ax.plot(*p, marker="o", color="black", markersize=2.2 * lw, linestyle="none", zorder=5,
             label=f"the point ({p[0]:.3g}, {p[1]:.3g})")  # fmt: skip
+    # An example direction: towards the nearest known minimum in view (else 60 degrees off -grad), whose slope
+    # is the dot product too, and less steep than -grad's.
+    example, example_name = _example_direction(s, p, d, ax)
+    ax.annotate("", tuple(p + reach * example), xytext=tuple(p), zorder=4,
+                arrowprops={**arrow, "color": EXAMPLE, "lw": 1.1 * lw})  # fmt: skip
+    example_slope = float(example[0] * d.grad[0] + example[1] * d.grad[1])
+    ax.plot([], [], color=EXAMPLE, linewidth=1.1 * lw,
+            label=f"u {example_name}: slope u · ∇f = {_minus(example_slope)}")  # fmt: skip
     place_text(ax, "−∇f", tuple(p + reach * u), spots=around(0.4 * size, prefer="below right"),
                fontsize=size, color=DESCENT)  # fmt: skip
     place_text(ax, "∇f", tuple(p - 0.6 * reach * u), spots=around(0.4 * size, prefer="above left"),
@@ -139,6 +147,11 @@ def _steepest_descent(fig: Any, data: PanelData, scene: Scene) -> None:
         polar.plot(
             [tangent, tangent], [0, 1.15 * d.norm], color=LEVEL, linewidth=0.8 * lw, linestyle=":"
         )
+    b = float(np.arctan2(example[1], example[0]))
+    polar.plot([b, b], [0, abs(example_slope)], color=EXAMPLE, linewidth=1.1 * lw)
+    polar.plot(
+        [b], [abs(example_slope)], marker="o", color=EXAMPLE, markersize=2.2 * lw, label="_example"
+    )
     polar.set_rlim(0, 1.15 * d.norm)
     polar.set_rlabel_position(np.degrees(a + np.pi / 4))
     polar.set_title("slope along u(θ): u · ∇f  (radius |slope|)")
@@ -148,6 +161,27 @@ def _steepest_descent(fig: Any, data: PanelData, scene: Scene) -> None:
     handles, labels = ax.get_legend_handles_labels()
     figure_legend(fig, handles, labels, loc="outside lower center", ncols=2)
     scene.results["slopes"] = d
+    scene.results["example"] = (example, example_slope)
+
+
+def _example_direction(s: Any, p: np.ndarray, d: Any, ax: Any) -> tuple[np.ndarray, str]:
+    """A unit direction to show beside -grad: towards the nearest known minimum inside the axes' view (when
+    it is a descent direction other than -grad), else -grad turned by 60 degrees."""
+    (x0, x1), (y0, y1) = ax.get_xlim(), ax.get_ylim()
+    minima = [
+        m for m in np.asarray(s.minima).reshape(-1, 2) if x0 <= m[0] <= x1 and y0 <= m[1] <= y1
+    ]
+    if minima:
+        m = min(minima, key=lambda m: float(np.hypot(*(m - p))))
+        v = m - p
+        norm = float(np.hypot(*v))
+        if norm > 0:
+            u = v / norm
+            if float(u @ d.steepest) < 0.999 and float(u[0] * d.grad[0] + u[1] * d.grad[1]) < 0:
+                return u, "towards the minimum"
+    c, sn = np.cos(np.pi / 3), np.sin(np.pi / 3)
+    u = np.array([c * d.steepest[0] - sn * d.steepest[1], sn * d.steepest[0] + c * d.steepest[1]])
+    return u, "60° from −∇f"
 
 
 # -- the numeric gradient, worked ------------------------------------------------------------------------------
