@@ -124,6 +124,12 @@ def test_numeric_gradient_worked_matches_the_analytic_gradient_at_one_evaluation
     table = next(t for ax in scene.fig.axes for t in ax.tables)
     assert [table[r + 1, 0].get_text().get_text() for r in range(9)][:2] == ["W[0,0]", "W[0,1]"]
     assert table[1, 3].get_text().get_text() == f"{w.numeric[0]:.4f}"
+    # The losses are shown with digits enough to redo each difference by hand, as on the slide.
+    texts = [t.get_text() for ax in scene.fig.axes for t in ax.texts]
+    shown = float(next(t for t in texts if t.startswith("current W")).split("= ")[1].split(";")[0])
+    for r in range(9):
+        by_hand = (float(table[r + 1, 2].get_text().get_text()) - shown) / 1e-4
+        assert by_hand == pytest.approx(w.numeric[r], abs=0.01)
     scene.close()
 
 

@@ -219,6 +219,14 @@ def worked_problem(data: PanelData) -> tuple[list[str], Any, np.ndarray, np.ndar
     return names, m.total_loss, m.flat_params(), m.flat_grad(), what
 
 
+def loss_decimals(w: Any) -> int:
+    """Decimals that show each nudged loss's change from loss(W) to about three digits (the slide's
+    1.25322 against 1.25347), from 5 to 12."""
+    change = np.abs(w.shifted - w.loss)
+    smallest = float(change[change > 0].min()) if np.any(change > 0) else 1e-5
+    return int(np.clip(np.ceil(-np.log10(smallest)) + 2, 5, 12))
+
+
 def _check_worked(surface: Any, runs: Any, options: Any) -> None:
     if surface is not None:
         _check_point(surface, options)
@@ -245,14 +253,23 @@ def _numeric_gradient_worked(fig: Any, data: PanelData, scene: Scene) -> None:
     size, lw = fontsize(), linewidth()
     table_ax, bars = fig.subplots(1, 2, width_ratios=[1.45, 1])
     h = data.options.h
+    digits = loss_decimals(w)
     rows = [
-        [name, fmt2(x[i]), f"{w.shifted[i]:.6f}", f"{w.numeric[i]:.4f}", f"{w.analytic[i]:.4f}"]
+        [
+            name,
+            fmt2(x[i]),
+            f"{w.shifted[i]:.{digits}f}",
+            f"{w.numeric[i]:.4f}",
+            f"{w.analytic[i]:.4f}",
+        ]
         for i, name in enumerate(names)
     ]
     header = ["", "W", "loss(W + h·eᵢ)", "numeric", "analytic"]
     top = 0.8
+    # Rows of a fixed height (a short table stays compact), as many as fit between the lines and the cost.
+    height = min(top - 0.16, 0.065 * (len(rows) + 1))
     table = table_ax.table(cellText=rows, colLabels=header, cellLoc="right", colLoc="right",
-                           bbox=(0.0, 0.14, 1.0, top - 0.16), edges="horizontal",
+                           bbox=(0.0, top - height, 1.0, height), edges="horizontal",
                            colWidths=[0.14, 0.14, 0.3, 0.21, 0.21])  # fmt: skip
     table.auto_set_font_size(False)
     table.set_fontsize(size)
@@ -265,15 +282,15 @@ def _numeric_gradient_worked(fig: Any, data: PanelData, scene: Scene) -> None:
     table_ax.set_axis_off()
     lines = [
         (data.title or f"W: {what}", "bold"),
-        (f"current W: loss(W) = {w.loss:.6f};  h = {h:g}", "normal"),
+        (f"current W: loss(W) = {w.loss:.{digits}f};  h = {h:g}", "normal"),
         ("numeric ∂L/∂Wᵢ = (loss(W + h·eᵢ) − loss(W)) / h", "normal"),
     ]
     for k, (line, weight) in enumerate(lines):
         table_ax.text(0.0, 1.0 - 0.07 * k, line, transform=table_ax.transAxes, ha="left", va="top",
                       fontsize=size, fontweight=weight)  # fmt: skip
-    table_ax.text(0.0, 0.0, f"cost: {len(x)} coordinates → {w.evaluations} loss evaluations"
+    table_ax.text(0.0, top - height - 0.04, f"cost: {len(x)} coordinates → {w.evaluations} loss evaluations"
                   " (one per coordinate,\nand loss(W)); the analytic gradient: one evaluation of its formula",
-                  transform=table_ax.transAxes, ha="left", va="bottom", fontsize=size)  # fmt: skip
+                  transform=table_ax.transAxes, ha="left", va="top", fontsize=size)  # fmt: skip
 
     # Right: each coordinate's analytic gradient (bars) and numeric estimate (dots on them).
     i = np.arange(len(names))
