@@ -15,7 +15,7 @@ import numpy as np
 
 from optviz import limits, plot, style
 from optviz._format import format_number
-from optviz._validate import ParameterError, nonnegative, point, positive
+from optviz._validate import ParameterError, integer, nonnegative, point, positive
 from optviz.classifier import LOSSES, LinearClassifier, fmt2
 from optviz.figures._kinds import PanelData, SurfaceRule, register_kind
 from optviz.figures._scene import Scene
@@ -312,13 +312,21 @@ def _numeric_gradient_worked(fig: Any, data: PanelData, scene: Scene) -> None:
 
 
 def _batch_sizes(field: str, value: Any) -> tuple[int, ...]:
-    sizes = numbers(minimum=1, at_most=8)(field, value)
+    sizes = numbers(minimum=1, maximum=1_000_000, at_most=8)(field, value)
     for j, b in enumerate(sizes):
         if b != int(b):
             raise ParameterError(f"{field}[{j}]", f"must be a whole number of examples, got {b!r}")
     if len(set(sizes)) != len(sizes) or list(sizes) != sorted(sizes):
         raise ParameterError(field, "must be increasing batch sizes, each once")
     return tuple(int(b) for b in sizes)
+
+
+def _draws(field: str, value: Any) -> int:
+    return integer(field, value, minimum=2, maximum=20_000)
+
+
+def _seed(field: str, value: Any) -> int:
+    return integer(field, value, minimum=0, maximum=limits.MAX_SEED)
 
 
 @dataclass(frozen=True)
@@ -331,23 +339,9 @@ class MinibatchGradientOptions(Options):
         _batch_sizes,
         "the batch sizes B (the lecture's 32/64/128, smaller for contrast)",
     )
-    draws: int = option(
-        2000, lambda f, v: _draws(f, v), "minibatch gradients drawn per batch size and sampling"
-    )
-    shown: int = option(150, lambda f, v: _draws(f, v), "of them, how many are drawn as dots")
-    seed: int = option(0, lambda f, v: _seed(f, v), "the seed of the draws")
-
-
-def _draws(field: str, value: Any) -> int:
-    from optviz._validate import integer
-
-    return integer(field, value, minimum=2, maximum=20_000)
-
-
-def _seed(field: str, value: Any) -> int:
-    from optviz._validate import integer
-
-    return integer(field, value, minimum=0)
+    draws: int = option(2000, _draws, "minibatch gradients drawn per batch size and sampling")
+    shown: int = option(150, _draws, "of them, how many are drawn as dots")
+    seed: int = option(0, _seed, "the seed of the draws")
 
 
 def _check_minibatch(surface: Any, runs: Any, options: Any) -> None:
