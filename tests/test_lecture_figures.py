@@ -80,7 +80,13 @@ def test_steepest_descent_draws_the_two_lobes_from_the_slopes(gallery):
     np.testing.assert_allclose(u, to_min, atol=1e-12)
     assert slope == pytest.approx(float(to_min @ s.grad(p))) and d.steepest_slope < slope < 0
     (marker,) = [ln for ln in polar.lines if ln.get_label() == "_example"]
-    assert np.asarray(marker.get_ydata(), dtype=float)[0] == pytest.approx(-slope)
+    assert np.asarray(marker.get_ydata(), dtype=float)[-1] == pytest.approx(-slope)
+    # Animated: u turns once around the point; at every frame the chord is |u . grad f| (frame 0: u one full
+    # turn before the example, so the same direction; frame 45: the opposite one, an ascent as steep).
+    scene.set_frame(45)
+    a, r = (np.asarray(v, dtype=float)[-1] for v in marker.get_data())
+    assert r == pytest.approx(abs(np.cos(a) * d.grad[0] + np.sin(a) * d.grad[1]))
+    assert r == pytest.approx(-slope) and np.cos(a) * d.grad[0] + np.sin(a) * d.grad[1] > 0
     assert f"({-d.norm:.1f})" in text_of(sc) and f"({slope:.1f} that way)" in text_of(sc)
     scene.close()
 

@@ -88,7 +88,6 @@ def _arc(center: np.ndarray, radius: float, a0: float, a1: float) -> np.ndarray:
     "the negative gradient is the direction of steepest descent.",
     options=SteepestDescentOptions,
     runs="none",
-    animated=False,
     check=lambda s, runs, o: _check_point(s, o),
 )
 def _steepest_descent(fig: Any, data: PanelData, scene: Scene) -> None:
@@ -123,11 +122,11 @@ def _steepest_descent(fig: Any, data: PanelData, scene: Scene) -> None:
     # An example direction: towards the nearest known minimum in view (else 60 degrees off -grad), whose slope
     # is the dot product too, and less steep than -grad's.
     example, example_name = _example_direction(s, p, d, ax)
-    ax.annotate("", tuple(p + reach * example), xytext=tuple(p), zorder=4,
-                arrowprops={**arrow, "color": EXAMPLE, "lw": 1.1 * lw})  # fmt: skip
     example_slope = float(example[0] * d.grad[0] + example[1] * d.grad[1])
-    ax.plot([], [], color=EXAMPLE, linewidth=1.1 * lw,
-            label=f"u {example_name}: slope u · ∇f = {_minus(example_slope)}")  # fmt: skip
+    # In the animation u turns once around the point and stops there: the static figure is its last frame.
+    (segment,) = ax.plot([], [], color=EXAMPLE, linewidth=1.1 * lw, marker="o", markevery=[1],
+                         markersize=2.2 * lw, zorder=4,
+                         label=f"u {example_name}: slope u · ∇f = {_minus(example_slope)}")  # fmt: skip
     place_text(ax, "−∇f", tuple(p + reach * u), spots=around(0.4 * size, prefer="below right"),
                fontsize=size, color=DESCENT)  # fmt: skip
     place_text(ax, "∇f", tuple(p - 0.6 * reach * u), spots=around(0.4 * size, prefer="above left"),
@@ -148,20 +147,54 @@ def _steepest_descent(fig: Any, data: PanelData, scene: Scene) -> None:
             [tangent, tangent], [0, 1.15 * d.norm], color=LEVEL, linewidth=0.8 * lw, linestyle=":"
         )
     b = float(np.arctan2(example[1], example[0]))
-    polar.plot([b, b], [0, abs(example_slope)], color=EXAMPLE, linewidth=1.1 * lw)
-    polar.plot(
-        [b], [abs(example_slope)], marker="o", color=EXAMPLE, markersize=2.2 * lw, label="_example"
-    )
+    (chord,) = polar.plot([], [], color=EXAMPLE, linewidth=1.1 * lw, marker="o", markevery=[1],
+                          markersize=2.2 * lw, label="_example")  # fmt: skip
     polar.set_rlim(0, 1.15 * d.norm)
     polar.set_rlabel_position(np.degrees(a + np.pi / 4))
     polar.set_title("slope along u(θ): u · ∇f  (radius |slope|)")
     polar.text(0.5, -0.1, f"steepest descent: u = −∇f/|∇f|, slope −|∇f| = {_minus(d.steepest_slope)}",
                transform=polar.transAxes, ha="center", va="top", color=DESCENT, fontsize=size)  # fmt: skip
     polar.grid(True, color="0.85")
+    readout = polar.text(0.5, -0.19, "", transform=polar.transAxes, ha="center", va="top", color=EXAMPLE,
+                         fontsize=size)  # fmt: skip
+    turning = TurningDirection(segment=segment, chord=chord, readout=readout, point=p, reach=reach,
+                               grad=d.grad, angles=b + np.linspace(-2 * np.pi, 0.0, TURN_FRAMES + 1))  # fmt: skip
+    scene.add(turning, TURN_FRAMES)
+    scene.counter = (
+        False  # the readout says which direction is shown; an "iteration k" would mean nothing
+    )
     handles, labels = ax.get_legend_handles_labels()
     figure_legend(fig, handles, labels, loc="outside lower center", ncols=2)
     scene.results["slopes"] = d
     scene.results["example"] = (example, example_slope)
+
+
+TURN_FRAMES = 90  # frames of the animation's turn of u (4 degrees each)
+
+
+@dataclass
+class TurningDirection:
+    """The unit direction ``u`` at ``angles[k]``: its segment from the point on the contour, its chord
+    ``|u . grad|`` on the polar plot, and a readout of its angle and slope (a frame-settable handle)."""
+
+    segment: Any
+    chord: Any
+    readout: Any
+    point: np.ndarray
+    reach: float
+    grad: np.ndarray
+    angles: np.ndarray
+
+    def set_frame(self, k: int) -> list[Any]:
+        a = float(self.angles[max(0, min(int(k), len(self.angles) - 1))])
+        u = np.array([np.cos(a), np.sin(a)])
+        slope = float(u[0] * self.grad[0] + u[1] * self.grad[1])
+        tip = self.point + self.reach * u
+        self.segment.set_data([self.point[0], tip[0]], [self.point[1], tip[1]])
+        self.chord.set_data([a, a], [0.0, abs(slope)])
+        degrees = float(np.degrees(a)) % 360.0
+        self.readout.set_text(f"u at θ = {degrees:.0f}°: u · ∇f = {_minus(slope)}")
+        return [self.segment, self.chord, self.readout]
 
 
 def _example_direction(s: Any, p: np.ndarray, d: Any, ax: Any) -> tuple[np.ndarray, str]:
