@@ -240,6 +240,20 @@ class LinearClassifier:
         return [(self.W[i].copy(), float(self.b[i])) for i in range(self.n_classes)]
 
 
+def web_demo_dW(model: LinearClassifier, e: Evaluation | None = None) -> np.ndarray:
+    """W's gradient as the lecture's web demo shows it: ``dW_data + (lambda/2) W``.
+
+    The demo reports the regularization loss ``lambda * sum W^2`` but adds ``(lambda/2) W`` to W's gradient,
+    which is the derivative of ``(lambda/4) sum W^2``; the exact gradient of its total adds ``2 lambda W``
+    (:attr:`Evaluation.dW`). At the slide's state this gives the slide's column:
+
+    >>> web_demo_dW(LinearClassifier()).round(2).tolist()
+    [[-0.17, 0.14], [0.42, -0.61], [0.12, 0.32]]
+    """
+    e = e or model.evaluate()
+    return e.dW_data + 0.5 * model.reg * model.W
+
+
 def fmt2(value: float) -> str:
     """Two decimals with an ASCII minus sign, and no ``-0.00``: how the demo writes every number.
 
@@ -310,4 +324,5 @@ __all__: Sequence[str] = [
     "svm_loss",
     "table_header",
     "table_rows",
+    "web_demo_dW",
 ]

@@ -49,6 +49,10 @@ MAX_GRID = 200  # cells per axis of a phase diagram
 MAX_SWEEP_STEPS = 5_000  # steps of each run of a phase diagram's sweep
 MAX_COORDINATE = 1e9  # |x| and |y| of a view's corners (a surface evaluated far beyond overflows)
 MAX_LR_HALVINGS = 10  # times a test-function run's lr is halved before it is shown diverging
+# Issue 18's lecture figures: example indices a minibatch figure draws (draws x batch sizes x examples: each
+# batch without replacement is a random subset of all of them), and the size of the figures' lambdas.
+MAX_SAMPLED = 50_000_000
+MAX_LAMBDA = 1e6
 # What one scenario runs in all, whatever the route: its [[run]] tables in every panel and the runs its figure
 # kinds' studies make (sweeps, reruns, each rule on each test function), counted before anything runs
 # (optviz.scenario.compute.work). Trajectory-steps are what the histories hold (at most 88 bytes each with the

@@ -68,6 +68,8 @@ PARTS = {
     "optviz.metrics": "Core",
     "optviz.theory": "Core",
     "optviz.classifier": "Core",
+    "optviz.gradients": "Core",
+    "optviz.hyperparameters": "Core",
     "optviz.interop": "Core",
     "optviz._validate": "Shared",
     "optviz._io": "Shared",

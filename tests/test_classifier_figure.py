@@ -52,17 +52,79 @@ def test_figure_shows_the_slide_table_and_drawing() -> None:
     texts = [t.get_text() for ax in fig.axes for t in ax.texts]
     assert all(line in texts for line in SLIDE_SUMMARY)
     params = tables[0]
-    assert [params[1, c].get_text().get_text() for c in range(4)] == [
+    # Each parameter, then the exact gradient of the total loss (dW_data + 2 lambda W; db) beside it.
+    assert [params[1, c].get_text().get_text() for c in range(7)] == [
         "class 0",
         "2.30",
+        "0.17",
         "2.00",
+        "0.44",
         "0.00",
+        "0.33",
     ]
     # Points, one marker set per class, at the slide's coordinates.
     plot_ax = next(ax for ax in fig.axes if ax.images)
     points = [ln for ln in plot_ax.lines if ln.get_label().startswith("class")]
     assert [len(ln.get_xdata()) for ln in points] == [3, 3, 3]
     assert np.column_stack(points[1].get_data()).tolist() == [[-0.4, 0.3], [-0.3, 0.7], [-0.7, 0.2]]
+
+
+# The slide's gradient column (W[i,0], W[i,1], b[i] per class), as the web demo shows it.
+SLIDE_GRADIENTS = [["-0.17", "0.14", "0.33"], ["0.42", "-0.61", "-0.22"], ["0.12", "0.32", "-0.11"]]
+
+
+def test_the_gradient_column_is_exact_and_the_slides_is_named() -> None:
+    from optviz.classifier import web_demo_dW
+
+    m = LinearClassifier()
+    e = m.evaluate()
+    scene = ov.figures.figure("linear_classifier_demo")
+    params = next(t for ax in scene.fig.axes for t in ax.tables)
+    shown = [[float(params[r + 1, c].get_text().get_text()) for c in (2, 4, 6)] for r in range(3)]
+    exact = np.concatenate([e.dW, e.db[:, None]], axis=1)
+    np.testing.assert_allclose(shown, exact, atol=0.005)
+    # Independently: the data gradient by central differences, plus the derivative of lambda * sum W^2.
+    h = 1e-6
+    for i in range(3):
+        for j in range(2):
+            up, down = m.W.copy(), m.W.copy()
+            up[i, j] += h
+            down[i, j] -= h
+            numeric = (
+                m.with_params(W=up).evaluate().total - m.with_params(W=down).evaluate().total
+            ) / (2 * h)
+            assert numeric == pytest.approx(e.dW[i, j], abs=1e-6)
+    # The slide's column is dW_data + (lambda/2) W: not the exact derivative, and the figure says which it is.
+    slide = np.concatenate([web_demo_dW(m), e.db[:, None]], axis=1)
+    assert [[f"{v:.2f}".replace("-0.00", "0.00") for v in row] for row in slide] == SLIDE_GRADIENTS
+    texts = [t.get_text() for ax in scene.fig.axes for t in ax.texts]
+    assert " / ".join(", ".join(row) for row in SLIDE_GRADIENTS) in texts
+    assert any("(λ/2)·W" in t and "2λ·W" in t for t in texts)
+
+
+def test_the_figure_shows_one_update_with_the_step_size() -> None:
+    from optviz.classifier import STEP0
+
+    m = LinearClassifier()
+    e = m.evaluate()
+    scene = ov.figures.figure("linear_classifier_demo")
+    after = scene.results["update"]
+    np.testing.assert_allclose(after.W, m.W - STEP0 * e.dW, rtol=0, atol=1e-15)
+    np.testing.assert_allclose(after.b, m.b - STEP0 * e.db, rtol=0, atol=1e-15)
+    plot_ax = next(ax for ax in scene.fig.axes if ax.images)
+    dashed = [ln for ln in plot_ax.lines if ln.get_label().startswith("_after")]
+    assert len(dashed) == 3 and all(ln.get_linestyle() == "--" for ln in dashed)
+    for k, line in enumerate(dashed):  # each on its class's score-zero line after the update
+        x, y = map(np.asarray, line.get_data())
+        assert np.allclose(after.W[k, 0] * x + after.W[k, 1] * y + after.b[k], 0, atol=1e-12)
+    legend = [t.get_text() for t in plot_ax.get_legend().get_texts()]
+    assert legend == [
+        "now: total loss 6.23",
+        f"after one update W ← W − {STEP0:g}·grad: total loss 5.96",
+    ]
+    assert after.evaluate().total < e.total
+    scene = ov.figures.figure("linear_classifier_demo", update=False, step_size=0.5)
+    assert "update" not in scene.results
 
 
 def test_figure_options_softmax_and_lambda() -> None:

@@ -43,6 +43,20 @@ h.update(model.evaluate().dW.tobytes())
 result = ov.sweep(ov.surface("quadratic", kappa=50), ov.Momentum,
                   grid={"lr": [0.005, 0.01, 0.02], "rho": [0.5, 0.9]}, start=(3, 2), steps=400)
 h.update(np.asarray(result["rate"], dtype=float).tobytes())
+# Issue 18's lecture figures: the fits, folds, minibatch draws and slopes they draw.
+from optviz import gradients, hyperparameters
+sweep = hyperparameters.regularization_sweep(points=4)
+for loss in ("svm", "softmax"):
+    for fit in sweep.path[loss]:
+        h.update(fit.w.tobytes()); h.update(np.float64(fit.b).tobytes())
+cv = hyperparameters.cross_validate_knn(*hyperparameters.moons(120, 0.3, 0), [1, 5, 15], resolution=16)
+h.update(cv.accuracy.tobytes()); h.update(cv.region.tobytes())
+draws = gradients.minibatch_gradients(
+    ov.surface("least_squares", n_samples=300), (1.5, 2.0), batch_sizes=(1, 32), draws=50
+)  # a given point: a surface's suggested start comes from an eigen-decomposition (LAPACK)
+h.update(draws.with_replacement.tobytes()); h.update(draws.without_replacement.tobytes())
+h.update(draws.sigma.tobytes()); h.update(gradients.ellipse(draws.sigma).tobytes())
+h.update(gradients.directional_slopes(ov.surface("rosenbrock"), (-1.0, 1.5), 64).slope.tobytes())
 print(h.hexdigest())
 """
 

@@ -3,6 +3,8 @@
 from optviz.figures import (  # noqa: F401
     basic,
     classifier,
+    gradients,
+    hyperparameters,
     lecture,
     second_order,
     theory,

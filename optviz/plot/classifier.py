@@ -284,6 +284,62 @@ def parameter_rows(
 
 
 PARAMETER_HEADER = ["", "W[i,0]", "W[i,1]", "b[i]"]
+# The parameters with their exact gradients in columns of their own (the demo's "gradient column").
+GRADIENT_HEADER = ["", "W[i,0]", "grad", "W[i,1]", "grad", "b[i]", "grad"]
+
+
+def gradient_rows(model: LinearClassifier, e: Evaluation | None = None) -> list[list[str]]:
+    """One row per class: ``["class 0", "2.30", "0.17", "2.00", "0.44", "0.00", "0.33"]`` (each parameter,
+    then the exact gradient of the total loss with respect to it).
+
+    >>> gradient_rows(LinearClassifier())[0]
+    ['class 0', '2.30', '0.17', '2.00', '0.44', '0.00', '0.33']
+    """
+    e = e or model.evaluate()
+    rows = []
+    for i in range(model.n_classes):
+        cells = []
+        for v, g in zip([*model.W[i], model.b[i]], [*e.dW[i], e.db[i]], strict=True):
+            cells += [fmt2(v), fmt2(g)]
+        rows.append([f"class {i}", *cells])
+    return rows
+
+
+def gradient_table(
+    model: LinearClassifier,
+    ax: Any = None,
+    *,
+    e: Evaluation | None = None,
+    fontsize_pt: float | None = None,
+    bbox: Any = (0, 0, 1, 1),
+) -> ParameterTable:
+    """W and b by class, each followed by its exact gradient (in grey), as a table in ``ax``."""
+    ax = get_ax(ax)
+    rows = gradient_rows(model, e)
+    table = _table(ax, rows, GRADIENT_HEADER, fontsize_pt or fontsize(), bbox=bbox)
+    for r in range(len(rows)):
+        text = table[r + 1, 0].get_text()
+        text.set_color(class_color(r))
+        text.set_fontweight("bold")
+        for c in (2, 4, 6):
+            table[r + 1, c].get_text().set_color("0.35")
+    return ParameterTable(
+        table=table, n_rows=len(rows), n_cols=len(GRADIENT_HEADER), gradients=True
+    )
+
+
+def score_lines(model: LinearClassifier, ax: Any, *, bounds: Any = VIEW, **line: Any) -> list[Any]:
+    """Each class's score-zero line ``s_j = 0`` of ``model`` alone (no regions, arrows or points), in its
+    class's colour; ``line`` keywords go to ``ax.plot`` (``linestyle="--"`` for the lines after an update)."""
+    out = []
+    for i in range(model.n_classes):
+        seg = _segment(np.asarray(model.W[i], dtype=float), float(model.b[i]), bounds)
+        xy = seg if seg is not None else np.empty((0, 2))
+        (artist,) = ax.plot(
+            xy[:, 0], xy[:, 1], color=class_color(i), **{"label": f"_after{i}", **line}
+        )
+        out.append(artist)
+    return out
 
 
 def parameter_table(

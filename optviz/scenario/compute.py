@@ -19,7 +19,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from optviz import limits, studies, theory
+from optviz import gradients, hyperparameters, limits, studies, theory
 from optviz._validate import ParameterError
 from optviz.engine import run
 from optviz.figures import PanelData, Scene, figure_inputs, figure_kind
@@ -33,6 +33,16 @@ Study = Callable[
 ]  # (surface or None, trajectories, options) -> result
 
 STUDIES: dict[str, Study] = {
+    # issue 18, the lecture's figures: what they draw is computed in the Core
+    "minibatch_gradients": lambda s, runs, o: gradients.minibatch_gradients(
+        s, o.point, o.batch_sizes, draws=o.draws, seed=o.seed
+    ),
+    "regularization_strength": lambda s, runs, o: hyperparameters.regularization_sweep(
+        o.low, o.high, n_samples=o.n_samples, seed=o.seed, separation=o.separation
+    ),
+    "cross_validation": lambda s, runs, o: hyperparameters.cross_validate_knn(
+        *hyperparameters.moons(o.n_samples, o.noise, o.seed), o.ks, o.folds
+    ),
     "regularization": lambda s, runs, o: studies.regularized_paths(s, runs, o.lam),
     "weight_decay_conditioning": lambda s, runs, o: studies.weight_decay_rates(
         s, o.lams, steps=o.steps

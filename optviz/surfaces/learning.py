@@ -165,6 +165,21 @@ class LinearModelSurface(FiniteSumSurface):
         g[:, 1] = (d * self.features[idx, 1]).mean(axis=1)
         return g + 2 * self.reg * xy
 
+    def sample_grads(self, xy: Any) -> np.ndarray:
+        """Each example's gradient at one point ``xy`` (2,): ``l'(z_i, t_i) phi_i + 2 r p``, shape (n, 2).
+
+        Their mean is :meth:`grad`; a minibatch gradient is the mean over the batch's rows.
+        """
+        p = np.asarray(xy, dtype=float).reshape(2)
+        d = self._dloss(self._z(p[:1], p[1:]), self.targets)[0]
+        return np.stack(
+            [
+                d * self.features[:, 0] + 2 * self.reg[0] * p[0],
+                d * self.features[:, 1] + 2 * self.reg[1] * p[1],
+            ],
+            axis=1,
+        )
+
     # -- the minimum, by damped Newton to full precision -------------------------------------------
     def _newton(self, start: Any = (0.0, 0.0), iterations: int = 100) -> np.ndarray:
         p = np.array(start, dtype=float)
