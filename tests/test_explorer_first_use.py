@@ -62,7 +62,8 @@ def test_the_readme_shows_the_explorer_in_python_and_says_which_rules_each_lr_mo
     ):
         assert call in code
     assert "`lr` sets GD, Momentum and Nesterov" in SECTION
-    assert "`adaptive_lr` sets Adam, RMSProp and AdaGrad" in SECTION
+    assert "`adaptive_lr` sets Adam, AdamW, RMSProp and AdaGrad" in SECTION
+    assert "`second_order_lr` sets Newton and L-BFGS" in SECTION
 
 
 @pytest.mark.parametrize("name", ov.surface_names())

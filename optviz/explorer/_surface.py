@@ -6,9 +6,12 @@ background, and only the paths, markers, loss curves, readouts and the moved sli
 panel's limits move only in whole decades (its x-limit in steps of 1, 1.5, 2, 3, 4, 5, 6, 8 times a power of
 ten), so most moves never redraw the figure.
 
-Which rules a setting applies to comes from the rule registry: ``lr`` to every gradient rule whose family is not
-"adaptive", ``adaptive_lr`` to the adaptive ones, ``rho``/``beta1``/``beta2``/``alpha`` to the rules that take
-``rho``/``betas``/``alpha``. A rule registered later (with its family and parameters) slots in.
+Which rules a setting applies to comes from the rule registry (:data:`SETTINGS`): ``lr`` to every gradient
+rule that is neither "adaptive" nor evaluates the surface itself, ``adaptive_lr`` to the adaptive ones,
+``second_order_lr`` to those that evaluate the surface (Newton, L-BFGS), ``rho``/``beta1``/``beta2``/``alpha``/
+``damping``/``max_iter``/``history_size``/``line_search_fn`` to the rules that take ``rho``/``betas``/``alpha``/...,
+``weight_decay`` to AdamW alone (decoupled decay). A rule registered later (with its family and parameters)
+slots in. A schedule selector drives every rule with one of the engine's schedules (:data:`SCHEDULES`).
 
 The explorer opens at the end of the runs (step N of N, the whole paths shown). Run (Play), ``run(n)`` and Step
 from the last step start over from step 0, so the first press always shows motion.
@@ -18,8 +21,10 @@ Default learning rates (document of record):
   ``L`` the largest Hessian eigenvalue magnitude at the surface's suggested start and at its known minima in
   view, rounded to two significant digits and clipped to [1e-4, 1]. Its slider spans ``lr/100 .. 10 lr``, which
   reaches past ``2/L``, so divergence is one drag away.
-- Adam, RMSProp and AdaGrad take steps of about ``lr`` per coordinate whatever the gradient's scale, so they
-  share a second rate, ``adaptive_lr``, defaulting to 1% of the view's diagonal (two significant digits).
+- Adam, AdamW, RMSProp and AdaGrad take steps of about ``lr`` per coordinate whatever the gradient's scale, so
+  they share a second rate, ``adaptive_lr``, defaulting to 1% of the view's diagonal (two significant digits).
+- Newton and L-BFGS step to the minimum of a local quadratic model: ``second_order_lr`` defaults to torch's 1
+  (the full step); its slider spans ``lr/100 .. 10 lr``.
 """
 
 from __future__ import annotations
@@ -42,7 +47,8 @@ from optviz.analysis import suggested_adaptive_lr as default_adaptive_lr
 from optviz.analysis import suggested_lr as default_lr
 from optviz.engine import default_label, run
 from optviz.explorer._base import Explorer, new_figure, quiet_draws, quiet_widget
-from optviz.explorer._blitter import LiveBox, padded_box
+from optviz.explorer._blitter import LiveBox, memoize_leader, padded_box
+from optviz.explorer._glyphs import GlyphText, glyph_cached
 from optviz.explorer._toml import scenario_text
 from optviz.noise import GaussianNoise
 from optviz.optimizers import Optimizer, rule, rule_class, rule_names, rule_parameters
@@ -597,6 +603,8 @@ class SurfaceExplorer(Explorer):
             "alpha": 0.75,
         }
         for label in self.contour.labels:
+            memoize_leader(label)
+            glyph_cached(label)
             label.set_zorder(3.35)  # over the paths and their markers, under the divergence marks
             label.set_bbox(box)
             label.set_clip_box(self.ax.bbox)
@@ -630,15 +638,20 @@ class SurfaceExplorer(Explorer):
             top = 1.0 - row * (i + 1)
             texts = []
             for c, end in zip(READOUT_COLUMNS, ends, strict=True):
-                t = self.readout_ax.text(
+                # Drawn from cached glyphs, with Text's pixels: a new number costs a tenth of a Text's draw.
+                t = GlyphText(
                     0.0, top, "", fontsize=size, va="top", family="DejaVu Sans Mono",
                     transform=self._column(c),
                 )  # fmt: skip
-                t.set_clip_box(self._cell(top, row, c, end))  # after add: axes set their own box
+                self.readout_ax.add_artist(t)
+                # Clipped to its cell alone, set after add (an axes clips what is added to its patch).
+                t.set_clip_path(None)
+                t.set_clip_box(self._cell(top, row, c, end))
                 t.set_clip_on(True)
                 texts.append(t)
             self.readout_texts.append(texts)
         self.step_text = self.loss_ax.set_title("", fontsize=size, loc="left")
+        glyph_cached(self.step_text)
         self.step_text.set_clip_box(self._title_box())
         self.step_text.set_clip_on(True)
         # Live texts belong to axes: a figure-level animated artist would be left out of savefig. The message
@@ -668,6 +681,7 @@ class SurfaceExplorer(Explorer):
             slider.label.set_fontsize(size)
             slider.valtext.set_fontsize(size)
             slider.valtext.set_text(c.text(value))
+            glyph_cached(slider.valtext)
             slider.on_changed(self._slider_callback(c.name))
             self.widgets[c.name] = slider
             self.blitter.add(self._live_parts(slider, value_end))
