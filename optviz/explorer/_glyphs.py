@@ -21,6 +21,7 @@ import numpy as np
 from matplotlib.backends.backend_agg import RendererAgg, get_hinting_flag
 from matplotlib.ft2font import RenderMode
 from matplotlib.text import Text
+from matplotlib.transforms import Bbox
 
 _PRINTABLE = frozenset(chr(c) for c in range(32, 127))
 _SAMPLE = "".join(sorted(_PRINTABLE))
@@ -149,6 +150,10 @@ class _CachedRenderer:
         if glyphs is None:
             self._agg.draw_text(gc, x, y, s, prop, angle, ismath=ismath, mtext=mtext)
             return
+        # The clip box once (a live box computes itself on every use: each glyph's draw would ask again).
+        clip = gc.get_clip_rectangle()
+        if clip is not None:
+            gc.set_clip_rectangle(Bbox(clip.get_points()))
         # As RendererAgg._draw_text_glyphs_and_boxes places each glyph (y is downwards; FreeType's upwards).
         height = self._agg.height
         flags = get_hinting_flag()
