@@ -184,3 +184,20 @@ def test_bad_values_of_the_new_controls_change_nothing() -> None:
         with pytest.raises(ParameterError, match=message):
             ex.set(**values)
         assert ex.settings is before
+
+
+def test_every_control_and_label_is_legible_with_every_rule_shown() -> None:
+    # No widget, label or readout over another, none clipped (design section 11), with the longest values.
+    from optviz.testing import check_legibility
+
+    ex = ov.explore("rosenbrock", rules=list(RULES), steps=40, pyplot=False)
+    ex.set(
+        lr=0.00123456,
+        second_order_lr=0.123,
+        max_iter=50,
+        history_size=100,
+        schedule="warmup + cosine",
+    )
+    ex.fig.canvas.draw()
+    # (what the runs' curves do to each other is the data's: "hidden series" is not the layout's)
+    assert [str(f) for f in check_legibility(ex.fig) if f.kind != "hidden series"] == []
