@@ -201,3 +201,17 @@ def test_every_control_and_label_is_legible_with_every_rule_shown() -> None:
     ex.fig.canvas.draw()
     # (what the runs' curves do to each other is the data's: "hidden series" is not the layout's)
     assert [str(f) for f in check_legibility(ex.fig) if f.kind != "hidden series"] == []
+
+
+def test_divergence_notes_of_runs_that_end_together_do_not_overlap() -> None:
+    # GD, Momentum and Nesterov leave the saddle along -y side by side: three marks on the bottom edge.
+    ex = ov.explore(
+        "saddle", rules=["gd", "momentum", "nesterov"], lr=0.5, start=(-1.8, -0.01), pyplot=False
+    )
+    assert {str(ex.runs[r].status) for r in ex.settings.rules} == {"diverged"}
+    ex.fig.canvas.draw()
+    renderer = ex.fig.canvas.get_renderer()
+    boxes = [ex.artists[r].note.get_window_extent(renderer) for r in ex.settings.rules]
+    for i, a in enumerate(boxes):
+        for b in boxes[:i]:
+            assert not a.overlaps(b), (a, b)

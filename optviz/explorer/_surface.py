@@ -838,6 +838,34 @@ class SurfaceExplorer(Explorer):
         for name in shown:
             self.runs[name] = runs[name]
             self._bind(name, runs[name])
+        self._stack_notes()
+
+    def _stack_notes(self) -> None:
+        """Move each "diverged at step k" note one line further from its edge for every earlier shown rule's
+        note that ended near it (runs diverging the same way end on the same edge: their notes would overlap)."""
+        from optviz.plot.common import fontsize
+
+        (x0, x1), (y0, y1) = self.surface.bounds
+        near_x, near_y = 0.4 * (x1 - x0), 0.12 * (y1 - y0)
+        line = 1.45 * fontsize()
+        placed: list[tuple[float, float, bool]] = []
+        for name in self.settings.rules:
+            t = self.runs.get(name)
+            if t is None or str(t.status) != "diverged":
+                continue
+            note = self.artists[name].note
+            x, y = note.xy
+            top = y > (y0 + y1) / 2
+            below = sum(
+                1 for (px, py, ptop) in placed
+                if ptop == top and abs(px - x) < near_x and abs(py - y) < near_y
+            )  # fmt: skip
+            dx, dy = self._note_offset
+            note.xyann = (
+                dx if x > (x0 + x1) / 2 else -dx,
+                (-1 if top else 1) * (dy + below * line),
+            )
+            placed.append((x, y, top))
 
     def _run_key(self, name: str) -> Any:
         """What rule ``name``'s run depends on besides the number of steps."""
@@ -888,6 +916,7 @@ class SurfaceExplorer(Explorer):
         right, top = place[0] > (x0 + x1) / 2, place[1] > (y0 + y1) / 2
         size = fontsize()
         arts.note.xy = tuple(place)
+        self._note_offset = (-0.6 * size, 0.6 * size)  # (x toward the middle, y away from the edge)
         arts.note.xyann = (-0.6 * size if right else 0.6 * size, -0.6 * size if top else 0.6 * size)
         arts.note.set_horizontalalignment("right" if right else "left")
         arts.note.set_verticalalignment("top" if top else "bottom")
