@@ -622,7 +622,7 @@ class SurfaceExplorer(Explorer):
         # Readouts: one row per shown rule, in monospaced columns, all inside the readout axes. Each cell is
         # clipped to its own box, so a number that did not change is not drawn again (text is the dearest
         # thing to draw); the eigenvalues may run on into the status cell, which they share a box with.
-        self.readout_ax = fig.add_axes((0.49, 0.40, 0.50, 0.225))
+        self.readout_ax = fig.add_axes((0.49, 0.385, 0.50, 0.24))
         self.readout_ax.set_axis_off()
         self._char = _char_width(fig, size)
         headers = ("rule", "f(x)", "|∇f|", "κ(H)", "eig(H)", "status")
@@ -667,7 +667,7 @@ class SurfaceExplorer(Explorer):
         # Sliders, in two columns under the contour: (left end of the track, its width, the right end of its
         # value text) in figure fractions.
         self.controls = {c.name: c for c in controls(s, self.settings)}
-        columns = ((0.155, 0.11, 0.325), (0.445, 0.09, 0.575))
+        columns = ((0.17, 0.10, 0.325), (0.445, 0.09, 0.575))
         for i, c in enumerate(self.controls.values()):
             x, width, value_end = columns[min(i // SLIDER_COLUMNS, 1)]
             row = i % SLIDER_COLUMNS if i < SLIDER_COLUMNS else i - SLIDER_COLUMNS
@@ -744,9 +744,13 @@ class SurfaceExplorer(Explorer):
             char = self._char * fig.dpi / 72
             x0 = b.x0 + start * char - 0.5
             x1 = fig.bbox.x1 if end is None else b.x0 + end * char - 3.5
+            # From 3 px above the next row's top to 1 px above its own: padded by half a pixel (the blitter's
+            # reach) and rounded out to whole pixels, they never share a row of pixels (floor(v + 2.5) >=
+            # ceil(v + 1.5)), so each cell is a region of its own; a row (~18 px) leaves room for the
+            # descenders of a line (~13 px).
             return [
-                [x0, b.y0 + (top - height + 0.03) * b.height],
-                [x1, b.y0 + (top + 0.01) * b.height],
+                [x0, b.y0 + (top - height) * b.height + 3.0],
+                [x1, b.y0 + top * b.height + 1.0],
             ]
 
         return LiveBox(points, ax.bbox, fig.bbox)
