@@ -9,9 +9,12 @@ exactly as in a run of its own, so run i equals ``optviz.run(surface, rules[i], 
 A step of a rule on a one-row array costs a dozen numpy calls on two numbers, and numpy's fixed cost per call
 is what a step costs. The built-in rules whose update acts coordinate by coordinate (coordinate j of the new
 point and state depends only on coordinate j of the gradient, state and point: GD, Momentum, Nesterov, Adam,
-RMSProp, AdaGrad) are therefore stepped one coordinate at a time, on Python floats, by their own ``step``: the
-same formulas, and the same bits, since IEEE arithmetic (``+ - * /`` and ``sqrt``) rounds a float as it rounds
-each element of an array. That makes a step about twice as cheap. Any other rule steps on its one-row array.
+AdamW (its decoupled decay scales each coordinate alike), RMSProp, AdaGrad) are therefore stepped one coordinate
+at a time, on Python floats, by their own ``step``: the same formulas, and the same bits, since IEEE arithmetic
+(``+ - * /`` and ``sqrt``) rounds a float as it rounds each element of an array. That makes a step about
+twice as cheap. Such a rule under a learning-rate schedule (``optviz.scheduled``) steps the same way, by its
+rule of step k (``Scheduled.rule_at(k)``: one lr for both coordinates). Any other rule steps on its one-row
+array.
 
 >>> import optviz as ov
 >>> rules = (ov.GD(lr=0.05), ov.Adam(lr=0.1))
@@ -29,14 +32,15 @@ from typing import Any, ClassVar, NamedTuple
 import numpy as np
 
 from optviz._validate import ParameterError
-from optviz.optimizers import GD, AdaGrad, Adam, Momentum, Nesterov, Optimizer, RMSProp
+from optviz.optimizers import GD, AdaGrad, Adam, AdamW, Momentum, Nesterov, Optimizer, RMSProp
+from optviz.scheduled import Scheduled
 
 # Rules stepped coordinate by coordinate on floats, by exact type: a subclass may change the update, so it
 # joins only once it is listed (and tests/test_stacked.py then holds it equal to its own runs). Their updates
 # divide only by numpy results (np.sqrt(...) + eps), so no float division by zero can raise. Each steps by the
 # base class's ``step`` (its ``update``).
 COORDINATEWISE: frozenset[type[Optimizer]] = frozenset(
-    {GD, Momentum, Nesterov, Adam, RMSProp, AdaGrad}
+    {GD, Momentum, Nesterov, Adam, AdamW, RMSProp, AdaGrad}
 )
 
 
@@ -53,6 +57,13 @@ def _coordinate(state: Any, j: int) -> Any:
     return type(state)(
         *(float(v[0, j]) if isinstance(v, np.ndarray) and v.shape == (1, 2) else v for v in state)
     )
+
+
+def _coordinatewise(rule: Optimizer) -> bool:
+    """Whether ``rule`` steps coordinate by coordinate: a listed rule, alone or under a schedule."""
+    if isinstance(rule, Scheduled):
+        rule = rule.rule
+    return type(rule) in COORDINATEWISE
 
 
 @dataclass(frozen=True, eq=False)
@@ -80,15 +91,19 @@ class Stacked(Optimizer):
                 )
         object.__setattr__(self, "rules", rules)
         # Which rules step coordinate by coordinate (derived from the rules: not a field), and their updates
-        # (the listed rules step by ``Optimizer.step``, which is their ``update``: called directly).
+        # (the listed rules step by ``Optimizer.step``, which is their ``update``: called directly); a
+        # scheduled one (None here) by the update of its rule of the step.
         self._split: tuple[bool, ...]
-        object.__setattr__(self, "_split", tuple(type(r) in COORDINATEWISE for r in rules))
-        object.__setattr__(self, "_updates", tuple(r.update for r in rules))
+        object.__setattr__(self, "_split", tuple(_coordinatewise(r) for r in rules))
+        updates = tuple(None if isinstance(r, Scheduled) else r.update for r in rules)
+        object.__setattr__(self, "_updates", updates)
 
     # -- the engine's interface ----------------------------------------------------------------------
     def start(self, xy: np.ndarray, loss: np.ndarray) -> StackedState:
         members = np.empty(len(self.rules), dtype=object)
         for i, rule in enumerate(self.rules):
+            if self._split[i] and isinstance(rule, Scheduled):  # the state of the rule it schedules
+                rule = rule.rule_at(0)
             state = rule.start(xy[i : i + 1], loss[i : i + 1])
             members[i] = (_coordinate(state, 0), _coordinate(state, 1)) if self._split[i] else state
         return StackedState(members)
@@ -107,8 +122,8 @@ class Stacked(Optimizer):
         rows: list[Any] = []
         for i, rule in enumerate(self.rules):
             if self._split[i]:
-                update = self._updates[i]
                 sx, sy = old[i]
+                update = self._updates[i] or rule.rule_at(sx.step).update  # type: ignore[attr-defined]
                 x, sx = update(g[i][0], sx, p[i][0])
                 y, sy = update(g[i][1], sy, p[i][1])
                 rows.append((x, y))

@@ -80,7 +80,7 @@ def test_opens_with_the_engine_runs_of_the_default_rules(quadratic) -> None:
     assert ex.k == 100
     assert_shows(ex, "gd", expected(ex, ov.GD(lr=0.1)))
     assert_shows(ex, "momentum", expected(ex, ov.Momentum(lr=0.1, rho=0.9)))
-    for hidden in ("nesterov", "adam", "rmsprop", "adagrad"):
+    for hidden in ("nesterov", "adam", "adamw", "rmsprop", "adagrad", "newton", "lbfgs"):
         assert not any(a.get_visible() for a in ex.artists[hidden].all)
 
 
@@ -128,7 +128,9 @@ def test_adaptive_rules_and_their_parameters(quadratic) -> None:
     ex = ov.explore(quadratic)
     ex.set(rules=["adam", "rmsprop", "adagrad"])
     assert ex.settings.rules == ("adam", "rmsprop", "adagrad")
-    assert ex.widgets["rules"].get_status() == [False, False, False, True, True, True]
+    assert ex.widgets["rules"].get_status() == [
+        *(False, False, False, True, False, True, True, False, False)
+    ]  # gd, momentum, nesterov, adam, adamw, rmsprop, adagrad, newton, lbfgs
     assert not ex.artists["gd"].path.paths[0].get_visible()
     alr = ex.settings.adaptive_lr
     assert alr == 0.12  # 1% of the view's diagonal (12.5)

@@ -18,7 +18,7 @@ import pytest
 
 import optviz as ov
 from optviz._validate import ParameterError
-from optviz.explorer import SurfaceExplorer
+from optviz.explorer import RULES, SurfaceExplorer
 
 ROOT = Path(__file__).resolve().parents[1]
 README = (ROOT / "README.md").read_text(encoding="utf-8")
@@ -62,7 +62,8 @@ def test_the_readme_shows_the_explorer_in_python_and_says_which_rules_each_lr_mo
     ):
         assert call in code
     assert "`lr` sets GD, Momentum and Nesterov" in SECTION
-    assert "`adaptive_lr` sets Adam, RMSProp and AdaGrad" in SECTION
+    assert "`adaptive_lr` sets Adam, AdamW, RMSProp and AdaGrad" in SECTION
+    assert "`second_order_lr` sets Newton and L-BFGS" in SECTION
 
 
 @pytest.mark.parametrize("name", ov.surface_names())
@@ -149,22 +150,36 @@ def test_set_docstring_names_every_setting() -> None:
     doc = SurfaceExplorer.set.__doc__
     names = set(ex._setters())
     assert names == {
-        *("lr", "adaptive_lr", "rho", "beta1", "beta2", "alpha", "sigma", "steps", "seed"),
-        *("start", "rules"),
+        *(
+            "lr",
+            "adaptive_lr",
+            "second_order_lr",
+            "rho",
+            "beta1",
+            "beta2",
+            "alpha",
+            "sigma",
+            "steps",
+        ),
+        *("weight_decay", "damping", "max_iter", "history_size", "line_search_fn", "schedule"),
+        *("seed", "start", "rules"),
     }
     for name in names:
         assert f"``{name}``" in doc, name
 
 
 def test_each_lr_moves_the_rules_the_labels_say() -> None:
-    ex = ov.explore("quadratic", rules=["gd", "momentum", "nesterov", "adam", "rmsprop", "adagrad"])
-    ex.set(lr=0.05, adaptive_lr=0.3)
+    ex = ov.explore("quadratic", rules=list(RULES))
+    ex.set(lr=0.05, adaptive_lr=0.3, second_order_lr=0.5)
     for name in ("gd", "momentum", "nesterov"):
         assert ex.runs[name].optimizer.lr == 0.05
-    for name in ("adam", "rmsprop", "adagrad"):
+    for name in ("adam", "adamw", "rmsprop", "adagrad"):
         assert ex.runs[name].optimizer.lr == 0.3
+    for name in ("newton", "lbfgs"):
+        assert ex.runs[name].optimizer.lr == 0.5
     assert ex.widgets["lr"].label.get_text() == "lr  (GD, Mom., Nest.)"
-    assert ex.widgets["adaptive_lr"].label.get_text() == "lr  (Adam, RMSP., AdaG.)"
+    assert ex.widgets["adaptive_lr"].label.get_text() == "lr  (Adam(W), RMSP., AdaG.)"
+    assert ex.widgets["second_order_lr"].label.get_text() == "lr  (Newton, L-BFGS)"
 
 
 # -- motion from the first press ----------------------------------------------------------------------

@@ -84,6 +84,8 @@ OPTIONS = [
     ov.Momentum(lr=0.02, rho=0.8, dampening=0.4, weight_decay=0.1),
     ov.Nesterov(lr=0.02, rho=0.95, weight_decay=0.2),
     ov.Adam(lr=0.2, betas=(0.5, 0.9), eps=1e-3, weight_decay=0.1, amsgrad=True),
+    ov.AdamW(lr=0.2, betas=(0.6, 0.95), eps=1e-4, weight_decay=0.4, amsgrad=True),
+    ov.AdamW(lr=0.1),
     ov.RMSProp(lr=0.05, alpha=0.9, eps=0.0, weight_decay=0.1, momentum=0.5, centered=True),
     ov.RMSProp(lr=0.05, momentum=0.3),
     ov.AdaGrad(lr=0.5, eps=0.0, weight_decay=0.1, lr_decay=0.05, initial_accumulator_value=0.2),
@@ -112,3 +114,36 @@ def test_other_rules_step_on_their_rows_beside_the_coordinatewise_ones() -> None
     rules = [Halved(lr=1e-3), ov.Adam(lr=0.05), Halved(lr=2e-3), ov.Momentum(lr=5e-4)]
     assert Stacked(tuple(rules))._split == (False, True, False, True)
     assert_each_its_own(s, rules, steps=200)
+
+
+@pytest.mark.parametrize(
+    "schedule",
+    [
+        ov.CosineAnnealingLR(T_max=150),
+        ov.SequentialLR(
+            [ov.LinearLR(start_factor=0.1, total_iters=15), ov.StepLR(step_size=40)], [15]
+        ),
+        ov.OneCycleLR(max_lr=0.05, total_steps=150),
+    ],
+    ids=["cosine", "warmup-step", "one-cycle"],
+)
+def test_scheduled_rules_stack_coordinate_by_coordinate(schedule) -> None:
+    # The explorer's runs under its schedule selector: each rule scheduled, all stacked, equal to each run of
+    # its own with the schedule (OneCycleLR cycles the momentum of the rules that have one, as torch).
+    from optviz.scheduled import momentum_target, scheduled
+
+    s = ov.surface("rosenbrock")
+    rules = [r for r in OPTIONS if schedule.name != "one_cycle" or momentum_target(r) is not None]
+    members = tuple(scheduled(r, schedule, 150) for r in rules)
+    stacked = Stacked(members)
+    assert all(stacked._split)
+    batch = ov.run(
+        s, stacked, start=[s.start] * len(rules), steps=150, noise=ov.GaussianNoise(0.5), seed=4
+    )
+    for i, rule in enumerate(rules):
+        alone = ov.run(s, rule, steps=150, noise=ov.GaussianNoise(0.5), seed=4, schedule=schedule)
+        for name in ("xy", "loss", "grad"):
+            np.testing.assert_array_equal(
+                getattr(batch[i], name), getattr(alone, name), err_msg=name
+            )
+        assert (batch[i].status, batch[i].stop_step) == (alone.status, alone.stop_step)

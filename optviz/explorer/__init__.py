@@ -11,6 +11,7 @@ from optviz.explorer._classifier import ClassifierExplorer, explore_classifier
 from optviz.explorer._main import main
 from optviz.explorer._surface import (
     RULES,
+    SCHEDULES,
     Settings,
     SurfaceExplorer,
     default_adaptive_lr,
@@ -20,6 +21,7 @@ from optviz.explorer._surface import (
 
 __all__ = [
     "RULES",
+    "SCHEDULES",
     "Blitter",
     "ClassifierExplorer",
     "Explorer",

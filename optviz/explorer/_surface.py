@@ -6,9 +6,12 @@ background, and only the paths, markers, loss curves, readouts and the moved sli
 panel's limits move only in whole decades (its x-limit in steps of 1, 1.5, 2, 3, 4, 5, 6, 8 times a power of
 ten), so most moves never redraw the figure.
 
-Which rules a setting applies to comes from the rule registry: ``lr`` to every gradient rule whose family is not
-"adaptive", ``adaptive_lr`` to the adaptive ones, ``rho``/``beta1``/``beta2``/``alpha`` to the rules that take
-``rho``/``betas``/``alpha``. A rule registered later (with its family and parameters) slots in.
+Which rules a setting applies to comes from the rule registry (:data:`SETTINGS`): ``lr`` to every gradient
+rule that is neither "adaptive" nor evaluates the surface itself, ``adaptive_lr`` to the adaptive ones,
+``second_order_lr`` to those that evaluate the surface (Newton, L-BFGS), ``rho``/``beta1``/``beta2``/``alpha``/
+``damping``/``max_iter``/``history_size``/``line_search_fn`` to the rules that take ``rho``/``betas``/``alpha``/...,
+``weight_decay`` to AdamW alone (decoupled decay). A rule registered later (with its family and parameters)
+slots in. A schedule selector drives every rule with one of the engine's schedules (:data:`SCHEDULES`).
 
 The explorer opens at the end of the runs (step N of N, the whole paths shown). Run (Play), ``run(n)`` and Step
 from the last step start over from step 0, so the first press always shows motion.
@@ -18,8 +21,10 @@ Default learning rates (document of record):
   ``L`` the largest Hessian eigenvalue magnitude at the surface's suggested start and at its known minima in
   view, rounded to two significant digits and clipped to [1e-4, 1]. Its slider spans ``lr/100 .. 10 lr``, which
   reaches past ``2/L``, so divergence is one drag away.
-- Adam, RMSProp and AdaGrad take steps of about ``lr`` per coordinate whatever the gradient's scale, so they
-  share a second rate, ``adaptive_lr``, defaulting to 1% of the view's diagonal (two significant digits).
+- Adam, AdamW, RMSProp and AdaGrad take steps of about ``lr`` per coordinate whatever the gradient's scale, so
+  they share a second rate, ``adaptive_lr``, defaulting to 1% of the view's diagonal (two significant digits).
+- Newton and L-BFGS step to the minimum of a local quadratic model: ``second_order_lr`` defaults to torch's 1
+  (the full step); its slider spans ``lr/100 .. 10 lr``.
 """
 
 from __future__ import annotations
@@ -42,7 +47,8 @@ from optviz.analysis import suggested_adaptive_lr as default_adaptive_lr
 from optviz.analysis import suggested_lr as default_lr
 from optviz.engine import default_label, run
 from optviz.explorer._base import Explorer, new_figure, quiet_draws, quiet_widget
-from optviz.explorer._blitter import LiveBox, padded_box
+from optviz.explorer._blitter import LiveBox, memoize_leader, padded_box
+from optviz.explorer._glyphs import GlyphText, glyph_cached
 from optviz.explorer._toml import scenario_text
 from optviz.noise import GaussianNoise
 from optviz.optimizers import Optimizer, rule, rule_class, rule_names, rule_parameters
@@ -50,19 +56,19 @@ from optviz.stacked import Stacked
 from optviz.surfaces.base import Surface
 from optviz.trajectory import Trajectory
 
-# The rules the explorer shows (the registry's gradient rules), grouped by which lr slider they take. AdamW,
-# Newton and L-BFGS (issue 17) join with issue 14's explorer, which gives them their sliders and a schedule
-# selector.
-_NOT_YET = ("adamw", "newton", "lbfgs")
-RULES = tuple(
-    name for name in rule_names() if rule_class(name).uses_gradient and name not in _NOT_YET
-)
+# The rules the explorer shows (the registry's gradient rules), grouped by which lr slider they take.
+RULES = tuple(name for name in rule_names() if rule_class(name).uses_gradient)
 ADAPTIVE = tuple(name for name in RULES if rule_class(name).family == "adaptive")
-GRADIENT_SCALED = tuple(name for name in RULES if name not in ADAPTIVE)
+# The rules that evaluate the surface themselves (Newton's Hessian, L-BFGS's closure): their lr of 1 is the
+# full step of the local model, so they share a third rate. They run on their own, not stacked.
+SECOND_ORDER = tuple(name for name in RULES if rule_class(name).uses_surface)
+GRADIENT_SCALED = tuple(name for name in RULES if name not in ADAPTIVE + SECOND_ORDER)
+# The rules gradient noise applies to (L-BFGS re-evaluates the surface at trial points: it runs exact).
+NOISY = tuple(name for name in RULES if rule_class(name).takes_noise)
 MAX_STEPS_SLIDER = 500
 # Where the readout columns start, in characters of the monospaced readout font: rule, f(x), |grad f|,
-# kappa(H), eig(H), status. Wide enough for "SGD+Momentum", "-0.000123" and "diverged at step 100000".
-READOUT_COLUMNS = (0, 13, 23, 32, 39, 56)
+# kappa(H), eig(H), status. Wide enough for "L-BFGS (exact)", "-0.000123" and "diverged at step 100000".
+READOUT_COLUMNS = (0, 15, 25, 34, 41, 58)
 # Short names for slider labels that list several rules (a rule not listed here shows its label).
 _SHORT = {"momentum": "Mom.", "nesterov": "Nest.", "rmsprop": "RMSP.", "adagrad": "AdaG."}
 
@@ -70,6 +76,95 @@ _SHORT = {"momentum": "Mom.", "nesterov": "Nest.", "rmsprop": "RMSP.", "adagrad"
 def rules_taking(parameter: str) -> tuple[str, ...]:
     """The explorer's rules that have hyperparameter ``parameter`` (``"rho"``, ``"betas"``, ``"alpha"``)."""
     return tuple(r for r in RULES if parameter in rule_parameters(r))
+
+
+# Which rule hyperparameter each setting sets, on which rules (torch.optim's names). ``weight_decay`` is
+# AdamW's decoupled decay only: the other rules' weight_decay is an L2 term folded into the gradient, a
+# different thing, left at its default of 0.
+SETTINGS: dict[str, tuple[str, tuple[str, ...]]] = {
+    "lr": ("lr", GRADIENT_SCALED),
+    "adaptive_lr": ("lr", ADAPTIVE),
+    "second_order_lr": ("lr", SECOND_ORDER),
+    "rho": ("rho", rules_taking("rho")),
+    "beta1": ("betas", rules_taking("betas")),
+    "beta2": ("betas", rules_taking("betas")),
+    "alpha": ("alpha", rules_taking("alpha")),
+    "weight_decay": ("weight_decay", tuple(r for r in RULES if r == "adamw")),
+    "damping": ("damping", rules_taking("damping")),
+    "max_iter": ("max_iter", rules_taking("max_iter")),
+    "history_size": ("history_size", rules_taking("history_size")),
+    "line_search_fn": ("line_search_fn", rules_taking("line_search_fn")),
+}
+
+
+# -- learning-rate schedules -------------------------------------------------------------------------
+# The schedule selector's choices: the engine's schedules (torch.optim.lr_scheduler), with parameters that
+# follow the number of steps, as the gallery's "LR schedules" figure sets them. Document of record:
+# - "constant": no schedule;
+# - "step": StepLR(step_size = steps // 3, gamma = 0.2), two drops of 5x;
+# - "exponential": ExponentialLR(gamma = 0.01 ** (1 / steps)), 100x lower at the last step;
+# - "cosine": CosineAnnealingLR(T_max = steps);
+# - "warmup": LinearLR(start_factor = 0.1, total_iters = steps // 10), then the constant lr;
+# - "warmup + cosine": SequentialLR of that warmup and CosineAnnealingLR(T_max = steps - steps // 10);
+# - "one-cycle": OneCycleLR(max_lr = the rule's lr, total_steps = steps), cycling the rule's momentum
+#   (Momentum and Nesterov's rho, Adam and AdamW's beta1, RMSProp's momentum) as torch does by default; a rule
+#   without one (GD, AdaGrad, Newton, L-BFGS) gets cycle_momentum=False.
+SCHEDULES = ("constant", "step", "exponential", "cosine", "warmup", "warmup + cosine", "one-cycle")
+
+
+def make_schedule(choice: str, rule: Optimizer, steps: int) -> Any:
+    """The schedule ``choice`` (one of :data:`SCHEDULES`) for ``rule`` over ``steps`` steps; None: constant.
+
+    >>> from optviz import GD
+    >>> make_schedule("cosine", GD(lr=0.1), 200)
+    CosineAnnealingLR(T_max=200)
+    >>> make_schedule("warmup + cosine", GD(lr=0.1), 200).legend
+    'linear (start_factor=0.1, total_iters=20) → cosine (T_max=180)'
+    """
+    from optviz import schedules as sch
+    from optviz.scheduled import momentum_target
+
+    steps = max(int(steps), 1)
+    warm = max(1, steps // 10)
+    if choice == "constant":
+        return None
+    if choice == "step":
+        return sch.StepLR(step_size=max(1, steps // 3), gamma=0.2)
+    if choice == "exponential":
+        return sch.ExponentialLR(gamma=0.01 ** (1 / steps))
+    if choice == "cosine":
+        return sch.CosineAnnealingLR(T_max=steps)
+    if choice == "warmup":
+        return sch.LinearLR(start_factor=0.1, total_iters=warm)
+    if choice == "warmup + cosine":
+        return sch.SequentialLR(
+            [sch.LinearLR(start_factor=0.1, total_iters=warm), sch.CosineAnnealingLR(T_max=max(1, steps - warm))],
+            milestones=[warm],
+        )  # fmt: skip
+    if choice == "one-cycle":
+        cycle = momentum_target(rule) is not None
+        return sch.OneCycleLR(max_lr=rule.lr, total_steps=steps, cycle_momentum=cycle)  # type: ignore[attr-defined]
+    raise ParameterError(
+        "schedule", check.unknown_name_message(str(choice), SCHEDULES, what="schedule")
+    )
+
+
+def _schedule_choice(field: str, value: Any) -> str:
+    if not isinstance(value, str) or value not in SCHEDULES:
+        raise ParameterError(
+            field, check.unknown_name_message(str(value), SCHEDULES, what="schedule")
+        )
+    return value
+
+
+def _line_search(field: str, value: Any) -> str | None:
+    if value is None or value == "none":
+        return None
+    if value != "strong_wolfe":
+        raise ParameterError(
+            field, f"must be None or 'strong_wolfe' (torch's choices), got {value!r}"
+        )
+    return value
 
 
 # What each setting accepts (the rules' own domains: torch's), whatever its slider's range.
@@ -80,10 +175,17 @@ def _unit(name: str, value: Any) -> float:
 DOMAINS: dict[str, Callable[[str, Any], Any]] = {
     "lr": check.positive,
     "adaptive_lr": check.positive,
+    "second_order_lr": check.positive,
     "rho": _unit,
     "beta1": _unit,
     "beta2": _unit,
     "alpha": _unit,
+    "weight_decay": check.nonnegative,
+    "damping": check.nonnegative,
+    "max_iter": lambda f, v: check.integer(f, v, minimum=1, maximum=limits.MAX_LBFGS_ITER),
+    "history_size": lambda f, v: check.integer(f, v, minimum=1, maximum=limits.MAX_LBFGS_HISTORY),
+    "line_search_fn": _line_search,
+    "schedule": _schedule_choice,
     "sigma": check.nonnegative,
     "steps": lambda f, v: check.integer(f, v, minimum=1, maximum=limits.MAX_STEPS),
     "seed": lambda f, v: check.integer(f, v, minimum=0, maximum=limits.MAX_SEED),
@@ -111,16 +213,24 @@ def _nice(value: float, digits: int = 2) -> float:
 
 @dataclass(frozen=True)
 class Settings:
-    """Everything a run depends on. ``lr`` drives GD/Momentum/Nesterov, ``adaptive_lr`` Adam/RMSProp/AdaGrad."""
+    """Everything a run depends on. ``lr`` drives GD/Momentum/Nesterov, ``adaptive_lr`` Adam/AdamW/RMSProp/
+    AdaGrad, ``second_order_lr`` Newton/L-BFGS (see :data:`SETTINGS` for every setting's rules)."""
 
     start: np.ndarray
     steps: int = 100
     lr: float = 0.01
     adaptive_lr: float = 0.1
+    second_order_lr: float = 1.0
     rho: float = 0.9
     beta1: float = 0.9
     beta2: float = 0.999
     alpha: float = 0.99
+    weight_decay: float = 1e-2
+    damping: float = 0.0
+    max_iter: int = 20
+    history_size: int = 100
+    line_search_fn: str | None = None
+    schedule: str = "constant"
     sigma: float = 0.0
     seed: int = 0
     rules: tuple[str, ...] = ("gd", "momentum")
@@ -128,14 +238,18 @@ class Settings:
 
 def make_rule(name: str, s: Settings) -> Optimizer:
     """The update rule ``name`` with the explorer's settings (the same objects a script would build): from the
-    rule registry, each of its hyperparameters that a slider sets (``lr`` or ``adaptive_lr`` by the rule's
-    family, ``rho``, ``betas``, ``alpha``), the others at their defaults."""
+    rule registry, each of its hyperparameters that a setting sets (:data:`SETTINGS`: ``lr`` by the rule's
+    group, ``rho``, ``betas``, ``alpha``, AdamW's ``weight_decay``, Newton's ``damping``, L-BFGS's
+    ``max_iter``, ``history_size`` and ``line_search_fn``), the others at their defaults."""
     if name not in RULES:
         raise ParameterError("rules", check.unknown_name_message(name, RULES, what="rule"))
-    lr = s.adaptive_lr if name in ADAPTIVE else s.lr
-    sliders = {"lr": lr, "rho": s.rho, "betas": (s.beta1, s.beta2), "alpha": s.alpha}
-    accepted = rule_parameters(name)
-    return rule(name, **{k: v for k, v in sliders.items() if k in accepted})
+    values: dict[str, Any] = {}
+    for setting, (parameter, rules) in SETTINGS.items():
+        if name in rules:
+            values[parameter] = getattr(s, setting)
+    if "betas" in values:
+        values["betas"] = (s.beta1, s.beta2)
+    return rule(name, **values)
 
 
 def compute(surface: Surface, name: str, s: Settings) -> Trajectory:
@@ -143,24 +257,53 @@ def compute(surface: Surface, name: str, s: Settings) -> Trajectory:
     return compute_all(surface, [name], s)[name]
 
 
-def compute_all(surface: Surface, names: Sequence[str], s: Settings) -> dict[str, Trajectory]:
-    """The runs of the rules ``names``, equal to :func:`compute` for each, made in one batch: the engine
-    steps them side by side (``optviz.stacked.Stacked``), one surface evaluation and noise draw per step for
-    them all, which halves the cost of a slider move that re-runs several rules."""
-    noise = GaussianNoise(s.sigma) if s.sigma > 0 else None
-    rules = [make_rule(name, s) for name in names]
-    if len(rules) == 1:
-        t = run(surface, rules[0], start=s.start, steps=s.steps, noise=noise, seed=s.seed)
-        return {names[0]: t}
-    starts = np.repeat(np.asarray(s.start, dtype=float)[None], len(rules), axis=0)
-    batch = run(
-        surface, Stacked(tuple(rules)), start=starts, steps=s.steps, noise=noise, seed=s.seed
-    )
-    # Each run as a run of its own gives it (its label: "SGD+Momentum" under noise); no state history.
+def run_arguments(name: str, s: Settings) -> dict[str, Any]:
+    """What ``optviz.run`` takes for rule ``name``'s run besides the surface: the rule, start, steps, noise
+    (none for a rule it does not apply to: L-BFGS runs exact), seed and schedule."""
+    optimizer = make_rule(name, s)
+    noise = GaussianNoise(s.sigma) if s.sigma > 0 and name in NOISY else None
     return {
-        name: replace(batch[i], label=default_label(rule, noise))
-        for i, (name, rule) in enumerate(zip(names, rules, strict=True))
-    }
+        "optimizer": optimizer, "start": s.start, "steps": s.steps, "noise": noise, "seed": s.seed,
+        "schedule": make_schedule(s.schedule, optimizer, s.steps),
+    }  # fmt: skip
+
+
+def compute_all(surface: Surface, names: Sequence[str], s: Settings) -> dict[str, Trajectory]:
+    """The runs of the rules ``names``, equal to :func:`compute` for each (``optviz.run`` with
+    :func:`run_arguments`). The rules that stack (``optviz.stacked.Stacked``: all but Newton and L-BFGS,
+    which evaluate the surface themselves) are made in one batch, stepped side by side, one surface
+    evaluation and noise draw per step for them all; under a schedule each steps as its scheduled rule."""
+    from optviz.scheduled import scheduled
+
+    args = {name: run_arguments(name, s) for name in names}
+    alone = [n for n in names if n in SECOND_ORDER]
+    stacked = [n for n in names if n not in SECOND_ORDER]
+    out = {name: run(surface, **args[name]) for name in alone}
+    if len(stacked) == 1:
+        out[stacked[0]] = run(surface, **args[stacked[0]])
+    elif stacked:
+        noise = args[stacked[0]]["noise"]
+        members = []
+        for name in stacked:
+            a = args[name]
+            members.append(
+                a["optimizer"]
+                if a["schedule"] is None
+                else scheduled(a["optimizer"], a["schedule"], s.steps)
+            )
+        starts = np.repeat(np.asarray(s.start, dtype=float)[None], len(members), axis=0)
+        batch = run(
+            surface, Stacked(tuple(members)), start=starts, steps=s.steps, noise=noise, seed=s.seed
+        )
+        # Each run as a run of its own gives it (its rule, schedule and label: "SGD+Momentum" under noise);
+        # no state history.
+        for i, name in enumerate(stacked):
+            a = args[name]
+            out[name] = replace(
+                batch[i], optimizer=a["optimizer"], schedule=a["schedule"],
+                label=default_label(a["optimizer"], noise),
+            )  # fmt: skip
+    return {name: out[name] for name in names}
 
 
 def head(t: Trajectory, steps: int) -> Trajectory:
@@ -219,28 +362,53 @@ class Control:
 
 
 def _applies_to(rules: Sequence[str]) -> str:
-    if len(rules) <= 2:
-        return ", ".join(rule_class(r).label for r in rules)
-    return ", ".join(_SHORT.get(r, rule_class(r).label) for r in rules)
+    """The rules a slider sets, for its label: "Momentum, Nesterov", "GD, Mom., Nest.", "Adam(W), RMSP., AdaG."."""
+    names = [rule_class(r).label for r in rules]
+    if len(rules) > 2:
+        names = [_SHORT.get(r, rule_class(r).label) for r in rules]
+    if "adam" in rules and "adamw" in rules:  # Adam and AdamW as one
+        names = [n for n, r in zip(names, rules, strict=True) if r != "adamw"]
+        names[names.index("Adam")] = "Adam(W)"
+    return ", ".join(names)
 
 
 def controls(surface: Surface, s: Settings) -> list[Control]:
-    """The sliders, with ranges that fit the surface and reach the given settings."""
+    """The sliders, with ranges that fit the surface and reach the given settings: the first column's, then
+    the second's (:data:`SLIDER_COLUMNS`)."""
     grad = float(np.hypot(*surface.grad(s.start)))
     sigma_max = _nice(max(grad, 1e-3), 1) * 2
-    lr0, alr0 = s.lr, s.adaptive_lr
-    rho, betas, alpha = rules_taking("rho"), rules_taking("betas"), rules_taking("alpha")
+    with np.errstate(all="ignore"):
+        curvature = float(np.max(np.abs(hessian_eigen(surface, s.start)[0])))
+    damping_max = _nice(max(curvature, 1e-3), 1) * 2 if math.isfinite(curvature) else 10.0
+    lr0, alr0, slr0 = s.lr, s.adaptive_lr, s.second_order_lr
+
+    def rules_of(name: str) -> tuple[str, ...]:
+        return SETTINGS[name][1]
+
+    def label(symbol: str, name: str) -> str:
+        return f"{symbol}  ({_applies_to(rules_of(name))})"
+
     out = [
-        Control("lr", f"lr  ({_applies_to(GRADIENT_SCALED)})", lr0 / 100, lr0 * 10, log=True, rules=GRADIENT_SCALED),
-        Control("adaptive_lr", f"lr  ({_applies_to(ADAPTIVE)})", alr0 / 100, alr0 * 10, log=True, rules=ADAPTIVE),
-        Control("rho", f"ρ  ({_applies_to(rho)})", 0.0, 0.99, rules=rho),
-        Control("beta1", f"β1  ({_applies_to(betas)})", 0.0, 0.99, rules=betas),
-        Control("beta2", f"β2  ({_applies_to(betas)})", 0.9, 0.9999, rules=betas),
-        Control("alpha", f"α  ({_applies_to(alpha)})", 0.5, 0.999, rules=alpha),
-        Control("sigma", "noise σ", 0.0, sigma_max),
+        Control("lr", label("lr", "lr"), lr0 / 100, lr0 * 10, log=True, rules=rules_of("lr")),
+        Control("adaptive_lr", label("lr", "adaptive_lr"), alr0 / 100, alr0 * 10, log=True, rules=rules_of("adaptive_lr")),
+        Control("rho", label("ρ", "rho"), 0.0, 0.99, rules=rules_of("rho")),
+        Control("beta1", label("β1", "beta1"), 0.0, 0.99, rules=rules_of("beta1")),
+        Control("beta2", label("β2", "beta2"), 0.9, 0.9999, rules=rules_of("beta2")),
+        Control("alpha", label("α", "alpha"), 0.5, 0.999, rules=rules_of("alpha")),
+        Control("weight_decay", label("weight_decay", "weight_decay"), 0.0, 1.0, rules=rules_of("weight_decay")),
+        # second column
+        Control("second_order_lr", label("lr", "second_order_lr"), slr0 / 100, slr0 * 10, log=True, rules=rules_of("second_order_lr")),
+        Control("damping", label("damping", "damping"), 0.0, damping_max, rules=rules_of("damping")),
+        Control("max_iter", label("max_iter", "max_iter"), 1, 50, integer=True, rules=rules_of("max_iter")),
+        Control("history_size", label("history_size", "history_size"), 1, 100, integer=True, rules=rules_of("history_size")),
+        Control("sigma", "noise σ", 0.0, sigma_max, rules=NOISY),
         Control("steps", "steps", 1, MAX_STEPS_SLIDER, integer=True),
     ]  # fmt: skip
     return [c.widened(getattr(s, c.name)) for c in out]
+
+
+# The sliders' two columns: the first holds the first-order rules' settings, the second the rest.
+SLIDER_COLUMNS = 7
 
 
 @dataclass
@@ -359,6 +527,13 @@ def loss_limits(
     return lo, hi
 
 
+def _affected(setting: str) -> tuple[str, ...]:
+    """The rules whose runs a setting changes."""
+    if setting in SETTINGS:
+        return SETTINGS[setting][1]
+    return NOISY if setting == "sigma" else RULES
+
+
 class SurfaceExplorer(Explorer):
     """Live trajectories on a surface's contour; see :func:`optviz.explore`.
 
@@ -403,7 +578,7 @@ class SurfaceExplorer(Explorer):
 
     # -- layout ------------------------------------------------------------------------------------------
     def _build(self) -> None:
-        from matplotlib.widgets import CheckButtons, Slider
+        from matplotlib.widgets import CheckButtons, RadioButtons, Slider
 
         from optviz import plot
         from optviz.figures.layout import surface_title
@@ -416,7 +591,7 @@ class SurfaceExplorer(Explorer):
             f"{title}:  {surface_title(s)}      (click the contour to set the start)",
             fontsize=1.15 * size, fontweight="bold", y=0.985,
         )  # fmt: skip
-        self.ax = fig.add_axes((0.05, 0.36, 0.45, 0.56))
+        self.ax = fig.add_axes((0.045, 0.43, 0.40, 0.49))
         self.contour = plot.contour(s, ax=self.ax)
         # The critical points' labels ("min", "saddle") over the paths, on a light box: the paths converge on
         # them and would cover them. So they are live artists too, clipped to the contour's axes (drawn again
@@ -428,12 +603,14 @@ class SurfaceExplorer(Explorer):
             "alpha": 0.75,
         }
         for label in self.contour.labels:
+            memoize_leader(label)
+            glyph_cached(label)
             label.set_zorder(3.35)  # over the paths and their markers, under the divergence marks
             label.set_bbox(box)
             label.set_clip_box(self.ax.bbox)
             label.set_clip_on(True)
         self.blitter.add(self.contour.labels)
-        self.loss_ax = fig.add_axes((0.6, 0.62, 0.37, 0.27))
+        self.loss_ax = fig.add_axes((0.56, 0.69, 0.41, 0.20))
         if math.isfinite(self._fmin):  # the gap to the known minimum, on a log scale
             self.loss_ax.set_yscale("log")
         self.artists: dict[str, RuleArtists] = {}
@@ -445,7 +622,7 @@ class SurfaceExplorer(Explorer):
         # Readouts: one row per shown rule, in monospaced columns, all inside the readout axes. Each cell is
         # clipped to its own box, so a number that did not change is not drawn again (text is the dearest
         # thing to draw); the eigenvalues may run on into the status cell, which they share a box with.
-        self.readout_ax = fig.add_axes((0.52, 0.35, 0.47, 0.19))
+        self.readout_ax = fig.add_axes((0.49, 0.385, 0.50, 0.24))
         self.readout_ax.set_axis_off()
         self._char = _char_width(fig, size)
         headers = ("rule", "f(x)", "|∇f|", "κ(H)", "eig(H)", "status")
@@ -461,15 +638,20 @@ class SurfaceExplorer(Explorer):
             top = 1.0 - row * (i + 1)
             texts = []
             for c, end in zip(READOUT_COLUMNS, ends, strict=True):
-                t = self.readout_ax.text(
+                # Drawn from cached glyphs, with Text's pixels: a new number costs a tenth of a Text's draw.
+                t = GlyphText(
                     0.0, top, "", fontsize=size, va="top", family="DejaVu Sans Mono",
                     transform=self._column(c),
                 )  # fmt: skip
-                t.set_clip_box(self._cell(top, row, c, end))  # after add: axes set their own box
+                self.readout_ax.add_artist(t)
+                # Clipped to its cell alone, set after add (an axes clips what is added to its patch).
+                t.set_clip_path(None)
+                t.set_clip_box(self._cell(top, row, c, end))
                 t.set_clip_on(True)
                 texts.append(t)
             self.readout_texts.append(texts)
         self.step_text = self.loss_ax.set_title("", fontsize=size, loc="left")
+        glyph_cached(self.step_text)
         self.step_text.set_clip_box(self._title_box())
         self.step_text.set_clip_on(True)
         # Live texts belong to axes: a figure-level animated artist would be left out of savefig. The message
@@ -482,10 +664,14 @@ class SurfaceExplorer(Explorer):
             self.blitter.add(texts)
         for arts in self.artists.values():
             self.blitter.add(arts.all)
-        # Sliders, left column.
+        # Sliders, in two columns under the contour: (left end of the track, its width, the right end of its
+        # value text) in figure fractions.
         self.controls = {c.name: c for c in controls(s, self.settings)}
+        columns = ((0.17, 0.10, 0.325), (0.445, 0.09, 0.575))
         for i, c in enumerate(self.controls.values()):
-            ax = fig.add_axes((0.2, 0.265 - i * 0.033, 0.22, 0.022))
+            x, width, value_end = columns[min(i // SLIDER_COLUMNS, 1)]
+            row = i % SLIDER_COLUMNS if i < SLIDER_COLUMNS else i - SLIDER_COLUMNS
+            ax = fig.add_axes((x, 0.33 - row * 0.046, width, 0.022))
             value = getattr(self.settings, c.name)
             slider = Slider(
                 ax, c.label, c.to_slider(c.low), c.to_slider(c.high), valinit=c.to_slider(value),
@@ -495,12 +681,13 @@ class SurfaceExplorer(Explorer):
             slider.label.set_fontsize(size)
             slider.valtext.set_fontsize(size)
             slider.valtext.set_text(c.text(value))
+            glyph_cached(slider.valtext)
             slider.on_changed(self._slider_callback(c.name))
             self.widgets[c.name] = slider
-            self.blitter.add(self._live_parts(slider))
-        # The rules shown, and the buttons, right column.
+            self.blitter.add(self._live_parts(slider, value_end))
+        # The rules shown, the schedule, L-BFGS's line search and the buttons, right of the sliders.
         labels = [rule_class(r).label for r in RULES]
-        box = fig.add_axes((0.55, 0.03, 0.15, 0.25))
+        box = fig.add_axes((0.585, 0.02, 0.115, 0.33))
         box.set_title("rules shown", fontsize=size, loc="left")
         checks = CheckButtons(
             box, labels, [r in self.settings.rules for r in RULES], useblit=False,
@@ -510,12 +697,30 @@ class SurfaceExplorer(Explorer):
         quiet_widget(checks)
         checks.on_clicked(self._on_check)
         self.widgets["rules"] = checks
+        box = fig.add_axes((0.715, 0.14, 0.13, 0.21))
+        box.set_title("lr schedule", fontsize=size, loc="left")
+        radio = RadioButtons(
+            box, list(SCHEDULES), active=SCHEDULES.index(self.settings.schedule), useblit=False,
+            label_props={"fontsize": [size] * len(SCHEDULES)},
+        )  # fmt: skip
+        quiet_widget(radio)
+        radio.on_clicked(self._on_schedule)
+        self.widgets["schedule"] = radio
+        box = fig.add_axes((0.715, 0.02, 0.13, 0.06))
+        box.set_title("L-BFGS line search", fontsize=size, loc="left")
+        search = CheckButtons(
+            box, ["strong Wolfe"], [self.settings.line_search_fn is not None], useblit=False,
+            label_props={"fontsize": [size]},
+        )  # fmt: skip
+        quiet_widget(search)
+        search.on_clicked(self._on_line_search)
+        self.widgets["line_search_fn"] = search
         self.add_buttons(
             [
-                ("step", "Step", (0.74, 0.19, 0.1, 0.07), self.step),
-                ("run", "Run", (0.86, 0.19, 0.1, 0.07), self.toggle),
-                ("reset", "Reset", (0.74, 0.08, 0.1, 0.07), self.reset),
-                ("random", "Random start", (0.86, 0.08, 0.1, 0.07), self.random_start),
+                ("step", "Step", (0.86, 0.275, 0.12, 0.065), self.step),
+                ("run", "Run", (0.86, 0.19, 0.12, 0.065), self.toggle),
+                ("reset", "Reset", (0.86, 0.105, 0.12, 0.065), self.reset),
+                ("random", "Random start", (0.86, 0.02, 0.12, 0.065), self.random_start),
             ],
             size,
         )
@@ -539,9 +744,13 @@ class SurfaceExplorer(Explorer):
             char = self._char * fig.dpi / 72
             x0 = b.x0 + start * char - 0.5
             x1 = fig.bbox.x1 if end is None else b.x0 + end * char - 3.5
+            # From 3 px above the next row's top to 1 px above its own: padded by half a pixel (the blitter's
+            # reach) and rounded out to whole pixels, they never share a row of pixels (floor(v + 2.5) >=
+            # ceil(v + 1.5)), so each cell is a region of its own; a row (~18 px) leaves room for the
+            # descenders of a line (~13 px).
             return [
-                [x0, b.y0 + (top - height + 0.03) * b.height],
-                [x1, b.y0 + (top + 0.01) * b.height],
+                [x0, b.y0 + (top - height) * b.height + 3.0],
+                [x1, b.y0 + top * b.height + 1.0],
             ]
 
         return LiveBox(points, ax.bbox, fig.bbox)
@@ -557,7 +766,7 @@ class SurfaceExplorer(Explorer):
 
         return LiveBox(points, ax.bbox)
 
-    def _live_parts(self, slider: Any) -> list[Any]:
+    def _live_parts(self, slider: Any, value_end: float) -> list[Any]:
         """What a slider move changes (the bar, the handle, the value text), clipped to where it can be."""
         from matplotlib.transforms import Bbox, ScaledTranslation, TransformedBbox
 
@@ -573,8 +782,8 @@ class SurfaceExplorer(Explorer):
             text.set_x(x)
             text.set_transform(ax.transAxes + shift)
         slider.vline.set_visible(False)  # the initial-value mark (initcolor "none") paints nothing
-        # The value text, right of the track, up to the rules' column.
-        x1 = (0.52 - ax.get_position().x1) / ax.get_position().width + 1.0
+        # The value text, right of the track, up to the next column (``value_end``, a figure fraction).
+        x1 = (value_end - ax.get_position().x1) / ax.get_position().width + 1.0
         slider.valtext.set_clip_box(TransformedBbox(Bbox([[1.0, -0.15], [x1, 1.15]]), ax.transAxes))
         slider.valtext.set_clip_on(True)
         return [slider.poly, handle, slider.valtext]
@@ -633,11 +842,42 @@ class SurfaceExplorer(Explorer):
         for name in shown:
             self.runs[name] = runs[name]
             self._bind(name, runs[name])
+        self._stack_notes()
+
+    def _stack_notes(self) -> None:
+        """Move each "diverged at step k" note one line further from its edge for every earlier shown rule's
+        note that ended near it (runs diverging the same way end on the same edge: their notes would overlap)."""
+        from optviz.plot.common import fontsize
+
+        (x0, x1), (y0, y1) = self.surface.bounds
+        near_x, near_y = 0.4 * (x1 - x0), 0.12 * (y1 - y0)
+        line = 1.45 * fontsize()
+        placed: list[tuple[float, float, bool]] = []
+        for name in self.settings.rules:
+            t = self.runs.get(name)
+            if t is None or str(t.status) != "diverged":
+                continue
+            note = self.artists[name].note
+            x, y = note.xy
+            top = y > (y0 + y1) / 2
+            below = sum(
+                1 for (px, py, ptop) in placed
+                if ptop == top and abs(px - x) < near_x and abs(py - y) < near_y
+            )  # fmt: skip
+            dx, dy = self._note_offset
+            note.xyann = (
+                dx if x > (x0 + x1) / 2 else -dx,
+                (-1 if top else 1) * (dy + below * line),
+            )
+            placed.append((x, y, top))
 
     def _run_key(self, name: str) -> Any:
         """What rule ``name``'s run depends on besides the number of steps."""
         s = self.settings
-        return (make_rule(name, s), tuple(s.start.tolist()), s.sigma, s.seed)
+        # Noise does not reach a rule it does not apply to (L-BFGS); a schedule follows the steps.
+        noise = (s.sigma, s.seed) if name in NOISY else None
+        steps = None if s.schedule == "constant" else s.steps
+        return (make_rule(name, s), tuple(s.start.tolist()), noise, s.schedule, steps)
 
     def _loss_values(self, t: Trajectory) -> np.ndarray:
         values = np.asarray(t.loss[: int(t.stop_step) + 1], dtype=float)
@@ -680,6 +920,7 @@ class SurfaceExplorer(Explorer):
         right, top = place[0] > (x0 + x1) / 2, place[1] > (y0 + y1) / 2
         size = fontsize()
         arts.note.xy = tuple(place)
+        self._note_offset = (-0.6 * size, 0.6 * size)  # (x toward the middle, y away from the edge)
         arts.note.xyann = (-0.6 * size if right else 0.6 * size, -0.6 * size if top else 0.6 * size)
         arts.note.set_horizontalalignment("right" if right else "left")
         arts.note.set_verticalalignment("top" if top else "bottom")
@@ -751,13 +992,16 @@ class SurfaceExplorer(Explorer):
             status = f"diverged at step {stop + 1}"
         elif str(t.status) == "converged" and self.k >= stop:
             status = f"converged at step {stop}"
+        elif str(t.status) == "singular" and self.k >= stop:
+            status = f"singular H at step {stop}"
         elif self.k >= t.steps:
             status = "done"
         else:
             status = "running"
         label = rule_class(name).label
         if self.settings.sigma > 0:
-            label = t.label  # "SGD", "SGD+Momentum" under noise
+            # "SGD", "SGD+Momentum" under noise; L-BFGS re-evaluates the surface and runs without it
+            label = t.label if name in NOISY else f"{label} (exact)"
         fields = [
             label,
             _readout(loss),
@@ -825,9 +1069,7 @@ class SurfaceExplorer(Explorer):
         old = self.settings
         new = replace(old, **changes)
         at_end = self.at_end()
-        affected = {
-            r for c in changes for r in (self.controls[c].rules if c in self.controls else RULES)
-        }
+        affected = {r for c in changes for r in _affected(c)}
         try:
             self.settings = new
             self._recompute([r for r in new.rules if r in affected])
@@ -860,6 +1102,15 @@ class SurfaceExplorer(Explorer):
 
         return changed
 
+    def _on_schedule(self, label: str | None) -> None:
+        self._apply(schedule=label)
+        self._show(full=True)  # the selector's buttons changed
+
+    def _on_line_search(self, label: str | None) -> None:
+        on = self.widgets["line_search_fn"].get_status()[0]
+        self._apply(line_search_fn="strong_wolfe" if on else None)
+        self._show(full=True)
+
     def _on_check(self, label: str | None) -> None:
         states = self.widgets["rules"].get_status()
         rules = tuple(r for r, on in zip(RULES, states, strict=True) if on)
@@ -880,6 +1131,9 @@ class SurfaceExplorer(Explorer):
             slider.label.set_color("0.1" if relevant else "0.65")
             slider.valtext.set_color("0.1" if relevant else "0.65")
             slider.poly.set_alpha(1.0 if relevant else 0.3)
+        relevant = any(r in self.settings.rules for r in SETTINGS["line_search_fn"][1])
+        for text in self.widgets["line_search_fn"].labels:
+            text.set_color("0.1" if relevant else "0.65")
 
     def _on_click(self, event: Any) -> None:
         if event.inaxes is not self.ax or event.button != 1 or event.xdata is None:
@@ -898,11 +1152,20 @@ class SurfaceExplorer(Explorer):
 
         Names:
 
-        - ``lr``: the learning rate of GD, Momentum and Nesterov (every non-adaptive gradient rule);
-        - ``adaptive_lr``: the learning rate of Adam, RMSProp and AdaGrad (the adaptive rules);
-        - ``rho``: Momentum's and Nesterov's momentum; ``beta1``, ``beta2``: Adam's betas; ``alpha``:
-          RMSProp's smoothing constant (each in [0, 1));
-        - ``sigma``: the standard deviation of Gaussian gradient noise (0: exact gradients);
+        - ``lr``: the learning rate of GD, Momentum and Nesterov (the first-order rules that are not adaptive);
+        - ``adaptive_lr``: the learning rate of Adam, AdamW, RMSProp and AdaGrad (the adaptive rules);
+        - ``second_order_lr``: the learning rate of Newton and L-BFGS (1: the full step of the local model);
+        - ``rho``: Momentum's and Nesterov's momentum; ``beta1``, ``beta2``: Adam's and AdamW's betas;
+          ``alpha``: RMSProp's smoothing constant (each in [0, 1));
+        - ``weight_decay``: AdamW's decoupled weight decay (>= 0; the other rules keep no weight decay);
+        - ``damping``: Newton's damping (>= 0), the multiple of the identity added to the Hessian;
+        - ``max_iter``, ``history_size``: L-BFGS's inner iterations per step and its memory (integers >= 1);
+        - ``line_search_fn``: L-BFGS's line search, ``None`` or ``"strong_wolfe"`` (the check box);
+        - ``schedule``: the learning-rate schedule of every rule, one of ``"constant"``, ``"step"``,
+          ``"exponential"``, ``"cosine"``, ``"warmup"``, ``"warmup + cosine"``, ``"one-cycle"`` (the
+          selector; each one's parameters follow the steps: see :func:`make_schedule`);
+        - ``sigma``: the standard deviation of Gaussian gradient noise (0: exact gradients; L-BFGS, which
+          re-evaluates the surface at trial points, always runs exact);
         - ``steps``: the number of steps (1 to 100,000); ``seed``: the noise's seed;
         - ``start``: the start ``(x, y)`` of every run (as a click on the contour);
         - ``rules``: the rules shown, by name (``["gd", "adam"]``, or one name).
@@ -946,6 +1209,8 @@ class SurfaceExplorer(Explorer):
     def _setters(self) -> dict[str, Callable[[Any], None]]:
         out: dict[str, Callable[[Any], None]] = {c: self._slider_setter(c) for c in self.controls}
         out["seed"] = lambda v: self._apply(seed=DOMAINS["seed"]("seed", v))
+        out["schedule"] = self._set_schedule
+        out["line_search_fn"] = self._set_line_search
         out["start"] = self.set_start
         out["rules"] = self._set_rules
         return out
@@ -970,6 +1235,16 @@ class SurfaceExplorer(Explorer):
         slider.ax.set_xlim(slider.valmin, slider.valmax)
         slider.poly.set_x(slider.valmin)  # the bar starts at the (new) left end
 
+    def _set_schedule(self, choice: Any) -> None:
+        choice = DOMAINS["schedule"]("schedule", choice)
+        if choice != self.settings.schedule:
+            self.widgets["schedule"].set_active(SCHEDULES.index(choice))  # its callback applies it
+
+    def _set_line_search(self, value: Any) -> None:
+        value = DOMAINS["line_search_fn"]("line_search_fn", value)
+        if value != self.settings.line_search_fn:
+            self.widgets["line_search_fn"].set_active(0)
+
     def _set_rules(self, rules: Any) -> None:
         wanted = set(self._check("rules", rules))
         checks = self.widgets["rules"]
@@ -979,7 +1254,8 @@ class SurfaceExplorer(Explorer):
 
     # -- keeping what you found ------------------------------------------------------------------------
     def to_scenario(self, path: Any) -> Path:
-        """Write the shown runs (rules, hyperparameters, start, steps, noise and seed) as a scenario file.
+        """Write the shown runs (rules, hyperparameters, schedules, start, steps, noise and seed) as a scenario
+        file.
 
         ``optviz render PATH`` turns it into the same runs as a static figure (kind ``trajectories``, with the
         loss panel), and ``optviz.scenario.load(PATH)`` gives them back. The file is written atomically.
@@ -988,9 +1264,10 @@ class SurfaceExplorer(Explorer):
         from optviz._io import atomic_path
 
         s = self.settings
+        args = [run_arguments(name, s) for name in s.rules]
         text = scenario_text(
-            self.surface, [make_rule(name, s) for name in s.rules],
-            start=s.start, steps=s.steps, sigma=s.sigma, seed=s.seed,
+            self.surface, [a["optimizer"] for a in args], start=s.start, steps=s.steps, seed=s.seed,
+            noises=[a["noise"] for a in args], schedules=[a["schedule"] for a in args],
         )  # fmt: skip
         target = Path(path)
         with atomic_path(target) as tmp:
@@ -1006,10 +1283,17 @@ def explore(
     steps: int = 100,
     lr: float | None = None,
     adaptive_lr: float | None = None,
+    second_order_lr: float = 1.0,
     rho: float = 0.9,
     beta1: float = 0.9,
     beta2: float = 0.999,
     alpha: float = 0.99,
+    weight_decay: float = 1e-2,
+    damping: float = 0.0,
+    max_iter: int = 20,
+    history_size: int = 100,
+    line_search_fn: str | None = None,
+    schedule: str = "constant",
     sigma: float = 0.0,
     seed: int = 0,
     figsize: tuple[float, float] = (14.0, 8.0),
@@ -1017,9 +1301,13 @@ def explore(
 ) -> SurfaceExplorer:
     """Open an interactive explorer: live trajectories of ``rules`` on ``surface``'s contour.
 
-    Sliders set ``lr`` (GD, Momentum, Nesterov), ``adaptive_lr`` (Adam, RMSProp, AdaGrad), ``rho`` (Momentum,
-    Nesterov), ``beta1`` and ``beta2`` (Adam), ``alpha`` (RMSProp), the gradient noise ``sigma`` and ``steps``;
-    check boxes choose the rules shown; a click on the contour sets the start. Step, Run/Pause, Reset and Random
+    Sliders set ``lr`` (GD, Momentum, Nesterov), ``adaptive_lr`` (Adam, AdamW, RMSProp, AdaGrad),
+    ``second_order_lr`` (Newton, L-BFGS), ``rho`` (Momentum, Nesterov), ``beta1`` and ``beta2`` (Adam, AdamW),
+    ``alpha`` (RMSProp), ``weight_decay`` (AdamW), ``damping`` (Newton), ``max_iter`` and ``history_size``
+    (L-BFGS), the gradient noise ``sigma`` and ``steps``; a check box sets L-BFGS's ``line_search_fn``
+    (``"strong_wolfe"``), a selector the lr ``schedule`` of every rule (:data:`SCHEDULES`); check boxes choose
+    the rules shown; a click on the contour sets the start. Defaults are torch's (``second_order_lr=1``,
+    ``weight_decay=0.01``, ``max_iter=20``, ``history_size=100``). Step, Run/Pause, Reset and Random
     start buttons; readouts of the loss, the gradient norm, kappa(H) and the Hessian's eigenvalues at each run's
     current point, and its status; a loss panel. Defaults: ``lr = 1/L`` and ``adaptive_lr`` = 1% of the view's
     diagonal (see the module docs); any valid value may be given, and the sliders' ranges reach it.
@@ -1044,7 +1332,10 @@ def explore(
     start = surface.start if start is None else check.point("start", start)
     given = {"steps": steps, "rho": rho, "beta1": beta1, "beta2": beta2, "alpha": alpha}
     given |= {"sigma": sigma, "seed": seed, "lr": lr, "adaptive_lr": adaptive_lr}
+    given |= {"second_order_lr": second_order_lr, "weight_decay": weight_decay, "damping": damping}
+    given |= {"max_iter": max_iter, "history_size": history_size, "schedule": schedule}
     values = {k: DOMAINS[k](k, v) for k, v in given.items() if v is not None}
+    values["line_search_fn"] = DOMAINS["line_search_fn"]("line_search_fn", line_search_fn)
     values.setdefault("lr", default_lr(surface))
     values.setdefault("adaptive_lr", default_adaptive_lr(surface))
     settings = Settings(

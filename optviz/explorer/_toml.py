@@ -25,6 +25,8 @@ def toml_value(value: Any) -> str:
 
     >>> print(toml_value([0.9, 0.999]), toml_value(1e-05), toml_value("Rosenbrock: GD"))
     [0.9, 0.999] 1e-05 "Rosenbrock: GD"
+    >>> print(toml_value({"name": "cosine_annealing", "T_max": 200, "eta_min": None}))
+    { name = "cosine_annealing", T_max = 200 }
     """
     if isinstance(value, (bool, np.bool_)):
         return "true" if value else "false"
@@ -38,6 +40,9 @@ def toml_value(value: Any) -> str:
         return json.dumps(value, ensure_ascii=False)  # JSON's escapes are TOML's
     if isinstance(value, (list, tuple, np.ndarray)):
         return "[" + ", ".join(toml_value(v) for v in value) + "]"
+    if isinstance(value, dict):  # an inline table (a schedule); None means "the default": left out
+        items = [f"{key} = {toml_value(v)}" for key, v in value.items() if v is not None]
+        return "{ " + ", ".join(items) + " }"
     raise ParameterError("value", f"cannot be written to a scenario file: {value!r}")
 
 
@@ -95,11 +100,15 @@ def scenario_text(
     *,
     start: Any,
     steps: int,
-    sigma: float,
     seed: int,
+    noises: Sequence[Any] | None = None,
+    schedules: Sequence[Any] | None = None,
 ) -> str:
-    """A scenario file that runs ``rules`` on ``surface`` from ``start`` for ``steps`` (Gaussian gradient noise
-    ``sigma`` when positive, from ``seed``) and draws them with the loss panel."""
+    """A scenario file that runs ``rules`` on ``surface`` from ``start`` for ``steps`` and draws them with the
+    loss panel: rule i with Gaussian gradient noise ``noises[i]`` (a ``GaussianNoise`` or None, from ``seed``)
+    and learning-rate schedule ``schedules[i]`` (a Schedule or None)."""
+    noises = list(noises) if noises is not None else [None] * len(rules)
+    schedules = list(schedules) if schedules is not None else [None] * len(rules)
     title = surface.title or surface.name
     shown = ", ".join(r.label for r in rules)
     lines = [
@@ -116,11 +125,13 @@ def scenario_text(
         f"steps = {int(steps)}",
         f"seed = {int(seed)}",
     ]
-    if sigma > 0:
-        lines.append(f"noise = {{ sigma = {toml_value(float(sigma))} }}")
-    for rule in rules:
+    for rule, noise, schedule in zip(rules, noises, schedules, strict=True):
         lines += ["", "[[run]]", f"rule = {toml_value(rule.name)}"]
         lines += [f"{key} = {toml_value(value)}" for key, value in rule.hyperparams.items()]
+        if noise is not None:  # per run: not every rule takes noise (L-BFGS runs exact)
+            lines.append(f"noise = {{ sigma = {toml_value(float(noise.sigma))} }}")
+        if schedule is not None:
+            lines.append(f"schedule = {toml_value(schedule.describe())}")
     gap = math.isfinite(surface.fmin)
     lines += ["", "[figure]", "loss = true", f"loss_kind = {toml_value('gap' if gap else 'loss')}"]
     lines += ["", "[output]", 'formats = ["png"]', ""]
