@@ -186,6 +186,12 @@ def trajectory(
     return out
 
 
+STRIPE = (
+    0.75  # line widths by which a covered path is wider than the one over it: a stripe on each side
+)
+WIDEST = 3.25  # line widths: the widest a covered path gets (four coinciding paths still show)
+
+
 def stacking(
     paths: list[np.ndarray], groups: list[int], ax: Any, *, cells: int = 120, covered: float = 0.35
 ) -> tuple[list[int], list[float]]:
@@ -193,7 +199,7 @@ def stacking(
 
     Longer paths (in the axes' units) go below shorter ones (``layers``: 0 is the bottom), and a path that
     overlaps one drawn above it (they share ``covered`` of the smaller one's cells on a ``cells`` x ``cells``
-    grid over the view; paths of one group do not count) is drawn half a line width wider than that one:
+    grid over the view; paths of one group do not count) is drawn :data:`STRIPE` line widths wider than that one:
     coinciding paths show as stripes, and their end markers (sized by the width) as rings. ``widths`` are
     factors of the style's line width.
 
@@ -203,7 +209,7 @@ def stacking(
     >>> line = np.array([[0.1, 0.1], [0.9, 0.9]])
     >>> apart = np.array([[0.1, 0.9], [0.3, 0.9]])
     >>> stacking([line, apart], [0, 1], ax), stacking([line, line.copy()], [0, 1], ax)
-    (([0, 1], [1.0, 1.0]), ([0, 1], [1.5, 1.0]))
+    (([0, 1], [1.0, 1.0]), ([0, 1], [1.75, 1.0]))
     """
     n = len(paths)
     if n == 0:
@@ -233,7 +239,7 @@ def stacking(
     layers = [0] * n
     for layer, i in enumerate(order):
         layers[i] = layer
-    # From the top down: a path that overlaps one drawn above it is half a line width wider than that one.
+    # From the top down: a path that overlaps one drawn above it is STRIPE line widths wider than that one.
     widths = [1.0] * n
     for pos in range(n - 1, -1, -1):
         i = order[pos]
@@ -241,7 +247,7 @@ def stacking(
             shared = len(footprints[i] & footprints[j])
             small = min(len(footprints[i]), len(footprints[j]))
             if groups[j] != groups[i] and small and shared >= covered * small:
-                widths[i] = max(widths[i], min(widths[j] + 0.5, 2.5))
+                widths[i] = max(widths[i], min(widths[j] + STRIPE, WIDEST))
     return layers, widths
 
 
