@@ -125,7 +125,9 @@ def test_placement_prefers_a_leader_that_crosses_no_path():
     fig.canvas.draw()
     box = text_extent(label, fig.canvas.get_renderer())
     anchor = ax.transData.transform((0.2, 0.5))
-    assert label.arrow_patch.get_visible() and box.x0 > ax.transData.transform((0.55, 0.5))[0]  # out of it
+    assert (
+        label.arrow_patch.get_visible() and box.x0 > ax.transData.transform((0.55, 0.5))[0]
+    )  # out of it
     assert leader_crossings(anchor, box, data_shapes(ax, exclude=[label.arrow_patch])) == 0
     assert check_legibility(fig) == []
 
