@@ -48,6 +48,9 @@ KINDS = ("text over data", "text over text", "clipped text", "hidden series", "b
 BLANK_BAND = 0.12  # the widest band of background allowed, as a fraction of the figure
 HIDDEN = 0.25  # a series whose removal changes fewer than this share of its own pixels is hidden
 _TOUCH = 1.0  # pixels: boxes must overlap by more than this to count (antialiasing, rounding)
+_AT_POINT = (
+    12.0  # points: a leader line's last stretch at its point, where it may meet what it points at
+)
 
 
 @dataclass(frozen=True)
@@ -311,7 +314,13 @@ def _leader_over_data(box: _Box, shapes: list[Any], height: int) -> list[Finding
     points = _leader_points(arrow)
     if points is None:
         return []
-    a, b = points
+    a, b = points  # from the label to its point
+    # What meets the leader at its point (an arrow ending there, the point's marker) is what it points at.
+    reach = _AT_POINT * box.artist.get_figure(root=True).dpi / 72
+    length = float(np.hypot(*(a - b)))
+    if length <= reach:
+        return []
+    b = b + (a - b) * (reach / length)
     for shape in shapes:
         if shape.artist is arrow or _own(box.owner or box.artist, shape.artist):
             continue
