@@ -546,8 +546,21 @@ class Nesterov(Optimizer):
     def path(self, xy: np.ndarray, state: dict[str, np.ndarray]) -> np.ndarray:
         """The actual points ``x`` (state ``position``), the lecture's iterates: what every figure draws for
         Nesterov, so that a diagram's actual step ends on the drawn path. (``xy`` is torch's stored iterate,
-        the look-ahead point.)"""
-        return state.get("position", xy)
+        the look-ahead point.)
+
+        A run that kept no state history (``optviz.stacked.Stacked``'s, the explorer's) gets them from its
+        iterates alone: ``x[t] - x[t-1] = -lr b[t]`` and ``x[t] = p[t] + lr rho b[t]`` give
+        ``x[t] = (p[t] + rho x[t-1]) / (1 + rho)`` from ``x[0] = p[0]``, whatever the gradients and their
+        noise were (equal to the recorded ``position`` up to rounding; lr and rho constant, as they are for a
+        rule that is not scheduled)."""
+        if "position" in state:
+            return state["position"]
+        rho = self._per_run("rho", xy.ndim == 3)
+        out = np.array(xy, dtype=float, copy=True)
+        with np.errstate(all="ignore"):  # a diverged run's infinities stay where they are
+            for t in range(1, out.shape[-2]):
+                out[..., t, :] = (xy[..., t, :] + rho * out[..., t - 1, :]) / (1 + rho)
+        return out
 
     def update_vectors(
         self, t: int, xy: np.ndarray, grad: np.ndarray, state: dict[str, np.ndarray]

@@ -190,6 +190,30 @@ def test_the_sharpness_figure_draws_the_threshold_it_can_show_and_names_the_othe
 
 
 # -- reproduction ------------------------------------------------------------------------------------------
+def test_every_landscape_figure_is_legible(results):
+    # Held to zero findings like the scenario gallery (design section 11): the model names beside their rings,
+    # panel titles clear of the tick labels, and the SGD path not hidden under SGD+Momentum's (issue 19).
+    from optviz.testing import check_legibility
+
+    for stem, scene in g.scenes(results).items():
+        findings = check_legibility(scene.fig)
+        scene.close()
+        assert not findings, stem + ":\n" + "\n".join(map(str, findings))
+
+
+def test_the_covered_sgd_path_shows_as_a_stripe_under_momentums(results):
+    scene = g.scenes(results, size=(6.4, 3.6), dpi=50)["landscape_three_models"]
+    lines = {line.get_label(): line for line in scene.fig.axes[0].get_lines()}
+    sgd, momentum = (
+        next(v for k, v in lines.items() if k.startswith(name + " ("))
+        for name in ("SGD", "SGD+Momentum")
+    )
+    # the two paths coincide: the one drawn beneath is wider by a stripe on each side
+    assert sgd.get_zorder() < momentum.get_zorder()
+    assert sgd.get_linewidth() >= momentum.get_linewidth() * 1.7
+    scene.close()
+
+
 @pytest.mark.slow
 def test_the_landscape_gallery_reproduces_the_committed_files(results, tmp_path):
     written = g.render(tmp_path, results=results)

@@ -889,7 +889,10 @@ class SurfaceExplorer(Explorer):
 
         arts = self.artists[name]
         r = arts.path.runs[0]
-        x, y = t.xy[:, 0], t.xy[:, 1]
+        drawn = (
+            t.path
+        )  # the points every figure draws (Nesterov: its actual points, as the static figures)
+        x, y = drawn[:, 0], drawn[:, 1]
         stop = int(t.stop_step)
         never = t.steps + 1  # an Appears that starts here is never shown
         diverged = str(t.status) == "diverged"
@@ -900,7 +903,7 @@ class SurfaceExplorer(Explorer):
         frames += [Appears(arts.cross, stop + 1 if diverged else never)]
         frames += [Appears(arts.note, stop + 1 if diverged else never)]
         if diverged:
-            self._place_divergence(arts, t.xy[stop], stop)
+            self._place_divergence(arts, drawn[stop], stop)
         arts.path.frames = frames
         values = self._loss_values(t)
         ks = np.arange(len(values))

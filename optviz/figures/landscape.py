@@ -27,6 +27,7 @@ from optviz.figures._kinds import FigureKind, PanelData
 from optviz.figures._scene import Scene
 from optviz.figures.layout import last_step, shared_legend
 from optviz.figures.options import Options, option
+from optviz.plot.placement import around, place_text
 
 RESIDUAL_TITLE = r"off the plane: $\|\theta - \hat\theta\|\,/\,\|\theta - \theta_{ref}\|$"
 
@@ -141,9 +142,10 @@ def _mark_models(ax: Any, surface: Any) -> None:
             [a], [b], marker="o", markersize=0.75 * size, markerfacecolor="none", markeredgecolor="black",
             markeredgewidth=1.2, zorder=2.9, label="_model",
         )  # fmt: skip
-        ax.annotate(
-            name, (a, b), xytext=(0, 0.5 * size), textcoords="offset points", ha="center", va="bottom",
-            fontsize=size, color="0.1", zorder=4.5,
+        # Above the model first, else wherever it covers no path (the paths start and end at these models).
+        place_text(
+            ax, name, (a, b), spots=around(0.5 * size, prefer="above"), fontsize=size, color="0.1",
+            zorder=4.5,
             bbox={"boxstyle": "round,pad=0.15", "facecolor": "white", "edgecolor": "none", "alpha": 0.8},
         )  # fmt: skip
 

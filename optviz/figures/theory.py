@@ -230,7 +230,10 @@ def _phase_diagram(fig: Any, data: PanelData, scene: Scene) -> None:
     res = data.study
     s = res.surface
     ax = fig.subplots(1, 1)
-    h = plot.phase_diagram(res, ax=ax, contours="auto" if opts.contours else None)
+    marks = [(t.hyperparams["lr"], t.hyperparams.get("rho", 0.9)) for t in data.trajectories]
+    h = plot.phase_diagram(
+        res, ax=ax, contours="auto" if opts.contours else None, avoid=marks or None
+    )
     spec = theory.spectrum(s)
     handles = list(h.handles)
     colors = run_colors(data.trajectories, data.colors or None)

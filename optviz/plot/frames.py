@@ -9,7 +9,7 @@ returns the artists it changed, ready for blitting. Iterates after a run's stop 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -102,3 +102,21 @@ class Parts(Animated):
 
     def __init__(self, *frames: Any) -> None:
         self.frames = list(frames)
+
+
+@dataclass
+class StepMarks(Animated):
+    """Marks that belong to steps of runs, each shown from its step on: ``artists[i]`` is the mark of step
+    ``steps[i]`` (an animation shows it from frame ``steps[i]``). The handle of ``plot.indefinite_steps`` and
+    ``plot.inner_iterates``; build one with :meth:`add` for marks of your own."""
+
+    artists: list[Any] = field(default_factory=list)
+    steps: list[int] = field(default_factory=list)
+    frames: list[Any] = field(default_factory=list)
+
+    def add(self, artist: Any, step: int) -> Any:
+        """Record ``artist`` as the mark of ``step`` (shown from that step on); returns it."""
+        self.artists.append(artist)
+        self.steps.append(int(step))
+        self.frames.append(Appears(artist, int(step)))
+        return artist

@@ -3,23 +3,21 @@ heads for its critical point (``t.indefinite``), whatever the surface does there
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 
 from optviz.plot.common import as_runs, get_ax, linewidth, run_colors, single_runs
-from optviz.plot.frames import Animated, Appears
+from optviz.plot.frames import StepMarks
 
 
-@dataclass
-class IndefiniteArtists(Animated):
+class IndefiniteArtists(StepMarks):
     """What :func:`indefinite_steps` drew: ``marks[i]`` a hollow square at iterate ``steps[i]`` of a run, from
     which that run stepped with an indefinite ``H + damping I``."""
 
-    marks: list[Any] = field(default_factory=list)
-    steps: list[int] = field(default_factory=list)
-    frames: list[Any] = field(default_factory=list)
+    @property
+    def marks(self) -> list[Any]:
+        return self.artists
 
 
 def indefinite_steps(
@@ -50,7 +48,5 @@ def indefinite_steps(
                     *xy[k], linestyle="none", marker="s", markersize=3.4 * lw, markerfacecolor="none",
                     markeredgecolor=col, markeredgewidth=0.6 * lw, zorder=zorder, label="_indefinite",
                 )  # fmt: skip
-                out.marks.append(mark)
-                out.steps.append(int(k))
-                out.frames.append(Appears(mark, int(k)))
+                out.add(mark, k)
     return out

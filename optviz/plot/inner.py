@@ -8,13 +8,12 @@ it); :func:`inner_iterates` marks them with small rings.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 
 from optviz.plot.common import as_runs, get_ax, linewidth, run_colors, single_runs
-from optviz.plot.frames import Animated, Appears
+from optviz.plot.frames import StepMarks
 
 
 def route(run: Any) -> tuple[np.ndarray, np.ndarray]:
@@ -45,14 +44,13 @@ def route(run: Any) -> tuple[np.ndarray, np.ndarray]:
     return np.array(points), np.array(ends)
 
 
-@dataclass
-class InnerArtists(Animated):
+class InnerArtists(StepMarks):
     """What :func:`inner_iterates` drew: ``rings[i]`` marks the inner iterates of one step (``steps[i]``: the
     step they led to; the step's own iterate, its last, is the path's)."""
 
-    rings: list[Any] = field(default_factory=list)
-    steps: list[int] = field(default_factory=list)
-    frames: list[Any] = field(default_factory=list)
+    @property
+    def rings(self) -> list[Any]:
+        return self.artists
 
 
 def inner_iterates(
@@ -80,7 +78,5 @@ def inner_iterates(
                     markerfacecolor="white", markeredgecolor=col, markeredgewidth=0.45 * lw,
                     zorder=zorder, label="_inner",
                 )  # fmt: skip
-                out.rings.append(rings)
-                out.steps.append(k)
-                out.frames.append(Appears(rings, k))
+                out.add(rings, k)
     return out

@@ -50,6 +50,7 @@ def phase_diagram(
     colorbar: bool = True,
     cmap: Any = None,
     vmin: float | None = None,
+    avoid: Any = None,
 ) -> PhaseArtists:
     """Draw the measured per-step rate of an (lr, rho) sweep as a heatmap, with theory on top.
 
@@ -59,13 +60,16 @@ def phase_diagram(
     the measured rate is not below 1 (a run that diverged or does not shrink) the cell is grey.
     On top: the predicted convergence boundary ``lr = max_lr(rho)`` (dashed), the predicted
     optimum (a star; for Nesterov, Lessard et al.'s tuned point, and the classic ``1/L`` point as a
-    diamond), and dotted contours of the predicted rate (``contours``: levels, ``"auto"`` or None).
+    diamond), and dotted contours of the predicted rate (``contours``: levels, ``"auto"`` or None). The
+    contours' labels sit where their contour is farthest from the boundary, the optima and ``avoid`` (``(n, 2)``
+    (lr, rho) points drawn on top later, such as the runs' markers).
     """
     import matplotlib as mpl
     from matplotlib import patheffects
     from matplotlib.colors import Normalize
     from matplotlib.patches import Patch
 
+    avoid_points = avoid
     ax = get_ax(ax)
     if set(result.grid) != {"lr", "rho"} or result.rule not in ("momentum", "nesterov"):
         raise ValueError(
@@ -117,9 +121,15 @@ def phase_diagram(
                 linestyles=[(0, (1, 1.5))], zorder=2,
             )  # fmt: skip
             out.contours.set(path_effects=halo)
+            avoid = [
+                np.column_stack([lr, rho]) for lr, rho in _marks(result, spec, boundary, optimum)
+            ]
+            if avoid_points is not None:
+                avoid.append(np.asarray(avoid_points, dtype=float).reshape(-1, 2))
             labels = ax.clabel(
-                out.contours, fmt=lambda v: f"{v:g}", fontsize=fontsize(), inline=True
-            )
+                out.contours, fmt=lambda v: f"{v:g}", fontsize=fontsize(), inline=True,
+                manual=_label_spots(ax, out.contours, avoid),
+            )  # fmt: skip
             for text in labels:
                 text.set_path_effects(halo)
             out.handles.append(
@@ -155,6 +165,67 @@ def phase_diagram(
             out.mesh, ax=ax, extend="max", label="measured rate per step"
         )
     return out
+
+
+def _marks(result: Any, spec: Any, boundary: bool, optimum: bool) -> list[tuple[Any, Any]]:
+    """The (lr, rho) points of what is drawn over the contours: the boundary curve, the optimum markers."""
+    rho = np.asarray(result.grid["rho"], dtype=float)
+    out = []
+    if boundary:
+        fine = np.linspace(rho[0], rho[-1], 300)
+        out.append((theory.max_lr(result.rule, spec, fine), fine))
+    if optimum:
+        best = theory.optimal(result.rule, spec)
+        out.append(([best.lr], [best.rho]))
+        if result.rule == "nesterov":
+            classic = theory.nesterov_classic(spec)
+            out.append(([classic.lr], [classic.rho]))
+    return out
+
+
+def _label_spots(ax: Any, contours: Any, avoid: list[np.ndarray]) -> list[tuple[float, float]]:
+    """Where each contour line's label goes: the point of the line farthest from ``avoid`` (what is drawn over
+    the contours), from the axes' edges and from the labels already chosen, measured in axes pixels.
+
+    One label per line long enough to carry one (as matplotlib's own placement); matplotlib's automatic
+    choice ignores everything but the contours, so a label could sit on the boundary line."""
+    width, height = max(ax.bbox.width, 1.0), max(ax.bbox.height, 1.0)
+    (x0, x1), (y0, y1) = ax.get_xlim(), ax.get_ylim()
+
+    def pixels(xy: np.ndarray) -> np.ndarray:
+        return np.column_stack(
+            [(xy[:, 0] - x0) / (x1 - x0) * width, (xy[:, 1] - y0) / (y1 - y0) * height]
+        )
+
+    obstacles = [pixels(a) for a in avoid if len(a)]
+    margin = 2.5 * fontsize() * ax.figure.dpi / 72  # a label is about this long
+    spots: list[tuple[float, float]] = []
+    chosen: list[np.ndarray] = []
+    for segments in contours.allsegs:
+        mine: list[tuple[float, tuple[float, float], np.ndarray]] = []
+        for seg in segments:
+            seg = np.asarray(seg, dtype=float)
+            if len(seg) < 2:
+                continue
+            px = pixels(seg)
+            length = float(np.hypot(*np.diff(px, axis=0).T).sum())
+            if length < 3 * margin:
+                continue
+            edge = np.minimum.reduce([px[:, 0], width - px[:, 0], px[:, 1], height - px[:, 1]])
+            clear = np.minimum(edge, np.inf)
+            for points in obstacles + chosen:
+                d = np.hypot(
+                    px[:, None, 0] - points[None, :, 0], px[:, None, 1] - points[None, :, 1]
+                )
+                clear = np.minimum(clear, d.min(axis=1))
+            i = int(np.argmax(clear))
+            mine.append((float(clear[i]), (float(seg[i, 0]), float(seg[i, 1])), px[i : i + 1]))
+        # A line with no clear place is left unlabelled when another line of its level carries the label.
+        keep = [m for m in mine if m[0] >= 0.6 * margin] or sorted(mine, key=lambda m: -m[0])[:1]
+        for _, spot, at in keep:
+            spots.append(spot)
+            chosen.append(at)
+    return spots
 
 
 def _boundary_label(rule: str) -> str:

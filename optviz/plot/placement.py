@@ -46,6 +46,9 @@ import numpy as np
 _MARGIN = 2.0  # pixels kept between a label and what it avoids
 _OUTSIDE = 1e7  # the cost of a label that leaves its axes
 _GRID = tuple(np.linspace(0.0, 1.0, 9))  # axes fractions of the places tried anywhere
+_CROSSING = (
+    400.0  # the cost of a leader line crossing a drawn line: as bad as a label over 400 px of data
+)
 
 
 # -- geometry ------------------------------------------------------------------------------------------------
@@ -286,15 +289,23 @@ def segment_crossings(a: np.ndarray, b: np.ndarray, segments: np.ndarray) -> int
     return int(np.count_nonzero(hit))
 
 
+def leader_crossings(anchor: np.ndarray, box: Any, shapes: Sequence[Shape]) -> int:
+    """How many drawn segments of ``shapes`` a leader line from ``anchor`` to the nearest point of ``box``
+    crosses (display pixels)."""
+    near = np.array([min(max(anchor[0], box.x0), box.x1), min(max(anchor[1], box.y0), box.y1)])
+    if not float(np.hypot(*(near - anchor))):
+        return 0
+    return sum(segment_crossings(anchor, near, shape.segments) for shape in shapes)
+
+
 def leader_cost(anchor: np.ndarray, box: Any, shapes: Sequence[Shape]) -> float:
     """What a leader line from ``anchor`` to the nearest point of ``box`` costs: its length (a label far from
-    its point reads worse) and every line it crosses."""
+    its point reads worse) and, far more, every line it crosses (a leader over a path reads as part of it)."""
     near = np.array([min(max(anchor[0], box.x0), box.x1), min(max(anchor[1], box.y0), box.y1)])
     length = float(np.hypot(*(near - anchor)))
     if length == 0:
         return 0.0
-    crossings = sum(segment_crossings(anchor, near, shape.segments) for shape in shapes)
-    return 0.05 * length + 40.0 * crossings
+    return 0.05 * length + _CROSSING * leader_crossings(anchor, box, shapes)
 
 
 def box_overlap(a: Any, b: Any) -> float:
@@ -536,12 +547,14 @@ def _placed_text_class() -> type:
                 c += 1e-3 * i
                 if float(np.hypot(spot.dx, spot.dy)) > self.leader_beyond:
                     anchor = np.asarray(self._get_position_xy(renderer), dtype=float)
+                    crossing = leader_crossings(anchor, box, shapes)
                     c += leader_cost(anchor, box, shapes)
+                    cover += _CROSSING * crossing
                 if c < best_cost:
                     best, best_cost, covers = spot, c, cover
             if covers > 0 and np.isfinite(self.leader_beyond):
-                # Every candidate covers data (a crowded view): a free place anywhere in the axes, with a
-                # leader line, is better than any covering one.
+                # Every candidate covers data or its leader crosses a line (a crowded view): a free place
+                # anywhere in the axes, with the leader crossing fewest lines, is better than any covering one.
                 free, free_cost = None, np.inf
                 for spot in self._anywhere(renderer):
                     self._use(spot)

@@ -186,6 +186,15 @@ def trajectory(
     return out
 
 
+# Line widths by which a covered path is wider than the one over it (a stripe each side); more for a path that
+# runs along another nearly all the way (COINCIDE of the shorter one's points within a 480th of the view of the
+# other's), where half a width leaves a hairline.
+STRIPE = 0.5
+COINCIDING_STRIPE = 0.75
+COINCIDE = 0.8
+WIDEST = 3.25  # line widths: the widest a covered path gets (four coinciding paths still show)
+
+
 def stacking(
     paths: list[np.ndarray], groups: list[int], ax: Any, *, cells: int = 120, covered: float = 0.35
 ) -> tuple[list[int], list[float]]:
@@ -193,9 +202,9 @@ def stacking(
 
     Longer paths (in the axes' units) go below shorter ones (``layers``: 0 is the bottom), and a path that
     overlaps one drawn above it (they share ``covered`` of the smaller one's cells on a ``cells`` x ``cells``
-    grid over the view; paths of one group do not count) is drawn half a line width wider than that one:
-    coinciding paths show as stripes, and their end markers (sized by the width) as rings. ``widths`` are
-    factors of the style's line width.
+    grid over the view; paths of one group do not count) is drawn :data:`STRIPE` line widths wider than that one
+    (:data:`COINCIDING_STRIPE` when it runs under it nearly all the way): coinciding paths show as stripes, and
+    their end markers (sized by the width) as rings. ``widths`` are factors of the style's line width.
 
     >>> import numpy as np
     >>> from types import SimpleNamespace as Ax
@@ -203,14 +212,17 @@ def stacking(
     >>> line = np.array([[0.1, 0.1], [0.9, 0.9]])
     >>> apart = np.array([[0.1, 0.9], [0.3, 0.9]])
     >>> stacking([line, apart], [0, 1], ax), stacking([line, line.copy()], [0, 1], ax)
-    (([0, 1], [1.0, 1.0]), ([0, 1], [1.5, 1.0]))
+    (([0, 1], [1.0, 1.0]), ([0, 1], [1.75, 1.0]))
+    >>> half = np.array([[0.1, 0.1], [0.5, 0.5], [0.5, 0.9]])  # along the line for half its way, then off
+    >>> stacking([line, half], [0, 1], ax)
+    ([0, 1], [1.5, 1.0])
     """
     n = len(paths)
     if n == 0:
         return [], []
     (x0, x1), (y0, y1) = sorted(ax.get_xlim()), sorted(ax.get_ylim())
     span = np.array([max(x1 - x0, 1e-300), max(y1 - y0, 1e-300)])
-    lengths, footprints = [], []
+    lengths, footprints, samples = [], [], []
     for p in paths:
         q = (p - np.array([x0, y0])) / span  # the view as the unit square
         q = q[np.all(np.isfinite(q), axis=1)]
@@ -228,12 +240,13 @@ def stacking(
         inside = np.all((pts >= 0) & (pts <= 1), axis=1)
         c = np.minimum((pts[inside] * cells).astype(int), cells - 1)
         footprints.append(set((c[:, 0] * cells + c[:, 1]).tolist()))
+        samples.append(pts[inside])
     # Bottom first: the longest path; equal lengths keep their order (the first drawn lowest).
     order = sorted(range(n), key=lambda i: (-lengths[i], i))
     layers = [0] * n
     for layer, i in enumerate(order):
         layers[i] = layer
-    # From the top down: a path that overlaps one drawn above it is half a line width wider than that one.
+    # From the top down: a path that overlaps one drawn above it is a stripe wider than that one.
     widths = [1.0] * n
     for pos in range(n - 1, -1, -1):
         i = order[pos]
@@ -241,8 +254,28 @@ def stacking(
             shared = len(footprints[i] & footprints[j])
             small = min(len(footprints[i]), len(footprints[j]))
             if groups[j] != groups[i] and small and shared >= covered * small:
-                widths[i] = max(widths[i], min(widths[j] + 0.5, 2.5))
+                short, long = (i, j) if len(samples[i]) <= len(samples[j]) else (j, i)
+                along = _alongside(samples[short], samples[long], 4 * cells)
+                stripe = COINCIDING_STRIPE if along >= COINCIDE else STRIPE
+                widths[i] = max(widths[i], min(widths[j] + stripe, WIDEST))
     return layers, widths
+
+
+def _alongside(a: np.ndarray, b: np.ndarray, cells: int) -> float:
+    """The share of the points ``a`` (in the unit square) that lie within two cells of path ``b``'s points, on a
+    ``cells`` x ``cells`` grid: 1 for a path that runs along the other all the way."""
+    if not len(a) or not len(b):
+        return 0.0
+    width = cells + 4  # a cell's key, with room for the shifts below (-2..2) at either edge
+
+    def key(c: np.ndarray) -> np.ndarray:
+        return (c[:, 0] + 2) * width + (c[:, 1] + 2)
+
+    cb = np.minimum((b * cells).astype(int), cells - 1)
+    shifts = [np.array([dx, dy]) for dx in range(-2, 3) for dy in range(-2, 3)]
+    near = np.unique(np.concatenate([key(cb + d) for d in shifts]))
+    ca = np.minimum((a * cells).astype(int), cells - 1)
+    return float(np.isin(key(ca), near).mean())
 
 
 def _mark_divergence(

@@ -3,8 +3,10 @@
 :func:`check_legibility` draws the figure once at its own size and dpi and reports:
 
 - **text over data**: a text box inside an axes (an annotation, a label, a legend or key placed inside it) that
-  crosses a drawn line, marker or arrow of that axes; an axes title that touches its axes' frame;
-- **text over text**: two drawn text boxes (titles, axis and tick labels, legends, annotations) that overlap;
+  crosses a drawn line, marker or arrow of that axes; a label's leader line drawn over a line of data; an axes
+  title that touches its axes' frame;
+- **text over text**: two drawn text boxes (titles, axis and tick labels, legends, annotations) that overlap, or
+  an x and a y tick label of one axes closer than a third of an em where they meet at its corner;
 - **clipped text**: a drawn text box that leaves the figure;
 - **hidden series**: a labelled line whose removal (drawing it invisible) changes under a quarter of the pixels
   that the same line changes when drawn alone on an empty canvas of the same size: another series covers it;
@@ -39,13 +41,16 @@ from typing import Any
 
 import numpy as np
 
-from optviz.plot.placement import PlacedGroup, crosses, data_shapes, text_extent
+from optviz.plot.placement import PlacedGroup, crosses, data_shapes, segment_crossings, text_extent
 from optviz.plot.placement import visible as _visible
 
 KINDS = ("text over data", "text over text", "clipped text", "hidden series", "blank band")
 BLANK_BAND = 0.12  # the widest band of background allowed, as a fraction of the figure
 HIDDEN = 0.25  # a series whose removal changes fewer than this share of its own pixels is hidden
 _TOUCH = 1.0  # pixels: boxes must overlap by more than this to count (antialiasing, rounding)
+_AT_POINT = (
+    12.0  # points: a leader line's last stretch at its point, where it may meet what it points at
+)
 
 
 @dataclass(frozen=True)
@@ -204,7 +209,7 @@ def _text_boxes(fig: Any, renderer: Any) -> list[_Box]:
                 add(axis.label, None, "label")
                 add(axis.offsetText, None, "label")
                 for label in _drawn_ticklabels(axis):
-                    add(label, None, "tick")
+                    add(label, None, "tick", owner=axis)
         for text in ax.texts:
             add(text, ax, "text")
         legend = ax.get_legend()
@@ -277,6 +282,8 @@ def _text_over_data(fig: Any, boxes: list[_Box], renderer: Any, height: int) -> 
                     f"{box.name()} crosses {describe(shape.artist)}{_in_axes(ax)}",
                 ))  # fmt: skip
                 break
+        else:
+            findings += _leader_over_data(box, shapes_by_axes[ax], height)
     # An axes title that touches its own frame (a subscript below the baseline, a tall formula).
     for ax in fig.get_axes():
         if not ax.get_visible() or not (ax.axison and ax.get_frame_on()):
@@ -297,24 +304,90 @@ def _text_over_data(fig: Any, boxes: list[_Box], renderer: Any, height: int) -> 
     return findings
 
 
+def _leader_over_data(box: _Box, shapes: list[Any], height: int) -> list[Finding]:
+    """A label's leader line (an annotation's arrow drawn as a plain line) is part of the label: one drawn over
+    a line of data reads as part of that path. (A leader drawn beneath the paths, as a map's leader passes
+    under its roads, may cross them: a label whose point lies among converging paths cannot do otherwise.)"""
+    arrow = getattr(box.artist, "arrow_patch", None)
+    if arrow is None or not _visible(arrow) or arrow.get_arrowstyle().__class__.__name__ != "Curve":
+        return []
+    points = _leader_points(arrow)
+    if points is None:
+        return []
+    a, b = points  # from the label to its point
+    # What meets the leader at its point (an arrow ending there, the point's marker) is what it points at.
+    reach = _AT_POINT * box.artist.get_figure(root=True).dpi / 72
+    length = float(np.hypot(*(a - b)))
+    if length <= reach:
+        return []
+    b = b + (a - b) * (reach / length)
+    for shape in shapes:
+        if shape.artist is arrow or _own(box.owner or box.artist, shape.artist):
+            continue
+        if shape.artist.get_zorder() > box.artist.get_zorder():
+            continue  # the line is drawn over the leader
+        if segment_crossings(a, b, shape.segments):
+            lo, hi = np.minimum(a, b), np.maximum(a, b)
+            from matplotlib.transforms import Bbox
+
+            return [Finding(
+                "text over data", box.artist, shape.artist, _pixels(Bbox([lo, hi]), height),
+                f"the leader line of {box.name()} crosses {describe(shape.artist)}{_in_axes(box.axes)}",
+            )]  # fmt: skip
+    return []
+
+
+def _leader_points(arrow: Any) -> tuple[np.ndarray, np.ndarray] | None:
+    """The two ends of a straight leader line, in display pixels."""
+    try:
+        path = arrow.get_path()
+        pts = arrow.get_transform().transform(path.vertices)
+    except Exception:  # an arrow whose path cannot be computed
+        return None
+    pts = np.asarray(pts, float)
+    pts = pts[np.all(np.isfinite(pts), axis=1)]
+    if len(pts) < 2:
+        return None
+    return pts[0], pts[-1]
+
+
 def _in_axes(ax: Any) -> str:
     title = ax.get_title() or ax.get_title(loc="left")
     return f" in axes {title[:40]!r}" if title else ""
 
 
 # -- text over text, clipped text ----------------------------------------------------------------------------
+CORNER = 0.3  # ems: the least gap between an axes' x and y tick labels where they meet at a corner
+
+
+def _corner(a: _Box, b: _Box) -> float:
+    """The gap (pixels) two tick labels need: a third of an em between an x and a y tick label of one axes,
+    which meet diagonally at its corner and read as one number when closer (``-1.5`` over ``-2.0``)."""
+    if a.role != "tick" or b.role != "tick" or a.owner is None or b.owner is None:
+        return 0.0
+    if a.owner is b.owner or a.owner.axes is not b.owner.axes:
+        return 0.0
+    return CORNER * a.artist.get_fontsize() * a.artist.get_figure(root=True).dpi / 72
+
+
 def _text_over_text(boxes: list[_Box], height: int) -> list[Finding]:
     findings = []
     for i, a in enumerate(boxes):
         for b in boxes[i + 1 :]:
-            if a.artist is b.artist or not _overlap(a.extent, b.extent):
+            if a.artist is b.artist:
+                continue
+            gap = _corner(a, b)
+            if not _overlap(a.extent.padded(gap / 2), b.extent.padded(gap / 2)):
                 continue
             from matplotlib.transforms import Bbox
 
             where = Bbox.intersection(a.extent, b.extent)
+            what = "overlaps"
+            if where is None:  # tick labels crowding a corner: the box around both
+                where, what = Bbox.union([a.extent, b.extent]), "crowds the corner with"
             findings.append(Finding(
                 "text over text", a.artist, b.artist, _pixels(where, height),
-                f"{a.name()} overlaps {b.name()}",
+                f"{a.name()} {what} {b.name()}",
             ))  # fmt: skip
     return findings
 
