@@ -56,6 +56,9 @@ MAX_LR_HALVINGS = 10  # times a test-function run's lr is halved before it is sh
 # that a scenario at the caps renders in seconds, not hours.
 MAX_SCENARIO_STEPS = 10_000_000
 MAX_SCENARIO_WORK = 50_000_000
+# Runs that keep no history (optviz.engine.endpoints: a basins figure's grid of starts) hold a few numbers a run,
+# not a step: their cap is on time alone (about a minute at the cap on one core), counted as starts x steps.
+MAX_ENDPOINT_STEPS = 500_000_000
 
 # -- loss landscapes of torch models (optviz.landscape) --------------------------------------------------------
 MAX_TRAINING_STEPS = 1_000_000  # steps of one recorded training run (optviz.landscape.train)

@@ -321,3 +321,18 @@ def test_a_rule_keeps_its_colour_and_no_series_takes_a_rules(gallery):
                 assert color not in rule_colours, (path.stem, label, color)
         scene.close()
     assert checked > 20
+
+
+# -- issue 18: figures none of the peers have -------------------------------------------------------------------
+def test_basins_momentum_sends_many_starts_to_another_minimum(gallery):
+    sc, data = scenario(gallery, "basins")
+    b = data.study
+    assert b.labels[0].shape == (400, 400)  # "400 × 400 starts"
+    assert all(e.steps == 500 for e in b.ends) and len(b.minima) == 4
+    gd, momentum = b.labels[0], b.labels[1]
+    assert (
+        gd >= 0
+    ).mean() == 1.0  # GD settles every start in a minimum: its basins are the quadrants
+    moved = (gd >= 0) & (momentum >= 0) & (gd != momentum)
+    assert moved.mean() > 0.10, moved.mean()  # "many starts": over a tenth of the grid
+    assert "momentum carries many starts over a ridge into another minimum" in sc.description

@@ -3,6 +3,7 @@
 from optviz.figures import (  # noqa: F401
     basic,
     classifier,
+    dynamics,
     lecture,
     second_order,
     theory,

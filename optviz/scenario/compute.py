@@ -19,7 +19,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from optviz import limits, studies, theory
+from optviz import dynamics, limits, studies, theory
 from optviz._validate import ParameterError
 from optviz.engine import run
 from optviz.figures import PanelData, Scene, figure_inputs, figure_kind
@@ -95,6 +95,22 @@ WORK: dict[str, Work] = {
         for k in o.kappas
     ],
 }
+
+# -- issue 18's dynamics figures (optviz.dynamics) ---------------------------------------------------------------
+STUDIES.update(
+    {
+        "basins": lambda s, runs, o: dynamics.basins(
+            s,
+            [t.optimizer for t in runs],
+            grid=o.grid,
+            steps=[t.steps for t in runs],
+            tol=o.tol,
+            frames=o.frames,
+        ),
+    }
+)
+# The basins' runs keep no history: their cap is limits.MAX_ENDPOINT_STEPS, checked by the kind.
+WORK.update({"basins": lambda runs, o: []})
 
 # What one pass of the engine's loop costs, in runs of one vectorized step: a single run of 1,000 steps is
 # slow next to 1,000 runs of one step (numpy's call overhead; measured in benchmarks/surface_cost.py).

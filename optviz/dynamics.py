@@ -1,0 +1,190 @@
+"""Studies of optimizer dynamics that no other visualizer draws (issue 18, items 7-10): each the numbers one
+figure kind shows, computed with the engine and tested on its own.
+
+==========================  =====================================  ======================================
+figure kind                 study                                  what it computes
+==========================  =====================================  ======================================
+``basins``                  :func:`basins`                         the minimum each start of a grid reaches
+==========================  =====================================  ======================================
+
+>>> import optviz as ov
+>>> b = basins(ov.surface("himmelblau"), [ov.GD(lr=0.01)], grid=8, steps=300)
+>>> b.labels[0].shape, [round(v, 6) for v in b.values]
+((8, 8), [0.0, 0.0, 0.0, 0.0])
+>>> int((b.labels[0] >= 0).sum())
+64
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from optviz import _validate as check
+from optviz._validate import ParameterError
+from optviz.analysis import hessian_eigen
+from optviz.engine import Endpoints, endpoints
+from optviz.optimizers import Optimizer
+from optviz.surfaces.base import Surface
+
+# -- basins of attraction --------------------------------------------------------------------------------------
+DIVERGED = -2  # a basin label: the run diverged
+UNSETTLED = (
+    -1
+)  # a basin label: the run reached no minimum (not converged in its steps, or stopped at a saddle)
+MAX_MINIMA = 12  # minima told apart in one figure (the rest: unsettled)
+
+
+def minimum_radius(bounds: Sequence[Sequence[float]]) -> float:
+    """How close a converged end point must be to a minimum to count as reaching it: 1% of the view's diagonal."""
+    (x0, x1), (y0, y1) = bounds
+    return 0.01 * float(np.hypot(x1 - x0, y1 - y0))
+
+
+def find_minima(
+    surface: Surface, points: np.ndarray, radius: float, *, at_most: int = MAX_MINIMA
+) -> np.ndarray:
+    """The minima that converged end points ``points`` (n, 2) sit at: the surface's known minima (global
+    first), then any other cluster of end points (within ``radius`` of one another) whose Hessian is positive
+    definite, lowest first; at most ``at_most`` in all. A user's expression knows no minima: they are found."""
+    known = np.asarray(surface.minima, dtype=float).reshape(-1, 2)[:at_most]
+    found: list[np.ndarray] = []
+    rest = points
+    if len(known) and len(rest):
+        gap = rest[:, None, :] - known[None]
+        near = (np.hypot(gap[..., 0], gap[..., 1]) <= radius).any(axis=1)
+        rest = rest[~near]
+    # Greedy clustering: the first point left and everything within radius of it, until none is left. Each
+    # cluster's centre is its mean; a centre that is not a minimum (a saddle the run stopped at) is dropped.
+    while len(rest) and len(known) + len(found) < at_most:
+        d = np.hypot(rest[:, 0] - rest[0, 0], rest[:, 1] - rest[0, 1])
+        member = d <= radius
+        centre = rest[member].mean(axis=0)
+        values, _ = hessian_eigen(surface, centre)
+        if np.all(values > 0):
+            found.append(centre)
+        rest = rest[~member]
+    if found:
+        extra = np.array(found)
+        extra = extra[np.argsort(surface.value(extra), kind="stable")]
+        return np.concatenate([known, extra]) if len(known) else extra
+    return known
+
+
+def assign_minima(
+    xy: np.ndarray, status: np.ndarray, minima: np.ndarray, radius: float
+) -> np.ndarray:
+    """The basin label of each end point: the index of the minimum within ``radius`` of a converged end point
+    (the nearest), :data:`DIVERGED` for a diverged run, :data:`UNSETTLED` for any other."""
+    labels = np.full(len(xy), UNSETTLED, dtype=np.int64)
+    labels[status == "diverged"] = DIVERGED
+    conv = np.flatnonzero(status == "converged")
+    if len(conv) and len(minima):
+        gap = xy[conv, None, :] - minima[None]
+        dist = np.hypot(gap[..., 0], gap[..., 1])
+        nearest = dist.argmin(axis=1)
+        close = dist[np.arange(len(conv)), nearest] <= radius
+        labels[conv[close]] = nearest[close]
+    return labels
+
+
+def grid_starts(
+    bounds: Sequence[Sequence[float]], grid: int
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Cell centres of a ``grid`` x ``grid`` lattice over ``bounds``: ``xs``, ``ys`` and the (grid^2, 2) starts
+    (row-major: y outer, x inner, as an image)."""
+    (x0, x1), (y0, y1) = bounds
+    centres = (np.arange(grid) + 0.5) / grid
+    xs, ys = x0 + centres * (x1 - x0), y0 + centres * (y1 - y0)
+    X, Y = np.meshgrid(xs, ys)
+    return xs, ys, np.column_stack([X.ravel(), Y.ravel()])
+
+
+@dataclass(frozen=True)
+class Basins:
+    """Which minimum each start of a grid reaches, per rule.
+
+    ``labels[i]`` (grid, grid), rows along y: rule i's label of each start (an index into ``minima``,
+    :data:`DIVERGED` or :data:`UNSETTLED`); ``minima`` (k, 2) and their ``values``; ``ends[i]``: rule i's
+    :class:`~optviz.engine.Endpoints`; ``frames`` the steps of ``labels_at[i]`` (F, grid, grid), the labels of
+    the runs that had stopped by each step (still running: :data:`UNSETTLED`), for the animation.
+    """
+
+    xs: np.ndarray
+    ys: np.ndarray
+    rules: tuple[Optimizer, ...]
+    labels: tuple[np.ndarray, ...]
+    minima: np.ndarray
+    values: np.ndarray
+    ends: tuple[Endpoints, ...]
+    steps: int
+    tol: float
+    radius: float
+    frames: np.ndarray
+    labels_at: tuple[np.ndarray, ...]
+
+    def share(self, i: int, label: int) -> float:
+        """The share of rule i's starts with ``label``."""
+        return float(np.mean(self.labels[i] == label))
+
+
+def basins(
+    surface: Surface,
+    rules: Sequence[Optimizer],
+    *,
+    grid: int = 400,
+    steps: int | Sequence[int] = 500,
+    tol: float = 1e-6,
+    bounds: Sequence[Sequence[float]] | None = None,
+    frames: int = 0,
+) -> Basins:
+    """Run every rule from every start of a ``grid`` x ``grid`` lattice over ``bounds`` (default the surface's
+    view) for ``steps`` steps (one vectorized :func:`optviz.engine.endpoints` call per rule: no history), and
+    label each start by the minimum it converged to (gradient norm below ``tol``). ``frames``: that many
+    snapshots of the labels over the steps, for the animation (0: none)."""
+    grid = check.integer("grid", grid, minimum=2)
+    tol = check.positive("tol", tol)
+    if not rules:
+        raise ParameterError("rules", "must name at least one rule")
+    view = surface.bounds if bounds is None else bounds
+    xs, ys, starts = grid_starts(view, grid)
+    each = [int(steps)] * len(rules) if np.ndim(steps) == 0 else [int(v) for v in steps]  # type: ignore[arg-type]
+    if len(each) != len(rules):
+        raise ParameterError(
+            "steps", f"must be one number or one per rule ({len(rules)}), got {len(each)}"
+        )
+    top = max(each)
+    at = np.unique(np.linspace(0, top, frames).round().astype(int)) if frames else np.array([], int)
+    ends = tuple(
+        endpoints(surface, r, starts, n, tol=tol, at=[min(int(a), n) for a in at])
+        for r, n in zip(rules, each, strict=True)
+    )
+    radius = minimum_radius(view)
+    converged = np.concatenate([e.xy[e.status == "converged"] for e in ends])
+    minima = find_minima(surface, converged, radius)
+    labels = tuple(assign_minima(e.xy, e.status, minima, radius).reshape(grid, grid) for e in ends)
+    labels_at = tuple(
+        np.stack([assign_minima(e.xy_at[j], e.status_at[j], minima, radius).reshape(grid, grid)
+                  for j in np.searchsorted(e.at, np.minimum(at, e.steps))])
+        if len(at) else np.empty((0, grid, grid), dtype=np.int64)
+        for e in ends
+    )  # fmt: skip
+    values = surface.value(minima) if len(minima) else np.empty(0)
+    return Basins(
+        xs=xs, ys=ys, rules=tuple(rules), labels=labels, minima=minima, values=np.asarray(values, float),
+        ends=ends, steps=top, tol=tol, radius=radius, frames=at, labels_at=labels_at,
+    )  # fmt: skip
+
+
+__all__ = [
+    "DIVERGED",
+    "UNSETTLED",
+    "Basins",
+    "assign_minima",
+    "basins",
+    "find_minima",
+    "grid_starts",
+    "minimum_radius",
+]

@@ -1,0 +1,198 @@
+"""Figure kinds of optimizer dynamics no other visualizer draws (issue 18, items 7-10); their numbers come from
+:mod:`optviz.dynamics` (the Engine), handed over as ``data.study``:
+
+- ``basins``: which minimum every start of a fine grid reaches, one map per rule, beside each rule's shares.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from optviz import limits, style
+from optviz._validate import ParameterError, integer, positive
+from optviz.figures._kinds import PanelData, register_kind
+from optviz.figures._scene import Scene
+from optviz.figures.basic import legend_option
+from optviz.figures.options import Options, option
+from optviz.plot.common import fontsize, run_label
+
+# -- basins ----------------------------------------------------------------------------------------------------
+DIVERGED_COLOR = "#1A1A1A"
+UNSETTLED_COLOR = "#E4E4E4"
+MAX_BASIN_GRID = 1000  # starts a side of a basins map (10^6 starts a rule)
+MAX_BASIN_RULES = 6
+
+
+def _basin_grid(field: str, value: Any) -> int:
+    return integer(field, value, minimum=8, maximum=MAX_BASIN_GRID)
+
+
+def _frames(field: str, value: Any) -> int:
+    return integer(field, value, minimum=0, maximum=100)
+
+
+def _tol(field: str, value: Any) -> float:
+    return positive(field, value)
+
+
+@dataclass(frozen=True)
+class BasinsOptions(Options):
+    grid: int = option(
+        400, _basin_grid, "starts a side: grid x grid starts over the view, each run by every rule"
+    )
+    tol: float = option(
+        1e-4, _tol, "a run has reached a minimum once its gradient norm is below this"
+    )
+    frames: int = option(
+        0,
+        _frames,
+        "snapshots of the basins filling in over the steps, for the GIF (0: the end only)",
+    )
+    legend: str = legend_option()
+
+
+def _check_basin_runs(surface: Any, runs: Any, options: Any) -> None:
+    if len(runs) > MAX_BASIN_RULES:
+        raise ParameterError(
+            "run", f"figure kind 'basins' draws at most {MAX_BASIN_RULES} rules, got {len(runs)}"
+        )
+    total = options.grid * options.grid * sum(int(r.steps) for r in runs)
+    if total > limits.MAX_ENDPOINT_STEPS:
+        raise ParameterError(
+            "figure.grid",
+            f"{options.grid} x {options.grid} starts x the runs' steps is {total:,} run-steps; the limit is "
+            f"{limits.MAX_ENDPOINT_STEPS:,} (a coarser grid or fewer steps)",
+        )
+    for i, r in enumerate(runs):
+        if getattr(r, "noise", None) is not None:
+            raise ParameterError(
+                f"run[{i}].noise", "basins are drawn for exact gradients: remove the noise"
+            )
+        if not r.optimizer.uses_gradient:
+            raise ParameterError(
+                f"run[{i}].rule", f"{r.optimizer.label} uses no gradient: it has no basins"
+            )
+
+
+def basin_colors(k: int) -> list[str]:
+    """The colours of k minima (series colours: a minimum is not a rule), then diverged and unsettled."""
+    base = list(style.SERIES)
+    colors = [base[i] if i < len(base) else style.shade(base[i % len(base)], 2) for i in range(k)]
+    return [*colors, DIVERGED_COLOR, UNSETTLED_COLOR]
+
+
+def _label_image(labels: np.ndarray, k: int) -> np.ndarray:
+    """Labels (index, -2 diverged, -1 unsettled) as indices into :func:`basin_colors`."""
+    return np.where(labels >= 0, labels, np.where(labels == -2, k, k + 1))
+
+
+@dataclass
+class BasinFrames:
+    """A basins map that shows, at step k, the labels of the runs that had stopped by the latest snapshot."""
+
+    images: list[Any]
+    frames: np.ndarray
+    labels_at: tuple[np.ndarray, ...]
+    final: list[np.ndarray]
+    k_minima: int
+    last: int
+
+    def set_frame(self, k: int) -> list[Any]:
+        j = int(np.searchsorted(self.frames, k, side="right")) - 1
+        for img, at, final in zip(self.images, self.labels_at, self.final, strict=True):
+            # no snapshots, or the last step: the final labels; else the latest snapshot at or before step k
+            whole = len(self.frames) == 0 or k >= self.last
+            img.set_data(final if whole else _label_image(at[max(j, 0)], self.k_minima))
+        return list(self.images)
+
+
+def _minimum_text(xy: np.ndarray, value: float) -> str:
+    value = 0.0 if abs(value) < 1e-12 else value  # rounding's 1e-31 is the exact 0
+    return f"({xy[0]:.2f}, {xy[1]:.2f}), f = {value:.3g}"
+
+
+@register_kind(
+    "basins",
+    "Basins of attraction: every start of a fine grid coloured by the minimum each rule reaches (diverged and unsettled starts too), one map per rule, beside each rule's shares.",
+    options=BasinsOptions,
+    runs="required",
+    check=_check_basin_runs,
+    study="optviz.dynamics.basins",
+)
+def _basins(fig: Any, data: PanelData, scene: Scene) -> None:
+    from matplotlib.colors import ListedColormap
+    from matplotlib.patches import Patch
+
+    b = data.study
+    n, k = len(b.rules), len(b.minima)
+    colors = basin_colors(k)
+    cmap = ListedColormap(colors)
+    rows = 1 if n == 1 else 2
+    cols = math.ceil(n / rows)
+    (x0, x1), (y0, y1) = (b.xs[0], b.xs[-1]), (b.ys[0], b.ys[-1])
+    dx, dy = (x1 - x0) / (len(b.xs) - 1) / 2, (y1 - y0) / (len(b.ys) - 1) / 2
+    extent = (x0 - dx, x1 + dx, y0 - dy, y1 + dy)
+    aspect = (extent[1] - extent[0]) / (extent[3] - extent[2])
+    ratio = min(max(aspect, 0.6), 1.8)
+    mosaic = [
+        [f"m{r * cols + c}" if r * cols + c < n else "." for c in range(cols)] + ["shares"]
+        for r in range(rows)
+    ]
+    axs = fig.subplot_mosaic(mosaic, width_ratios=[ratio] * cols + [0.9 * ratio])
+    images, finals = [], []
+    mark = max(3.0, 0.35 * fontsize())
+    for i, t in enumerate(data.trajectories):
+        ax = axs[f"m{i}"]
+        final = _label_image(b.labels[i], k)
+        img = ax.imshow(final, origin="lower", extent=extent, cmap=cmap, vmin=-0.5, vmax=len(colors) - 0.5,
+                        interpolation="nearest", aspect="equal")  # fmt: skip
+        images.append(img)
+        finals.append(final)
+        if k:
+            ax.plot(b.minima[:, 0], b.minima[:, 1], linestyle="none", marker="o", markersize=mark,
+                    markerfacecolor="white", markeredgecolor="black", markeredgewidth=0.8, zorder=3,
+                    label="_minima")  # fmt: skip
+        ax.set_xlim(extent[0], extent[1])
+        ax.set_ylim(extent[2], extent[3])
+        ax.set_title(run_label(t), fontsize=fontsize())
+        ax.set_xticks([])
+        ax.set_yticks([])
+    # Each rule's shares of the starts: one stacked bar a rule, minima first, then diverged and unsettled.
+    bars = axs["shares"]
+    order = [*range(k), -2, -1]
+    names = [run_label(t, hyperparams=False) for t in data.trajectories]
+    for i in range(n):
+        left = 0.0
+        for j, label in enumerate(order):
+            share = b.share(i, label)
+            if share > 0:
+                bars.barh(n - 1 - i, 100 * share, left=100 * left, color=colors[j], edgecolor="white",
+                          linewidth=0.5, height=0.7)  # fmt: skip
+            left += share
+    bars.set_yticks(range(n), names[::-1])
+    bars.set_xlim(0, 100)
+    bars.set_xlabel("share of the starts (%)")
+    bars.set_title(f"{len(b.xs)} × {len(b.ys)} starts, {b.steps} steps", fontsize=fontsize())
+    handles = [Patch(facecolor=colors[j], edgecolor="0.5", linewidth=0.5,
+                     label=f"minimum {_minimum_text(b.minima[j], b.values[j])}") for j in range(k)]  # fmt: skip
+    handles += [
+        Patch(facecolor=DIVERGED_COLOR, label="diverged"),
+        Patch(facecolor=UNSETTLED_COLOR, edgecolor="0.5", linewidth=0.5,
+              label=f"no minimum within {b.steps} steps (|∇f| ≥ {b.tol:g})"),
+    ]  # fmt: skip
+    where = data.options.legend
+    if where != "none":
+        loc = {"below": "outside lower center", "right": "outside right center"}.get(
+            where, "outside lower center"
+        )
+        fig.legend(handles=handles, loc=loc, ncols=2 if where != "right" else 1, frameon=False,
+                   fontsize=0.9 * fontsize())  # fmt: skip
+    if data.title:
+        fig.suptitle(data.title)
+    handle = BasinFrames(images, b.frames, b.labels_at, finals, k, b.steps)
+    scene.add(handle, b.steps)
+    scene.results.update(basins=b)

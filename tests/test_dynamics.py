@@ -1,0 +1,127 @@
+"""optviz.dynamics and the engine's history-free loop (issue 18, items 7-10): each study against an independent
+computation on a coarse grid or a few seeds (the full-size figures live in the gallery and benchmarks/)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+import optviz as ov
+from optviz import dynamics
+from optviz._validate import ParameterError
+from optviz.engine import endpoints, prepare, reference_run
+
+RULES = [
+    ov.GD(lr=0.01),
+    ov.Momentum(lr=0.01, rho=0.9),
+    ov.Nesterov(lr=0.01, rho=0.9),
+    ov.Adam(lr=0.1),
+]
+
+
+# -- endpoints: run() without the history ----------------------------------------------------------------------
+@pytest.mark.parametrize("rule", [*RULES, ov.GD(lr=0.1), ov.Newton()], ids=lambda r: r.label)
+@pytest.mark.parametrize("noise", [None, ov.GaussianNoise(0.5)], ids=["exact", "noisy"])
+def test_endpoints_end_every_run_where_run_ends_it(rule, noise):
+    if noise is not None and not rule.takes_noise:
+        pytest.skip("no gradient noise for this rule")
+    s = ov.surface("six_hump_camel")
+    starts = np.random.default_rng(0).uniform([-2, -1.5], [2, 1.5], (120, 2))
+    seeds = list(range(120))
+    t = ov.run(s, rule, starts, 150, tol=1e-4, noise=noise, seed=seeds)
+    e = endpoints(s, rule, starts, 150, tol=1e-4, noise=noise, seed=seeds, at=[0, 40, 150])
+    rows = np.arange(120)
+    np.testing.assert_array_equal(e.xy, t.xy[rows, t.stop_step])
+    np.testing.assert_array_equal(e.loss, t.loss[rows, t.stop_step])
+    np.testing.assert_array_equal(e.status, t.status)
+    np.testing.assert_array_equal(e.stop_step, t.stop_step)
+    for j, k in enumerate(e.at):
+        np.testing.assert_array_equal(e.xy_at[j], t.xy[:, k])
+        stopped = (t.stop_step < k) | ((t.stop_step == k) & (t.status == "converged"))
+        assert set(e.status_at[j][~stopped]) <= {"max_steps"}
+        np.testing.assert_array_equal(e.status_at[j][stopped], t.status[stopped])
+
+
+def test_endpoints_keep_no_history_so_a_big_grid_fits():
+    s = ov.surface("himmelblau")
+    starts = dynamics.grid_starts(s.bounds, 400)[2]
+    # run() refuses 400 x 400 starts x 500 steps before allocating: its histories would hold 5.8 GB
+    with pytest.raises(ParameterError, match="GiB of history"):
+        ov.run(s, ov.Momentum(lr=0.01), starts, 500)
+    e = endpoints(s, ov.Momentum(lr=0.01), starts, 2)
+    assert e.xy.shape == (160_000, 2) and e.xy_at.shape == (0, 160_000, 2)
+
+
+def test_endpoints_say_which_snapshot_is_refused():
+    with pytest.raises(ParameterError, match=r"at\[0\]"):
+        endpoints("quadratic", ov.GD(lr=0.1), [[1.0, 1.0]], 10, at=[11])
+
+
+# -- basins of attraction ----------------------------------------------------------------------------------------
+def reference_label(s, rule, start, steps, tol, minima, radius):
+    """One start, by the engine's plain reference loop, labelled by hand."""
+    t = reference_run(prepare(s, rule, start, steps, tol=tol))
+    if t.status == "diverged":
+        return dynamics.DIVERGED
+    if t.status != "converged":
+        return dynamics.UNSETTLED
+    d = np.hypot(*(t.final - minima).T)
+    return int(np.argmin(d)) if d.min() <= radius else dynamics.UNSETTLED
+
+
+@pytest.mark.parametrize("name", ["himmelblau", "local_minimum"])
+def test_basin_labels_equal_a_plain_loop_on_a_coarse_grid(name):
+    s = ov.surface(name)
+    b = dynamics.basins(s, RULES, grid=6, steps=200, tol=1e-4)
+    _, _, starts = dynamics.grid_starts(s.bounds, 6)
+    for i, rule in enumerate(RULES):
+        ref = [reference_label(s, rule, x, 200, 1e-4, b.minima, b.radius) for x in starts]
+        np.testing.assert_array_equal(b.labels[i].ravel(), ref)
+    # every known minimum is one of the labelled ones, global first
+    np.testing.assert_array_equal(b.minima[: len(s.minima)], s.minima)
+
+
+def test_basins_find_the_minima_of_an_expression_that_knows_none():
+    s = ov.surface_from_expression("(x**2 - 1)**2 + (y**2 - 1)**2 + 0.3*x*y")
+    assert len(s.minima) == 0
+    b = dynamics.basins(s, [ov.GD(lr=0.02)], grid=20, steps=400, bounds=((-2, 2), (-2, 2)))
+    assert len(b.minima) == 4
+    np.testing.assert_allclose(np.hypot(*s.grad(b.minima).T), 0, atol=1e-3)
+    assert np.all(np.diff(b.values) >= 0)  # lowest first
+    for m in b.minima:  # each a minimum: positive-definite Hessian
+        assert np.all(ov.hessian_eigen(s, m)[0] > 0)
+    # the grid's four quadrants go to their own minimum
+    assert len(set(b.labels[0][[2, 2, -3, -3], [2, -3, 2, -3]])) == 4
+
+
+def test_basins_mark_diverged_and_unsettled_starts():
+    s = ov.surface("himmelblau")
+    b = dynamics.basins(s, [ov.GD(lr=0.05), ov.GD(lr=1e-4)], grid=10, steps=50)
+    assert b.share(0, dynamics.DIVERGED) > 0.5  # too large a step: runs leave
+    assert b.share(1, dynamics.UNSETTLED) == 1.0  # too small: 50 steps reach no minimum
+
+
+def test_basin_snapshots_fill_in_over_the_steps():
+    s = ov.surface("himmelblau")
+    b = dynamics.basins(s, [ov.Momentum(lr=0.01)], grid=12, steps=300, frames=4)
+    settled = [(f >= 0).mean() for f in b.labels_at[0]]
+    assert b.frames.tolist() == [0, 100, 200, 300]
+    assert settled[0] == 0 and np.all(np.diff(settled) >= 0)
+    np.testing.assert_array_equal(b.labels_at[0][-1], b.labels[0])
+
+
+def test_the_basins_figure_draws_each_rules_labels():
+    from optviz.scenario import figure
+
+    s = ov.surface("himmelblau")
+    runs = [ov.run(s, r, steps=100) for r in RULES[:2]]
+    scene = figure("basins", s, runs, grid=16, pyplot=False)
+    b = scene.results["basins"]
+    images = [ax.get_images()[0] for ax in scene.fig.get_axes() if ax.get_images()]
+    assert len(images) == 2
+    for img, labels in zip(images, b.labels, strict=True):
+        shown = np.asarray(img.get_array())
+        k = len(b.minima)  # colour k: diverged, k + 1: unsettled
+        np.testing.assert_array_equal(
+            shown, np.where(labels >= 0, labels, np.where(labels == -2, k, k + 1))
+        )
