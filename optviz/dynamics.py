@@ -5,11 +5,12 @@ figure kind shows, computed with the engine and tested on its own.
 figure kind                 study                                  what it computes
 ==========================  =====================================  ======================================
 ``basins``                  :func:`basins`                         the minimum each start of a grid reaches
+``stationary_noise``        :func:`stationary_clouds`              noisy runs' stationary clouds over seeds
 ==========================  =====================================  ======================================
 
 >>> import optviz as ov
 >>> b = basins(ov.surface("himmelblau"), [ov.GD(lr=0.01)], grid=8, steps=300)
->>> b.labels[0].shape, [round(v, 6) for v in b.values]
+>>> b.labels[0].shape, [round(float(v), 6) for v in b.values]
 ((8, 8), [0.0, 0.0, 0.0, 0.0])
 >>> int((b.labels[0] >= 0).sum())
 64
@@ -23,6 +24,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from optviz import _validate as check
+from optviz import theory
 from optviz._validate import ParameterError
 from optviz.analysis import hessian_eigen
 from optviz.engine import Endpoints, endpoints
@@ -178,13 +180,119 @@ def basins(
     )  # fmt: skip
 
 
+# -- stationary noise: the cloud over seeds against the Lyapunov prediction -------------------------------------
+def covariance_ellipse(
+    cov: np.ndarray, center: np.ndarray, scale: float = 2.0, points: int = 121
+) -> np.ndarray:
+    """Points (points, 2) of the ellipse ``(x - c)' cov^-1 (x - c) = scale^2`` (``scale`` standard deviations),
+    from the 2 x 2 eigen-decomposition written out (no matrix products)."""
+    a, b, d = float(cov[0, 0]), float(cov[0, 1]), float(cov[1, 1])
+    mean, half = (a + d) / 2, float(np.hypot((a - d) / 2, b))
+    big, small = mean + half, max(mean - half, 0.0)
+    angle = 0.5 * np.arctan2(2 * b, a - d)  # of the major axis
+    t = np.linspace(0, 2 * np.pi, points)
+    u, v = scale * np.sqrt(big) * np.cos(t), scale * np.sqrt(small) * np.sin(t)
+    c, s = np.cos(angle), np.sin(angle)
+    return np.column_stack([center[0] + c * u - s * v, center[1] + s * u + c * v])
+
+
+def sample_covariance(xy: np.ndarray, center: np.ndarray | None = None) -> np.ndarray:
+    """The 2 x 2 covariance of points (n, 2) about their mean (or about ``center``: a known mean), plain sums."""
+    m = xy.mean(axis=0) if center is None else np.asarray(center, float)
+    dx, dy = xy[:, 0] - m[0], xy[:, 1] - m[1]
+    n = len(xy) - (1 if center is None else 0)
+    cxy = float((dx * dy).sum() / n)
+    return np.array([[float((dx * dx).sum() / n), cxy], [cxy, float((dy * dy).sum() / n)]])
+
+
+@dataclass(frozen=True)
+class Cloud:
+    """One noisy run's stationary cloud: where each seed's run is after ``steps`` (``xy`` (seeds, 2)), its
+    ``measured`` covariance about the minimum, the ``predicted`` one (:func:`optviz.theory.stationary_covariance`
+    at the Hessian of the minimum: exact on a quadratic), and both as 2-sigma ellipses."""
+
+    rule: Optimizer
+    label: str
+    sigma: float
+    steps: int
+    center: np.ndarray
+    xy: np.ndarray
+    measured: np.ndarray
+    predicted: np.ndarray
+    measured_ellipse: np.ndarray
+    predicted_ellipse: np.ndarray
+
+    @property
+    def error(self) -> float:
+        """``||measured - predicted||_F / ||predicted||_F``."""
+        diff = self.measured - self.predicted
+        return float(np.sqrt((diff * diff).sum() / (self.predicted * self.predicted).sum()))
+
+
+def stationary_clouds(
+    surface: Surface, runs: Sequence[object], seeds: int = 1000
+) -> tuple[Cloud, ...]:
+    """Each noisy run (its rule, Gaussian noise, start and steps) again over ``seeds`` seeds in one history-free
+    call (:func:`optviz.engine.endpoints`): the cloud of its last iterates, beside the stationary covariance that
+    the Lyapunov equation predicts for that rule, lr, momentum and noise on the surface's Hessian at its minimum.
+
+    >>> import optviz as ov
+    >>> q = ov.surface("quadratic", kappa=10)
+    >>> t = ov.run(q, ov.GD(lr=0.05), start=(0, 0), steps=400, noise=ov.GaussianNoise(1.0))
+    >>> (c,) = stationary_clouds(q, [t], seeds=2000)
+    >>> c.predicted.round(4).tolist(), c.error < 0.1
+    ([[0.0256, 0.0], [0.0, 0.0033]], True)
+    """
+    seeds = check.integer("seeds", seeds, minimum=2)
+    if len(surface.minima) == 0:
+        raise ParameterError(
+            "surface", "has no known minimum: the prediction is made at its Hessian there"
+        )
+    center = np.asarray(surface.minima[0], float)
+    H = surface.hessian(center)
+    out = []
+    for i, t in enumerate(runs):
+        rule, noise = t.optimizer, t.noise  # type: ignore[attr-defined]
+        sigma = getattr(noise, "sigma", None)
+        if sigma is None:
+            raise ParameterError(
+                f"run[{i}].noise", "must be Gaussian noise (noise = { sigma = ... })"
+            )
+        if rule.name not in ("gd", "momentum", "nesterov"):
+            raise ParameterError(
+                f"run[{i}].rule", f"must be gd, momentum or nesterov, got {rule.name!r}"
+            )
+        rho = float(getattr(rule, "rho", 0.0)) if rule.name != "gd" else 0.0
+        if float(getattr(rule, "weight_decay", 0.0) or 0.0) or getattr(rule, "dampening", 0.0):
+            raise ParameterError(f"run[{i}].rule", "the prediction is for plain SGD and heavy ball (no weight "
+                                 "decay or dampening)")  # fmt: skip
+        predicted = theory.stationary_covariance(
+            H, float(rule.lr), float(sigma), rho=rho, rule=rule.name
+        )
+        starts = np.tile(np.asarray(t.xy[0] if t.xy.ndim == 2 else t.xy[0, 0], float), (seeds, 1))  # type: ignore[attr-defined]
+        e = endpoints(surface, rule, starts, int(t.steps), noise=noise, seed=list(range(seeds)))  # type: ignore[attr-defined]
+        keep = e.status == "max_steps"
+        measured = sample_covariance(e.xy[keep], center)
+        out.append(Cloud(
+            rule=rule, label=str(t.label), sigma=float(sigma), steps=int(t.steps), center=center,  # type: ignore[attr-defined]
+            xy=e.xy, measured=measured, predicted=predicted,
+            measured_ellipse=covariance_ellipse(measured, center),
+            predicted_ellipse=covariance_ellipse(predicted, center),
+        ))  # fmt: skip
+    return tuple(out)
+
+
 __all__ = [
     "DIVERGED",
     "UNSETTLED",
     "Basins",
+    "Cloud",
     "assign_minima",
     "basins",
+    "covariance_ellipse",
     "find_minima",
     "grid_starts",
     "minimum_radius",
+    "sample_covariance",
+    "stationary_clouds",
 ]

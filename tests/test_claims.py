@@ -336,3 +336,21 @@ def test_basins_momentum_sends_many_starts_to_another_minimum(gallery):
     moved = (gd >= 0) & (momentum >= 0) & (gd != momentum)
     assert moved.mean() > 0.10, moved.mean()  # "many starts": over a tenth of the grid
     assert "momentum carries many starts over a ridge into another minimum" in sc.description
+
+
+def test_stationary_noise_clouds_match_the_lyapunov_prediction(gallery):
+    sc, data = scenario(gallery, "stationary_noise")
+    clouds = data.study
+    assert [len(c.xy) for c in clouds] == [2000] * 4  # "2,000 seeds"
+    for c in (
+        clouds
+    ):  # measured against predicted: within 3 standard errors of a variance (2,000 samples)
+        assert c.error < 0.1, (c.label, c.error)
+        scale = np.trace(c.predicted)
+        assert np.abs(c.measured - c.predicted).max() < 0.1 * scale
+    trace = [float(np.trace(c.measured)) for c in clouds]  # SGD 0.01, SGD 0.04, HB 0.01, HB 0.04
+    assert trace[1] > 3 * trace[0] and trace[3] > 3 * trace[2]  # "the cloud grows with lr"
+    assert (
+        trace[2] > 5 * trace[0] and trace[3] > 5 * trace[1]
+    )  # "heavy ball's is several times wider"
+    assert "several times wider at the same lr" in sc.description

@@ -125,3 +125,58 @@ def test_the_basins_figure_draws_each_rules_labels():
         np.testing.assert_array_equal(
             shown, np.where(labels >= 0, labels, np.where(labels == -2, k, k + 1))
         )
+
+
+# -- stationary noise --------------------------------------------------------------------------------------------
+def test_sample_covariance_and_ellipse_against_numpy():
+    xy = np.random.default_rng(1).normal(size=(500, 2)) * [2.0, 0.5]
+    np.testing.assert_allclose(dynamics.sample_covariance(xy), np.cov(xy.T), rtol=1e-12)
+    cov = np.array([[2.0, 0.6], [0.6, 0.5]])
+    ring = dynamics.covariance_ellipse(cov, np.array([1.0, -1.0]), scale=2.0) - [1.0, -1.0]
+    # every point on (x - c)' cov^-1 (x - c) = 4
+    q = np.einsum("ni,ij,nj->n", ring, np.linalg.inv(cov), ring)
+    np.testing.assert_allclose(q, 4.0, rtol=1e-9)
+
+
+@pytest.mark.parametrize(
+    ("rule", "lr"), [("gd", 0.02), ("gd", 0.08), ("momentum", 0.02), ("nesterov", 0.02)]
+)
+def test_the_cloud_over_seeds_has_the_predicted_covariance(rule, lr):
+    q = ov.surface("quadratic", kappa=5, angle=40)
+    rules = {
+        "gd": ov.GD(lr=lr),
+        "momentum": ov.Momentum(lr=lr, rho=0.8),
+        "nesterov": ov.Nesterov(lr=lr, rho=0.8),
+    }
+    t = ov.run(q, rules[rule], start=(0, 0), steps=600, noise=ov.GaussianNoise(0.5))
+    (c,) = dynamics.stationary_clouds(q, [t], seeds=3000)
+    # independent: the same seeds' runs through run(), their sample covariance by numpy
+    batch = ov.run(
+        q,
+        rules[rule],
+        np.zeros((3000, 2)),
+        600,
+        noise=ov.GaussianNoise(0.5),
+        seed=list(range(3000)),
+    )
+    np.testing.assert_array_equal(c.xy, batch.xy[:, -1])
+    measured = np.cov(batch.xy[:, -1].T, bias=True)  # about the sample mean; the minimum is 0
+    scale = np.trace(c.predicted)
+    # 3,000 samples: a variance's standard error is about 2.6 %
+    assert np.abs(measured - c.predicted).max() < 0.1 * scale, (measured, c.predicted)
+    assert c.error < 0.1
+    # the prediction is the Lyapunov solution: S = M S M' + B Q B' holds for it
+    assert np.allclose(
+        c.predicted,
+        ov.theory.stationary_covariance(q, lr, 0.5, rho=0.0 if rule == "gd" else 0.8, rule=rule),
+    )
+
+
+def test_stationary_clouds_refuse_what_they_cannot_predict():
+    q = ov.surface("quadratic")
+    with pytest.raises(ParameterError, match="Gaussian"):
+        dynamics.stationary_clouds(q, [ov.run(q, ov.GD(lr=0.1), steps=5)], seeds=10)
+    with pytest.raises(ParameterError, match="gd, momentum or nesterov"):
+        dynamics.stationary_clouds(
+            q, [ov.run(q, ov.Adam(lr=0.1), steps=5, noise=ov.GaussianNoise(1))], seeds=10
+        )

@@ -2,6 +2,8 @@
 :mod:`optviz.dynamics` (the Engine), handed over as ``data.study``:
 
 - ``basins``: which minimum every start of a fine grid reaches, one map per rule, beside each rule's shares.
+- ``stationary_noise``: noisy runs' stationary clouds over many seeds, each inside the ellipse the Lyapunov
+  equation predicts.
 """
 
 from __future__ import annotations
@@ -12,13 +14,13 @@ from typing import Any
 
 import numpy as np
 
-from optviz import limits, style
+from optviz import limits, plot, style
 from optviz._validate import ParameterError, integer, positive
 from optviz.figures._kinds import PanelData, register_kind
 from optviz.figures._scene import Scene
 from optviz.figures.basic import legend_option
 from optviz.figures.options import Options, option
-from optviz.plot.common import fontsize, run_label
+from optviz.plot.common import fontsize, linewidth, run_colors, run_label
 
 # -- basins ----------------------------------------------------------------------------------------------------
 DIVERGED_COLOR = "#1A1A1A"
@@ -196,3 +198,111 @@ def _basins(fig: Any, data: PanelData, scene: Scene) -> None:
     handle = BasinFrames(images, b.frames, b.labels_at, finals, k, b.steps)
     scene.add(handle, b.steps)
     scene.results.update(basins=b)
+
+
+# -- stationary_noise ------------------------------------------------------------------------------------------
+MAX_CLOUD_SEEDS = 20_000
+PREDICTED_COLOR = "#1A1A1A"
+
+
+def _cloud_seeds(field: str, value: Any) -> int:
+    return integer(field, value, minimum=10, maximum=MAX_CLOUD_SEEDS)
+
+
+@dataclass(frozen=True)
+class StationaryNoiseOptions(Options):
+    seeds: int = option(
+        2000,
+        _cloud_seeds,
+        "runs of each [[run]] (seeds 0, 1, ...): the cloud of their last iterates",
+    )
+    columns: int = option(
+        0, lambda f, v: integer(f, v, minimum=0, maximum=6), "panels a row (0: automatic)"
+    )
+    legend: str = legend_option()
+
+
+def _check_cloud_runs(surface: Any, runs: Any, options: Any) -> None:
+    if surface is not None and len(getattr(surface, "minima", ())) == 0:
+        raise ParameterError(
+            "surface", "figure kind 'stationary_noise' needs a surface with a known minimum"
+        )
+    total = options.seeds * sum(int(r.steps) for r in runs)
+    if total > limits.MAX_ENDPOINT_STEPS:
+        raise ParameterError(
+            "figure.seeds",
+            f"{options.seeds} seeds x the runs' steps is {total:,} run-steps; the limit is "
+            f"{limits.MAX_ENDPOINT_STEPS:,} (fewer seeds or steps)",
+        )
+    for i, r in enumerate(runs):
+        if r.optimizer.name not in ("gd", "momentum", "nesterov"):
+            raise ParameterError(
+                f"run[{i}].rule", f"must be gd, momentum or nesterov, got {r.optimizer.name!r}"
+            )
+        if getattr(r.noise, "sigma", None) is None:
+            raise ParameterError(
+                f"run[{i}].noise", "must be Gaussian noise: noise = { sigma = ... }"
+            )
+
+
+def _cloud_title(t: Any, c: Any) -> str:
+    trace_p = c.predicted[0, 0] + c.predicted[1, 1]
+    trace_m = c.measured[0, 0] + c.measured[1, 1]
+    return f"{run_label(t)}, σ = {c.sigma:g}\ntr Σ: predicted {trace_p:.3g}, measured {trace_m:.3g}"
+
+
+@register_kind(
+    "stationary_noise",
+    "Noisy runs' stationary clouds over many seeds, each with the covariance ellipse the Lyapunov equation predicts (2 standard deviations) and the measured one.",
+    options=StationaryNoiseOptions,
+    runs="required",
+    check=_check_cloud_runs,
+    study="optviz.dynamics.stationary_clouds",
+    animated=False,
+)
+def _stationary_noise(fig: Any, data: PanelData, scene: Scene) -> None:
+    from matplotlib import patheffects
+    from matplotlib.lines import Line2D
+
+    clouds = data.study
+    n = len(clouds)
+    cols = data.options.columns or (n if n <= 3 else math.ceil(n / 2))
+    rows = math.ceil(n / cols)
+    axs = fig.subplots(rows, cols, squeeze=False, sharex=True, sharey=True)
+    colors = run_colors(data.trajectories, [data.color(i) for i in range(n)])
+    # One view for every panel (so the clouds compare): the largest ellipse, with room.
+    pts = np.concatenate(
+        [np.concatenate([c.predicted_ellipse, c.measured_ellipse]) for c in clouds]
+    )
+    center = clouds[0].center
+    half = 1.25 * float(np.max(np.abs(pts - center)))
+    bounds = ((center[0] - half, center[0] + half), (center[1] - half, center[1] + half))
+    lw = linewidth()
+    for i, (t, c) in enumerate(zip(data.trajectories, clouds, strict=True)):
+        ax = axs[i // cols][i % cols]
+        plot.contour(data.surface, ax=ax, bounds=bounds, critical_points=False, n_levels=8)
+        ax.plot(c.xy[:, 0], c.xy[:, 1], linestyle="none", marker="o", markersize=0.8 * lw, alpha=0.3,
+                markeredgewidth=0, color=colors[i], label=f"_cloud{i}", zorder=2)  # fmt: skip
+        # The ellipses over the cloud, each on a white halo so that the dense cloud does not swallow it.
+        halo = [patheffects.Stroke(linewidth=2.2 * lw, foreground="white"), patheffects.Normal()]
+        ax.plot(*c.measured_ellipse.T, color=colors[i], linewidth=lw, zorder=3, label="_measured",
+                path_effects=halo)  # fmt: skip
+        ax.plot(*c.predicted_ellipse.T, color=PREDICTED_COLOR, linewidth=0.8 * lw, linestyle=(0, (4, 3)),
+                zorder=4, label="_predicted")  # fmt: skip
+        ax.set_title(_cloud_title(t, c), fontsize=0.9 * fontsize())
+    for j in range(n, rows * cols):
+        axs[j // cols][j % cols].set_visible(False)
+    handles = [
+        Line2D([], [], linestyle="none", marker="o", color="0.4", label=f"last iterates ({len(clouds[0].xy):,} seeds)"),
+        Line2D([], [], color="0.4", linewidth=lw, label="measured covariance (2σ)"),
+        Line2D([], [], color=PREDICTED_COLOR, linewidth=0.8 * lw, linestyle=(0, (4, 3)),
+               label="predicted, Lyapunov equation (2σ)"),
+    ]  # fmt: skip
+    where = data.options.legend
+    if where != "none":
+        loc = {"right": "outside right center"}.get(where, "outside lower center")
+        fig.legend(handles=handles, loc=loc, ncols=1 if where == "right" else 3, frameon=False,
+                   fontsize=0.9 * fontsize())  # fmt: skip
+    if data.title:
+        fig.suptitle(data.title)
+    scene.results.update(clouds=clouds)

@@ -107,10 +107,11 @@ STUDIES.update(
             tol=o.tol,
             frames=o.frames,
         ),
+        "stationary_noise": lambda s, runs, o: dynamics.stationary_clouds(s, runs, seeds=o.seeds),
     }
 )
-# The basins' runs keep no history: their cap is limits.MAX_ENDPOINT_STEPS, checked by the kind.
-WORK.update({"basins": lambda runs, o: []})
+# These studies' runs keep no history: their cap is limits.MAX_ENDPOINT_STEPS, checked by each kind.
+WORK.update({"basins": lambda runs, o: [], "stationary_noise": lambda runs, o: []})
 
 # What one pass of the engine's loop costs, in runs of one vectorized step: a single run of 1,000 steps is
 # slow next to 1,000 runs of one step (numpy's call overhead; measured in benchmarks/surface_cost.py).
