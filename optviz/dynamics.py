@@ -6,6 +6,7 @@ figure kind                 study                                  what it compu
 ==========================  =====================================  ======================================
 ``basins``                  :func:`basins`                         the minimum each start of a grid reaches
 ``stationary_noise``        :func:`stationary_clouds`              noisy runs' stationary clouds over seeds
+``sharpness``               :func:`sharpness_along`                lambda_max(H) along a path, its threshold
 ==========================  =====================================  ======================================
 
 >>> import optviz as ov
@@ -282,11 +283,158 @@ def stationary_clouds(
     return tuple(out)
 
 
+# -- sharpness along a path, against the rule's stability threshold ---------------------------------------------
+SHARPNESS_RULES = ("gd", "momentum", "nesterov", "adam")
+
+
+def stability_threshold(rule: Optimizer) -> float:
+    """The sharpness above which the rule's step is unstable along the top eigenvector (a 2-D quadratic's
+    stability boundary): GD ``2/lr``; heavy ball ``(2 + 2 rho)/lr``; Nesterov in torch's form
+    ``(2 + 2 rho)/((1 + 2 rho) lr)``; Adam, for its preconditioned sharpness, ``(2 + 2 beta1)/((1 - beta1) lr)``
+    (Cohen et al. 2022).
+
+    >>> import optviz as ov
+    >>> [round(stability_threshold(r), 6) for r in (ov.GD(lr=0.5), ov.Momentum(lr=0.1), ov.Nesterov(lr=0.1),
+    ...                                             ov.Adam(lr=0.01))]
+    [4.0, 38.0, 13.571429, 3800.0]
+    """
+    name, lr = rule.name, float(rule.lr)  # type: ignore[attr-defined]
+    if name == "gd":
+        return 2.0 / lr
+    if name == "momentum":
+        return (2 + 2 * float(rule.rho)) / lr  # type: ignore[attr-defined]
+    if name == "nesterov":
+        rho = float(rule.rho)  # type: ignore[attr-defined]
+        return (2 + 2 * rho) / ((1 + 2 * rho) * lr)
+    if name == "adam":
+        b1 = float(rule.betas[0])  # type: ignore[attr-defined]
+        return (2 + 2 * b1) / ((1 - b1) * lr)
+    raise ParameterError(
+        "rule", f"has no stability threshold here: one of {', '.join(SHARPNESS_RULES)}"
+    )
+
+
+def adam_preconditioner(t: object) -> np.ndarray:
+    """``diag(1/(sqrt(v_hat) + eps))`` of each step of an Adam run, as (steps + 1, 2): the preconditioner the step
+    from iterate k divides by (its second moment already updated with that step's gradient, bias-corrected)."""
+    rule = t.optimizer  # type: ignore[attr-defined]
+    b2, eps = float(rule.betas[1]), float(rule.eps)
+    v = np.asarray(t.state["exp_avg_sq"], float)  # type: ignore[attr-defined]  # row k: before step k
+    g = np.asarray(t.grad, float)  # type: ignore[attr-defined]
+    k = np.arange(1, len(v) + 1)[:, None]
+    v_hat = (b2 * v + (1 - b2) * g * g) / (1 - b2**k)
+    return 1.0 / (np.sqrt(v_hat) + eps)
+
+
+def top_eigen(h11: np.ndarray, h12: np.ndarray, h22: np.ndarray, p1: np.ndarray, p2: np.ndarray):  # type: ignore[no-untyped-def]
+    """The largest eigenvalue of ``diag(p) H`` (real: it is similar to a symmetric matrix) and its unit right
+    eigenvector, written out for 2 x 2 (no matrix products)."""
+    a, b, c, d = p1 * h11, p1 * h12, p2 * h12, p2 * h22
+    half_trace = (a + d) / 2
+    root = np.sqrt(np.maximum(((a - d) / 2) ** 2 + b * c, 0.0))
+    lam = half_trace + root
+    # (b, lam - a) and (lam - d, c) are both eigenvectors; take the better-conditioned one
+    u1, u2 = (
+        np.where(np.abs(b) + np.abs(lam - a) >= np.abs(lam - d) + np.abs(c), b, lam - d),
+        np.where(np.abs(b) + np.abs(lam - a) >= np.abs(lam - d) + np.abs(c), lam - a, c),
+    )
+    norm = np.hypot(u1, u2)
+    degenerate = norm == 0  # a multiple of the identity: every direction; take the first axis
+    norm = np.where(degenerate, 1.0, norm)
+    return lam, np.stack(
+        [np.where(degenerate, 1.0, u1 / norm), np.where(degenerate, 0.0, u2 / norm)], axis=-1
+    )
+
+
+@dataclass(frozen=True)
+class Sharpness:
+    """One run's sharpness along its path: ``sharpness`` (stop + 1,) at each iterate (Adam: the preconditioned
+    sharpness), the rule's ``threshold``, the ``top`` eigenvector (stop + 1, 2) and each step's ``component``
+    along it (stop,): ``(x_{k+1} - x_k) . top_k``; ``crossed``: the first iterate past the threshold (None)."""
+
+    label: str
+    rule: Optimizer
+    preconditioned: bool
+    sharpness: np.ndarray
+    threshold: float
+    top: np.ndarray
+    component: np.ndarray
+    crossed: int | None
+
+    def stretches(self, above: bool = True, min_length: int = 4) -> list[tuple[int, int]]:
+        """``(first, end)`` of each run of at least ``min_length`` consecutive steps whose sharpness is above the
+        threshold (``above=False``: below 0.8 of it)."""
+        lam = self.sharpness[:-1]
+        mask = lam > self.threshold if above else lam < 0.8 * self.threshold
+        edges = np.flatnonzero(np.diff(np.concatenate([[0], mask.astype(np.int8), [0]])))
+        return [
+            (int(a), int(b))
+            for a, b in zip(edges[::2], edges[1::2], strict=True)
+            if b - a >= min_length
+        ]
+
+    def stretch_growth(self, first: int, end: int) -> float:
+        """Per-step growth of ``|component|`` over steps ``first .. end - 1`` (geometric mean of the ratios)."""
+        c = np.abs(self.component[first:end])
+        c = c[c > 0]
+        return float(np.exp(np.mean(np.log(c[1:] / c[:-1])))) if len(c) > 2 else float("nan")
+
+    def growth(self, start: int, length: int = 6) -> float:
+        """The geometric mean of ``|component[k+1] / component[k]|`` over ``length`` steps from ``start``."""
+        c = np.abs(self.component[start : start + length + 1])
+        if len(c) < 2 or np.any(c == 0):
+            return float("nan")
+        return float(np.exp(np.mean(np.log(c[1:] / c[:-1]))))
+
+
+def sharpness_along(surface: Surface, runs: Sequence[object]) -> tuple[Sharpness, ...]:
+    """For each run: lambda_max of the Hessian at each iterate (Adam: of ``diag(1/(sqrt(v_hat)+eps)) H``, its
+    preconditioned sharpness) against the rule's :func:`stability_threshold`, and each step along the top
+    eigenvector, whose oscillation grows once the threshold is passed.
+
+    >>> import optviz as ov
+    >>> q = ov.surface("quadratic", kappa=10)
+    >>> (s,) = sharpness_along(q, [ov.run(q, ov.GD(lr=0.21), steps=30)])
+    >>> float(s.sharpness[0]), round(s.threshold, 4), s.crossed, round(s.growth(10), 4)
+    (10.0, 9.5238, 0, 1.1)
+    """
+    out = []
+    for i, t in enumerate(runs):
+        rule = t.optimizer  # type: ignore[attr-defined]
+        if rule.name not in SHARPNESS_RULES:
+            raise ParameterError(
+                f"run[{i}].rule", f"must be one of {', '.join(SHARPNESS_RULES)}, got {rule.name!r}"
+            )
+        if getattr(t, "schedule", None) is not None:
+            raise ParameterError(
+                f"run[{i}].schedule", "the threshold is for a constant lr: remove the schedule"
+            )
+        stop = int(t.stop_step)  # type: ignore[attr-defined]
+        xy = np.asarray(t.xy, float)[: stop + 1]  # type: ignore[attr-defined]
+        H = surface.hessian(xy)
+        if rule.name == "adam":
+            p = adam_preconditioner(t)[: stop + 1]
+        else:
+            p = np.ones_like(xy)
+        lam, top = top_eigen(H[:, 0, 0], H[:, 0, 1], H[:, 1, 1], p[:, 0], p[:, 1])
+        d = np.diff(xy, axis=0)
+        component = d[:, 0] * top[:-1, 0] + d[:, 1] * top[:-1, 1]
+        threshold = stability_threshold(rule)
+        above = np.flatnonzero(lam > threshold)
+        out.append(Sharpness(
+            label=str(t.label), rule=rule, preconditioned=rule.name == "adam", sharpness=lam,  # type: ignore[attr-defined]
+            threshold=threshold, top=top, component=component, crossed=int(above[0]) if len(above) else None,
+        ))  # fmt: skip
+    return tuple(out)
+
+
 __all__ = [
     "DIVERGED",
     "UNSETTLED",
     "Basins",
     "Cloud",
+    "Sharpness",
+    "adam_preconditioner",
     "assign_minima",
     "basins",
     "covariance_ellipse",
@@ -294,5 +442,8 @@ __all__ = [
     "grid_starts",
     "minimum_radius",
     "sample_covariance",
+    "sharpness_along",
+    "stability_threshold",
     "stationary_clouds",
+    "top_eigen",
 ]

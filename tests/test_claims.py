@@ -354,3 +354,20 @@ def test_stationary_noise_clouds_match_the_lyapunov_prediction(gallery):
         trace[2] > 5 * trace[0] and trace[3] > 5 * trace[1]
     )  # "heavy ball's is several times wider"
     assert "several times wider at the same lr" in sc.description
+
+
+def test_sharpness_rises_past_each_threshold_and_the_top_eigenvector_step_grows_there(gallery):
+    sc, data = scenario(gallery, "sharpness")
+    res = data.study
+    assert [r.rule.name for r in res] == ["gd", "momentum", "nesterov", "adam"]
+    for r in res:
+        assert r.crossed is not None, r.label  # "rises past its stability threshold"
+        above = r.stretches(above=True)
+        assert above, r.label
+        # "there the step along the top eigenvector grows each step": in every stretch above the threshold
+        growth = [r.stretch_growth(a, b) for a, b in above]
+        assert min(growth) > 1.05, (r.label, growth)
+    # and, for contrast, GD's steps along it shrink wherever it is well below (0.8 of) its threshold
+    gd = res[0]
+    assert max(gd.stretch_growth(a, b) for a, b in gd.stretches(above=False)) < 1
+    assert res[3].preconditioned and "edge of stability" not in (sc.title + sc.description).lower()

@@ -180,3 +180,61 @@ def test_stationary_clouds_refuse_what_they_cannot_predict():
         dynamics.stationary_clouds(
             q, [ov.run(q, ov.Adam(lr=0.1), steps=5, noise=ov.GaussianNoise(1))], seeds=10
         )
+
+
+# -- sharpness along the path ------------------------------------------------------------------------------------
+@pytest.mark.parametrize(
+    "rule",
+    [
+        ov.GD(lr=0.3),
+        ov.Momentum(lr=0.3, rho=0.7),
+        ov.Nesterov(lr=0.3, rho=0.7),
+        ov.Nesterov(lr=0.1, rho=0.95),
+    ],
+    ids=lambda r: r.label,
+)
+def test_the_threshold_is_where_the_rules_iteration_matrix_leaves_the_unit_disc(rule):
+    # independent of the formula: the spectral radius of theory's iteration matrix at curvature lambda
+    lam = dynamics.stability_threshold(rule)
+    rho = getattr(rule, "rho", 0.0)
+    below = ov.theory.spectral_radius(rule.name, lam * (1 - 1e-6), rule.lr, rho)
+    above = ov.theory.spectral_radius(rule.name, lam * (1 + 1e-6), rule.lr, rho)
+    assert below < 1 < above
+
+
+def test_adams_threshold_is_the_formula_of_cohen_et_al():
+    rule = ov.Adam(lr=0.02, betas=(0.8, 0.99))
+    assert dynamics.stability_threshold(rule) == pytest.approx((2 + 2 * 0.8) / ((1 - 0.8) * 0.02))
+
+
+def test_sharpness_is_the_top_eigenvalue_of_the_hessian_and_adams_preconditioned_one():
+    s = ov.surface("rosenbrock")
+    runs = [ov.run(s, ov.GD(lr=1e-3), steps=40), ov.run(s, ov.Adam(lr=0.05), steps=40)]
+    gd, adam = dynamics.sharpness_along(s, runs)
+    H = s.hessian(runs[0].xy)
+    np.testing.assert_allclose(gd.sharpness, np.linalg.eigvalsh(H)[:, -1], rtol=1e-10)
+    # Adam: eigenvalues of diag(p) H with p from torch's formula, by numpy
+    t = runs[1]
+    v = t.state["exp_avg_sq"]
+    steps = np.arange(1, 42)[:, None]
+    p = 1 / (np.sqrt((0.999 * v + 0.001 * t.grad**2) / (1 - 0.999**steps)) + 1e-8)
+    PH = p[:, :, None] * s.hessian(t.xy)
+    top = np.linalg.eigvals(PH).real.max(axis=1)
+    np.testing.assert_allclose(adam.sharpness, top, rtol=1e-9)
+    # the eigenvector: diag(p) H v = lambda v
+    w = adam.top
+    lhs = np.einsum("nij,nj->ni", PH, w)
+    np.testing.assert_allclose(lhs, adam.sharpness[:, None] * w, rtol=1e-8, atol=1e-8 * top.max())
+
+
+def test_past_the_threshold_the_step_along_the_top_eigenvector_flips_and_grows():
+    q = ov.surface("quadratic", kappa=10)  # curvatures 1 and 10 along the axes
+    (s,) = dynamics.sharpness_along(q, [ov.run(q, ov.GD(lr=0.21), start=(-4, 1e-3), steps=40)])
+    assert s.crossed == 0 and s.threshold < 10
+    c = s.component
+    assert np.all(np.sign(c[1:]) != np.sign(c[:-1]))  # flips each step
+    np.testing.assert_allclose(
+        np.abs(c[1:] / c[:-1])[-10:], abs(1 - 0.21 * 10), rtol=1e-6
+    )  # |1 - lr lambda|
+    (stable,) = dynamics.sharpness_along(q, [ov.run(q, ov.GD(lr=0.19), start=(-4, 1e-3), steps=40)])
+    assert stable.crossed is None and stable.growth(20) < 1

@@ -2,6 +2,8 @@
 :mod:`optviz.dynamics` (the Engine), handed over as ``data.study``:
 
 - ``basins``: which minimum every start of a fine grid reaches, one map per rule, beside each rule's shares.
+- ``sharpness``: lambda_max(H) along each path (Adam: its preconditioned sharpness) against the rule's stability
+  threshold, with the step along the top eigenvector, beside the paths and the losses.
 - ``stationary_noise``: noisy runs' stationary clouds over many seeds, each inside the ellipse the Lyapunov
   equation predicts.
 """
@@ -306,3 +308,110 @@ def _stationary_noise(fig: Any, data: PanelData, scene: Scene) -> None:
     if data.title:
         fig.suptitle(data.title)
     scene.results.update(clouds=clouds)
+
+
+# -- sharpness -------------------------------------------------------------------------------------------------
+SHARPNESS_RULES = (
+    "gd",
+    "momentum",
+    "nesterov",
+    "adam",
+)  # the rules optviz.dynamics.stability_threshold knows
+
+
+def _check_sharpness_runs(surface: Any, runs: Any, options: Any) -> None:
+    for i, r in enumerate(runs):
+        if r.optimizer.name not in SHARPNESS_RULES:
+            raise ParameterError(
+                f"run[{i}].rule",
+                f"must be one of {', '.join(SHARPNESS_RULES)}, got {r.optimizer.name!r}",
+            )
+        if getattr(r, "schedule", None) is not None:
+            raise ParameterError(
+                f"run[{i}].schedule", "the threshold is for a constant lr: remove the schedule"
+            )
+
+
+@dataclass(frozen=True)
+class SharpnessOptions(Options):
+    legend: str = legend_option()
+
+
+def _threshold_text(r: Any) -> str:
+    formula = {"gd": "2/lr", "momentum": "(2+2ρ)/lr", "nesterov": "(2+2ρ)/((1+2ρ)lr)",
+               "adam": "(2+2β₁)/((1−β₁)lr), of P H"}[r.rule.name]  # fmt: skip
+    return f"threshold {formula} = {r.threshold:.3g}"
+
+
+def _log_positive(ax: Any, values: Any) -> None:
+    finite = [v[(v > 0) & np.isfinite(v)] for v in values]
+    finite = [v for v in finite if len(v)]
+    if finite:
+        ax.set_yscale("log")
+
+
+@register_kind(
+    "sharpness",
+    "Sharpness along the path: lambda_max(H) at each iterate (Adam: its preconditioned sharpness) against each rule's stability threshold, and the step along the top eigenvector, which oscillates and grows past it; beside the paths and the losses.",
+    options=SharpnessOptions,
+    runs="required",
+    check=_check_sharpness_runs,
+    study="optviz.dynamics.sharpness_along",
+    animated=False,
+)
+def _sharpness(fig: Any, data: PanelData, scene: Scene) -> None:
+    from matplotlib.lines import Line2D
+
+    from optviz.figures.basic import draw_paths
+
+    res = data.study
+    (x0, x1), (y0, y1) = data.bounds
+    aspect = min(
+        max((x1 - x0) / (y1 - y0), 0.5), 1.6
+    )  # the path panel's share follows its view's shape
+    axs = fig.subplot_mosaic(
+        [["path", "loss"], ["path", "sharp"], ["path", "comp"]], width_ratios=[aspect, 1.1]
+    )
+    colors = run_colors(data.trajectories, [data.color(i) for i in range(len(data.trajectories))])
+    import dataclasses
+
+    draw_paths(axs["path"], dataclasses.replace(data, colors=colors), scene)
+    lw = linewidth()
+    for t, r, col in zip(data.trajectories, res, colors, strict=True):
+        n = len(r.sharpness)
+        axs["loss"].plot(
+            np.arange(n), np.asarray(t.loss)[:n], color=col, linewidth=0.8 * lw, label="_loss"
+        )
+        axs["sharp"].plot(np.arange(n), r.sharpness / r.threshold, color=col, linewidth=0.8 * lw,
+                          label=f"_sharpness {run_label(t)}: threshold {_threshold_text(r)}")  # fmt: skip
+        comp = np.abs(r.component)
+        axs["comp"].plot(np.arange(1, n), np.where(comp > 0, comp, np.nan), color=col, linewidth=0.8 * lw,
+                         label="_component")  # fmt: skip
+    _log_positive(axs["loss"], [np.asarray(t.loss) for t in data.trajectories])
+    axs["sharp"].set_yscale("log")
+    axs["sharp"].axhline(
+        1.0, color="0.2", linewidth=0.8 * lw, linestyle=(0, (4, 3)), label="_threshold"
+    )
+    axs["comp"].set_yscale("log")
+    axs["loss"].set_ylabel("loss")
+    axs["sharp"].set_ylabel("λ_max / threshold")
+    axs["comp"].set_ylabel("|Δx · v_top|")
+    axs["comp"].set_xlabel("iteration")
+    for name in ("loss", "sharp"):
+        axs[name].sharex(axs["comp"])
+        axs[name].tick_params(labelbottom=False)
+    # No titles over the narrow side panels (they would run into their neighbours): the y labels say it.
+    from matplotlib.ticker import NullFormatter
+
+    for name in ("loss", "sharp", "comp"):  # decades only: minor labels of a short log axis collide
+        if axs[name].get_yscale() == "log":
+            axs[name].yaxis.set_minor_formatter(NullFormatter())
+    # The legend: each run with its threshold (the formula and its value).
+    handles = [Line2D([], [], color=col, linewidth=lw, label=f"{run_label(t)}: {_threshold_text(r)}")
+               for t, r, col in zip(data.trajectories, res, colors, strict=True)]  # fmt: skip
+    where = data.options.legend
+    if where != "none":
+        loc = {"right": "outside right center"}.get(where, "outside lower center")
+        fig.legend(handles=handles, loc=loc, ncols=1 if where == "right" else 2, frameon=False,
+                   fontsize=0.9 * fontsize())  # fmt: skip
+    scene.results.update(sharpness=res)

@@ -108,6 +108,7 @@ STUDIES.update(
             frames=o.frames,
         ),
         "stationary_noise": lambda s, runs, o: dynamics.stationary_clouds(s, runs, seeds=o.seeds),
+        "sharpness": lambda s, runs, o: dynamics.sharpness_along(s, runs),
     }
 )
 # These studies' runs keep no history: their cap is limits.MAX_ENDPOINT_STEPS, checked by each kind.
