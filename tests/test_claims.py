@@ -371,3 +371,17 @@ def test_sharpness_rises_past_each_threshold_and_the_top_eigenvector_step_grows_
     gd = res[0]
     assert max(gd.stretch_growth(a, b) for a, b in gd.stretches(above=False)) < 1
     assert res[3].preconditioned and "edge of stability" not in (sc.title + sc.description).lower()
+
+
+def test_adam_preconditioner_fits_the_aligned_valley_and_not_the_rotated_one(gallery):
+    sc, data = scenario(gallery, "adam_preconditioner")
+    (_, aligned), (_, rotated) = data.panels
+    a, r = aligned.study[0], rotated.study[0]
+    assert aligned.surface.params["angle"] == 0 and rotated.surface.params["angle"] == 45
+    np.testing.assert_allclose([a.kappa_h, r.kappa_h], 25.0, rtol=1e-9)
+    # "falls to about 4 on the aligned valley and stays at 25 on the rotated one" (after the first 20 steps)
+    assert np.all(np.abs(a.kappa[20:] - 4) < 0.5) and np.all(np.abs(r.kappa[20:] - 25) < 1)
+    # Adam's ellipses are axis-aligned (no shape leans), H^-1's on the rotated valley lean by 45 degrees
+    far = r.newton_shape[:, :, :][:, 0]  # the first point of each: the end of its larger axis
+    np.testing.assert_allclose(np.abs(np.degrees(np.arctan2(far[:, 1], far[:, 0]))), 45, atol=1)
+    assert "stays at 25 on the rotated one" in sc.description

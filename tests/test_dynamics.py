@@ -238,3 +238,45 @@ def test_past_the_threshold_the_step_along_the_top_eigenvector_flips_and_grows()
     )  # |1 - lr lambda|
     (stable,) = dynamics.sharpness_along(q, [ov.run(q, ov.GD(lr=0.19), start=(-4, 1e-3), steps=40)])
     assert stable.crossed is None and stable.growth(20) < 1
+
+
+# -- Adam's preconditioner ---------------------------------------------------------------------------------------
+def test_adams_effective_steps_are_torchs_denominator_and_kappa_is_numpys():
+    q = ov.surface("quadratic", kappa=25, angle=30)
+    t = ov.run(q, ov.Adam(lr=0.05, betas=(0.8, 0.95), eps=1e-6), steps=60)
+    (a,) = dynamics.adam_steps(q, [t], ellipses=5)
+    # the step of coordinate i from iterate k: -lr m_hat / (sqrt(v_hat) + eps); with m's bias correction,
+    # (x_{k+1} - x_k) = -(steps_k / (1 - beta1^(k+1))) * m_{k+1}
+    m = 0.8 * t.state["exp_avg"] + 0.2 * t.grad
+    k = np.arange(1, 62)[:, None]
+    predicted = -a.steps * m / (1 - 0.8**k)
+    np.testing.assert_allclose(predicted[:-1], np.diff(t.xy, axis=0), rtol=1e-9, atol=1e-15)
+    PH = (a.steps / 0.05)[:, :, None] * q.hessian(t.xy)
+    ev = np.abs(np.linalg.eigvals(PH))
+    np.testing.assert_allclose(a.kappa, ev.max(1) / ev.min(1), rtol=1e-9)
+    np.testing.assert_allclose(a.kappa_h, 25.0, rtol=1e-9)
+    assert a.shown.tolist() == [0, 15, 30, 45, 60]
+    # each drawn shape: Adam's is axis-aligned with semi-axes in the ratio of the steps; H^-1's is rotated by 30
+    for j, s in enumerate(a.shown):
+        ratio = a.steps[s, 1] / a.steps[s, 0]
+        width, height = np.ptp(a.adam_shape[j], axis=0)
+        assert height / width == pytest.approx(ratio, rel=1e-3)
+    far = a.newton_shape[0][np.argmax(np.hypot(*a.newton_shape[0].T))]
+    assert np.degrees(np.arctan2(far[1], far[0])) % 180 == pytest.approx(
+        30, abs=3
+    )  # the flat direction
+
+
+def test_a_diagonal_preconditioner_fits_an_aligned_valley_and_not_a_rotated_one():
+    out = {}
+    for angle in (0, 45):
+        q = ov.surface("quadratic", kappa=25, angle=angle)
+        (a,) = dynamics.adam_steps(q, [ov.run(q, ov.Adam(lr=0.1), steps=100)])
+        out[angle] = np.median(a.kappa[20:])
+    assert out[0] < 0.25 * 25 and out[45] > 0.9 * 25
+
+
+def test_adam_steps_refuse_another_rule():
+    q = ov.surface("quadratic")
+    with pytest.raises(ParameterError, match="must be adam"):
+        dynamics.adam_steps(q, [ov.run(q, ov.GD(lr=0.1), steps=3)])

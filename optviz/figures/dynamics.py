@@ -4,6 +4,8 @@
 - ``basins``: which minimum every start of a fine grid reaches, one map per rule, beside each rule's shares.
 - ``sharpness``: lambda_max(H) along each path (Adam: its preconditioned sharpness) against the rule's stability
   threshold, with the step along the top eigenvector, beside the paths and the losses.
+- ``preconditioner``: Adam's effective per-coordinate step as an axis-aligned ellipse along its path, and the
+  condition number of the preconditioned Hessian beside kappa(H).
 - ``stationary_noise``: noisy runs' stationary clouds over many seeds, each inside the ellipse the Lyapunov
   equation predicts.
 """
@@ -415,3 +417,88 @@ def _sharpness(fig: Any, data: PanelData, scene: Scene) -> None:
         fig.legend(handles=handles, loc=loc, ncols=1 if where == "right" else 2, frameon=False,
                    fontsize=0.9 * fontsize())  # fmt: skip
     scene.results.update(sharpness=res)
+
+
+# -- preconditioner --------------------------------------------------------------------------------------------
+ELLIPSE_COLOR = "#1A1A1A"
+
+
+def _ellipses(field: str, value: Any) -> int:
+    return integer(field, value, minimum=1, maximum=60)
+
+
+@dataclass(frozen=True)
+class PreconditionerOptions(Options):
+    ellipses: int = option(
+        10, _ellipses, "ellipses drawn along each path (at evenly spaced iterates)"
+    )
+    legend: str = legend_option()
+
+
+def _check_adam_runs(surface: Any, runs: Any, options: Any) -> None:
+    for i, r in enumerate(runs):
+        if r.optimizer.name != "adam":
+            raise ParameterError(
+                f"run[{i}].rule",
+                f"must be adam (the preconditioner is Adam's), got {r.optimizer.name!r}",
+            )
+
+
+@register_kind(
+    "preconditioner",
+    "Adam's preconditioner: the effective per-coordinate step lr/(sqrt(v_hat)+eps) as an axis-aligned ellipse along the path, and the condition number of the preconditioned Hessian beside kappa(H).",
+    options=PreconditionerOptions,
+    runs="required",
+    check=_check_adam_runs,
+    study="optviz.dynamics.adam_steps",
+    animated=False,
+)
+def _preconditioner(fig: Any, data: PanelData, scene: Scene) -> None:
+    import dataclasses
+
+    from optviz.figures.basic import draw_paths, place_legend
+
+    res = data.study
+    path_ax, kappa_ax = fig.subplots(2, 1, height_ratios=[3, 1.3])
+    colors = run_colors(data.trajectories, [data.color(i) for i in range(len(data.trajectories))])
+    draw_paths(path_ax, dataclasses.replace(data, colors=colors), scene)
+    (x0, x1), (y0, y1) = data.bounds
+    # Shapes, not sizes: every ellipse's larger semi-axis is 4% of the view's diagonal.
+    size = 0.055 * float(np.hypot(x1 - x0, y1 - y0))
+    lw = linewidth()
+    for r in res:
+        for j, k in enumerate(r.shown):
+            cx, cy = r.xy[k]
+            path_ax.plot(cx + size * r.newton_shape[j, :, 0], cy + size * r.newton_shape[j, :, 1], color="0.45",
+                         linewidth=0.6 * lw, linestyle=(0, (3, 2)), zorder=4,
+                         label="shape of H⁻¹ (what would fit)" if j == 0 else "_newton")  # fmt: skip
+            path_ax.plot(cx + size * r.adam_shape[j, :, 0], cy + size * r.adam_shape[j, :, 1], color=ELLIPSE_COLOR,
+                         linewidth=0.7 * lw, zorder=5,
+                         label="shape of Adam's step lr/(√v̂ᵢ+ε)" if j == 0 else "_adam")  # fmt: skip
+    for r, col in zip(res, colors, strict=True):
+        n = np.arange(len(r.kappa))
+        kappa_ax.plot(
+            n,
+            r.kappa,
+            color=col,
+            linewidth=0.8 * lw,
+            label=f"{r.label}: κ of the preconditioned diag(p) H",
+        )
+        kappa_ax.plot(
+            n, r.kappa_h, color="0.35", linewidth=0.8 * lw, linestyle=(0, (4, 3)), label="κ(H)"
+        )
+    values = np.concatenate([np.concatenate([r.kappa, r.kappa_h]) for r in res])
+    values = values[np.isfinite(values) & (values > 0)]
+    if (
+        len(values) and values.max() > 20 * values.min()
+    ):  # decades (a near-singular Hessian): a log axis
+        from matplotlib.ticker import NullFormatter
+
+        kappa_ax.set_yscale("log")
+        kappa_ax.yaxis.set_minor_formatter(NullFormatter())
+    elif len(values):
+        kappa_ax.set_ylim(0, 1.15 * float(values.max()))
+    kappa_ax.set_ylabel("κ")
+    kappa_ax.set_xlabel("iteration")
+    place_legend(fig, [path_ax, kappa_ax], data.options.legend)
+    scene.results.update(adam_steps=res)

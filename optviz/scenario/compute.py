@@ -109,6 +109,7 @@ STUDIES.update(
         ),
         "stationary_noise": lambda s, runs, o: dynamics.stationary_clouds(s, runs, seeds=o.seeds),
         "sharpness": lambda s, runs, o: dynamics.sharpness_along(s, runs),
+        "preconditioner": lambda s, runs, o: dynamics.adam_steps(s, runs, ellipses=o.ellipses),
     }
 )
 # These studies' runs keep no history: their cap is limits.MAX_ENDPOINT_STEPS, checked by each kind.
