@@ -533,7 +533,7 @@ def endpoints(
     (['diverged', 'diverged'], [16, 23])
     >>> e = endpoints(q, ov.Momentum(lr=0.05), [[-4, 1.5], [0.5, 0.1]], steps=500, tol=1e-8)
     >>> e.status.tolist(), e.stop_step.tolist()
-    (['converged', 'converged'], [358, 325])
+    (['converged', 'converged'], [358, 328])
     """
     p = prepare(
         surface, optimizer, start, steps, noise, seed, tol, escape_radius, label, history=False
