@@ -280,3 +280,21 @@ def test_adam_steps_refuse_another_rule():
     q = ov.surface("quadratic")
     with pytest.raises(ParameterError, match="must be adam"):
         dynamics.adam_steps(q, [ov.run(q, ov.GD(lr=0.1), steps=3)])
+
+
+def test_the_basins_animation_fills_the_maps_and_the_bars_in():
+    from optviz.scenario import figure
+
+    s = ov.surface("himmelblau")
+    runs = [ov.run(s, ov.GD(lr=0.01), steps=200)]
+    scene = figure("basins", s, runs, grid=12, frames=5, pyplot=False)
+    b = scene.results["basins"]
+    (handle,) = scene.handles
+    unsettled = 100.0 * np.ones(1)
+    scene.set_frame(0)  # nothing has reached a minimum at step 0: the bar is all "no minimum"
+    widths = [r.get_width() for r in handle.bars[0]]
+    assert widths[-1] == pytest.approx(unsettled[0]) and sum(widths[:-1]) == 0
+    scene.set_frame(200)  # the end: each minimum's share
+    widths = [r.get_width() for r in handle.bars[0]]
+    np.testing.assert_allclose(widths[:4], [100 * b.share(0, j) for j in range(4)])
+    np.testing.assert_array_equal(np.asarray(handle.images[0].get_array()), b.labels[0])

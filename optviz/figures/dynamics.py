@@ -98,22 +98,37 @@ def _label_image(labels: np.ndarray, k: int) -> np.ndarray:
 
 @dataclass
 class BasinFrames:
-    """A basins map that shows, at step k, the labels of the runs that had stopped by the latest snapshot."""
+    """The basins maps and share bars at step k: each run's label as of the latest snapshot at or before k (the
+    runs still running then are unsettled), the final labels at the last step (or when there are no snapshots)."""
 
     images: list[Any]
+    bars: list[list[Any]]  # per rule, one rectangle per label of ``order``
+    order: list[int]
     frames: np.ndarray
     labels_at: tuple[np.ndarray, ...]
     final: list[np.ndarray]
     k_minima: int
     last: int
 
-    def set_frame(self, k: int) -> list[Any]:
+    def labels(self, i: int, k: int) -> np.ndarray:
+        if len(self.frames) == 0 or k >= self.last:
+            return self.final[i]
         j = int(np.searchsorted(self.frames, k, side="right")) - 1
-        for img, at, final in zip(self.images, self.labels_at, self.final, strict=True):
-            # no snapshots, or the last step: the final labels; else the latest snapshot at or before step k
-            whole = len(self.frames) == 0 or k >= self.last
-            img.set_data(final if whole else _label_image(at[max(j, 0)], self.k_minima))
-        return list(self.images)
+        return self.labels_at[i][max(j, 0)]
+
+    def set_frame(self, k: int) -> list[Any]:
+        changed: list[Any] = []
+        for i, img in enumerate(self.images):
+            labels = self.labels(i, k)
+            img.set_data(_label_image(labels, self.k_minima))
+            left = 0.0
+            for rect, label in zip(self.bars[i], self.order, strict=True):
+                share = 100 * float(np.mean(labels == label))
+                rect.set_x(left)
+                rect.set_width(share)
+                left += share
+            changed += [img, *self.bars[i]]
+        return changed
 
 
 def _minimum_text(xy: np.ndarray, value: float) -> str:
@@ -149,7 +164,7 @@ def _basins(fig: Any, data: PanelData, scene: Scene) -> None:
         for r in range(rows)
     ]
     axs = fig.subplot_mosaic(mosaic, width_ratios=[ratio] * cols + [0.9 * ratio])
-    images, finals = [], []
+    images = []
     mark = max(3.0, 0.35 * fontsize())
     for i, t in enumerate(data.trajectories):
         ax = axs[f"m{i}"]
@@ -157,7 +172,6 @@ def _basins(fig: Any, data: PanelData, scene: Scene) -> None:
         img = ax.imshow(final, origin="lower", extent=extent, cmap=cmap, vmin=-0.5, vmax=len(colors) - 0.5,
                         interpolation="nearest", aspect="equal")  # fmt: skip
         images.append(img)
-        finals.append(final)
         if k:
             ax.plot(b.minima[:, 0], b.minima[:, 1], linestyle="none", marker="o", markersize=mark,
                     markerfacecolor="white", markeredgecolor="black", markeredgewidth=0.8, zorder=3,
@@ -171,14 +185,13 @@ def _basins(fig: Any, data: PanelData, scene: Scene) -> None:
     bars = axs["shares"]
     order = [*range(k), -2, -1]
     names = [run_label(t, hyperparams=False) for t in data.trajectories]
-    for i in range(n):
-        left = 0.0
-        for j, label in enumerate(order):
-            share = b.share(i, label)
-            if share > 0:
-                bars.barh(n - 1 - i, 100 * share, left=100 * left, color=colors[j], edgecolor="white",
-                          linewidth=0.5, height=0.7)  # fmt: skip
-            left += share
+    rects = []
+    for i in range(
+        n
+    ):  # every label a rectangle (zero wide where no start has it): the animation sets them
+        row = bars.barh([n - 1 - i] * len(order), [0.0] * len(order), left=0.0, color=colors[: len(order)],
+                        edgecolor="white", linewidth=0.5, height=0.7)  # fmt: skip
+        rects.append(list(row.patches))
     bars.set_yticks(range(n), names[::-1])
     bars.set_xlim(0, 100)
     bars.set_xlabel("share of the starts (%)")
@@ -188,7 +201,7 @@ def _basins(fig: Any, data: PanelData, scene: Scene) -> None:
     handles += [
         Patch(facecolor=DIVERGED_COLOR, label="diverged"),
         Patch(facecolor=UNSETTLED_COLOR, edgecolor="0.5", linewidth=0.5,
-              label=f"no minimum within {b.steps} steps (|∇f| ≥ {b.tol:g})"),
+              label=f"no minimum reached (|∇f| ≥ {b.tol:g})"),
     ]  # fmt: skip
     where = data.options.legend
     if where != "none":
@@ -199,7 +212,9 @@ def _basins(fig: Any, data: PanelData, scene: Scene) -> None:
                    fontsize=0.9 * fontsize())  # fmt: skip
     if data.title:
         fig.suptitle(data.title)
-    handle = BasinFrames(images, b.frames, b.labels_at, finals, k, b.steps)
+    handle = BasinFrames(
+        images, rects, order, b.frames, b.labels_at, [b.labels[i] for i in range(n)], k, b.steps
+    )
     scene.add(handle, b.steps)
     scene.results.update(basins=b)
 
