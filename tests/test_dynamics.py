@@ -298,3 +298,43 @@ def test_the_basins_animation_fills_the_maps_and_the_bars_in():
     widths = [r.get_width() for r in handle.bars[0]]
     np.testing.assert_allclose(widths[:4], [100 * b.share(0, j) for j in range(4)])
     np.testing.assert_array_equal(np.asarray(handle.images[0].get_array()), b.labels[0])
+
+
+# -- what a scenario file gets wrong: one line, exit 2, nothing written ------------------------------------------
+HEAD = '[surface]\nname = "himmelblau"\n'
+BAD = [  # (file, its text after the title, the field named, a phrase of the message)
+    ("basins_grid", "basins", "[figure]\ngrid = 2000\n", "figure.grid", "at most 1,000"),
+    (
+        "basins_work",
+        "basins",
+        "steps = 1000\n[figure]\ngrid = 1000\n",
+        "figure.grid",
+        "the limit is 500,000,000",
+    ),
+    ("basins_noise", "basins", "noise = { sigma = 1.0 }\n", "run[0].noise", "exact gradients"),
+    ("clouds_noise", "stationary_noise", "", "run[0].noise", "Gaussian"),
+    (
+        "sharp_schedule",
+        "sharpness",
+        'schedule = { name = "exponential", gamma = 0.9 }\n',
+        "run[0].schedule",
+        "constant lr",
+    ),
+    ("precond_rule", "preconditioner", "", "run[0].rule", "must be adam"),
+]
+RULE = '[[run]]\nrule = "gd"\nlr = 0.01\n'
+
+
+@pytest.mark.parametrize(("name", "kind", "text", "field", "phrase"), BAD, ids=[b[0] for b in BAD])
+def test_a_bad_dynamics_scenario_is_one_line(tmp_path, capsys, name, kind, text, field, phrase):
+    from optviz.cli import main
+
+    source = tmp_path / f"{name}.toml"
+    source.write_text(f'title = "x"\nkind = "{kind}"\n' + HEAD + RULE + text, encoding="utf-8")
+    out = tmp_path / "out"
+    out.mkdir()
+    assert main(["render", str(source), "-o", str(out), "-q"]) == 2
+    err = capsys.readouterr().err.strip()
+    assert len(err.splitlines()) == 1 and err.startswith(f"{source}: {field}: "), err
+    assert phrase in err and "Traceback" not in err
+    assert list(out.iterdir()) == []

@@ -29,12 +29,10 @@ from optviz.plot.common import fontsize, linewidth, run_colors, run_label
 # -- basins ----------------------------------------------------------------------------------------------------
 DIVERGED_COLOR = "#1A1A1A"
 UNSETTLED_COLOR = "#E4E4E4"
-MAX_BASIN_GRID = 1000  # starts a side of a basins map (10^6 starts a rule)
-MAX_BASIN_RULES = 6
 
 
 def _basin_grid(field: str, value: Any) -> int:
-    return integer(field, value, minimum=8, maximum=MAX_BASIN_GRID)
+    return integer(field, value, minimum=8, maximum=limits.MAX_BASIN_GRID)
 
 
 def _frames(field: str, value: Any) -> int:
@@ -62,9 +60,10 @@ class BasinsOptions(Options):
 
 
 def _check_basin_runs(surface: Any, runs: Any, options: Any) -> None:
-    if len(runs) > MAX_BASIN_RULES:
+    if len(runs) > limits.MAX_BASIN_RULES:
         raise ParameterError(
-            "run", f"figure kind 'basins' draws at most {MAX_BASIN_RULES} rules, got {len(runs)}"
+            "run",
+            f"figure kind 'basins' draws at most {limits.MAX_BASIN_RULES} rules, got {len(runs)}",
         )
     total = options.grid * options.grid * sum(int(r.steps) for r in runs)
     if total > limits.MAX_ENDPOINT_STEPS:
@@ -220,12 +219,11 @@ def _basins(fig: Any, data: PanelData, scene: Scene) -> None:
 
 
 # -- stationary_noise ------------------------------------------------------------------------------------------
-MAX_CLOUD_SEEDS = 20_000
 PREDICTED_COLOR = "#1A1A1A"
 
 
 def _cloud_seeds(field: str, value: Any) -> int:
-    return integer(field, value, minimum=10, maximum=MAX_CLOUD_SEEDS)
+    return integer(field, value, minimum=10, maximum=limits.MAX_CLOUD_SEEDS)
 
 
 @dataclass(frozen=True)
