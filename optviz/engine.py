@@ -562,6 +562,7 @@ def _endpoint_loop(p: Problem, at: np.ndarray) -> Endpoints:
     status_at = np.empty((len(at), n), dtype=np.int8)
     snap = {int(k): j for j, k in enumerate(at)}
     rows = np.arange(n)  # the runs still computed
+    live = np.ones(n, dtype=bool)  # of those, the ones that have not stopped
     tol2 = None if p.tol is None else p.tol * p.tol
     r2 = p.escape_radius * p.escape_radius
     cx, cy = p.center
@@ -586,9 +587,8 @@ def _endpoint_loop(p: Problem, at: np.ndarray) -> Endpoints:
                 & np.isfinite(g[:, 0])
                 & np.isfinite(g[:, 1])
             )
-            done = bad.copy()
-            if tol2 is not None:
-                done |= exact2 < tol2
+            done = bad if tol2 is None else bad | (exact2 < tol2)
+            done &= live  # runs that stopped earlier but are still computed do not count again
             if done.any():
                 ended = np.flatnonzero(done)
                 went = ended[bad[ended]]
@@ -596,9 +596,8 @@ def _endpoint_loop(p: Problem, at: np.ndarray) -> Endpoints:
                 out_x[rows[went]] = prev_x[went]
                 out_f[rows[went]] = prev_f[went]
                 status[rows[went]] = _DIVERGED
-                for (
-                    name
-                ) in flags:  # a rule that could not step ended the run itself (Newton: "singular")
+                # a rule that could not step ended the run itself (Newton: "singular")
+                for name in flags:
                     mark = np.asarray(getattr(prev_state, name), dtype=bool)[went]
                     status[rows[went[mark]]] = STATUSES.index(name)
                 conv = ended[~bad[ended]]
@@ -606,24 +605,27 @@ def _endpoint_loop(p: Problem, at: np.ndarray) -> Endpoints:
                 out_x[rows[conv]] = x[conv]
                 out_f[rows[conv]] = f[conv]
                 status[rows[conv]] = _CONVERGED
+                live &= ~done
             if k in snap:
                 j = snap[k]
-                live = ~done
                 xy_at[j] = out_x
                 xy_at[j, rows[live]] = x[live]
                 status_at[j] = status
             if k == steps:
-                out_x[rows[~done]] = x[~done]
-                out_f[rows[~done]] = f[~done]
+                out_x[rows[live]] = x[live]
+                out_f[rows[live]] = f[live]
                 break
-            if done.any():
-                keep = np.flatnonzero(~done)
+            if not live.any():
+                break
+            # Drop stopped runs from the computation once they are a quarter of it (as _batched_loop does):
+            # until then they are cheaper to carry along than to copy every array at every step.
+            if (~live).sum() * 4 >= len(live):
+                keep = np.flatnonzero(live)
                 rows, x, f, g = rows[keep], x[keep], f[keep], g[keep]
                 state = _take_state(state, keep)
                 if rule.n_values() is not None:
                     rule = rule.take(keep)
-                if not len(rows):
-                    break
+                live = np.ones(len(keep), dtype=bool)
             z = None if normals is None else normals.step(k, rows)
             prev_x, prev_f, prev_state = x, f, state
             x, state = rule.step(g, state, x, value, z)
