@@ -25,6 +25,7 @@ from optviz.figures._scene import Scene
 from optviz.figures.basic import legend_option
 from optviz.figures.options import Options, option
 from optviz.plot.common import fontsize, linewidth, run_colors, run_label
+from optviz.plot.frames import Grows
 
 # -- basins ----------------------------------------------------------------------------------------------------
 DIVERGED_COLOR = "#1A1A1A"
@@ -372,7 +373,6 @@ def _log_positive(ax: Any, values: Any) -> None:
     runs="required",
     check=_check_sharpness_runs,
     study="optviz.dynamics.sharpness_along",
-    animated=False,
 )
 def _sharpness(fig: Any, data: PanelData, scene: Scene) -> None:
     from matplotlib.lines import Line2D
@@ -394,14 +394,18 @@ def _sharpness(fig: Any, data: PanelData, scene: Scene) -> None:
     lw = linewidth()
     for t, r, col in zip(data.trajectories, res, colors, strict=True):
         n = len(r.sharpness)
-        axs["loss"].plot(
-            np.arange(n), np.asarray(t.loss)[:n], color=col, linewidth=0.8 * lw, label="_loss"
-        )
-        axs["sharp"].plot(np.arange(n), r.sharpness / r.threshold, color=col, linewidth=0.8 * lw,
-                          label=f"_sharpness {run_label(t)}: threshold {_threshold_text(r)}")  # fmt: skip
+        steps = np.arange(n)
         comp = np.abs(r.component)
-        axs["comp"].plot(np.arange(1, n), np.where(comp > 0, comp, np.nan), color=col, linewidth=0.8 * lw,
-                         label="_component")  # fmt: skip
+        # step k's component belongs to iteration k + 1 (it is the step that reaches it): a blank first point
+        comp = np.concatenate([[np.nan], np.where(comp > 0, comp, np.nan)])
+        curves = [
+            (axs["loss"], np.asarray(t.loss)[:n], "_loss"),
+            (axs["sharp"], r.sharpness / r.threshold, f"_sharpness {run_label(t)}"),
+            (axs["comp"], comp, "_component"),
+        ]
+        for ax, values, label in curves:
+            (line,) = ax.plot(steps, values, color=col, linewidth=0.8 * lw, label=label)
+            scene.add(Grows(line, steps, values, n - 1), n - 1)
     _log_positive(axs["loss"], [np.asarray(t.loss) for t in data.trajectories])
     axs["sharp"].set_yscale("log")
     axs["sharp"].axhline(
