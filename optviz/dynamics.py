@@ -21,7 +21,7 @@ figure kind                 study                                  what it compu
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -223,6 +223,12 @@ class Cloud:
     predicted: np.ndarray
     measured_ellipse: np.ndarray
     predicted_ellipse: np.ndarray
+    at: np.ndarray = field(
+        default_factory=lambda: np.empty(0, dtype=np.int64)
+    )  # steps of the snapshots
+    xy_at: np.ndarray = field(
+        default_factory=lambda: np.empty((0, 0, 2))
+    )  # (F, seeds, 2): the cloud then
 
     @property
     def error(self) -> float:
@@ -232,11 +238,12 @@ class Cloud:
 
 
 def stationary_clouds(
-    surface: Surface, runs: Sequence[object], seeds: int = 1000
+    surface: Surface, runs: Sequence[object], seeds: int = 1000, frames: int = 0
 ) -> tuple[Cloud, ...]:
     """Each noisy run (its rule, Gaussian noise, start and steps) again over ``seeds`` seeds in one history-free
     call (:func:`optviz.engine.endpoints`): the cloud of its last iterates, beside the stationary covariance that
     the Lyapunov equation predicts for that rule, lr, momentum and noise on the surface's Hessian at its minimum.
+    ``frames``: that many snapshots of each cloud over the steps (for the animation: the cloud spreading out).
 
     >>> import optviz as ov
     >>> q = ov.surface("quadratic", kappa=10)
@@ -272,14 +279,17 @@ def stationary_clouds(
             H, float(rule.lr), float(sigma), rho=rho, rule=rule.name
         )
         starts = np.tile(np.asarray(t.xy[0] if t.xy.ndim == 2 else t.xy[0, 0], float), (seeds, 1))  # type: ignore[attr-defined]
-        e = endpoints(surface, rule, starts, int(t.steps), noise=noise, seed=list(range(seeds)))  # type: ignore[attr-defined]
+        at = np.unique(np.linspace(0, int(t.steps), frames).round().astype(int)) if frames else []  # type: ignore[attr-defined]
+        e = endpoints(
+            surface, rule, starts, int(t.steps), noise=noise, seed=list(range(seeds)), at=list(at)
+        )  # type: ignore[attr-defined]
         keep = e.status == "max_steps"
         measured = sample_covariance(e.xy[keep], center)
         out.append(Cloud(
             rule=rule, label=str(t.label), sigma=float(sigma), steps=int(t.steps), center=center,  # type: ignore[attr-defined]
             xy=e.xy, measured=measured, predicted=predicted,
             measured_ellipse=covariance_ellipse(measured, center),
-            predicted_ellipse=covariance_ellipse(predicted, center),
+            predicted_ellipse=covariance_ellipse(predicted, center), at=e.at, xy_at=e.xy_at,
         ))  # fmt: skip
     return tuple(out)
 

@@ -338,3 +338,23 @@ def test_a_bad_dynamics_scenario_is_one_line(tmp_path, capsys, name, kind, text,
     assert len(err.splitlines()) == 1 and err.startswith(f"{source}: {field}: "), err
     assert phrase in err and "Traceback" not in err
     assert list(out.iterdir()) == []
+
+
+def test_the_stationary_noise_animation_spreads_the_cloud_out():
+    from optviz.scenario import figure
+
+    q = ov.surface("quadratic", kappa=4)
+    runs = [ov.run(q, ov.GD(lr=0.05), start=(0, 0), steps=200, noise=ov.GaussianNoise(1.0))]
+    scene = figure("stationary_noise", q, runs, seeds=50, frames=5, pyplot=False)
+    (c,) = scene.results["clouds"]
+    (handle,) = scene.handles
+    np.testing.assert_array_equal(c.at, [0, 50, 100, 150, 200])
+    scene.set_frame(0)  # every seed at the start
+    np.testing.assert_array_equal(np.column_stack(handle.artist.get_data()), np.zeros((50, 2)))
+    scene.set_frame(120)  # the snapshot of step 100: the runs themselves there
+    batch = ov.run(
+        q, ov.GD(lr=0.05), np.zeros((50, 2)), 200, noise=ov.GaussianNoise(1.0), seed=list(range(50))
+    )
+    np.testing.assert_array_equal(np.column_stack(handle.artist.get_data()), batch.xy[:, 100])
+    scene.set_frame(200)
+    np.testing.assert_array_equal(np.column_stack(handle.artist.get_data()), batch.xy[:, -1])

@@ -237,6 +237,11 @@ class StationaryNoiseOptions(Options):
     columns: int = option(
         0, lambda f, v: integer(f, v, minimum=0, maximum=6), "panels a row (0: automatic)"
     )
+    frames: int = option(
+        0,
+        _frames,
+        "snapshots of the clouds spreading out over the steps, for the GIF (0: the end only)",
+    )
     legend: str = legend_option()
 
 
@@ -269,6 +274,25 @@ def _cloud_title(t: Any, c: Any) -> str:
     return f"{run_label(t)}, σ = {c.sigma:g}\ntr Σ: predicted {trace_p:.3g}, measured {trace_m:.3g}"
 
 
+@dataclass
+class CloudFrames:
+    """A cloud of seeds at step k: the latest snapshot at or before k (the last step: the final cloud)."""
+
+    artist: Any
+    at: np.ndarray
+    xy_at: np.ndarray
+    final: np.ndarray
+    last: int
+
+    def set_frame(self, k: int) -> list[Any]:
+        if len(self.at) == 0 or k >= self.last:
+            xy = self.final
+        else:
+            xy = self.xy_at[max(int(np.searchsorted(self.at, k, side="right")) - 1, 0)]
+        self.artist.set_data(xy[:, 0], xy[:, 1])
+        return [self.artist]
+
+
 @register_kind(
     "stationary_noise",
     "Noisy runs' stationary clouds over many seeds, each with the covariance ellipse the Lyapunov equation predicts (2 standard deviations) and the measured one.",
@@ -276,7 +300,6 @@ def _cloud_title(t: Any, c: Any) -> str:
     runs="required",
     check=_check_cloud_runs,
     study="optviz.dynamics.stationary_clouds",
-    animated=False,
 )
 def _stationary_noise(fig: Any, data: PanelData, scene: Scene) -> None:
     from matplotlib import patheffects
@@ -299,8 +322,9 @@ def _stationary_noise(fig: Any, data: PanelData, scene: Scene) -> None:
     for i, (t, c) in enumerate(zip(data.trajectories, clouds, strict=True)):
         ax = axs[i // cols][i % cols]
         plot.contour(data.surface, ax=ax, bounds=bounds, critical_points=False, n_levels=8)
-        ax.plot(c.xy[:, 0], c.xy[:, 1], linestyle="none", marker="o", markersize=0.8 * lw, alpha=0.3,
-                markeredgewidth=0, color=colors[i], label=f"_cloud{i}", zorder=2)  # fmt: skip
+        (dots,) = ax.plot(c.xy[:, 0], c.xy[:, 1], linestyle="none", marker="o", markersize=0.8 * lw, alpha=0.3,
+                          markeredgewidth=0, color=colors[i], label=f"_cloud{i}", zorder=2)  # fmt: skip
+        scene.add(CloudFrames(dots, c.at, c.xy_at, c.xy, c.steps), c.steps)
         # The ellipses over the cloud, each on a white halo so that the dense cloud does not swallow it.
         halo = [patheffects.Stroke(linewidth=2.2 * lw, foreground="white"), patheffects.Normal()]
         ax.plot(*c.measured_ellipse.T, color=colors[i], linewidth=lw, zorder=3, label="_measured",
@@ -311,7 +335,7 @@ def _stationary_noise(fig: Any, data: PanelData, scene: Scene) -> None:
     for j in range(n, rows * cols):
         axs[j // cols][j % cols].set_visible(False)
     handles = [
-        Line2D([], [], linestyle="none", marker="o", color="0.4", label=f"last iterates ({len(clouds[0].xy):,} seeds)"),
+        Line2D([], [], linestyle="none", marker="o", color="0.4", label=f"{len(clouds[0].xy):,} seeds' iterates"),
         Line2D([], [], color="0.4", linewidth=lw, label="measured covariance (2σ)"),
         Line2D([], [], color=PREDICTED_COLOR, linewidth=0.8 * lw, linestyle=(0, (4, 3)),
                label="predicted, Lyapunov equation (2σ)"),

@@ -107,7 +107,9 @@ STUDIES.update(
             tol=o.tol,
             frames=o.frames,
         ),
-        "stationary_noise": lambda s, runs, o: dynamics.stationary_clouds(s, runs, seeds=o.seeds),
+        "stationary_noise": lambda s, runs, o: dynamics.stationary_clouds(
+            s, runs, seeds=o.seeds, frames=o.frames
+        ),
         "sharpness": lambda s, runs, o: dynamics.sharpness_along(s, runs),
         "preconditioner": lambda s, runs, o: dynamics.adam_steps(s, runs, ellipses=o.ellipses),
     }
