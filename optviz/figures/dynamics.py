@@ -25,7 +25,7 @@ from optviz.figures._scene import Scene
 from optviz.figures.basic import legend_option
 from optviz.figures.options import Options, option
 from optviz.plot.common import fontsize, linewidth, run_colors, run_label
-from optviz.plot.frames import Grows
+from optviz.plot.frames import Appears, Grows
 
 # -- basins ----------------------------------------------------------------------------------------------------
 DIVERGED_COLOR = "#1A1A1A"
@@ -492,7 +492,6 @@ def _check_adam_runs(surface: Any, runs: Any, options: Any) -> None:
     runs="required",
     check=_check_adam_runs,
     study="optviz.dynamics.adam_steps",
-    animated=False,
 )
 def _preconditioner(fig: Any, data: PanelData, scene: Scene) -> None:
     import dataclasses
@@ -510,24 +509,29 @@ def _preconditioner(fig: Any, data: PanelData, scene: Scene) -> None:
     for r in res:
         for j, k in enumerate(r.shown):
             cx, cy = r.xy[k]
-            path_ax.plot(cx + size * r.newton_shape[j, :, 0], cy + size * r.newton_shape[j, :, 1], color="0.45",
+            (newton,) = path_ax.plot(cx + size * r.newton_shape[j, :, 0], cy + size * r.newton_shape[j, :, 1], color="0.45",
                          linewidth=0.6 * lw, linestyle=(0, (3, 2)), zorder=4,
                          label="shape of H⁻¹ (what would fit)" if j == 0 else "_newton")  # fmt: skip
-            path_ax.plot(cx + size * r.adam_shape[j, :, 0], cy + size * r.adam_shape[j, :, 1], color=ELLIPSE_COLOR,
+            (adam,) = path_ax.plot(cx + size * r.adam_shape[j, :, 0], cy + size * r.adam_shape[j, :, 1], color=ELLIPSE_COLOR,
                          linewidth=0.7 * lw, zorder=5,
                          label="shape of Adam's step lr/(√v̂ᵢ+ε)" if j == 0 else "_adam")  # fmt: skip
+            # each pair of shapes appears when the path reaches its iterate
+            scene.add(Appears(newton, int(k)))
+            scene.add(Appears(adam, int(k)))
     for r, col in zip(res, colors, strict=True):
         n = np.arange(len(r.kappa))
-        kappa_ax.plot(
+        (kappa,) = kappa_ax.plot(
             n,
             r.kappa,
             color=col,
             linewidth=0.8 * lw,
             label=f"{r.label}: κ of the preconditioned diag(p) H",
         )
-        kappa_ax.plot(
+        (kappa_h,) = kappa_ax.plot(
             n, r.kappa_h, color="0.35", linewidth=0.8 * lw, linestyle=(0, (4, 3)), label="κ(H)"
         )
+        for line, values in ((kappa, r.kappa), (kappa_h, r.kappa_h)):
+            scene.add(Grows(line, n, values, len(n) - 1), len(n) - 1)
     values = np.concatenate([np.concatenate([r.kappa, r.kappa_h]) for r in res])
     values = values[np.isfinite(values) & (values > 0)]
     if (
