@@ -22,6 +22,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 
@@ -32,6 +33,7 @@ from optviz.analysis import hessian_eigen
 from optviz.engine import Endpoints, endpoints
 from optviz.optimizers import Optimizer
 from optviz.surfaces.base import Surface
+from optviz.trajectory import Trajectory
 
 # -- basins of attraction --------------------------------------------------------------------------------------
 DIVERGED = -2  # a basin label: the run diverged
@@ -238,7 +240,7 @@ class Cloud:
 
 
 def stationary_clouds(
-    surface: Surface, runs: Sequence[object], seeds: int = 1000, frames: int = 0
+    surface: Surface, runs: Sequence[Trajectory], seeds: int = 1000, frames: int = 0
 ) -> tuple[Cloud, ...]:
     """Each noisy run (its rule, Gaussian noise, start and steps) again over ``seeds`` seeds in one history-free
     call (:func:`optviz.engine.endpoints`): the cloud of its last iterates, beside the stationary covariance that
@@ -261,7 +263,7 @@ def stationary_clouds(
     H = surface.hessian(center)
     out = []
     for i, t in enumerate(runs):
-        rule, noise = t.optimizer, t.noise  # type: ignore[attr-defined]
+        rule, noise = t.optimizer, t.noise
         sigma = getattr(noise, "sigma", None)
         if sigma is None:
             raise ParameterError(
@@ -278,15 +280,15 @@ def stationary_clouds(
         predicted = theory.stationary_covariance(
             H, float(rule.lr), float(sigma), rho=rho, rule=rule.name
         )
-        starts = np.tile(np.asarray(t.xy[0] if t.xy.ndim == 2 else t.xy[0, 0], float), (seeds, 1))  # type: ignore[attr-defined]
-        at = np.unique(np.linspace(0, int(t.steps), frames).round().astype(int)) if frames else []  # type: ignore[attr-defined]
+        starts = np.tile(np.asarray(t.xy[0] if t.xy.ndim == 2 else t.xy[0, 0], float), (seeds, 1))
+        at = np.unique(np.linspace(0, int(t.steps), frames).round().astype(int)) if frames else []
         e = endpoints(
             surface, rule, starts, int(t.steps), noise=noise, seed=list(range(seeds)), at=list(at)
-        )  # type: ignore[attr-defined]
+        )
         keep = e.status == "max_steps"
         measured = sample_covariance(e.xy[keep], center)
         out.append(Cloud(
-            rule=rule, label=str(t.label), sigma=float(sigma), steps=int(t.steps), center=center,  # type: ignore[attr-defined]
+            rule=rule, label=str(t.label), sigma=float(sigma), steps=int(t.steps), center=center,
             xy=e.xy, measured=measured, predicted=predicted,
             measured_ellipse=covariance_ellipse(measured, center),
             predicted_ellipse=covariance_ellipse(predicted, center), at=e.at, xy_at=e.xy_at,
@@ -309,35 +311,38 @@ def stability_threshold(rule: Optimizer) -> float:
     ...                                             ov.Adam(lr=0.01))]
     [4.0, 38.0, 13.571429, 3800.0]
     """
-    name, lr = rule.name, float(rule.lr)  # type: ignore[attr-defined]
+    r: Any = rule  # each rule's own hyperparameters
+    name, lr = r.name, float(r.lr)
     if name == "gd":
         return 2.0 / lr
     if name == "momentum":
-        return (2 + 2 * float(rule.rho)) / lr  # type: ignore[attr-defined]
+        return (2 + 2 * float(r.rho)) / lr
     if name == "nesterov":
-        rho = float(rule.rho)  # type: ignore[attr-defined]
+        rho = float(r.rho)
         return (2 + 2 * rho) / ((1 + 2 * rho) * lr)
     if name == "adam":
-        b1 = float(rule.betas[0])  # type: ignore[attr-defined]
+        b1 = float(r.betas[0])
         return (2 + 2 * b1) / ((1 - b1) * lr)
     raise ParameterError(
         "rule", f"has no stability threshold here: one of {', '.join(SHARPNESS_RULES)}"
     )
 
 
-def adam_preconditioner(t: object) -> np.ndarray:
+def adam_preconditioner(t: Trajectory) -> np.ndarray:
     """``diag(1/(sqrt(v_hat) + eps))`` of each step of an Adam run, as (steps + 1, 2): the preconditioner the step
     from iterate k divides by (its second moment already updated with that step's gradient, bias-corrected)."""
-    rule = t.optimizer  # type: ignore[attr-defined]
+    rule: Any = t.optimizer
     b2, eps = float(rule.betas[1]), float(rule.eps)
-    v = np.asarray(t.state["exp_avg_sq"], float)  # type: ignore[attr-defined]  # row k: before step k
-    g = np.asarray(t.grad, float)  # type: ignore[attr-defined]
+    v = np.asarray(t.state["exp_avg_sq"], float)  # row k: before step k
+    g = np.asarray(t.grad, float)
     k = np.arange(1, len(v) + 1)[:, None]
     v_hat = (b2 * v + (1 - b2) * g * g) / (1 - b2**k)
     return 1.0 / (np.sqrt(v_hat) + eps)
 
 
-def top_eigen(h11: np.ndarray, h12: np.ndarray, h22: np.ndarray, p1: np.ndarray, p2: np.ndarray):  # type: ignore[no-untyped-def]
+def top_eigen(
+    h11: np.ndarray, h12: np.ndarray, h22: np.ndarray, p1: np.ndarray, p2: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
     """The largest eigenvalue of ``diag(p) H`` (real: it is similar to a symmetric matrix) and its unit right
     eigenvector, written out for 2 x 2 (no matrix products)."""
     a, b, c, d = p1 * h11, p1 * h12, p2 * h12, p2 * h22
@@ -398,7 +403,7 @@ class Sharpness:
         return float(np.exp(np.mean(np.log(c[1:] / c[:-1]))))
 
 
-def sharpness_along(surface: Surface, runs: Sequence[object]) -> tuple[Sharpness, ...]:
+def sharpness_along(surface: Surface, runs: Sequence[Trajectory]) -> tuple[Sharpness, ...]:
     """For each run: lambda_max of the Hessian at each iterate (Adam: of ``diag(1/(sqrt(v_hat)+eps)) H``, its
     preconditioned sharpness) against the rule's :func:`stability_threshold`, and each step along the top
     eigenvector, whose oscillation grows once the threshold is passed.
@@ -411,7 +416,7 @@ def sharpness_along(surface: Surface, runs: Sequence[object]) -> tuple[Sharpness
     """
     out = []
     for i, t in enumerate(runs):
-        rule = t.optimizer  # type: ignore[attr-defined]
+        rule = t.optimizer
         if rule.name not in SHARPNESS_RULES:
             raise ParameterError(
                 f"run[{i}].rule", f"must be one of {', '.join(SHARPNESS_RULES)}, got {rule.name!r}"
@@ -420,8 +425,8 @@ def sharpness_along(surface: Surface, runs: Sequence[object]) -> tuple[Sharpness
             raise ParameterError(
                 f"run[{i}].schedule", "the threshold is for a constant lr: remove the schedule"
             )
-        stop = int(t.stop_step)  # type: ignore[attr-defined]
-        xy = np.asarray(t.xy, float)[: stop + 1]  # type: ignore[attr-defined]
+        stop = int(t.stop_step)
+        xy = np.asarray(t.xy, float)[: stop + 1]
         H = surface.hessian(xy)
         if rule.name == "adam":
             p = adam_preconditioner(t)[: stop + 1]
@@ -433,7 +438,7 @@ def sharpness_along(surface: Surface, runs: Sequence[object]) -> tuple[Sharpness
         threshold = stability_threshold(rule)
         above = np.flatnonzero(lam > threshold)
         out.append(Sharpness(
-            label=str(t.label), rule=rule, preconditioned=rule.name == "adam", sharpness=lam,  # type: ignore[attr-defined]
+            label=str(t.label), rule=rule, preconditioned=rule.name == "adam", sharpness=lam,
             threshold=threshold, top=top, component=component, crossed=int(above[0]) if len(above) else None,
         ))  # fmt: skip
     return tuple(out)
@@ -481,7 +486,7 @@ def _unit_ellipse(a: float, b: float, angle: float, points: int = 61) -> np.ndar
 
 
 def adam_steps(
-    surface: Surface, runs: Sequence[object], ellipses: int = 10
+    surface: Surface, runs: Sequence[Trajectory], ellipses: int = 10
 ) -> tuple[AdamSteps, ...]:
     """Along each Adam run: its effective step on each coordinate, ``lr / (sqrt(v_hat) + eps)`` (the diagonal
     preconditioner times lr: an axis-aligned ellipse), and the condition number of ``diag(p) H`` beside
@@ -497,13 +502,13 @@ def adam_steps(
     """
     out = []
     for i, t in enumerate(runs):
-        rule = t.optimizer  # type: ignore[attr-defined]
+        rule = t.optimizer
         if rule.name != "adam":
             raise ParameterError(
                 f"run[{i}].rule", f"must be adam (the preconditioner is Adam's), got {rule.name!r}"
             )
-        stop = int(t.stop_step)  # type: ignore[attr-defined]
-        xy = np.asarray(t.xy, float)[: stop + 1]  # type: ignore[attr-defined]
+        stop = int(t.stop_step)
+        xy = np.asarray(t.xy, float)[: stop + 1]
         p = adam_preconditioner(t)[: stop + 1]
         H = surface.hessian(xy)
         h11, h12, h22 = H[:, 0, 0], H[:, 0, 1], H[:, 1, 1]
@@ -516,7 +521,7 @@ def adam_steps(
             _unit_ellipse(1 / abs(lam[j, 0]), 1 / abs(lam[j, 1]), float(np.arctan2(vec[j, 1, 0], vec[j, 0, 0])))
             for j in range(len(shown))
         ])  # fmt: skip
-        out.append(AdamSteps(label=str(t.label), rule=rule, xy=xy, steps=float(rule.lr) * p, kappa=kappa,  # type: ignore[attr-defined]
+        out.append(AdamSteps(label=str(t.label), rule=rule, xy=xy, steps=float(rule.lr) * p, kappa=kappa,
                              kappa_h=kappa_h, shown=shown, adam_shape=adam_shape, newton_shape=newton_shape))  # fmt: skip
     return tuple(out)
 

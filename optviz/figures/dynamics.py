@@ -12,6 +12,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from dataclasses import dataclass
 from typing import Any
@@ -412,8 +413,6 @@ def _sharpness(fig: Any, data: PanelData, scene: Scene) -> None:
         [["path", "loss"], ["path", "sharp"], ["path", "comp"]], width_ratios=[aspect, 1.1]
     )
     colors = run_colors(data.trajectories, [data.color(i) for i in range(len(data.trajectories))])
-    import dataclasses
-
     draw_paths(axs["path"], dataclasses.replace(data, colors=colors), scene)
     lw = linewidth()
     for t, r, col in zip(data.trajectories, res, colors, strict=True):
@@ -494,8 +493,6 @@ def _check_adam_runs(surface: Any, runs: Any, options: Any) -> None:
     study="optviz.dynamics.adam_steps",
 )
 def _preconditioner(fig: Any, data: PanelData, scene: Scene) -> None:
-    import dataclasses
-
     from optviz.figures.basic import draw_paths, place_legend
 
     res = data.study
