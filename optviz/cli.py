@@ -88,7 +88,9 @@ def build_parser() -> argparse.ArgumentParser:
         an index with each image and the command that made it. Without a scenarios/ folder here (an optviz
         installed without a clone), the scenarios shipped with optviz are rendered. A failing scenario is
         reported and the others still render; the exit code is non-zero at the end if any failed. Where torch
-        is installed, the loss landscapes of a real network (python -m optviz.landscape.gallery) render too."""),
+        is installed, the loss landscapes of a real network (python -m optviz.landscape.gallery) render too.
+        --check also measures each figure's legibility as it is written (as optviz check --render does) and
+        prints the findings; then the exit code is 1 if there are findings and nothing failed."""),
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     p.add_argument(
@@ -116,6 +118,11 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument(
         "--format", type=_formats, default=None, metavar="FMT[,FMT]", help="override the formats"
+    )
+    p.add_argument(
+        "--check",
+        action="store_true",
+        help="also report each figure's legibility findings (optviz.testing.check_legibility)",
     )
     p.add_argument(
         "--no-landscape",
@@ -303,7 +310,7 @@ def _scenario_folder(args: argparse.Namespace) -> tuple[Path | None, bool]:
 
 
 def _gallery(args: argparse.Namespace) -> int:
-    from optviz.scenario.gallery import build_gallery
+    from optviz.scenario.gallery import build_gallery, split_findings
 
     folder, shipped = _scenario_folder(args)
     if folder is None or not folder.is_dir():
@@ -313,17 +320,25 @@ def _gallery(args: argparse.Namespace) -> int:
     if args.jobs is not None and args.jobs < 1:
         raise _UsageError(f"--jobs must be at least 1, got {args.jobs}")
     _output_folder(args.output)
-    failures = build_gallery(
-        folder,
-        args.output,
-        jobs=args.jobs,
-        formats=args.format,
-        quiet=args.quiet,
-        shipped=shipped,
-        landscape=args.landscape,
+    check = None
+    if args.check:
+        from optviz.testing.legibility import check_legibility as check
+    failures, findings = split_findings(
+        build_gallery(
+            folder,
+            args.output,
+            jobs=args.jobs,
+            formats=args.format,
+            quiet=args.quiet,
+            shipped=shipped,
+            landscape=args.landscape,
+            check=check,
+        )
     )
     for message in failures:
         _say(message)
+    for message in findings:
+        _say(message, out=True)
     if not args.quiet:
         from optviz.scenario.gallery import torch_available
 
@@ -341,7 +356,11 @@ def _gallery(args: argparse.Namespace) -> int:
             )
         elif args.landscape and len(scenario_failures) == len(failures):
             _say(f"loss landscapes of a real network rendered into {args.output}", out=True)
-    return EXIT_USAGE if failures else EXIT_OK
+    if failures:
+        return EXIT_USAGE
+    if findings and not args.quiet:
+        _say(f"{len(findings)} legibility finding{'s' if len(findings) > 1 else ''}", out=True)
+    return EXIT_FAILED if findings else EXIT_OK
 
 
 def _list(args: argparse.Namespace) -> int:

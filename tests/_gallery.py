@@ -18,6 +18,7 @@ class Gallery:
     folder: Path
     _computed: dict[Path, tuple[Any, Any]] = field(default_factory=dict)
     _errors: dict[str, str] | None = None
+    _findings: dict[str, list[str]] = field(default_factory=dict)
 
     def computed(self, path: Path) -> tuple[Any, Any]:
         """``(scenario, data)``: the validated scenario and everything it computes (runs, studies)."""
@@ -31,12 +32,27 @@ class Gallery:
     def rendered(self, path: Path) -> tuple[Path, str | None]:
         """The folder holding every scenario's full-size outputs, and this scenario's error if it failed."""
         if self._errors is None:
-            from optviz.scenario.gallery import build_gallery
+            from optviz.scenario.gallery import FINDING, build_gallery, split_findings
+            from optviz.testing import check_legibility
 
-            failures = build_gallery(ROOT / "scenarios", self.folder, quiet=True)
+            # The legibility of each figure is measured as it is written (``optviz gallery --check``).
+            lines = build_gallery(
+                ROOT / "scenarios", self.folder, quiet=True, check=check_legibility
+            )
+            failures, findings = split_findings(lines)
             self._errors = {}
-            for message in failures:
-                for source in SCENARIOS:
+            for source in SCENARIOS:
+                for message in failures:
                     if message.startswith(str(source)):
                         self._errors[source.stem] = message
+                prefix = f"{source}{FINDING}"
+                self._findings[source.stem] = [
+                    m.removeprefix(prefix) for m in findings if m.startswith(prefix)
+                ]
         return self.folder, self._errors.get(path.stem)
+
+    def findings(self, path: Path) -> list[str]:
+        """The legibility findings of the scenario's full-size figure, as the gallery wrote it."""
+        _, error = self.rendered(path)
+        assert error is None, error
+        return self._findings[path.stem]

@@ -78,7 +78,10 @@ def test_the_quick_start_is_what_ci_runs():
     extras = re.findall(r'-e "\.\[([\w,]+)\]"', tests)
     assert extras == ["test,notebook"]
     assert 'pip install --quiet -c constraints.txt -e ".[test,notebook]"' in ci
-    assert "python -m pytest" in ci
+    # The same test command: its options (one process per core, each file whole in one) too.
+    options = tests.split("python -m pytest", 1)[1].split()
+    assert options == ["-n", "auto", "--dist", "loadgroup"]
+    assert f"python -m pytest -q {' '.join(options)}\n" in ci
     # In CI a missing extra fails the notebook test instead of skipping it.
     assert "\nexport CI=1\n" in ci
 

@@ -498,12 +498,34 @@ def _placed_text_class() -> type:
                 # A leader line from a label placed far from its point (hidden when the label sits beside it).
                 self.arrow_patch.set_visible(float(np.hypot(spot.dx, spot.dy)) > self.leader_beyond)
 
+        _layout_memo: dict | None = None
+
+        def _get_layout(self, renderer: Any) -> Any:
+            # While place() tries its spots only the offset and the alignment change, and matplotlib's layout
+            # of the words (their box relative to the text's position) depends on the alignment alone: it is
+            # computed once per alignment and reused, the same objects, so every box is the one matplotlib
+            # itself would compute.
+            memo = self._layout_memo
+            if memo is None:
+                return super()._get_layout(renderer)
+            key = (self.get_horizontalalignment(), self.get_verticalalignment(), id(renderer))
+            if key not in memo:
+                memo[key] = super()._get_layout(renderer)
+            return memo[key]
+
         def place(self, renderer: Any) -> Spot:
             """Choose the spot for the current layout (kept while the layout stays)."""
             ax = self.axes
             key = _layout_key(ax)
             if self._placed_for == key:
                 return self.spot
+            self._layout_memo = {}
+            try:
+                return self._choose(renderer, ax, key)
+            finally:
+                self._layout_memo = None
+
+        def _choose(self, renderer: Any, ax: Any, key: tuple) -> Spot:
             shapes = data_shapes(ax, exclude=[self.arrow_patch] if self.arrow_patch else [])
             texts = _text_obstacles(ax, self, renderer)
             best, best_cost, covers = self.spots[0], np.inf, np.inf

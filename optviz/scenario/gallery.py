@@ -12,6 +12,7 @@ import concurrent.futures as futures
 import os
 import threading
 import time
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -31,6 +32,7 @@ class Outcome:
     description: str
     written: tuple[str, ...]
     error: str | None
+    findings: tuple[str, ...] = ()  # what ``check`` found on the static figure
 
 
 def _watch_parent(parent: int) -> None:
@@ -46,7 +48,12 @@ def _watch_parent(parent: int) -> None:
     threading.Thread(target=watch, name="optviz-watch-parent", daemon=True).start()
 
 
-def _render_one(source: str, out_dir: str, formats: tuple[str, ...] | None) -> Outcome:
+def _render_one(
+    source: str,
+    out_dir: str,
+    formats: tuple[str, ...] | None,
+    check: Callable[[Any], Sequence[Any]] | None = None,
+) -> Outcome:
     # Runs in a worker process: import inside, so the parent stays light and each worker starts clean.
     import matplotlib
 
@@ -59,11 +66,20 @@ def _render_one(source: str, out_dir: str, formats: tuple[str, ...] | None) -> O
         scenario = load(path)
     except ScenarioError as err:
         return Outcome(path, "", "", (), str(err))
+    found: list[str] = []
+
+    def measure(fig: Any) -> None:
+        if check is not None:
+            found.extend(str(finding) for finding in check(fig))
+
     try:
-        written = render(scenario, Path(out_dir), formats=formats, quiet=True)
+        written = render(
+            scenario, Path(out_dir), formats=formats, quiet=True, inspect=measure if check else None
+        )
     except Exception as err:
         return Outcome(path, scenario.title, scenario.description, (), failure_line(scenario, err))
-    return Outcome(path, scenario.title, scenario.description, tuple(p.name for p in written), None)
+    names = tuple(p.name for p in written)
+    return Outcome(path, scenario.title, scenario.description, names, None, tuple(found))
 
 
 LANDSCAPE = Path("<landscape>")  # the key of the landscape job among the scenario jobs
@@ -97,13 +113,17 @@ def build_gallery(
     quiet: bool = False,
     shipped: bool = False,
     landscape: bool = True,
+    check: Callable[[Any], Sequence[Any]] | None = None,
 ) -> list[str]:
     """Render every ``scenario_dir/*.toml`` into ``out_dir`` and write ``out_dir/README.md``; returns the errors.
 
     ``shipped``: the scenarios are the ones shipped with optviz, and the index's commands say
     ``optviz render --example NAME``. ``landscape``: also render the loss-landscape figures
     (``python -m optviz.landscape.gallery``) when torch is installed. The index lists them whenever their files
-    are in ``out_dir``.
+    are in ``out_dir``. ``check`` (a module-level function, as worker processes call it; for example
+    ``optviz.testing.check_legibility``) is called with each scenario's static figure as it is written, and
+    each thing it returns is one more line, ``"<scenario file>: legibility: <finding>"`` (see
+    :func:`split_findings`), after the errors.
     """
     sources = sorted(scenario_dir.glob("*.toml"))
     if not sources:
@@ -115,7 +135,7 @@ def build_gallery(
     def work(key: Path) -> tuple[Any, tuple[Any, ...]]:
         if key == LANDSCAPE:
             return _render_landscape, (str(out_dir),)
-        return _render_one, (str(key), str(out_dir), formats)
+        return _render_one, (str(key), str(out_dir), formats, check)
 
     with Progress(len(keys), "scenarios", quiet=quiet) as bar:
         if jobs == 1:
@@ -143,7 +163,18 @@ def build_gallery(
     errors = [o.error for o in ordered if o.error]
     if LANDSCAPE in outcomes and outcomes[LANDSCAPE].error:
         errors.append(outcomes[LANDSCAPE].error)
-    return errors
+    return errors + [f"{o.source}{FINDING}{finding}" for o in ordered for finding in o.findings]
+
+
+FINDING = (
+    ": legibility: "  # between a scenario file and one of its findings, in build_gallery's lines
+)
+
+
+def split_findings(lines: list[str]) -> tuple[list[str], list[str]]:
+    """:func:`build_gallery`'s lines as ``(errors, findings)``."""
+    findings = [line for line in lines if FINDING in line and not line.startswith("optviz.")]
+    return [line for line in lines if line not in findings], findings
 
 
 def _flat(job: tuple[Any, tuple[Any, ...]]) -> tuple[Any, ...]:

@@ -8,7 +8,7 @@ previous files.
 from __future__ import annotations
 
 import os
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -69,17 +69,25 @@ def outputs(
     return {fmt: Path(out_dir) / f"{scenario.stem}.{fmt}" for fmt in order}
 
 
-def _write(scenario: Scenario, data: PanelData, staged: dict[str, Path], quiet: bool) -> None:
-    """Draw a computed scenario into the staged files, by format."""
+def _write(
+    scenario: Scenario,
+    data: PanelData,
+    staged: dict[str, Path],
+    quiet: bool,
+    inspect: Callable[[Any], Any] | None = None,
+) -> None:
+    """Draw a computed scenario into the staged files, by format (``inspect``: see :func:`render`)."""
     from optviz.anim import write_scene_gif
     from optviz.output import savefig
 
     static = [f for f in staged if f != "gif"]
-    if static:
+    if static or inspect is not None:
         scene = draw(scenario, data)
         try:
             for fmt in static:
                 savefig(scene.fig, staged[fmt], atomic=False)
+            if inspect is not None:
+                inspect(scene.fig)
         finally:
             scene.close()
     if "gif" in staged:
@@ -95,13 +103,22 @@ def _write(scenario: Scenario, data: PanelData, staged: dict[str, Path], quiet: 
 
 
 def render(
-    scenario: Scenario, out_dir: str | os.PathLike[str], *, formats: Any = None, quiet: bool = True
+    scenario: Scenario,
+    out_dir: str | os.PathLike[str],
+    *,
+    formats: Any = None,
+    quiet: bool = True,
+    inspect: Callable[[Any], Any] | None = None,
 ) -> list[Path]:
-    """Write ``out_dir/<stem>.<ext>`` for each format (default: the scenario's own); returns the paths."""
+    """Write ``out_dir/<stem>.<ext>`` for each format (default: the scenario's own); returns the paths.
+
+    ``inspect`` is called with the static figure once it is saved (``optviz gallery --check`` measures its
+    legibility there, on the very figure written, instead of drawing it again); a scenario written only as a
+    GIF draws its static figure for it."""
     targets = outputs(scenario, out_dir, formats)
     data = compute(scenario)
     with atomic_paths(list(targets.values())) as temps:
-        _write(scenario, data, dict(zip(targets, temps, strict=True)), quiet)
+        _write(scenario, data, dict(zip(targets, temps, strict=True)), quiet, inspect)
     return list(targets.values())
 
 
