@@ -68,6 +68,7 @@ _LAZY: dict[str, str] = {
     "schedule_names": "optviz.schedules",
     # engine
     "run": "optviz.engine",
+    "endpoints": "optviz.engine",  # run() keeping no history: each run's end and status (basins of attraction)
     "Trajectory": "optviz.trajectory",
     "sweep": "optviz.sweeps",
     "SweepResult": "optviz.sweeps",
@@ -87,9 +88,10 @@ _LAZY: dict[str, str] = {
 }
 
 # Submodules reachable as attributes: `ov.plot.contour(...)`, `ov.theory.gd_rate(...)`, `ov.style.context()`,
-# `ov.studies.phase_sweep(...)`, `ov.metrics.measured_rate(...)`, `ov.limits.MAX_STEPS`,
+# `ov.studies.phase_sweep(...)`, `ov.dynamics.basins(...)`, `ov.metrics.measured_rate(...)`, `ov.limits.MAX_STEPS`,
 # `ov.landscape.train(...)` (loss landscapes of torch models: torch is imported by its first name that needs it).
 _SUBMODULES = {
+    "dynamics",
     "figures",
     "landscape",
     "limits",

@@ -140,8 +140,11 @@ def prepare(
     escape_radius: Any = None,
     label: Any = None,
     schedule: Any = None,
+    *,
+    history: bool = True,
 ) -> Problem:
-    """Check every argument of :func:`run` and return the validated :class:`Problem`."""
+    """Check every argument of :func:`run` and return the validated :class:`Problem` (``history=False``: for
+    :func:`endpoints`, which records nothing per step, so the cap on recorded numbers does not apply)."""
     if isinstance(surface, str):
         from optviz.surfaces import surface as build
 
@@ -216,7 +219,8 @@ def prepare(
     rule = optimizer.bind(surface)
     if schedule is not None:
         rule = scheduled(rule, schedule, steps)
-    _check_recorded(rule, xy[0], f0[0], n, steps)
+    if history:
+        _check_recorded(rule, xy[0], f0[0], n, steps)
     return Problem(
         surface=surface,
         rule=rule,
@@ -477,6 +481,166 @@ def _batched_loop(p: Problem) -> Trajectory:
     return _trajectory(p, hx, hf, hg, hs, status, stop)
 
 
+@dataclass(frozen=True)
+class Endpoints:
+    """Where each of N runs ended, and how, with no per-step history (:func:`endpoints`).
+
+    ``xy`` (N, 2) and ``loss`` (N,) at each run's ``stop_step`` (its last valid iterate, as in a Trajectory),
+    ``status`` (N,) as :attr:`Trajectory.status`; ``at`` (K,) the steps snapshotted, ``xy_at`` (K, N, 2) and
+    ``status_at`` (K, N) where each run was at those steps (a run that stopped earlier: where it stopped, with its
+    status; one still running: ``"max_steps"``).
+    """
+
+    start: np.ndarray
+    xy: np.ndarray
+    loss: np.ndarray
+    status: np.ndarray
+    stop_step: np.ndarray
+    steps: int
+    optimizer: Optimizer
+    label: str
+    tol: float | None
+    at: np.ndarray
+    xy_at: np.ndarray
+    status_at: np.ndarray
+
+    def __len__(self) -> int:
+        return len(self.xy)
+
+
+def endpoints(
+    surface: Surface | str,
+    optimizer: Optimizer,
+    start: Any,
+    steps: int = 100,
+    *,
+    noise: Noise | None = None,
+    seed: int | Sequence[int] = 0,
+    tol: float | None = None,
+    escape_radius: float | None = None,
+    label: str | None = None,
+    at: Sequence[int] = (),
+) -> Endpoints:
+    """:func:`run` that keeps no history: only where each run ended and how (and where it was at the steps
+    ``at``), so a grid of 400 x 400 starts x 500 steps needs a few megabytes, not the gigabytes its histories
+    would. Run i ends exactly where ``run`` would end it: the same update, the same stopping rules, bit for bit
+    (the tests hold the two equal).
+
+    >>> import optviz as ov
+    >>> q = ov.surface("quadratic", kappa=10)
+    >>> e = endpoints(q, ov.GD(lr=0.25), [[-4, 1.5], [0.5, 0.1]], steps=100, tol=1e-6)
+    >>> e.status.tolist(), e.stop_step.tolist()
+    (['diverged', 'diverged'], [16, 23])
+    >>> e = endpoints(q, ov.Momentum(lr=0.05), [[-4, 1.5], [0.5, 0.1]], steps=500, tol=1e-8)
+    >>> e.status.tolist(), e.stop_step.tolist()
+    (['converged', 'converged'], [358, 328])
+    """
+    p = prepare(
+        surface, optimizer, start, steps, noise, seed, tol, escape_radius, label, history=False
+    )
+    at_steps = np.array(
+        sorted(
+            {check.integer(f"at[{i}]", k, minimum=0, maximum=p.steps) for i, k in enumerate(at)}
+        ),
+        dtype=np.int64,
+    )
+    return _endpoint_loop(p, at_steps)
+
+
+def _endpoint_loop(p: Problem, at: np.ndarray) -> Endpoints:
+    """The batched loop of :func:`_batched_loop` with the stopping rules checked at every step and nothing
+    recorded but each run's last valid iterate."""
+    surface, rule, steps = p.surface, p.rule, p.steps
+    n = len(p.start)
+    oracle, normals = _oracles(p, p.seeds)
+    value_and_grad, value = surface.value_and_grad, surface.value
+    out_x = np.empty((n, 2))
+    out_f = np.empty(n)
+    status = np.full(n, _MAX_STEPS, dtype=np.int8)
+    stop = np.full(n, steps, dtype=np.int64)
+    xy_at = np.empty((len(at), n, 2))
+    status_at = np.empty((len(at), n), dtype=np.int8)
+    snap = {int(k): j for j, k in enumerate(at)}
+    rows = np.arange(n)  # the runs still computed
+    live = np.ones(n, dtype=bool)  # of those, the ones that have not stopped
+    tol2 = None if p.tol is None else p.tol * p.tol
+    r2 = p.escape_radius * p.escape_radius
+    cx, cy = p.center
+    flags = rule.stop_statuses
+    x = p.start.copy()
+    prev_x = prev_f = prev_state = None
+    state = None
+    last = steps
+    with np.errstate(all="ignore"):
+        for k in range(steps + 1):
+            last = k
+            f, g = value_and_grad(x)
+            exact2 = g[:, 0] * g[:, 0] + g[:, 1] * g[:, 1]
+            if oracle is not None:
+                g = oracle(k, x, g, None if len(rows) == n else rows)
+            if state is None:
+                state = rule.start(x, f)
+            dx, dy = x[:, 0] - cx, x[:, 1] - cy
+            bad = ~(
+                (dx * dx + dy * dy <= r2)
+                & np.isfinite(f)
+                & np.isfinite(g[:, 0])
+                & np.isfinite(g[:, 1])
+            )
+            done = bad if tol2 is None else bad | (exact2 < tol2)
+            done &= live  # runs that stopped earlier but are still computed do not count again
+            if done.any():
+                ended = np.flatnonzero(done)
+                went = ended[bad[ended]]
+                stop[rows[went]] = k - 1
+                out_x[rows[went]] = prev_x[went]
+                out_f[rows[went]] = prev_f[went]
+                status[rows[went]] = _DIVERGED
+                # a rule that could not step ended the run itself (Newton: "singular")
+                for name in flags:
+                    mark = np.asarray(getattr(prev_state, name), dtype=bool)[went]
+                    status[rows[went[mark]]] = STATUSES.index(name)
+                conv = ended[~bad[ended]]
+                stop[rows[conv]] = k
+                out_x[rows[conv]] = x[conv]
+                out_f[rows[conv]] = f[conv]
+                status[rows[conv]] = _CONVERGED
+                live &= ~done
+            if k in snap:
+                j = snap[k]
+                xy_at[j] = out_x
+                xy_at[j, rows[live]] = x[live]
+                status_at[j] = status
+            if k == steps:
+                out_x[rows[live]] = x[live]
+                out_f[rows[live]] = f[live]
+                break
+            if not live.any():
+                break
+            # Drop stopped runs from the computation once they are a quarter of it (as _batched_loop does):
+            # until then they are cheaper to carry along than to copy every array at every step.
+            if (~live).sum() * 4 >= len(live):
+                keep = np.flatnonzero(live)
+                rows, x, f, g = rows[keep], x[keep], f[keep], g[keep]
+                state = _take_state(state, keep)
+                if rule.n_values() is not None:
+                    rule = rule.take(keep)
+                live = np.ones(len(keep), dtype=bool)
+            z = None if normals is None else normals.step(k, rows)
+            prev_x, prev_f, prev_state = x, f, state
+            x, state = rule.step(g, state, x, value, z)
+    for k, j in snap.items():  # steps after every run had stopped: each run where it stopped
+        if k > last:
+            xy_at[j] = out_x
+            status_at[j] = status
+    names = np.array(STATUSES)[status]
+    return Endpoints(
+        start=p.start, xy=out_x, loss=out_f, status=names, stop_step=stop, steps=steps,
+        optimizer=p.optimizer, label=p.label, tol=p.tol, at=at, xy_at=xy_at,
+        status_at=np.array(STATUSES)[status_at],
+    )  # fmt: skip
+
+
 def history_bytes(n: int, steps: int, state_shapes: Sequence[tuple[int, ...]]) -> int:
     """Bytes of the histories a call records: positions, losses and gradients of ``n`` runs, and the rule's
     state (each field's shape for the whole batch), over ``steps + 1`` rows of float64."""
@@ -542,9 +706,11 @@ def _trajectory(
 
 
 __all__ = [
+    "Endpoints",
     "Problem",
     "check_history",
     "default_label",
+    "endpoints",
     "history_bytes",
     "prepare",
     "reference_run",

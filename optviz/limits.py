@@ -60,6 +60,12 @@ MAX_LAMBDA = 1e6
 # that a scenario at the caps renders in seconds, not hours.
 MAX_SCENARIO_STEPS = 10_000_000
 MAX_SCENARIO_WORK = 50_000_000
+# Runs that keep no history (optviz.engine.endpoints: a basins figure's grid of starts) hold a few numbers a run,
+# not a step: their cap is on time alone (about a minute at the cap on one core), counted as starts x steps.
+MAX_ENDPOINT_STEPS = 500_000_000
+MAX_BASIN_GRID = 1_000  # starts a side of a basins map (10^6 starts a rule)
+MAX_BASIN_RULES = 6  # maps of one basins figure
+MAX_CLOUD_SEEDS = 20_000  # seeds of a stationary-noise cloud
 
 # -- loss landscapes of torch models (optviz.landscape) --------------------------------------------------------
 MAX_TRAINING_STEPS = 1_000_000  # steps of one recorded training run (optviz.landscape.train)

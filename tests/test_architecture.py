@@ -47,6 +47,7 @@ PARTS = {
     "optviz.engine": "Engine",
     "optviz.sweeps": "Engine",
     "optviz.studies": "Engine",
+    "optviz.dynamics": "Engine",  # issue 18: basins, sharpness, preconditioner, stationary noise
     "optviz.plot": "Drawing",
     "optviz.figures": "Drawing",
     "optviz.anim": "Drawing",

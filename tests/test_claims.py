@@ -458,3 +458,67 @@ def test_test_functions_ten_functions_four_rules_from_each_suggested_start(galle
             np.testing.assert_array_equal(t.xy[0], p.surface.start)  # "from its suggested start"
             assert str(t.status) != "diverged", (p.surface.name, t.rule)
             assert float(t.loss[int(t.stop_step)]) < float(t.loss[0]), (p.surface.name, t.rule)
+
+
+# -- issue 18: figures none of the peers have -------------------------------------------------------------------
+def test_basins_momentum_sends_many_starts_to_another_minimum(gallery):
+    sc, data = scenario(gallery, "basins")
+    b = data.study
+    assert b.labels[0].shape == (400, 400)  # "400 × 400 starts"
+    assert all(e.steps == 500 for e in b.ends) and len(b.minima) == 4
+    gd, momentum = b.labels[0], b.labels[1]
+    assert (
+        gd >= 0
+    ).mean() == 1.0  # GD settles every start in a minimum: its basins are the quadrants
+    moved = (gd >= 0) & (momentum >= 0) & (gd != momentum)
+    assert moved.mean() > 0.10, moved.mean()  # "many starts": over a tenth of the grid
+    assert "momentum carries many starts over a ridge into another minimum" in sc.description
+
+
+def test_stationary_noise_clouds_match_the_lyapunov_prediction(gallery):
+    sc, data = scenario(gallery, "stationary_noise")
+    clouds = data.study
+    assert [len(c.xy) for c in clouds] == [2000] * 4  # "2,000 seeds"
+    for c in (
+        clouds
+    ):  # measured against predicted: within 3 standard errors of a variance (2,000 samples)
+        assert c.error < 0.1, (c.label, c.error)
+        scale = np.trace(c.predicted)
+        assert np.abs(c.measured - c.predicted).max() < 0.1 * scale
+    trace = [float(np.trace(c.measured)) for c in clouds]  # SGD 0.01, SGD 0.04, HB 0.01, HB 0.04
+    assert trace[1] > 3 * trace[0] and trace[3] > 3 * trace[2]  # "the cloud grows with lr"
+    assert (
+        trace[2] > 5 * trace[0] and trace[3] > 5 * trace[1]
+    )  # "heavy ball's is several times wider"
+    assert "several times wider at the same lr" in sc.description
+
+
+def test_sharpness_rises_past_each_threshold_and_the_top_eigenvector_step_grows_there(gallery):
+    sc, data = scenario(gallery, "sharpness")
+    res = data.study
+    assert [r.rule.name for r in res] == ["gd", "momentum", "nesterov", "adam"]
+    for r in res:
+        assert r.crossed is not None, r.label  # "rises past its stability threshold"
+        above = r.stretches(above=True)
+        assert above, r.label
+        # "there the step along the top eigenvector grows each step": in every stretch above the threshold
+        growth = [r.stretch_growth(a, b) for a, b in above]
+        assert min(growth) > 1.05, (r.label, growth)
+    # and, for contrast, GD's steps along it shrink wherever it is well below (0.8 of) its threshold
+    gd = res[0]
+    assert max(gd.stretch_growth(a, b) for a, b in gd.stretches(above=False)) < 1
+    assert res[3].preconditioned and "edge of stability" not in (sc.title + sc.description).lower()
+
+
+def test_adam_preconditioner_fits_the_aligned_valley_and_not_the_rotated_one(gallery):
+    sc, data = scenario(gallery, "adam_preconditioner")
+    (_, aligned), (_, rotated) = data.panels
+    a, r = aligned.study[0], rotated.study[0]
+    assert aligned.surface.params["angle"] == 0 and rotated.surface.params["angle"] == 45
+    np.testing.assert_allclose([a.kappa_h, r.kappa_h], 25.0, rtol=1e-9)
+    # "falls to about 4 on the aligned valley and stays at 25 on the rotated one" (after the first 20 steps)
+    assert np.all(np.abs(a.kappa[20:] - 4) < 0.5) and np.all(np.abs(r.kappa[20:] - 25) < 1)
+    # Adam's ellipses are axis-aligned (no shape leans), H^-1's on the rotated valley lean by 45 degrees
+    far = r.newton_shape[:, :, :][:, 0]  # the first point of each: the end of its larger axis
+    np.testing.assert_allclose(np.abs(np.degrees(np.arctan2(far[:, 1], far[:, 0]))), 45, atol=1)
+    assert "stays at 25 on the rotated one" in sc.description

@@ -3,6 +3,7 @@
 from optviz.figures import (  # noqa: F401
     basic,
     classifier,
+    dynamics,
     gradients,
     hyperparameters,
     lecture,

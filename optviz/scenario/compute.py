@@ -19,7 +19,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from optviz import gradients, hyperparameters, limits, studies, theory
+from optviz import dynamics, gradients, hyperparameters, limits, studies, theory
 from optviz._validate import ParameterError
 from optviz.engine import run
 from optviz.figures import PanelData, Scene, figure_inputs, figure_kind
@@ -105,6 +105,27 @@ WORK: dict[str, Work] = {
         for k in o.kappas
     ],
 }
+
+# -- issue 18's dynamics figures (optviz.dynamics) ---------------------------------------------------------------
+STUDIES.update(
+    {
+        "basins": lambda s, runs, o: dynamics.basins(
+            s,
+            [t.optimizer for t in runs],
+            grid=o.grid,
+            steps=[t.steps for t in runs],
+            tol=o.tol,
+            frames=o.frames,
+        ),
+        "stationary_noise": lambda s, runs, o: dynamics.stationary_clouds(
+            s, runs, seeds=o.seeds, frames=o.frames
+        ),
+        "sharpness": lambda s, runs, o: dynamics.sharpness_along(s, runs),
+        "preconditioner": lambda s, runs, o: dynamics.adam_steps(s, runs, ellipses=o.ellipses),
+    }
+)
+# These studies' runs keep no history: their cap is limits.MAX_ENDPOINT_STEPS, checked by each kind.
+WORK.update({"basins": lambda runs, o: [], "stationary_noise": lambda runs, o: []})
 
 # What one pass of the engine's loop costs, in runs of one vectorized step: a single run of 1,000 steps is
 # slow next to 1,000 runs of one step (numpy's call overhead; measured in benchmarks/surface_cost.py).
