@@ -575,6 +575,12 @@ class SurfaceExplorer(Explorer):
         self._loss_limits()
         self._frame()
         self.blitter.redraw()
+        # The contour's x and y tick labels apart at its corner, as in the static figures (the view is fixed
+        # from here on, so once is enough).
+        from optviz.figures.layout import separate_corner_labels
+
+        if separate_corner_labels(self.ax, fig.canvas.get_renderer()):
+            self.blitter.redraw()
 
     # -- layout ------------------------------------------------------------------------------------------
     def _build(self) -> None:

@@ -163,12 +163,7 @@ def thin_ticks(fig: Any, *, rounds: int = 3) -> None:
                 offset = float(ax.titleOffsetTrans.get_matrix()[1, 2]) + title
                 ax._set_title_offset_trans(offset * 72 / fig.dpi)
                 crowded.append((None, 0))
-            corner = _corner_crowding(ax, renderer)
-            if corner > 0:
-                # The x and y tick labels meeting at the corner (-1.5 over -2.0): the x labels move down by
-                # what the gap lacks (a pad, not a dropped tick, so every number stays).
-                pad = ax.xaxis.get_major_ticks()[0].get_pad() if ax.xaxis.get_major_ticks() else 0.0
-                ax.xaxis.set_tick_params(pad=pad + corner * 72 / fig.dpi + 0.5)
+            if separate_corner_labels(ax, renderer):
                 crowded.append((None, 0))
         if not crowded:
             return
@@ -185,6 +180,18 @@ def thin_ticks(fig: Any, *, rounds: int = 3) -> None:
 CORNER_GAP = (
     0.3  # ems between an axes' x and y tick labels where they meet (as optviz.testing measures)
 )
+
+
+def separate_corner_labels(ax: Any, renderer: Any) -> bool:
+    """Move ``ax``'s x tick labels down when they and its y tick labels crowd the lower left corner (-1.5 over
+    -2.0), by what the gap lacks (a pad, not a dropped tick, so every number stays); True when they moved (the
+    figure must be drawn again to show it). The figures' :func:`thin_ticks` and the explorer use it."""
+    corner = _corner_crowding(ax, renderer)
+    if corner <= 0:
+        return False
+    pad = ax.xaxis.get_major_ticks()[0].get_pad() if ax.xaxis.get_major_ticks() else 0.0
+    ax.xaxis.set_tick_params(pad=pad + corner * 72 / ax.get_figure(root=True).dpi + 0.5)
+    return True
 
 
 def _corner_crowding(ax: Any, renderer: Any) -> float:
