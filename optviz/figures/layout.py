@@ -197,8 +197,8 @@ def separate_corner_labels(ax: Any, renderer: Any) -> bool:
 def _corner_crowding(ax: Any, renderer: Any) -> float:
     """How many pixels the first x tick label and the lowest y tick label of ``ax`` lack of a third of an em
     between them, where they meet at the lower left corner (0: apart enough, or no such labels)."""
-    if not (ax.get_visible() and ax.axison):
-        return 0.0
+    if not (ax.get_visible() and ax.axison) or ax.name != "rectilinear":
+        return 0.0  # a polar axes' angle labels sit around its circle: it has no such corner
 
     def drawn(axis: Any) -> list[Any]:
         return [
