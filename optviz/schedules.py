@@ -220,6 +220,16 @@ class Schedule:
         """The schedule's short name, without its parameters (``"cosine"``)."""
         return self.title
 
+    @classmethod
+    def legend_fields(cls) -> tuple[tuple[str, ...], tuple[str, ...]]:
+        """What :attr:`legend` shows: the parameters always shown, and those never shown (the others show
+        where they differ from their defaults). For pages that write legends as optviz does.
+
+        >>> StepLR.legend_fields()
+        (('step_size', 'gamma'), ())
+        """
+        return cls._legend_keys, cls._legend_hidden
+
     @property
     def legend(self) -> str:
         """How legends name the schedule: ``"cosine (T_max=200)"``, ``"step (step_size=30, γ=0.1)"``.

@@ -72,6 +72,7 @@ PARTS = {
     "optviz.gradients": "Core",
     "optviz.hyperparameters": "Core",
     "optviz.interop": "Core",
+    "optviz.explore_settings": "Core",  # the explorers' settings table (ov.explore and the web page)
     "optviz._validate": "Shared",
     "optviz._io": "Shared",
     "optviz._format": "Shared",

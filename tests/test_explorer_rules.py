@@ -71,7 +71,7 @@ def test_every_rule_with_its_own_controls_is_the_engine_run() -> None:
     assert ex.widgets["line_search_fn"].labels[0].get_color() == "0.65"
 
 
-# The selector's choices and the schedules they are documented to be (optviz.explorer._surface.make_schedule).
+# The selector's choices and the schedules they are documented to be (optviz.explore_settings.make_schedule).
 CHOICES = {
     "step": lambda rule, n: ov.StepLR(step_size=n // 3, gamma=0.2),
     "exponential": lambda rule, n: ov.ExponentialLR(gamma=0.01 ** (1 / n)),

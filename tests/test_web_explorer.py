@@ -22,6 +22,7 @@ from _browser import (
 from _web import Case, check, default_params, run_in_page
 
 import optviz as ov
+from optviz.schedules import schedule_from_dict
 from optviz.web.explorer_page import RULES, explorer_page
 from optviz.web.scenario_page import JS_RULES
 
@@ -56,19 +57,26 @@ def _data(text: str) -> dict:
     )
 
 
-def _case(surface, rule, params, state, noise=None) -> Case:
+def _case(surface, rule, params, state, noise=None, schedule=None) -> Case:
     case = Case(
         "page", surface, rule, dict(params), steps=state["steps"], start=np.array(state["start"]),
-        noise=noise, seed=state["seed"],
+        noise=noise, seed=state["seed"], schedule=schedule,
     )  # fmt: skip
     case.params = {k: tuple(v) if isinstance(v, list) else v for k, v in params.items()}
     return case
 
 
 def _check_runs(surface, state, noise=None) -> list[str]:
+    """Each run of the page's state against optviz.run with its settings: ``noise`` on the runs the page
+    gives noise (its state says which: not L-BFGS), each run's schedule as the page describes it."""
     failures = []
     for r in state["runs"]:
-        case = _case(surface, r["rule"], r["params"], state, noise)
+        if noise is not None:
+            assert (r["noise"] is not None) == (r["rule"] != "lbfgs"), r["rule"]
+        schedule = None if r["schedule"] is None else schedule_from_dict(r["schedule"])
+        case = _case(
+            surface, r["rule"], r["params"], state, noise if r["noise"] else None, schedule
+        )
         case.result = {
             "xy": np.array(r["xy"], dtype=float), "loss": np.array(r["loss"], dtype=float),
             "status": r["status"], "stopStep": r["stop_step"],
@@ -182,7 +190,9 @@ def test_keyboard_and_mouse_controls(browser, pages):
     # a rule switched off by keyboard
     page.page.focus("input[name=rule][value=adagrad]")
     page.page.keyboard.press("Space")
-    assert [r["rule"] for r in page.eval("optviz.state()")["runs"]] == ALL[:5]
+    assert [r["rule"] for r in page.eval("optviz.state()")["runs"]] == [
+        r for r in ALL if r != "adagrad"
+    ]
     unlabelled = page.eval(
         "Array.from(document.querySelectorAll('input,button,textarea')).filter(e => e.tagName !== 'BUTTON'"
         " && !(e.labels && e.labels.length) && !e.getAttribute('aria-label')).map(e => e.id)"
@@ -349,5 +359,87 @@ def test_a_bad_address_is_a_message_not_a_broken_page(browser, pages):
     page.goto(url)
     page.wait_for_selector("body[data-ready='1']")
     assert "could not restore the state in the address" in page.inner_text("#message")
-    assert len(page.evaluate("optviz.state().runs")) == 6  # the page's own state instead
+    assert len(page.evaluate("optviz.state().runs")) == len(ALL)  # the page's own state instead
+    page.close()
+
+
+def test_new_rules_and_schedules_equal_optviz_run(browser, pages):
+    """AdamW, Newton and L-BFGS (with its line search) under every schedule of the selector, after set()
+    and start(), equal optviz.run with the schedule that ov.explore's table makes for the same settings
+    (make_schedule: its parameters follow the steps, one-cycle's max_lr the rule's lr)."""
+    from optviz.explore_settings import SCHEDULES
+
+    page = open_page(browser, pages["rosenbrock"])
+    s = ov.surface("rosenbrock")
+    page.eval("optviz.set({rules: ['momentum', 'adam', 'adamw', 'rmsprop', 'newton', 'lbfgs']})")
+    page.eval(
+        "optviz.set({weight_decay: 0.1, damping: 0.5, max_iter: 5, history_size: 3,"
+        " line_search_fn: 'strong_wolfe', steps: 120})"
+    )
+    page.eval("xy => optviz.start(xy)", [-1.0, 2.0])
+    failures = []
+    for choice in SCHEDULES:
+        state = page.eval("c => optviz.set({schedule: c})", choice)
+        assert state["schedule"] == choice
+        if choice != "constant":
+            assert all(r["schedule"] is not None for r in state["runs"]), choice
+        failures += [f"{choice}: {f}" for f in _check_runs(s, state)]
+    by_rule = {r["rule"]: r for r in state["runs"]}
+    assert by_rule["adamw"]["params"]["weight_decay"] == 0.1
+    assert by_rule["newton"]["params"]["damping"] == 0.5
+    assert by_rule["lbfgs"]["params"]["line_search_fn"] == "strong_wolfe"
+    assert "one-cycle (max_lr=1, cycle_momentum=False)" in by_rule["newton"]["legend"]
+    # under noise: every rule but L-BFGS gets it (as ov.explore)
+    state = page.eval("optviz.set({sigma: 0.3, seed: 1, schedule: 'cosine'})")
+    failures += _check_runs(s, state, noise=ov.GaussianNoise(0.3))
+    assert not failures, "\n".join(failures)
+    assert page.errors == [], page.errors
+    page.close()
+
+
+def test_the_schedule_selector_is_ov_explores(browser, pages):
+    """The page's schedule for each choice, rule and number of steps is optviz.explore_settings.make_schedule's
+    (description and legend), and a run's legend names it as optviz's figures do."""
+    from optviz.explore_settings import SCHEDULES, make_schedule
+
+    page = open_page(browser, pages["quadratic"])
+    cases = [(c, r, n) for c in SCHEDULES for r in ALL for n in (1, 2, 7, 10, 33, 100, 500)]
+    got = page.eval(
+        """cases => cases.map(([c, r, n]) => {
+          const page = optviz.page, d = OptvizExplorer.scheduleFor(c, r, {lr: 0.05}, n, page.data.schedules);
+          return [d, d && OptvizExplorer.scheduleLegend(d, page.data.schedules, page.data.paramNames)];
+        })""",
+        cases,
+    )
+    for (choice, rule, n), (desc, legend) in zip(cases, got, strict=True):
+        want = make_schedule(choice, ov.rule(rule, lr=0.05), n)
+        if want is None:
+            assert desc is None
+            continue
+        assert desc == want.describe(), (choice, rule, n)
+        assert legend == want.legend, (choice, rule, n)
+    # the exported scenario holds the schedule, and renders the page's runs
+    page.eval("optviz.set({rules: ['gd', 'adamw'], schedule: 'warmup + cosine', steps: 60})")
+    text = page.eval("optviz.toml()")
+    assert 'schedule = { name = "sequential"' in text
+    page.close()
+
+
+def test_every_setting_has_its_labelled_slider(browser, pages):
+    """The page's sliders are ov.explore's (one table: optviz.explore_settings.controls), each labelled with the
+    rules it moves."""
+    from optviz.explore_settings import controls, read_settings
+
+    page = open_page(browser, pages["quadratic"])
+    s = ov.surface("quadratic")
+    want = controls(s, read_settings(s, ALL))
+    labels = page.eval(
+        "Array.from(document.querySelectorAll('.controls input[type=range]')).map(e => [e.dataset.name, e.labels[0].textContent])"
+    )
+    assert labels == [[c.name, c.label] for c in want]
+    named = dict(labels)
+    assert "AdamW" in named["weight_decay"] and "Newton" in named["damping"]
+    assert "L-BFGS" in named["max_iter"] and "L-BFGS" in named["history_size"]
+    assert "Newton" in named["second_order_lr"] and "L-BFGS" in named["second_order_lr"]
+    assert page.errors == [], page.errors
     page.close()

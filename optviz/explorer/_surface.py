@@ -6,25 +6,14 @@ background, and only the paths, markers, loss curves, readouts and the moved sli
 panel's limits move only in whole decades (its x-limit in steps of 1, 1.5, 2, 3, 4, 5, 6, 8 times a power of
 ten), so most moves never redraw the figure.
 
-Which rules a setting applies to comes from the rule registry (:data:`SETTINGS`): ``lr`` to every gradient
-rule that is neither "adaptive" nor evaluates the surface itself, ``adaptive_lr`` to the adaptive ones,
-``second_order_lr`` to those that evaluate the surface (Newton, L-BFGS), ``rho``/``beta1``/``beta2``/``alpha``/
-``damping``/``max_iter``/``history_size``/``line_search_fn`` to the rules that take ``rho``/``betas``/``alpha``/...,
-``weight_decay`` to AdamW alone (decoupled decay). A rule registered later (with its family and parameters)
-slots in. A schedule selector drives every rule with one of the engine's schedules (:data:`SCHEDULES`).
+Which rules a setting applies to, the defaults, the sliders and the schedule selector come from the one
+settings table both explorers read (:mod:`optviz.explore_settings`: :data:`SETTINGS`, :data:`SCHEDULES`,
+:func:`controls`), so the web page's explorer is this one.
 
 The explorer opens at the end of the runs (step N of N, the whole paths shown). Run (Play), ``run(n)`` and Step
 from the last step start over from step 0, so the first press always shows motion.
 
-Default learning rates (document of record):
-- GD, Momentum, Nesterov share one ``lr``. Its default is ``1/L`` (half of GD's stability limit ``2/L``), with
-  ``L`` the largest Hessian eigenvalue magnitude at the surface's suggested start and at its known minima in
-  view, rounded to two significant digits and clipped to [1e-4, 1]. Its slider spans ``lr/100 .. 10 lr``, which
-  reaches past ``2/L``, so divergence is one drag away.
-- Adam, AdamW, RMSProp and AdaGrad take steps of about ``lr`` per coordinate whatever the gradient's scale, so
-  they share a second rate, ``adaptive_lr``, defaulting to 1% of the view's diagonal (two significant digits).
-- Newton and L-BFGS step to the minimum of a local quadratic model: ``second_order_lr`` defaults to torch's 1
-  (the full step); its slider spans ``lr/100 .. 10 lr``.
+Default learning rates: see :mod:`optviz.explore_settings`.
 """
 
 from __future__ import annotations
@@ -39,157 +28,39 @@ from typing import Any
 import numpy as np
 
 from optviz import _validate as check
-from optviz import limits, style
+from optviz import style
 from optviz._format import format_number
 from optviz._validate import ParameterError
 from optviz.analysis import condition_number, hessian_eigen
-from optviz.analysis import suggested_adaptive_lr as default_adaptive_lr
-from optviz.analysis import suggested_lr as default_lr
 from optviz.engine import default_label, run
+from optviz.explore_settings import (
+    DOMAINS,
+    NOISY,
+    RULES,
+    SCHEDULES,
+    SECOND_ORDER,
+    SETTINGS,
+    SLIDER_COLUMNS,
+    Control,
+    Settings,
+    controls,
+    make_rule,
+    nice,
+    read_settings,
+    run_arguments,
+)
 from optviz.explorer._base import Explorer, new_figure, quiet_draws, quiet_widget
 from optviz.explorer._blitter import LiveBox, memoize_leader, padded_box
 from optviz.explorer._glyphs import GlyphText, glyph_cached
 from optviz.explorer._toml import scenario_text
-from optviz.noise import GaussianNoise
-from optviz.optimizers import Optimizer, rule, rule_class, rule_names, rule_parameters
+from optviz.optimizers import rule_class
 from optviz.stacked import Stacked
 from optviz.surfaces.base import Surface
 from optviz.trajectory import Trajectory
 
-# The rules the explorer shows (the registry's gradient rules), grouped by which lr slider they take.
-RULES = tuple(name for name in rule_names() if rule_class(name).uses_gradient)
-ADAPTIVE = tuple(name for name in RULES if rule_class(name).family == "adaptive")
-# The rules that evaluate the surface themselves (Newton's Hessian, L-BFGS's closure): their lr of 1 is the
-# full step of the local model, so they share a third rate. They run on their own, not stacked.
-SECOND_ORDER = tuple(name for name in RULES if rule_class(name).uses_surface)
-GRADIENT_SCALED = tuple(name for name in RULES if name not in ADAPTIVE + SECOND_ORDER)
-# The rules gradient noise applies to (L-BFGS re-evaluates the surface at trial points: it runs exact).
-NOISY = tuple(name for name in RULES if rule_class(name).takes_noise)
-MAX_STEPS_SLIDER = 500
 # Where the readout columns start, in characters of the monospaced readout font: rule, f(x), |grad f|,
 # kappa(H), eig(H), status. Wide enough for "L-BFGS (exact)", "-0.000123" and "diverged at step 100000".
 READOUT_COLUMNS = (0, 15, 25, 34, 41, 58)
-# Short names for slider labels that list several rules (a rule not listed here shows its label).
-_SHORT = {"momentum": "Mom.", "nesterov": "Nest.", "rmsprop": "RMSP.", "adagrad": "AdaG."}
-
-
-def rules_taking(parameter: str) -> tuple[str, ...]:
-    """The explorer's rules that have hyperparameter ``parameter`` (``"rho"``, ``"betas"``, ``"alpha"``)."""
-    return tuple(r for r in RULES if parameter in rule_parameters(r))
-
-
-# Which rule hyperparameter each setting sets, on which rules (torch.optim's names). ``weight_decay`` is
-# AdamW's decoupled decay only: the other rules' weight_decay is an L2 term folded into the gradient, a
-# different thing, left at its default of 0.
-SETTINGS: dict[str, tuple[str, tuple[str, ...]]] = {
-    "lr": ("lr", GRADIENT_SCALED),
-    "adaptive_lr": ("lr", ADAPTIVE),
-    "second_order_lr": ("lr", SECOND_ORDER),
-    "rho": ("rho", rules_taking("rho")),
-    "beta1": ("betas", rules_taking("betas")),
-    "beta2": ("betas", rules_taking("betas")),
-    "alpha": ("alpha", rules_taking("alpha")),
-    "weight_decay": ("weight_decay", tuple(r for r in RULES if r == "adamw")),
-    "damping": ("damping", rules_taking("damping")),
-    "max_iter": ("max_iter", rules_taking("max_iter")),
-    "history_size": ("history_size", rules_taking("history_size")),
-    "line_search_fn": ("line_search_fn", rules_taking("line_search_fn")),
-}
-
-
-# -- learning-rate schedules -------------------------------------------------------------------------
-# The schedule selector's choices: the engine's schedules (torch.optim.lr_scheduler), with parameters that
-# follow the number of steps, as the gallery's "LR schedules" figure sets them. Document of record:
-# - "constant": no schedule;
-# - "step": StepLR(step_size = steps // 3, gamma = 0.2), two drops of 5x;
-# - "exponential": ExponentialLR(gamma = 0.01 ** (1 / steps)), 100x lower at the last step;
-# - "cosine": CosineAnnealingLR(T_max = steps);
-# - "warmup": LinearLR(start_factor = 0.1, total_iters = steps // 10), then the constant lr;
-# - "warmup + cosine": SequentialLR of that warmup and CosineAnnealingLR(T_max = steps - steps // 10);
-# - "one-cycle": OneCycleLR(max_lr = the rule's lr, total_steps = steps), cycling the rule's momentum
-#   (Momentum and Nesterov's rho, Adam and AdamW's beta1, RMSProp's momentum) as torch does by default; a rule
-#   without one (GD, AdaGrad, Newton, L-BFGS) gets cycle_momentum=False.
-SCHEDULES = ("constant", "step", "exponential", "cosine", "warmup", "warmup + cosine", "one-cycle")
-
-
-def make_schedule(choice: str, rule: Optimizer, steps: int) -> Any:
-    """The schedule ``choice`` (one of :data:`SCHEDULES`) for ``rule`` over ``steps`` steps; None: constant.
-
-    >>> from optviz import GD
-    >>> make_schedule("cosine", GD(lr=0.1), 200)
-    CosineAnnealingLR(T_max=200)
-    >>> make_schedule("warmup + cosine", GD(lr=0.1), 200).legend
-    'linear (start_factor=0.1, total_iters=20) → cosine (T_max=180)'
-    """
-    from optviz import schedules as sch
-    from optviz.scheduled import momentum_target
-
-    steps = max(int(steps), 1)
-    warm = max(1, steps // 10)
-    if choice == "constant":
-        return None
-    if choice == "step":
-        return sch.StepLR(step_size=max(1, steps // 3), gamma=0.2)
-    if choice == "exponential":
-        return sch.ExponentialLR(gamma=0.01 ** (1 / steps))
-    if choice == "cosine":
-        return sch.CosineAnnealingLR(T_max=steps)
-    if choice == "warmup":
-        return sch.LinearLR(start_factor=0.1, total_iters=warm)
-    if choice == "warmup + cosine":
-        return sch.SequentialLR(
-            [sch.LinearLR(start_factor=0.1, total_iters=warm), sch.CosineAnnealingLR(T_max=max(1, steps - warm))],
-            milestones=[warm],
-        )  # fmt: skip
-    if choice == "one-cycle":
-        cycle = momentum_target(rule) is not None
-        return sch.OneCycleLR(max_lr=rule.lr, total_steps=steps, cycle_momentum=cycle)  # type: ignore[attr-defined]
-    raise ParameterError(
-        "schedule", check.unknown_name_message(str(choice), SCHEDULES, what="schedule")
-    )
-
-
-def _schedule_choice(field: str, value: Any) -> str:
-    if not isinstance(value, str) or value not in SCHEDULES:
-        raise ParameterError(
-            field, check.unknown_name_message(str(value), SCHEDULES, what="schedule")
-        )
-    return value
-
-
-def _line_search(field: str, value: Any) -> str | None:
-    if value is None or value == "none":
-        return None
-    if value != "strong_wolfe":
-        raise ParameterError(
-            field, f"must be None or 'strong_wolfe' (torch's choices), got {value!r}"
-        )
-    return value
-
-
-# What each setting accepts (the rules' own domains: torch's), whatever its slider's range.
-def _unit(name: str, value: Any) -> float:
-    return check.in_range(name, value, 0.0, 1.0, high_open=True)
-
-
-DOMAINS: dict[str, Callable[[str, Any], Any]] = {
-    "lr": check.positive,
-    "adaptive_lr": check.positive,
-    "second_order_lr": check.positive,
-    "rho": _unit,
-    "beta1": _unit,
-    "beta2": _unit,
-    "alpha": _unit,
-    "weight_decay": check.nonnegative,
-    "damping": check.nonnegative,
-    "max_iter": lambda f, v: check.integer(f, v, minimum=1, maximum=limits.MAX_LBFGS_ITER),
-    "history_size": lambda f, v: check.integer(f, v, minimum=1, maximum=limits.MAX_LBFGS_HISTORY),
-    "line_search_fn": _line_search,
-    "schedule": _schedule_choice,
-    "sigma": check.nonnegative,
-    "steps": lambda f, v: check.integer(f, v, minimum=1, maximum=limits.MAX_STEPS),
-    "seed": lambda f, v: check.integer(f, v, minimum=0, maximum=limits.MAX_SEED),
-}
 
 
 def _readout(value: float) -> str:
@@ -207,65 +78,9 @@ def _char_width(fig: Any, size: float) -> float:
     return width / 20 * 72 / fig.dpi
 
 
-def _nice(value: float, digits: int = 2) -> float:
-    return float(f"{value:.{digits}g}")
-
-
-@dataclass(frozen=True)
-class Settings:
-    """Everything a run depends on. ``lr`` drives GD/Momentum/Nesterov, ``adaptive_lr`` Adam/AdamW/RMSProp/
-    AdaGrad, ``second_order_lr`` Newton/L-BFGS (see :data:`SETTINGS` for every setting's rules)."""
-
-    start: np.ndarray
-    steps: int = 100
-    lr: float = 0.01
-    adaptive_lr: float = 0.1
-    second_order_lr: float = 1.0
-    rho: float = 0.9
-    beta1: float = 0.9
-    beta2: float = 0.999
-    alpha: float = 0.99
-    weight_decay: float = 1e-2
-    damping: float = 0.0
-    max_iter: int = 20
-    history_size: int = 100
-    line_search_fn: str | None = None
-    schedule: str = "constant"
-    sigma: float = 0.0
-    seed: int = 0
-    rules: tuple[str, ...] = ("gd", "momentum")
-
-
-def make_rule(name: str, s: Settings) -> Optimizer:
-    """The update rule ``name`` with the explorer's settings (the same objects a script would build): from the
-    rule registry, each of its hyperparameters that a setting sets (:data:`SETTINGS`: ``lr`` by the rule's
-    group, ``rho``, ``betas``, ``alpha``, AdamW's ``weight_decay``, Newton's ``damping``, L-BFGS's
-    ``max_iter``, ``history_size`` and ``line_search_fn``), the others at their defaults."""
-    if name not in RULES:
-        raise ParameterError("rules", check.unknown_name_message(name, RULES, what="rule"))
-    values: dict[str, Any] = {}
-    for setting, (parameter, rules) in SETTINGS.items():
-        if name in rules:
-            values[parameter] = getattr(s, setting)
-    if "betas" in values:
-        values["betas"] = (s.beta1, s.beta2)
-    return rule(name, **values)
-
-
 def compute(surface: Surface, name: str, s: Settings) -> Trajectory:
     """The run the explorer shows for rule ``name``: ``optviz.run`` with the settings."""
     return compute_all(surface, [name], s)[name]
-
-
-def run_arguments(name: str, s: Settings) -> dict[str, Any]:
-    """What ``optviz.run`` takes for rule ``name``'s run besides the surface: the rule, start, steps, noise
-    (none for a rule it does not apply to: L-BFGS runs exact), seed and schedule."""
-    optimizer = make_rule(name, s)
-    noise = GaussianNoise(s.sigma) if s.sigma > 0 and name in NOISY else None
-    return {
-        "optimizer": optimizer, "start": s.start, "steps": s.steps, "noise": noise, "seed": s.seed,
-        "schedule": make_schedule(s.schedule, optimizer, s.steps),
-    }  # fmt: skip
 
 
 def compute_all(surface: Surface, names: Sequence[str], s: Settings) -> dict[str, Trajectory]:
@@ -326,89 +141,6 @@ def head(t: Trajectory, steps: int) -> Trajectory:
         t, xy=t.xy[rows], loss=t.loss[rows], grad=t.grad[rows],
         state={k: v[rows] for k, v in t.state.items()}, status=status, stop_step=stop,
     )  # fmt: skip
-
-
-@dataclass(frozen=True)
-class Control:
-    """A slider: its setting, label, range, scale, and the rules it affects (the others dim it)."""
-
-    name: str
-    label: str
-    low: float
-    high: float
-    log: bool = False
-    integer: bool = False
-    rules: tuple[str, ...] = RULES
-
-    def to_slider(self, value: float) -> float:
-        return math.log10(value) if self.log else float(value)
-
-    def text(self, value: float) -> str:
-        if self.integer:
-            return str(int(value))
-        return f"{value:.3g}"
-
-    def contains(self, value: float) -> bool:
-        return self.low * (1 - 1e-12) <= value <= self.high * (1 + 1e-12)
-
-    def widened(self, value: float) -> Control:
-        """This control with a range that reaches ``value``: a log slider out to the decade holding it."""
-        if self.contains(value):
-            return self
-        low, high = value, value
-        if self.log:
-            low, high = 10.0 ** math.floor(math.log10(value)), 10.0 ** math.ceil(math.log10(value))
-        return replace(self, low=min(self.low, low), high=max(self.high, high))
-
-
-def _applies_to(rules: Sequence[str]) -> str:
-    """The rules a slider sets, for its label: "Momentum, Nesterov", "GD, Mom., Nest.", "Adam(W), RMSP., AdaG."."""
-    names = [rule_class(r).label for r in rules]
-    if len(rules) > 2:
-        names = [_SHORT.get(r, rule_class(r).label) for r in rules]
-    if "adam" in rules and "adamw" in rules:  # Adam and AdamW as one
-        names = [n for n, r in zip(names, rules, strict=True) if r != "adamw"]
-        names[names.index("Adam")] = "Adam(W)"
-    return ", ".join(names)
-
-
-def controls(surface: Surface, s: Settings) -> list[Control]:
-    """The sliders, with ranges that fit the surface and reach the given settings: the first column's, then
-    the second's (:data:`SLIDER_COLUMNS`)."""
-    grad = float(np.hypot(*surface.grad(s.start)))
-    sigma_max = _nice(max(grad, 1e-3), 1) * 2
-    with np.errstate(all="ignore"):
-        curvature = float(np.max(np.abs(hessian_eigen(surface, s.start)[0])))
-    damping_max = _nice(max(curvature, 1e-3), 1) * 2 if math.isfinite(curvature) else 10.0
-    lr0, alr0, slr0 = s.lr, s.adaptive_lr, s.second_order_lr
-
-    def rules_of(name: str) -> tuple[str, ...]:
-        return SETTINGS[name][1]
-
-    def label(symbol: str, name: str) -> str:
-        return f"{symbol}  ({_applies_to(rules_of(name))})"
-
-    out = [
-        Control("lr", label("lr", "lr"), lr0 / 100, lr0 * 10, log=True, rules=rules_of("lr")),
-        Control("adaptive_lr", label("lr", "adaptive_lr"), alr0 / 100, alr0 * 10, log=True, rules=rules_of("adaptive_lr")),
-        Control("rho", label("ρ", "rho"), 0.0, 0.99, rules=rules_of("rho")),
-        Control("beta1", label("β1", "beta1"), 0.0, 0.99, rules=rules_of("beta1")),
-        Control("beta2", label("β2", "beta2"), 0.9, 0.9999, rules=rules_of("beta2")),
-        Control("alpha", label("α", "alpha"), 0.5, 0.999, rules=rules_of("alpha")),
-        Control("weight_decay", label("weight_decay", "weight_decay"), 0.0, 1.0, rules=rules_of("weight_decay")),
-        # second column
-        Control("second_order_lr", label("lr", "second_order_lr"), slr0 / 100, slr0 * 10, log=True, rules=rules_of("second_order_lr")),
-        Control("damping", label("damping", "damping"), 0.0, damping_max, rules=rules_of("damping")),
-        Control("max_iter", label("max_iter", "max_iter"), 1, 50, integer=True, rules=rules_of("max_iter")),
-        Control("history_size", label("history_size", "history_size"), 1, 100, integer=True, rules=rules_of("history_size")),
-        Control("sigma", "noise σ", 0.0, sigma_max, rules=NOISY),
-        Control("steps", "steps", 1, MAX_STEPS_SLIDER, integer=True),
-    ]  # fmt: skip
-    return [c.widened(getattr(s, c.name)) for c in out]
-
-
-# The sliders' two columns: the first holds the first-order rules' settings, the second the rest.
-SLIDER_COLUMNS = 7
 
 
 @dataclass
@@ -1101,7 +833,7 @@ class SurfaceExplorer(Explorer):
                 value = 10.0**v
                 requested = self._requested.pop(c.name, None)
                 # set(lr=0.05) lands exactly on 0.05; a drag lands on three significant digits.
-                value = requested if requested is not None else _nice(value, 3)
+                value = requested if requested is not None else nice(value, 3)
             elif c.integer:
                 value = round(v)
             else:
@@ -1334,20 +1066,10 @@ def explore(
         surface = make_surface(surface)
     if not isinstance(surface, Surface):
         raise ParameterError("surface", f"must be a Surface or a surface name, got {surface!r}")
-    rules = (rules,) if isinstance(rules, str) else tuple(rules)
-    for r in rules:
-        if r not in RULES:
-            raise ParameterError("rules", check.unknown_name_message(str(r), RULES, what="rule"))
-    start = surface.start if start is None else check.point("start", start)
-    given = {"steps": steps, "rho": rho, "beta1": beta1, "beta2": beta2, "alpha": alpha}
-    given |= {"sigma": sigma, "seed": seed, "lr": lr, "adaptive_lr": adaptive_lr}
-    given |= {"second_order_lr": second_order_lr, "weight_decay": weight_decay, "damping": damping}
-    given |= {"max_iter": max_iter, "history_size": history_size, "schedule": schedule}
-    values = {k: DOMAINS[k](k, v) for k, v in given.items() if v is not None}
-    values["line_search_fn"] = DOMAINS["line_search_fn"]("line_search_fn", line_search_fn)
-    values.setdefault("lr", default_lr(surface))
-    values.setdefault("adaptive_lr", default_adaptive_lr(surface))
-    settings = Settings(
-        start=np.array(start, dtype=float), rules=tuple(r for r in RULES if r in rules), **values
-    )
+    settings = read_settings(
+        surface, rules, start, steps=steps, lr=lr, adaptive_lr=adaptive_lr,
+        second_order_lr=second_order_lr, rho=rho, beta1=beta1, beta2=beta2, alpha=alpha,
+        weight_decay=weight_decay, damping=damping, max_iter=max_iter, history_size=history_size,
+        line_search_fn=line_search_fn, schedule=schedule, sigma=sigma, seed=seed,
+    )  # fmt: skip
     return SurfaceExplorer(surface, settings, figsize=figsize, pyplot=pyplot)

@@ -1,9 +1,12 @@
 """The explorer for any surface as one HTML page (``optviz explore SURFACE --html FILE``, ``ov.to_html``).
 
-What :func:`optviz.explore` does in a matplotlib window, in a browser: live trajectories of several update
-rules on the surface's contour, sliders for each rule's hyperparameters (log scale for rates), the noise and
+What :func:`optviz.explore` does in a matplotlib window, in a browser: live trajectories of every rule
+``ov.explore`` shows (GD, Momentum, Nesterov, Adam, AdamW, RMSProp, AdaGrad, Newton, L-BFGS) on the surface's
+contour, its sliders (log scale for rates), its lr schedule selector and L-BFGS line-search box, the noise and
 the number of steps, a click on the contour to set the start, Step / Play / Reset / Random start, readouts of
 f, |grad f|, kappa(H) and the Hessian's eigenvalues with each run's status, a loss panel and update arrows.
+The settings, their defaults, which rules each slider moves, the sliders' ranges and the schedules are
+``ov.explore``'s own table (:mod:`optviz.explore_settings`), emitted here.
 
 The static layer (contours, minima, axes, ticks, labels, the formula, the loss panel's frame and labels) is
 the ``trajectories`` figure kind drawn by optviz's own figure code; everything a control changes is drawn by
@@ -23,77 +26,49 @@ import numpy as np
 from optviz import _validate as check
 from optviz._format import PARAM_NAMES
 from optviz._validate import ParameterError
-from optviz.analysis import suggested_adaptive_lr, suggested_lr
 from optviz.engine import default_label, run
+from optviz.explore_settings import (
+    NOISY,
+    RULES,
+    SCHEDULES,
+    SETTINGS,
+    Settings,
+    controls,
+    make_rule,
+    read_settings,
+    rule_settings,
+    run_arguments,
+)
 from optviz.noise import GaussianNoise
-from optviz.optimizers import rule
+from optviz.scheduled import momentum_target
 from optviz.surfaces import Surface
 from optviz.surfaces import surface as make_surface
 from optviz.web import emit
 from optviz.web.page import build_page, escape
-from optviz.web.runs import NOISE_SEEDS, draws, rule_info, surface_data, toml_head
+from optviz.web.runs import (
+    NOISE_SEEDS,
+    draws,
+    rule_info,
+    schedule_info,
+    stepping_and_readouts,
+    surface_data,
+    toml_head,
+)
 from optviz.web.static import figure_layer
 
-RULES = ("gd", "momentum", "nesterov", "adam", "rmsprop", "adagrad")  # as ov.explore
-GRADIENT_SCALED = ("gd", "momentum", "nesterov")
-ADAPTIVE = ("adam", "rmsprop", "adagrad")
-MAX_STEPS_SLIDER = 500
 SIZE = (12.8, 7.2)  # inches: the slide size of the gallery
 DPI = 100.0
 
 
-@dataclasses.dataclass(frozen=True)
-class Control:
-    """A slider: the setting, its label, range and scale, and the rules it drives (ov.explore's sliders)."""
-
-    name: str
-    label: str
-    low: float
-    high: float
-    log: bool = False
-    integer: bool = False
-    rules: tuple[str, ...] = RULES
+def page_params(name: str, s: Settings) -> dict[str, Any]:
+    """The hyperparameters the page gives rule ``name`` (its TOML names), from the settings (a setting left
+    at None, L-BFGS's line search off, is the rule's default and is not written)."""
+    return {k: v for k, v in rule_settings(name, s).items() if v is not None}
 
 
-def controls(surface: Surface, settings: dict[str, Any]) -> list[Control]:
-    """The sliders with ov.explore's ranges: lr/100 .. 10 lr for the rates, sigma up to twice the gradient's
-    size at the start, at least MAX_STEPS_SLIDER steps."""
-    grad = float(np.hypot(*surface.grad(settings["start"])))
-    sigma_max = float(f"{max(grad, 1e-3, settings['sigma']):.1g}") * 2
-    lr0, alr0 = settings["lr"], settings["adaptive_lr"]
-    return [
-        Control("lr", "lr (GD, Momentum, Nesterov)", lr0 / 100, lr0 * 10, log=True, rules=GRADIENT_SCALED),
-        Control("adaptive_lr", "lr (Adam, RMSProp, AdaGrad)", alr0 / 100, alr0 * 10, log=True, rules=ADAPTIVE),
-        Control("rho", "ρ (Momentum, Nesterov)", 0.0, 0.99, rules=("momentum", "nesterov")),
-        Control("beta1", "β1 (Adam)", 0.0, 0.99, rules=("adam",)),
-        Control("beta2", "β2 (Adam)", 0.9, 0.9999, rules=("adam",)),
-        Control("alpha", "α (RMSProp)", 0.5, 0.999, rules=("rmsprop",)),
-        Control("sigma", "noise σ", 0.0, sigma_max),
-        Control("steps", "steps", 1, max(MAX_STEPS_SLIDER, settings["steps"]), integer=True),
-    ]  # fmt: skip
-
-
-def rule_params(name: str, s: dict[str, Any]) -> dict[str, Any]:
-    """The hyperparameters the explorer gives rule ``name`` (its TOML names), from the slider settings."""
-    if name in ("gd",):
-        return {"lr": s["lr"]}
-    if name in ("momentum", "nesterov"):
-        return {"lr": s["lr"], "rho": s["rho"]}
-    if name == "adam":
-        return {"lr": s["adaptive_lr"], "betas": [s["beta1"], s["beta2"]]}
-    if name == "rmsprop":
-        return {"lr": s["adaptive_lr"], "alpha": s["alpha"]}
-    return {"lr": s["adaptive_lr"]}
-
-
-def initial_runs(surface: Surface, shown: Sequence[str], settings: dict[str, Any]) -> list[Any]:
+def initial_runs(surface: Surface, shown: Sequence[str], s: Settings) -> list[Any]:
     """optviz.run of the shown rules with the page's first settings (what its exported scenario renders)."""
-    noise = GaussianNoise(settings["sigma"]) if settings["sigma"] > 0 else None
-    return [
-        run(surface, rule(name, **rule_params(name, settings)), start=settings["start"], steps=settings["steps"],
-            noise=noise, seed=settings["seed"])
-        for name in shown
-    ]  # fmt: skip
+    return [run(surface, **run_arguments(name, s)) for name in shown]
 
 
 def static_layer(
@@ -120,49 +95,30 @@ def explorer_data(
     rules: Sequence[str] | str = ("gd", "momentum"),
     *,
     start: Any = None,
-    steps: int = 100,
-    lr: float | None = None,
-    adaptive_lr: float | None = None,
-    rho: float = 0.9,
-    beta1: float = 0.9,
-    beta2: float = 0.999,
-    alpha: float = 0.99,
-    sigma: float = 0.0,
-    seed: int = 0,
     size: tuple[float, float] = SIZE,
     dpi: float = DPI,
+    **settings: Any,
 ) -> dict[str, Any]:
-    """Everything the explorer page holds, as JSON-able data (validated like :func:`optviz.explore`)."""
+    """Everything the explorer page holds, as JSON-able data. ``settings`` are :func:`optviz.explore`'s
+    (``steps``, ``lr``, ``adaptive_lr``, ``second_order_lr``, ``rho``, ``beta1``, ``beta2``, ``alpha``,
+    ``weight_decay``, ``damping``, ``max_iter``, ``history_size``, ``line_search_fn``, ``schedule``,
+    ``sigma``, ``seed``), read and checked by the same table (:func:`optviz.explore_settings.read_settings`)."""
     if isinstance(surface, str):
         surface = make_surface(surface)
     if not isinstance(surface, Surface):
         raise ParameterError("surface", f"must be a Surface or a surface name, got {surface!r}")
-    rules = (rules,) if isinstance(rules, str) else tuple(rules)
-    for r in rules:
-        if r not in RULES:
-            raise ParameterError("rules", check.unknown_name_message(str(r), RULES, what="rule"))
-    start = surface.start if start is None else check.point("start", start)
-    settings = {
-        "start": [float(v) for v in start],
-        "steps": check.integer("steps", steps, minimum=1, maximum=100_000),
-        "lr": suggested_lr(surface) if lr is None else check.positive("lr", lr),
-        "adaptive_lr": suggested_adaptive_lr(surface) if adaptive_lr is None else check.positive("adaptive_lr", adaptive_lr),
-        "rho": check.in_range("rho", rho, 0.0, 0.99),
-        "beta1": check.in_range("beta1", beta1, 0.0, 0.99),
-        "beta2": check.in_range("beta2", beta2, 0.9, 0.9999),
-        "alpha": check.in_range("alpha", alpha, 0.5, 0.999),
-        "sigma": check.nonnegative("sigma", sigma),
-        "seed": check.integer("seed", seed, minimum=0, maximum=NOISE_SEEDS - 1),
-    }  # fmt: skip
+    s = read_settings(surface, rules, start, **settings)
+    check.integer("seed", s.seed, minimum=0, maximum=NOISE_SEEDS - 1)  # the draws a page holds
     emit.surface_js(surface)  # refuses surfaces without a formula, before any drawing
-    shown = [r for r in RULES if r in rules]
-    figure_spec, styles, loss, _ = static_layer(
-        surface, initial_runs(surface, shown, settings), size, dpi
-    )
-    sliders = controls(surface, settings)
-    max_steps = max(int(c.high) for c in sliders if c.name == "steps")
+    shown = list(s.rules)
+    figure_spec, styles, loss, _ = static_layer(surface, initial_runs(surface, shown, s), size, dpi)
+    sliders = [
+        {**dataclasses.asdict(c), "param": SETTINGS[c.name][0] if c.name in SETTINGS else None}
+        for c in controls(surface, s)
+    ]
+    max_steps = max(int(c["high"]) for c in sliders if c["name"] == "steps")
     # ov.explore's Random start: uniform over the middle 90% of the view, from default_rng(seed).
-    rng = np.random.default_rng(settings["seed"])
+    rng = np.random.default_rng(s.seed)
     (x0, x1), (y0, y1) = surface.bounds
     dx, dy = 0.05 * (x1 - x0), 0.05 * (y1 - y0)
     random_starts = [
@@ -172,6 +128,9 @@ def explorer_data(
         "trajectories", surface, _loss_options(), size, dpi,
         comment=f"{surface.title}, exported from an optviz explorer page: optviz render THIS_FILE",
     )  # fmt: skip
+    values = {f.name: getattr(s, f.name) for f in dataclasses.fields(s)}
+    values["start"] = [float(v) for v in s.start]
+    values["rules"] = shown
     return {
         "surface": surface_data(surface),
         "figure": figure_spec,
@@ -180,15 +139,27 @@ def explorer_data(
         "rules": rule_info(),
         "order": list(RULES),
         "shown": shown,
-        "settings": settings,
-        "controls": [dataclasses.asdict(c) for c in sliders],
+        "settings": values,
+        "params": {name: page_params(name, s) for name in RULES},
+        "noisy": list(NOISY),
+        "controls": sliders,
+        "schedules": {
+            "choices": list(SCHEDULES),
+            "info": schedule_info(),
+            # ExponentialLR's gamma = 0.01 ** (1 / steps) (make_schedule), as Python's pow rounds it
+            "gammas": [None] + [0.01 ** (1 / n) for n in range(1, max_steps + 1)],
+            # the hyperparameter OneCycleLR cycles on each rule (optviz.scheduled.momentum_target)
+            "targets": {name: momentum_target(make_rule(name, s)) for name in RULES},
+        },
         "draws": draws(range(NOISE_SEEDS), max_steps),
         "randomStarts": random_starts,
         "paramNames": PARAM_NAMES,
-        "sgdLabels": {name: default_label(rule(name, **rule_params(name, settings)), GaussianNoise(1.0))
-                      for name in RULES},
+        "sgdLabels": {
+            name: default_label(make_rule(name, s), GaussianNoise(1.0) if name in NOISY else None)
+            for name in RULES
+        },
         "tomlHead": head,
-    }  # fmt: skip
+    }
 
 
 def _loss_options() -> Any:
@@ -231,7 +202,10 @@ def _body(data: dict[str, Any]) -> str:
         f'<output id="v-{c["name"]}" for="c-{c["name"]}"></output>'
         for c in data["controls"]
     )
-    heads = "".join(f"<th>{h}</th>" for h in ("rule", "f(x)", "|∇f|", "κ(H)", "eig(H)", "status"))
+    choices = "".join(
+        f'<option value="{escape(c)}">{escape(c)}</option>' for c in data["schedules"]["choices"]
+    )
+    extra = '<button id="b-random" type="button">Random start</button>\n'
     return f"""<div class="page">
 <header><h1>{escape(s["title"])}: optimizer explorer</h1>
 <p>Click the contour to set the start. The runs are optviz's update rules, computed in this page with optviz.run's
@@ -242,36 +216,19 @@ numbers{"" if s["arithmetic"] else " (to the last digits that the math library a
 <fieldset class="rules"><legend>Rules shown</legend>{checks}</fieldset>
 <div class="controls">{sliders}
 <label for="c-seed">noise seed</label><input type="number" id="c-seed" min="0" max="{NOISE_SEEDS - 1}" step="1"><span></span>
+<label for="c-schedule" id="l-schedule">lr schedule</label><select id="c-schedule">{choices}</select><span></span>
+<label for="c-line-search" id="l-line-search">line search (L-BFGS)</label><span><input type="checkbox" id="c-line-search"> strong Wolfe</span><span></span>
 </div>
-<div class="buttons">
-<button id="b-step" type="button">Step</button>
-<button id="b-play" type="button">Play</button>
-<button id="b-reset" type="button">Reset</button>
-<button id="b-random" type="button">Random start</button>
-<label><input type="checkbox" id="c-arrows"> update arrows</label>
-</div>
-<div class="message" id="message" role="alert"></div>
-</div>
-<div class="panel">
-<div class="note" id="step-text" aria-live="polite"></div>
-<table class="numbers readouts"><thead><tr>{heads}</tr></thead><tbody id="readouts"></tbody></table>
-<h2>Share and reuse</h2>
-<p class="note">The address of this page holds its state (a link reopens this view). As a scenario file for
-<code>optviz render</code>:</p>
-<div class="buttons"><button id="b-export" type="button">Export scenario TOML</button>
-<a id="download" download="explorer.toml" href="#">download</a></div>
-<textarea class="toml" id="toml" aria-label="scenario TOML" readonly></textarea>
-</div>
+{stepping_and_readouts("rule", "explorer.toml", extra)}
 </div>
 </div>"""
 
 
 __all__ = [
-    "Control",
-    "controls",
+    "RULES",
     "explorer_data",
     "explorer_page",
     "initial_runs",
-    "rule_params",
+    "page_params",
     "static_layer",
 ]

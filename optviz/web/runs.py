@@ -22,6 +22,7 @@ from optviz._format import PARAM_NAMES, VALUE_ONLY
 from optviz.engine import ESCAPE_DIAGONALS
 from optviz.noise import GaussianNoise, Minibatch
 from optviz.optimizers import rule, rule_class, rule_names, rule_parameters
+from optviz.schedules import schedule_class, schedule_names
 from optviz.surfaces import Surface
 from optviz.web import emit
 
@@ -46,6 +47,28 @@ def rule_info() -> dict[str, Any]:
             "legendKeys": list(rule(name, **probe).hyperparams),
             # options whose value says it all ("strong Wolfe"), as legends write them
             "valueOnly": {k: VALUE_ONLY[k] for k in params if k in VALUE_ONLY},
+        }
+    return out
+
+
+def schedule_info() -> dict[str, Any]:
+    """Per schedule: its legend's title, its parameters in constructor order with their defaults (None:
+    required) but those legends never show, those they always show (:meth:`optviz.schedules.Schedule.legend`),
+    and the integer ones (a page writes them as TOML integers)."""
+    out = {}
+    for name in schedule_names():
+        cls = schedule_class(name)
+        shown, hidden = cls.legend_fields()
+        fields = dataclasses.fields(cls)  # type: ignore[arg-type]
+        out[name] = {
+            "title": cls.title,
+            "defaults": [
+                [f.name, None if f.default is dataclasses.MISSING else plain(f.default)]
+                for f in fields
+                if f.name not in hidden
+            ],
+            "legendKeys": list(shown),
+            "integers": [f.name for f in fields if "int" in str(f.type)],
         }
     return out
 
@@ -134,6 +157,37 @@ def run_spec(t: Any, color: str) -> dict[str, Any]:
         "scheduleLegend": None if t.schedule is None else t.schedule.legend,
         "scheduleSkip": [] if t.schedule is None else list(t.schedule.sets(t.optimizer)),
     }
+
+
+# -- the HTML every page with runs shares ---------------------------------------------------------------
+def stepping_and_readouts(first_column: str, download: str, extra_buttons: str = "") -> str:
+    """The end of a page's controls panel and its readouts panel, which runs.js wires by id: the Step, Play
+    and Reset buttons (``extra_buttons`` after them), the update-arrows box and the message line; then the
+    step counter, the readouts table (``first_column`` heads the column that names each run) and the TOML
+    export (saved as ``download``)."""
+    from optviz.web.page import escape
+
+    heads = "".join(
+        f"<th>{escape(h)}</th>" for h in (first_column, "f(x)", "|∇f|", "κ(H)", "eig(H)", "status")
+    )
+    return f'''<div class="buttons">
+<button id="b-step" type="button">Step</button>
+<button id="b-play" type="button">Play</button>
+<button id="b-reset" type="button">Reset</button>
+{extra_buttons}<label><input type="checkbox" id="c-arrows"> update arrows</label>
+</div>
+<div class="message" id="message" role="alert"></div>
+</div>
+<div class="panel">
+<div class="note" id="step-text" aria-live="polite"></div>
+<table class="numbers readouts"><thead><tr>{heads}</tr></thead><tbody id="readouts"></tbody></table>
+<h2>Share and reuse</h2>
+<p class="note">The address of this page holds its state (a link reopens this view). As a scenario file for
+<code>optviz render</code>:</p>
+<div class="buttons"><button id="b-export" type="button">Export scenario TOML</button>
+<a id="download" download="{escape(download)}" href="#">download</a></div>
+<textarea class="toml" id="toml" aria-label="scenario TOML" readonly></textarea>
+</div>'''
 
 
 # -- the scenario TOML a page exports -------------------------------------------------------------------
@@ -238,6 +292,8 @@ __all__ = [
     "plain",
     "rule_info",
     "run_spec",
+    "schedule_info",
+    "stepping_and_readouts",
     "surface_data",
     "surface_table",
     "toml_head",

@@ -29,7 +29,15 @@ from optviz.noise import GaussianNoise, Minibatch
 from optviz.optimizers import rule, rule_parameters
 from optviz.web import emit
 from optviz.web.page import MAX_BYTES, PageTooLarge, build_page, escape, write_page
-from optviz.web.runs import NOISE_SEEDS, draws, rule_info, run_spec, surface_data, toml_head
+from optviz.web.runs import (
+    NOISE_SEEDS,
+    draws,
+    rule_info,
+    run_spec,
+    stepping_and_readouts,
+    surface_data,
+    toml_head,
+)
 from optviz.web.static import NotDrawable, figure_layer
 
 KINDS = ("trajectories", "poor_conditioning", "condition_map", "random_search")
@@ -334,7 +342,6 @@ def _body(data: dict[str, Any], description: str | None) -> str:
             f'<label for="c-seed">noise seed (noisy runs)</label><input type="number" id="c-seed" '
             f'min="{seeds[0]}" max="{seeds[-1]}" step="1"><span></span>'
         )
-    heads = "".join(f"<th>{h}</th>" for h in ("run", "f(x)", "|∇f|", "κ(H)", "eig(H)", "status"))
     arithmetic = data["surface"]["arithmetic"]
     about = escape(description) + " " if description else ""
     return f"""<div class="figure-wrap"><div class="figure" id="figure" role="img"
@@ -346,24 +353,7 @@ optviz.run's numbers{"" if arithmetic else " (to the last digits that the math l
 <div class="panel">
 {"".join(runs)}
 <fieldset><legend>Every run</legend><div class="controls">{common}</div></fieldset>
-<div class="buttons">
-<button id="b-step" type="button">Step</button>
-<button id="b-play" type="button">Play</button>
-<button id="b-reset" type="button">Reset</button>
-<label><input type="checkbox" id="c-arrows"> update arrows</label>
-</div>
-<div class="message" id="message" role="alert"></div>
-</div>
-<div class="panel">
-<div class="note" id="step-text" aria-live="polite"></div>
-<table class="numbers readouts"><thead><tr>{heads}</tr></thead><tbody id="readouts"></tbody></table>
-<h2>Share and reuse</h2>
-<p class="note">The address of this page holds its state (a link reopens this view). As a scenario file for
-<code>optviz render</code>:</p>
-<div class="buttons"><button id="b-export" type="button">Export scenario TOML</button>
-<a id="download" download="scenario.toml" href="#">download</a></div>
-<textarea class="toml" id="toml" aria-label="scenario TOML" readonly></textarea>
-</div>
+{stepping_and_readouts("run", "scenario.toml")}
 </div>
 </div>"""
 

@@ -1,27 +1,68 @@
 // The explorer page: ov.explore in a browser. One run per rule (each with its own hyperparameters; `shown`
-// picks the visible ones), one start, number of steps, noise and seed for all; the sliders of ov.explore.
+// picks the visible ones), one start, number of steps, noise, seed and lr schedule for all; the sliders of
+// ov.explore, from its own settings table (optviz.explore_settings: each slider's setting, range, the rule
+// hyperparameter it sets and the rules it sets it on).
 /* eslint-disable no-var */
 (function (root) {
   "use strict";
-  var P = root.OptvizPage, R = root.OptvizRuns;
+  var P = root.OptvizPage, R = root.OptvizRuns, E = root.OptvizEngine;
   var copy = R.copy;
 
-  function defaultParams(name, s) {
-    if (name === "gd") return { lr: s.lr };
-    if (name === "momentum" || name === "nesterov") return { lr: s.lr, rho: s.rho };
-    if (name === "adam") return { lr: s.adaptive_lr, betas: [s.beta1, s.beta2] };
-    if (name === "rmsprop") return { lr: s.adaptive_lr, alpha: s.alpha };
-    return { lr: s.adaptive_lr };
+  // The schedule of the selector's `choice` for a run of `rule` with `params` over `steps` steps, as its
+  // description (optviz.explore_settings.make_schedule; null: constant). `table`: the page's data.schedules.
+  function scheduleFor(choice, rule, params, steps, table) {
+    steps = Math.max(Math.floor(steps), 1);
+    var warm = Math.max(1, Math.floor(steps / 10));
+    var linear = { name: "linear", start_factor: 0.1, end_factor: 1.0, total_iters: warm };
+    switch (choice) {
+      case "constant": return null;
+      case "step": return { name: "step", step_size: Math.max(1, Math.floor(steps / 3)), gamma: 0.2 };
+      case "exponential":
+        if (steps >= table.gammas.length) throw new Error("this page holds the exponential schedule for up to " + (table.gammas.length - 1) + " steps, not " + steps);
+        return { name: "exponential", gamma: table.gammas[steps] };
+      case "cosine": return { name: "cosine_annealing", T_max: steps, eta_min: 0.0 };
+      case "warmup": return linear;
+      case "warmup + cosine":
+        return { name: "sequential", schedulers: [linear, { name: "cosine_annealing", T_max: Math.max(1, steps - warm), eta_min: 0.0 }], milestones: [warm] };
+      case "one-cycle":
+        return {
+          name: "one_cycle", max_lr: params.lr, total_steps: steps, epochs: null, steps_per_epoch: null, pct_start: 0.3,
+          anneal_strategy: "cos", cycle_momentum: table.targets[rule] !== null, base_momentum: 0.85, max_momentum: 0.95,
+          div_factor: 25.0, final_div_factor: 10000.0, three_phase: false,
+        };
+    }
+    throw new Error("unknown schedule " + JSON.stringify(choice) + " (valid: " + table.choices.join(", ") + ")");
+  }
+
+  // How legends name a schedule (optviz.schedules.Schedule.legend), and the TOML of its description.
+  function scheduleLegend(desc, table, names) {
+    if (desc.name === "sequential") return desc.schedulers.map(function (c) { return scheduleLegend(c, table, names); }).join(" \u2192 ");
+    var info = table.info[desc.name], params = {};
+    Object.keys(desc).forEach(function (k) { if (k !== "name") params[k] = desc[k]; });
+    return R.legendText(info, info.title, params, names, false);
+  }
+  function scheduleToml(desc, table) {
+    var ints = table.info[desc.name].integers, parts = [];
+    Object.keys(desc).forEach(function (k) {
+      var v = desc[k];
+      if (v === null) return;
+      var text;
+      if (k === "schedulers") text = "[" + v.map(function (c) { return scheduleToml(c, table); }).join(", ") + "]";
+      else if (ints.indexOf(k) >= 0) text = Array.isArray(v) ? "[" + v.join(", ") + "]" : String(v);
+      else text = R.tomlValue(v);
+      parts.push(k + " = " + text);
+    });
+    return "{ " + parts.join(", ") + " }";
   }
 
   function ExplorerPage(data, surface) {
     R.RunsPage.call(this, data, surface);
     var s = data.settings;
-    this.settings = { start: s.start.slice(), steps: s.steps, sigma: s.sigma, seed: s.seed };
+    this.settings = { start: s.start.slice(), steps: s.steps, sigma: s.sigma, seed: s.seed, schedule: s.schedule };
     this.sliderValues = copy(s);
     this.runs = data.order.map(function (name) {
       var figure = data.shown.indexOf(name); // the runs that the static figure was drawn with
-      return { rule: name, params: defaultParams(name, s), shown: figure >= 0, figure: figure, color: data.rules[name].color };
+      return { rule: name, params: copy(data.params[name]), shown: figure >= 0, figure: figure, color: data.rules[name].color };
     });
     this.k = s.steps;
     this.randomStarts = 0;
@@ -31,16 +72,33 @@
   ExplorerPage.prototype = Object.create(R.RunsPage.prototype);
   ExplorerPage.prototype.constructor = ExplorerPage;
 
-  ExplorerPage.prototype.inputs = function () {
+  // (noise reaches the rules it applies to: not L-BFGS, which re-evaluates the surface at trial points)
+  ExplorerPage.prototype.inputs = function (r) {
     var st = this.settings, sd = this.data.surface;
+    var noisy = st.sigma > 0 && (!r || this.data.noisy.indexOf(r.rule) >= 0);
     return {
       start: st.start, steps: st.steps, seed: st.seed, tol: null, escapeRadius: sd.escapeRadius, center: sd.center,
-      noise: st.sigma > 0 ? { kind: "gaussian", sigma: st.sigma } : null,
+      noise: noisy ? { kind: "gaussian", sigma: st.sigma } : null,
     };
   };
 
   ExplorerPage.prototype.label = function (r) {
     return this.settings.sigma > 0 ? this.data.sgdLabels[r.rule] : this.data.rules[r.rule].label;
+  };
+
+  // Each run's schedule follows the selector, its steps and (one-cycle) its lr: set before the runs are
+  // computed (a changed schedule recomputes the run).
+  ExplorerPage.prototype.recompute = function () {
+    var self = this, table = this.data.schedules;
+    this.runs.forEach(function (r) {
+      var desc = scheduleFor(self.settings.schedule, r.rule, r.params, self.settings.steps, table);
+      r.schedule = desc;
+      r.scheduleLegend = desc && scheduleLegend(desc, table, self.data.paramNames);
+      var target = table.targets[r.rule];
+      r.scheduleSkip = desc && desc.name === "one_cycle" ? (target ? ["lr", target] : ["lr"]) : [];
+      r.scheduleToml = desc && "schedule = " + scheduleToml(desc, table);
+    });
+    R.RunsPage.prototype.recompute.call(this);
   };
 
   ExplorerPage.prototype.snapshot = function () {
@@ -77,6 +135,14 @@
     seed.addEventListener("change", function () {
       try { self.set({ seed: Number(seed.value) }); } catch (err) { seed.value = String(self.settings.seed); }
     });
+    var schedule = document.getElementById("c-schedule");
+    schedule.addEventListener("change", function () {
+      try { self.set({ schedule: schedule.value }); } catch (err) { schedule.value = self.settings.schedule; }
+    });
+    var search = document.getElementById("c-line-search");
+    search.addEventListener("change", function () {
+      self.set({ line_search_fn: search.checked ? "strong_wolfe" : null });
+    });
     document.getElementById("b-random").addEventListener("click", function () { self.randomStart(); });
     this.wireCommon();
     this.syncControls();
@@ -94,14 +160,16 @@
       self.sliderValues[name] = value;
       if (name === "steps") { self.settings.steps = value; return; }
       if (name === "sigma") { self.settings.sigma = value; return; }
-      var rules = self.controls[name].rules;
+      var c = self.controls[name];
       self.runs.forEach(function (r) {
-        if (rules.indexOf(r.rule) < 0) return;
-        if (name === "lr" || name === "adaptive_lr") r.params.lr = value;
-        else if (name === "rho") r.params.rho = value;
-        else if (name === "alpha") r.params.alpha = value;
-        else if (name === "beta1") r.params.betas = [value, r.params.betas[1]];
-        else if (name === "beta2") r.params.betas = [r.params.betas[0], value];
+        if (c.rules.indexOf(r.rule) < 0) return;
+        if (c.param === "betas") {
+          var betas = (r.params.betas || E.RULES[r.rule].defaults.betas).slice();
+          betas[name === "beta1" ? 0 : 1] = value;
+          r.params.betas = betas;
+        } else {
+          r.params[c.param] = value;
+        }
       });
     });
     this.syncControls(name);
@@ -153,6 +221,12 @@
       b.checked = shown.indexOf(b.value) >= 0;
     });
     document.getElementById("c-seed").value = String(this.settings.seed);
+    document.getElementById("c-schedule").value = this.settings.schedule;
+    var lbfgs = this.runs.filter(function (r) { return r.rule === "lbfgs"; })[0];
+    var search = document.getElementById("c-line-search");
+    search.checked = !!(lbfgs && lbfgs.params.line_search_fn);
+    var off = shown.indexOf("lbfgs") < 0;
+    [search.parentNode, document.getElementById("l-line-search")].forEach(function (e) { e.classList.toggle("dim", off); });
   };
 
   // What a slider shows: the setting of the first run it drives (shown runs first).
@@ -163,17 +237,15 @@
     for (var i = 0; i < runs.length; i++) {
       var r = runs[i];
       if (c.rules.indexOf(r.rule) < 0) continue;
-      if (name === "lr" || name === "adaptive_lr") return r.params.lr;
-      if (name === "rho") return r.params.rho;
-      if (name === "alpha") return r.params.alpha;
-      if (name === "beta1") return r.params.betas[0];
-      if (name === "beta2") return r.params.betas[1];
+      var v = c.param in r.params ? r.params[c.param] : E.RULES[r.rule].defaults[c.param];
+      if (c.param === "betas") return v[name === "beta1" ? 0 : 1];
+      return v;
     }
     return this.sliderValues[name];
   };
 
   // -- set(): a rule's own parameter names, as in TOML (design section 2), and the page's settings --------
-  var SETTINGS = ["steps", "sigma", "seed", "start", "rules"];
+  var SETTINGS = ["steps", "sigma", "seed", "start", "rules", "schedule"];
   ExplorerPage.prototype.set = function (values) {
     var self = this, t = this.targets(values, SETTINGS);
     if ("rules" in values) this.setRules(values.rules);
@@ -194,6 +266,12 @@
         }
         self.settings.seed = values.seed;
       }
+      if ("schedule" in values) {
+        if (self.data.schedules.choices.indexOf(values.schedule) < 0) {
+          throw new Error("unknown schedule " + JSON.stringify(values.schedule) + " (valid: " + self.data.schedules.choices.join(", ") + ")");
+        }
+        self.settings.schedule = values.schedule;
+      }
       self.setParams(t.runs, t.keys, values);
     });
     this.syncControls();
@@ -205,6 +283,7 @@
     out.start = this.settings.start.slice();
     out.sigma = this.settings.sigma;
     out.seed = this.settings.seed;
+    out.schedule = this.settings.schedule;
     return out;
   };
 
@@ -222,7 +301,7 @@
   ExplorerPage.prototype.hashState = function () {
     return {
       v: 1, start: this.settings.start, steps: this.settings.steps, sigma: this.settings.sigma,
-      seed: this.settings.seed, k: this.k,
+      seed: this.settings.seed, schedule: this.settings.schedule, k: this.k,
       runs: this.runs.map(function (r) { return { rule: r.rule, params: r.params, shown: r.shown }; }),
     };
   };
@@ -241,6 +320,9 @@
     if (!(typeof s.sigma === "number" && s.sigma >= 0 && isFinite(s.sigma))) throw new Error("bad sigma");
     if (!(String(s.seed) in this.data.draws.normals)) throw new Error("bad seed");
     if (!(Number.isInteger(s.k) && s.k >= 0)) throw new Error("bad step");
+    var choice = s.schedule === undefined ? "constant" : s.schedule; // (an address written before the selector)
+    if (this.data.schedules.choices.indexOf(choice) < 0) throw new Error("bad schedule");
+    this.settings.schedule = choice;
     this.settings.start = start;
     this.settings.steps = s.steps;
     this.settings.sigma = s.sigma;
@@ -249,30 +331,7 @@
   };
 
   // -- window.optviz ------------------------------------------------------------------------------------
-  function install(page) {
-    root.optviz = {
-      page: page,
-      state: function () { return page.state(); },
-      set: function (values) { return page.set(values); },
-      start: function (xy) { page.setStart(xy); return page.state(); },
-      step: function (n) { page.step(n === undefined ? 1 : n); return page.state().step; },
-      play: function () { page.play(); },
-      pause: function () { page.pause(); },
-      reset: function () { page.reset(); },
-      toml: function () { return page.toml(); },
-    };
-  }
+  function main(surface) { return R.open(ExplorerPage, surface); }
 
-  function main(surface) {
-    var data = P.pageData();
-    var page = new ExplorerPage(data, surface);
-    page.recompute();
-    page.readHash();
-    page.render();
-    install(page);
-    root.optvizReadyMs = root.performance ? root.performance.now() : null;
-    document.body.setAttribute("data-ready", "1");
-  }
-
-  root.OptvizExplorer = { ExplorerPage: ExplorerPage, main: main };
+  root.OptvizExplorer = { ExplorerPage: ExplorerPage, main: main, scheduleFor: scheduleFor, scheduleLegend: scheduleLegend };
 })(typeof globalThis !== "undefined" ? globalThis : this);

@@ -22,6 +22,7 @@
     info.defaults.forEach(function (kv) {
       var key = kv[0], def = kv[1];
       if (!(key in params) || skip.indexOf(key) >= 0) return;
+      if (params[key] === null && def === null) return; // a None left at its default (no required value is None)
       if (info.legendKeys.indexOf(key) >= 0 || def === null || !same(params[key], def)) {
         var words = info.valueOnly && info.valueOnly[key];
         if (words) parts.push(words[params[key]] || String(params[key]));
@@ -687,7 +688,7 @@
     var self = this;
     this.runs.forEach(function (r, i) {
       if (!r.shown) return;
-      var key = JSON.stringify([r.rule, r.params, self.inputs(r)]);
+      var key = JSON.stringify([r.rule, r.params, r.schedule || null, self.inputs(r)]);
       if (self.cache[i] !== key) {
         self.results[i] = self.compute(r);
         self.cache[i] = key;
@@ -966,7 +967,31 @@
     return lines.join("\n");
   };
 
+  // Open a page of class `Page` (a RunsPage) on the page's data: its runs computed, the state in the address
+  // restored, drawn, and window.optviz (design section 2's scripting interface) installed.
+  function open(Page, surface) {
+    var page = new Page(P.pageData(), surface);
+    page.recompute();
+    page.readHash();
+    page.render();
+    root.optviz = {
+      page: page,
+      state: function () { return page.state(); },
+      set: function (values) { return page.set(values); },
+      start: function (xy) { page.setStart(xy); return page.state(); },
+      step: function (n) { page.step(n === undefined ? 1 : n); return page.state().step; },
+      play: function () { page.play(); },
+      pause: function () { page.pause(); },
+      reset: function () { page.reset(); },
+      toml: function () { return page.toml(); },
+    };
+    root.optvizReadyMs = root.performance ? root.performance.now() : null;
+    document.body.setAttribute("data-ready", "1");
+    return page;
+  }
+
   root.OptvizRuns = {
+    open: open,
     View: View,
     RunsPage: RunsPage,
     legendText: legendText,

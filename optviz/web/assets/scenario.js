@@ -206,26 +206,7 @@
   };
 
   // -- window.optviz ------------------------------------------------------------------------------------
-  function main(surface) {
-    var data = P.pageData();
-    var page = new ScenarioPage(data, surface);
-    page.recompute();
-    page.readHash();
-    page.render();
-    root.optviz = {
-      page: page,
-      state: function () { return page.state(); },
-      set: function (values) { return page.set(values); },
-      start: function (xy) { return page.setStart(xy); },
-      step: function (n) { page.step(n === undefined ? 1 : n); return page.state().step; },
-      play: function () { page.play(); },
-      pause: function () { page.pause(); },
-      reset: function () { page.reset(); },
-      toml: function () { return page.toml(); },
-    };
-    root.optvizReadyMs = root.performance ? root.performance.now() : null;
-    document.body.setAttribute("data-ready", "1");
-  }
+  function main(surface) { return R.open(ScenarioPage, surface); }
 
   root.OptvizScenario = { ScenarioPage: ScenarioPage, main: main };
 })(typeof globalThis !== "undefined" ? globalThis : this);
