@@ -127,6 +127,39 @@ def test_the_basins_figure_draws_each_rules_labels():
         )
 
 
+def test_the_basin_maps_have_coordinates_on_their_outer_edges():
+    """Every map has ticks; their numbers are on the grid's outer edges (the left column's y, the x of each map
+    with no map below it), read in the surface's coordinates inside the map's view."""
+    from optviz.scenario import figure
+
+    s = ov.surface("himmelblau")
+    runs = [ov.run(s, r, steps=20) for r in RULES[:3]]  # maps m0 m1 / m2 .
+    scene = figure("basins", s, runs, grid=8, pyplot=False)
+    scene.fig.draw_without_rendering()
+    maps = [ax for ax in scene.fig.get_axes() if ax.get_images()]
+    assert len(maps) == 3
+
+    def numbers(axis):
+        ticks = [t for t in axis.get_major_ticks() if t.label1.get_visible()]
+        lo, hi = sorted(axis.get_view_interval())
+        return [t.get_loc() for t in ticks if lo <= t.get_loc() <= hi]
+
+    for ax, (x_numbers, y_numbers) in zip(
+        maps, [(False, True), (True, False), (True, True)], strict=True
+    ):
+        assert len(ax.get_xticks()) >= 3 and len(ax.get_yticks()) >= 3  # ticks on every map
+        assert (len(numbers(ax.xaxis)) >= 3) == x_numbers, ax.get_title()
+        assert (len(numbers(ax.yaxis)) >= 3) == y_numbers, ax.get_title()
+        assert ax.get_xlabel() == ("x" if x_numbers else "")
+        assert ax.get_ylabel() == ("y" if y_numbers else "")
+    # The numbers are the surface's coordinates: Himmelblau's view is [-5, 5] x [-5, 5].
+    lo, hi = sorted(maps[2].get_xlim())
+    assert lo < -4.9 and hi > 4.9
+    for axis in (maps[2].xaxis, maps[2].yaxis):
+        shown = numbers(axis)
+        assert 0 in shown and min(shown) <= -4 and max(shown) >= 4
+
+
 # -- stationary noise --------------------------------------------------------------------------------------------
 def test_sample_covariance_and_ellipse_against_numpy():
     xy = np.random.default_rng(1).normal(size=(500, 2)) * [2.0, 0.5]
