@@ -260,6 +260,46 @@ def test_sharpness_is_the_top_eigenvalue_of_the_hessian_and_adams_preconditioned
     np.testing.assert_allclose(lhs, adam.sharpness[:, None] * w, rtol=1e-8, atol=1e-8 * top.max())
 
 
+def test_nesterovs_sharpness_is_taken_at_the_stored_point_where_its_stability_is_decided():
+    """Torch's Nesterov stores the look-ahead point p (``t.xy``) and takes the gradient there; the figures draw
+    the actual points x = p + lr rho b. The step from (p_k, b_k) depends on the surface only through grad(p_k),
+    so its Jacobian, whose spectral radius says whether the step is stable, holds H(p_k): the sharpness and its
+    threshold belong at the stored point, where sharpness_along takes them, not at x_k."""
+    from optviz.optimizers import NesterovState
+
+    s = ov.surface("himmelblau")
+    rule = ov.Nesterov(lr=0.01, rho=0.9)
+    t = ov.run(s, rule, start=(0.5, -4.5), steps=30)
+    (sharp,) = dynamics.sharpness_along(s, [t])
+    np.testing.assert_array_equal(t.grad[:30], s.grad(t.xy[:30]))  # the gradient is taken at p
+    np.testing.assert_allclose(
+        sharp.sharpness, np.linalg.eigvalsh(s.hessian(t.xy))[:, -1], rtol=1e-12
+    )
+    buf, actual = t.state["momentum_buffer"], t.state["position"]
+
+    def step(z, k):  # (p, b) -> the engine's next (p, b), the gradient from the surface
+        p, b = z[:2], z[2:]
+        new, state = rule.update(s.grad(p), NesterovState(k, b, p), p)
+        return np.concatenate([new, state.momentum_buffer])
+
+    radius = lambda xy: max(  # noqa: E731 -- theory's closed form, over both curvatures at xy
+        float(ov.theory.spectral_radius("nesterov", lam, rule.lr, rule.rho))
+        for lam in np.linalg.eigvalsh(s.hessian(xy))
+    )
+    for k in (3, 10, 20):
+        z = np.concatenate([t.xy[k], buf[k]])
+        np.testing.assert_allclose(step(z, k)[:2], t.xy[k + 1], rtol=1e-13)  # the run's own step
+        h = 1e-6
+        jacobian = np.column_stack(
+            [(step(z + h * e, k) - step(z - h * e, k)) / (2 * h) for e in np.eye(4)]
+        )
+        measured = float(np.abs(np.linalg.eigvals(jacobian)).max())
+        assert measured == pytest.approx(radius(t.xy[k]), rel=1e-5)
+        assert measured != pytest.approx(
+            radius(actual[k]), rel=1e-3
+        )  # x_k's Hessian would be wrong
+
+
 def test_past_the_threshold_the_step_along_the_top_eigenvector_flips_and_grows():
     q = ov.surface("quadratic", kappa=10)  # curvatures 1 and 10 along the axes
     (s,) = dynamics.sharpness_along(q, [ov.run(q, ov.GD(lr=0.21), start=(-4, 1e-3), steps=40)])
