@@ -139,6 +139,44 @@ def test_numeric_gradient_worked_matches_the_analytic_gradient_at_one_evaluation
     scene.close()
 
 
+def test_numeric_gradient_worked_animates_one_coordinate_a_frame(gallery):
+    from _blitcheck import assert_blits_exactly
+
+    from optviz.figures.gradients import WorkedFrames
+    from optviz.scenario import draw
+
+    sc, data = scenario(gallery, "numeric_gradient_worked")
+    assert "gif" in sc.output.formats and sc.kind.animated
+    scene = draw(sc, data, size=(6.4, 3.6), dpi=30)
+    (handle,) = [h for h in scene.handles if isinstance(h, WorkedFrames)]
+    w = scene.results["worked"]
+    n = len(w.numeric)
+    static = (
+        [t.get_text() for pair in handle.texts for t in pair],
+        np.column_stack(handle.dots.get_data()),
+    )
+    assert scene.last_step == n == 9
+    for k in (0, 1, 4, n):
+        scene.set_frame(k)
+        # Rows before k say their nudged loss and forward difference (the numbers recomputed here), the rest "?".
+        for j, (loss_text, numeric_text) in enumerate(handle.texts):
+            if j < k:
+                assert float(numeric_text.get_text()) == pytest.approx(w.numeric[j], abs=5e-5)
+                assert float(loss_text.get_text()) == pytest.approx(w.shifted[j], abs=1e-6)
+            else:
+                assert (loss_text.get_text(), numeric_text.get_text()) == ("?", "?")
+        np.testing.assert_array_equal(
+            np.column_stack(handle.dots.get_data()), np.column_stack([w.numeric[:k], np.arange(k)])
+        )
+    # The last frame is the static figure.
+    assert [t.get_text() for pair in handle.texts for t in pair] == static[0]
+    np.testing.assert_array_equal(np.column_stack(handle.dots.get_data()), static[1])
+    # The first and the last frame blitted as fully redrawn (each redraws the whole table: its cells' texts are
+    # drawn by it); the GIF's frames and bytes are held by the gallery's baseline and reproducibility tests.
+    assert_blits_exactly(scene, stride=9)
+    scene.close()
+
+
 def test_numeric_gradient_worked_on_a_dataset_surface():
     s = ov.surface("logistic_regression")
     scene = ov.figures.figure("numeric_gradient_worked", s, h=1e-5, pyplot=False, dpi=40)

@@ -277,7 +277,6 @@ def _check_worked(surface: Any, runs: Any, options: Any) -> None:
     options=WorkedGradientOptions,
     surface="optional",
     runs="none",
-    animated=False,
     check=_check_worked,
 )
 def _numeric_gradient_worked(fig: Any, data: PanelData, scene: Scene) -> None:
@@ -328,8 +327,8 @@ def _numeric_gradient_worked(fig: Any, data: PanelData, scene: Scene) -> None:
     # Right: each coordinate's analytic gradient (bars) and numeric estimate (dots on them).
     i = np.arange(len(names))
     bars.barh(i, w.analytic, color=style.SERIES[2], alpha=0.55, label="analytic ∂L/∂W")
-    bars.plot(w.numeric, i, linestyle="none", marker="o", markersize=2.6 * lw, color=style.SERIES[1],
-              label=f"numeric, h = {h:g}")  # fmt: skip
+    (dots,) = bars.plot(w.numeric, i, linestyle="none", marker="o", markersize=2.6 * lw,
+                        color=style.SERIES[1], label=f"numeric, h = {h:g}")  # fmt: skip
     bars.set_yticks(i, names)
     bars.invert_yaxis()
     bars.axvline(0, color="0.3", linewidth=0.6 * lw)
@@ -338,7 +337,38 @@ def _numeric_gradient_worked(fig: Any, data: PanelData, scene: Scene) -> None:
     bars.grid(True, axis="x", color="0.9")
     handles, labels = bars.get_legend_handles_labels()
     figure_legend(fig, handles, labels, loc="outside lower right", ncols=2)
+    # The animation works the coordinates one a frame, as the slides do ("[-2.5, ?, ?, ...]"): frame k shows the
+    # first k nudged losses and forward differences, the rest "?".
+    cells = table.get_celld()
+    worked = [(cells[r + 1, 2].get_text(), cells[r + 1, 3].get_text()) for r in range(len(rows))]
+    scene.add(
+        WorkedFrames(table, worked, [(row[2], row[3]) for row in rows], dots, w.numeric, i),
+        len(rows),
+    )
+    scene.counter_format = f"{{k}} of {len(rows)} coordinates nudged"
     scene.results["worked"] = w
+
+
+@dataclass
+class WorkedFrames:
+    """Frame k of the worked numeric gradient (a frame-settable handle): the first k rows' nudged loss and
+    forward difference in the table and as dots on the bars, the other rows' "?". The table is redrawn whole:
+    its cells' texts are drawn by it, not by the figure."""
+
+    table: Any
+    texts: list[tuple[Any, Any]]  # each row's (loss(W + h e_i), numeric) cell texts
+    values: list[tuple[str, str]]  # what they say once worked
+    dots: Any
+    numeric: np.ndarray
+    rows: np.ndarray
+
+    def set_frame(self, k: int) -> list[Any]:
+        k = max(0, min(int(k), len(self.values)))
+        for j, (texts, values) in enumerate(zip(self.texts, self.values, strict=True)):
+            for text, value in zip(texts, values, strict=True):
+                text.set_text(value if j < k else "?")
+        self.dots.set_data(self.numeric[:k], self.rows[:k])
+        return [self.table, self.dots]
 
 
 # -- the minibatch gradient is a sample ------------------------------------------------------------------------
