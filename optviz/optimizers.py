@@ -192,6 +192,20 @@ class Optimizer:
         ``z`` a standard normal draw shaped like ``xy`` (None unless the rule is ``random``)."""
         return self.update(grad, state, xy)
 
+    def kernels(self, n: int) -> list[Any] | None:
+        """One float kernel per run (``optviz.kernels``), for the engine to step ``n`` runs of this rule on
+        Python floats, bit for bit as ``step`` would; None where numpy is the cheaper way (more runs than
+        ``kernels.MAX_RUNS``) or the rule has no kernel."""
+        from optviz import kernels
+
+        if n > kernels.MAX_RUNS:
+            return None
+        if self.n_values() is None:
+            one = kernels.kernel(self)
+            return None if one is None else [one] * n
+        each = [kernels.kernel(self.select(i)) for i in range(n)]
+        return None if any(k is None for k in each) else each
+
     # -- descriptions ------------------------------------------------------------------------------
     @property
     def params(self) -> dict[str, Any]:

@@ -133,6 +133,14 @@ class Stacked(Optimizer):
                 rows.append(new[0])
         return np.array(rows, dtype=float), StackedState(members)
 
+    def kernels(self, n: int) -> list[Any] | None:
+        """Each rule's float kernel (``optviz.kernels``), whatever the number of rules (they step run by run
+        anyway); None if one has none (a scheduled rule, a rule of the user's own): then :meth:`step`."""
+        from optviz.kernels import kernel
+
+        each = [kernel(r) for r in self.rules]
+        return None if any(k is None for k in each) else each
+
     # -- one rule per run --------------------------------------------------------------------------------
     def n_values(self) -> int | None:
         return len(self.rules)
