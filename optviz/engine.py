@@ -383,10 +383,11 @@ def reference_run(p: Problem, i: int = 0) -> Trajectory:
     )
 
 
-def _batched_loop(p: Problem) -> Trajectory:
+def _batched_loop(p: Problem, use_kernels: bool = True) -> Trajectory:
     """All N runs in one vectorized loop, recording into preallocated step-major histories (a few runs of a rule
-    with float kernels: :func:`_kernel_loop`, the same loop on Python floats)."""
-    kernels = p.rule.kernels(len(p.start))
+    with float kernels: :func:`_kernel_loop`, the same loop on Python floats; ``use_kernels=False``, the numpy
+    loop whatever the rule, is what ``benchmarks/kernels.py`` times it against)."""
+    kernels = p.rule.kernels(len(p.start)) if use_kernels else None
     if kernels is not None:
         return _kernel_loop(p, kernels)
     surface, rule, steps = p.surface, p.rule, p.steps
@@ -481,7 +482,7 @@ def _kernel_loop(p: Problem, kernels: list[Any]) -> Trajectory:
                 if track_exact:
                     exact.append([gx * gx + gy * gy for gx, gy in g])
                 if oracle is not None:
-                    g = oracle(k, np.array(x), np.array(g), rows).tolist()
+                    g = oracle.on_floats(k, x, g, rows)
                 bx.append(x)
                 bf.append(f)
                 bg.append(g)

@@ -87,6 +87,13 @@ class Oracle:
     ) -> np.ndarray:
         raise NotImplementedError
 
+    def on_floats(
+        self, k: int, xy: list[Any], grad: list[Any], rows: np.ndarray | None
+    ) -> list[Any]:
+        """The same for a few runs held as Python floats (the engine's kernel loop): ``xy`` and ``grad`` lists
+        of (x, y) pairs, the result as a list of pairs, the same bits as :meth:`__call__`."""
+        return self(k, np.array(xy), np.array(grad), rows).tolist()  # type: ignore[no-any-return]
+
 
 def normal_stream(seeds: Sequence[int], dim: int = 2) -> _Blocks:
     """Standard normal vectors, one per run and step, from each run's seed (random search too)."""
@@ -148,6 +155,16 @@ class _GaussianOracle(Oracle):
         self, k: int, xy: np.ndarray, grad: np.ndarray, rows: np.ndarray | None = None
     ) -> np.ndarray:
         return grad + self.sigma * self.stream.step(k, rows)
+
+    def on_floats(
+        self, k: int, xy: list[Any], grad: list[Any], rows: np.ndarray | None
+    ) -> list[Any]:
+        # grad + (sigma * z), element by element: the same two roundings as on arrays
+        sigma = self.sigma
+        return [
+            (gx + sigma * zx, gy + sigma * zy)
+            for (gx, gy), (zx, zy) in zip(grad, self.stream.step(k, rows).tolist(), strict=True)
+        ]
 
 
 @dataclass(frozen=True)
