@@ -464,40 +464,47 @@ def _kernel_loop(p: Problem, kernels: list[Any]) -> Trajectory:
         while k0 <= steps:
             k1 = min(k0 + CHECK_EVERY, steps + 1)
             rows = stops.rows
-            bx: list[Any] = []
-            bf: list[Any] = []
+            bx: list[
+                Any
+            ] = []  # per step: the runs' points, (value, gx, gy) triples, fed gradients, states
+            bfg: list[Any] = []
             bg: list[Any] = []
             bs: list[Any] = []
             exact: list[Any] = []
             for k in range(k0, k1):
                 if on_floats is None:
                     fa, ga = value_and_grad(np.array(x))
-                    f, g = fa.tolist(), ga.tolist()
+                    fg = np.column_stack((fa, ga)).tolist()
                 else:
-                    f, g = [], []
-                    for px, py in x:
-                        v, gx, gy = on_floats(px, py)
-                        f.append(v)
-                        g.append((gx, gy))
-                if track_exact:
-                    exact.append([gx * gx + gy * gy for gx, gy in g])
-                if oracle is not None:
-                    g = oracle.on_floats(k, x, g, rows)
+                    fg = [on_floats(px, py) for px, py in x]
                 bx.append(x)
-                bf.append(f)
-                bg.append(g)
+                bfg.append(fg)
+                if oracle is not None:
+                    if track_exact:
+                        exact.append([gx * gx + gy * gy for _, gx, gy in fg])
+                    g = oracle.on_floats(k, x, [(gx, gy) for _, gx, gy in fg], rows)
+                    bg.append(g)
                 if fields:
                     bs.append([s[1:] for s in runs])
                 if k == steps:
                     break
-                x = [
-                    step(s, gi[0], gi[1], xi[0], xi[1])
-                    for step, s, gi, xi in zip(steppers, runs, g, x, strict=True)
-                ]
+                if oracle is None:
+                    x = [
+                        step(s, gx, gy, px, py)
+                        for step, s, (_, gx, gy), (px, py) in zip(
+                            steppers, runs, fg, x, strict=True
+                        )
+                    ]
+                else:
+                    x = [
+                        step(s, gx, gy, px, py)
+                        for step, s, (gx, gy), (px, py) in zip(steppers, runs, g, x, strict=True)
+                    ]
             w: Any = slice(None) if rows is None else rows
+            values = np.array(bfg)
             hx[k0:k1, w] = bx
-            hf[k0:k1, w] = bf
-            hg[k0:k1, w] = bg
+            hf[k0:k1, w] = values[..., 0]
+            hg[k0:k1, w] = values[..., 1:] if oracle is None else bg
             if fields:
                 states = np.array(bs)
                 for j, name in enumerate(fields):
