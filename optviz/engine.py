@@ -450,7 +450,9 @@ def _kernel_loop(p: Problem, kernels: list[Any]) -> Trajectory:
     value_and_grad = surface.value_and_grad
     on_floats = getattr(surface, "value_and_grad_floats", None)
 
-    f0, _ = value_and_grad(p.start)
+    f0, g0 = value_and_grad(p.start)
+    if np.result_type(f0, g0) != np.float64:  # a surface of other floats: numpy's rounding of those
+        return _batched_loop(p, use_kernels=False)
     fields = rule.history_fields()
     hx, hf, hg, hs = _histories(n, steps, fields, rule.start(p.start, f0))
     runs = [kern.start(p.start[i], f0[i]) for i, kern in enumerate(kernels)]

@@ -145,3 +145,17 @@ def test_quadratic_value_and_grad_on_floats(angle, center) -> None:
     got = np.array([q.value_and_grad_floats(x, y) for x, y in pts.tolist()])
     np.testing.assert_array_equal(got[:, 0], f)
     np.testing.assert_array_equal(got[:, 1:], g)
+
+
+def test_a_surface_of_other_floats_runs_on_numpy() -> None:
+    # float32 gradients: numpy rounds lr * g in float32, which a float kernel would not; such a run stays numpy's
+    class Single(ov.Surface):
+        def __init__(self) -> None:
+            super().__init__(title="f32", latex="x^2+y^2", bounds=((-2, 2), (-2, 2)), start=(1.5, 1.0))
+
+        def value_and_grad(self, xy):
+            xy = np.asarray(xy, dtype=np.float32)
+            return (xy * xy).sum(axis=-1), 2 * xy
+
+    (t,) = assert_kernel_runs_equal_reference(surface=Single(), optimizer=ov.GD(lr=0.1), steps=20)
+    assert t.status == "max_steps"
