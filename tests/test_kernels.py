@@ -151,7 +151,9 @@ def test_a_surface_of_other_floats_runs_on_numpy() -> None:
     # float32 gradients: numpy rounds lr * g in float32, which a float kernel would not; such a run stays numpy's
     class Single(ov.Surface):
         def __init__(self) -> None:
-            super().__init__(title="f32", latex="x^2+y^2", bounds=((-2, 2), (-2, 2)), start=(1.5, 1.0))
+            super().__init__(
+                title="f32", latex="x^2+y^2", bounds=((-2, 2), (-2, 2)), start=(1.5, 1.0)
+            )
 
         def value_and_grad(self, xy):
             xy = np.asarray(xy, dtype=np.float32)
