@@ -448,7 +448,7 @@ def _kernel_loop(p: Problem, kernels: list[Any]) -> Trajectory:
     n = len(p.start)
     oracle, _ = _oracles(p, p.seeds)  # a rule with kernels draws no normals of its own
     value_and_grad = surface.value_and_grad
-    on_floats = getattr(surface, "value_and_grad_floats", None)
+    on_floats = _float_evaluation(surface)
 
     f0, g0 = value_and_grad(p.start)
     if np.result_type(f0, g0) != np.float64:  # a surface of other floats: numpy's rounding of those
@@ -466,9 +466,8 @@ def _kernel_loop(p: Problem, kernels: list[Any]) -> Trajectory:
         while k0 <= steps:
             k1 = min(k0 + CHECK_EVERY, steps + 1)
             rows = stops.rows
-            bx: list[
-                Any
-            ] = []  # per step: the runs' points, (value, gx, gy) triples, fed gradients, states
+            # per step: the runs' points, (value, gx, gy) triples, fed gradients, states
+            bx: list[Any] = []
             bfg: list[Any] = []
             bg: list[Any] = []
             bs: list[Any] = []
@@ -524,6 +523,18 @@ def _kernel_loop(p: Problem, kernels: list[Any]) -> Trajectory:
 
 
 _ALL_STOPPED = np.empty(0, dtype=np.int64)
+
+
+def _float_evaluation(surface: Surface) -> Any:
+    """The surface's ``value_and_grad_floats`` (one point on floats, ``value_and_grad``'s bits), if the class
+    that defines its ``value_and_grad`` defines it too (a subclass that changes the one does not inherit the
+    other's twin); else None."""
+    for cls in type(surface).__mro__:
+        if "value_and_grad" in vars(cls):
+            if "value_and_grad_floats" not in vars(cls):
+                return None
+            return getattr(surface, "value_and_grad_floats", None)
+    return None
 
 
 def _histories(

@@ -161,3 +161,21 @@ def test_a_surface_of_other_floats_runs_on_numpy() -> None:
 
     (t,) = assert_kernel_runs_equal_reference(surface=Single(), optimizer=ov.GD(lr=0.1), steps=20)
     assert t.status == "max_steps"
+
+
+def test_a_subclass_that_changes_value_and_grad_does_not_inherit_its_float_twin() -> None:
+    from optviz.engine import _float_evaluation
+    from optviz.surfaces.quadratic import Quadratic
+
+    class Shifted(Quadratic):
+        def value_and_grad(self, xy):
+            f, g = super().value_and_grad(xy)
+            return f + 1.0, g + 0.5
+
+    q = ov.surface("quadratic")
+    assert _float_evaluation(q) == q.value_and_grad_floats
+    assert _float_evaluation(Shifted()) is None
+    assert _float_evaluation(ov.surface("rosenbrock")) is None
+    rule = ov.Adam(lr=0.1)
+    (t,) = assert_kernel_runs_equal_reference(surface=Shifted(), optimizer=rule, steps=30)
+    assert t.grad[0].tolist() == (q.grad(q.start) + 0.5).tolist()
