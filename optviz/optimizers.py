@@ -580,6 +580,17 @@ class Nesterov(Optimizer):
         if "position" in state:
             return state["position"]
         rho = self._per_run("rho", xy.ndim == 3)
+        if xy.ndim == 2 and not isinstance(rho, np.ndarray):
+            # One run (the explorer's, on every move): the same operations on Python floats, without numpy's
+            # overhead per step; a diverged run's infinities stay where they are here too.
+            rho, lo = float(rho), 1 + float(rho)
+            points = np.asarray(xy, dtype=float).tolist()
+            x, y = points[0]
+            rows = [(x, y)]
+            for px, py in points[1:]:
+                x, y = (px + rho * x) / lo, (py + rho * y) / lo
+                rows.append((x, y))
+            return np.array(rows, dtype=float).reshape(np.shape(xy))
         out = np.array(xy, dtype=float, copy=True)
         with np.errstate(all="ignore"):  # a diverged run's infinities stay where they are
             for t in range(1, out.shape[-2]):
