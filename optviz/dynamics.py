@@ -408,6 +408,13 @@ def sharpness_along(surface: Surface, runs: Sequence[Trajectory]) -> tuple[Sharp
     preconditioned sharpness) against the rule's :func:`stability_threshold`, and each step along the top
     eigenvector, whose oscillation grows once the threshold is passed.
 
+    Each run is measured at its stored iterates ``t.xy``, where the rule takes its gradient. For Nesterov these
+    are torch's ``p``, the look-ahead points (the figures draw the actual points ``x = p + lr rho b``): the step
+    from ``(p_k, b_k)`` sees the surface only through ``grad(p_k)``, so its Jacobian, whose spectral radius
+    decides whether the step is stable, holds ``H(p_k)``, and the threshold ``(2 + 2 rho)/((1 + 2 rho) lr)`` is
+    that of the iteration of ``p`` (the same as of ``x``: ``p_k = (1 + rho) x_k - rho x_{k-1}`` shares its
+    eigenvalues). The step along the top eigenvector is ``p``'s too.
+
     >>> import optviz as ov
     >>> q = ov.surface("quadratic", kappa=10)
     >>> (s,) = sharpness_along(q, [ov.run(q, ov.GD(lr=0.21), steps=30)])

@@ -383,8 +383,13 @@ def reference_run(p: Problem, i: int = 0) -> Trajectory:
     )
 
 
-def _batched_loop(p: Problem) -> Trajectory:
-    """All N runs in one vectorized loop, recording into preallocated step-major histories."""
+def _batched_loop(p: Problem, use_kernels: bool = True) -> Trajectory:
+    """All N runs in one vectorized loop, recording into preallocated step-major histories (a few runs of a rule
+    with float kernels: :func:`_kernel_loop`, the same loop on Python floats; ``use_kernels=False``, the numpy
+    loop whatever the rule, is what ``benchmarks/kernels.py`` times it against)."""
+    kernels = p.rule.kernels(len(p.start)) if use_kernels else None
+    if kernels is not None:
+        return _kernel_loop(p, kernels)
     surface, rule, steps = p.surface, p.rule, p.steps
     n = len(p.start)
     oracle, normals = _oracles(p, p.seeds)
@@ -395,25 +400,15 @@ def _batched_loop(p: Problem) -> Trajectory:
     f0, _ = surface.value_and_grad(x)
     state = rule.start(x, f0)
     fields = rule.history_fields()
-    check_history(n, steps, [np.shape(getattr(state, name)) for name in fields])
-    hx = np.empty((steps + 1, n, 2))
-    hf = np.empty((steps + 1, n))
-    hg = np.empty((steps + 1, n, 2))
-    hs = {name: np.empty((steps + 1, *np.shape(getattr(state, name)))) for name in fields}
-
-    status = np.zeros(n, dtype=np.int8)
-    stop = np.full(n, steps, dtype=np.int64)
-    rows: np.ndarray | None = None  # the runs still computed (None: all of them, in order)
-    live = np.ones(n, dtype=bool)  # of those, the ones that have not stopped
-    tol2 = None if p.tol is None else p.tol * p.tol
-    track_exact = tol2 is not None and oracle is not None
-    r2 = p.escape_radius * p.escape_radius
-    cx, cy = p.center
+    hx, hf, hg, hs = _histories(n, steps, fields, state)
+    stops = _Stops(p, n)
+    track_exact = stops.tol2 is not None and oracle is not None
 
     with np.errstate(all="ignore"):
         k0 = 0
         while k0 <= steps:
             k1 = min(k0 + CHECK_EVERY, steps + 1)  # this block records iterates k0 .. k1-1
+            rows = stops.rows
             w: Any = slice(None) if rows is None else rows
             exact_norm2 = np.empty((k1 - k0, len(x))) if track_exact else None
             for k in range(k0, k1):
@@ -432,52 +427,209 @@ def _batched_loop(p: Problem) -> Trajectory:
                 z = None if normals is None else normals.step(k, rows)
                 x, state = rule.step(g, state, x, value, z)
 
-            # -- stopping, vectorized over the block -----------------------------------------------
-            bx, bf, bg = hx[k0:k1, w], hf[k0:k1, w], hg[k0:k1, w]
-            dx, dy = bx[..., 0] - cx, bx[..., 1] - cy
-            # (coordinate by coordinate: a reduction over a length-2 axis is slow in numpy)
-            bad = ~(
-                (dx * dx + dy * dy <= r2)
-                & np.isfinite(bf)
-                & np.isfinite(bg[..., 0])
-                & np.isfinite(bg[..., 1])
-            )
-            event = bad & live  # runs that stopped earlier but are still computed do not count
-            if tol2 is not None:
-                if exact_norm2 is None:
-                    norm2 = bg[..., 0] * bg[..., 0] + bg[..., 1] * bg[..., 1]
-                else:
-                    norm2 = exact_norm2
-                event |= (norm2 < tol2) & live
-            if event.any():
-                hit = np.flatnonzero(event.any(axis=0))
-                first = event[:, hit].argmax(axis=0)
-                diverged = bad[first, hit]
-                runs = hit if rows is None else rows[hit]
-                stop[runs] = k0 + first - diverged
-                status[runs] = np.where(diverged, _DIVERGED, _CONVERGED)
-                live[hit] = False
-                if not live.any():
-                    break
-                # Drop stopped runs from the computation once they are a quarter of it; until then
-                # they are cheaper to carry along (their extra rows are overwritten by the freeze
-                # below).
-                if (~live).sum() * 4 >= len(live):
-                    keep = np.flatnonzero(live)
-                    rows = keep if rows is None else rows[keep]
-                    x = x[keep]
-                    state = _take_state(state, keep)
-                    if rule.n_values() is not None:
-                        rule = rule.take(keep)
-                    live = np.ones(len(keep), dtype=bool)
+            keep = stops.block(hx, hf, hg, k0, k1, exact_norm2)
+            if keep is _ALL_STOPPED:
+                break
+            if keep is not None:
+                x = x[keep]
+                state = _take_state(state, keep)
+                if rule.n_values() is not None:
+                    rule = rule.take(keep)
             k0 = k1
+    return _finish(p, rule, hx, hf, hg, hs, stops)
 
+
+def _kernel_loop(p: Problem, kernels: list[Any]) -> Trajectory:
+    """:func:`_batched_loop` for a few runs, each stepped by its rule's float kernel (``optviz.kernels``): the
+    iterates, gradients and states are Python floats between steps, written into the histories once a block,
+    and the stopping rules are the batched loop's, on those histories. The surface is evaluated on floats where
+    it offers that (``value_and_grad_floats``: the same bits), else on the batch as an array."""
+    surface, rule, steps = p.surface, p.rule, p.steps
+    n = len(p.start)
+    oracle, _ = _oracles(p, p.seeds)  # a rule with kernels draws no normals of its own
+    value_and_grad = surface.value_and_grad
+    on_floats = _float_evaluation(surface)
+
+    f0, g0 = value_and_grad(p.start)
+    if np.result_type(f0, g0) != np.float64:  # a surface of other floats: numpy's rounding of those
+        return _batched_loop(p, use_kernels=False)
+    fields = rule.history_fields()
+    hx, hf, hg, hs = _histories(n, steps, fields, rule.start(p.start, f0))
+    runs = [kern.start(p.start[i], f0[i]) for i, kern in enumerate(kernels)]
+    steppers = [kern.step for kern in kernels]
+    stops = _Stops(p, n)
+    track_exact = stops.tol2 is not None and oracle is not None
+    x: list[Any] = p.start.tolist()
+
+    with np.errstate(all="ignore"):
+        k0 = 0
+        while k0 <= steps:
+            k1 = min(k0 + CHECK_EVERY, steps + 1)
+            rows = stops.rows
+            # per step: the runs' points, (value, gx, gy) triples, fed gradients, states
+            bx: list[Any] = []
+            bfg: list[Any] = []
+            bg: list[Any] = []
+            bs: list[Any] = []
+            exact: list[Any] = []
+            for k in range(k0, k1):
+                if on_floats is None:
+                    fa, ga = value_and_grad(np.array(x))
+                    fg = np.column_stack((fa, ga)).tolist()
+                else:
+                    fg = [on_floats(px, py) for px, py in x]
+                bx.append(x)
+                bfg.append(fg)
+                if oracle is not None:
+                    if track_exact:
+                        exact.append([gx * gx + gy * gy for _, gx, gy in fg])
+                    g = oracle.on_floats(k, x, [(gx, gy) for _, gx, gy in fg], rows)
+                    bg.append(g)
+                if fields:
+                    bs.append([s[1:] for s in runs])
+                if k == steps:
+                    break
+                if oracle is None:
+                    x = [
+                        step(s, gx, gy, px, py)
+                        for step, s, (_, gx, gy), (px, py) in zip(
+                            steppers, runs, fg, x, strict=True
+                        )
+                    ]
+                else:
+                    x = [
+                        step(s, gx, gy, px, py)
+                        for step, s, (gx, gy), (px, py) in zip(steppers, runs, g, x, strict=True)
+                    ]
+            w: Any = slice(None) if rows is None else rows
+            values = np.array(bfg)
+            hx[k0:k1, w] = bx
+            hf[k0:k1, w] = values[..., 0]
+            hg[k0:k1, w] = values[..., 1:] if oracle is None else bg
+            if fields:
+                states = np.array(bs)
+                for j, name in enumerate(fields):
+                    hs[name][k0:k1, w] = states[..., 2 * j : 2 * j + 2]
+
+            keep = stops.block(hx, hf, hg, k0, k1, np.array(exact) if track_exact else None)
+            if keep is _ALL_STOPPED:
+                break
+            if keep is not None:
+                x = [x[i] for i in keep]
+                runs = [runs[i] for i in keep]
+                steppers = [steppers[i] for i in keep]
+            k0 = k1
+    return _finish(p, rule, hx, hf, hg, hs, stops)
+
+
+_ALL_STOPPED = np.empty(0, dtype=np.int64)
+
+
+def _float_evaluation(surface: Surface) -> Any:
+    """The surface's ``value_and_grad_floats`` (one point on floats, ``value_and_grad``'s bits), if the class
+    that defines its ``value_and_grad`` defines it too (a subclass that changes the one does not inherit the
+    other's twin); else None."""
+    for cls in type(surface).__mro__:
+        if "value_and_grad" in vars(cls):
+            if "value_and_grad_floats" not in vars(cls):
+                return None
+            return getattr(surface, "value_and_grad_floats", None)
+    return None
+
+
+def _histories(
+    n: int, steps: int, fields: Sequence[str], state: Any
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, dict[str, np.ndarray]]:
+    """The step-major histories of positions, losses, gradients and the state fields (refused first if they
+    would pass the cap)."""
+    check_history(n, steps, [np.shape(getattr(state, name)) for name in fields])
+    hx = np.empty((steps + 1, n, 2))
+    hf = np.empty((steps + 1, n))
+    hg = np.empty((steps + 1, n, 2))
+    hs = {name: np.empty((steps + 1, *np.shape(getattr(state, name)))) for name in fields}
+    return hx, hf, hg, hs
+
+
+class _Stops:
+    """Which runs stopped, when and how: the stopping rules checked every block of recorded rows, and the runs
+    still computed (``rows``: None while it is all of them, in order)."""
+
+    def __init__(self, p: Problem, n: int) -> None:
+        self.status = np.zeros(n, dtype=np.int8)
+        self.stop = np.full(n, p.steps, dtype=np.int64)
+        self.rows: np.ndarray | None = None
+        self.live = np.ones(n, dtype=bool)  # of the runs computed, those that have not stopped
+        self.tol2 = None if p.tol is None else p.tol * p.tol
+        self.r2 = p.escape_radius * p.escape_radius
+        self.cx, self.cy = p.center
+
+    def block(
+        self,
+        hx: np.ndarray,
+        hf: np.ndarray,
+        hg: np.ndarray,
+        k0: int,
+        k1: int,
+        exact_norm2: np.ndarray | None,
+    ) -> np.ndarray | None:
+        """Check the rows k0 .. k1-1, vectorized over the block. Returns the positions (among the runs
+        computed) of the runs to go on with when stopped runs are to be dropped, ``_ALL_STOPPED`` when none is
+        left, else None."""
+        rows, live = self.rows, self.live
+        w: Any = slice(None) if rows is None else rows
+        bx, bf, bg = hx[k0:k1, w], hf[k0:k1, w], hg[k0:k1, w]
+        dx, dy = bx[..., 0] - self.cx, bx[..., 1] - self.cy
+        # (coordinate by coordinate: a reduction over a length-2 axis is slow in numpy)
+        bad = ~(
+            (dx * dx + dy * dy <= self.r2)
+            & np.isfinite(bf)
+            & np.isfinite(bg[..., 0])
+            & np.isfinite(bg[..., 1])
+        )
+        event = bad & live  # runs that stopped earlier but are still computed do not count
+        if self.tol2 is not None:
+            if exact_norm2 is None:
+                norm2 = bg[..., 0] * bg[..., 0] + bg[..., 1] * bg[..., 1]
+            else:
+                norm2 = exact_norm2
+            event |= (norm2 < self.tol2) & live
+        if not event.any():
+            return None
+        hit = np.flatnonzero(event.any(axis=0))
+        first = event[:, hit].argmax(axis=0)
+        diverged = bad[first, hit]
+        runs = hit if rows is None else rows[hit]
+        self.stop[runs] = k0 + first - diverged
+        self.status[runs] = np.where(diverged, _DIVERGED, _CONVERGED)
+        live[hit] = False
+        if not live.any():
+            return _ALL_STOPPED
+        # Drop stopped runs from the computation once they are a quarter of it; until then they are cheaper
+        # to carry along (their extra rows are overwritten by the freeze at the end).
+        if (~live).sum() * 4 < len(live):
+            return None
+        keep = np.flatnonzero(live)
+        self.rows = keep if rows is None else rows[keep]
+        self.live = np.ones(len(keep), dtype=bool)
+        return keep
+
+
+def _finish(
+    p: Problem,
+    rule: Optimizer,
+    hx: np.ndarray,
+    hf: np.ndarray,
+    hg: np.ndarray,
+    hs: dict[str, np.ndarray],
+    stops: _Stops,
+) -> Trajectory:
+    status, stop, n = stops.status, stops.stop, len(stops.status)
     # A rule that could not step ended those runs itself (Newton: "singular" at the stop step).
     for name in rule.stop_statuses:
         ended = (status == _DIVERGED) & hs[name][stop, np.arange(n)].astype(bool)
         status[ended] = STATUSES.index(name)
     histories = [hx, hf, hg, *hs.values()]
-    _freeze(histories, stop, steps)
+    _freeze(histories, stop, p.steps)
     return _trajectory(p, hx, hf, hg, hs, status, stop)
 
 

@@ -209,6 +209,29 @@ class MinibatchGradients:
     def measured_without(self) -> np.ndarray:
         return covariance(self.without_replacement)
 
+    def spread(self, draws: int | None = None) -> tuple[np.ndarray, np.ndarray]:
+        """The measured spread of each batch size, with replacement and without: the root-mean-square distance
+        ``sqrt(mean |g_B - full|^2)`` of its first ``draws`` draws (default: all) from the full gradient, whose
+        expectation squared is ``trace(predicted)``. NaN for no draws.
+
+        >>> import optviz as ov
+        >>> m = minibatch_gradients(ov.surface("least_squares", n_samples=200), batch_sizes=(1, 50), draws=4000)
+        >>> with_r, _ = m.spread()
+        >>> bool(np.all(np.abs(with_r / np.sqrt(np.trace(m.predicted_with, axis1=1, axis2=2)) - 1) < 0.05))
+        True
+        """
+        total = self.with_replacement.shape[1]
+        count = total if draws is None else check.integer("draws", draws, minimum=0, maximum=total)
+        if count == 0:
+            empty = np.full(len(self.batch_sizes), np.nan)
+            return empty, empty.copy()
+
+        def rms(samples: np.ndarray) -> np.ndarray:
+            d = samples[:, :count] - self.full
+            return np.sqrt((d[..., 0] * d[..., 0] + d[..., 1] * d[..., 1]).mean(axis=1))
+
+        return rms(self.with_replacement), rms(self.without_replacement)
+
 
 def minibatch_gradients(
     surface: Any,

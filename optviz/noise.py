@@ -54,9 +54,30 @@ class _Blocks:
         # One seed: the block broadcast to the runs served, made once per block and batch size (a broadcast
         # per step cost as much as a step of a small batch).
         self.wide: np.ndarray | None = None
+        self.listed: list[Any] | None = None  # the block as Python floats (step_floats)
+        self.runs = self.inverse.tolist()
 
     def step(self, k: int, rows: np.ndarray | None) -> np.ndarray:
         """The draw of step k for every run (or for the runs ``rows``): shape (n_runs, ...)."""
+        self._load(k)
+        if len(self.unique) == 1:
+            n = len(self.inverse) if rows is None else len(rows)
+            if self.wide is None or self.wide.shape[1] != n:
+                self.wide = np.broadcast_to(self.data, (self.block, n, *self.data.shape[2:]))
+            return self.wide[k - self.start]
+        current = self.data[k - self.start]
+        return current[self.inverse if rows is None else self.inverse[rows]]
+
+    def step_floats(self, k: int, rows: np.ndarray | None) -> list[Any]:
+        """:meth:`step` as a list of each run's draw as a list of Python floats (the engine's kernel loop)."""
+        self._load(k)
+        if self.listed is None:
+            self.listed = self.data.tolist()
+        current = self.listed[k - self.start]
+        return [current[i] for i in (self.runs if rows is None else self.inverse[rows].tolist())]
+
+    def _load(self, k: int) -> None:
+        """Make sure the block of step k is drawn."""
         if self.data is None or not self.start <= k < self.start + self.block:
             start = k - k % self.block
             # Blocks come off the generators in sequence: asking for anything but the next one would
@@ -70,13 +91,7 @@ class _Blocks:
             # histories.
             self.data = np.stack([self.draw(g, self.block) for g in self.gens], axis=1)
             self.wide = None
-        if len(self.unique) == 1:
-            n = len(self.inverse) if rows is None else len(rows)
-            if self.wide is None or self.wide.shape[1] != n:
-                self.wide = np.broadcast_to(self.data, (self.block, n, *self.data.shape[2:]))
-            return self.wide[k - self.start]
-        current = self.data[k - self.start]
-        return current[self.inverse if rows is None else self.inverse[rows]]
+            self.listed = None
 
 
 class Oracle:
@@ -86,6 +101,13 @@ class Oracle:
         self, k: int, xy: np.ndarray, grad: np.ndarray, rows: np.ndarray | None = None
     ) -> np.ndarray:
         raise NotImplementedError
+
+    def on_floats(
+        self, k: int, xy: list[Any], grad: list[Any], rows: np.ndarray | None
+    ) -> list[Any]:
+        """The same for a few runs held as Python floats (the engine's kernel loop): ``xy`` and ``grad`` lists
+        of (x, y) pairs, the result as a list of pairs, the same bits as :meth:`__call__`."""
+        return self(k, np.array(xy), np.array(grad), rows).tolist()  # type: ignore[no-any-return]
 
 
 def normal_stream(seeds: Sequence[int], dim: int = 2) -> _Blocks:
@@ -148,6 +170,16 @@ class _GaussianOracle(Oracle):
         self, k: int, xy: np.ndarray, grad: np.ndarray, rows: np.ndarray | None = None
     ) -> np.ndarray:
         return grad + self.sigma * self.stream.step(k, rows)
+
+    def on_floats(
+        self, k: int, xy: list[Any], grad: list[Any], rows: np.ndarray | None
+    ) -> list[Any]:
+        # grad + (sigma * z), element by element: the same two roundings as on arrays
+        sigma = self.sigma
+        return [
+            (gx + sigma * zx, gy + sigma * zy)
+            for (gx, gy), (zx, zy) in zip(grad, self.stream.step_floats(k, rows), strict=True)
+        ]
 
 
 @dataclass(frozen=True)

@@ -112,22 +112,32 @@ def _lerp(start: np.ndarray, end: np.ndarray, weight: Hyper) -> np.ndarray:
 _UNIQUE: dict[int, tuple[list[float], np.ndarray]] = {}
 
 
-def _per_value(fn: Any, value: Hyper) -> Any:
-    """``fn(v)`` in Python floats, for a scalar or for each run's value of a per-run array.
+def _per_value(fn: Any, value: Hyper, t: float) -> Any:
+    """``fn(v, t)`` in Python floats, for a scalar or for each run's value ``v`` of a per-run array.
 
     numpy's vectorized ``power`` rounds differently from the C library's ``pow`` that Python (and
     torch's Python-side bias corrections) use, in a few percent of cases; evaluating ``fn`` once per
     distinct value keeps a sweep's runs identical to the single runs.
     """
     if not isinstance(value, np.ndarray):
-        return fn(value)
+        return fn(value, t)
     key = id(value)
     if key not in _UNIQUE:
         unique, inverse = np.unique(value, return_inverse=True)
         _UNIQUE[key] = (unique.tolist(), inverse.reshape(value.shape))
         weakref.finalize(value, _UNIQUE.pop, key, None)
     unique, inverse = _UNIQUE[key]
-    return np.array([fn(v) for v in unique])[inverse]
+    return np.array([fn(v, t) for v in unique])[inverse]
+
+
+def _bias_correction(beta: float, t: float) -> float:
+    """torch's ``1 - beta ** step`` (Python's pow, as torch evaluates it)."""
+    return 1 - beta**t
+
+
+def _bias_correction_sqrt(beta: float, t: float) -> float:
+    """torch's ``(1 - beta ** step) ** 0.5``."""
+    return (1 - beta**t) ** 0.5
 
 
 def _decay(grad: np.ndarray, xy: np.ndarray, weight_decay: Hyper) -> np.ndarray:
@@ -191,6 +201,20 @@ class Optimizer:
         """One step: ``update(grad, state, xy)`` by default. ``value`` is the surface's loss function and
         ``z`` a standard normal draw shaped like ``xy`` (None unless the rule is ``random``)."""
         return self.update(grad, state, xy)
+
+    def kernels(self, n: int) -> list[Any] | None:
+        """One float kernel per run (``optviz.kernels``), for the engine to step ``n`` runs of this rule on
+        Python floats, bit for bit as ``step`` would; None where numpy is the cheaper way (more runs than
+        ``kernels.MAX_RUNS``) or the rule has no kernel."""
+        from optviz import kernels
+
+        if n > kernels.MAX_RUNS:
+            return None
+        if self.n_values() is None:
+            one = kernels.kernel(self)
+            return None if one is None else [one] * n
+        each = [kernels.kernel(self.select(i)) for i in range(n)]
+        return None if any(k is None for k in each) else each
 
     # -- descriptions ------------------------------------------------------------------------------
     @property
@@ -556,6 +580,17 @@ class Nesterov(Optimizer):
         if "position" in state:
             return state["position"]
         rho = self._per_run("rho", xy.ndim == 3)
+        if xy.ndim == 2 and not isinstance(rho, np.ndarray):
+            # One run (the explorer's, on every move): the same operations on Python floats, without numpy's
+            # overhead per step; a diverged run's infinities stay where they are here too.
+            rho, lo = float(rho), 1 + float(rho)
+            points = np.asarray(xy, dtype=float).tolist()
+            x, y = points[0]
+            rows = [(x, y)]
+            for px, py in points[1:]:
+                x, y = (px + rho * x) / lo, (py + rho * y) / lo
+                rows.append((x, y))
+            return np.array(rows, dtype=float).reshape(np.shape(xy))
         out = np.array(xy, dtype=float, copy=True)
         with np.errstate(all="ignore"):  # a diverged run's infinities stay where they are
             for t in range(1, out.shape[-2]):
@@ -694,9 +729,9 @@ class Adam(Optimizer):
         exp_avg_sq = state.exp_avg_sq * beta2 + ((1 - beta2) * grad) * grad
         # torch evaluates these in Python floats: 1 - beta ** t (t a float), then ** 0.5.
         t = float(step)
-        bias_correction1 = _per_value(lambda b: 1 - b**t, beta1)
+        bias_correction1 = _per_value(_bias_correction, beta1, t)
         step_size = self.lr / bias_correction1
-        bias_correction2_sqrt = _per_value(lambda b: (1 - b**t) ** 0.5, beta2)
+        bias_correction2_sqrt = _per_value(_bias_correction_sqrt, beta2, t)
         max_sq = state.max_exp_avg_sq
         if self.amsgrad:
             max_sq = np.maximum(max_sq, exp_avg_sq)

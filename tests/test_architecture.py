@@ -63,6 +63,7 @@ PARTS = {
     "optviz.schedules": "Core",
     "optviz.scheduled": "Core",
     "optviz.stacked": "Core",
+    "optviz.kernels": "Core",
     "optviz.noise": "Core",
     "optviz.trajectory": "Core",
     "optviz.analysis": "Core",

@@ -270,44 +270,18 @@ RULE_NAMES = {"GD": "gd", "SGD": "gd", "Momentum": "momentum", "SGD+Momentum": "
               "L-BFGS": "lbfgs"}  # fmt: skip
 
 
-def key_colors(fig):
-    """(label, colour) of every legend entry of the figure, as #RRGGBB."""
-    from matplotlib.colors import to_hex
-
-    out = []
-    legends = [*fig.legends, *(ax.get_legend() for ax in fig.get_axes() if ax.get_legend())]
-    legends += [leg for sub in getattr(fig, "subfigs", []) for leg in sub.legends]
-    for legend in legends:
-        for handle, text in zip(legend.legend_handles, legend.get_texts(), strict=True):
-            color = None
-            for getter in ("get_color", "get_facecolor"):
-                if hasattr(handle, getter):
-                    value = getattr(handle, getter)()
-                    value = value[0] if np.ndim(value) == 2 and len(value) else value
-                    try:
-                        color = to_hex(value).upper()
-                    except (ValueError, TypeError):
-                        continue
-                    break
-            out.append((text.get_text(), color))
-    return out
-
-
 @pytest.mark.slow
 def test_a_rule_keeps_its_colour_and_no_series_takes_a_rules(gallery):
     from _gallery import SCENARIOS
 
     from optviz import style
-    from optviz.scenario import draw
 
     shades = {rule: {style.shade(c, k).upper() for k in range(len(style.SHADES))}
               for rule, c in style.RULE_COLORS.items()}  # fmt: skip
     rule_colours = set().union(*shades.values()) - {"#000000", "#555555", "#1A1A1A"}
     checked = 0
     for path in SCENARIOS:
-        sc, data = gallery.computed(path)
-        scene = draw(sc, data, dpi=30)
-        for label, color in key_colors(scene.fig):
+        for label, color in gallery.legend_keys(path):  # recorded as the gallery drew the figure
             if color is None:
                 continue
             name = re.split(r" \(|:|,", label)[0].strip()
@@ -319,7 +293,6 @@ def test_a_rule_keeps_its_colour_and_no_series_takes_a_rules(gallery):
                 checked += 1
             elif not label.startswith(("measured GD", "predicted ", "λ = ")):  # a run's own curves
                 assert color not in rule_colours, (path.stem, label, color)
-        scene.close()
     assert checked > 20
 
 

@@ -127,6 +127,39 @@ def test_the_basins_figure_draws_each_rules_labels():
         )
 
 
+def test_the_basin_maps_have_coordinates_on_their_outer_edges():
+    """Every map has ticks; their numbers are on the grid's outer edges (the left column's y, the x of each map
+    with no map below it), read in the surface's coordinates inside the map's view."""
+    from optviz.scenario import figure
+
+    s = ov.surface("himmelblau")
+    runs = [ov.run(s, r, steps=20) for r in RULES[:3]]  # maps m0 m1 / m2 .
+    scene = figure("basins", s, runs, grid=8, pyplot=False)
+    scene.fig.draw_without_rendering()
+    maps = [ax for ax in scene.fig.get_axes() if ax.get_images()]
+    assert len(maps) == 3
+
+    def numbers(axis):
+        ticks = [t for t in axis.get_major_ticks() if t.label1.get_visible()]
+        lo, hi = sorted(axis.get_view_interval())
+        return [t.get_loc() for t in ticks if lo <= t.get_loc() <= hi]
+
+    for ax, (x_numbers, y_numbers) in zip(
+        maps, [(False, True), (True, False), (True, True)], strict=True
+    ):
+        assert len(ax.get_xticks()) >= 3 and len(ax.get_yticks()) >= 3  # ticks on every map
+        assert (len(numbers(ax.xaxis)) >= 3) == x_numbers, ax.get_title()
+        assert (len(numbers(ax.yaxis)) >= 3) == y_numbers, ax.get_title()
+        assert ax.get_xlabel() == ("x" if x_numbers else "")
+        assert ax.get_ylabel() == ("y" if y_numbers else "")
+    # The numbers are the surface's coordinates: Himmelblau's view is [-5, 5] x [-5, 5].
+    lo, hi = sorted(maps[2].get_xlim())
+    assert lo < -4.9 and hi > 4.9
+    for axis in (maps[2].xaxis, maps[2].yaxis):
+        shown = numbers(axis)
+        assert 0 in shown and min(shown) <= -4 and max(shown) >= 4
+
+
 # -- stationary noise --------------------------------------------------------------------------------------------
 def test_sample_covariance_and_ellipse_against_numpy():
     xy = np.random.default_rng(1).normal(size=(500, 2)) * [2.0, 0.5]
@@ -225,6 +258,46 @@ def test_sharpness_is_the_top_eigenvalue_of_the_hessian_and_adams_preconditioned
     w = adam.top
     lhs = np.einsum("nij,nj->ni", PH, w)
     np.testing.assert_allclose(lhs, adam.sharpness[:, None] * w, rtol=1e-8, atol=1e-8 * top.max())
+
+
+def test_nesterovs_sharpness_is_taken_at_the_stored_point_where_its_stability_is_decided():
+    """Torch's Nesterov stores the look-ahead point p (``t.xy``) and takes the gradient there; the figures draw
+    the actual points x = p + lr rho b. The step from (p_k, b_k) depends on the surface only through grad(p_k),
+    so its Jacobian, whose spectral radius says whether the step is stable, holds H(p_k): the sharpness and its
+    threshold belong at the stored point, where sharpness_along takes them, not at x_k."""
+    from optviz.optimizers import NesterovState
+
+    s = ov.surface("himmelblau")
+    rule = ov.Nesterov(lr=0.01, rho=0.9)
+    t = ov.run(s, rule, start=(0.5, -4.5), steps=30)
+    (sharp,) = dynamics.sharpness_along(s, [t])
+    np.testing.assert_array_equal(t.grad[:30], s.grad(t.xy[:30]))  # the gradient is taken at p
+    np.testing.assert_allclose(
+        sharp.sharpness, np.linalg.eigvalsh(s.hessian(t.xy))[:, -1], rtol=1e-12
+    )
+    buf, actual = t.state["momentum_buffer"], t.state["position"]
+
+    def step(z, k):  # (p, b) -> the engine's next (p, b), the gradient from the surface
+        p, b = z[:2], z[2:]
+        new, state = rule.update(s.grad(p), NesterovState(k, b, p), p)
+        return np.concatenate([new, state.momentum_buffer])
+
+    radius = lambda xy: max(  # noqa: E731 -- theory's closed form, over both curvatures at xy
+        float(ov.theory.spectral_radius("nesterov", lam, rule.lr, rule.rho))
+        for lam in np.linalg.eigvalsh(s.hessian(xy))
+    )
+    for k in (3, 10, 20):
+        z = np.concatenate([t.xy[k], buf[k]])
+        np.testing.assert_allclose(step(z, k)[:2], t.xy[k + 1], rtol=1e-13)  # the run's own step
+        h = 1e-6
+        jacobian = np.column_stack(
+            [(step(z + h * e, k) - step(z - h * e, k)) / (2 * h) for e in np.eye(4)]
+        )
+        measured = float(np.abs(np.linalg.eigvals(jacobian)).max())
+        assert measured == pytest.approx(radius(t.xy[k]), rel=1e-5)
+        assert measured != pytest.approx(
+            radius(actual[k]), rel=1e-3
+        )  # x_k's Hessian would be wrong
 
 
 def test_past_the_threshold_the_step_along_the_top_eigenvector_flips_and_grows():

@@ -139,6 +139,44 @@ def test_numeric_gradient_worked_matches_the_analytic_gradient_at_one_evaluation
     scene.close()
 
 
+def test_numeric_gradient_worked_animates_one_coordinate_a_frame(gallery):
+    from _blitcheck import assert_blits_exactly
+
+    from optviz.figures.gradients import WorkedFrames
+    from optviz.scenario import draw
+
+    sc, data = scenario(gallery, "numeric_gradient_worked")
+    assert "gif" in sc.output.formats and sc.kind.animated
+    scene = draw(sc, data, size=(6.4, 3.6), dpi=30)
+    (handle,) = [h for h in scene.handles if isinstance(h, WorkedFrames)]
+    w = scene.results["worked"]
+    n = len(w.numeric)
+    static = (
+        [t.get_text() for pair in handle.texts for t in pair],
+        np.column_stack(handle.dots.get_data()),
+    )
+    assert scene.last_step == n == 9
+    for k in (0, 1, 4, n):
+        scene.set_frame(k)
+        # Rows before k say their nudged loss and forward difference (the numbers recomputed here), the rest "?".
+        for j, (loss_text, numeric_text) in enumerate(handle.texts):
+            if j < k:
+                assert float(numeric_text.get_text()) == pytest.approx(w.numeric[j], abs=5e-5)
+                assert float(loss_text.get_text()) == pytest.approx(w.shifted[j], abs=1e-6)
+            else:
+                assert (loss_text.get_text(), numeric_text.get_text()) == ("?", "?")
+        np.testing.assert_array_equal(
+            np.column_stack(handle.dots.get_data()), np.column_stack([w.numeric[:k], np.arange(k)])
+        )
+    # The last frame is the static figure.
+    assert [t.get_text() for pair in handle.texts for t in pair] == static[0]
+    np.testing.assert_array_equal(np.column_stack(handle.dots.get_data()), static[1])
+    # The first and the last frame blitted as fully redrawn (each redraws the whole table: its cells' texts are
+    # drawn by it); the GIF's frames and bytes are held by the gallery's baseline and reproducibility tests.
+    assert_blits_exactly(scene, stride=9)
+    scene.close()
+
+
 def test_numeric_gradient_worked_on_a_dataset_surface():
     s = ov.surface("logistic_regression")
     scene = ov.figures.figure("numeric_gradient_worked", s, h=1e-5, pyplot=False, dpi=40)
@@ -214,6 +252,90 @@ def test_minibatch_figure_draws_the_predicted_ellipses(gallery):
         q = np.einsum("ni,ij,nj->n", xy, np.linalg.inv(cov), xy)
         np.testing.assert_allclose(q, 4.0, rtol=1e-9)  # the 2-sigma ellipse of Sigma / B
     scene.close()
+
+
+@pytest.fixture(scope="module")
+def minibatch_scene(gallery):
+    """The gallery's minibatch figure drawn once, small (the tests set frames; each leaves it at its last)."""
+    from optviz.scenario import draw
+
+    sc, data = scenario(gallery, "minibatch_gradients")
+    scene = draw(sc, data, size=(6.4, 3.6), dpi=30)
+    yield sc, data, scene
+    scene.close()
+
+
+def minibatch_frames(scene):
+    from optviz.figures.gradients import MinibatchFrames
+
+    (handle,) = [h for h in scene.handles if isinstance(h, MinibatchFrames)]
+    return handle
+
+
+def artist_data(handle):
+    return [np.column_stack(a.get_data()) for a, *_ in handle.clouds + handle.markers]
+
+
+def test_minibatch_animation_takes_the_draws_in_order_and_ends_on_the_static_figure(
+    minibatch_scene,
+):
+    from optviz.figures.gradients import draw_counts
+
+    sc, data, scene = minibatch_scene
+    m = data.study
+    assert "gif" in sc.output.formats and sc.kind.animated
+    handle = minibatch_frames(scene)
+    static = artist_data(handle)  # the scene as drawn: the static figure
+    counts = draw_counts(m.with_replacement.shape[1])
+    assert scene.last_step == len(counts) - 1 and counts[0] == 0 and counts[-1] == 2000
+    assert list(counts[:21]) == list(range(21)) and np.all(np.diff(counts) > 0)
+    shown = int(data.options.shown)
+    clouds = [*m.with_replacement, *m.without_replacement]  # in the order the figure draws them
+    for k in (0, 1, 7, 38, 45, scene.last_step):
+        scene.set_frame(k)
+        c = int(counts[k])
+        # Frame k shows the first counts[k] draws of every cloud (as dots, at most `shown`) ...
+        for (dots, _), g in zip(handle.clouds, clouds, strict=True):
+            np.testing.assert_array_equal(np.column_stack(dots.get_data()), g[: min(c, shown)])
+        # ... and each spread measured over exactly those draws: rms |g_B - full|, recomputed with numpy.
+        # (the markers: B = 1 with, B = 1 without, B = 8 with, ...)
+        spreads = [np.column_stack(marker.get_data()) for marker, *_ in handle.markers]
+        for j, b in enumerate(m.batch_sizes):
+            pairs = (
+                (m.with_replacement, spreads[2 * j]),
+                (m.without_replacement, spreads[2 * j + 1]),
+            )
+            for sampled, got in pairs:
+                if c == 0:
+                    assert got.shape == (0, 2)
+                    continue
+                rms = np.sqrt(np.mean(np.linalg.norm(sampled[j, :c] - m.full, axis=1) ** 2))
+                np.testing.assert_allclose(got, [[b, rms]], rtol=1e-12)
+        text = handle.readout.get_text()
+        assert text == ("" if k == scene.last_step else f"{c:,} draw{'s' if c != 1 else ''} of each B"
+                        f" (dots: the first {min(c, shown)})")  # fmt: skip
+    # The last frame is the static figure, artist for artist.
+    for got, want in zip(artist_data(handle), static, strict=True):
+        np.testing.assert_array_equal(got, want)
+
+
+def test_minibatch_gif_blits_exactly_and_renders_byte_for_byte(minibatch_scene, tmp_path):
+    from _blitcheck import assert_blits_exactly
+
+    from optviz.anim import write_scene_gif
+    from optviz.testing import read_gif
+
+    sc, _, scene = minibatch_scene
+    # Three frames (0, 30, 60) of the 61: each redraws the spread panel's legend over the markers.
+    assert_blits_exactly(scene, stride=30)
+    timing = {"fps": sc.output.gif.fps, "stride": 30, "hold": sc.output.gif.hold}
+    first = write_scene_gif(scene, tmp_path / "a.gif", **timing).read_bytes()
+    assert write_scene_gif(scene, tmp_path / "b.gif", **timing).read_bytes() == first
+    gif = read_gif(tmp_path / "a.gif")
+    assert scene.last_step == 60 and len(gif.frames) == 3
+    assert gif.durations[0] == 80 and gif.durations[-1] == 2080  # 12 fps, held 2 s
+    # The frames differ: the draws come in.
+    assert not np.array_equal(gif.frames[0], gif.frames[-1])
 
 
 def test_minibatch_gradients_refuses_what_it_cannot_draw():

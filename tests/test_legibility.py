@@ -132,6 +132,39 @@ def test_placement_prefers_a_leader_that_crosses_no_path():
     assert check_legibility(fig) == []
 
 
+def test_a_long_path_is_measured_as_matplotlib_strokes_it():
+    from matplotlib.path import Path as MplPath
+
+    from optviz.plot.placement import data_shapes, place_text, text_extent
+
+    # A converged run's path: 50,000 points, a zigzag down a valley, then jittering within a pixel of the minimum.
+    rng = np.random.default_rng(0)
+    k = np.arange(50_000)[:, None]
+    xy = 0.9 * np.exp(-k / 40) * np.hstack([np.ones_like(k), 0.3 * (-1.0) ** k])
+    xy += 1e-4 * rng.standard_normal(xy.shape)
+    fig, ax = plt.subplots(figsize=(4, 3), dpi=60)
+    ax.set(xlim=(-1, 1), ylim=(-1, 1))
+    (line,) = ax.plot(*xy.T)
+    fig.canvas.draw()
+    (shape,) = data_shapes(ax)
+    pts = line.get_transform().transform(xy)
+    drawn = MplPath(pts).cleaned(simplify=True)  # what Agg strokes: the same merged segments
+    assert len(shape.segments) == len(drawn.vertices) - 2 < 2_000
+    np.testing.assert_array_equal(shape.segments[:, 0], drawn.vertices[:-2])
+    # Every point of the path is within a pixel of the segments measured (simplification merges within 1/9 px).
+    a, b = shape.segments[:, 0], shape.segments[:, 1]
+    d = b - a
+    for chunk in np.array_split(pts, 50):
+        t = np.clip(((chunk[:, None] - a) * d).sum(-1) / np.maximum((d * d).sum(-1), 1e-12), 0, 1)
+        gap = np.hypot(*(chunk[:, None] - (a + t[..., None] * d)).transpose(2, 0, 1)).min(axis=1)
+        assert gap.max() < 1.0
+    # A label at the minimum still keeps off the path.
+    label = place_text(ax, "min", (0.0, 0.0))
+    fig.canvas.draw()
+    assert text_extent(label, fig.canvas.get_renderer()).width > 0
+    assert [f for f in check_legibility(fig) if label in (f.artist, f.other)] == []
+
+
 def test_tick_labels_crowding_a_corner_are_found_and_the_figures_move_them_apart():
     import optviz as ov
 

@@ -437,3 +437,20 @@ def test_rule_by_name():
     with pytest.raises(ParameterError) as err:
         ov.rule("gd", lr=-1)
     assert str(err.value) == "lr: must be a positive number, got -1.0"
+
+
+@pytest.mark.parametrize("rho", [0.0, 0.5, 0.9, 0.99])
+def test_nesterov_actual_points_from_iterates_alone(rho):
+    """Nesterov.path without a state history (the explorer's stacked runs) recovers the actual points from the
+    stored look-ahead iterates, x[t] = (p[t] + rho x[t-1]) / (1 + rho): up to rounding the recorded positions,
+    and bit for bit the same on one run (Python floats) as on a batch (numpy), a diverged run's too."""
+    rule = ov.Nesterov(lr=0.01, rho=rho)
+    t = ov.run("himmelblau", rule, start=(-1.5, 2.0), steps=300)
+    assert t.status == "max_steps"  # (a stopped run's frozen iterates are not steps)
+    single = rule.path(t.xy, {})
+    np.testing.assert_allclose(single, t.state["position"], rtol=1e-9, atol=1e-12)
+    np.testing.assert_array_equal(rule.path(np.stack([t.xy, t.xy[::-1]]), {})[0], single)
+    xy = t.xy.copy()
+    xy[200:, 0], xy[250:, 1] = np.inf, -np.inf
+    np.testing.assert_array_equal(rule.path(xy, {}), rule.path(xy[None], {})[0])
+    assert np.isinf(rule.path(xy, {})[200, 0]) and np.isfinite(rule.path(xy, {})[:200]).all()

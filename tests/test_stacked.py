@@ -8,6 +8,7 @@ import pytest
 import optviz as ov
 from optviz._validate import ParameterError
 from optviz.analysis import suggested_rule_lr
+from optviz.engine import _batched_loop, prepare
 from optviz.stacked import COORDINATEWISE, Stacked
 
 # (Newton and L-BFGS evaluate the surface themselves and do not stack: refused, below)
@@ -25,13 +26,18 @@ def rules_for(s: ov.Surface, scale: float = 1.0) -> list[ov.Optimizer]:
 def assert_each_its_own(s, rules, steps=120, **kw) -> ov.Trajectory:
     start = kw.pop("start", s.start)
     batch = ov.run(s, Stacked(tuple(rules)), start=[start] * len(rules), steps=steps, **kw)
+    # the batch stepped by Stacked.step (float updates and one-row arrays), not by the rules' float kernels
+    problem = prepare(s, Stacked(tuple(rules)), [start] * len(rules), steps, **kw)
+    stepped = _batched_loop(problem, use_kernels=False)
     for i, rule in enumerate(rules):
         alone = ov.run(s, rule, start=start, steps=steps, **kw)
-        got = batch[i]
-        assert got.optimizer == rule
-        for name in ("xy", "loss", "grad"):
-            np.testing.assert_array_equal(getattr(got, name), getattr(alone, name), err_msg=name)
-        assert (got.status, got.stop_step) == (alone.status, alone.stop_step)
+        for got in (batch[i], stepped[i]):
+            assert got.optimizer == rule
+            for name in ("xy", "loss", "grad"):
+                np.testing.assert_array_equal(
+                    getattr(got, name), getattr(alone, name), err_msg=name
+                )
+            assert (got.status, got.stop_step) == (alone.status, alone.stop_step)
     return batch
 
 

@@ -167,6 +167,7 @@ def _basins(fig: Any, data: PanelData, scene: Scene) -> None:
     axs = fig.subplot_mosaic(mosaic, width_ratios=[ratio] * cols + [0.9 * ratio])
     images = []
     mark = max(3.0, 0.35 * fontsize())
+    names_xy = getattr(data.surface, "param_names", ("x", "y"))
     for i, t in enumerate(data.trajectories):
         ax = axs[f"m{i}"]
         final = _label_image(b.labels[i], k)
@@ -180,8 +181,16 @@ def _basins(fig: Any, data: PanelData, scene: Scene) -> None:
         ax.set_xlim(extent[0], extent[1])
         ax.set_ylim(extent[2], extent[3])
         ax.set_title(run_label(t), fontsize=fontsize())
-        ax.set_xticks([])
-        ax.set_yticks([])
+        # Coordinates to read a start off: every map has the same view, so as in a grid of shared axes the
+        # numbers are on the outer edges (the left column's y, the x of a map with none below it), the ticks
+        # on every map.
+        row, col = divmod(i, cols)
+        last_in_column = (row + 1) * cols + col >= n
+        ax.tick_params(labelbottom=last_in_column, labelleft=col == 0)
+        if last_in_column:
+            ax.set_xlabel(names_xy[0])
+        if col == 0:
+            ax.set_ylabel(names_xy[1])
     # Each rule's shares of the starts: one stacked bar a rule, minima first, then diverged and unsettled.
     bars = axs["shares"]
     order = [*range(k), -2, -1]

@@ -277,7 +277,6 @@ def _check_worked(surface: Any, runs: Any, options: Any) -> None:
     options=WorkedGradientOptions,
     surface="optional",
     runs="none",
-    animated=False,
     check=_check_worked,
 )
 def _numeric_gradient_worked(fig: Any, data: PanelData, scene: Scene) -> None:
@@ -328,8 +327,8 @@ def _numeric_gradient_worked(fig: Any, data: PanelData, scene: Scene) -> None:
     # Right: each coordinate's analytic gradient (bars) and numeric estimate (dots on them).
     i = np.arange(len(names))
     bars.barh(i, w.analytic, color=style.SERIES[2], alpha=0.55, label="analytic ∂L/∂W")
-    bars.plot(w.numeric, i, linestyle="none", marker="o", markersize=2.6 * lw, color=style.SERIES[1],
-              label=f"numeric, h = {h:g}")  # fmt: skip
+    (dots,) = bars.plot(w.numeric, i, linestyle="none", marker="o", markersize=2.6 * lw,
+                        color=style.SERIES[1], label=f"numeric, h = {h:g}")  # fmt: skip
     bars.set_yticks(i, names)
     bars.invert_yaxis()
     bars.axvline(0, color="0.3", linewidth=0.6 * lw)
@@ -338,7 +337,38 @@ def _numeric_gradient_worked(fig: Any, data: PanelData, scene: Scene) -> None:
     bars.grid(True, axis="x", color="0.9")
     handles, labels = bars.get_legend_handles_labels()
     figure_legend(fig, handles, labels, loc="outside lower right", ncols=2)
+    # The animation works the coordinates one a frame, as the slides do ("[-2.5, ?, ?, ...]"): frame k shows the
+    # first k nudged losses and forward differences, the rest "?".
+    cells = table.get_celld()
+    worked = [(cells[r + 1, 2].get_text(), cells[r + 1, 3].get_text()) for r in range(len(rows))]
+    scene.add(
+        WorkedFrames(table, worked, [(row[2], row[3]) for row in rows], dots, w.numeric, i),
+        len(rows),
+    )
+    scene.counter_format = f"{{k}} of {len(rows)} coordinates nudged"
     scene.results["worked"] = w
+
+
+@dataclass
+class WorkedFrames:
+    """Frame k of the worked numeric gradient (a frame-settable handle): the first k rows' nudged loss and
+    forward difference in the table and as dots on the bars, the other rows' "?". The table is redrawn whole:
+    its cells' texts are drawn by it, not by the figure."""
+
+    table: Any
+    texts: list[tuple[Any, Any]]  # each row's (loss(W + h e_i), numeric) cell texts
+    values: list[tuple[str, str]]  # what they say once worked
+    dots: Any
+    numeric: np.ndarray
+    rows: np.ndarray
+
+    def set_frame(self, k: int) -> list[Any]:
+        k = max(0, min(int(k), len(self.values)))
+        for j, (texts, values) in enumerate(zip(self.texts, self.values, strict=True)):
+            for text, value in zip(texts, values, strict=True):
+                text.set_text(value if j < k else "?")
+        self.dots.set_data(self.numeric[:k], self.rows[:k])
+        return [self.table, self.dots]
 
 
 # -- the minibatch gradient is a sample ------------------------------------------------------------------------
@@ -400,9 +430,50 @@ def _check_minibatch(surface: Any, runs: Any, options: Any) -> None:
             )
 
 
-def spread(cov: np.ndarray) -> np.ndarray:
-    """The root-mean-square distance of a batch gradient from the full gradient: ``sqrt(trace(cov))``."""
-    return np.sqrt(cov[..., 0, 0] + cov[..., 1, 1])
+ONE_BY_ONE = 20  # the animation's first draws, one a frame: each lands somewhere else
+GEOMETRIC_FRAMES = 40  # then frames at geometric steps up to every draw
+
+
+def draw_counts(draws: int) -> np.ndarray:
+    """How many draws of each batch size frame k of the animation has taken: none, then one more a frame for
+    the first :data:`ONE_BY_ONE`, then geometric steps to all ``draws`` (the last frame: the static figure).
+
+    >>> draw_counts(2000)[:4].tolist(), draw_counts(2000)[-3:].tolist(), len(draw_counts(2000))
+    ([0, 1, 2, 3], [1589, 1783, 2000], 61)
+    >>> draw_counts(5).tolist()
+    [0, 1, 2, 3, 4, 5]
+    """
+    first = min(ONE_BY_ONE, int(draws))
+    later = np.round(np.geomspace(first, int(draws), GEOMETRIC_FRAMES + 1)).astype(int)
+    return np.unique(np.concatenate([np.arange(first + 1), later]))
+
+
+@dataclass
+class MinibatchFrames:
+    """Frame k of the minibatch figure (a frame-settable handle): each cloud's dots of the first ``counts[k]``
+    draws (at most ``shown``), each measured spread over the first ``counts[k]`` draws (``spreads[k]``, per
+    marker), and a readout of the draws taken (empty on the last frame, the static figure, whose legend says it).
+    """
+
+    clouds: list[tuple[Any, np.ndarray]]  # (dots artist, that cloud's draws (D, 2))
+    markers: list[tuple[Any, float, np.ndarray]]  # (marker artist, B, the spread at each frame)
+    counts: np.ndarray
+    shown: int
+    readout: Any
+
+    def set_frame(self, k: int) -> list[Any]:
+        last = len(self.counts) - 1
+        k = max(0, min(int(k), last))
+        c = int(self.counts[k])
+        n = min(c, self.shown)
+        for dots, g in self.clouds:
+            dots.set_data(g[:n, 0], g[:n, 1])
+        for marker, b, values in self.markers:
+            v = float(values[k])
+            marker.set_data(([b], [v]) if np.isfinite(v) else ([], []))
+        draws = f"{c:,} draw{'s' if c != 1 else ''}"
+        self.readout.set_text("" if k == last else f"{draws} of each B (dots: the first {n})")
+        return [dots for dots, _ in self.clouds] + [m for m, _, _ in self.markers] + [self.readout]
 
 
 @register_kind(
@@ -412,7 +483,6 @@ def spread(cov: np.ndarray) -> np.ndarray:
     "(Sigma/B with replacement, Sigma (N-B)/(B(N-1)) without), and their spread against B.",
     options=MinibatchGradientOptions,
     runs="none",
-    animated=False,
     surfaces=SurfaceRule(
         accepts=lambda s: callable(getattr(s, "sample_grads", None)),
         says="a dataset surface (least_squares, logistic_regression, softmax_1d)",
@@ -435,11 +505,13 @@ def _minibatch_gradients(fig: Any, data: PanelData, scene: Scene) -> None:
     sets = ((left, m.with_replacement, m.predicted_with, "with replacement: Σ / B", 0),
             (middle, m.without_replacement, m.predicted_without,
              f"without: Σ(N−B)/(B(N−1)), zoom ×{zoom:.2g}", min(1, len(m.batch_sizes) - 1)))  # fmt: skip
+    clouds = []  # the animation adds the draws one by one (the static figure: the first `shown`)
     for ax, draws, predicted, title, first in sets:
         for j, b in enumerate(m.batch_sizes):
             g = draws[j, :shown]
-            ax.plot(g[:, 0], g[:, 1], linestyle="none", marker="o", markersize=0.9 * lw, color=colors[j],
-                    alpha=0.55, zorder=2 + j * 0.01, label=f"_B{b}")  # fmt: skip
+            (dots,) = ax.plot(g[:, 0], g[:, 1], linestyle="none", marker="o", markersize=0.9 * lw,
+                              color=colors[j], alpha=0.55, zorder=2 + j * 0.01, label=f"_B{b}")  # fmt: skip
+            clouds.append((dots, g))
         for j, b in enumerate(m.batch_sizes):
             e = m.full + ellipse(predicted[j], scale=2.0)
             ax.plot(e[:, 0], e[:, 1], color=colors[j], linewidth=lw, zorder=3, label=f"B = {b}")
@@ -483,12 +555,19 @@ def _minibatch_gradients(fig: Any, data: PanelData, scene: Scene) -> None:
     right.loglog(grid[keep], without[keep], color="0.25", linewidth=lw, linestyle="--",
                  label="√(tr Σ (N−B)/(B(N−1)))")  # fmt: skip
     b = np.asarray(m.batch_sizes, dtype=float)
-    measured_with, measured_without = spread(m.measured_with), spread(m.measured_without)
+    measured_with, measured_without = m.spread()
+    # The spread over the first draws of each frame (the last: every draw), for the animation.
+    counts = draw_counts(m.with_replacement.shape[1])
+    running = [m.spread(int(c)) for c in counts]
+    markers = []
     for j in range(len(b)):
-        right.plot(b[j], measured_with[j], marker="o", color=colors[j], markersize=3 * lw, linestyle="none",
-                   zorder=4, label="_with")  # fmt: skip
-        right.plot(b[j], measured_without[j], marker="s", markerfacecolor="none", color=colors[j],
-                   markersize=4 * lw, markeredgewidth=0.8 * lw, linestyle="none", zorder=4, label="_without")  # fmt: skip
+        (dot,) = right.plot(b[j], measured_with[j], marker="o", color=colors[j], markersize=3 * lw,
+                            linestyle="none", zorder=4, label="_with")  # fmt: skip
+        (square,) = right.plot(b[j], measured_without[j], marker="s", markerfacecolor="none", color=colors[j],
+                               markersize=4 * lw, markeredgewidth=0.8 * lw, linestyle="none", zorder=4,
+                               label="_without")  # fmt: skip
+        markers.append((dot, float(b[j]), np.array([r[0][j] for r in running])))
+        markers.append((square, float(b[j]), np.array([r[1][j] for r in running])))
     right.plot(
         [],
         [],
@@ -514,4 +593,8 @@ def _minibatch_gradients(fig: Any, data: PanelData, scene: Scene) -> None:
     right.legend(loc="upper right", frameon=False, fontsize=0.85 * size)
     handles, labels = left.get_legend_handles_labels()
     figure_legend(fig, handles, labels, loc="outside lower center", ncols=len(labels))
+    readout = right.text(0.03, 0.03, "", transform=right.transAxes, ha="left", va="bottom", fontsize=0.85 * size,
+                         color="0.2")  # fmt: skip
+    scene.add(MinibatchFrames(clouds, markers, counts, shown, readout), len(counts) - 1)
+    scene.counter = False  # the readout counts the draws; an "iteration k" would mean nothing
     scene.results["minibatch"] = m

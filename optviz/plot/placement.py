@@ -198,8 +198,7 @@ def _line_shape(line: Any) -> Shape | None:
     finite = np.all(np.isfinite(pts), axis=1)
     segments = np.empty((0, 2, 2))
     if line.get_linestyle() not in ("None", "none", "", " ") and len(pts) > 1:
-        both = finite[:-1] & finite[1:]
-        segments = np.stack([pts[:-1], pts[1:]], axis=1)[both]
+        segments = _drawn_segments(pts, finite)
     markers = np.empty((0, 2))
     radius = 0.0
     if line.get_marker() not in (None, "None", "none", "", " ") and line.get_markersize() > 0:
@@ -213,6 +212,23 @@ def _line_shape(line: Any) -> Shape | None:
     shape = Shape(line, segments, markers, radius, _clip(line))
     shape.width = width  # type: ignore[attr-defined]
     return shape
+
+
+def _drawn_segments(pts: np.ndarray, finite: np.ndarray) -> np.ndarray:
+    """The segments a line of display points ``pts`` is stroked with. A long path (matplotlib's
+    ``Path.should_simplify``: 128 points or more) is drawn simplified, its points merged where they stray less
+    than ``path.simplify_threshold`` pixels from a straight run: the label avoids those segments, what is on
+    the screen. A converged 100,000-step path is a thousand of them."""
+    from matplotlib.path import Path
+
+    if finite.all():
+        path = Path(pts)
+        if path.should_simplify:
+            clean = path.cleaned(simplify=True)
+            v, drawn = clean.vertices, clean.codes[1:] == Path.LINETO
+            return np.stack([v[:-1], v[1:]], axis=1)[drawn]
+    both = finite[:-1] & finite[1:]
+    return np.stack([pts[:-1], pts[1:]], axis=1)[both]
 
 
 def segment_box_lengths(segments: np.ndarray, box: tuple[float, float, float, float]) -> np.ndarray:

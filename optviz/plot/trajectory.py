@@ -231,8 +231,9 @@ def stacking(
         # Sample the path at least once per cell, and record the cells inside the view it passes.
         if len(q) > 1:
             reps = np.maximum(1, np.ceil(seg * cells * 2)).astype(int)
-            t = np.concatenate([np.arange(r) / r for r in reps])
             idx = np.repeat(np.arange(len(seg)), reps)
+            first = np.cumsum(reps) - reps  # where each segment's samples begin
+            t = (np.arange(len(idx)) - first[idx]) / reps[idx]  # 0, 1/r, ..., (r-1)/r per segment
             pts = q[idx] + (q[idx + 1] - q[idx]) * t[:, None]
             pts = np.vstack([pts, q[-1:]])
         else:

@@ -64,6 +64,8 @@ class Quadratic(Surface):
         self._a, self._b, self._d = self.A[0, 0], self.A[0, 1], self.A[1, 1]
         self._c = c
         self._centered = bool(c.any())  # the engine's hot path skips subtracting a zero centre
+        # value_and_grad_floats' constants, as Python floats
+        self._floats = (*(float(v) for v in self.A.reshape(4)), float(c[0]), float(c[1]))
 
         start = c + rotation @ _START
         # A 4:3 view centred on the minimum with the start at 80% of the half-width or half-height.
@@ -139,3 +141,12 @@ class Quadratic(Surface):
             g * d
         )  # the same products as g[..., 0] * d[..., 0] and g[..., 1] * d[..., 1], in one call
         return 0.5 * (gd[..., 0] + gd[..., 1]), g
+
+    def value_and_grad_floats(self, x: float, y: float) -> tuple[float, float, float]:
+        """:meth:`value_and_grad` at one point on Python floats, ``(f, gx, gy)``: the same operations in the same
+        order, so the same bits (the engine's loop over a few runs calls it; ``tests/test_kernels.py``)."""
+        a, b, c, d, cx, cy = self._floats
+        if self._centered:
+            x, y = x - cx, y - cy
+        gx, gy = x * a + y * c, x * b + y * d
+        return 0.5 * (gx * x + gy * y), gx, gy
