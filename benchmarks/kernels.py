@@ -10,7 +10,7 @@ numpy loop as it was), process CPU time, best of ``--repeat`` rounds taken round
 - one run of each kernel rule on the quadratic (issue 16's work cap: 3 x 100,000 Adam steps);
 - the explorer's four rules stacked (``optviz.stacked.Stacked``: GD, Momentum, Nesterov, Adam), exact and
   under Gaussian noise (issue 14: a slider move re-runs them);
-- N runs of Adam and of Momentum, N = 1 .. 8: where the float loop stops paying (``kernels.MAX_RUNS``).
+- N runs of Adam and of Momentum, N = 1 .. 8: where the float loop stops paying (``kernels.FLOAT_RUNS``).
 """
 
 from __future__ import annotations
@@ -72,9 +72,9 @@ def main() -> None:
         o, n = compare(f"stacked, noise={noise}", problem, args.repeat)
         print(f"{'':<34} per call: numpy {o * 1e3:.2f} ms, kernels {n * 1e3:.2f} ms")
 
-    print(f"-- N runs, {steps // 4} steps (kernels.MAX_RUNS = {kernels.MAX_RUNS})")
-    saved = kernels.MAX_RUNS
-    kernels.MAX_RUNS = 1000  # the kernel loop for every N here
+    print(f"-- N runs, {steps // 4} steps (kernels.FLOAT_RUNS = {kernels.FLOAT_RUNS})")
+    saved = kernels.FLOAT_RUNS
+    kernels.FLOAT_RUNS = 1000  # the kernel loop for every N here
     try:
         for name in ("adam", "momentum"):
             for n in (1, 2, 4, 6, 8):
@@ -82,7 +82,7 @@ def main() -> None:
                 starts = q.start + np.linspace(0, 1, n)[:, None]
                 compare(f"{name} x {n}", prepare(q, rule, starts, steps // 4), args.repeat)
     finally:
-        kernels.MAX_RUNS = saved
+        kernels.FLOAT_RUNS = saved
 
 
 if __name__ == "__main__":

@@ -41,7 +41,7 @@ from optviz.optimizers import GD, AdaGrad, Adam, AdamW, Momentum, Nesterov, Opti
 
 # Up to this many runs a call steps on floats (Optimizer.kernels): a kernel's step costs about what one numpy
 # ufunc call on the whole batch costs, and an update makes a dozen of them (benchmarks/kernels.py).
-MAX_RUNS = 4
+FLOAT_RUNS = 4  # a threshold of speed, not a cap (optviz.limits holds the caps)
 
 # A step: (state, gx, gy, px, py) -> (new px, new py), the state list updated in place.
 Step = Callable[[list[Any], float, float, float, float], tuple[float, float]]
@@ -238,4 +238,4 @@ def kernel(rule: Optimizer) -> Kernel | None:
     return Kernel(rule, rule.history_fields(), make(rule))
 
 
-__all__ = ["KERNEL_RULES", "MAX_RUNS", "Kernel", "kernel"]
+__all__ = ["FLOAT_RUNS", "KERNEL_RULES", "Kernel", "kernel"]

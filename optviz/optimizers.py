@@ -205,10 +205,10 @@ class Optimizer:
     def kernels(self, n: int) -> list[Any] | None:
         """One float kernel per run (``optviz.kernels``), for the engine to step ``n`` runs of this rule on
         Python floats, bit for bit as ``step`` would; None where numpy is the cheaper way (more runs than
-        ``kernels.MAX_RUNS``) or the rule has no kernel."""
+        ``kernels.FLOAT_RUNS``) or the rule has no kernel."""
         from optviz import kernels
 
-        if n > kernels.MAX_RUNS:
+        if n > kernels.FLOAT_RUNS:
             return None
         if self.n_values() is None:
             one = kernels.kernel(self)

@@ -170,7 +170,7 @@ def assert_same_runs(batch, problem):
 @pytest.mark.parametrize("noise", [None, ov.GaussianNoise(0.5)], ids=["exact", "gaussian"])
 @pytest.mark.parametrize("runs", [6, 4], ids=["numpy", "kernels"])
 def test_batched_equals_reference_loop(rule, noise, runs):
-    # 6 runs step on numpy arrays; 4 (optviz.kernels.MAX_RUNS) on the rules' float kernels
+    # 6 runs step on numpy arrays; 4 (optviz.kernels.FLOAT_RUNS) on the rules' float kernels
     q = quadratic(kappa=10, angle=20)
     args = dict(
         surface=q,

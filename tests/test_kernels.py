@@ -132,7 +132,7 @@ def test_only_listed_rules_with_one_value_per_hyperparameter_have_kernels() -> N
     assert kernels.kernel(ov.GD(lr=[0.1, 0.2])) is None
     assert kernels.kernel(ov.Newton()) is None and kernels.kernel(ov.RandomSearch()) is None
     assert ov.GD(lr=[0.1, 0.2]).kernels(2) is not None  # one kernel per run, of its own value
-    assert ov.GD(lr=0.1).kernels(kernels.MAX_RUNS + 1) is None  # numpy's loop for more runs
+    assert ov.GD(lr=0.1).kernels(kernels.FLOAT_RUNS + 1) is None  # numpy's loop for more runs
     sched = ov.run("quadratic", ov.Adam(lr=0.1), steps=5, schedule=ov.CosineAnnealingLR(T_max=5))
     assert sched.lr.shape == (6,)  # a scheduled rule has no kernel: its numpy step
 
