@@ -90,6 +90,12 @@ SETTINGS: dict[str, tuple[str, tuple[str, ...]]] = {
 SCHEDULES = ("constant", "step", "exponential", "cosine", "warmup", "warmup + cosine", "one-cycle")
 
 
+def exponential_gamma(steps: int) -> float:
+    """The "exponential" choice's gamma over ``steps`` steps: 100x lower at the last step (Python's pow, as
+    the explorer page embeds it rather than rounding it in JavaScript)."""
+    return 0.01 ** (1 / steps)
+
+
 def make_schedule(choice: str, rule: Optimizer, steps: int) -> Any:
     """The schedule ``choice`` (one of :data:`SCHEDULES`) for ``rule`` over ``steps`` steps; None: constant.
 
@@ -109,7 +115,7 @@ def make_schedule(choice: str, rule: Optimizer, steps: int) -> Any:
     if choice == "step":
         return sch.StepLR(step_size=max(1, steps // 3), gamma=0.2)
     if choice == "exponential":
-        return sch.ExponentialLR(gamma=0.01 ** (1 / steps))
+        return sch.ExponentialLR(gamma=exponential_gamma(steps))
     if choice == "cosine":
         return sch.CosineAnnealingLR(T_max=steps)
     if choice == "warmup":

@@ -34,6 +34,7 @@ from optviz.explore_settings import (
     SETTINGS,
     Settings,
     controls,
+    exponential_gamma,
     make_rule,
     read_settings,
     rule_settings,
@@ -146,8 +147,8 @@ def explorer_data(
         "schedules": {
             "choices": list(SCHEDULES),
             "info": schedule_info(),
-            # ExponentialLR's gamma = 0.01 ** (1 / steps) (make_schedule), as Python's pow rounds it
-            "gammas": [None] + [0.01 ** (1 / n) for n in range(1, max_steps + 1)],
+            # the "exponential" choice's gamma for each number of steps, as Python's pow rounds it
+            "gammas": [None] + [exponential_gamma(n) for n in range(1, max_steps + 1)],
             # the hyperparameter OneCycleLR cycles on each rule (optviz.scheduled.momentum_target)
             "targets": {name: momentum_target(make_rule(name, s)) for name in RULES},
         },
