@@ -49,8 +49,11 @@
     });
   }
 
+  // (limits outside float64's positive range, lo = 0 from an underflow, have no decades: no ticks, rather
+  // than a loop that never ends)
   function logTicks(lo, hi) {
     var a = Math.ceil(Math.log10(lo) - 1e-9), b = Math.floor(Math.log10(hi) + 1e-9);
+    if (!(isFinite(a) && isFinite(b))) return { major: [], minor: [] };
     var every = Math.max(1, Math.ceil((b - a + 1) / 8));
     var major = [], minor = [];
     for (var e = a; e <= b; e++) if ((e - a) % every === 0) major.push(e);
@@ -63,6 +66,27 @@
       }
     }
     return { major: major, minor: minor };
+  }
+
+  // The loss panel's y limits for the values it plots, as matplotlib autoscales them: the data's range and 5%
+  // margins (in log space on a log axis). On a log axis the limits stay inside float64's positive range: a run
+  // that converges to a loss of 1e-320 (Newton with damping on a quadratic) has a lower margin that would
+  // underflow to 0.
+  var LOG_MIN = Math.log10(Number.MIN_VALUE), LOG_MAX = Math.log10(Number.MAX_VALUE);
+  function lossLimits(values, log) {
+    var a = Infinity, b = -Infinity;
+    for (var i = 0; i < values.length; i++) { a = Math.min(a, values[i]); b = Math.max(b, values[i]); }
+    if (log) {
+      if (!values.length) { a = 1e-12; b = 1; }
+      a = Math.log10(a);
+      b = Math.log10(b);
+      if (b - a < 1e-12) { a -= 1; b += 1; }
+      var la = Math.max(a - 0.05 * (b - a), LOG_MIN), lb = Math.min(b + 0.05 * (b - a), LOG_MAX);
+      return [Math.pow(10, la), Math.pow(10, lb)];
+    }
+    if (!values.length) { a = 0; b = 1; }
+    if (b - a < 1e-300) { a -= 1; b += 1; }
+    return [a - 0.05 * (b - a), b + 0.05 * (b - a)];
   }
 
   function line(ctx, x0, y0, x1, y1) {
@@ -412,21 +436,7 @@
       last = Math.max(last, it.lossValues.length - 1);
       it.lossValues.forEach(function (v) { if (isFinite(v) && (!log || v > 0)) values.push(v); });
     });
-    var lo, hi, a, b;
-    if (log) {
-      if (!values.length) values = [1e-12, 1];
-      a = Math.log10(Math.min.apply(null, values));
-      b = Math.log10(Math.max.apply(null, values));
-      if (b - a < 1e-12) { a -= 1; b += 1; }
-      lo = Math.pow(10, a - 0.05 * (b - a));
-      hi = Math.pow(10, b + 0.05 * (b - a));
-    } else {
-      a = values.length ? Math.min.apply(null, values) : 0;
-      b = values.length ? Math.max.apply(null, values) : 1;
-      if (b - a < 1e-300) { a -= 1; b += 1; }
-      lo = a - 0.05 * (b - a);
-      hi = b + 0.05 * (b - a);
-    }
+    var lim = lossLimits(values, log), lo = lim[0], hi = lim[1];
     var span = Math.max(last, 1), xs = [-0.05 * span, 1.05 * span];
     var X = function (v) { return g.left + (v - xs[0]) / (xs[1] - xs[0]) * g.width; };
     var Y = log
@@ -997,6 +1007,7 @@
     legendText: legendText,
     linearTicks: linearTicks,
     logTicks: logTicks,
+    lossLimits: lossLimits,
     checkParam: checkParam,
     checkStart: checkStart,
     seedList: seedList,
