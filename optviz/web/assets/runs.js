@@ -180,8 +180,9 @@
     // Divergence notes last, each where it covers the fewest path segments and no other note.
     var placed = [];
     items.forEach(function (it) { self.drawNote(ctx, it, items, placed); });
-    this.drawLegends(items);
-    this.fit();
+    // (fitted again only when the legends change the figure's height: fit reads the window's layout)
+    if (this.drawLegends(items) || !this.fitted) this.fit();
+    this.fitted = true;
   };
 
   // The style's line width in pixels (optviz.plot.common.linewidth): a path's dots are 1.5 of it.
@@ -503,66 +504,109 @@
   };
 
   // The legends where the figure had them, in HTML: each entry's handle as matplotlib drew it (its pixels),
-  // the text live; runs that share a text share an entry (optviz.figures.layout.shared_legend).
+  // the text live; runs that share a text share an entry (optviz.figures.layout.shared_legend). A legend is
+  // built again only when its entries change (a move that changes no text only places it again), and it
+  // keeps inside its room: the figure's width for a figure legend, its axes' for one inside an axes.
+  // Returns whether the figure's height (its margin below, for a legend taller than its room) changed.
   View.prototype.drawLegends = function (items) {
     var self = this, spec = this.spec;
     this.legendBoxes = [];
+    this.legendCache = this.legendCache || [];
     var bottom = spec.height;
     (spec.legends || []).forEach(function (lg, n) {
-      var id = "legend-" + n, box = document.getElementById(id);
-      if (!box) {
-        box = P.el("div", { id: id, class: "overlay legend", role: "list", "aria-label": "legend" });
-        self.container.appendChild(box);
-      }
       var entries = self.legendEntries(lg, items);
-      box.textContent = "";
-      box.style.display = entries.length ? "grid" : "none";
+      var key = entries.map(function (e) { return e.text + "\u0000" + swatchId(e.swatch); }).join("\u0001");
+      var built = self.legendCache[n];
+      if (!built || built.key !== key) built = self.legendCache[n] = self.buildLegend(lg, n, entries, key);
       if (!entries.length) return;
-      var columns = Math.max(1, Math.min(entries.length, lg.maxColumns === 1 ? 1 : Math.max(lg.columns, Math.min(entries.length, lg.maxColumns))));
-      var rows = Math.ceil(entries.length / columns);
-      var s = box.style;
-      s.fontSize = lg.fontsize + "px";
-      s.lineHeight = "1.2";
-      s.whiteSpace = "nowrap";
-      s.gridAutoFlow = "column"; // matplotlib fills a legend column by column
-      s.gridTemplateRows = "repeat(" + rows + ", auto)";
-      s.columnGap = lg.columnspacing + "px";
-      s.rowGap = Math.max(0, lg.labelspacing - 0.2 * lg.fontsize) + "px";
-      s.padding = lg.borderpad + "px";
-      s.alignItems = "center";
-      if (lg.frame) {
-        s.background = lg.frame.face;
-        s.border = lg.frame.width + "px solid " + lg.frame.edge;
-        s.borderRadius = (0.2 * lg.fontsize) + "px";
-        s.opacity = String(lg.frame.alpha);
-      }
-      entries.forEach(function (e) {
-        var img = P.el("img", { src: e.swatch.image, alt: "", "aria-hidden": "true" });
-        img.style.width = e.swatch.width + "px";
-        img.style.height = e.swatch.height + "px";
-        img.style.verticalAlign = "middle";
-        img.style.marginRight = Math.max(0, e.gap) + "px";
-        box.appendChild(P.el("span", { role: "listitem", class: "entry" }, [img, e.text]));
-      });
-      s.left = s.right = s.top = s.bottom = s.transform = "";
-      if (lg.best) {
-        var at = self.bestPlace(lg, box.offsetWidth, box.offsetHeight);
-        s.left = at[0] + "px";
-        s.top = at[1] + "px";
-      } else {
-        var x0 = lg.box[0], x1 = lg.box[2];
-        if (lg.anchor.x === "center") { s.left = ((x0 + x1) / 2) + "px"; s.transform = "translateX(-50%)"; }
-        else if (lg.anchor.x === "left") s.left = x0 + "px";
-        else s.right = (spec.width - x1) + "px";
-        if (lg.anchor.y === "top") s.top = lg.box[1] + "px"; else s.bottom = (spec.height - lg.box[3]) + "px";
-      }
-      var r = box.getBoundingClientRect(), c = self.container.getBoundingClientRect(), z = self.scale || 1;
-      var b = [(r.left - c.left) / z, (r.top - c.top) / z, (r.right - c.left) / z, (r.bottom - c.top) / z];
+      var at = lg.best ? self.bestPlace(lg, built.w, built.h) : built.at, s = built.el.style;
+      if (s.left !== at[0] + "px") s.left = at[0] + "px";
+      if (s.top !== at[1] + "px") s.top = at[1] + "px";
+      var b = [at[0], at[1], at[0] + built.w, at[1] + built.h];
       self.legendBoxes.push(b);
       bottom = Math.max(bottom, b[3]);
     });
     // A legend with more rows than the figure kept room for pushes what follows down.
-    this.container.style.marginBottom = Math.max(0, bottom - spec.height) + "px";
+    var margin = Math.max(0, bottom - spec.height) + "px";
+    if (this.container.style.marginBottom === margin) return false;
+    this.container.style.marginBottom = margin;
+    return true;
+  };
+
+  // (a swatch's identity, for the key of a legend's entries: their images are long data URIs)
+  var swatches = 0;
+  function swatchId(sw) {
+    if (!sw.id) sw.id = ++swatches;
+    return sw.id;
+  }
+
+  // Legend `n` with `entries`, laid out: as many columns as matplotlib's legend had (up to four), fewer while
+  // it is wider than its room (optviz.figures.layout.figure_legend), and in one column an entry wider than
+  // the room wraps. Returns {el, key, w, h, at}: its size and, placed by its anchor (kept inside the
+  // room), where its top left goes.
+  View.prototype.buildLegend = function (lg, n, entries, key) {
+    var spec = this.spec, id = "legend-" + n, box = document.getElementById(id);
+    if (!box) {
+      box = P.el("div", { id: id, class: "overlay legend", role: "list", "aria-label": "legend" });
+      this.container.appendChild(box);
+    }
+    box.textContent = "";
+    box.style.display = entries.length ? "grid" : "none";
+    var out = { el: box, key: key, w: 0, h: 0, at: [0, 0] };
+    if (!entries.length) return out;
+    var s = box.style;
+    s.fontSize = lg.fontsize + "px";
+    s.lineHeight = "1.2";
+    s.whiteSpace = "nowrap";
+    s.maxWidth = "";
+    s.gridAutoFlow = "column"; // matplotlib fills a legend column by column
+    s.columnGap = lg.columnspacing + "px";
+    s.rowGap = Math.max(0, lg.labelspacing - 0.2 * lg.fontsize) + "px";
+    s.padding = lg.borderpad + "px";
+    s.alignItems = "center";
+    s.left = s.top = "0px";
+    s.right = s.bottom = s.transform = "";
+    if (lg.frame) {
+      s.background = lg.frame.face;
+      s.border = lg.frame.width + "px solid " + lg.frame.edge;
+      s.borderRadius = (0.2 * lg.fontsize) + "px";
+      s.opacity = String(lg.frame.alpha);
+    }
+    // (every text of a column starts where the widest handle's does: the handles of runs the figure did not
+    // draw are the page's own, a few pixels narrower than matplotlib's)
+    var lead = Math.max.apply(null, entries.map(function (e) { return e.swatch.width + Math.max(0, e.gap); }));
+    entries.forEach(function (e) {
+      var img = P.el("img", { src: e.swatch.image, alt: "", "aria-hidden": "true" });
+      img.style.width = e.swatch.width + "px";
+      img.style.height = e.swatch.height + "px";
+      img.style.verticalAlign = "middle";
+      img.style.marginRight = lead - e.swatch.width + "px";
+      img.style.flex = "none";
+      box.appendChild(P.el("span", { role: "listitem", class: "entry" }, [img, P.el("span", { text: e.text })]));
+    });
+    var axes = lg.best ? spec[lg.axes] : null;
+    var room = axes ? axes.width - 2 * lg.pad : 0.98 * spec.width;
+    var columns = Math.max(1, Math.min(entries.length, lg.maxColumns === 1 ? 1 : Math.max(lg.columns, Math.min(entries.length, lg.maxColumns))));
+    for (; columns >= 1; columns--) {
+      s.gridTemplateRows = "repeat(" + Math.ceil(entries.length / columns) + ", auto)";
+      if (columns === 1 || box.offsetWidth <= room) break;
+    }
+    if (box.offsetWidth > room) { // one column, still too wide: its entries wrap
+      s.whiteSpace = "normal";
+      s.maxWidth = room + "px";
+    }
+    out.w = box.offsetWidth;
+    out.h = box.offsetHeight;
+    if (!lg.best) {
+      var x0 = lg.box[0], x1 = lg.box[2], w = out.w, left;
+      if (lg.anchor.x === "center") left = (x0 + x1) / 2 - w / 2;
+      else if (lg.anchor.x === "left") left = x0;
+      else left = x1 - w;
+      var margin = (spec.width - room) / 2;
+      left = Math.min(Math.max(left, margin), Math.max(margin, spec.width - margin - w));
+      out.at = [left, lg.anchor.y === "top" ? lg.box[1] : lg.box[3] - out.h];
+    }
+    return out;
   };
 
   // Where matplotlib's loc="best" puts a legend of w x h pixels in its axes: of its ten places (upper
