@@ -199,25 +199,26 @@
       return c.stack;
     }
     var g = this.ax.g, self = this, n = items.length, lengths = [], footprints = [];
-    results.forEach(function (res) {
-      var q = [];
-      for (var j = 0; j <= Math.max(res.stopStep, 0); j++) {
-        var p = self.point(res, j), u = (p[0] - g.left) / g.width, v = (g.top + g.height - p[1]) / g.height;
-        if (isFinite(u) && isFinite(v)) q.push([u, v]);
+    // (a point of the unit square: its cell, when it is in the view)
+    function add(cells, u, v) {
+      if (u >= 0 && u <= 1 && v >= 0 && v <= 1) {
+        cells.add(Math.min(Math.floor(u * CELLS), CELLS - 1) * CELLS + Math.min(Math.floor(v * CELLS), CELLS - 1));
       }
-      var length = 0, cells = new Set(), pts = [];
-      for (j = 0; j + 1 < q.length; j++) {
-        var dx = q[j + 1][0] - q[j][0], dy = q[j + 1][1] - q[j][1], seg = Math.hypot(dx, dy);
+    }
+    results.forEach(function (res) {
+      var m = Math.max(res.stopStep, 0) + 1, q = new Float64Array(2 * m), len = 0;
+      for (var j = 0; j < m; j++) {
+        var p = self.point(res, j), u = (p[0] - g.left) / g.width, v = (g.top + g.height - p[1]) / g.height;
+        if (isFinite(u) && isFinite(v)) { q[2 * len] = u; q[2 * len + 1] = v; len++; }
+      }
+      var length = 0, cells = new Set();
+      for (j = 0; j + 1 < len; j++) {
+        var u0 = q[2 * j], v0 = q[2 * j + 1], dx = q[2 * j + 2] - u0, dy = q[2 * j + 3] - v0, seg = Math.hypot(dx, dy);
         length += seg;
         var reps = Math.max(1, Math.ceil(seg * CELLS * 2));
-        for (var r = 0; r < reps; r++) pts.push([q[j][0] + dx * (r / reps), q[j][1] + dy * (r / reps)]);
+        for (var r = 0; r < reps; r++) add(cells, u0 + dx * (r / reps), v0 + dy * (r / reps));
       }
-      if (q.length) pts.push(q[q.length - 1]);
-      pts.forEach(function (pt) {
-        if (pt[0] >= 0 && pt[0] <= 1 && pt[1] >= 0 && pt[1] <= 1) {
-          cells.add(Math.min(Math.floor(pt[0] * CELLS), CELLS - 1) * CELLS + Math.min(Math.floor(pt[1] * CELLS), CELLS - 1));
-        }
-      });
+      if (len) add(cells, q[2 * len - 2], q[2 * len - 1]);
       lengths.push(length);
       footprints.push(cells);
     });
@@ -258,8 +259,15 @@
     var style = Object.assign({}, this.styles.path, { color: it.color, width: it.width });
     P.polyline(ctx, pts, style);
     this.live.paths.lines.push(pts);
-    var stride = Math.max(1, Math.ceil((res.stopStep + 1) / 60));
-    for (j = 0; j < pts.length; j += stride) P.marker(ctx, "o", pts[j][0], pts[j][1], style.markersize, it.color, "none", 0);
+    // the dots, filled as one path (one fill for a run's dots, not one each)
+    var stride = Math.max(1, Math.ceil((res.stopStep + 1) / 60)), r = style.markersize / 2;
+    ctx.beginPath();
+    for (j = 0; j < pts.length; j += stride) {
+      ctx.moveTo(pts[j][0] + r, pts[j][1]);
+      ctx.arc(pts[j][0], pts[j][1], r, 0, 2 * Math.PI);
+    }
+    ctx.fillStyle = it.color;
+    ctx.fill();
   };
 
   // Random search's samples up to the current step, under the paths (the random_search kind's dots).
@@ -894,10 +902,12 @@
 
   // The readouts: f, |grad f|, kappa(H), eig(H) at each run's current iterate (three significant digits,
   // as ov.explore), and its status.
+  // (the table's rows are kept while the shown runs are the same, and a cell is written only when its text
+  // changes: a move rewrites a few texts, not the table)
   RunsPage.prototype.readouts = function () {
     var body = document.getElementById("readouts"), self = this, out = new Float64Array(3);
     if (!body) return;
-    body.textContent = "";
+    var rows = [];
     var f = function (v) { return P.formatNumber(v, 3); };
     this.runs.forEach(function (r, i) {
       if (!r.shown) return;
@@ -912,18 +922,40 @@
       else if (res.status === "converged" && self.k >= res.stopStep) status = "converged at step " + res.stopStep;
       else if (self.k >= res.steps) status = "done";
       else status = "running";
-      var cells = [self.label(r), f(res.loss[j]), f(gnorm), f(kappa), f(eig[0]) + ", " + f(eig[1]), status];
-      var tr = P.el("tr", { style: "color:" + r.color });
-      cells.forEach(function (c, n) { tr.appendChild(P.el(n === 0 ? "th" : "td", { text: c, class: n === 0 ? "cls" : "" })); });
-      if (status.indexOf("diverged") === 0) tr.style.fontWeight = "bold";
-      body.appendChild(tr);
+      rows.push({ color: r.color, cells: [self.label(r), f(res.loss[j]), f(gnorm), f(kappa), f(eig[0]) + ", " + f(eig[1]), status] });
     });
-    var text = document.getElementById("step-text");
-    if (text) text.textContent = "step " + this.k + " of " + this.lastStep();
+    var trs = body.children;
+    if (trs.length !== rows.length || rows.some(function (row, n) { return trs[n].dataset.color !== row.color; })) {
+      body.textContent = "";
+      rows.forEach(function (row) {
+        var tr = P.el("tr", { style: "color:" + row.color, "data-color": row.color });
+        row.cells.forEach(function (c, n) { tr.appendChild(P.el(n === 0 ? "th" : "td", { class: n === 0 ? "cls" : "" })); });
+        body.appendChild(tr);
+      });
+    }
+    rows.forEach(function (row, n) {
+      var tr = trs[n], bold = row.cells[5].indexOf("diverged") === 0 ? "bold" : "";
+      row.cells.forEach(function (c, m) { if (tr.children[m].textContent !== c) tr.children[m].textContent = c; });
+      if (tr.style.fontWeight !== bold) tr.style.fontWeight = bold;
+    });
+    var text = document.getElementById("step-text"), step = "step " + this.k + " of " + this.lastStep();
+    if (text && text.textContent !== step) text.textContent = step;
   };
 
   // -- the address: the page's state, so a link reopens the same view ----------------------------------------
+  // A change writes it HASH_DELAY ms later (the state then), not at once: history.replaceState takes up to
+  // 30 ms (it was the tail of a slider move's time), and Chromium ignores more than 200 of them in 10 s (a
+  // drag moves a slider 60 times a second). window.optviz's calls write it before they return.
+  var HASH_DELAY = 150;
   RunsPage.prototype.writeHash = function () {
+    var self = this;
+    if (this.hashTimer) return;
+    this.hashTimer = setTimeout(function () { self.flushHash(); }, HASH_DELAY);
+  };
+
+  RunsPage.prototype.flushHash = function () {
+    if (this.hashTimer) clearTimeout(this.hashTimer);
+    this.hashTimer = null;
     var text = "#state=" + encodeURIComponent(JSON.stringify(this.hashState()));
     if (root.location && root.location.hash !== text && root.history && root.history.replaceState) {
       root.history.replaceState(null, "", text);
@@ -1028,15 +1060,20 @@
     page.recompute();
     page.readHash();
     page.render();
+    page.flushHash();
+    // (each call leaves the address written, also when it throws)
+    function call(fn) {
+      return function () { try { return fn.apply(null, arguments); } finally { page.flushHash(); } };
+    }
     root.optviz = {
       page: page,
       state: function () { return page.state(); },
-      set: function (values) { return page.set(values); },
-      start: function (xy) { page.setStart(xy); return page.state(); },
-      step: function (n) { page.step(n === undefined ? 1 : n); return page.state().step; },
-      play: function () { page.play(); },
-      pause: function () { page.pause(); },
-      reset: function () { page.reset(); },
+      set: call(function (values) { return page.set(values); }),
+      start: call(function (xy) { page.setStart(xy); return page.state(); }),
+      step: call(function (n) { page.step(n === undefined ? 1 : n); return page.state().step; }),
+      play: call(function () { page.play(); }),
+      pause: call(function () { page.pause(); }),
+      reset: call(function () { page.reset(); }),
       toml: function () { return page.toml(); },
     };
     root.optvizReadyMs = root.performance ? root.performance.now() : null;
