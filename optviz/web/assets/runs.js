@@ -82,7 +82,7 @@
       b = Math.log10(b);
       if (b - a < 1e-12) { a -= 1; b += 1; }
       var la = Math.max(a - 0.05 * (b - a), LOG_MIN), lb = Math.min(b + 0.05 * (b - a), LOG_MAX);
-      return [Math.pow(10, la), Math.pow(10, lb)];
+      return [Math.max(Math.pow(10, la), Number.MIN_VALUE), Math.min(Math.pow(10, lb), Number.MAX_VALUE)];
     }
     if (!values.length) { a = 0; b = 1; }
     if (b - a < 1e-300) { a -= 1; b += 1; }
