@@ -614,3 +614,24 @@ def test_the_loss_panel_limits_of_a_loss_near_the_smallest_float():
     assert 1 <= out["ticks"] <= 9
     assert out["zero"] == {"major": [], "minor": []} and out["inf"] == {"major": [], "minor": []}
     assert out["big"][1] <= np.finfo(float).max
+
+
+def test_wider_loss_tick_labels_stay_off_the_static_y_label(browser, tmp_path):
+    """On Rosenbrock every rule with the one-cycle schedule reaches a loss of 1e-31: the page's log ticks
+    (10^-31) are wider than the PNG's, whose static y label sits beside them. The label's pixels move left
+    (into the gap beside the paths' axes), the tick labels keep right of it, at their size here."""
+    path = tmp_path / "rosenbrock.html"
+    path.write_text(
+        explorer_page("rosenbrock"), encoding="utf-8"
+    )  # GD and Momentum: 10^-1 at the least
+    page = open_page(browser, path)
+    start = page.eval("optviz.page.view.lossText")
+    assert start["ticksLeft"] >= start["ylabel"][2]  # the PNG's own ticks fit
+    page.eval(f"optviz.set({{rules: {json.dumps(ALL)}, schedule: 'one-cycle'}})")
+    text = page.eval("optviz.page.view.lossText")
+    spec = page.eval("optviz.page.view.spec")
+    assert text["ylabel"][0] < start["ylabel"][0]  # moved
+    assert text["ticksLeft"] >= text["ylabel"][2]
+    assert text["ylabel"][0] > spec["paths"]["left"] + spec["paths"]["width"]
+    assert page.errors == [], page.errors
+    page.close()

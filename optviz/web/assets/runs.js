@@ -473,6 +473,31 @@
     ctx.strokeStyle = st.tickcolor;
     ctx.lineWidth = st.tickwidth;
     var L = st.ticklength, font = st.tickfont, pad = 0.35 * font, color = st.ticklabelcolor;
+    // The y label is static, where matplotlib put it beside its own tick labels: for wider labels (10^-16
+    // where it had 10^0) its pixels move left, as far as the gap beside the paths' axes allows, and what
+    // still does not fit is set smaller.
+    var yfont = font;
+    if (g.ylabel) {
+      var widest = 0;
+      yticks.forEach(function (t) {
+        var w = log ? measure(ctx, "10", font) + measure(ctx, String(t.exp).replace("-", "\u2212"), 0.7 * font) : measure(ctx, t.text, font);
+        widest = Math.max(widest, w);
+      });
+      var lb = g.ylabel, room = g.left - L - pad - lb[2] - 0.25 * font, shift = 0;
+      if (widest > room) {
+        var paths = this.spec.paths, free = lb[0] - (paths.left + paths.width) - 0.5 * font;
+        shift = Math.max(0, Math.min(widest - room, free));
+        if (shift > 0) {
+          var img = this.figure.image, w = lb[2] - lb[0] + 2, h = lb[3] - lb[1] + 2;
+          ctx.fillStyle = "#ffffff";
+          ctx.fillRect(lb[0] - 1, lb[1] - 1, w, h);
+          ctx.drawImage(img, lb[0] - 1, lb[1] - 1, w, h, lb[0] - 1 - shift, lb[1] - 1, w, h);
+        }
+        if (widest > room + shift) yfont = Math.max(0.6, (room + shift) / widest) * font;
+      }
+      // (where the y label and the y tick labels went, for the tests)
+      this.lossText = { ylabel: [lb[0] - shift, lb[1], lb[2] - shift, lb[3]], ticksLeft: g.left - L - pad - widest * yfont / font };
+    }
     xticks.forEach(function (t) {
       line(ctx, X(t.value), g.top + g.height, X(t.value), g.top + g.height + L);
       P.text(ctx, t.text, X(t.value), g.top + g.height + L + pad, { size: font, align: "center", baseline: "top", color: color });
@@ -481,11 +506,11 @@
       line(ctx, g.left - L, Y(t.value), g.left, Y(t.value));
       if (log) {
         var exp = String(t.exp).replace("-", "\u2212");
-        P.text(ctx, exp, g.left - L - pad, Y(t.value) - 0.35 * font, { size: 0.7 * font, align: "right", baseline: "middle", color: color });
-        var ew = measure(ctx, exp, 0.7 * font);
-        P.text(ctx, "10", g.left - L - pad - ew, Y(t.value), { size: font, align: "right", baseline: "middle", color: color });
+        P.text(ctx, exp, g.left - L - pad, Y(t.value) - 0.35 * yfont, { size: 0.7 * yfont, align: "right", baseline: "middle", color: color });
+        var ew = measure(ctx, exp, 0.7 * yfont);
+        P.text(ctx, "10", g.left - L - pad - ew, Y(t.value), { size: yfont, align: "right", baseline: "middle", color: color });
       } else {
-        P.text(ctx, t.text, g.left - L - pad, Y(t.value), { size: font, align: "right", baseline: "middle", color: color });
+        P.text(ctx, t.text, g.left - L - pad, Y(t.value), { size: yfont, align: "right", baseline: "middle", color: color });
       }
     });
     ctx.lineWidth = 0.6 * st.tickwidth;
