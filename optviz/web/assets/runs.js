@@ -95,6 +95,43 @@
     return Math.max(0, Math.min(a[2], b[2]) - Math.max(a[0], b[0])) * Math.max(0, Math.min(a[3], b[3]) - Math.max(a[1], b[1]));
   }
 
+  // Ticks outside an axes' frame, like matplotlib's: marks, labels ({value, text}, or {value, exp} on a log
+  // axis: 10 with the exponent), minor marks, and with opts.grid the grid under the data. `X`, `Y` map values to
+  // pixels; `st`: the tick styles (optviz.web.static.tick_styles). Either list may be empty (that axis static).
+  function drawTicks(ctx, g, X, Y, xticks, yticks, st, opts) {
+    opts = opts || {};
+    if (opts.grid) {
+      ctx.save();
+      ctx.strokeStyle = st.gridcolor;
+      ctx.lineWidth = st.gridwidth;
+      xticks.forEach(function (t) { line(ctx, X(t.value), g.top, X(t.value), g.top + g.height); });
+      yticks.forEach(function (t) { line(ctx, g.left, Y(t.value), g.left + g.width, Y(t.value)); });
+      ctx.restore();
+    }
+    ctx.save();
+    ctx.strokeStyle = st.tickcolor;
+    ctx.lineWidth = st.tickwidth;
+    var L = st.ticklength, font = st.tickfont, pad = 0.35 * font, color = st.ticklabelcolor;
+    xticks.forEach(function (t) {
+      line(ctx, X(t.value), g.top + g.height, X(t.value), g.top + g.height + L);
+      P.text(ctx, t.text, X(t.value), g.top + g.height + L + pad, { size: font, align: "center", baseline: "top", color: color });
+    });
+    yticks.forEach(function (t) {
+      line(ctx, g.left - L, Y(t.value), g.left, Y(t.value));
+      if (opts.log) {
+        var exp = String(t.exp).replace("-", "\u2212");
+        P.text(ctx, exp, g.left - L - pad, Y(t.value) - 0.35 * font, { size: 0.7 * font, align: "right", baseline: "middle", color: color });
+        var ew = measure(ctx, exp, 0.7 * font);
+        P.text(ctx, "10", g.left - L - pad - ew, Y(t.value), { size: font, align: "right", baseline: "middle", color: color });
+      } else {
+        P.text(ctx, t.text, g.left - L - pad, Y(t.value), { size: font, align: "right", baseline: "middle", color: color });
+      }
+    });
+    ctx.lineWidth = 0.6 * st.tickwidth;
+    (opts.minor || []).forEach(function (v) { line(ctx, g.left - 0.5 * L, Y(v), g.left, Y(v)); });
+    ctx.restore();
+  }
+
   // -- the figure: the static image with the live layer drawn over it -------------------------------------
   // spec: {width, height, image, paths: axes, loss: axes or absent, legends: [...]}; styles: the live
   // artists' styles in pixels; loss: {kind: "loss" | "gap" | "distance", fmin, minimum} or null.
@@ -442,36 +479,7 @@
     } else {
       yticks = linearTicks(lo, hi, g.height, st.tickfont);
     }
-    // grid (major ticks), under the curves
-    ctx.save();
-    ctx.strokeStyle = st.gridcolor;
-    ctx.lineWidth = st.gridwidth;
-    xticks.forEach(function (t) { line(ctx, X(t.value), g.top, X(t.value), g.top + g.height); });
-    yticks.forEach(function (t) { line(ctx, g.left, Y(t.value), g.left + g.width, Y(t.value)); });
-    ctx.restore();
-    // tick marks and labels, outside the frame
-    ctx.save();
-    ctx.strokeStyle = st.tickcolor;
-    ctx.lineWidth = st.tickwidth;
-    var L = st.ticklength, font = st.tickfont, pad = 0.35 * font, color = st.ticklabelcolor;
-    xticks.forEach(function (t) {
-      line(ctx, X(t.value), g.top + g.height, X(t.value), g.top + g.height + L);
-      P.text(ctx, t.text, X(t.value), g.top + g.height + L + pad, { size: font, align: "center", baseline: "top", color: color });
-    });
-    yticks.forEach(function (t) {
-      line(ctx, g.left - L, Y(t.value), g.left, Y(t.value));
-      if (log) {
-        var exp = String(t.exp).replace("-", "\u2212");
-        P.text(ctx, exp, g.left - L - pad, Y(t.value) - 0.35 * font, { size: 0.7 * font, align: "right", baseline: "middle", color: color });
-        var ew = measure(ctx, exp, 0.7 * font);
-        P.text(ctx, "10", g.left - L - pad - ew, Y(t.value), { size: font, align: "right", baseline: "middle", color: color });
-      } else {
-        P.text(ctx, t.text, g.left - L - pad, Y(t.value), { size: font, align: "right", baseline: "middle", color: color });
-      }
-    });
-    ctx.lineWidth = 0.6 * st.tickwidth;
-    minor.forEach(function (v) { line(ctx, g.left - 0.5 * L, Y(v), g.left, Y(v)); });
-    ctx.restore();
+    drawTicks(ctx, g, X, Y, xticks, yticks, st, { grid: true, minor: minor, log: log });
     // curves, clipped to the axes
     ctx.save();
     ax.clip(ctx);
@@ -997,6 +1005,9 @@
     legendText: legendText,
     linearTicks: linearTicks,
     logTicks: logTicks,
+    drawTicks: drawTicks,
+    line: line,
+    measure: measure,
     checkParam: checkParam,
     checkStart: checkStart,
     seedList: seedList,
