@@ -34,8 +34,9 @@
   }
 
   // -- ticks like matplotlib's: nice linear steps, decades on log axes --------------------------------------
-  function linearTicks(lo, hi, lengthPx, fontPx) {
-    var n = Math.max(3, Math.min(9, Math.floor(lengthPx / (3.2 * fontPx))));
+  // `bins`: matplotlib's own bin count for the axis (Axis.get_tick_space), where the page knows it.
+  function linearTicks(lo, hi, lengthPx, fontPx, bins) {
+    var n = bins ? Math.max(1, Math.min(9, bins)) : Math.max(3, Math.min(9, Math.floor(lengthPx / (3.2 * fontPx))));
     var raw = (hi - lo) / n, mag = Math.pow(10, Math.floor(Math.log10(raw)));
     var steps = [1, 2, 2.5, 5, 10], step = 10 * mag;
     for (var i = 0; i < steps.length; i++) if (steps[i] * mag >= raw) { step = steps[i] * mag; break; }
