@@ -112,27 +112,26 @@ def tick_space(ax: Any) -> tuple[int, int]:
 
 def _label(text: Any, height: float, k: float) -> dict[str, Any]:
     """Where the label naming the step is (the corner ``place_text`` chose) and how it looks: anchored on
-    the side its alignment keeps, its box's colours and padding."""
-    box = text.get_window_extent()
+    the side its alignment keeps, its rounded box (its pad in font sizes, as matplotlib's boxstyle) and
+    colours."""
     patch = text.get_bbox_patch()
-    frame = patch.get_window_extent() if patch is not None else box
     size = float(text.get_fontsize()) * k
+    pad = float(patch.get_boxstyle().pad) * size if patch is not None else 0.0
+    # the box as the last draw placed it (the annotation's own extent is computed apart from the draw)
+    drawn = patch.get_window_extent() if patch is not None else text.get_window_extent()
+    frame = [float(drawn.x0), float(height - drawn.y1), float(drawn.x1), float(height - drawn.y0)]
+    right = text.get_horizontalalignment() == "right"
     return {
         "size": size,
         "color": color_hex(text.get_color()),
-        "ha": text.get_horizontalalignment(),
-        "x": float(frame.x0 if text.get_horizontalalignment() == "left" else frame.x1),
-        "top": float(height - frame.y1),
-        "pad": float(box.x0 - frame.x0),
+        "ha": "right" if right else "left",
+        "x": frame[2] if right else frame[0],
+        "top": frame[1],
+        "pad": pad,
         "face": color_hex(patch.get_facecolor()) if patch is not None else None,
         "edge": color_hex(patch.get_edgecolor()) if patch is not None else None,
         "alpha": float(patch.get_alpha()) if patch is not None and patch.get_alpha() else 1.0,
-        "box": [
-            float(frame.x0),
-            float(height - frame.y1),
-            float(frame.x1),
-            float(height - frame.y0),
-        ],
+        "box": frame,
     }
 
 

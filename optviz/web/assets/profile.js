@@ -115,6 +115,7 @@
     else if (res.status === "singular") text = "singular Hessian at step " + stop;
     if (text === null || k < stop + 1 || !isFinite(b.f[stop])) return;
     var size = this.view.styles.fontsize, p = at(b.u[stop], b.f[stop]), y = p[1] - this.spec.noteOffset * size;
+    if (!this.ax.contains(p[0], p[1] + this.spec.lift)) return; // matplotlib clips an annotation whose point is outside
     P.text(ctx, text, p[0], y, { size: size, color: it.color, weight: "bold", align: "center" });
     var w = R.measure(ctx, text, size, "bold");
     this.view.textBoxes.push([p[0] - w / 2, y - size, p[0] + w / 2, y + 0.3 * size]);

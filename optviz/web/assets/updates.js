@@ -166,7 +166,7 @@
 
   // The label naming the step, in the corner matplotlib placed it, in its rounded box.
   UpdatesLayer.prototype.drawLabel = function (ctx, L, text) {
-    var w = R.measure(ctx, text, L.size), pad = L.pad, bw = w + 2 * pad, bh = 1.2 * L.size + 2 * pad;
+    var w = R.measure(ctx, text, L.size), pad = Math.max(0, L.pad), bw = w + 2 * pad, bh = 1.2 * L.size + 2 * pad;
     var left = L.ha === "left" ? L.x : L.x - bw;
     ctx.save();
     ctx.globalAlpha = L.alpha;
