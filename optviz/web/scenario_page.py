@@ -346,6 +346,20 @@ def scenario_page(kind: Any, data: Any, **options: Any) -> str:
     )
 
 
+def _layer_notes(data: dict[str, Any]) -> str:
+    """What the page's live layers do that its controls do not say."""
+    layers = data["figure"].get("layers", {})
+    notes = []
+    if "profile" in layers and layers["profile"]["liveCurve"]:
+        notes.append("The slice passes through the first run's start, and moves with it.")
+    if "updates" in layers:
+        notes.append(
+            "Step and Play move the state compared along the run, as the GIF does (at the last step: the "
+            "figure's own); the panels keep one scale for every state of the runs shown."
+        )
+    return "".join(" " + n for n in notes)
+
+
 def _body(data: dict[str, Any], description: str | None) -> str:
     runs = []
     for i, (r, sliders) in enumerate(zip(data["runs"], data["sliders"], strict=True)):
@@ -380,7 +394,7 @@ def _body(data: dict[str, Any], description: str | None) -> str:
 aria-label="{escape(data["figure"]["alt"])}"></div></div>
 <div class="page">
 <p class="note">{about}Click the contour to start every run there. The runs are computed in this page with
-optviz.run's numbers{"" if arithmetic else " (to the last digits that the math library allows)"}.</p>
+optviz.run's numbers{"" if arithmetic else " (to the last digits that the math library allows)"}.{_layer_notes(data)}</p>
 <div class="row">
 <div class="panel">
 {"".join(runs)}
