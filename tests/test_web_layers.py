@@ -80,6 +80,10 @@ lr = 0.0003
 legend = "below"
 """,
 }
+# the same with its legend inside the axes, where matplotlib puts it over the diverging run's end
+SCENARIOS["camel_inside"] = SCENARIOS["camel_profile"].replace(
+    'legend = "right"', 'legend = "inside"'
+)
 GALLERY = ("local_minimum", "saddle_point", "momentum_vs_nesterov")
 
 
@@ -223,5 +227,25 @@ def test_stepping_shows_the_state_of_the_step_as_the_gif_does(browser, pages):
     assert page.eval("optviz.state().layers.updates.step") == 3  # the scenario's step option
     page.eval("optviz.reset(); optviz.step(7)")
     assert page.eval("optviz.state().layers.updates.step") == 7
+    assert page.errors == [], page.errors
+    page.close()
+
+
+def test_a_divergence_note_keeps_off_a_legend_inside_the_axes(browser, pages):
+    """The note of a run that diverged under the place matplotlib gives a legend inside the axes goes
+    elsewhere (with a leader line back to the cross), and the legend, placed after it, keeps off it."""
+    html, _ = pages["camel_inside"]
+    page = open_page(browser, html, width=1920, height=1080)
+    notes = page.eval("optviz.page.view.textBoxes")
+    legend = page.eval("optviz.page.view.legendBoxes")[
+        0
+    ]  # the paths' legend (the profile's is second)
+    assert notes
+    for box in notes:
+        overlap = (
+            min(box[2], legend[2]) - max(box[0], legend[0]),
+            min(box[3], legend[3]) - max(box[1], legend[1]),
+        )
+        assert min(overlap) <= 0, (box, legend)
     assert page.errors == [], page.errors
     page.close()

@@ -331,8 +331,11 @@
     var right = x > g.left + g.width / 2, top = y < g.top + g.height / 2;
     var sx = right ? -1 : 1, sy = top ? 1 : -1;
     var lo = [g.left + pad, g.top + pad], hi = [g.left + g.width - w - pad, g.top + g.height - h - pad];
+    // a legend inside the paths' axes goes where matplotlib put it, as near as the page can: a note keeps off
+    // that place too (the legend, placed after the notes, then keeps off them)
+    var legends = (this.spec.legends || []).filter(function (lg) { return lg.best && lg.axes === "paths"; }).map(function (lg) { return lg.box; });
     var best = null, order = 0;
-    [1, 2.5, 4, 6, 9].forEach(function (reach) {
+    [1, 2.5, 4, 6, 9, 14, 20, 30].forEach(function (reach) {
       [[sx, sy], [sx, -sy], [-sx, sy], [-sx, -sy], [0, sy], [0, -sy], [sx, 0], [-sx, 0]].forEach(function (c) {
         var cx = x + c[0] * off * reach, cy = y + c[1] * off * reach;
         var left = c[0] > 0 ? cx : c[0] < 0 ? cx - w : cx - w / 2;
@@ -340,7 +343,7 @@
         left = Math.min(Math.max(left, lo[0]), Math.max(lo[0], hi[0])); // kept inside the axes
         topY = Math.min(Math.max(topY, lo[1]), Math.max(lo[1], hi[1]));
         var box = [left - pad, topY - pad, left + w + pad, topY + h + pad];
-        var cost = 1e4 * placed.reduce(function (n, b) { return n + (overlap(b, box) > 0 ? 1 : 0); }, 0);
+        var cost = 1e4 * placed.concat(legends).reduce(function (n, b) { return n + (overlap(b, box) > 0 ? 1 : 0); }, 0);
         items.forEach(function (other) { cost += 100 * self.segmentsIn(other.result, box); });
         var dx = Math.max(box[0] - x, 0, x - box[2]), dy = Math.max(box[1] - y, 0, y - box[3]);
         cost += Math.hypot(dx, dy) / size + 1e-3 * order++;
