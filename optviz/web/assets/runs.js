@@ -34,8 +34,9 @@
   }
 
   // -- ticks like matplotlib's: nice linear steps, decades on log axes --------------------------------------
-  function linearTicks(lo, hi, lengthPx, fontPx) {
-    var n = Math.max(3, Math.min(9, Math.floor(lengthPx / (3.2 * fontPx))));
+  // `bins`: matplotlib's own bin count for the axis (Axis.get_tick_space), where the page knows it.
+  function linearTicks(lo, hi, lengthPx, fontPx, bins) {
+    var n = bins ? Math.max(1, Math.min(9, bins)) : Math.max(3, Math.min(9, Math.floor(lengthPx / (3.2 * fontPx))));
     var raw = (hi - lo) / n, mag = Math.pow(10, Math.floor(Math.log10(raw)));
     var steps = [1, 2, 2.5, 5, 10], step = 10 * mag;
     for (var i = 0; i < steps.length; i++) if (steps[i] * mag >= raw) { step = steps[i] * mag; break; }
@@ -93,6 +94,43 @@
   }
   function overlap(a, b) {
     return Math.max(0, Math.min(a[2], b[2]) - Math.max(a[0], b[0])) * Math.max(0, Math.min(a[3], b[3]) - Math.max(a[1], b[1]));
+  }
+
+  // Ticks outside an axes' frame, like matplotlib's: marks, labels ({value, text}, or {value, exp} on a log
+  // axis: 10 with the exponent), minor marks, and with opts.grid the grid under the data. `X`, `Y` map values to
+  // pixels; `st`: the tick styles (optviz.web.static.tick_styles). Either list may be empty (that axis static).
+  function drawTicks(ctx, g, X, Y, xticks, yticks, st, opts) {
+    opts = opts || {};
+    if (opts.grid) {
+      ctx.save();
+      ctx.strokeStyle = st.gridcolor;
+      ctx.lineWidth = st.gridwidth;
+      xticks.forEach(function (t) { line(ctx, X(t.value), g.top, X(t.value), g.top + g.height); });
+      yticks.forEach(function (t) { line(ctx, g.left, Y(t.value), g.left + g.width, Y(t.value)); });
+      ctx.restore();
+    }
+    ctx.save();
+    ctx.strokeStyle = st.tickcolor;
+    ctx.lineWidth = st.tickwidth;
+    var L = st.ticklength, font = st.tickfont, pad = 0.35 * font, color = st.ticklabelcolor;
+    xticks.forEach(function (t) {
+      line(ctx, X(t.value), g.top + g.height, X(t.value), g.top + g.height + L);
+      P.text(ctx, t.text, X(t.value), g.top + g.height + L + pad, { size: font, align: "center", baseline: "top", color: color });
+    });
+    yticks.forEach(function (t) {
+      line(ctx, g.left - L, Y(t.value), g.left, Y(t.value));
+      if (opts.log) {
+        var exp = String(t.exp).replace("-", "\u2212");
+        P.text(ctx, exp, g.left - L - pad, Y(t.value) - 0.35 * font, { size: 0.7 * font, align: "right", baseline: "middle", color: color });
+        var ew = measure(ctx, exp, 0.7 * font);
+        P.text(ctx, "10", g.left - L - pad - ew, Y(t.value), { size: font, align: "right", baseline: "middle", color: color });
+      } else {
+        P.text(ctx, t.text, g.left - L - pad, Y(t.value), { size: font, align: "right", baseline: "middle", color: color });
+      }
+    });
+    ctx.lineWidth = 0.6 * st.tickwidth;
+    (opts.minor || []).forEach(function (v) { line(ctx, g.left - 0.5 * L, Y(v), g.left, Y(v)); });
+    ctx.restore();
   }
 
   // -- the figure: the static image with the live layer drawn over it -------------------------------------
@@ -293,8 +331,11 @@
     var right = x > g.left + g.width / 2, top = y < g.top + g.height / 2;
     var sx = right ? -1 : 1, sy = top ? 1 : -1;
     var lo = [g.left + pad, g.top + pad], hi = [g.left + g.width - w - pad, g.top + g.height - h - pad];
+    // a legend inside the paths' axes goes where matplotlib put it, as near as the page can: a note keeps off
+    // that place too (the legend, placed after the notes, then keeps off them)
+    var legends = (this.spec.legends || []).filter(function (lg) { return lg.best && lg.axes === "paths"; }).map(function (lg) { return lg.box; });
     var best = null, order = 0;
-    [1, 2.5, 4, 6, 9].forEach(function (reach) {
+    [1, 2.5, 4, 6, 9, 14, 20, 30].forEach(function (reach) {
       [[sx, sy], [sx, -sy], [-sx, sy], [-sx, -sy], [0, sy], [0, -sy], [sx, 0], [-sx, 0]].forEach(function (c) {
         var cx = x + c[0] * off * reach, cy = y + c[1] * off * reach;
         var left = c[0] > 0 ? cx : c[0] < 0 ? cx - w : cx - w / 2;
@@ -302,7 +343,7 @@
         left = Math.min(Math.max(left, lo[0]), Math.max(lo[0], hi[0])); // kept inside the axes
         topY = Math.min(Math.max(topY, lo[1]), Math.max(lo[1], hi[1]));
         var box = [left - pad, topY - pad, left + w + pad, topY + h + pad];
-        var cost = 1e4 * placed.reduce(function (n, b) { return n + (overlap(b, box) > 0 ? 1 : 0); }, 0);
+        var cost = 1e4 * placed.concat(legends).reduce(function (n, b) { return n + (overlap(b, box) > 0 ? 1 : 0); }, 0);
         items.forEach(function (other) { cost += 100 * self.segmentsIn(other.result, box); });
         var dx = Math.max(box[0] - x, 0, x - box[2]), dy = Math.max(box[1] - y, 0, y - box[3]);
         cost += Math.hypot(dx, dy) / size + 1e-3 * order++;
@@ -442,36 +483,7 @@
     } else {
       yticks = linearTicks(lo, hi, g.height, st.tickfont);
     }
-    // grid (major ticks), under the curves
-    ctx.save();
-    ctx.strokeStyle = st.gridcolor;
-    ctx.lineWidth = st.gridwidth;
-    xticks.forEach(function (t) { line(ctx, X(t.value), g.top, X(t.value), g.top + g.height); });
-    yticks.forEach(function (t) { line(ctx, g.left, Y(t.value), g.left + g.width, Y(t.value)); });
-    ctx.restore();
-    // tick marks and labels, outside the frame
-    ctx.save();
-    ctx.strokeStyle = st.tickcolor;
-    ctx.lineWidth = st.tickwidth;
-    var L = st.ticklength, font = st.tickfont, pad = 0.35 * font, color = st.ticklabelcolor;
-    xticks.forEach(function (t) {
-      line(ctx, X(t.value), g.top + g.height, X(t.value), g.top + g.height + L);
-      P.text(ctx, t.text, X(t.value), g.top + g.height + L + pad, { size: font, align: "center", baseline: "top", color: color });
-    });
-    yticks.forEach(function (t) {
-      line(ctx, g.left - L, Y(t.value), g.left, Y(t.value));
-      if (log) {
-        var exp = String(t.exp).replace("-", "\u2212");
-        P.text(ctx, exp, g.left - L - pad, Y(t.value) - 0.35 * font, { size: 0.7 * font, align: "right", baseline: "middle", color: color });
-        var ew = measure(ctx, exp, 0.7 * font);
-        P.text(ctx, "10", g.left - L - pad - ew, Y(t.value), { size: font, align: "right", baseline: "middle", color: color });
-      } else {
-        P.text(ctx, t.text, g.left - L - pad, Y(t.value), { size: font, align: "right", baseline: "middle", color: color });
-      }
-    });
-    ctx.lineWidth = 0.6 * st.tickwidth;
-    minor.forEach(function (v) { line(ctx, g.left - 0.5 * L, Y(v), g.left, Y(v)); });
-    ctx.restore();
+    drawTicks(ctx, g, X, Y, xticks, yticks, st, { grid: true, minor: minor, log: log });
     // curves, clipped to the axes
     ctx.save();
     ax.clip(ctx);
@@ -997,6 +1009,9 @@
     legendText: legendText,
     linearTicks: linearTicks,
     logTicks: logTicks,
+    drawTicks: drawTicks,
+    line: line,
+    measure: measure,
     checkParam: checkParam,
     checkStart: checkStart,
     seedList: seedList,
