@@ -28,7 +28,10 @@ GALLERY_PAGES = (
     "gradient_noise",
     "condition_map",
     "random_search",
-)  # pages of runs
+    "local_minimum",
+    "saddle_point",
+    "momentum_vs_nesterov",
+)  # pages of runs (the last three with live layers: tests/test_web_layers.py)
 
 SCENARIOS = {
     # every rule, a custom label and colour, the loss itself, the legend right of the panels
@@ -260,7 +263,8 @@ def test_kinds_without_pages_are_refused_in_one_line(tmp_path, capsys):
     err = capsys.readouterr().err.strip()
     assert err == (
         f"{phase}: output.formats: figure kind 'phase_diagram' has no web page (html is written for "
-        "trajectories, poor_conditioning, condition_map, random_search and linear_classifier_demo); "
+        "trajectories, poor_conditioning, condition_map, random_search, contour_profile, "
+        "momentum_nesterov and linear_classifier_demo); "
         "remove 'html'"
     )
     # --format html on the command line: the same refusal, nothing written (not even the PNG)

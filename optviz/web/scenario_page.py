@@ -40,7 +40,10 @@ from optviz.web.runs import (
 )
 from optviz.web.static import NotDrawable, figure_layer
 
-KINDS = ("trajectories", "poor_conditioning", "condition_map", "random_search")
+KINDS = (
+    "trajectories", "poor_conditioning", "condition_map", "random_search", "contour_profile",
+    "momentum_nesterov",
+)  # fmt: skip
 # The lecture's classifier demo as a scenario: its page is the demo page (optviz.web.classifier_page), started
 # at the scenario's loss and lambda.
 CLASSIFIER_KIND = "linear_classifier_demo"
@@ -205,11 +208,17 @@ def scenario_data(
     dpi = float(dpi or style.DPI)
     runs = list(data.trajectories)
     scene = build_scene(kind, data, title=title or None, size=size, dpi=dpi, pyplot=False)
+    layers = live_layers(kind.name, data.options)
     try:
-        spec, styles, loss, _ = figure_layer(scene, runs, data.surface)
+        spec, styles, loss, _ = figure_layer(scene, runs, data.surface, layers=layers)
     except NotDrawable as err:
         raise ParameterError("output.formats", f"figure kind {kind.name!r}: {err}") from None
     spec["alt"] = title or f"contours of {data.surface.title}"
+    for lg in spec["legends"]:
+        if any(e["run"] is None for e in lg["entries"]):
+            # a key the kind composed (runs beside arrows, points, conventions): its columns are the
+            # kind's, and a scenario's runs stay as many
+            lg["maxColumns"] = lg["columns"]
     max_steps = _max_steps(runs)
     surface = data.surface
     n_samples = int(getattr(surface, "n_samples", 0) or 0)
@@ -249,6 +258,25 @@ def scenario_data(
         },
         "tomlHead": head,
     }
+
+
+def live_layers(kind: str, options: Any) -> list[Any]:
+    """What a kind draws live beyond its paths and loss curves (:class:`optviz.web.static.LiveLayer`): the
+    profile of ``contour_profile``, the same-state updates of ``momentum_nesterov``."""
+    if kind == "contour_profile":
+        from optviz.web.profile_layer import ProfileLayer
+
+        return [ProfileLayer(options.along, options.through)]
+    if kind == "momentum_nesterov":
+        from optviz.web.updates_layer import UpdatesLayer
+
+        return [UpdatesLayer(options.step)]
+    return []
+
+
+# A scenario page's scripts (assets/), then each live layer's, then the page's own.
+SCRIPTS = ("engine.js", "common.js", "runs.js")
+LAYER_SCRIPTS = {"profile": "profile.js", "updates": "updates.js"}
 
 
 def _nice(v: float) -> float:
@@ -309,9 +337,27 @@ def scenario_page(kind: Any, data: Any, **options: Any) -> str:
         title=(page["title"] or data.surface.title) + " (optviz)",
         body=_body(page, options.get("description")),
         data=page,
-        scripts=["engine.js", "common.js", "runs.js", "scenario.js"],
+        scripts=[
+            *SCRIPTS,
+            *(LAYER_SCRIPTS[n] for n in page["figure"].get("layers", {})),
+            "scenario.js",
+        ],
         extra_js=surface_code + "\nOptvizScenario.main(OPTVIZ_SURFACE);",
     )
+
+
+def _layer_notes(data: dict[str, Any]) -> str:
+    """What the page's live layers do that its controls do not say."""
+    layers = data["figure"].get("layers", {})
+    notes = []
+    if "profile" in layers and layers["profile"]["liveCurve"]:
+        notes.append("The slice passes through the first run's start, and moves with it.")
+    if "updates" in layers:
+        notes.append(
+            "Step and Play move the state compared along the run, as the GIF does (at the last step: the "
+            "figure's own); the panels keep one scale for every state of the runs shown."
+        )
+    return "".join(" " + n for n in notes)
 
 
 def _body(data: dict[str, Any], description: str | None) -> str:
@@ -348,7 +394,7 @@ def _body(data: dict[str, Any], description: str | None) -> str:
 aria-label="{escape(data["figure"]["alt"])}"></div></div>
 <div class="page">
 <p class="note">{about}Click the contour to start every run there. The runs are computed in this page with
-optviz.run's numbers{"" if arithmetic else " (to the last digits that the math library allows)"}.</p>
+optviz.run's numbers{"" if arithmetic else " (to the last digits that the math library allows)"}.{_layer_notes(data)}</p>
 <div class="row">
 <div class="panel">
 {"".join(runs)}

@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import io
 import itertools
-from collections.abc import Iterable
-from typing import Any
+from collections.abc import Iterable, Sequence
+from typing import Any, Protocol
 
 import numpy as np
 
@@ -157,6 +157,22 @@ class NotDrawable(ValueError):
     """The figure animates something a page does not draw live (its kind has no web page)."""
 
 
+class LiveLayer(Protocol):
+    """What a page draws live beyond paths and loss curves, read from a kind's own handles (a profile's
+    balls, same-state update arrows): ``claims(handle)`` says which handles it draws; ``read(handles, fig,
+    height)`` runs on the laid-out figure before its static image is rendered and returns the artists to
+    leave out of that image, the JSON-able spec the page's script draws from, and the boxes of live text
+    (image pixels, y down)."""
+
+    name: str
+
+    def claims(self, handle: Any) -> bool: ...
+
+    def read(
+        self, handles: list[Any], fig: Any, height: float
+    ) -> tuple[list[Any], dict[str, Any], list[list[float]]]: ...
+
+
 def _crop(rgb: np.ndarray, box: tuple[float, float, float, float], height: float) -> dict[str, Any]:
     """A PNG data URI of the pixels of ``box`` (display coordinates, origin bottom left), rounded outwards."""
     from PIL import Image
@@ -288,7 +304,12 @@ def _legends(fig: Any) -> list[tuple[Any, Any]]:
 
 
 def figure_layer(
-    scene: Any, runs: list[Any], surface: Any, *, whole: bool = False
+    scene: Any,
+    runs: list[Any],
+    surface: Any,
+    *,
+    whole: bool = False,
+    layers: Sequence[Any] = (),
 ) -> tuple[dict, dict, dict | None, bytes]:
     """The static image of a drawn scene and what a page needs to draw the rest live, read from the scene.
 
@@ -300,7 +321,10 @@ def figure_layer(
     what the loss panel plots (:func:`loss_quantity`; None without one) and with ``whole=True`` the whole
     figure as a PNG (what the page must look like).
 
-    Raises :class:`NotDrawable` when the scene animates anything else (a profile's ball, a condition curve).
+    ``layers``: readers of what else a kind animates (:class:`LiveLayer`), each claiming its handles; what they
+    read goes into the spec under ``layers[reader.name]``.
+
+    Raises :class:`NotDrawable` when the scene animates anything else (a condition curve).
     """
     from PIL import Image
 
@@ -313,7 +337,9 @@ def figure_layer(
     others = [
         type(h).__name__
         for h in scene.handles
-        if not isinstance(h, live_handle_types()) and not any(h is p for p, _ in samples)
+        if not isinstance(h, live_handle_types())
+        and not any(h is p for p, _ in samples)
+        and not any(layer.claims(h) for layer in layers)
     ]
     if others:
         raise NotDrawable(f"the figure also animates {', '.join(sorted(set(others)))}")
@@ -383,6 +409,14 @@ def figure_layer(
             [lg["left"] - font, lg["top"] + lg["height"], lg["left"] + lg["width"] + font,
              lg["top"] + lg["height"] + 2 * font],
         ]  # fmt: skip
+    if layers:
+        spec["layers"] = {}
+    for layer in layers:
+        claimed = [h for h in scene.handles if layer.claims(h)]
+        more, layer_spec, boxes = layer.read(claimed, fig, height)
+        hidden += more
+        text_boxes += boxes
+        spec["layers"][layer.name] = layer_spec
     png = render_png(fig, hidden)
     spec.update({"image": png_data_uri(png), "legends": legends, "textBoxes": text_boxes})
     loss = loss_quantity(surface, runs, losses[0].lines) if losses else None
@@ -447,10 +481,14 @@ def _font(scene: Any) -> float:
 
 
 def _loss_styles(losses: Any, ax: Any, fig: Any) -> dict[str, Any]:
+    return {"loss": line_style(losses.lines[0], fig), **tick_styles(ax, fig)}
+
+
+def tick_styles(ax: Any, fig: Any) -> dict[str, Any]:
+    """An axes' ticks, tick labels and grid in pixels: what a page draws its live ticks with."""
     k = px_per_point(fig)
     tick = ax.xaxis.get_major_ticks()[0]
     return {
-        "loss": line_style(losses.lines[0], fig),
         "tickfont": float(ax.xaxis.get_ticklabels()[0].get_fontsize()) * k,
         "ticklength": float(tick.tick1line.get_markersize()) * k,
         "tickwidth": float(tick.tick1line.get_markeredgewidth()) * k,
@@ -462,6 +500,7 @@ def _loss_styles(losses: Any, ax: Any, fig: Any) -> dict[str, Any]:
 
 
 __all__ = [
+    "LiveLayer",
     "NotDrawable",
     "axes_geometry",
     "color_hex",
@@ -475,4 +514,5 @@ __all__ = [
     "loss_quantity",
     "px_per_point",
     "render_png",
+    "tick_styles",
 ]

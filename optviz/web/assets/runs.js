@@ -34,8 +34,9 @@
   }
 
   // -- ticks like matplotlib's: nice linear steps, decades on log axes --------------------------------------
-  function linearTicks(lo, hi, lengthPx, fontPx) {
-    var n = Math.max(3, Math.min(9, Math.floor(lengthPx / (3.2 * fontPx))));
+  // `bins`: matplotlib's own bin count for the axis (Axis.get_tick_space), where the page knows it.
+  function linearTicks(lo, hi, lengthPx, fontPx, bins) {
+    var n = bins ? Math.max(1, Math.min(9, bins)) : Math.max(3, Math.min(9, Math.floor(lengthPx / (3.2 * fontPx))));
     var raw = (hi - lo) / n, mag = Math.pow(10, Math.floor(Math.log10(raw)));
     var steps = [1, 2, 2.5, 5, 10], step = 10 * mag;
     for (var i = 0; i < steps.length; i++) if (steps[i] * mag >= raw) { step = steps[i] * mag; break; }
@@ -117,6 +118,44 @@
   }
   function overlap(a, b) {
     return Math.max(0, Math.min(a[2], b[2]) - Math.max(a[0], b[0])) * Math.max(0, Math.min(a[3], b[3]) - Math.max(a[1], b[1]));
+  }
+
+  // Ticks outside an axes' frame, like matplotlib's: marks, labels ({value, text}, or {value, exp} on a log
+  // axis: 10 with the exponent), minor marks, and with opts.grid the grid under the data. `X`, `Y` map values to
+  // pixels; `st`: the tick styles (optviz.web.static.tick_styles). Either list may be empty (that axis static).
+  function drawTicks(ctx, g, X, Y, xticks, yticks, st, opts) {
+    opts = opts || {};
+    if (opts.grid) {
+      ctx.save();
+      ctx.strokeStyle = st.gridcolor;
+      ctx.lineWidth = st.gridwidth;
+      xticks.forEach(function (t) { line(ctx, X(t.value), g.top, X(t.value), g.top + g.height); });
+      yticks.forEach(function (t) { line(ctx, g.left, Y(t.value), g.left + g.width, Y(t.value)); });
+      ctx.restore();
+    }
+    ctx.save();
+    ctx.strokeStyle = st.tickcolor;
+    ctx.lineWidth = st.tickwidth;
+    var L = st.ticklength, font = st.tickfont, pad = 0.35 * font, color = st.ticklabelcolor;
+    var yfont = opts.yfont || font; // (smaller where the page's y labels would cover a static y label)
+    xticks.forEach(function (t) {
+      line(ctx, X(t.value), g.top + g.height, X(t.value), g.top + g.height + L);
+      P.text(ctx, t.text, X(t.value), g.top + g.height + L + pad, { size: font, align: "center", baseline: "top", color: color });
+    });
+    yticks.forEach(function (t) {
+      line(ctx, g.left - L, Y(t.value), g.left, Y(t.value));
+      if (opts.log) {
+        var exp = String(t.exp).replace("-", "\u2212");
+        P.text(ctx, exp, g.left - L - pad, Y(t.value) - 0.35 * yfont, { size: 0.7 * yfont, align: "right", baseline: "middle", color: color });
+        var ew = measure(ctx, exp, 0.7 * yfont);
+        P.text(ctx, "10", g.left - L - pad - ew, Y(t.value), { size: yfont, align: "right", baseline: "middle", color: color });
+      } else {
+        P.text(ctx, t.text, g.left - L - pad, Y(t.value), { size: yfont, align: "right", baseline: "middle", color: color });
+      }
+    });
+    ctx.lineWidth = 0.6 * st.tickwidth;
+    (opts.minor || []).forEach(function (v) { line(ctx, g.left - 0.5 * L, Y(v), g.left, Y(v)); });
+    ctx.restore();
   }
 
   // -- the figure: the static image with the live layer drawn over it -------------------------------------
@@ -326,8 +365,11 @@
     var right = x > g.left + g.width / 2, top = y < g.top + g.height / 2;
     var sx = right ? -1 : 1, sy = top ? 1 : -1;
     var lo = [g.left + pad, g.top + pad], hi = [g.left + g.width - w - pad, g.top + g.height - h - pad];
+    // a legend inside the paths' axes goes where matplotlib put it, as near as the page can: a note keeps off
+    // that place too (the legend, placed after the notes, then keeps off them)
+    var legends = (this.spec.legends || []).filter(function (lg) { return lg.best && lg.axes === "paths"; }).map(function (lg) { return lg.box; });
     var best = null, order = 0;
-    [1, 2.5, 4, 6, 9].forEach(function (reach) {
+    [1, 2.5, 4, 6, 9, 14, 20, 30].forEach(function (reach) {
       [[sx, sy], [sx, -sy], [-sx, sy], [-sx, -sy], [0, sy], [0, -sy], [sx, 0], [-sx, 0]].forEach(function (c) {
         var cx = x + c[0] * off * reach, cy = y + c[1] * off * reach;
         var left = c[0] > 0 ? cx : c[0] < 0 ? cx - w : cx - w / 2;
@@ -335,7 +377,7 @@
         left = Math.min(Math.max(left, lo[0]), Math.max(lo[0], hi[0])); // kept inside the axes
         topY = Math.min(Math.max(topY, lo[1]), Math.max(lo[1], hi[1]));
         var box = [left - pad, topY - pad, left + w + pad, topY + h + pad];
-        var cost = 1e4 * placed.reduce(function (n, b) { return n + (overlap(b, box) > 0 ? 1 : 0); }, 0);
+        var cost = 1e4 * placed.concat(legends).reduce(function (n, b) { return n + (overlap(b, box) > 0 ? 1 : 0); }, 0);
         items.forEach(function (other) { cost += 100 * self.segmentsIn(other.result, box); });
         var dx = Math.max(box[0] - x, 0, x - box[2]), dy = Math.max(box[1] - y, 0, y - box[3]);
         cost += Math.hypot(dx, dy) / size + 1e-3 * order++;
@@ -434,6 +476,36 @@
     return out;
   };
 
+  // The loss panel's y label is static, where matplotlib put it beside its own tick labels: for wider labels
+  // (10^-16 where it had 10^0) its pixels move left, as far as the gap beside the paths' axes allows, and
+  // what still does not fit is set smaller (down to 60%). Returns the y tick labels' font size.
+  View.prototype.moveYLabel = function (ctx, g, yticks, log) {
+    var st = this.styles, L = st.ticklength, font = st.tickfont, pad = 0.35 * font, lb = g.ylabel;
+    if (!lb) return font;
+    var widest = 0;
+    yticks.forEach(function (t) {
+      var w = log ? measure(ctx, "10", font) + measure(ctx, String(t.exp).replace("-", "\u2212"), 0.7 * font) : measure(ctx, t.text, font);
+      widest = Math.max(widest, w);
+    });
+    var room = g.left - L - pad - lb[2] - 0.25 * font, shift = 0, yfont = font;
+    if (widest > room) {
+      var paths = this.spec.paths, free = lb[0] - (paths.left + paths.width) - 0.5 * font;
+      shift = Math.max(0, Math.min(widest - room, free));
+      if (shift > 0) {
+        var w = lb[2] - lb[0] + 2, h = lb[3] - lb[1] + 2;
+        ctx.save();
+        ctx.fillStyle = "#ffffff";
+        ctx.fillRect(lb[0] - 1, lb[1] - 1, w, h);
+        ctx.drawImage(this.figure.image, lb[0] - 1, lb[1] - 1, w, h, lb[0] - 1 - shift, lb[1] - 1, w, h);
+        ctx.restore();
+      }
+      if (widest > room + shift) yfont = Math.max(0.6, (room + shift) / widest) * font;
+    }
+    // (where the y label and the y tick labels went, for the tests)
+    this.lossText = { ylabel: [lb[0] - shift, lb[1], lb[2] - shift, lb[3]], ticksLeft: g.left - L - pad - widest * yfont / font };
+    return yfont;
+  };
+
   // The loss panel: its limits follow the runs as matplotlib autoscales them (the data's range and 5%
   // margins, in log space on the log axis), ticks and grid like matplotlib's, a curve per run up to the
   // current step, a cross where a run diverged.
@@ -461,61 +533,8 @@
     } else {
       yticks = linearTicks(lo, hi, g.height, st.tickfont);
     }
-    // grid (major ticks), under the curves
-    ctx.save();
-    ctx.strokeStyle = st.gridcolor;
-    ctx.lineWidth = st.gridwidth;
-    xticks.forEach(function (t) { line(ctx, X(t.value), g.top, X(t.value), g.top + g.height); });
-    yticks.forEach(function (t) { line(ctx, g.left, Y(t.value), g.left + g.width, Y(t.value)); });
-    ctx.restore();
-    // tick marks and labels, outside the frame
-    ctx.save();
-    ctx.strokeStyle = st.tickcolor;
-    ctx.lineWidth = st.tickwidth;
-    var L = st.ticklength, font = st.tickfont, pad = 0.35 * font, color = st.ticklabelcolor;
-    // The y label is static, where matplotlib put it beside its own tick labels: for wider labels (10^-16
-    // where it had 10^0) its pixels move left, as far as the gap beside the paths' axes allows, and what
-    // still does not fit is set smaller.
-    var yfont = font;
-    if (g.ylabel) {
-      var widest = 0;
-      yticks.forEach(function (t) {
-        var w = log ? measure(ctx, "10", font) + measure(ctx, String(t.exp).replace("-", "\u2212"), 0.7 * font) : measure(ctx, t.text, font);
-        widest = Math.max(widest, w);
-      });
-      var lb = g.ylabel, room = g.left - L - pad - lb[2] - 0.25 * font, shift = 0;
-      if (widest > room) {
-        var paths = this.spec.paths, free = lb[0] - (paths.left + paths.width) - 0.5 * font;
-        shift = Math.max(0, Math.min(widest - room, free));
-        if (shift > 0) {
-          var img = this.figure.image, w = lb[2] - lb[0] + 2, h = lb[3] - lb[1] + 2;
-          ctx.fillStyle = "#ffffff";
-          ctx.fillRect(lb[0] - 1, lb[1] - 1, w, h);
-          ctx.drawImage(img, lb[0] - 1, lb[1] - 1, w, h, lb[0] - 1 - shift, lb[1] - 1, w, h);
-        }
-        if (widest > room + shift) yfont = Math.max(0.6, (room + shift) / widest) * font;
-      }
-      // (where the y label and the y tick labels went, for the tests)
-      this.lossText = { ylabel: [lb[0] - shift, lb[1], lb[2] - shift, lb[3]], ticksLeft: g.left - L - pad - widest * yfont / font };
-    }
-    xticks.forEach(function (t) {
-      line(ctx, X(t.value), g.top + g.height, X(t.value), g.top + g.height + L);
-      P.text(ctx, t.text, X(t.value), g.top + g.height + L + pad, { size: font, align: "center", baseline: "top", color: color });
-    });
-    yticks.forEach(function (t) {
-      line(ctx, g.left - L, Y(t.value), g.left, Y(t.value));
-      if (log) {
-        var exp = String(t.exp).replace("-", "\u2212");
-        P.text(ctx, exp, g.left - L - pad, Y(t.value) - 0.35 * yfont, { size: 0.7 * yfont, align: "right", baseline: "middle", color: color });
-        var ew = measure(ctx, exp, 0.7 * yfont);
-        P.text(ctx, "10", g.left - L - pad - ew, Y(t.value), { size: yfont, align: "right", baseline: "middle", color: color });
-      } else {
-        P.text(ctx, t.text, g.left - L - pad, Y(t.value), { size: yfont, align: "right", baseline: "middle", color: color });
-      }
-    });
-    ctx.lineWidth = 0.6 * st.tickwidth;
-    minor.forEach(function (v) { line(ctx, g.left - 0.5 * L, Y(v), g.left, Y(v)); });
-    ctx.restore();
+    var yfont = this.moveYLabel(ctx, g, yticks, log);
+    drawTicks(ctx, g, X, Y, xticks, yticks, st, { grid: true, minor: minor, log: log, yfont: yfont });
     // curves, clipped to the axes
     ctx.save();
     ax.clip(ctx);
@@ -1114,6 +1133,9 @@
     linearTicks: linearTicks,
     logTicks: logTicks,
     lossLimits: lossLimits,
+    drawTicks: drawTicks,
+    line: line,
+    measure: measure,
     checkParam: checkParam,
     checkStart: checkStart,
     seedList: seedList,

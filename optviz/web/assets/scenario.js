@@ -16,10 +16,34 @@
     });
     this.k = this.lastStep();
     this.view = new R.View(document.getElementById("figure"), data.figure, data.styles, data.loss);
+    // What the kind draws live beyond paths and loss curves (optviz.web.static.LiveLayer): a profile's
+    // balls, same-state update arrows; each layer's script registers it in OptvizLayers.
+    var layers = data.figure.layers || {}, self = this;
+    this.layers = Object.keys(layers).map(function (name) {
+      var layer = new root.OptvizLayers[name](self.view, layers[name], surface, data);
+      layer.name = name;
+      return layer;
+    });
     this.build();
   }
   ScenarioPage.prototype = Object.create(R.RunsPage.prototype);
   ScenarioPage.prototype.constructor = ScenarioPage;
+
+  ScenarioPage.prototype.render = function () {
+    R.RunsPage.prototype.render.call(this);
+    var ctx = this.view.figure.ctx, items = this.view.drawn, k = this.k;
+    this.layers.forEach(function (layer) { layer.draw(ctx, items, k); });
+  };
+
+  // window.optviz.state(), with what each live layer shows (state().layers[name]).
+  ScenarioPage.prototype.state = function () {
+    var out = R.RunsPage.prototype.state.call(this);
+    if (this.layers.length) {
+      out.layers = {};
+      this.layers.forEach(function (layer) { out.layers[layer.name] = layer.state(); });
+    }
+    return out;
+  };
 
   ScenarioPage.prototype.inputs = function (r) {
     return { start: r.start, steps: r.steps, seed: r.seed, noise: r.noise, tol: r.tol, escapeRadius: r.escapeRadius, center: r.center };

@@ -1,0 +1,137 @@
+// The live part of a profile panel (optviz.plot.profile; read by optviz.web.profile_layer): each run as a
+// ball on the slice, from the page's own runs. An iterate p is projected onto the slice at u = (p - o) . d and
+// drawn at f(o + u d), lifted by the ball's radius: faded balls at the iterates up to the current step, the
+// hollow start, the ball now, "diverged at step k" above a run that ended early. When the slice passes through
+// the first run's start (spec.liveCurve), its curve, shading and y-axis follow that start.
+/* eslint-disable no-var */
+(function (root) {
+  "use strict";
+  var P = root.OptvizPage, R = root.OptvizRuns;
+
+  function ProfileLayer(view, spec, surface) {
+    this.view = view;
+    this.spec = spec;
+    this.surface = surface;
+    this.ax = new P.Axes(spec.axes);
+  }
+
+  // The slice (optviz.plot.profile.make_slice): horizontal or vertical through the given point, else
+  // through the first run's start (the kind's default).
+  ProfileLayer.prototype.slice = function (items) {
+    var p = this.spec.through || [items[0].result.xy[0], items[0].result.xy[1]];
+    return this.spec.along === "x" ? { o: [0, p[1]], d: [1, 0] } : { o: [p[0], 0], d: [0, 1] };
+  };
+
+  // The curve over the panel's span (numpy.linspace's points) and the y-limits matplotlib gives it.
+  ProfileLayer.prototype.curve = function (line) {
+    var s = this.spec, n = s.resolution, a = s.span[0], b = s.span[1], step = (b - a) / (n - 1);
+    var u = [], f = [], lo = Infinity, hi = -Infinity;
+    for (var i = 0; i < n; i++) {
+      var v = i === n - 1 ? b : i * step + a;
+      var y = this.surface.value(line.o[0] + v * line.d[0], line.o[1] + v * line.d[1]);
+      u.push(v);
+      f.push(y);
+      if (isFinite(y)) { lo = Math.min(lo, y); hi = Math.max(hi, y); }
+    }
+    var pad = 0.08 * (hi - lo);
+    return { u: u, f: f, lo: lo - pad, hi: hi + pad, floor: lo - pad };
+  };
+
+  // Each run's iterates on the slice, up to its stop step: u and f (optviz.plot.profile's ball data).
+  ProfileLayer.prototype.balls = function (it, line) {
+    var res = it.result, pts = this.view.drawnPoints(res), u = [], f = [];
+    for (var j = 0; j <= res.stopStep; j++) {
+      var dx = pts[2 * j] - line.o[0], dy = pts[2 * j + 1] - line.o[1];
+      var c = dx * line.d[0] + dy * line.d[1];
+      u.push(c);
+      f.push(this.surface.value(line.o[0] + c * line.d[0], line.o[1] + c * line.d[1]));
+    }
+    return { u: u, f: f };
+  };
+
+  ProfileLayer.prototype.compute = function (items) {
+    var line = this.slice(items), self = this;
+    return {
+      line: line,
+      curve: this.spec.liveCurve ? this.curve(line) : null,
+      runs: items.map(function (it) { return self.balls(it, line); }),
+    };
+  };
+
+  ProfileLayer.prototype.draw = function (ctx, items, k) {
+    var s = this.spec, ax = this.ax, g = ax.g, view = this.view, self = this;
+    var data = this.compute(items), c = data.curve, X = ax.X, Y = ax.Y;
+    if (c) {
+      Y = function (v) { return g.top + g.height - (v - c.lo) / (c.hi - c.lo) * g.height; };
+      ctx.save();
+      ax.clip(ctx);
+      ctx.fillStyle = s.fill;
+      ctx.beginPath();
+      var started = false;
+      c.u.forEach(function (u, i) {
+        if (!isFinite(c.f[i])) return;
+        if (!started) { ctx.moveTo(X(u), Y(c.floor)); started = true; }
+        ctx.lineTo(X(u), Y(c.f[i]));
+      });
+      ctx.lineTo(X(c.u[c.u.length - 1]), Y(c.floor));
+      ctx.closePath();
+      ctx.fill();
+      P.polyline(ctx, c.u.map(function (u, i) { return [X(u), Y(c.f[i])]; }).filter(function (p) { return isFinite(p[1]); }), s.curve);
+      ctx.restore();
+      ax.frame(ctx);
+      var ticks = R.linearTicks(c.lo, c.hi, g.height, s.tickfont).filter(function (t) { return t.value >= c.lo && t.value <= c.hi; });
+      R.drawTicks(ctx, g, X, Y, [], ticks, s, {});
+    }
+    this.shown = data;
+    function at(u, f) { return [X(u), Y(f) - s.lift]; }
+    ctx.save();
+    ax.clip(ctx);
+    items.forEach(function (it, i) { // the trails, under every start and ball
+      var b = data.runs[i], last = Math.min(k, it.result.stopStep);
+      if (!s.trail || b.u.length < 2) return;
+      for (var j = 0; j <= last; j++) {
+        if (!isFinite(b.f[j])) continue;
+        var p = at(b.u[j], b.f[j]);
+        P.marker(ctx, "o", p[0], p[1], s.trail.markersize, it.color, "none", 0, s.trail.alpha);
+      }
+    });
+    items.forEach(function (it, i) {
+      var b = data.runs[i], p = at(b.u[0], b.f[0]);
+      P.marker(ctx, "o", p[0], p[1], s.start.markersize, s.start.markerface, it.color, s.start.markeredgewidth);
+    });
+    items.forEach(function (it, i) {
+      var b = data.runs[i], j = Math.min(k, it.result.stopStep), p = at(b.u[j], b.f[j]);
+      P.marker(ctx, "o", p[0], p[1], s.ball.markersize, it.color, s.ball.markeredge, s.ball.markeredgewidth);
+    });
+    ctx.restore();
+    items.forEach(function (it, i) { self.drawNote(ctx, it, data.runs[i], k, at); });
+  };
+
+  // optviz.plot.common.ended_early: "diverged at step k" or "singular Hessian at step k", centred above the
+  // ball where the run ended, from the step after it on.
+  ProfileLayer.prototype.drawNote = function (ctx, it, b, k, at) {
+    var res = it.result, stop = res.stopStep, text = null;
+    if (res.status === "diverged") text = "diverged at step " + (stop + 1);
+    else if (res.status === "singular") text = "singular Hessian at step " + stop;
+    if (text === null || k < stop + 1 || !isFinite(b.f[stop])) return;
+    var size = this.view.styles.fontsize, p = at(b.u[stop], b.f[stop]), y = p[1] - this.spec.noteOffset * size;
+    if (!this.ax.contains(p[0], p[1] + this.spec.lift)) return; // matplotlib clips an annotation whose point is outside
+    P.text(ctx, text, p[0], y, { size: size, color: it.color, weight: "bold", align: "center" });
+    var w = R.measure(ctx, text, size, "bold");
+    this.view.textBoxes.push([p[0] - w / 2, y - size, p[0] + w / 2, y + 0.3 * size]);
+  };
+
+  // What the panel shows (window.optviz.state().layers.profile): each run's u and f, the slice and, when it
+  // is live, the curve's y-limits.
+  ProfileLayer.prototype.state = function () {
+    var d = this.shown;
+    return {
+      origin: d.line.o, direction: d.line.d,
+      ylim: d.curve ? [d.curve.lo, d.curve.hi] : null,
+      runs: d.runs.map(function (b) { return { u: b.u, f: b.f }; }),
+    };
+  };
+
+  root.OptvizLayers = root.OptvizLayers || {};
+  root.OptvizLayers.profile = ProfileLayer;
+})(typeof globalThis !== "undefined" ? globalThis : this);

@@ -1,0 +1,97 @@
+"""The live part of a 1-D profile panel (:func:`optviz.plot.profile`, the ``contour_profile`` kind), read from
+its drawn artists for a page.
+
+A page draws each run as the profile draws it, from the page's own runs: the faded balls at the iterates
+(each projected onto the slice and drawn at ``f`` of its projection, lifted by the ball's radius), the ball at
+the current step, the hollow start, and "diverged at step k" above a run that ended early. The slice's curve,
+its shading and the panel's y-axis are static when the slice passes through a given point (``through``); when
+it passes through the first run's start (the kind's default), they follow that start: the page computes the
+curve with the surface's own formula and draws the y ticks itself.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from optviz.web.static import axes_geometry, color_hex, line_style, tick_styles
+
+TRANSPARENT = (0, 0, 0, 0)
+
+
+def _is_profile(handle: Any) -> bool:
+    from optviz.plot.profile import ProfileArtists
+
+    return isinstance(handle, ProfileArtists)
+
+
+@dataclass(frozen=True)
+class ProfileLayer:
+    """The reader of a profile panel (:class:`optviz.web.static.LiveLayer`). ``along`` and ``through`` are the
+    kind's options: the slice's direction, and its point (None: the first run's start, so the slice is live)."""
+
+    along: str
+    through: tuple[float, float] | None
+    name: str = "profile"
+
+    def claims(self, handle: Any) -> bool:
+        return _is_profile(handle)
+
+    def read(
+        self, handles: list[Any], fig: Any, height: float
+    ) -> tuple[list[Any], dict[str, Any], list[list[float]]]:
+        from matplotlib.collections import PolyCollection
+        from matplotlib.text import Text
+
+        (h,) = handles
+        ax = h.curve.axes
+        u = np.asarray(h.curve.get_xdata(), dtype=float)
+        starts = [m for m in h.markers if not isinstance(m, Text)]
+        notes = [m for m in h.markers if isinstance(m, Text)]
+        # the lift of every ball: its transform is the data's plus an offset in points (profile._lift)
+        lift = float(
+            h.balls[0].get_transform().transform((0.0, 0.0))[1]
+            - ax.transData.transform((0.0, 0.0))[1]
+        )
+        live_curve = self.through is None
+        fills = [c for c in ax.collections if isinstance(c, PolyCollection)]
+        spec: dict[str, Any] = {
+            "axes": axes_geometry(ax, height),
+            "along": self.along,
+            "through": None if live_curve else [float(v) for v in self.through],
+            "span": [float(u[0]), float(u[-1])],
+            "resolution": len(u),
+            "lift": lift,
+            "liveCurve": live_curve,
+            "curve": line_style(h.curve, fig),
+            "fill": color_hex(fills[0].get_facecolor()[0]) if fills else None,
+            "trail": line_style(h.trails[0], fig) if h.trails else None,
+            "ball": line_style(h.balls[0], fig),
+            "start": line_style(starts[0], fig),
+            # "diverged at step k": bold, in the style's text size (the page's styles.fontsize), this many
+            # text sizes above the ball (optviz.plot.profile)
+            "noteOffset": 1.2,
+        }
+        hidden = [*h.trails, *h.balls, *h.markers]
+        boxes = [list(_box(n, height)) for n in notes]
+        if live_curve:
+            spec.update(tick_styles(ax, fig))
+            hidden += [h.curve, *fills]
+            # the y ticks follow the curve: drawn by the page (transparent here, so the label "f" keeps its
+            # place beside where matplotlib put the tick labels)
+            ax.tick_params(axis="y", which="both", colors=TRANSPARENT, labelcolor=TRANSPARENT)
+            g, font = spec["axes"], spec["tickfont"]
+            boxes.append(
+                [g["left"] - 5 * font, g["top"] - font, g["left"], g["top"] + g["height"] + font]
+            )
+        return hidden, spec, boxes
+
+
+def _box(text: Any, height: float) -> tuple[float, float, float, float]:
+    b = text.get_window_extent()
+    return float(b.x0), float(height - b.y1), float(b.x1), float(height - b.y0)
+
+
+__all__ = ["ProfileLayer"]

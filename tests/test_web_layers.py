@@ -1,0 +1,251 @@
+"""Scenario pages of kinds that draw more than paths and loss curves (``optviz.web.static.LiveLayer``):
+``contour_profile`` (each run as a ball on a slice; the slice itself when it passes through the first run's
+start) and ``momentum_nesterov`` (the same-state update panels). In headless Chromium: what the live layers
+show equals what Python draws for the same runs (the page's exported scenario, drawn by optviz's own figure
+code), also after ``set`` and ``start``; no console errors; the screenshot matches the scenario's PNG in the
+static layer (the tolerance of tests/test_web_scenario.py), on the gallery's scenarios and on scenarios written
+for other surfaces, rules and more runs."""
+
+from __future__ import annotations
+
+import base64
+from pathlib import Path
+
+import numpy as np
+import pytest
+from _browser import open_page, png_array, screenshot_array, static_layer_difference
+from test_web_scenario import _failures, matplotlib_live_text
+
+from optviz.cli import main as cli
+from optviz.figures import build_scene
+from optviz.plot.diagrams import SameStateUpdates
+from optviz.plot.profile import ProfileArtists
+from optviz.scenario import compute, load
+
+ROOT = Path(__file__).resolve().parents[1]
+RTOL = 1e-9  # design section 2: the surfaces here are polynomials (arithmetic)
+
+SCENARIOS = {
+    # another surface, sliced along y through the first run's start; four rules, one diverging
+    "camel_profile": """
+title = "Six-hump camel, sliced along y"
+kind = "contour_profile"
+[surface]
+name = "six_hump_camel"
+[defaults]
+start = [0.6, -1.0]
+steps = 80
+[[run]]
+rule = "gd"
+lr = 0.02
+[[run]]
+rule = "adam"
+lr = 0.1
+[[run]]
+rule = "nesterov"
+lr = 0.01
+rho = 0.8
+[[run]]
+rule = "gd"
+lr = 0.6
+label = "GD, too large a step"
+[figure]
+along = "y"
+legend = "right"
+""",
+    # Rosenbrock's valley; three runs (two heavy-ball runs: the first is the state), weight decay and
+    # dampening, the most readable state (no step option)
+    "rosenbrock_updates": """
+title = "Momentum vs Nesterov in Rosenbrock's valley"
+kind = "momentum_nesterov"
+[surface]
+name = "rosenbrock"
+[defaults]
+start = [-1.2, 1.0]
+steps = 60
+[[run]]
+rule = "momentum"
+lr = 0.0008
+rho = 0.85
+dampening = 0.1
+weight_decay = 0.05
+[[run]]
+rule = "nesterov"
+lr = 0.0005
+rho = 0.9
+[[run]]
+rule = "momentum"
+lr = 0.0003
+[figure]
+legend = "below"
+""",
+}
+# the same with its legend inside the axes, where matplotlib puts it over the diverging run's end
+SCENARIOS["camel_inside"] = SCENARIOS["camel_profile"].replace(
+    'legend = "right"', 'legend = "inside"'
+)
+GALLERY = ("local_minimum", "saddle_point", "momentum_vs_nesterov")
+
+
+@pytest.fixture(scope="module")
+def pages(tmp_path_factory):
+    """Each page to test: name -> (html, scenario file); the gallery's, and the scenarios above rendered by
+    ``optviz render --format png,html``."""
+    folder = tmp_path_factory.mktemp("layer_pages")
+    out = {
+        name: (ROOT / "gallery" / f"{name}.html", ROOT / "scenarios" / f"{name}.toml")
+        for name in GALLERY
+    }
+    for name, text in SCENARIOS.items():
+        path = folder / f"{name}.toml"
+        path.write_text(text, encoding="utf-8")
+        assert cli(["render", str(path), "-o", str(folder), "--format", "png,html", "-q"]) == 0
+        out[name] = (path.with_suffix(".html"), path)
+    return out
+
+
+def python_scene(path: Path):
+    """A scenario drawn by optviz (the figure its PNG is): its runs and its scene."""
+    sc = load(path)
+    data = compute(sc)
+    scene = build_scene(sc.kind, data, title=sc.title or None, size=sc.output.size, dpi=sc.output.dpi,
+                        pyplot=False)  # fmt: skip
+    return sc, data, scene
+
+
+def handle(scene, cls):
+    (h,) = [h for h in scene.handles if isinstance(h, cls)]
+    return h
+
+
+def assert_close(page_values, python_values, what):
+    a, b = np.asarray(page_values, dtype=float), np.asarray(python_values, dtype=float)
+    assert a.shape == b.shape, (what, a.shape, b.shape)
+    scale = max(float(np.nanmax(np.abs(b))), 1e-300) if b.size else 1.0
+    np.testing.assert_allclose(a, b, rtol=RTOL, atol=RTOL * scale, err_msg=what)
+
+
+def check_layers(state, scene, data):
+    """The page's live layers against Python's drawing of the same runs."""
+    layers = state["layers"]
+    if "profile" in layers:
+        h = handle(scene, ProfileArtists)
+        page = layers["profile"]
+        assert len(page["runs"]) == len(h.balls)
+        for i, (r, ball) in enumerate(zip(page["runs"], h.balls, strict=True)):
+            assert_close(r["u"], ball.get_xdata(), f"run {i}: u")
+            assert_close(r["f"], ball.get_ydata(), f"run {i}: f")
+        if page["ylim"] is not None:  # the slice through the first run's start: its curve's limits
+            np.testing.assert_allclose(page["ylim"], h.curve.axes.get_ylim(), rtol=1e-12)
+    if "updates" in layers:
+        h = handle(scene, SameStateUpdates)
+        page = layers["updates"]
+        assert len(page["vectors"]) == len(h.vectors)
+        for k, (mine, theirs) in enumerate(zip(page["vectors"], h.vectors, strict=True)):
+            for i, (a, b) in enumerate(zip(mine, theirs, strict=True)):
+                assert sorted(a) == sorted(k_ for k_ in b if k_ != "point"), (k, i)
+                for name in a:
+                    assert_close(a[name], b[name], f"state {k}, panel {i}: {name}")
+        static = data.options.step if data.options.step is not None else h.readable_step()
+        assert page["step"] == static
+        for view, ax in zip(
+            page["views"], [a.axes for a in (p["velocity"] for p in h.arrows)], strict=True
+        ):
+            # one scale for every panel, widened to the panel's box (Python keeps a view within 2% of it)
+            np.testing.assert_allclose(
+                view, [ax.get_xlim(), ax.get_ylim()], rtol=0.03, atol=0.03 * np.ptp(ax.get_xlim())
+            )
+
+
+def screenshot_matches(page, png: np.ndarray, source: Path) -> dict[str, float]:
+    """The screenshot against the PNG (test_web_scenario's comparison): live text (legends, notes, the
+    live ticks' labels) is set in the browser's fonts, and a divergence note is placed off the page's paths,
+    so both the page's and matplotlib's boxes of live text are left out."""
+    spec = page.eval("optviz.page.data.figure")
+    static = png_array(base64.b64decode(spec["image"].split(",", 1)[1]))
+    live = page.eval("optviz.page.view.textBoxes.concat(optviz.page.view.legendBoxes)")
+    live += matplotlib_live_text(source)
+    return static_layer_difference(
+        screenshot_array(page.page, "#figure"), static, png, spec["textBoxes"] + live
+    )
+
+
+@pytest.mark.parametrize("name", [*GALLERY, *SCENARIOS])
+def test_layers_equal_python_and_the_page_looks_like_its_png(browser, pages, name, tmp_path):
+    html, source = pages[name]
+    png = png_array(html.with_suffix(".png").read_bytes())
+    height, width = png.shape[:2]
+    page = open_page(browser, html, width=width, height=height)
+    state = page.eval("optviz.state()")
+    sc, data, scene = python_scene(source)
+    assert not _failures(sc.main.surface, state)
+    check_layers(state, scene, data)
+    d = screenshot_matches(page, png, source)
+    assert d["static_off"] < 0.005, d
+    assert d["live_drawn"] > 0.9, d
+    assert page.errors == [], page.errors
+    page.close()
+
+
+@pytest.mark.parametrize(
+    "name, change",
+    [
+        ("local_minimum", "optviz.set({run: 1, rho: 0.8}); optviz.start([-1.8, 1.2])"),
+        ("saddle_point", "optviz.set({run: 1, seed: 5, lr: 0.05}); optviz.start([0.3, 1.5])"),
+        (
+            "momentum_vs_nesterov",
+            "optviz.set({run: 0, lr: 0.02, rho: 0.95}); optviz.start([-3.0, -1.5])",
+        ),
+        ("rosenbrock_updates", "optviz.set({run: 1, rho: 0.7}); optviz.set({steps: 45})"),
+    ],
+)
+def test_after_set_and_start_the_layers_are_the_exported_scenarios(
+    browser, pages, name, change, tmp_path
+):
+    """After the controls move, the page's live layers equal Python's drawing of the scenario the page
+    exports (the profile's slice through the new start and its limits, every state's update vectors, the
+    panels' common scale). (That scenario's PNG is laid out anew: the minima's labels move off the new paths,
+    the update panels' boxes take the new arrows' proportions; the page keeps its layout.)"""
+    html, _ = pages[name]
+    page = open_page(browser, html, width=1920, height=1080)
+    page.eval(change)
+    state = page.eval("optviz.state()")
+    path = tmp_path / f"{name}.toml"
+    path.write_text(page.eval("optviz.toml()"), encoding="utf-8")
+    sc, data, scene = python_scene(path)
+    assert not _failures(sc.main.surface, state)
+    check_layers(state, scene, data)
+    assert page.errors == [], page.errors
+    page.close()
+
+
+def test_stepping_shows_the_state_of_the_step_as_the_gif_does(browser, pages):
+    """While the page steps through its runs, the panels compare the updates from the state at the current
+    step (the GIF's frame k); at the last step, the figure's own step."""
+    html, _ = pages["momentum_vs_nesterov"]
+    page = open_page(browser, html, width=1920, height=1080)
+    assert page.eval("optviz.state().layers.updates.step") == 3  # the scenario's step option
+    page.eval("optviz.reset(); optviz.step(7)")
+    assert page.eval("optviz.state().layers.updates.step") == 7
+    assert page.errors == [], page.errors
+    page.close()
+
+
+def test_a_divergence_note_keeps_off_a_legend_inside_the_axes(browser, pages):
+    """The note of a run that diverged under the place matplotlib gives a legend inside the axes goes
+    elsewhere (with a leader line back to the cross), and the legend, placed after it, keeps off it."""
+    html, _ = pages["camel_inside"]
+    page = open_page(browser, html, width=1920, height=1080)
+    notes = page.eval("optviz.page.view.textBoxes")
+    legend = page.eval("optviz.page.view.legendBoxes")[
+        0
+    ]  # the paths' legend (the profile's is second)
+    assert notes
+    for box in notes:
+        overlap = (
+            min(box[2], legend[2]) - max(box[0], legend[0]),
+            min(box[3], legend[3]) - max(box[1], legend[1]),
+        )
+        assert min(overlap) <= 0, (box, legend)
+    assert page.errors == [], page.errors
+    page.close()
