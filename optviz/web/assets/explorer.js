@@ -249,10 +249,12 @@
     this.data.controls.forEach(function (c) {
       var value = self.sliderValue(c.name);
       var input = document.getElementById("c-" + c.name);
-      if (c.name !== skip) input.value = String(c.log ? Math.log10(value) : value);
-      var text = c.integer ? String(Math.round(value)) : P.fmtG(value, 3);
-      document.getElementById("v-" + c.name).textContent = text;
-      input.setAttribute("aria-valuetext", text); // (a log slider's input holds the exponent)
+      // (written only where they change: a slider's move would otherwise restyle every control)
+      var at = String(c.log ? Math.log10(value) : value);
+      if (c.name !== skip && input.value !== at) input.value = at;
+      var text = c.integer ? String(Math.round(value)) : P.fmtG(value, 3), out = document.getElementById("v-" + c.name);
+      if (out.textContent !== text) out.textContent = text;
+      if (input.getAttribute("aria-valuetext") !== text) input.setAttribute("aria-valuetext", text); // (a log slider's input holds the exponent)
       var relevant = c.rules.some(function (r) { return shown.indexOf(r) >= 0; });
       [input, document.getElementById("l-" + c.name), document.getElementById("v-" + c.name)].forEach(function (e) {
         e.classList.toggle("dim", !relevant);
@@ -261,8 +263,9 @@
     Array.prototype.forEach.call(document.querySelectorAll('input[name="rule"]'), function (b) {
       b.checked = shown.indexOf(b.value) >= 0;
     });
-    document.getElementById("c-seed").value = String(this.settings.seed);
-    document.getElementById("c-schedule").value = this.settings.schedule;
+    var seed = document.getElementById("c-seed"), schedule = document.getElementById("c-schedule");
+    if (seed.value !== String(this.settings.seed)) seed.value = String(this.settings.seed);
+    if (schedule.value !== this.settings.schedule) schedule.value = this.settings.schedule;
     var lbfgs = this.runs.filter(function (r) { return r.rule === "lbfgs"; })[0];
     var search = document.getElementById("c-line-search");
     search.checked = !!(lbfgs && lbfgs.params.line_search_fn);
