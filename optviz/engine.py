@@ -278,12 +278,22 @@ def _seeds(seed: Any, n: int) -> np.ndarray:
 
 
 def default_label(optimizer: Optimizer, noise: Noise | None) -> str:
-    """The rule's label; under noise "SGD" for GD and "SGD+Momentum" for Momentum."""
-    if noise is not None and optimizer.name == "gd":
+    """The rule's label; under noise the lecture's "SGD" for GD and "SGD+Momentum" for Momentum, and "noisy"
+    before any other rule's ("noisy Adam"), so a legend never shows a noisy run under an exact run's name.
+
+    >>> import optviz as ov
+    >>> [default_label(r, ov.GaussianNoise(1.0)) for r in (ov.GD(0.1), ov.Momentum(0.1), ov.Adam())]
+    ['SGD', 'SGD+Momentum', 'noisy Adam']
+    >>> default_label(ov.Adam(), None)
+    'Adam'
+    """
+    if noise is None:
+        return optimizer.label
+    if optimizer.name == "gd":
         return "SGD"
-    if noise is not None and optimizer.name == "momentum":
+    if optimizer.name == "momentum":
         return "SGD+Momentum"
-    return optimizer.label
+    return f"noisy {optimizer.label}"
 
 
 def _settings(p: Problem) -> dict[str, Any]:

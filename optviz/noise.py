@@ -25,6 +25,7 @@ from typing import Any
 import numpy as np
 
 from optviz import _validate as check
+from optviz._format import format_number
 from optviz._validate import ParameterError
 from optviz.surfaces.base import FiniteSumSurface, Surface
 
@@ -127,6 +128,11 @@ class Noise:
         """A small JSON-able dict for the meta: ``{"kind": "gaussian", "sigma": 0.5}``."""
         raise NotImplementedError
 
+    @property
+    def legend(self) -> str:
+        """How a legend names this noise, when it tells two runs apart: ``"σ=0.5"``, ``"B=8"``."""
+        raise NotImplementedError
+
 
 MAX_SIGMA = 1e100
 
@@ -156,6 +162,10 @@ class GaussianNoise(Noise):
 
     def describe(self) -> dict[str, Any]:
         return {"kind": self.kind, "sigma": self.sigma}
+
+    @property
+    def legend(self) -> str:
+        return f"σ={format_number(self.sigma)}"
 
     def oracle(self, surface: Surface, seeds: Sequence[int], steps: int) -> Oracle:
         return _GaussianOracle(self.sigma, normal_stream(seeds))
@@ -210,6 +220,10 @@ class Minibatch(Noise):
 
     def describe(self) -> dict[str, Any]:
         return {"kind": self.kind, "batch_size": self.batch_size, "replace": bool(self.replace)}
+
+    @property
+    def legend(self) -> str:
+        return f"B={self.batch_size}" + (" with replacement" if self.replace else "")
 
     def oracle(self, surface: Surface, seeds: Sequence[int], steps: int) -> Oracle:
         if not isinstance(surface, FiniteSumSurface):

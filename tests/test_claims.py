@@ -285,7 +285,7 @@ def test_a_rule_keeps_its_colour_and_no_series_takes_a_rules(gallery):
             if color is None:
                 continue
             name = re.split(r" \(|:|,", label)[0].strip()
-            rule = RULE_NAMES.get(name.removeprefix("full batch ").strip())
+            rule = RULE_NAMES.get(name.removeprefix("full batch ").removeprefix("noisy ").strip())
             if "B = " in label and not name.startswith("full batch"):
                 rule = None  # minibatch sizes are a series, not rules
             if rule is not None:

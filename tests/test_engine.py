@@ -335,7 +335,9 @@ def test_labels_and_meta():
     assert ov.run(q, ov.GD(lr=0.1), steps=3).label == "GD"
     assert ov.run(q, ov.GD(lr=0.1), steps=3, noise=noise).label == "SGD"
     assert ov.run(q, ov.Momentum(lr=0.1), steps=3, noise=noise).label == "SGD+Momentum"
-    assert ov.run(q, ov.Nesterov(lr=0.1), steps=3, noise=noise).label == "Nesterov"
+    # Any other rule says it is fed noise: a legend never shows a noisy run under an exact run's name.
+    assert ov.run(q, ov.Nesterov(lr=0.1), steps=3, noise=noise).label == "noisy Nesterov"
+    assert ov.run(q, ov.Adam(lr=0.1), steps=3, noise=noise).label == "noisy Adam"
     assert ov.run(q, ov.Adam(lr=0.1), steps=3, noise=noise, label="mine").label == "mine"
     assert ov.run(q, ov.Adam(lr=0.1), steps=3, label="mine").meta["custom_label"] is True
     t = ov.run(q, ov.Momentum(lr=0.02), steps=5, noise=noise, seed=4, tol=1e-9)

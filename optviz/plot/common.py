@@ -2,6 +2,7 @@
 
 - :func:`get_ax`: matplotlib's ``ax=None`` convention (the current axes);
 - :func:`run_label`: a run's legend text, the one formatter figures and ``Trajectory.legend`` use;
+  :func:`run_labels`: the texts of several runs drawn together, told apart where only their noise differs;
 - :func:`run_colors`: each rule's fixed colour, and shades of it for a second run of one rule;
 - :func:`ended_early`: how a diverged (or singular) run is marked;
 - :func:`per_run`, :func:`as_runs`, :func:`single_runs`: one value per run, and a batch as single runs;
@@ -46,6 +47,35 @@ def run_label(t: Any, *, hyperparams: bool = True, skip: Sequence[str] = ()) -> 
         show=hyperparams,
         skip=skip,
     )
+
+
+def run_labels(runs: Sequence[Any], label: Any = None, *, hyperparams: bool = True) -> list[str]:
+    """The legend text of each of ``runs`` drawn together: ``label`` where given (one for all, or one per run),
+    else :func:`run_label`. Runs whose texts would be equal although they were fed different noise say which
+    (``"SGD (lr=0.1), σ=1"``), so a legend never merges two runs into one key.
+
+    >>> import optviz as ov
+    >>> a, b = (ov.run("quadratic", ov.GD(0.1), steps=1, noise=ov.GaussianNoise(s)) for s in (1, 4))
+    >>> run_labels([a, b]), run_labels([a, a]), run_labels([a, b], ["x", None])
+    (['SGD (lr=0.1), σ=1', 'SGD (lr=0.1), σ=4'], ['SGD (lr=0.1)', 'SGD (lr=0.1)'], ['x', 'SGD (lr=0.1)'])
+    """
+    given = per_run(label, len(runs), "label")
+    texts = [
+        g if g is not None else run_label(r, hyperparams=hyperparams)
+        for g, r in zip(given, runs, strict=True)
+    ]
+    shared = list(texts)
+    for i, run in enumerate(runs):
+        same = [j for j, text in enumerate(shared) if text == shared[i] and given[j] is None]
+        noises = {_noise_legend(runs[j]) for j in same}
+        if given[i] is None and len(noises) > 1 and _noise_legend(run):
+            texts[i] = f"{shared[i]}, {_noise_legend(run)}"
+    return texts
+
+
+def _noise_legend(run: Any) -> str:
+    noise = getattr(run, "noise", None)
+    return str(noise.legend) if noise is not None else ""
 
 
 def ended_early(run: Any) -> str | None:

@@ -15,7 +15,7 @@ from optviz.plot.common import (
     get_ax,
     linewidth,
     per_run,
-    run_label,
+    run_labels,
     single_runs,
 )
 from optviz.plot.frames import Animated, Grows
@@ -164,15 +164,11 @@ def condition_curve(
     out = ConditionCurveArtists()
     groups = as_runs(trajectories)
     colors = per_run(color, len(groups), "color")
-    labels = per_run(label, len(groups), "label")
+    labels = run_labels(groups, label, hyperparams=hyperparams)
     lw = linewidth()
     for index, group in enumerate(groups):
         col = colors[index] or style.rule_color(getattr(group, "rule", ""), index)
-        text = (
-            labels[index]
-            if labels[index] is not None
-            else run_label(group, hyperparams=hyperparams)
-        )
+        text = labels[index]
         for j, run in enumerate(single_runs(group)):
             stop = int(run.stop_step)
             kappa = condition_number(surface, np.asarray(run.path[: stop + 1], dtype=float))

@@ -24,7 +24,14 @@ import numpy as np
 
 from optviz._format import format_number
 from optviz._format import legend as legend_text
-from optviz.plot.common import as_runs, get_ax, linewidth, per_run, run_colors, run_label
+from optviz.plot.common import (
+    as_runs,
+    get_ax,
+    linewidth,
+    per_run,
+    run_colors,
+    run_labels,
+)
 from optviz.plot.frames import Animated, Grows
 
 MINUS = "\N{MINUS SIGN}"  # as matplotlib's own tick labels write a negative number
@@ -76,18 +83,15 @@ def residual(
     if len(xs) != len(groups):
         raise ValueError(f"steps: got {len(xs)} arrays for {len(groups)} paths")
     colors = run_colors(groups, color)
-    labels = per_run(label, len(groups), "label")
+    labels = run_labels(groups, label, hyperparams=hyperparams)
     out = ResidualArtists()
     lw = linewidth()
     curves = [np.asarray(r, dtype=float) for r in residuals]
     widths = stripe_widths(curves, lw)
-    for i, (group, r, x, col, text) in enumerate(
-        zip(groups, curves, xs, colors, labels, strict=True)
-    ):
+    for i, (r, x, col, text) in enumerate(zip(curves, xs, colors, labels, strict=True)):
         x = np.arange(len(r)) if x is None else np.asarray(x, dtype=float)
         if x.shape != r.shape:
             raise ValueError(f"steps and residuals differ in length: {len(x)} and {len(r)}")
-        text = text if text is not None else run_label(group, hyperparams=hyperparams)
         (line,) = ax.plot(
             x,
             r,

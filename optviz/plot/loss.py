@@ -13,9 +13,8 @@ from optviz.plot.common import (
     ended_early,
     get_ax,
     linewidth,
-    per_run,
     run_colors,
-    run_label,
+    run_labels,
     single_runs,
 )
 from optviz.plot.frames import Animated, Appears, Grows
@@ -114,15 +113,11 @@ def loss(
     groups = as_runs(trajectories)
     rates = rate if isinstance(rate, (list, tuple)) else [rate] * len(groups)
     colors = run_colors(groups, color)
-    labels = per_run(label, len(groups), "label")
+    labels = run_labels(groups, label, hyperparams=hyperparams)
     lw = linewidth()
     for index, group in enumerate(groups):
         col = colors[index]
-        text = (
-            labels[index]
-            if labels[index] is not None
-            else run_label(group, hyperparams=hyperparams)
-        )
+        text = labels[index]
         for j, run in enumerate(single_runs(group)):
             values = loss_values(run, kind, fmin=fmin, minimum=minimum)
             k = np.arange(len(values))

@@ -11,9 +11,8 @@ from optviz.plot.common import (
     as_runs,
     get_ax,
     linewidth,
-    per_run,
     run_colors,
-    run_label,
+    run_labels,
     single_runs,
 )
 from optviz.plot.frames import Animated, Grows
@@ -45,10 +44,9 @@ def learning_rate(
     out = LearningRateArtists()
     groups = as_runs(trajectories)
     colors = run_colors(groups, color)
-    labels = per_run(label, len(groups), "label")
+    labels = run_labels(groups, label)
     lw = linewidth()
     for group, col, text in zip(groups, colors, labels, strict=True):
-        text = text if text is not None else run_label(group)
         for j, run in enumerate(single_runs(group)):
             lr = run.lr
             if lr is None:

@@ -13,9 +13,8 @@ from optviz.plot.common import (
     fontsize,
     get_ax,
     linewidth,
-    per_run,
     run_colors,
-    run_label,
+    run_labels,
     single_runs,
 )
 from optviz.plot.frames import Animated, Appears, Follows, Grows
@@ -103,9 +102,8 @@ def profile(
     (out.curve,) = ax.plot(u, f, color="0.2", linewidth=1.1 * lw, zorder=2, label="_profile")
     ax.fill_between(u, f, np.nanmin(f) - 0.08 * np.ptp(f[np.isfinite(f)]), color="0.92", zorder=1)
     groups = as_runs(trajectories) if trajectories is not None else []
-    labels = per_run(label, len(groups), "label")
-    for group, col, given in zip(groups, run_colors(groups, color), labels, strict=True):
-        text = given or run_label(group, hyperparams=hyperparams)
+    labels = run_labels(groups, label, hyperparams=hyperparams)
+    for group, col, text in zip(groups, run_colors(groups, color), labels, strict=True):
         for j, run in enumerate(single_runs(group)):
             stop = int(run.stop_step)
             xy = np.asarray(run.path[: stop + 1], dtype=float)

@@ -21,9 +21,8 @@ from optviz.plot.common import (
     fontsize,
     get_ax,
     linewidth,
-    per_run,
     run_colors,
-    run_label,
+    run_labels,
     single_runs,
 )
 from optviz.plot.loss import Y_LABELS, loss_values
@@ -76,7 +75,7 @@ def loss_spread(
     out = SpreadArtists()
     groups = as_runs(batches)
     colors = run_colors(groups, color)
-    labels = per_run(label, len(groups), "label")
+    labels = run_labels(groups, label, hyperparams=hyperparams)
     lw = linewidth()
     size = fontsize()
     curves = []
@@ -105,11 +104,7 @@ def loss_spread(
     out.top = top
     for index, (runs, k, low, mid, high) in enumerate(curves):
         col = colors[index]
-        text = (
-            labels[index]
-            if labels[index] is not None
-            else run_label(groups[index], hyperparams=hyperparams)
-        )
+        text = labels[index]
         shown = np.isfinite(mid)
         last = int(np.flatnonzero(shown)[-1]) if shown.any() else 0
         if top is not None and np.any(mid[: last + 1] > top):

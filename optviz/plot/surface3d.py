@@ -8,7 +8,14 @@ from typing import Any
 import numpy as np
 
 from optviz import style
-from optviz.plot.common import as_runs, get_ax, linewidth, run_colors, run_label, single_runs
+from optviz.plot.common import (
+    as_runs,
+    get_ax,
+    linewidth,
+    run_colors,
+    run_labels,
+    single_runs,
+)
 from optviz.surfaces.base import Bounds, Surface
 
 
@@ -78,8 +85,9 @@ def surface3d(
     lw = linewidth()
     span = np.nanmax(Z) - np.nanmin(Z)
     groups = as_runs(trajectories) if trajectories is not None else []
-    for group, col in zip(groups, run_colors(groups), strict=True):
-        text = run_label(group, hyperparams=hyperparams)
+    for group, col, text in zip(
+        groups, run_colors(groups), run_labels(groups, hyperparams=hyperparams), strict=True
+    ):
         for j, run in enumerate(single_runs(group)):
             xy = np.asarray(run.path[: int(run.stop_step) + 1], dtype=float)
             with np.errstate(all="ignore"):

@@ -13,9 +13,8 @@ from optviz.plot.common import (
     fontsize,
     get_ax,
     linewidth,
-    per_run,
     run_colors,
-    run_label,
+    run_labels,
     single_runs,
 )
 from optviz.plot.frames import Animated, Appears, Follows, Grows, GrowsTo
@@ -112,7 +111,7 @@ def trajectory(
     lw = linewidth()
     size = fontsize()
     groups = as_runs(trajectories)
-    labels = per_run(label, len(groups), "label")
+    labels = run_labels(groups, label, hyperparams=hyperparams)
     colors = run_colors(groups, color)
     runs = [(g, run) for g, group in enumerate(groups) for run in single_runs(group)]
     layers, widths = stacking(
@@ -121,7 +120,6 @@ def trajectory(
     )  # fmt: skip
     k = 0
     for group, text, col in zip(groups, labels, colors, strict=True):
-        text = text if text is not None else run_label(group, hyperparams=hyperparams)
         for j, run in enumerate(single_runs(group)):
             stop = int(run.stop_step)
             # The drawn points (Trajectory.path: Nesterov's actual points, the lecture's iterates).
