@@ -7,7 +7,8 @@ The page: ``optviz.to_html(surface, rules=[gd, momentum, adam, rmsprop], steps=5
 Chromium (Debian's ``chromium``, driven by playwright; device scale 1). A move (``--move lr``) is what the lr
 slider's input event does: set the GD family's rate, recompute the runs it drives (GD and Momentum; Adam's
 and RMSProp's runs are kept) in the page's JavaScript engine and redraw everything live; ``--move start``
-is a click on the contour: every run recomputed (4 rules x 500 steps), everything redrawn (paths, markers, loss panel with its ticks, legend, readouts, the address). It is timed in
+is a click on the contour: every run recomputed (4 rules x 500 steps), everything redrawn (paths, markers,
+loss panel with its ticks, legend, readouts; the address is written 150 ms later, as after a drag). It is timed in
 the page with ``performance.now()`` around the handler, and also until the next animation frame after it
 (the frame that shows it). Target: at most 16 ms a move (one frame at 60 Hz). Page load: the time from
 navigation to the page being interactive (``performance.now()`` when the runs are drawn and the controls

@@ -9,6 +9,7 @@ import json
 import multiprocessing
 import os
 import re
+import urllib.parse
 from concurrent.futures import ProcessPoolExecutor
 
 import numpy as np
@@ -19,7 +20,7 @@ from _browser import (
     screenshot_array,
     static_layer_difference,
 )
-from _web import Case, check, default_params, run_in_page
+from _web import NODE, Case, check, default_params, run_in_page
 
 import optviz as ov
 from optviz.schedules import schedule_from_dict
@@ -441,5 +442,196 @@ def test_every_setting_has_its_labelled_slider(browser, pages):
     assert "AdamW" in named["weight_decay"] and "Newton" in named["damping"]
     assert "L-BFGS" in named["max_iter"] and "L-BFGS" in named["history_size"]
     assert "Newton" in named["second_order_lr"] and "L-BFGS" in named["second_order_lr"]
+    assert page.errors == [], page.errors
+    page.close()
+
+
+# -- keyboard, legends, the loss panel's limits (issue 15 items 4 and 2) ------------------------------------
+def _nice(raw: float) -> float:
+    """The 1-2-5 number nearest ``raw`` in ratio: a linear slider's key step."""
+    mag = 10.0 ** np.floor(np.log10(raw))
+    return min((m * mag for m in (1, 2, 5, 10)), key=lambda v: abs(np.log(v / raw)))
+
+
+def _key_step(c: dict, value: float) -> tuple[float, bool]:
+    """One ArrowRight from ``value`` on control ``c``, as the keys are documented (a value between two grid
+    points goes to the next one first), and whether ``value`` was on the grid."""
+    if c["log"]:
+        unit, x = 0.1, np.log10(value)
+    elif c["integer"]:
+        unit, x = max(1, round((c["high"] - c["low"]) / 100)), value
+    else:
+        unit, x = _nice((c["high"] - c["low"]) / 100), value
+    k = x / unit
+    on_grid = abs(k - round(k)) < 0.05
+    nxt = ((round(k) if on_grid else np.floor(k)) + 1) * unit
+    nxt = float(f"{10.0**nxt:.3g}") if c["log"] else float(f"{nxt:.12g}")
+    return min(nxt, c["high"]), on_grid
+
+
+def test_every_slider_moves_one_step_a_key_and_tab_reaches_every_control(browser, pages):
+    """Tab reaches every control in the panel's order, each with a label and a visible focus ring; one
+    ArrowRight moves a slider one step of its own scale (a log slider a tenth of a decade, a linear one a
+    1-2-5 step near a hundredth of its range), ArrowLeft back; five on Newton's damping go 0 -> 1.0, not to
+    the top, and the runs stay optviz.run's. Keys go through locator.press with a timeout: a page stuck in a
+    loop fails the test instead of hanging it (page.keyboard.press waits for ever)."""
+    page = open_page(browser, pages["quadratic"])
+    pg = page.page
+    data = _data(pages["quadratic"].read_text(encoding="utf-8"))
+    pg.focus("input[name=rule]")  # the first control
+    order, seen = [], set()
+    for _ in range(60):
+        info = page.eval(
+            """(() => { const e = document.activeElement, st = getComputedStyle(e);
+              const label = e.labels && e.labels.length ? e.labels[0].textContent.trim() : (e.getAttribute('aria-label') || e.textContent.trim());
+              return [e === document.body ? 'body' : e.id || e.name + ':' + e.value, label, st.outlineStyle !== 'none' && parseFloat(st.outlineWidth) >= 2]; })()"""
+        )
+        if info[0] in seen or info[0] == "body":  # (past the last control: the browser's own UI)
+            break
+        seen.add(info[0])
+        order.append(info)
+        pg.locator(":focus").press("Tab", timeout=5_000)
+    ids = [i for i, _, _ in order]
+    sliders = [f"c-{c['name']}" for c in data["controls"]]
+    want = (
+        [f"rule:{r}" for r in data["order"]] + sliders + ["c-seed", "c-schedule", "c-line-search"]
+    )
+    want += ["b-step", "b-play", "b-reset", "b-random", "c-arrows", "b-export", "download", "toml"]
+    assert ids == want
+    assert all(label for _, label, _ in order), order
+    assert all(ring for _, _, ring in order), [i for i, _, ring in order if not ring]
+    # one key, one step, on every slider; back with the other arrow
+    for c in data["controls"]:
+        before = page.eval(f"optviz.page.sliderValue({json.dumps(c['name'])})")
+        pg.locator(f"#c-{c['name']}").press("ArrowRight", timeout=5_000)
+        after = page.eval(f"optviz.page.sliderValue({json.dumps(c['name'])})")
+        want, on_grid = _key_step(c, before)
+        assert after == want, (c["name"], before, after)
+        text = pg.get_attribute(f"#c-{c['name']}", "aria-valuetext")
+        assert text == pg.inner_text(f"#v-{c['name']}")
+        if after < c["high"]:
+            pg.locator(f"#c-{c['name']}").press("ArrowLeft", timeout=5_000)
+            back = page.eval(f"optviz.page.sliderValue({json.dumps(c['name'])})")
+            assert back == before if on_grid else back < before, (c["name"], before, back)
+    for _ in range(5):
+        pg.locator("#c-damping").press("ArrowRight", timeout=5_000)
+    state = page.eval("optviz.state()")
+    newton = next(r for r in state["runs"] if r["rule"] == "newton")
+    assert newton["params"]["damping"] == 1.0
+    pg.locator("#c-lr").press("End", timeout=5_000)
+    assert page.eval("optviz.page.sliderValue('lr')") == data["controls"][0]["high"]
+    assert not _check_runs(ov.surface("quadratic"), page.eval("optviz.state()"))
+    assert page.errors == [], page.errors
+    page.close()
+
+
+def test_a_slider_move_writes_the_address_after_it(browser, pages):
+    """A slider's input events (a drag) leave the address for a moment later (history.replaceState is slow,
+    and Chromium ignores more than 200 calls in 10 s); it then holds the new state."""
+    page = open_page(browser, pages["quadratic"])
+    before = page.page.url
+    page.page.locator("#c-rho").press("ArrowRight", timeout=5_000)
+    page.page.wait_for_function(f"location.href !== {json.dumps(before)}", timeout=5_000)
+    assert '"rho":0.91' in urllib.parse.unquote(page.page.url)
+    assert page.errors == [], page.errors
+    page.close()
+
+
+@pytest.mark.parametrize(
+    "rules,schedule,width",
+    [
+        (["gd", "momentum", "nesterov", "adam", "rmsprop"], "warmup + cosine", 1400),
+        (ALL, "one-cycle", 1400),
+        (["gd", "momentum", "nesterov", "adam", "rmsprop"], "warmup + cosine", 900),
+    ],
+)
+def test_the_legend_of_many_scheduled_runs_stays_in_the_page_and_off_the_paths(
+    browser, pages, rules, schedule, width
+):
+    """Five (or every) scheduled runs name their hyperparameters and schedules: the legend stays inside the
+    figure's width and the window, over no axes and no drawn point, and its entries are one text each."""
+    page = open_page(browser, pages["quadratic"], width=width)
+    page.eval(f"optviz.set({{rules: {json.dumps(rules)}, schedule: {json.dumps(schedule)}}})")
+    spec = page.eval("optviz.page.view.spec")
+    (box,) = page.eval("optviz.page.view.legendBoxes")
+    assert box[0] >= 0 and box[2] <= spec["width"], box
+    rect = page.page.locator("#legend-0").bounding_box()
+    window = page.eval("document.documentElement.clientWidth")
+    assert rect["x"] >= 0 and rect["x"] + rect["width"] <= window, (rect, window)
+    for name in ("paths", "loss"):
+        g = spec[name]
+        over = (
+            box[0] < g["left"] + g["width"]
+            and box[2] > g["left"]
+            and box[1] < g["top"] + g["height"]
+            and box[3] > g["top"]
+        )
+        assert not over, (name, box, g)
+    points = np.array(
+        [p for line in page.eval("optviz.page.view.live.paths.lines") for p in line], dtype=float
+    )
+    inside = (
+        (points[:, 0] > box[0])
+        & (points[:, 0] < box[2])
+        & (points[:, 1] > box[1])
+        & (points[:, 1] < box[3])
+    )
+    assert not inside.any()
+    texts = page.eval(
+        "Array.from(document.querySelectorAll('#legend-0 .entry')).map(e => e.textContent)"
+    )
+    legends = [r["legend"] for r in page.eval("optviz.state()")["runs"]]
+    assert texts[: len(legends)] == legends
+    assert page.errors == [], page.errors
+    page.close()
+
+
+@pytest.mark.skipif(NODE is None, reason="node is not installed")
+def test_the_loss_panel_limits_of_a_loss_near_the_smallest_float():
+    """Newton with damping converges to a loss of ~1e-320 on the quadratic: the log axis' limits stay positive
+    and finite, and the ticks of any limits come back (they looped for ever from log10(0)). Under node, with a
+    timeout, so a loop fails the test."""
+    import subprocess
+    from pathlib import Path
+
+    import optviz.web
+
+    assets = Path(optviz.web.__file__).parent / "assets"
+    script = (
+        "const vm = require('vm'), fs = require('fs'); const c = {}; c.globalThis = c; vm.createContext(c);"
+        f"for (const f of ['engine.js', 'common.js', 'runs.js']) vm.runInContext(fs.readFileSync({json.dumps(str(assets))} + '/' + f, 'utf8'), c);"
+        "const R = c.OptvizRuns, lim = R.lossLimits([5e-324, 1e-320, 3], true);"
+        "process.stdout.write(JSON.stringify({lim, ticks: R.logTicks(lim[0], lim[1]).major.length,"
+        " zero: R.logTicks(0, 1), inf: R.logTicks(1, Infinity), big: R.lossLimits([1e300, 1.7e308], true)}));"
+    )
+    out = json.loads(
+        subprocess.run(
+            [NODE, "-e", script], capture_output=True, text=True, timeout=20, check=True
+        ).stdout
+    )
+    lo, hi = out["lim"]
+    assert 0 < lo <= 5e-324 and 3 < hi < np.inf
+    assert 1 <= out["ticks"] <= 9
+    assert out["zero"] == {"major": [], "minor": []} and out["inf"] == {"major": [], "minor": []}
+    assert out["big"][1] <= np.finfo(float).max
+
+
+def test_wider_loss_tick_labels_stay_off_the_static_y_label(browser, tmp_path):
+    """On Rosenbrock every rule with the one-cycle schedule reaches a loss of 1e-31: the page's log ticks
+    (10^-31) are wider than the PNG's, whose static y label sits beside them. The label's pixels move left
+    (into the gap beside the paths' axes), the tick labels keep right of it, at their size here."""
+    path = tmp_path / "rosenbrock.html"
+    path.write_text(
+        explorer_page("rosenbrock"), encoding="utf-8"
+    )  # GD and Momentum: 10^-1 at the least
+    page = open_page(browser, path)
+    start = page.eval("optviz.page.view.lossText")
+    assert start["ticksLeft"] >= start["ylabel"][2]  # the PNG's own ticks fit
+    page.eval(f"optviz.set({{rules: {json.dumps(ALL)}, schedule: 'one-cycle'}})")
+    text = page.eval("optviz.page.view.lossText")
+    spec = page.eval("optviz.page.view.spec")
+    assert text["ylabel"][0] < start["ylabel"][0]  # moved
+    assert text["ticksLeft"] >= text["ylabel"][2]
+    assert text["ylabel"][0] > spec["paths"]["left"] + spec["paths"]["width"]
     assert page.errors == [], page.errors
     page.close()

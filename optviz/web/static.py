@@ -399,6 +399,9 @@ def figure_layer(
         loss_ax.grid(False)
         loss_ax.tick_params(which="both", colors=(0, 0, 0, 0), labelcolor=(0, 0, 0, 0))
         lg = axes_geometry(loss_ax, height)
+        # the static y label's box: the page's tick labels (its own limits) must stay right of it
+        yb = loss_ax.yaxis.label.get_window_extent()
+        lg["ylabel"] = [float(yb.x0), float(height - yb.y1), float(yb.x1), float(height - yb.y0)]
         spec["loss"] = lg
         font = styles["tickfont"]
         text_boxes += [

@@ -75,6 +75,7 @@
     img.height = spec.height;
     img.alt = spec.alt || "";
     img.className = "static";
+    this.image = img; // (pages copy parts of it: a static label moved)
     container.appendChild(img);
     var canvas = document.createElement("canvas");
     var ratio = root.devicePixelRatio || 1;

@@ -119,12 +119,22 @@
       var lo = c.log ? Math.log10(c.low) : c.low, hi = c.log ? Math.log10(c.high) : c.high;
       input.min = String(lo);
       input.max = String(hi);
-      input.step = c.integer ? "1" : String((hi - lo) / 1000);
+      // (a drag lands anywhere: a step grid from `min` would move the thumb off the value it shows)
+      input.step = c.integer ? "1" : "any";
       self.controls[c.name] = c;
       input.addEventListener("input", function () {
         var v = Number(input.value);
         var value = c.log ? Number(Math.pow(10, v).toPrecision(3)) : c.integer ? Math.round(v) : v;
         self.setSlider(c.name, value);
+      });
+      // The keys move the value one step of the control's own scale (keyStep), not the input's (a log
+      // slider's input holds the exponent).
+      input.addEventListener("keydown", function (event) {
+        var n = KEYS[event.key];
+        if (n === undefined || event.altKey || event.ctrlKey || event.metaKey) return;
+        event.preventDefault();
+        var value = keyStep(c, self.sliderValue(c.name), n);
+        if (value !== self.sliderValue(c.name)) self.setSlider(c.name, value, true);
       });
     });
     Array.prototype.forEach.call(document.querySelectorAll('input[name="rule"]'), function (box) {
@@ -148,13 +158,42 @@
     this.syncControls();
   };
 
+  // -- the sliders' keys: ArrowRight/Up one step, PageUp ten, End to the top (and back) -------------------
+  var KEYS = { ArrowRight: 1, ArrowUp: 1, ArrowLeft: -1, ArrowDown: -1, PageUp: 10, PageDown: -10, End: Infinity, Home: -Infinity };
+
+  // A number near `raw` of the 1-2-5 series (1e-3, 2e-3, 5e-3, 0.01, ...).
+  function niceStep(raw) {
+    var mag = Math.pow(10, Math.floor(Math.log10(raw))), best = mag;
+    [2, 5, 10].forEach(function (m) { if (Math.abs(Math.log(m * mag / raw)) < Math.abs(Math.log(best / raw))) best = m * mag; });
+    return best;
+  }
+
+  // The value `n` key steps from `value` on control `c`, inside its range: a log slider moves a tenth of a
+  // decade a step (three significant digits, as a drag: 0.1, 0.126, 0.158, ... 0.794, 1), a linear one a
+  // 1-2-5 step near a hundredth of its range, an integer one max(1, a hundredth of its range). A value
+  // between two grid points goes to the next one in the key's direction first.
+  function keyStep(c, value, n) {
+    if (n === Infinity) return c.high;
+    if (n === -Infinity) return c.low;
+    var unit, x;
+    if (c.log) { unit = 0.1; x = Math.log10(value); }
+    else if (c.integer) { unit = Math.max(1, Math.round((c.high - c.low) / 100)); x = value; }
+    else { unit = niceStep((c.high - c.low) / 100); x = value; }
+    // (on the grid: within a twentieth of a step; three significant digits keep a log step within 0.022)
+    var k = x / unit, at = Math.abs(k - Math.round(k)) < 0.05 ? Math.round(k) : n > 0 ? Math.floor(k) : Math.ceil(k);
+    var next = (at + n) * unit;
+    next = c.log ? Number(Math.pow(10, next).toPrecision(3)) : Number(next.toPrecision(12));
+    return Math.min(Math.max(next, c.low), c.high);
+  }
+
   ExplorerPage.prototype.checkedRules = function () {
     return Array.prototype.filter.call(document.querySelectorAll('input[name="rule"]'), function (b) { return b.checked; })
       .map(function (b) { return b.value; });
   };
 
   // A slider moved: the setting for every run it drives (ov.explore's _apply).
-  ExplorerPage.prototype.setSlider = function (name, value) {
+  // (`settled`: a key or the end of a drag, not one of a drag's many input events)
+  ExplorerPage.prototype.setSlider = function (name, value, settled) {
     var self = this;
     this.apply(function () {
       self.sliderValues[name] = value;
@@ -172,7 +211,7 @@
         }
       });
     });
-    this.syncControls(name);
+    this.syncControls(settled ? undefined : name);
   };
 
   ExplorerPage.prototype.setRules = function (rules) {
@@ -210,8 +249,12 @@
     this.data.controls.forEach(function (c) {
       var value = self.sliderValue(c.name);
       var input = document.getElementById("c-" + c.name);
-      if (c.name !== skip) input.value = String(c.log ? Math.log10(value) : value);
-      document.getElementById("v-" + c.name).textContent = c.integer ? String(Math.round(value)) : P.fmtG(value, 3);
+      // (written only where they change: a slider's move would otherwise restyle every control)
+      var at = String(c.log ? Math.log10(value) : value);
+      if (c.name !== skip && input.value !== at) input.value = at;
+      var text = c.integer ? String(Math.round(value)) : P.fmtG(value, 3), out = document.getElementById("v-" + c.name);
+      if (out.textContent !== text) out.textContent = text;
+      if (input.getAttribute("aria-valuetext") !== text) input.setAttribute("aria-valuetext", text); // (a log slider's input holds the exponent)
       var relevant = c.rules.some(function (r) { return shown.indexOf(r) >= 0; });
       [input, document.getElementById("l-" + c.name), document.getElementById("v-" + c.name)].forEach(function (e) {
         e.classList.toggle("dim", !relevant);
@@ -220,8 +263,9 @@
     Array.prototype.forEach.call(document.querySelectorAll('input[name="rule"]'), function (b) {
       b.checked = shown.indexOf(b.value) >= 0;
     });
-    document.getElementById("c-seed").value = String(this.settings.seed);
-    document.getElementById("c-schedule").value = this.settings.schedule;
+    var seed = document.getElementById("c-seed"), schedule = document.getElementById("c-schedule");
+    if (seed.value !== String(this.settings.seed)) seed.value = String(this.settings.seed);
+    if (schedule.value !== this.settings.schedule) schedule.value = this.settings.schedule;
     var lbfgs = this.runs.filter(function (r) { return r.rule === "lbfgs"; })[0];
     var search = document.getElementById("c-line-search");
     search.checked = !!(lbfgs && lbfgs.params.line_search_fn);
@@ -333,5 +377,5 @@
   // -- window.optviz ------------------------------------------------------------------------------------
   function main(surface) { return R.open(ExplorerPage, surface); }
 
-  root.OptvizExplorer = { ExplorerPage: ExplorerPage, main: main, scheduleFor: scheduleFor, scheduleLegend: scheduleLegend };
+  root.OptvizExplorer = { ExplorerPage: ExplorerPage, main: main, scheduleFor: scheduleFor, scheduleLegend: scheduleLegend, keyStep: keyStep };
 })(typeof globalThis !== "undefined" ? globalThis : this);

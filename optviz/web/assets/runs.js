@@ -50,8 +50,11 @@
     });
   }
 
+  // (limits outside float64's positive range, lo = 0 from an underflow, have no decades: no ticks, rather
+  // than a loop that never ends)
   function logTicks(lo, hi) {
     var a = Math.ceil(Math.log10(lo) - 1e-9), b = Math.floor(Math.log10(hi) + 1e-9);
+    if (!(isFinite(a) && isFinite(b))) return { major: [], minor: [] };
     var every = Math.max(1, Math.ceil((b - a + 1) / 8));
     var major = [], minor = [];
     for (var e = a; e <= b; e++) if ((e - a) % every === 0) major.push(e);
@@ -64,6 +67,27 @@
       }
     }
     return { major: major, minor: minor };
+  }
+
+  // The loss panel's y limits for the values it plots, as matplotlib autoscales them: the data's range and 5%
+  // margins (in log space on a log axis). On a log axis the limits stay inside float64's positive range: a run
+  // that converges to a loss of 1e-320 (Newton with damping on a quadratic) has a lower margin that would
+  // underflow to 0.
+  var LOG_MIN = Math.log10(Number.MIN_VALUE), LOG_MAX = Math.log10(Number.MAX_VALUE);
+  function lossLimits(values, log) {
+    var a = Infinity, b = -Infinity;
+    for (var i = 0; i < values.length; i++) { a = Math.min(a, values[i]); b = Math.max(b, values[i]); }
+    if (log) {
+      if (!values.length) { a = 1e-12; b = 1; }
+      a = Math.log10(a);
+      b = Math.log10(b);
+      if (b - a < 1e-12) { a -= 1; b += 1; }
+      var la = Math.max(a - 0.05 * (b - a), LOG_MIN), lb = Math.min(b + 0.05 * (b - a), LOG_MAX);
+      return [Math.max(Math.pow(10, la), Number.MIN_VALUE), Math.min(Math.pow(10, lb), Number.MAX_VALUE)];
+    }
+    if (!values.length) { a = 0; b = 1; }
+    if (b - a < 1e-300) { a -= 1; b += 1; }
+    return [a - 0.05 * (b - a), b + 0.05 * (b - a)];
   }
 
   function line(ctx, x0, y0, x1, y1) {
@@ -113,6 +137,7 @@
     ctx.strokeStyle = st.tickcolor;
     ctx.lineWidth = st.tickwidth;
     var L = st.ticklength, font = st.tickfont, pad = 0.35 * font, color = st.ticklabelcolor;
+    var yfont = opts.yfont || font; // (smaller where the page's y labels would cover a static y label)
     xticks.forEach(function (t) {
       line(ctx, X(t.value), g.top + g.height, X(t.value), g.top + g.height + L);
       P.text(ctx, t.text, X(t.value), g.top + g.height + L + pad, { size: font, align: "center", baseline: "top", color: color });
@@ -121,11 +146,11 @@
       line(ctx, g.left - L, Y(t.value), g.left, Y(t.value));
       if (opts.log) {
         var exp = String(t.exp).replace("-", "\u2212");
-        P.text(ctx, exp, g.left - L - pad, Y(t.value) - 0.35 * font, { size: 0.7 * font, align: "right", baseline: "middle", color: color });
-        var ew = measure(ctx, exp, 0.7 * font);
-        P.text(ctx, "10", g.left - L - pad - ew, Y(t.value), { size: font, align: "right", baseline: "middle", color: color });
+        P.text(ctx, exp, g.left - L - pad, Y(t.value) - 0.35 * yfont, { size: 0.7 * yfont, align: "right", baseline: "middle", color: color });
+        var ew = measure(ctx, exp, 0.7 * yfont);
+        P.text(ctx, "10", g.left - L - pad - ew, Y(t.value), { size: yfont, align: "right", baseline: "middle", color: color });
       } else {
-        P.text(ctx, t.text, g.left - L - pad, Y(t.value), { size: font, align: "right", baseline: "middle", color: color });
+        P.text(ctx, t.text, g.left - L - pad, Y(t.value), { size: yfont, align: "right", baseline: "middle", color: color });
       }
     });
     ctx.lineWidth = 0.6 * st.tickwidth;
@@ -194,8 +219,9 @@
     // Divergence notes last, each where it covers the fewest path segments and no other note.
     var placed = [];
     items.forEach(function (it) { self.drawNote(ctx, it, items, placed); });
-    this.drawLegends(items);
-    this.fit();
+    // (fitted again only when the legends change the figure's height: fit reads the window's layout)
+    if (this.drawLegends(items) || !this.fitted) this.fit();
+    this.fitted = true;
   };
 
   // The style's line width in pixels (optviz.plot.common.linewidth): a path's dots are 1.5 of it.
@@ -212,25 +238,26 @@
       return c.stack;
     }
     var g = this.ax.g, self = this, n = items.length, lengths = [], footprints = [];
-    results.forEach(function (res) {
-      var q = [];
-      for (var j = 0; j <= Math.max(res.stopStep, 0); j++) {
-        var p = self.point(res, j), u = (p[0] - g.left) / g.width, v = (g.top + g.height - p[1]) / g.height;
-        if (isFinite(u) && isFinite(v)) q.push([u, v]);
+    // (a point of the unit square: its cell, when it is in the view)
+    function add(cells, u, v) {
+      if (u >= 0 && u <= 1 && v >= 0 && v <= 1) {
+        cells.add(Math.min(Math.floor(u * CELLS), CELLS - 1) * CELLS + Math.min(Math.floor(v * CELLS), CELLS - 1));
       }
-      var length = 0, cells = new Set(), pts = [];
-      for (j = 0; j + 1 < q.length; j++) {
-        var dx = q[j + 1][0] - q[j][0], dy = q[j + 1][1] - q[j][1], seg = Math.hypot(dx, dy);
+    }
+    results.forEach(function (res) {
+      var m = Math.max(res.stopStep, 0) + 1, q = new Float64Array(2 * m), len = 0;
+      for (var j = 0; j < m; j++) {
+        var p = self.point(res, j), u = (p[0] - g.left) / g.width, v = (g.top + g.height - p[1]) / g.height;
+        if (isFinite(u) && isFinite(v)) { q[2 * len] = u; q[2 * len + 1] = v; len++; }
+      }
+      var length = 0, cells = new Set();
+      for (j = 0; j + 1 < len; j++) {
+        var u0 = q[2 * j], v0 = q[2 * j + 1], dx = q[2 * j + 2] - u0, dy = q[2 * j + 3] - v0, seg = Math.hypot(dx, dy);
         length += seg;
         var reps = Math.max(1, Math.ceil(seg * CELLS * 2));
-        for (var r = 0; r < reps; r++) pts.push([q[j][0] + dx * (r / reps), q[j][1] + dy * (r / reps)]);
+        for (var r = 0; r < reps; r++) add(cells, u0 + dx * (r / reps), v0 + dy * (r / reps));
       }
-      if (q.length) pts.push(q[q.length - 1]);
-      pts.forEach(function (pt) {
-        if (pt[0] >= 0 && pt[0] <= 1 && pt[1] >= 0 && pt[1] <= 1) {
-          cells.add(Math.min(Math.floor(pt[0] * CELLS), CELLS - 1) * CELLS + Math.min(Math.floor(pt[1] * CELLS), CELLS - 1));
-        }
-      });
+      if (len) add(cells, q[2 * len - 2], q[2 * len - 1]);
       lengths.push(length);
       footprints.push(cells);
     });
@@ -271,8 +298,15 @@
     var style = Object.assign({}, this.styles.path, { color: it.color, width: it.width });
     P.polyline(ctx, pts, style);
     this.live.paths.lines.push(pts);
-    var stride = Math.max(1, Math.ceil((res.stopStep + 1) / 60));
-    for (j = 0; j < pts.length; j += stride) P.marker(ctx, "o", pts[j][0], pts[j][1], style.markersize, it.color, "none", 0);
+    // the dots, filled as one path (one fill for a run's dots, not one each)
+    var stride = Math.max(1, Math.ceil((res.stopStep + 1) / 60)), r = style.markersize / 2;
+    ctx.beginPath();
+    for (j = 0; j < pts.length; j += stride) {
+      ctx.moveTo(pts[j][0] + r, pts[j][1]);
+      ctx.arc(pts[j][0], pts[j][1], r, 0, 2 * Math.PI);
+    }
+    ctx.fillStyle = it.color;
+    ctx.fill();
   };
 
   // Random search's samples up to the current step, under the paths (the random_search kind's dots).
@@ -442,6 +476,36 @@
     return out;
   };
 
+  // The loss panel's y label is static, where matplotlib put it beside its own tick labels: for wider labels
+  // (10^-16 where it had 10^0) its pixels move left, as far as the gap beside the paths' axes allows, and
+  // what still does not fit is set smaller (down to 60%). Returns the y tick labels' font size.
+  View.prototype.moveYLabel = function (ctx, g, yticks, log) {
+    var st = this.styles, L = st.ticklength, font = st.tickfont, pad = 0.35 * font, lb = g.ylabel;
+    if (!lb) return font;
+    var widest = 0;
+    yticks.forEach(function (t) {
+      var w = log ? measure(ctx, "10", font) + measure(ctx, String(t.exp).replace("-", "\u2212"), 0.7 * font) : measure(ctx, t.text, font);
+      widest = Math.max(widest, w);
+    });
+    var room = g.left - L - pad - lb[2] - 0.25 * font, shift = 0, yfont = font;
+    if (widest > room) {
+      var paths = this.spec.paths, free = lb[0] - (paths.left + paths.width) - 0.5 * font;
+      shift = Math.max(0, Math.min(widest - room, free));
+      if (shift > 0) {
+        var w = lb[2] - lb[0] + 2, h = lb[3] - lb[1] + 2;
+        ctx.save();
+        ctx.fillStyle = "#ffffff";
+        ctx.fillRect(lb[0] - 1, lb[1] - 1, w, h);
+        ctx.drawImage(this.figure.image, lb[0] - 1, lb[1] - 1, w, h, lb[0] - 1 - shift, lb[1] - 1, w, h);
+        ctx.restore();
+      }
+      if (widest > room + shift) yfont = Math.max(0.6, (room + shift) / widest) * font;
+    }
+    // (where the y label and the y tick labels went, for the tests)
+    this.lossText = { ylabel: [lb[0] - shift, lb[1], lb[2] - shift, lb[3]], ticksLeft: g.left - L - pad - widest * yfont / font };
+    return yfont;
+  };
+
   // The loss panel: its limits follow the runs as matplotlib autoscales them (the data's range and 5%
   // margins, in log space on the log axis), ticks and grid like matplotlib's, a curve per run up to the
   // current step, a cross where a run diverged.
@@ -453,21 +517,7 @@
       last = Math.max(last, it.lossValues.length - 1);
       it.lossValues.forEach(function (v) { if (isFinite(v) && (!log || v > 0)) values.push(v); });
     });
-    var lo, hi, a, b;
-    if (log) {
-      if (!values.length) values = [1e-12, 1];
-      a = Math.log10(Math.min.apply(null, values));
-      b = Math.log10(Math.max.apply(null, values));
-      if (b - a < 1e-12) { a -= 1; b += 1; }
-      lo = Math.pow(10, a - 0.05 * (b - a));
-      hi = Math.pow(10, b + 0.05 * (b - a));
-    } else {
-      a = values.length ? Math.min.apply(null, values) : 0;
-      b = values.length ? Math.max.apply(null, values) : 1;
-      if (b - a < 1e-300) { a -= 1; b += 1; }
-      lo = a - 0.05 * (b - a);
-      hi = b + 0.05 * (b - a);
-    }
+    var lim = lossLimits(values, log), lo = lim[0], hi = lim[1];
     var span = Math.max(last, 1), xs = [-0.05 * span, 1.05 * span];
     var X = function (v) { return g.left + (v - xs[0]) / (xs[1] - xs[0]) * g.width; };
     var Y = log
@@ -483,7 +533,8 @@
     } else {
       yticks = linearTicks(lo, hi, g.height, st.tickfont);
     }
-    drawTicks(ctx, g, X, Y, xticks, yticks, st, { grid: true, minor: minor, log: log });
+    var yfont = this.moveYLabel(ctx, g, yticks, log);
+    drawTicks(ctx, g, X, Y, xticks, yticks, st, { grid: true, minor: minor, log: log, yfont: yfont });
     // curves, clipped to the axes
     ctx.save();
     ax.clip(ctx);
@@ -505,66 +556,109 @@
   };
 
   // The legends where the figure had them, in HTML: each entry's handle as matplotlib drew it (its pixels),
-  // the text live; runs that share a text share an entry (optviz.figures.layout.shared_legend).
+  // the text live; runs that share a text share an entry (optviz.figures.layout.shared_legend). A legend is
+  // built again only when its entries change (a move that changes no text only places it again), and it
+  // keeps inside its room: the figure's width for a figure legend, its axes' for one inside an axes.
+  // Returns whether the figure's height (its margin below, for a legend taller than its room) changed.
   View.prototype.drawLegends = function (items) {
     var self = this, spec = this.spec;
     this.legendBoxes = [];
+    this.legendCache = this.legendCache || [];
     var bottom = spec.height;
     (spec.legends || []).forEach(function (lg, n) {
-      var id = "legend-" + n, box = document.getElementById(id);
-      if (!box) {
-        box = P.el("div", { id: id, class: "overlay legend", role: "list", "aria-label": "legend" });
-        self.container.appendChild(box);
-      }
       var entries = self.legendEntries(lg, items);
-      box.textContent = "";
-      box.style.display = entries.length ? "grid" : "none";
+      var key = entries.map(function (e) { return e.text + "\u0000" + swatchId(e.swatch); }).join("\u0001");
+      var built = self.legendCache[n];
+      if (!built || built.key !== key) built = self.legendCache[n] = self.buildLegend(lg, n, entries, key);
       if (!entries.length) return;
-      var columns = Math.max(1, Math.min(entries.length, lg.maxColumns === 1 ? 1 : Math.max(lg.columns, Math.min(entries.length, lg.maxColumns))));
-      var rows = Math.ceil(entries.length / columns);
-      var s = box.style;
-      s.fontSize = lg.fontsize + "px";
-      s.lineHeight = "1.2";
-      s.whiteSpace = "nowrap";
-      s.gridAutoFlow = "column"; // matplotlib fills a legend column by column
-      s.gridTemplateRows = "repeat(" + rows + ", auto)";
-      s.columnGap = lg.columnspacing + "px";
-      s.rowGap = Math.max(0, lg.labelspacing - 0.2 * lg.fontsize) + "px";
-      s.padding = lg.borderpad + "px";
-      s.alignItems = "center";
-      if (lg.frame) {
-        s.background = lg.frame.face;
-        s.border = lg.frame.width + "px solid " + lg.frame.edge;
-        s.borderRadius = (0.2 * lg.fontsize) + "px";
-        s.opacity = String(lg.frame.alpha);
-      }
-      entries.forEach(function (e) {
-        var img = P.el("img", { src: e.swatch.image, alt: "", "aria-hidden": "true" });
-        img.style.width = e.swatch.width + "px";
-        img.style.height = e.swatch.height + "px";
-        img.style.verticalAlign = "middle";
-        img.style.marginRight = Math.max(0, e.gap) + "px";
-        box.appendChild(P.el("span", { role: "listitem", class: "entry" }, [img, e.text]));
-      });
-      s.left = s.right = s.top = s.bottom = s.transform = "";
-      if (lg.best) {
-        var at = self.bestPlace(lg, box.offsetWidth, box.offsetHeight);
-        s.left = at[0] + "px";
-        s.top = at[1] + "px";
-      } else {
-        var x0 = lg.box[0], x1 = lg.box[2];
-        if (lg.anchor.x === "center") { s.left = ((x0 + x1) / 2) + "px"; s.transform = "translateX(-50%)"; }
-        else if (lg.anchor.x === "left") s.left = x0 + "px";
-        else s.right = (spec.width - x1) + "px";
-        if (lg.anchor.y === "top") s.top = lg.box[1] + "px"; else s.bottom = (spec.height - lg.box[3]) + "px";
-      }
-      var r = box.getBoundingClientRect(), c = self.container.getBoundingClientRect(), z = self.scale || 1;
-      var b = [(r.left - c.left) / z, (r.top - c.top) / z, (r.right - c.left) / z, (r.bottom - c.top) / z];
+      var at = lg.best ? self.bestPlace(lg, built.w, built.h) : built.at, s = built.el.style;
+      if (s.left !== at[0] + "px") s.left = at[0] + "px";
+      if (s.top !== at[1] + "px") s.top = at[1] + "px";
+      var b = [at[0], at[1], at[0] + built.w, at[1] + built.h];
       self.legendBoxes.push(b);
       bottom = Math.max(bottom, b[3]);
     });
     // A legend with more rows than the figure kept room for pushes what follows down.
-    this.container.style.marginBottom = Math.max(0, bottom - spec.height) + "px";
+    var margin = Math.max(0, bottom - spec.height) + "px";
+    if (this.container.style.marginBottom === margin) return false;
+    this.container.style.marginBottom = margin;
+    return true;
+  };
+
+  // (a swatch's identity, for the key of a legend's entries: their images are long data URIs)
+  var swatches = 0;
+  function swatchId(sw) {
+    if (!sw.id) sw.id = ++swatches;
+    return sw.id;
+  }
+
+  // Legend `n` with `entries`, laid out: as many columns as matplotlib's legend had (up to four), fewer while
+  // it is wider than its room (optviz.figures.layout.figure_legend), and in one column an entry wider than
+  // the room wraps. Returns {el, key, w, h, at}: its size and, placed by its anchor (kept inside the
+  // room), where its top left goes.
+  View.prototype.buildLegend = function (lg, n, entries, key) {
+    var spec = this.spec, id = "legend-" + n, box = document.getElementById(id);
+    if (!box) {
+      box = P.el("div", { id: id, class: "overlay legend", role: "list", "aria-label": "legend" });
+      this.container.appendChild(box);
+    }
+    box.textContent = "";
+    box.style.display = entries.length ? "grid" : "none";
+    var out = { el: box, key: key, w: 0, h: 0, at: [0, 0] };
+    if (!entries.length) return out;
+    var s = box.style;
+    s.fontSize = lg.fontsize + "px";
+    s.lineHeight = "1.2";
+    s.whiteSpace = "nowrap";
+    s.maxWidth = "";
+    s.gridAutoFlow = "column"; // matplotlib fills a legend column by column
+    s.columnGap = lg.columnspacing + "px";
+    s.rowGap = Math.max(0, lg.labelspacing - 0.2 * lg.fontsize) + "px";
+    s.padding = lg.borderpad + "px";
+    s.alignItems = "center";
+    s.left = s.top = "0px";
+    s.right = s.bottom = s.transform = "";
+    if (lg.frame) {
+      s.background = lg.frame.face;
+      s.border = lg.frame.width + "px solid " + lg.frame.edge;
+      s.borderRadius = (0.2 * lg.fontsize) + "px";
+      s.opacity = String(lg.frame.alpha);
+    }
+    // (every text of a column starts where the widest handle's does: the handles of runs the figure did not
+    // draw are the page's own, a few pixels narrower than matplotlib's)
+    var lead = Math.max.apply(null, entries.map(function (e) { return e.swatch.width + Math.max(0, e.gap); }));
+    entries.forEach(function (e) {
+      var img = P.el("img", { src: e.swatch.image, alt: "", "aria-hidden": "true" });
+      img.style.width = e.swatch.width + "px";
+      img.style.height = e.swatch.height + "px";
+      img.style.verticalAlign = "middle";
+      img.style.marginRight = lead - e.swatch.width + "px";
+      img.style.flex = "none";
+      box.appendChild(P.el("span", { role: "listitem", class: "entry" }, [img, P.el("span", { text: e.text })]));
+    });
+    var axes = lg.best ? spec[lg.axes] : null;
+    var room = axes ? axes.width - 2 * lg.pad : 0.98 * spec.width;
+    var columns = Math.max(1, Math.min(entries.length, lg.maxColumns === 1 ? 1 : Math.max(lg.columns, Math.min(entries.length, lg.maxColumns))));
+    for (; columns >= 1; columns--) {
+      s.gridTemplateRows = "repeat(" + Math.ceil(entries.length / columns) + ", auto)";
+      if (columns === 1 || box.offsetWidth <= room) break;
+    }
+    if (box.offsetWidth > room) { // one column, still too wide: its entries wrap
+      s.whiteSpace = "normal";
+      s.maxWidth = room + "px";
+    }
+    out.w = box.offsetWidth;
+    out.h = box.offsetHeight;
+    if (!lg.best) {
+      var x0 = lg.box[0], x1 = lg.box[2], w = out.w, left;
+      if (lg.anchor.x === "center") left = (x0 + x1) / 2 - w / 2;
+      else if (lg.anchor.x === "left") left = x0;
+      else left = x1 - w;
+      var margin = (spec.width - room) / 2;
+      left = Math.min(Math.max(left, margin), Math.max(margin, spec.width - margin - w));
+      out.at = [left, lg.anchor.y === "top" ? lg.box[1] : lg.box[3] - out.h];
+    }
+    return out;
   };
 
   // Where matplotlib's loc="best" puts a legend of w x h pixels in its axes: of its ten places (upper
@@ -852,10 +946,12 @@
 
   // The readouts: f, |grad f|, kappa(H), eig(H) at each run's current iterate (three significant digits,
   // as ov.explore), and its status.
+  // (the table's rows are kept while the shown runs are the same, and a cell is written only when its text
+  // changes: a move rewrites a few texts, not the table)
   RunsPage.prototype.readouts = function () {
     var body = document.getElementById("readouts"), self = this, out = new Float64Array(3);
     if (!body) return;
-    body.textContent = "";
+    var rows = [];
     var f = function (v) { return P.formatNumber(v, 3); };
     this.runs.forEach(function (r, i) {
       if (!r.shown) return;
@@ -870,18 +966,40 @@
       else if (res.status === "converged" && self.k >= res.stopStep) status = "converged at step " + res.stopStep;
       else if (self.k >= res.steps) status = "done";
       else status = "running";
-      var cells = [self.label(r), f(res.loss[j]), f(gnorm), f(kappa), f(eig[0]) + ", " + f(eig[1]), status];
-      var tr = P.el("tr", { style: "color:" + r.color });
-      cells.forEach(function (c, n) { tr.appendChild(P.el(n === 0 ? "th" : "td", { text: c, class: n === 0 ? "cls" : "" })); });
-      if (status.indexOf("diverged") === 0) tr.style.fontWeight = "bold";
-      body.appendChild(tr);
+      rows.push({ color: r.color, cells: [self.label(r), f(res.loss[j]), f(gnorm), f(kappa), f(eig[0]) + ", " + f(eig[1]), status] });
     });
-    var text = document.getElementById("step-text");
-    if (text) text.textContent = "step " + this.k + " of " + this.lastStep();
+    var trs = body.children;
+    if (trs.length !== rows.length || rows.some(function (row, n) { return trs[n].dataset.color !== row.color; })) {
+      body.textContent = "";
+      rows.forEach(function (row) {
+        var tr = P.el("tr", { style: "color:" + row.color, "data-color": row.color });
+        row.cells.forEach(function (c, n) { tr.appendChild(P.el(n === 0 ? "th" : "td", { class: n === 0 ? "cls" : "" })); });
+        body.appendChild(tr);
+      });
+    }
+    rows.forEach(function (row, n) {
+      var tr = trs[n], bold = row.cells[5].indexOf("diverged") === 0 ? "bold" : "";
+      row.cells.forEach(function (c, m) { if (tr.children[m].textContent !== c) tr.children[m].textContent = c; });
+      if (tr.style.fontWeight !== bold) tr.style.fontWeight = bold;
+    });
+    var text = document.getElementById("step-text"), step = "step " + this.k + " of " + this.lastStep();
+    if (text && text.textContent !== step) text.textContent = step;
   };
 
   // -- the address: the page's state, so a link reopens the same view ----------------------------------------
+  // A change writes it HASH_DELAY ms later (the state then), not at once: history.replaceState takes up to
+  // 30 ms (it was the tail of a slider move's time), and Chromium ignores more than 200 of them in 10 s (a
+  // drag moves a slider 60 times a second). window.optviz's calls write it before they return.
+  var HASH_DELAY = 150;
   RunsPage.prototype.writeHash = function () {
+    var self = this;
+    if (this.hashTimer) return;
+    this.hashTimer = setTimeout(function () { self.flushHash(); }, HASH_DELAY);
+  };
+
+  RunsPage.prototype.flushHash = function () {
+    if (this.hashTimer) clearTimeout(this.hashTimer);
+    this.hashTimer = null;
     var text = "#state=" + encodeURIComponent(JSON.stringify(this.hashState()));
     if (root.location && root.location.hash !== text && root.history && root.history.replaceState) {
       root.history.replaceState(null, "", text);
@@ -986,15 +1104,20 @@
     page.recompute();
     page.readHash();
     page.render();
+    page.flushHash();
+    // (each call leaves the address written, also when it throws)
+    function call(fn) {
+      return function () { try { return fn.apply(null, arguments); } finally { page.flushHash(); } };
+    }
     root.optviz = {
       page: page,
       state: function () { return page.state(); },
-      set: function (values) { return page.set(values); },
-      start: function (xy) { page.setStart(xy); return page.state(); },
-      step: function (n) { page.step(n === undefined ? 1 : n); return page.state().step; },
-      play: function () { page.play(); },
-      pause: function () { page.pause(); },
-      reset: function () { page.reset(); },
+      set: call(function (values) { return page.set(values); }),
+      start: call(function (xy) { page.setStart(xy); return page.state(); }),
+      step: call(function (n) { page.step(n === undefined ? 1 : n); return page.state().step; }),
+      play: call(function () { page.play(); }),
+      pause: call(function () { page.pause(); }),
+      reset: call(function () { page.reset(); }),
       toml: function () { return page.toml(); },
     };
     root.optvizReadyMs = root.performance ? root.performance.now() : null;
@@ -1009,6 +1132,7 @@
     legendText: legendText,
     linearTicks: linearTicks,
     logTicks: logTicks,
+    lossLimits: lossLimits,
     drawTicks: drawTicks,
     line: line,
     measure: measure,
