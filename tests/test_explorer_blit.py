@@ -28,12 +28,14 @@ def _close_figures():
 
 def opened(surface: str = "quadratic", **kw) -> SurfaceExplorer:
     ex = ov.explore(surface, rules=kw.pop("rules", RULES), pyplot=False, **kw)
-    ex.fig.canvas.draw()
+    ex.blitter.flush()  # as a window shows it once opened
     return ex
 
 
 def assert_full_redraw_equal(ex: SurfaceExplorer) -> None:
-    """The canvas as the last update left it equals a full draw of the figure."""
+    """The canvas as the last update left it (and a window's loop: a full draw that is due) equals a full draw
+    of the figure."""
+    ex.blitter.flush()
     canvas = ex.fig.canvas
     shown = np.array(canvas.buffer_rgba())
     canvas.draw()
@@ -60,6 +62,7 @@ MOVES = [
 def test_a_move_blits_the_pixels_of_a_full_redraw(name, move) -> None:
     ex = opened()
     move(ex)  # the first move may change the loss panel's decades (a full draw); the next ones blit
+    ex.blitter.flush()
     draws, blits = ex.blitter.full_draws, ex.blitter.blits
     move(ex)
     assert ex.blitter.full_draws == draws and ex.blitter.blits == blits + 1
@@ -95,6 +98,7 @@ def test_nothing_static_lies_over_the_live_artists_on_any_surface() -> None:
 def test_a_slider_move_redraws_only_what_it_changed() -> None:
     ex = opened()
     ex.set(lr=ex.settings.lr * 0.9)
+    ex.blitter.flush()
     ex.set(lr=ex.settings.lr * 0.9)
     redrawn = {id(a) for r in ex.blitter.redrawn for a in r.artists}
     moved = ex.widgets["lr"]
@@ -128,22 +132,22 @@ def test_loss_limits_move_in_decades_and_rarely() -> None:
     assert ax.get_xlim() == (0, 100)
     full = 0
     for f in np.linspace(0.95, 1.05, 21):  # a drag over +-5%
-        limits, draws = ax.get_ylim(), ex.blitter.full_draws
+        limits, draws = ax.get_ylim(), ex.blitter.redraws
         ex.set(lr=0.1 * f)
-        if ex.blitter.full_draws > draws:  # only when the limits changed, by whole decades
+        if ex.blitter.redraws > draws:  # only when the limits changed, by whole decades
             full += 1
             assert ax.get_ylim() != limits
             assert all(np.log10(v) == round(np.log10(v)) for v in ax.get_ylim())
     assert (
         full <= 3
     )  # the runs' tails dip by many decades over this drag (GD and Momentum oscillate)
-    draws = ex.blitter.full_draws
+    draws = ex.blitter.redraws
     ex.set(steps=101)  # past 100: the x-limit goes to the next step of the ladder, a full draw
-    assert ax.get_xlim() == (0, 150) and ex.blitter.full_draws == draws + 1
+    assert ax.get_xlim() == (0, 150) and ex.blitter.redraws == draws + 1
     ex.set(steps=150)
-    assert ex.blitter.full_draws == draws + 1
+    assert ex.blitter.redraws == draws + 1
     ex.set(steps=60)  # the axis ends at the last step (docs/explorer.png once showed 100 for 60)
-    assert ax.get_xlim() == (0, 60) and ex.blitter.full_draws == draws + 2
+    assert ax.get_xlim() == (0, 60) and ex.blitter.redraws == draws + 2
 
 
 def test_loss_limit_rules() -> None:
@@ -186,3 +190,39 @@ def test_the_minimum_label_stays_legible_over_the_paths() -> None:
     assert any(label in r.artists and run.path in r.artists for r in ex.blitter.regions)
     ex.set(lr=ex.settings.lr * 0.7)  # drawn again over the new paths, as a full redraw draws it
     assert_full_redraw_equal(ex)
+
+
+def test_without_an_event_loop_a_due_full_draw_waits_until_pixels_are_asked_for() -> None:
+    # Agg draws inside draw_idle at once; the explorer marks the figure stale instead, as a window's loop
+    # coalesces its idle draws: two changes, one full draw, with a full draw's pixels.
+    ex = opened()
+    draws, redraws = ex.blitter.full_draws, ex.blitter.redraws
+    ex.set(steps=101)  # the loss panel's x-limit goes to the next step of its ladder
+    ex.set(steps=60)
+    assert ex.blitter.redraws == redraws + 2 and ex.blitter.full_draws == draws
+    assert ex.blitter.background is None and ex.fig.stale
+    ex.blitter.flush()
+    assert ex.blitter.full_draws == draws + 1 and ex.loss_ax.get_xlim() == (0, 60)
+    assert_full_redraw_equal(ex)
+    ex.blitter.flush()  # nothing is due any more
+    assert ex.blitter.full_draws == draws + 2  # (the comparison above drew once)
+
+
+def test_a_canvas_with_an_event_loop_is_asked_for_an_idle_draw() -> None:
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    from optviz.explorer._blitter import draws_at_once
+
+    class Looped(FigureCanvasAgg):  # a GUI canvas: draw_idle is deferred to its loop
+        asked = 0
+
+        def draw_idle(self, *args, **kwargs):
+            type(self).asked += 1
+
+    ex = opened()
+    assert draws_at_once(ex.fig.canvas)
+    canvas = Looped(ex.fig)
+    assert not draws_at_once(canvas)
+    draws = ex.blitter.full_draws
+    ex.set(steps=101)
+    assert Looped.asked == 1 and ex.blitter.full_draws == draws  # the loop draws it, later

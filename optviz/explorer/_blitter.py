@@ -78,9 +78,9 @@ class Blitter:
     """Redraw a set of animated artists over a saved background (``fig.canvas.supports_blit``).
 
     ``update()`` shows the animated artists' new state, region by region (only regions where an artist
-    changed); ``redraw()`` asks for a full draw (after a change to anything else). Without blitting support every
-    update is a ``draw_idle``. ``full_draws`` and ``blits`` count what happened (tests and benchmarks read
-    them); ``regions`` is the current plan, ``redrawn`` the regions the last update drew.
+    changed); ``redraw()`` asks for a full draw (after a change to anything else), ``flush()`` makes one that is
+    due. Without blitting support every update is a ``draw_idle``. ``full_draws``, ``redraws`` (asked for) and
+    ``blits`` count what happened (tests and benchmarks read them); ``regions`` is the current plan, ``redrawn`` the regions the last update drew.
     """
 
     def __init__(self, fig: Any, artists: Iterable[Any] = ()) -> None:
@@ -94,6 +94,9 @@ class Blitter:
         self.redrawn: list[Region] = []
         self.background: Any = None
         self.full_draws = 0
+        self.redraws = (
+            0  # full draws asked for (by redraw(); drawn at once or coalesced, see there)
+        )
         self.blits = 0
         fig.canvas.mpl_connect("draw_event", self._on_draw)
         self.add(artists)
@@ -192,9 +195,39 @@ class Blitter:
         self.blits += 1
 
     def redraw(self) -> None:
-        """Something other than the animated artists changed: a full redraw saves a new background."""
+        """Something other than the animated artists changed: a full redraw saves a new background.
+
+        On a canvas with an event loop ``draw_idle`` draws once the loop is idle, however many changes came
+        before. A canvas without one (Agg: scripts, tests, ``%matplotlib inline``) would draw at once, on every
+        change; there the figure is only marked stale, and drawn when its pixels are asked for (``savefig``,
+        ``canvas.draw()``) or by the next :meth:`update`.
+        """
         self.background = None
+        self.redraws += 1
+        if draws_at_once(self.fig.canvas):
+            self.fig.stale = True
+            return
         self.fig.canvas.draw_idle()
+
+    def flush(self) -> None:
+        """Make a full draw that is due now (what a window's loop does when it is idle); nothing if none is."""
+        if self.background is None:
+            self.fig.canvas.draw()
+
+    def redraw_now(self) -> None:
+        """:meth:`redraw`, drawn at once on a canvas without an event loop (for a caller that measures the
+        laid-out figure next)."""
+        self.redraw()
+        if draws_at_once(self.fig.canvas):
+            self.flush()
+
+
+def draws_at_once(canvas: Any) -> bool:
+    """Whether ``canvas.draw_idle()`` draws at once: matplotlib's base implementation, which canvases
+    without an event loop (Agg) keep; GUI and notebook canvases defer it to their loop."""
+    from matplotlib.backend_bases import FigureCanvasBase
+
+    return type(canvas).draw_idle is FigureCanvasBase.draw_idle
 
 
 def _overlaps(box: Any, boxes: list[Any]) -> bool:

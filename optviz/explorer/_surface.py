@@ -306,7 +306,7 @@ class SurfaceExplorer(Explorer):
         self._recompute(settings.rules)
         self._loss_limits()
         self._frame()
-        self.blitter.redraw()
+        self.blitter.redraw_now()  # laid out: the corner's tick labels are measured next
         # The contour's x and y tick labels apart at its corner, as in the static figures (the view is fixed
         # from here on, so once is enough).
         from optviz.figures.layout import separate_corner_labels
