@@ -48,22 +48,27 @@ def test_shared_legend_in_panels_names_rules_without_hyperparameters():
     assert [t.get_text() for t in legend.get_texts()] == ["SGD", "SGD+Momentum"]
 
 
+def legend_of(folder: Path, text: str):
+    """A user's scenario (``text``), drawn small: the scene, its figure legend and the legend's texts."""
+    path = folder / "user.toml"
+    path.write_text(text, encoding="utf-8")
+    scene = scene_for(load(path), size=(6.4, 3.6), dpi=40)
+    (legend,) = scene.fig.legends
+    return scene, legend, [t.get_text() for t in legend.get_texts()]
+
+
 def test_a_noisy_run_and_an_exact_run_of_one_rule_each_get_their_legend_entry(tmp_path):
     # A user's scenario (not a gallery one): Adam with and without gradient noise, and SGD, on Rosenbrock.
     # The noisy Adam says so, so the legend keeps one entry per run, each in its run's colour.
-    path = tmp_path / "noisy.toml"
-    path.write_text(
+    scene, legend, texts = legend_of(
+        tmp_path,
         'kind = "trajectories"\n[surface]\nname = "rosenbrock"\n'
         "[defaults]\nstart = [-1.5, 2.0]\nsteps = 30\nseed = 3\n"
         '[[run]]\nrule = "adam"\nlr = 0.05\n'
         '[[run]]\nrule = "adam"\nlr = 0.05\nnoise = { sigma = 2.0 }\n'
         '[[run]]\nrule = "gd"\nlr = 0.001\nnoise = { sigma = 2.0 }\n'
         "[figure]\nloss = true\n",
-        encoding="utf-8",
     )
-    scene = scene_for(load(path), size=(6.4, 3.6), dpi=40)
-    (legend,) = scene.fig.legends
-    texts = [t.get_text() for t in legend.get_texts()]
     assert texts == ["Adam (lr=0.05)", "noisy Adam (lr=0.05)", "SGD (lr=0.001)"]
     paths = [ln for ln in scene.fig.axes[0].get_lines() if ln.get_label() in texts]
     by_label = {ln.get_label(): ln.get_color() for ln in paths}
@@ -74,18 +79,14 @@ def test_a_noisy_run_and_an_exact_run_of_one_rule_each_get_their_legend_entry(tm
 def test_runs_told_apart_only_by_their_noise_name_it_in_every_panel(tmp_path):
     # Two SGD runs at one lr, fed noise of different sizes: each legend entry names its sigma, and the path
     # and the loss curve of a run carry the same text (one key per run in the figure's legend).
-    path = tmp_path / "sigmas.toml"
-    path.write_text(
+    scene, _legend, texts = legend_of(
+        tmp_path,
         'kind = "trajectories"\n[surface]\nname = "quadratic"\nkappa = 4\n'
         "[defaults]\nstart = [-4.0, 1.5]\nsteps = 40\nseed = 0\n"
         '[[run]]\nrule = "gd"\nlr = 0.1\nnoise = { sigma = 0.5 }\n'
         '[[run]]\nrule = "gd"\nlr = 0.1\nnoise = { sigma = 4.0 }\n'
         "[figure]\nloss = true\n",
-        encoding="utf-8",
     )
-    scene = scene_for(load(path), size=(6.4, 3.6), dpi=40)
-    (legend,) = scene.fig.legends
-    texts = [t.get_text() for t in legend.get_texts()]
     assert texts == ["SGD (lr=0.1), σ=0.5", "SGD (lr=0.1), σ=4"]
     for ax in scene.fig.axes[:2]:
         drawn = {ln.get_label() for ln in ax.get_lines()}
