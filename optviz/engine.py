@@ -42,7 +42,7 @@ from optviz import limits
 from optviz._validate import ParameterError
 from optviz._version import __version__
 from optviz.noise import Noise, Oracle, normal_stream
-from optviz.optimizers import Optimizer
+from optviz.optimizers import Optimizer, rule_names
 from optviz.scheduled import scheduled
 from optviz.schedules import Schedule
 from optviz.surfaces.base import Surface
@@ -279,7 +279,8 @@ def _seeds(seed: Any, n: int) -> np.ndarray:
 
 def default_label(optimizer: Optimizer, noise: Noise | None) -> str:
     """The rule's label; under noise the lecture's "SGD" for GD and "SGD+Momentum" for Momentum, and "noisy"
-    before any other rule's ("noisy Adam"), so a legend never shows a noisy run under an exact run's name.
+    before any other of optviz's rules ("noisy Adam"), so a legend never shows a noisy run under an exact run's
+    name. A rule from another library (``from_torch``, ``from_optax``) keeps the label it was given.
 
     >>> import optviz as ov
     >>> [default_label(r, ov.GaussianNoise(1.0)) for r in (ov.GD(0.1), ov.Momentum(0.1), ov.Adam())]
@@ -287,7 +288,7 @@ def default_label(optimizer: Optimizer, noise: Noise | None) -> str:
     >>> default_label(ov.Adam(), None)
     'Adam'
     """
-    if noise is None:
+    if noise is None or optimizer.name not in rule_names():
         return optimizer.label
     if optimizer.name == "gd":
         return "SGD"

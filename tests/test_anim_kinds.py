@@ -219,15 +219,17 @@ def test_condition_of_a_quadratic_is_its_kappa():
     assert low < 25 < high and high / low == pytest.approx(10)
 
 
-def test_scenario_file_renders_png_and_gif(tmp_path):
+def test_scenario_file_renders_png_gif_and_html(tmp_path):
     from optviz import scenario
     from optviz.testing import read_gif
 
     spec = scenario.load(ROOT / "scenarios" / "momentum_vs_nesterov.toml")
     assert spec.kind.name == "momentum_nesterov"
-    assert spec.output.formats == ("png", "gif")
+    assert spec.output.formats == ("png", "gif", "html")
     paths = scenario.render(spec, tmp_path)
-    assert sorted(p.name for p in paths) == ["momentum_vs_nesterov.gif", "momentum_vs_nesterov.png"]
+    assert sorted(p.name for p in paths) == [
+        "momentum_vs_nesterov.gif", "momentum_vs_nesterov.html", "momentum_vs_nesterov.png",
+    ]  # fmt: skip
     gif = read_gif(tmp_path / "momentum_vs_nesterov.gif")
     assert len(gif.frames) == 41 and gif.loop == 0
     assert gif.durations[0] == 100  # [output.gif] fps = 10
