@@ -80,7 +80,8 @@ class Blitter:
     ``update()`` shows the animated artists' new state, region by region (only regions where an artist
     changed); ``redraw()`` asks for a full draw (after a change to anything else), ``flush()`` makes one that is
     due. Without blitting support every update is a ``draw_idle``. ``full_draws``, ``redraws`` (asked for) and
-    ``blits`` count what happened (tests and benchmarks read them); ``regions`` is the current plan, ``redrawn`` the regions the last update drew.
+    ``blits`` count what happened (tests and benchmarks read them); ``regions`` is the current plan,
+    ``redrawn`` the regions the last update drew.
     """
 
     def __init__(self, fig: Any, artists: Iterable[Any] = ()) -> None:
@@ -94,9 +95,8 @@ class Blitter:
         self.redrawn: list[Region] = []
         self.background: Any = None
         self.full_draws = 0
-        self.redraws = (
-            0  # full draws asked for (by redraw(); drawn at once or coalesced, see there)
-        )
+        # full draws asked for (by redraw(); drawn at once or coalesced, see there)
+        self.redraws = 0
         self.blits = 0
         fig.canvas.mpl_connect("draw_event", self._on_draw)
         self.add(artists)

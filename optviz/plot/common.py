@@ -60,16 +60,19 @@ def run_labels(runs: Sequence[Any], label: Any = None, *, hyperparams: bool = Tr
     (['SGD (lr=0.1), σ=1', 'SGD (lr=0.1), σ=4'], ['SGD (lr=0.1)', 'SGD (lr=0.1)'], ['x', 'SGD (lr=0.1)'])
     """
     given = per_run(label, len(runs), "label")
-    texts = [
-        g if g is not None else run_label(r, hyperparams=hyperparams)
-        for g, r in zip(given, runs, strict=True)
-    ]
-    shared = list(texts)
-    for i, run in enumerate(runs):
-        same = [j for j, text in enumerate(shared) if text == shared[i] and given[j] is None]
-        noises = {_noise_legend(runs[j]) for j in same}
-        if given[i] is None and len(noises) > 1 and _noise_legend(run):
-            texts[i] = f"{shared[i]}, {_noise_legend(run)}"
+    made = [(run_label(r, hyperparams=hyperparams), _noise_legend(r)) if g is None else None
+            for g, r in zip(given, runs, strict=True)]  # fmt: skip
+    noises: dict[str, set[str]] = {}  # the noises of the runs that would share each made text
+    for m in made:
+        if m is not None:
+            noises.setdefault(m[0], set()).add(m[1])
+    texts = []
+    for g, m in zip(given, made, strict=True):
+        if m is None:
+            texts.append(g)
+            continue
+        text, noise = m
+        texts.append(f"{text}, {noise}" if noise and len(noises[text]) > 1 else text)
     return texts
 
 

@@ -21,6 +21,7 @@ from optviz.web.static import (
     color_hex,
     figure_size_px,
     freeze_layout,
+    image_box,
     inner_box,
     line_style,
     px_per_point,
@@ -96,8 +97,7 @@ def static_layer(
         "title": {"x": float(geometry["left"] + geometry["width"] / 2), "y": float(height - title_box.y1),
                   "size": title_font},
         # Where live text is written (tests treat these boxes as live): [left, top, right, bottom].
-        "textBoxes": [[float(title_box.x0), float(height - title_box.y1), float(title_box.x1),
-                       float(height - title_box.y0)]],
+        "textBoxes": [image_box(title_box, height)],
     }  # fmt: skip
     colors = [class_color(i) for i in range(model.n_classes)]
     return figure, {"styles": styles, "colors": colors}, full

@@ -16,9 +16,14 @@ from typing import Any
 
 import numpy as np
 
-from optviz.web.static import axes_geometry, color_hex, line_style, tick_styles
-
-TRANSPARENT = (0, 0, 0, 0)
+from optviz.web.static import (
+    axes_geometry,
+    color_hex,
+    hide_ticks,
+    image_box,
+    line_style,
+    tick_styles,
+)
 
 
 def _is_profile(handle: Any) -> bool:
@@ -75,23 +80,16 @@ class ProfileLayer:
             "noteOffset": 1.2,
         }
         hidden = [*h.trails, *h.balls, *h.markers]
-        boxes = [list(_box(n, height)) for n in notes]
+        boxes = [image_box(n.get_window_extent(), height) for n in notes]
         if live_curve:
             spec.update(tick_styles(ax, fig))
             hidden += [h.curve, *fills]
-            # the y ticks follow the curve: drawn by the page (transparent here, so the label "f" keeps its
-            # place beside where matplotlib put the tick labels)
-            ax.tick_params(axis="y", which="both", colors=TRANSPARENT, labelcolor=TRANSPARENT)
+            hide_ticks(ax, "y")  # the y ticks follow the curve: drawn by the page
             g, font = spec["axes"], spec["tickfont"]
             boxes.append(
                 [g["left"] - 5 * font, g["top"] - font, g["left"], g["top"] + g["height"] + font]
             )
         return hidden, spec, boxes
-
-
-def _box(text: Any, height: float) -> tuple[float, float, float, float]:
-    b = text.get_window_extent()
-    return float(b.x0), float(height - b.y1), float(b.x1), float(height - b.y0)
 
 
 __all__ = ["ProfileLayer"]

@@ -153,6 +153,20 @@ def live_handle_types() -> tuple[type, ...]:
     return (TrajectoryArtists, LossArtists)
 
 
+TRANSPARENT = (0, 0, 0, 0)
+
+
+def image_box(bbox: Any, height: float) -> list[float]:
+    """A display box (pixels, origin bottom left) in image pixels, y down: [left, top, right, bottom]."""
+    return [float(bbox.x0), float(height - bbox.y1), float(bbox.x1), float(height - bbox.y0)]
+
+
+def hide_ticks(ax: Any, axis: str = "both") -> None:
+    """Ticks and tick labels drawn transparent: the page draws them live, and the axis label keeps its place
+    beside where matplotlib put the tick labels."""
+    ax.tick_params(axis=axis, which="both", colors=TRANSPARENT, labelcolor=TRANSPARENT)
+
+
 class NotDrawable(ValueError):
     """The figure animates something a page does not draw live (its kind has no web page)."""
 
@@ -220,7 +234,7 @@ def obstacles(ax: Any, live: Iterable[Any], height: float) -> dict[str, list]:
             lines.append([[float(x), float(height - y)] for x, y in v])
 
     def box(b: Any) -> None:
-        boxes.append([float(b.x0), float(height - b.y1), float(b.x1), float(height - b.y0)])
+        boxes.append(image_box(b, height))
 
     for a in ax.lines:
         if id(a) not in skip:
@@ -278,7 +292,7 @@ def legend_spec(
         # legend optviz puts inside an axes); the page places it again for its own runs
         "best": axes is not None,
         "pad": float(legend.borderaxespad) * size,
-        "box": [float(box.x0), float(height - box.y1), float(box.x1), float(height - box.y0)],
+        "box": image_box(box, height),
         "anchor": _anchor(box, container),
         "columns": columns,
         # a one-column legend of several entries stays one column; others take up to four, as shared_legend
@@ -397,11 +411,10 @@ def figure_layer(
         # Ticks and their labels made transparent, not removed: the axis labels stay where matplotlib put
         # them (it places them beside the tick labels at every draw).
         loss_ax.grid(False)
-        loss_ax.tick_params(which="both", colors=(0, 0, 0, 0), labelcolor=(0, 0, 0, 0))
+        hide_ticks(loss_ax)
         lg = axes_geometry(loss_ax, height)
         # the static y label's box: the page's tick labels (its own limits) must stay right of it
-        yb = loss_ax.yaxis.label.get_window_extent()
-        lg["ylabel"] = [float(yb.x0), float(height - yb.y1), float(yb.x1), float(height - yb.y0)]
+        lg["ylabel"] = image_box(loss_ax.yaxis.label.get_window_extent(), height)
         spec["loss"] = lg
         font = styles["tickfont"]
         text_boxes += [
@@ -500,6 +513,7 @@ def tick_styles(ax: Any, fig: Any) -> dict[str, Any]:
 
 
 __all__ = [
+    "TRANSPARENT",
     "LiveLayer",
     "NotDrawable",
     "axes_geometry",
@@ -507,6 +521,8 @@ __all__ = [
     "figure_layer",
     "figure_size_px",
     "freeze_layout",
+    "hide_ticks",
+    "image_box",
     "inner_box",
     "legend_spec",
     "line_style",

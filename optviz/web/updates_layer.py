@@ -17,9 +17,15 @@ import inspect
 from dataclasses import dataclass
 from typing import Any
 
-from optviz.web.static import axes_geometry, color_hex, line_style, px_per_point, tick_styles
-
-TRANSPARENT = (0, 0, 0, 0)
+from optviz.web.static import (
+    axes_geometry,
+    color_hex,
+    hide_ticks,
+    image_box,
+    line_style,
+    px_per_point,
+    tick_styles,
+)
 
 
 def _is_updates(handle: Any) -> bool:
@@ -65,7 +71,7 @@ class UpdatesLayer:
                 }
             )
             hidden += [*arrows.values(), *points.values(), *guides, label, *zero]
-            ax.tick_params(which="both", colors=TRANSPARENT, labelcolor=TRANSPARENT)
+            hide_ticks(ax)
             font = panels[0]["ticks"]["tickfont"]
             g = geometry
             boxes += [
@@ -119,7 +125,7 @@ def _label(text: Any, height: float, k: float) -> dict[str, Any]:
     pad = float(patch.get_boxstyle().pad) * size if patch is not None else 0.0
     # the box as the last draw placed it (the annotation's own extent is computed apart from the draw)
     drawn = patch.get_window_extent() if patch is not None else text.get_window_extent()
-    frame = [float(drawn.x0), float(height - drawn.y1), float(drawn.x1), float(height - drawn.y0)]
+    frame = image_box(drawn, height)
     right = text.get_horizontalalignment() == "right"
     return {
         "size": size,
