@@ -122,6 +122,7 @@ def test_bad_timeline_values_name_the_field(call, field):
 
 
 # -- the GIF -----------------------------------------------------------------------------------------------
+@pytest.mark.slow
 def test_gif_frames_durations_and_loop(tmp_path, quad, runs):
     path = anim.write_scene_gif(
         scene_of("trajectories", quad, runs), tmp_path / "a.gif", fps=20, hold=1.0
@@ -145,6 +146,7 @@ def test_stride_thins_long_runs(tmp_path, quad):
     assert gif.total_ms == 9 * 50
 
 
+@pytest.mark.slow
 def test_run_end_points_are_where_xy_says_in_first_and_last_frames(tmp_path, quad):
     runs = [
         ov.run(quad, ov.GD(lr=0.07), start=(-4, 1.5), steps=30),
@@ -164,12 +166,14 @@ def test_run_end_points_are_where_xy_says_in_first_and_last_frames(tmp_path, qua
     assert pixel(frames[0], ax, last) != rgb(ov.style.RULE_COLORS["momentum"])
 
 
+@pytest.mark.slow
 def test_blitted_frames_equal_full_redraws(quad, runs):
     # An inside legend and the run's start marker lie over the paths; the loss panel is a second axes.
     scene = scene_of("trajectories", quad, runs, loss=True, legend="inside")
     assert_blits_exactly(scene)
 
 
+@pytest.mark.slow
 def test_blitting_is_exact_for_profiles_and_diverged_runs():
     s = ov.surface("saddle")
     runs = [
@@ -181,6 +185,7 @@ def test_blitting_is_exact_for_profiles_and_diverged_runs():
     assert_blits_exactly(scene, stride=3)
 
 
+@pytest.mark.slow
 def test_panels_show_the_same_iteration(quad, runs):
     """Paths and loss curves of both panels end at iteration k in every frame (data and pixels)."""
     scene = scene_of(
@@ -224,6 +229,7 @@ def panels_scene(quad, pace):
     return scene, first[0], second[0]
 
 
+@pytest.mark.slow
 def test_subfigure_panels_show_the_same_iteration(quad):
     """pace = "iteration": both panels' runs end at iteration k in every frame (the shorter one frozen)."""
     scene, first, second = panels_scene(quad, "iteration")
@@ -239,6 +245,7 @@ def test_subfigure_panels_show_the_same_iteration(quad):
     assert [len(path.get_xdata()) for path in paths] == [17, 17]
 
 
+@pytest.mark.slow
 def test_subfigure_panels_end_together_each_naming_its_iteration(quad):
     """pace = "together" (the default): every panel's runs end on the last frame, no panel stands still while
     another moves, and each panel names the iteration it shows (no shared counter, which would be wrong)."""
@@ -274,6 +281,7 @@ def near(frame, ax, xy, color, radius=1):
     return bool((patch == color).all(axis=-1).any())
 
 
+@pytest.mark.slow
 def test_two_renders_give_identical_frames_and_bytes(tmp_path, quad, runs):
     a = anim.write_scene_gif(scene_of("trajectories", quad, runs), tmp_path / "a.gif")
     b = anim.write_scene_gif(scene_of("trajectories", quad, runs), tmp_path / "b.gif")
@@ -282,12 +290,14 @@ def test_two_renders_give_identical_frames_and_bytes(tmp_path, quad, runs):
     assert a.read_bytes() == b.read_bytes()
 
 
+@pytest.mark.slow
 def test_a_scene_renders_the_same_every_time(tmp_path, quad, runs):
     scene = scene_of("trajectories", quad, runs)
     first = anim.write_scene_gif(scene, tmp_path / "1.gif").read_bytes()
     assert anim.write_scene_gif(scene, tmp_path / "2.gif").read_bytes() == first
 
 
+@pytest.mark.slow
 def test_the_scene_is_left_as_it_was(tmp_path, quad, runs):
     scene = scene_of("trajectories", quad, runs, legend="inside")
     fig = scene.fig
@@ -320,6 +330,7 @@ def test_counter_sits_in_a_free_corner(quad, runs):
     assert counter.text is None
 
 
+@pytest.mark.slow
 def test_no_counter(tmp_path, quad, runs):
     frames, _ = anim.render_frames(scene_of("trajectories", quad, runs), stride=30, counter=False)
     with_counter, _ = anim.render_frames(scene_of("trajectories", quad, runs), stride=30)
@@ -327,6 +338,7 @@ def test_no_counter(tmp_path, quad, runs):
 
 
 # -- caps, atomic writes, progress -------------------------------------------------------------------------
+@pytest.mark.slow
 def test_more_than_4k_pixels_is_refused(tmp_path, quad, runs):
     scene = scene_of("trajectories", quad, runs, size=(12.8, 7.2), dpi=400)
     with pytest.raises(ParameterError, match="larger than 4K") as err:
@@ -349,6 +361,7 @@ def test_render_frames_refuses_to_hold_too_much_memory(quad, runs, monkeypatch):
     assert err.value.field == "max_frames"
 
 
+@pytest.mark.slow
 def test_a_failing_render_leaves_no_file(tmp_path, quad, runs, monkeypatch):
     from optviz import _gif
 
@@ -368,12 +381,14 @@ def test_a_failing_render_leaves_no_file(tmp_path, quad, runs, monkeypatch):
     assert sorted(p.name for p in tmp_path.iterdir()) == ["out.gif"]
 
 
+@pytest.mark.slow
 def test_progress_is_silent_when_not_a_terminal(tmp_path, quad, runs, capsys):
     anim.write_scene_gif(scene_of("trajectories", quad, runs), tmp_path / "p.gif", quiet=False)
     assert capsys.readouterr() == ("", "")
 
 
 # -- one call, notebooks, MP4 ------------------------------------------------------------------------------
+@pytest.mark.slow
 def test_animate_writes_a_gif_of_the_trajectories_kind(tmp_path, quad, runs):
     path = ov.animate(quad, runs, tmp_path / "one.gif", dpi=40, hold=0, loss=True, condition=True)
     gif = read_gif(path)
@@ -427,6 +442,7 @@ def test_animation_is_a_blitting_funcanimation(quad, runs):
     assert z == sorted(z)  # in drawing order
 
 
+@pytest.mark.slow
 def test_animation_blits_the_same_pixels_as_a_full_redraw(quad, runs):
     """Through FuncAnimation's own blitting (axes by axes), with an inside legend and the counter."""
     a = ov.animation(quad, runs, dpi=50, legend="inside")

@@ -54,6 +54,7 @@ def tip(arrow):
     return np.asarray(arrow.tip, dtype=float)
 
 
+@pytest.mark.slow
 def test_both_updates_start_from_the_same_state_of_the_momentum_run(quad, pair):
     scene = mn_scene(quad, pair)
     handle = updates_of(scene)
@@ -98,6 +99,7 @@ def test_the_nesterov_update_from_its_own_state_is_its_actual_step(quad, pair):
         np.testing.assert_allclose(vec["velocity"], run.update_vectors(k)["velocity"], atol=1e-15)
 
 
+@pytest.mark.slow
 def test_every_frame_shows_the_updates_of_the_step_its_counter_shows(quad, pair):
     scene = mn_scene(quad, pair, step=3)
     handle = updates_of(scene)
@@ -118,6 +120,7 @@ def test_every_frame_shows_the_updates_of_the_step_its_counter_shows(quad, pair)
     assert len(path.get_xdata()) == 41
 
 
+@pytest.mark.slow
 def test_the_animations_last_frame_is_the_last_step_not_the_static_figure(quad, pair):
     from matplotlib.backends.backend_agg import FigureCanvasAgg
 
@@ -156,6 +159,7 @@ def test_the_animations_last_frame_is_the_last_step_not_the_static_figure(quad, 
     )  # not the static figure's step 3
 
 
+@pytest.mark.slow
 def test_the_default_step_is_where_the_arrows_read_best(quad, pair):
     handle = updates_of(mn_scene(quad, pair))
     step = handle.readable_step()
@@ -192,11 +196,13 @@ def test_momentum_nesterov_step_must_come_before_a_run_stops(quad):
         mn_scene(quad, pair, step=20)
 
 
+@pytest.mark.slow
 def test_momentum_nesterov_blits_exactly(quad, pair):
     scene = mn_scene(quad, pair)
     assert_blits_exactly(scene, stride=3)
 
 
+@pytest.mark.slow
 def test_condition_panel_plots_kappa_along_each_run():
     s = ov.surface("rosenbrock")
     t = ov.run(s, ov.Adam(lr=0.05), steps=60)
@@ -219,6 +225,7 @@ def test_condition_of_a_quadratic_is_its_kappa():
     assert low < 25 < high and high / low == pytest.approx(10)
 
 
+@pytest.mark.slow
 def test_scenario_file_renders_png_gif_and_html(tmp_path):
     from optviz import scenario
     from optviz.testing import read_gif

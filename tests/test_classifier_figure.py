@@ -102,6 +102,7 @@ def test_the_gradient_column_is_exact_and_the_slides_is_named() -> None:
     assert any("(λ/2)·W" in t and "2λ·W" in t for t in texts)
 
 
+@pytest.mark.slow
 def test_the_figure_shows_one_update_with_the_step_size() -> None:
     from optviz.classifier import STEP0
 
@@ -168,6 +169,7 @@ def test_score_table_update_rewrites_numbers() -> None:
     assert t.rows()[0][3] == f"{new.evaluate().scores[0, 0]:.2f}"
 
 
+@pytest.mark.slow
 def test_scenario_renders_a_slide_sized_png(tmp_path) -> None:
     from optviz.cli import main
 

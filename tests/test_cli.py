@@ -52,6 +52,7 @@ def test_list_kind_shows_its_options(capsys):
     assert "draws the softmax_1d surface" in out and "optviz.studies.regularized_paths" in out
 
 
+@pytest.mark.slow
 def test_render_writes_each_requested_format(tmp_path, capsys):
     src = tmp_path / "fig.toml"
     src.write_text(GOOD)
@@ -63,6 +64,7 @@ def test_render_writes_each_requested_format(tmp_path, capsys):
     assert b"<svg" in (tmp_path / "fig.svg").read_bytes()[:2000]
 
 
+@pytest.mark.slow
 def test_render_is_byte_stable(tmp_path):
     src = tmp_path / "fig.toml"
     src.write_text(GOOD)
@@ -75,6 +77,7 @@ def test_render_is_byte_stable(tmp_path):
         assert (a / f"fig.{ext}").read_bytes() == (b / f"fig.{ext}").read_bytes()
 
 
+@pytest.mark.slow
 def test_render_creates_the_output_folder(tmp_path):
     src = tmp_path / "fig.toml"
     src.write_text(GOOD)

@@ -69,6 +69,7 @@ def reference_label(s, rule, start, steps, tol, minima, radius):
     return int(np.argmin(d)) if d.min() <= radius else dynamics.UNSETTLED
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", ["himmelblau", "local_minimum"])
 def test_basin_labels_equal_a_plain_loop_on_a_coarse_grid(name):
     s = ov.surface(name)

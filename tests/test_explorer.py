@@ -104,6 +104,7 @@ def test_default_lr_is_a_fraction_of_the_stability_limit() -> None:
     assert default_lr(ov.surface("rosenbrock")) == 0.00066
 
 
+@pytest.mark.slow
 def test_set_lr_recomputes_with_the_engine_and_keeps_artists(quadratic) -> None:
     ex = ov.explore(quadratic)
     before = [id(a) for a in ex.artists["gd"].all]
@@ -135,6 +136,7 @@ def test_slider_events_reach_the_engine(quadratic) -> None:
     assert_shows(ex, "nesterov", expected(ex, ov.Nesterov(lr=0.0123, rho=0.5)))
 
 
+@pytest.mark.slow
 def test_adaptive_rules_and_their_parameters(quadratic) -> None:
     ex = ov.explore(quadratic)
     ex.set(rules=["adam", "rmsprop", "adagrad"])
@@ -163,6 +165,7 @@ def test_checkbuttons_click_toggles_a_rule(quadratic) -> None:
     assert_shows(ex, "nesterov", expected(ex, ov.Nesterov(lr=0.1, rho=0.9)))
 
 
+@pytest.mark.slow
 def test_noise_sigma_uses_the_engine_noise_and_seed(quadratic) -> None:
     ex = ov.explore(quadratic, seed=3)
     ex.set(sigma=0.5)
@@ -173,6 +176,7 @@ def test_noise_sigma_uses_the_engine_noise_and_seed(quadratic) -> None:
     assert ex.readout("momentum").fields[0] == "SGD+Momentum"
 
 
+@pytest.mark.slow
 def test_click_on_the_contour_sets_the_start(quadratic) -> None:
     ex = ov.explore(quadratic)
     ex.fig.canvas.draw()
@@ -186,6 +190,7 @@ def test_click_on_the_contour_sets_the_start(quadratic) -> None:
     assert ex.settings.start == pytest.approx([2.0, -1.0], abs=1e-9)
 
 
+@pytest.mark.slow
 def test_set_start_and_random_start_are_seeded(quadratic) -> None:
     ex = ov.explore(quadratic, seed=7)
     ex.set_start((1.0, 2.0))
@@ -201,6 +206,7 @@ def test_set_start_and_random_start_are_seeded(quadratic) -> None:
     assert_shows(ex, "gd", expected(ex, ov.GD(lr=0.1)))
 
 
+@pytest.mark.slow
 def test_step_reset_and_run_buttons(quadratic) -> None:
     ex = ov.explore(quadratic)
     click_button(ex.widgets["reset"])
@@ -219,6 +225,7 @@ def test_step_reset_and_run_buttons(quadratic) -> None:
     assert ex.k == 100
 
 
+@pytest.mark.slow
 def test_run_button_starts_a_timer_that_advances(quadratic) -> None:
     ex = ov.explore(quadratic, steps=120)
     ex.reset()
@@ -240,6 +247,7 @@ def test_run_button_starts_a_timer_that_advances(quadratic) -> None:
     assert ex.k == 120 and ex.widgets["run"].label.get_text() == "Run"
 
 
+@pytest.mark.slow
 def test_readouts_at_the_current_point(quadratic) -> None:
     ex = ov.explore(quadratic, rules=["gd"])
     ex.reset()
@@ -257,6 +265,7 @@ def test_readouts_at_the_current_point(quadratic) -> None:
     assert all(t.get_text() == "" for t in ex.readout_texts[1])
 
 
+@pytest.mark.slow
 def test_readouts_on_a_nonconvex_surface() -> None:
     s = ov.surface("saddle")
     ex = ov.explore(s, rules=["gd"], start=(-1.8, 0.0), steps=5)
@@ -268,6 +277,7 @@ def test_readouts_on_a_nonconvex_surface() -> None:
     assert ex.loss_ax.get_yscale() == "linear"  # no known minimum: the loss itself
 
 
+@pytest.mark.slow
 def test_divergence_is_shown_clearly(quadratic) -> None:
     ex = ov.explore(quadratic)
     ex.set(lr=0.5)
@@ -293,6 +303,7 @@ def test_divergence_is_shown_clearly(quadratic) -> None:
     assert not arts.cross.get_visible() and arts.path.runs[0].end.get_visible()
 
 
+@pytest.mark.slow
 def test_steps_blit_when_the_canvas_supports_it(quadratic) -> None:
     ex = ov.explore(quadratic)
     assert ex.fig.canvas.supports_blit and ex.blitter.enabled
@@ -316,6 +327,7 @@ def test_classifier_widgets_are_background() -> None:
     assert not any(a.get_animated() for a in ex.widgets["loss"].ax.findobj())
 
 
+@pytest.mark.slow
 def test_without_blitting_updates_draw_idle(quadratic) -> None:
     ex = ov.explore(quadratic, pyplot=False)
     ex.blitter.enabled = False
@@ -324,6 +336,7 @@ def test_without_blitting_updates_draw_idle(quadratic) -> None:
     assert ex.blitter.blits == 0
 
 
+@pytest.mark.slow
 def test_the_saved_figure_shows_the_live_artists(quadratic, tmp_path) -> None:
     ex = ov.explore(quadratic, rules=["gd"])
     ex.set(lr=0.5)
@@ -333,6 +346,7 @@ def test_the_saved_figure_shows_the_live_artists(quadratic, tmp_path) -> None:
     assert image.shape[:2] == (800, 1400)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     ("call", "message"),
     [
@@ -366,6 +380,7 @@ def test_bad_explore_arguments() -> None:
         ov.explore("quadratic", rules=["sgd"])
 
 
+@pytest.mark.slow
 def test_a_start_outside_a_formula_domain_is_reported_not_crashed() -> None:
     s = ov.surface_from_expression("log(x) + y**2", bounds=((-1, 3), (-2, 2)), start=(2, 1))
     ex = ov.explore(s, rules=["gd"])
@@ -411,6 +426,7 @@ def test_classifier_update_button_moves_by_minus_step_times_gradient() -> None:
     )
 
 
+@pytest.mark.slow
 def test_classifier_controls_through_widgets_and_set() -> None:
     ex = ov.explore_classifier()
     ex.set(step_size=0.5)
@@ -433,6 +449,7 @@ def test_classifier_controls_through_widgets_and_set() -> None:
         ex.set(loss="hinge")
 
 
+@pytest.mark.slow
 def test_classifier_repeated_update_timer_and_randomize() -> None:
     ex = ov.explore_classifier(seed=4)
     click_button(ex.widgets["repeat"])
@@ -476,6 +493,7 @@ def test_cli_without_a_gui_backend_says_so(capsys) -> None:
     assert plt.get_fignums() == []  # nothing was opened
 
 
+@pytest.mark.slow
 def test_cli_with_a_gui_backend_opens_and_shows(monkeypatch) -> None:
     from optviz.explorer import _main
 
@@ -490,6 +508,7 @@ def test_cli_with_a_gui_backend_opens_and_shows(monkeypatch) -> None:
     assert len(shown) == 2
 
 
+@pytest.mark.slow
 def test_cli_when_the_asked_backend_cannot_start(tmp_path) -> None:
     # TkAgg without a display: matplotlib falls back to Agg; the command must say so, not exit silently.
     import os
@@ -508,6 +527,7 @@ def test_cli_when_the_asked_backend_cannot_start(tmp_path) -> None:
     assert proc.stderr.count("\n") == 1
 
 
+@pytest.mark.slow
 def test_the_window_works_without_a_reference_to_the_explorer(quadratic) -> None:
     import gc
     import weakref
@@ -560,6 +580,7 @@ def test_head_is_the_shorter_run(quadratic, rule, kw) -> None:
         head(long, 301)
 
 
+@pytest.mark.slow
 def test_a_shorter_steps_setting_runs_nothing_again(quadratic, monkeypatch) -> None:
     from optviz.explorer import _surface
 

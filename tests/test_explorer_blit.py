@@ -58,6 +58,7 @@ MOVES = [
 ]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(("name", "move"), MOVES, ids=[m[0] for m in MOVES])
 def test_a_move_blits_the_pixels_of_a_full_redraw(name, move) -> None:
     ex = opened()
@@ -69,6 +70,7 @@ def test_a_move_blits_the_pixels_of_a_full_redraw(name, move) -> None:
     assert_full_redraw_equal(ex)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("surface", ["rosenbrock", "saddle", "himmelblau", "least_squares"])
 def test_blits_equal_full_redraws_on_other_surfaces(surface) -> None:
     ex = opened(surface)
@@ -77,6 +79,7 @@ def test_blits_equal_full_redraws_on_other_surfaces(surface) -> None:
         assert_full_redraw_equal(ex)
 
 
+@pytest.mark.slow
 def test_a_diverging_run_blits_its_marks_exactly() -> None:
     ex = opened(rules=["gd", "adam"])
     ex.set(lr=0.5)  # GD diverges on kappa = 10
@@ -86,6 +89,7 @@ def test_a_diverging_run_blits_its_marks_exactly() -> None:
     assert_full_redraw_equal(ex)
 
 
+@pytest.mark.slow
 def test_nothing_static_lies_over_the_live_artists_on_any_surface() -> None:
     # The layout keeps widgets, axes and titles clear of every live artist's box: nothing static is drawn per
     # update, so the background holds them all.
@@ -95,6 +99,7 @@ def test_nothing_static_lies_over_the_live_artists_on_any_surface() -> None:
         ex.close()
 
 
+@pytest.mark.slow
 def test_a_slider_move_redraws_only_what_it_changed() -> None:
     ex = opened()
     ex.set(lr=ex.settings.lr * 0.9)
@@ -116,6 +121,7 @@ def test_a_slider_move_redraws_only_what_it_changed() -> None:
     assert not ex.widgets["rho"].track.get_animated()
 
 
+@pytest.mark.slow
 def test_regions_share_no_pixel() -> None:
     ex = opened()
     boxes = [r.box for r in ex.blitter.regions]
@@ -124,6 +130,7 @@ def test_regions_share_no_pixel() -> None:
             assert not (a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]), (a, b)
 
 
+@pytest.mark.slow
 def test_loss_limits_move_in_decades_and_rarely() -> None:
     ex = opened()
     ax = ex.loss_ax
@@ -166,6 +173,7 @@ def test_loss_limit_rules() -> None:
     assert loss_limits(np.array([-2.6, 1.3]), log=False) == (-3.0, 2.0)
 
 
+@pytest.mark.slow
 def test_without_blitting_every_update_draws_in_full() -> None:
     ex = opened()
     ex.blitter.enabled = False
@@ -176,6 +184,7 @@ def test_without_blitting_every_update_draws_in_full() -> None:
     assert ex.blitter.blits == 0 and ex.blitter.full_draws == draws + 2
 
 
+@pytest.mark.slow
 def test_the_minimum_label_stays_legible_over_the_paths() -> None:
     from optviz._blit import draw_order
 
@@ -192,6 +201,7 @@ def test_the_minimum_label_stays_legible_over_the_paths() -> None:
     assert_full_redraw_equal(ex)
 
 
+@pytest.mark.slow
 def test_without_an_event_loop_a_due_full_draw_waits_until_pixels_are_asked_for() -> None:
     # Agg draws inside draw_idle at once; the explorer marks the figure stale instead, as a window's loop
     # coalesces its idle draws: two changes, one full draw, with a full draw's pixels.

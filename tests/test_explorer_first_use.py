@@ -66,6 +66,7 @@ def test_the_readme_shows_the_explorer_in_python_and_says_which_rules_each_lr_mo
     assert "`second_order_lr` sets Newton and L-BFGS" in SECTION
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", ov.surface_names())
 def test_the_readme_explorer_example_runs_on_every_surface(name, tmp_path, monkeypatch) -> None:
     code = readme_explorer_code()
@@ -77,6 +78,7 @@ def test_the_readme_explorer_example_runs_on_every_surface(name, tmp_path, monke
         assert ov.scenario.load("found.toml").main.surface.name == name
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", ov.surface_names())
 def test_the_issue_example_and_the_command_line_example_on_every_surface(name, monkeypatch) -> None:
     ex = ov.explore(name, rules=["gd", "adam"])
@@ -101,6 +103,7 @@ def test_the_issue_example_and_the_command_line_example_on_every_surface(name, m
 
 
 # -- set(): any valid value, precise errors -----------------------------------------------------------
+@pytest.mark.slow
 def test_set_widens_a_log_slider_to_the_decade_of_the_value() -> None:
     ex = ov.explore("rosenbrock", rules=["gd", "adam"])
     c = ex.controls["lr"]
@@ -198,6 +201,7 @@ def test_it_opens_at_the_end_and_a_run_from_there_starts_over() -> None:
     assert ex.k == 1
 
 
+@pytest.mark.slow
 def test_play_from_the_opened_explorer_moves() -> None:
     ex = ov.explore("quadratic")
     ex.play()
@@ -221,6 +225,7 @@ def same_runs(ex: SurfaceExplorer, path: Path) -> None:
         assert t.status == shown.status and t.label == shown.label
 
 
+@pytest.mark.slow
 def test_to_scenario_writes_the_shown_runs(tmp_path) -> None:
     ex = ov.explore("rosenbrock", rules=["gd", "momentum", "adam"], seed=3)
     ex.set(lr=0.0012, adaptive_lr=0.07, rho=0.8, beta1=0.7, sigma=0.4, steps=140)
@@ -233,6 +238,7 @@ def test_to_scenario_writes_the_shown_runs(tmp_path) -> None:
     assert sc.kind.name == "trajectories" and sc.main.options.loss is True
 
 
+@pytest.mark.slow
 def test_the_scenario_renders_the_same_runs(tmp_path) -> None:
     from optviz.cli import main
 
@@ -257,6 +263,7 @@ def test_the_scenario_renders_the_same_runs(tmp_path) -> None:
         assert any(d.shape == xy.shape and np.array_equal(d, xy) for d in drawn), name
 
 
+@pytest.mark.slow
 def test_to_scenario_keeps_a_formula_and_refuses_a_python_function(tmp_path) -> None:
     s = ov.surface_from_expression(
         "x**2 + 3*y**2 + x*y", bounds=((-3, 3), (-2, 2)), start=(2.5, 1.5), title="My bowl"

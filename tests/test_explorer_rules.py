@@ -39,6 +39,7 @@ def assert_shows(ex: SurfaceExplorer, name: str, t: ov.Trajectory) -> None:
     np.testing.assert_array_equal(path, t.xy[: last + 1])
 
 
+@pytest.mark.slow
 def test_every_rule_with_its_own_controls_is_the_engine_run() -> None:
     s = ov.surface("rosenbrock")
     ex = ov.explore(s, rules=list(RULES), steps=30, pyplot=False)
@@ -90,6 +91,7 @@ CHOICES = {
 }
 
 
+@pytest.mark.slow
 def test_the_schedule_selector_runs_the_engine_schedules() -> None:
     s = ov.surface("quadratic", kappa=10)
     names = ["gd", "momentum", "adam", "rmsprop", "newton"]
@@ -153,6 +155,7 @@ def test_newton_where_the_hessian_is_singular() -> None:
     assert ex.readout("newton").status == "done"
 
 
+@pytest.mark.slow
 def test_to_scenario_keeps_schedules_and_noise_per_rule(tmp_path) -> None:
     ex = ov.explore(
         "rosenbrock", rules=["momentum", "adamw", "lbfgs"], steps=30, seed=1, pyplot=False
@@ -186,6 +189,7 @@ def test_bad_values_of_the_new_controls_change_nothing() -> None:
         assert ex.settings is before
 
 
+@pytest.mark.slow
 def test_every_control_and_label_is_legible_with_every_rule_shown() -> None:
     # No widget, label or readout over another, none clipped (design section 11), with the longest values.
     from optviz.testing import check_legibility

@@ -41,6 +41,7 @@ def test_every_kind_is_described():
             assert doc, f"{name}.{option} has a description"
 
 
+@pytest.mark.slow
 def test_shared_legend_in_panels_names_rules_without_hyperparameters():
     sc = load(Path(__file__).parent.parent / "scenarios" / "sgd_vs_momentum.toml")
     scene = scene_for(sc, size=(6.4, 3.6), dpi=40)
@@ -57,6 +58,7 @@ def legend_of(folder: Path, text: str):
     return scene, legend, [t.get_text() for t in legend.get_texts()]
 
 
+@pytest.mark.slow
 def test_a_noisy_run_and_an_exact_run_of_one_rule_each_get_their_legend_entry(tmp_path):
     # A user's scenario (not a gallery one): Adam with and without gradient noise, and SGD, on Rosenbrock.
     # The noisy Adam says so, so the legend keeps one entry per run, each in its run's colour.
@@ -76,6 +78,7 @@ def test_a_noisy_run_and_an_exact_run_of_one_rule_each_get_their_legend_entry(tm
     assert keys == [by_label[t] for t in texts] and len(set(keys)) == 3
 
 
+@pytest.mark.slow
 def test_runs_told_apart_only_by_their_noise_name_it_in_every_panel(tmp_path):
     # Two SGD runs at one lr, fed noise of different sizes: each legend entry names its sigma, and the path
     # and the loss curve of a run carry the same text (one key per run in the figure's legend).
@@ -93,6 +96,7 @@ def test_runs_told_apart_only_by_their_noise_name_it_in_every_panel(tmp_path):
         assert set(texts) <= drawn, (ax.get_title(), drawn)
 
 
+@pytest.mark.slow
 def test_panels_share_one_clock():
     # Paced together (the default): frame 10 of 150 shows the 150-step panels at iteration 10 and the 60-step
     # panels at round(10 * 60 / 150) = 4, so that every panel ends on the last frame.
@@ -109,6 +113,7 @@ def test_panels_share_one_clock():
     assert lengths == {11, 5}
 
 
+@pytest.mark.slow
 def test_poor_conditioning_shows_kappa_and_the_eigenvalues():
     s = ov.surface("quadratic", kappa=25)
     runs = [ov.run(s, ov.GD(lr=0.075), steps=30)]
@@ -129,6 +134,7 @@ def test_update_diagram_refuses_a_step_past_the_stop():
         figure("update_diagram", s, [t], step=7)
 
 
+@pytest.mark.slow
 def test_nesterov_diagram_follows_the_actual_point():
     s = ov.surface("quadratic", kappa=10)
     t = ov.run(s, ov.Nesterov(lr=0.04), steps=20)
@@ -138,6 +144,7 @@ def test_nesterov_diagram_follows_the_actual_point():
     np.testing.assert_array_equal(path.get_xydata(), t.state["position"])
 
 
+@pytest.mark.slow
 def test_regularization_runs_off_without_l2_and_converges_with_it():
     s = ov.surface("softmax_1d")
     t = ov.run(s, ov.GD(lr=2.0), start=(-0.5, 2.0), steps=400)
@@ -184,6 +191,7 @@ def test_numeric_gradient_error_curves_have_the_textbook_shape():
     assert e_c.min() < e_f.min() / 10
 
 
+@pytest.mark.slow
 def test_gallery_renders_the_rest_when_one_scenario_is_bad(tmp_path, capsys):
     src = tmp_path / "scenarios"
     src.mkdir()
@@ -212,6 +220,7 @@ def test_seed_sweep_keeps_diverged_values_on_the_axis():
     assert ax.get_xlim()[1] > 0.3, "lr = 0.3 diverges (> 2/L), and its cross stays in view"
 
 
+@pytest.mark.slow
 def test_random_search_panel_compares_best_so_far_curves():
     s = ov.surface("rosenbrock")
     runs = [
@@ -255,6 +264,7 @@ def test_a_wrong_surface_says_which_surfaces_the_kind_takes(kind, surface, takes
         assert str(err.value).startswith(f"surface: figure kind '{kind}' {takes}"), err.value
 
 
+@pytest.mark.slow
 def test_options_from_python_are_typed_and_checked_like_a_files():
     s = ov.surface("quadratic", kappa=10)
     t = ov.run(s, ov.Momentum(lr=0.05), steps=10)

@@ -224,6 +224,7 @@ def test_panels_with_a_legend_each_keep_each_panels_settings(gallery):
     assert texts[0][1] == "GD (lr=0.018)" and texts[1][1] == "GD (lr=0.001)"
 
 
+@pytest.mark.slow
 def test_momentum_rho_names_the_kappa_of_the_surface_it_draws():
     banana = ov.surface("rosenbrock")  # kappa of the Hessian at the minimum: 2508.0...
     run = ov.run(banana, ov.Momentum(lr=1e-4), steps=20)

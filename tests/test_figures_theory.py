@@ -54,6 +54,7 @@ def test_phase_diagram_image_is_the_sweeps_rates(rule):
     assert ((image < 1) == (predicted < 1))[clear].all()
 
 
+@pytest.mark.slow
 def test_convergence_rates_draws_measured_beside_predicted():
     q = ov.surface("quadratic", kappa=100, angle=30)
     hb = th.heavy_ball_optimal(q)

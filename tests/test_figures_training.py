@@ -223,6 +223,7 @@ def test_a_scheduled_run_says_so_in_its_legend():
     assert mine.legend == "mine"
 
 
+@pytest.mark.slow
 def test_runs_without_noise_are_drawn_once_unsmoothed():
     """Seeds change nothing in a run without noise: one is run, drawn as it is, and titles say no more."""
     q = ov.surface("quadratic", kappa=10)

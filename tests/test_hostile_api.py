@@ -124,6 +124,7 @@ def test_savefig_refuses_a_huge_pixel_count(tmp_path):
 
 
 # -- item 11: divergence is a status, not a warning ------------------------------------------------------------------
+@pytest.mark.slow
 def test_diverging_runs_draw_every_kind_without_warnings(quad):
     # pytest turns warnings into errors here (filterwarnings = error): drawing is enough to check.
     runs = [

@@ -40,6 +40,7 @@ def test_list_kind_given_a_surface_says_what_it_is(capsys):
 
 
 # -- item 3: the scenarios ship with the package -------------------------------------------------------------------
+@pytest.mark.slow
 def test_outside_a_clone_list_and_render_use_the_shipped_examples(tmp_path, capsys, monkeypatch):
     monkeypatch.chdir(tmp_path)  # no scenarios/ folder here
     assert main(["list"]) == 0
@@ -93,6 +94,7 @@ def test_gif_on_a_kind_without_animation_is_refused_before_drawing(tmp_path, cap
     assert not out.exists()
 
 
+@pytest.mark.slow
 def test_a_long_stem_renders_although_its_temporary_name_would_be_too_long(tmp_path, capsys):
     stem = "a" * 245  # legal; "<stem>.tmp.XXXX.png" would not be
     source = _scenario(tmp_path, f"{stem}.toml")
@@ -113,6 +115,7 @@ def test_a_target_that_is_a_folder_stops_the_render_before_any_file_is_replaced(
     assert sorted(os.listdir(out)) == ["x.png", "x.svg"]
 
 
+@pytest.mark.slow
 def test_several_files_render_all_or_nothing_and_each_is_tried(tmp_path, capsys, monkeypatch):
     render_module = importlib.import_module(
         "optviz.scenario.render"

@@ -633,7 +633,11 @@ def _clean_line(err: str) -> str:
     return line
 
 
-@pytest.mark.parametrize("case", CASES, ids=[c.name for c in CASES])
+# A case that renders draws its figure (1 to 10 CPU s each): the slow lane's. A refusal comes before any drawing.
+PARAMS = [pytest.param(c, id=c.name, marks=[pytest.mark.slow] * (c.code == 0)) for c in CASES]
+
+
+@pytest.mark.parametrize("case", PARAMS)
 def test_hostile_scenario(tmp_path, capsys, case):
     source = tmp_path / f"{case.name}.toml"
     source.write_text(case.text, encoding="utf-8")

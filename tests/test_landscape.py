@@ -329,6 +329,7 @@ def test_lanczos_finds_the_most_negative_eigenvalue_not_the_largest_magnitude():
     )
 
 
+@pytest.mark.slow
 def test_sharpness_along_a_path_names_the_rules_threshold(problem):
     init = problem.theta()
     path = ol.train(
@@ -474,6 +475,7 @@ def test_the_slices_interpolation_is_close_to_the_model_and_exact_gradients_are_
     )  # the spline's slope is close
 
 
+@pytest.mark.slow
 def test_drawing_animating_and_image_testing_take_the_slice(problem, tmp_path):
     import matplotlib.pyplot as plt
 

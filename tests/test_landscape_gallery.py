@@ -46,6 +46,7 @@ def _all_seeds(results, other_seeds):
 
 
 # -- the captions ------------------------------------------------------------------------------------------
+@pytest.mark.slow
 def test_the_three_optimizers_start_together_and_learn_the_moons(results):
     assert [p.label for p in results.paths] == ["SGD", "SGD+Momentum", "Adam"]
     for p in results.paths:
@@ -53,6 +54,7 @@ def test_the_three_optimizers_start_together_and_learn_the_moons(results):
         assert results.loss.value(p.end) < 0.02 < 0.6 < results.loss.value(results.init)
 
 
+@pytest.mark.slow
 def test_pca_plane_holds_most_of_the_paths_but_not_their_first_steps(results, other_seeds):
     # "PC1 + PC2 explain more than 95%"; "in the first ten steps more than 70% of each path's distance from the
     # initialization is off the plane; at the end at most a quarter"
@@ -65,6 +67,7 @@ def test_pca_plane_holds_most_of_the_paths_but_not_their_first_steps(results, ot
             assert r[-1] < 0.25, p.label
 
 
+@pytest.mark.slow
 def test_the_pca_figure_states_the_variance_the_plane_explains(results):
     import matplotlib.pyplot as plt
 
@@ -85,6 +88,7 @@ def test_the_pca_figure_states_the_variance_the_plane_explains(results):
     plt.close(scene.fig)
 
 
+@pytest.mark.slow
 def test_random_planes_state_the_curvature_at_their_centre(results):
     import matplotlib.pyplot as plt
 
@@ -120,6 +124,7 @@ def _signed(value: float, decimals: int) -> str:
     return f"{value:.{decimals}f}".replace("-", "\N{MINUS SIGN}")
 
 
+@pytest.mark.slow
 def test_random_planes_leave_the_paths_almost_entirely_off_the_plane(results, other_seeds):
     # "The paths' residuals stay above 98%"
     for seed, (loss, _init, paths) in zip(
@@ -138,6 +143,7 @@ def test_the_three_model_plane_holds_two_ends_and_not_the_third(results):
     np.testing.assert_allclose(results.three_projections[0].xy[-1], [1, 0], atol=1e-9)
 
 
+@pytest.mark.slow
 def test_sharpness_panel_claims(results, other_seeds):
     # "SGD's sharpness climbs to its threshold 2/lr = 4 or past it while the loss falls, and ends below half of
     # it; SGD+Momentum stays far below its own threshold (2+2ρ)/lr = 76; negative curvature at the
@@ -158,6 +164,7 @@ def test_sharpness_panel_claims(results, other_seeds):
         assert abs(s.smallest[-1]) < 0.1 * abs(s.smallest[0])
 
 
+@pytest.mark.slow
 def test_linear_interpolation_claims(results, other_seeds):
     # "along each straight line the loss falls without a barrier from the initialization (α = 0) to the
     # solution (α = 1); its lowest point lies a little past the solution"
@@ -172,6 +179,7 @@ def test_linear_interpolation_claims(results, other_seeds):
         assert curve.alphas[0] == -0.5 and curve.alphas[-1] == 1.5
 
 
+@pytest.mark.slow
 def test_the_sharpness_figure_draws_the_threshold_it_can_show_and_names_the_other(results):
     import matplotlib.pyplot as plt
 
@@ -190,6 +198,7 @@ def test_the_sharpness_figure_draws_the_threshold_it_can_show_and_names_the_othe
 
 
 # -- reproduction ------------------------------------------------------------------------------------------
+@pytest.mark.slow
 def test_every_landscape_figure_is_legible(results):
     # Held to zero findings like the scenario gallery (design section 11): the model names beside their rings,
     # panel titles clear of the tick labels, and the SGD path not hidden under SGD+Momentum's (issue 19).
@@ -201,6 +210,7 @@ def test_every_landscape_figure_is_legible(results):
         assert not findings, stem + ":\n" + "\n".join(map(str, findings))
 
 
+@pytest.mark.slow
 def test_the_covered_sgd_path_shows_as_a_stripe_under_momentums(results):
     scene = g.scenes(results, size=(6.4, 3.6), dpi=50)["landscape_three_models"]
     lines = {line.get_label(): line for line in scene.fig.axes[0].get_lines()}

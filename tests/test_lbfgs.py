@@ -78,6 +78,7 @@ def test_batched_kernel_equals_the_one_run_port_bit_for_bit(surface, options):
             np.testing.assert_array_equal(one.state[name], ref.state[name], err_msg=name)
 
 
+@pytest.mark.slow
 def test_the_cases_above_reach_every_branch():
     """The option sets exercise what they claim: runs that stop early, converge, diverge, hit max_eval."""
     statuses, cut = set(), False

@@ -154,6 +154,7 @@ def test_softmax_1d_without_penalty_has_no_minimum():
     assert np.all(np.diff(losses) < 0) and np.all(losses > 0)
 
 
+@pytest.mark.slow
 def test_softmax_1d_gd_grows_w_without_bound():
     s = ov.surface("softmax_1d")
     t = ov.run(s, ov.GD(lr=1.0), steps=20_000)

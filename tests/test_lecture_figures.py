@@ -319,6 +319,7 @@ def test_minibatch_animation_takes_the_draws_in_order_and_ends_on_the_static_fig
         np.testing.assert_array_equal(got, want)
 
 
+@pytest.mark.slow
 def test_minibatch_gif_blits_exactly_and_renders_byte_for_byte(minibatch_scene, tmp_path):
     from _blitcheck import assert_blits_exactly
 

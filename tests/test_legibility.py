@@ -165,6 +165,7 @@ def test_a_long_path_is_measured_as_matplotlib_strokes_it():
     assert [f for f in check_legibility(fig) if label in (f.artist, f.other)] == []
 
 
+@pytest.mark.slow
 def test_tick_labels_crowding_a_corner_are_found_and_the_figures_move_them_apart():
     import optviz as ov
 
@@ -256,6 +257,7 @@ steps = 40
 """
 
 
+@pytest.mark.slow
 def test_optviz_check_render_prints_findings_and_exits_1(tmp_path, capsys):
     from optviz.cli import main
 
@@ -276,6 +278,7 @@ def test_optviz_check_render_prints_findings_and_exits_1(tmp_path, capsys):
     assert main(["check", str(bad)]) == 0  # without --render: valid, nothing drawn
 
 
+@pytest.mark.slow
 def test_optviz_gallery_check_prints_each_finding_and_exits_1(tmp_path, capsys):
     # The check runs on the figure the gallery writes; both scenarios are still written.
     from optviz.cli import main

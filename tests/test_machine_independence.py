@@ -15,6 +15,8 @@ import os
 import subprocess
 import sys
 
+import pytest
+
 SCRIPT = r"""
 import hashlib, numpy as np, optviz as ov
 from optviz.classifier import LinearClassifier, POINTS, W0, B0, scores
@@ -71,6 +73,7 @@ def _digest(coretype: str | None) -> str:
     return out.stdout.strip()
 
 
+@pytest.mark.slow
 def test_runs_are_bit_identical_across_blas_kernels():
     digest = _digest(None)
     assert len(digest) == len(hashlib.sha256().hexdigest())

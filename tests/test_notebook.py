@@ -26,6 +26,7 @@ def outputs(cell) -> str:
     return "".join(o.get("text", "") for o in cell.outputs if o.get("output_type") == "stream")
 
 
+@pytest.mark.slow
 def test_the_notebook_opens_an_explorer_moves_a_slider_and_steps(tmp_path, monkeypatch) -> None:
     assert not MISSING, f"CI installs the notebook extra; missing {MISSING}"
     monkeypatch.setenv(

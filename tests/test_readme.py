@@ -33,6 +33,7 @@ def _needs_torch(block: str) -> bool:
     return "import torch" in block
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("index", range(len(_blocks("python"))))
 def test_the_python_examples_run_in_a_fresh_interpreter(tmp_path, index):
     # A fresh process, as a reader would run it: nothing imported by other tests can make it pass.
@@ -66,8 +67,15 @@ def test_the_python_examples_run_in_a_fresh_interpreter(tmp_path, index):
             at = found + len(part)
 
 
-def test_the_readme_says_how_to_run_the_quick_tests():
-    assert 'python -m pytest -m "not slow"' in README
+def test_the_readme_says_what_the_default_run_leaves_out_and_how_to_run_it():
+    import tomllib
+
+    pyproject = tomllib.loads((Path(__file__).parent.parent / "pyproject.toml").read_text("utf-8"))
+    assert "-m 'not slow'" in pyproject["tool"]["pytest"]["ini_options"]["addopts"]
+    text = " ".join(README.split())
+    assert "the fast lane" in text
+    assert "python -m pytest -n auto --dist loadgroup -m slow" in text
+    assert '-m "slow or not slow"' in text
 
 
 def test_the_quick_start_is_what_ci_runs():
@@ -81,7 +89,9 @@ def test_the_quick_start_is_what_ci_runs():
     # The same test command: its options (one process per core, each file whole in one) too.
     options = tests.split("python -m pytest", 1)[1].split()
     assert options == ["-n", "auto", "--dist", "loadgroup"]
-    assert f"python -m pytest -q {' '.join(options)}\n" in ci
+    assert f"python -m pytest -q {' '.join(options)} || failed=1\n" in ci
+    # ... and then the slow lane, so that CI runs every test.
+    assert f"python -m pytest -q {' '.join(options)} -m slow || failed=1\n" in ci
     # In CI a missing extra fails the notebook test instead of skipping it.
     assert "\nexport CI=1\n" in ci
 

@@ -76,6 +76,7 @@ def test_write_gif_round_trips_frames_durations_and_loop(tmp_path, growing):
     assert read_gif(write_gif(tmp_path / "once.gif", frames, 100, loop=None)).loop is None
 
 
+@pytest.mark.slow
 def test_merged_duplicates_equal_their_unmerged_twin(tmp_path, growing):
     holds = [1, 3, 1, 2, 1, 4]
     frames = _held(growing[0], holds)

@@ -204,6 +204,7 @@ def test_entry_point_names_the_plugin_module():
     assert project["project"]["entry-points"]["pytest11"] == {"optviz": "optviz.testing.plugin"}
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("how", ["-p", "conftest"])
 def test_entry_point_plus_explicit_loading_is_harmless(tmp_path, how):
     # Simulate an installed optviz: a distribution whose pytest11 entry point names the plugin.

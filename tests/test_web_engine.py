@@ -150,6 +150,7 @@ def engine_runs():
     return cases
 
 
+@pytest.mark.slow
 def test_every_rule_on_every_registered_surface_equals_optviz_run(engine_runs):
     cases = [c for c in engine_runs if c.surface_key in ov.surface_names() and c.steps == 300]
     assert {c.surface_key for c in cases} == set(ov.surface_names())
@@ -157,6 +158,7 @@ def test_every_rule_on_every_registered_surface_equals_optviz_run(engine_runs):
     _assert_all(cases)
 
 
+@pytest.mark.slow
 def test_rule_options_noise_stopping_and_divergence_equal_optviz_run(engine_runs):
     cases = [
         c for c in engine_runs
@@ -168,6 +170,7 @@ def test_rule_options_noise_stopping_and_divergence_equal_optviz_run(engine_runs
     _assert_all(cases)
 
 
+@pytest.mark.slow
 def test_every_schedule_equals_optviz_run(engine_runs):
     """The lr (and OneCycleLR's momentum) of every step is torch's, as optviz.schedules computes it: each
     scheduled run equals optviz.run's, and the lr sequences themselves are equal to the bit."""
@@ -215,6 +218,7 @@ def _cosines(schedule) -> bool:
     return isinstance(schedule, ov.CosineAnnealingLR)
 
 
+@pytest.mark.slow
 def test_arithmetic_surfaces_are_bit_identical(engine_runs):
     """On + - * / surfaces the JavaScript performs numpy's operations in numpy's order (sums too): the runs
     agree to the bit, noise, Newton's Hessians, L-BFGS's line search and the schedules without a cosine

@@ -307,6 +307,7 @@ def test_page_looks_like_the_png_of_its_scenario(browser, name, rules, tmp_path)
     page.close()
 
 
+@pytest.mark.slow
 def test_page_is_one_small_file_without_network(pages):
     for name, path in pages.items():
         text = path.read_text(encoding="utf-8")

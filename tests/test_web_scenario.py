@@ -226,6 +226,7 @@ def _failures(surface, state) -> list[str]:
 
 
 # -- files ------------------------------------------------------------------------------------------------
+@pytest.mark.slow
 def test_render_writes_the_page_beside_the_png(rendered):
     for name, path in rendered.items():
         page = path.with_suffix(".html")
@@ -242,6 +243,7 @@ def test_render_writes_the_page_beside_the_png(rendered):
         assert '"html"' in (ROOT / "scenarios" / f"{name}.toml").read_text(encoding="utf-8")
 
 
+@pytest.mark.slow
 def test_html_in_output_formats_is_written_with_the_others(tmp_path):
     source = ROOT / "scenarios" / "poor_conditioning.toml"
     text = source.read_text(encoding="utf-8").replace(
@@ -298,6 +300,7 @@ def test_kinds_without_pages_are_refused_in_one_line(tmp_path, capsys):
     )
 
 
+@pytest.mark.slow
 def test_a_page_that_fails_leaves_no_file(tmp_path, monkeypatch, capsys):
     """The page is written with the other formats or not at all: a page over the size limit (made tiny here)
     fails the render, and the PNG that rendered fine is not left behind (nor an older one clobbered)."""
