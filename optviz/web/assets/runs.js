@@ -569,7 +569,14 @@
       var entries = self.legendEntries(lg, items);
       var key = entries.map(function (e) { return e.text + "\u0000" + swatchId(e.swatch); }).join("\u0001");
       var built = self.legendCache[n];
-      if (!built || built.key !== key) built = self.legendCache[n] = self.buildLegend(lg, n, entries, key);
+      if (!built || built.key !== key) {
+        // the same handles with other texts (a rate's slider moved): the texts change in place, the images stay
+        var shape = entries.map(function (e) { return swatchId(e.swatch); }).join(",");
+        built = self.legendCache[n] = built && built.shape === shape && entries.length
+          ? self.retextLegend(lg, built, entries, key)
+          : self.buildLegend(lg, n, entries, key);
+        built.shape = shape;
+      }
       if (!entries.length) return;
       var at = lg.best ? self.bestPlace(lg, built.w, built.h) : built.at, s = built.el.style;
       if (s.left !== at[0] + "px") s.left = at[0] + "px";
@@ -636,11 +643,30 @@
       img.style.flex = "none";
       box.appendChild(P.el("span", { role: "listitem", class: "entry" }, [img, P.el("span", { text: e.text })]));
     });
+    return this.fitLegend(lg, out, entries.length);
+  };
+
+  // Legend `built` with new texts for the same entries (the same handles, in the same order), laid out again.
+  View.prototype.retextLegend = function (lg, built, entries, key) {
+    var items = built.el.children;
+    entries.forEach(function (e, i) {
+      var text = items[i].lastChild;
+      if (text.textContent !== e.text) text.textContent = e.text;
+    });
+    return this.fitLegend(lg, { el: built.el, key: key, w: 0, h: 0, at: [0, 0] }, entries.length);
+  };
+
+  // Lay out a legend of `count` entries in `out.el` and measure it (out.w, out.h, out.at: see buildLegend).
+  View.prototype.fitLegend = function (lg, out, count) {
+    var spec = this.spec, box = out.el, s = box.style;
+    s.whiteSpace = "nowrap";
+    s.maxWidth = "";
+    s.left = s.top = "0px"; // measured where nothing narrows it
     var axes = lg.best ? spec[lg.axes] : null;
     var room = axes ? axes.width - 2 * lg.pad : 0.98 * spec.width;
-    var columns = Math.max(1, Math.min(entries.length, lg.maxColumns === 1 ? 1 : Math.max(lg.columns, Math.min(entries.length, lg.maxColumns))));
+    var columns = Math.max(1, Math.min(count, lg.maxColumns === 1 ? 1 : Math.max(lg.columns, Math.min(count, lg.maxColumns))));
     for (; columns >= 1; columns--) {
-      s.gridTemplateRows = "repeat(" + Math.ceil(entries.length / columns) + ", auto)";
+      s.gridTemplateRows = "repeat(" + Math.ceil(count / columns) + ", auto)";
       if (columns === 1 || box.offsetWidth <= room) break;
     }
     if (box.offsetWidth > room) { // one column, still too wide: its entries wrap
