@@ -568,9 +568,10 @@ def test_the_legend_of_many_scheduled_runs_stays_in_the_page_and_off_the_paths(
             and box[3] > g["top"]
         )
         assert not over, (name, box, g)
+    # (each live line is flat: [x0, y0, x1, y1, ...] in pixels)
     points = np.array(
-        [p for line in page.eval("optviz.page.view.live.paths.lines") for p in line], dtype=float
-    )
+        [v for line in page.eval("optviz.page.view.live.paths.lines") for v in line], dtype=float
+    ).reshape(-1, 2)
     inside = (
         (points[:, 0] > box[0])
         & (points[:, 0] < box[2])

@@ -6,6 +6,7 @@ same scenario (and, after changes, like the PNG of the scenario it exports); lab
 from __future__ import annotations
 
 import base64
+import io
 import json
 import re
 from pathlib import Path
@@ -505,6 +506,31 @@ def test_divergence_note_is_placed_off_the_paths(browser, rendered):
     assert counts["placed"] < counts["matplotlib"] / 4, counts
     assert "diverged at step" in page.page.inner_text("#readouts")
     page.close()
+
+
+def test_handles_of_a_legend_inside_the_axes_hold_only_their_own_pixels(rendered):
+    """A legend inside the axes (frame alpha 0.8) is over the paths and contour lines; its handles, cropped
+    for the page, are the run's colour over white, with none of what shows through the frame (the page puts
+    the legend elsewhere: a faint line would travel with it)."""
+    from PIL import Image
+
+    text = rendered["diverges"].with_suffix(".html").read_text(encoding="utf-8")
+    data = json.loads(
+        re.search(r'id="optviz-data" type="application/json">(.*?)</script>', text).group(1)
+    )
+    colors = data["styles"]["colors"]
+    entries = [e for lg in data["figure"]["legends"] if lg["best"] for e in lg["entries"]]
+    assert len(entries) == 4  # both runs in the paths' legend and in the loss panel's
+    for e in entries:
+        uri = e["swatch"]["image"]
+        png = io.BytesIO(base64.b64decode(uri.split(",")[1]))
+        rgb = np.asarray(Image.open(png).convert("RGB"), dtype=float)
+        c = np.array([int(colors[e["run"]][i : i + 2], 16) for i in (1, 3, 5)], dtype=float)
+        # every pixel on the segment from white to the run's colour (antialiasing), within rounding
+        w = np.full(3, 255.0)
+        t = np.clip(((rgb - w) * (c - w)).sum(axis=-1) / ((c - w) ** 2).sum(), 0, 1)
+        off = np.abs(rgb - (w + t[..., None] * (c - w))).max()
+        assert off <= 3, (e["text"], off)
 
 
 def test_gallery_pages_are_the_gallerys_scenarios():

@@ -377,8 +377,9 @@ def figure_layer(
     rgb = np.asarray(Image.open(io.BytesIO(full)).convert("RGB"))
     run_labels = [r.path.get_label() for r in traj.runs]
     legends = []
+    swatch_rgb = _legend_pixels(fig, rgb)
     for lg, box in _legends(fig):
-        spec_ = legend_spec(lg, rgb, height, run_labels, box)
+        spec_ = legend_spec(lg, swatch_rgb, height, run_labels, box)
         if spec_["best"]:
             spec_["axes"] = "loss" if lg.axes is loss_ax else "paths" if lg.axes is ax else None
             spec_["best"] = spec_["axes"] is not None
@@ -434,6 +435,20 @@ def figure_layer(
     spec.update({"image": png_data_uri(png), "legends": legends, "textBoxes": text_boxes})
     loss = loss_quantity(surface, runs, losses[0].lines) if losses else None
     return spec, styles, loss, full if whole else b""
+
+
+def _legend_pixels(fig: Any, rgb: np.ndarray) -> np.ndarray:
+    """The pixels to crop legend handles from: ``rgb`` (the whole figure), or where a legend sits inside an
+    axes, the figure drawn again with nothing of those axes but their legends. Through a legend's frame
+    (alpha 0.8) the paths and contour lines under it show faintly; cropped with the handle, they would
+    travel with it wherever the page puts the legend (a marker-only handle then shows a faint line)."""
+    from PIL import Image
+
+    inside = [ax for ax in fig.axes if ax.get_legend() is not None]
+    if not inside:
+        return rgb
+    behind = [c for ax in inside for c in ax.get_children() if c is not ax.get_legend()]
+    return np.asarray(Image.open(io.BytesIO(render_png(fig, behind))).convert("RGB"))
 
 
 def _sample_dots(handles: list[Any]) -> list[tuple[Any, Any]]:

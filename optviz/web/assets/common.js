@@ -134,8 +134,10 @@
   };
 
   // -- drawing primitives in matplotlib's manner --------------------------------------------------------
+  // `pts`: [[x, y], ...], or flat [x0, y0, x1, y1, ...] (a Float64Array: the runs' pixels, no array a point)
   function polyline(ctx, pts, style) {
-    if (pts.length < 2) return;
+    var flat = ArrayBuffer.isView(pts), n = flat ? pts.length >> 1 : pts.length;
+    if (n < 2) return;
     ctx.save();
     ctx.globalAlpha = style.alpha === undefined ? 1 : style.alpha;
     ctx.strokeStyle = style.color;
@@ -144,8 +146,13 @@
     ctx.lineCap = "round";
     if (style.dashed) ctx.setLineDash([3.7 * style.width, 1.6 * style.width]);
     ctx.beginPath();
-    ctx.moveTo(pts[0][0], pts[0][1]);
-    for (var i = 1; i < pts.length; i++) ctx.lineTo(pts[i][0], pts[i][1]);
+    if (flat) {
+      ctx.moveTo(pts[0], pts[1]);
+      for (var j = 2; j + 1 < pts.length; j += 2) ctx.lineTo(pts[j], pts[j + 1]);
+    } else {
+      ctx.moveTo(pts[0][0], pts[0][1]);
+      for (var i = 1; i < n; i++) ctx.lineTo(pts[i][0], pts[i][1]);
+    }
     ctx.stroke();
     ctx.restore();
   }

@@ -105,15 +105,19 @@
     return w;
   }
 
-  // Does the segment (x0, y0)-(x1, y1) cross the box [l, t, r, b]? (Liang-Barsky clipping.)
+  // Does the segment (x0, y0)-(x1, y1) cross the box [l, t, r, b]? (Liang-Barsky clipping; no arrays made:
+  // a divergence note's placement asks it for every segment of every run at each of its 64 places.)
   function crosses(x0, y0, x1, y1, box) {
-    var t0 = 0, t1 = 1, dx = x1 - x0, dy = y1 - y0;
-    var p = [-dx, dx, -dy, dy], q = [x0 - box[0], box[2] - x0, y0 - box[1], box[3] - y0];
-    for (var i = 0; i < 4; i++) {
-      if (p[i] === 0) { if (q[i] < 0) return false; continue; }
-      var r = q[i] / p[i];
-      if (p[i] < 0) { if (r > t1) return false; if (r > t0) t0 = r; } else { if (r < t0) return false; if (r < t1) t1 = r; }
-    }
+    var dx = x1 - x0, dy = y1 - y0;
+    CLIP[0] = 0;
+    CLIP[1] = 1;
+    return clipEdge(-dx, x0 - box[0]) && clipEdge(dx, box[2] - x0) && clipEdge(-dy, y0 - box[1]) && clipEdge(dy, box[3] - y0);
+  }
+  var CLIP = new Float64Array(2); // [t0, t1]: the part of the segment inside the edges tested so far
+  function clipEdge(p, q) {
+    if (p === 0) return !(q < 0);
+    var r = q / p;
+    if (p < 0) { if (r > CLIP[1]) return false; if (r > CLIP[0]) CLIP[0] = r; } else { if (r < CLIP[0]) return false; if (r < CLIP[1]) CLIP[1] = r; }
     return true;
   }
   function overlap(a, b) {
@@ -229,37 +233,20 @@
 
   // optviz.plot.trajectory.stacking over the runs' whole paths (to their stop steps), in the view as the
   // unit square: layers (0 at the bottom: the longest path) and widths (factors of the line width). Cached
-  // until the runs change.
-  var CELLS = 120, COVERED = 0.35;
+  // until the runs change; each run's length and cells are cached with its result (a slider's move
+  // recomputes some runs, not all).
+  var CELLS = 120, COVERED = 0.35, UNIT = [-1e-9, -1e-9, 1 + 1e-9, 1 + 1e-9];
   View.prototype.stacking = function (items) {
     var results = items.map(function (it) { return it.result; });
     var c = this.stackCache;
     if (c && c.results.length === results.length && c.results.every(function (r, i) { return r === results[i]; })) {
       return c.stack;
     }
-    var g = this.ax.g, self = this, n = items.length, lengths = [], footprints = [];
-    // (a point of the unit square: its cell, when it is in the view)
-    function add(cells, u, v) {
-      if (u >= 0 && u <= 1 && v >= 0 && v <= 1) {
-        cells.add(Math.min(Math.floor(u * CELLS), CELLS - 1) * CELLS + Math.min(Math.floor(v * CELLS), CELLS - 1));
-      }
-    }
+    var self = this, n = items.length, lengths = [], footprints = [];
     results.forEach(function (res) {
-      var m = Math.max(res.stopStep, 0) + 1, q = new Float64Array(2 * m), len = 0;
-      for (var j = 0; j < m; j++) {
-        var p = self.point(res, j), u = (p[0] - g.left) / g.width, v = (g.top + g.height - p[1]) / g.height;
-        if (isFinite(u) && isFinite(v)) { q[2 * len] = u; q[2 * len + 1] = v; len++; }
-      }
-      var length = 0, cells = new Set();
-      for (j = 0; j + 1 < len; j++) {
-        var u0 = q[2 * j], v0 = q[2 * j + 1], dx = q[2 * j + 2] - u0, dy = q[2 * j + 3] - v0, seg = Math.hypot(dx, dy);
-        length += seg;
-        var reps = Math.max(1, Math.ceil(seg * CELLS * 2));
-        for (var r = 0; r < reps; r++) add(cells, u0 + dx * (r / reps), v0 + dy * (r / reps));
-      }
-      if (len) add(cells, q[2 * len - 2], q[2 * len - 1]);
-      lengths.push(length);
-      footprints.push(cells);
+      var fp = self.footprint(res);
+      lengths.push(fp.length);
+      footprints.push(fp.cells);
     });
     var order = results.map(function (_, i) { return i; });
     order.sort(function (a, b) { return lengths[b] - lengths[a] || a - b; });
@@ -279,12 +266,60 @@
     return this.stackCache.stack;
   };
 
+  // A run's whole path in the view as the unit square: its length there and the cells (of CELLS x CELLS) that
+  // it passes, sampled at least twice per cell along each segment. Only the samples of a segment that can be
+  // in the view are visited (a diverging run's last segments are many views long).
+  View.prototype.footprint = function (res) {
+    this.footprintCache = this.footprintCache || new WeakMap();
+    var fp = this.footprintCache.get(res);
+    if (fp) return fp;
+    var g = this.ax.g, px = this.pixels(res), m = Math.max(res.stopStep, 0) + 1, q = new Float64Array(2 * m), len = 0;
+    // (a point of the unit square: its cell, when it is in the view)
+    function add(cells, u, v) {
+      if (u >= 0 && u <= 1 && v >= 0 && v <= 1) {
+        cells.add(Math.min(Math.floor(u * CELLS), CELLS - 1) * CELLS + Math.min(Math.floor(v * CELLS), CELLS - 1));
+      }
+    }
+    for (var j = 0; j < m; j++) {
+      var u = (px[2 * j] - g.left) / g.width, v = (g.top + g.height - px[2 * j + 1]) / g.height;
+      if (isFinite(u) && isFinite(v)) { q[2 * len] = u; q[2 * len + 1] = v; len++; }
+    }
+    var length = 0, cells = new Set();
+    for (j = 0; j + 1 < len; j++) {
+      var u0 = q[2 * j], v0 = q[2 * j + 1], dx = q[2 * j + 2] - u0, dy = q[2 * j + 3] - v0, seg = Math.hypot(dx, dy);
+      length += seg;
+      var reps = Math.max(1, Math.ceil(seg * CELLS * 2));
+      // the samples r / reps of the segment that the unit square holds (a hair wider), and two more at either
+      // end (what rounding could move inside): the others add no cell. (A segment too long to count its
+      // samples in float64 adds none.)
+      if (!(reps < 4e15) || !crosses(u0, v0, u0 + dx, v0 + dy, UNIT)) continue;
+      var r0 = Math.max(0, Math.floor(CLIP[0] * reps) - 2), r1 = Math.min(reps - 1, Math.ceil(CLIP[1] * reps) + 2);
+      for (var r = r0; r <= r1; r++) add(cells, u0 + dx * (r / reps), v0 + dy * (r / reps));
+    }
+    if (len) add(cells, q[2 * len - 2], q[2 * len - 1]);
+    fp = { length: length, cells: cells };
+    this.footprintCache.set(res, fp);
+    return fp;
+  };
+
   // The drawn points (Trajectory.path): the iterates, except Nesterov's actual points x (its state's
   // position; xy holds torch's look-ahead iterate).
   View.prototype.drawnPoints = function (res) { return res.rule === "nesterov" ? res.state.position : res.xy; };
   View.prototype.point = function (res, j) {
-    var a = this.drawnPoints(res);
-    return [this.ax.X(a[2 * j]), this.ax.Y(a[2 * j + 1])];
+    var px = this.pixels(res);
+    return [px[2 * j], px[2 * j + 1]];
+  };
+  // A run's drawn points in pixels, [x0, y0, x1, y1, ...], worked out once per result: a move redraws runs
+  // it did not recompute, and the note's placement, the stacking and the paths read every point.
+  View.prototype.pixels = function (res) {
+    this.pixelCache = this.pixelCache || new WeakMap();
+    var px = this.pixelCache.get(res);
+    if (px) return px;
+    var a = this.drawnPoints(res), ax = this.ax;
+    px = new Float64Array(a.length);
+    for (var i = 0; i + 1 < a.length; i += 2) { px[i] = ax.X(a[i]); px[i + 1] = ax.Y(a[i + 1]); }
+    this.pixelCache.set(res, px);
+    return px;
   };
 
   View.prototype.last = function (res) { return Math.min(this.k, res.stopStep); };
@@ -292,18 +327,18 @@
 
   // The path up to the current step, with a dot at every iterate on short runs and every k-th one on long
   // ones (optviz.plot.marker_stride: about 60 dots over the run).
+  // (`live` lines are flat pixel arrays, [x0, y0, x1, y1, ...]: a path's is a view of its run's pixels)
   View.prototype.drawPath = function (ctx, it) {
-    var res = it.result, last = this.last(res), pts = [];
-    for (var j = 0; j <= last; j++) pts.push(this.point(res, j));
+    var res = it.result, last = this.last(res), pts = this.pixels(res).subarray(0, 2 * (last + 1));
     var style = Object.assign({}, this.styles.path, { color: it.color, width: it.width });
     P.polyline(ctx, pts, style);
     this.live.paths.lines.push(pts);
     // the dots, filled as one path (one fill for a run's dots, not one each)
     var stride = Math.max(1, Math.ceil((res.stopStep + 1) / 60)), r = style.markersize / 2;
     ctx.beginPath();
-    for (j = 0; j < pts.length; j += stride) {
-      ctx.moveTo(pts[j][0] + r, pts[j][1]);
-      ctx.arc(pts[j][0], pts[j][1], r, 0, 2 * Math.PI);
+    for (var j = 0; j <= last; j += stride) {
+      ctx.moveTo(pts[2 * j] + r, pts[2 * j + 1]);
+      ctx.arc(pts[2 * j], pts[2 * j + 1], r, 0, 2 * Math.PI);
     }
     ctx.fillStyle = it.color;
     ctx.fill();
@@ -325,7 +360,7 @@
   // path leaves the view (optviz.plot.trajectory's artists and sizes).
   View.prototype.drawStart = function (ctx, it) {
     var st = this.styles, s0 = this.point(it.result, 0);
-    this.live.paths.lines.push([s0]);
+    this.live.paths.lines.push(this.pixels(it.result).subarray(0, 2));
     ctx.save();
     this.ax.clip(ctx);
     P.marker(ctx, "o", s0[0], s0[1], st.start.markersize, st.start.markerface, it.color, st.start.markeredgewidth);
@@ -338,7 +373,7 @@
     ctx.save();
     this.ax.clip(ctx);
     var e = this.point(res, last);
-    this.live.paths.lines.push([e]);
+    this.live.paths.lines.push(this.pixels(res).subarray(2 * last, 2 * last + 2));
     // (its size follows the path's width, as matplotlib's: 3.2 line widths)
     if (!diverged) P.marker(ctx, "o", e[0], e[1], 3.2 * it.width, it.color, st.end.markeredge, st.end.markeredgewidth);
     ctx.restore();
@@ -396,11 +431,9 @@
 
   // How many of a run's drawn segments cross a box (pixels).
   View.prototype.segmentsIn = function (res, box) {
-    var n = 0, last = this.last(res), a = this.point(res, 0);
+    var n = 0, last = this.last(res), px = this.pixels(res);
     for (var j = 1; j <= last; j++) {
-      var b = this.point(res, j);
-      if (crosses(a[0], a[1], b[0], b[1], box)) n++;
-      a = b;
+      if (crosses(px[2 * j - 2], px[2 * j - 1], px[2 * j], px[2 * j + 1], box)) n++;
     }
     return n;
   };
@@ -464,15 +497,27 @@
 
   // What the loss panel plots for a run, up to its stop step (optviz.plot.loss_values).
   // (L.best: of the running minimum of the loss, optviz.metrics.best_so_far, as random_search plots it)
+  // (worked out once per result, with the extremes of its finite values and of its positive ones: the
+  // panel's limits)
   View.prototype.lossValues = function (res) {
-    var L = this.loss, out = [], best = Infinity;
+    this.lossCache = this.lossCache || new WeakMap();
+    var cached = this.lossCache.get(res);
+    if (cached) return cached;
+    var L = this.loss, out = new Float64Array(Math.max(res.stopStep + 1, 0)), best = Infinity;
+    var ext = [Infinity, -Infinity, Infinity, -Infinity]; // finite: min, max; positive: min, max
     for (var j = 0; j <= res.stopStep; j++) {
       var f = res.loss[j];
       if (L.best) { best = j === 0 || f < best || f !== f ? f : best; f = best; } // np.minimum.accumulate
-      if (L.kind === "gap") out.push(f - L.fmin);
-      else if (L.kind === "distance") out.push(Math.hypot(res.xy[2 * j] - L.minimum[0], res.xy[2 * j + 1] - L.minimum[1]));
-      else out.push(f);
+      if (L.kind === "gap") f = f - L.fmin;
+      else if (L.kind === "distance") f = Math.hypot(res.xy[2 * j] - L.minimum[0], res.xy[2 * j + 1] - L.minimum[1]);
+      out[j] = f;
+      if (isFinite(f)) {
+        ext[0] = Math.min(ext[0], f); ext[1] = Math.max(ext[1], f);
+        if (f > 0) { ext[2] = Math.min(ext[2], f); ext[3] = Math.max(ext[3], f); }
+      }
     }
+    out.extremes = ext;
+    this.lossCache.set(res, out);
     return out;
   };
 
@@ -512,10 +557,11 @@
   View.prototype.drawLossPanel = function (ctx, items) {
     var ax = this.lossAx, g = ax.g, st = this.styles, self = this, log = g.y.scale === "log";
     var values = [], last = 0;
-    items.forEach(function (it) {
+    items.forEach(function (it) { // (the limits see each run's extremes: its values' min and max)
       it.lossValues = self.lossValues(it.result);
       last = Math.max(last, it.lossValues.length - 1);
-      it.lossValues.forEach(function (v) { if (isFinite(v) && (!log || v > 0)) values.push(v); });
+      var ext = it.lossValues.extremes, lo = log ? ext[2] : ext[0], hi = log ? ext[3] : ext[1];
+      if (lo <= hi) values.push(lo, hi);
     });
     var lim = lossLimits(values, log), lo = lim[0], hi = lim[1];
     var span = Math.max(last, 1), xs = [-0.05 * span, 1.05 * span];
@@ -540,16 +586,16 @@
     ax.clip(ctx);
     var k = this.k;
     items.forEach(function (it) {
-      var vals = it.lossValues, pts = [], style = Object.assign({}, st.loss, { color: it.color });
+      var vals = it.lossValues, buf = new Float64Array(2 * vals.length), n = 0, style = Object.assign({}, st.loss, { color: it.color });
       for (var j = 0; j < vals.length && j <= k; j++) {
-        if (log && !(vals[j] > 0)) { P.polyline(ctx, pts, style); pts = []; continue; }
-        if (isFinite(vals[j])) pts.push([X(j), Y(vals[j])]);
+        if (log && !(vals[j] > 0)) { P.polyline(ctx, buf.subarray(0, 2 * n), style); n = 0; continue; }
+        if (isFinite(vals[j])) { buf[2 * n] = X(j); buf[2 * n + 1] = Y(vals[j]); n++; }
       }
+      var pts = buf.subarray(0, 2 * n);
       P.polyline(ctx, pts, style);
       self.live.loss.lines.push(pts);
-      if (it.result.status === "diverged" && k > it.result.stopStep && pts.length) {
-        var q = pts[pts.length - 1];
-        P.marker(ctx, "X", q[0], q[1], 4 * self.lw(), it.color, "#000000", 0.4 * self.lw());
+      if (it.result.status === "diverged" && k > it.result.stopStep && n) {
+        P.marker(ctx, "X", pts[2 * n - 2], pts[2 * n - 1], 4 * self.lw(), it.color, "#000000", 0.4 * self.lw());
       }
     });
     ctx.restore();
@@ -569,7 +615,14 @@
       var entries = self.legendEntries(lg, items);
       var key = entries.map(function (e) { return e.text + "\u0000" + swatchId(e.swatch); }).join("\u0001");
       var built = self.legendCache[n];
-      if (!built || built.key !== key) built = self.legendCache[n] = self.buildLegend(lg, n, entries, key);
+      if (!built || built.key !== key) {
+        // the same handles with other texts (a rate's slider moved): the texts change in place, the images stay
+        var shape = entries.map(function (e) { return swatchId(e.swatch); }).join(",");
+        built = self.legendCache[n] = built && built.shape === shape && entries.length
+          ? self.retextLegend(lg, built, entries, key)
+          : self.buildLegend(lg, n, entries, key);
+        built.shape = shape;
+      }
       if (!entries.length) return;
       var at = lg.best ? self.bestPlace(lg, built.w, built.h) : built.at, s = built.el.style;
       if (s.left !== at[0] + "px") s.left = at[0] + "px";
@@ -636,11 +689,30 @@
       img.style.flex = "none";
       box.appendChild(P.el("span", { role: "listitem", class: "entry" }, [img, P.el("span", { text: e.text })]));
     });
+    return this.fitLegend(lg, out, entries.length);
+  };
+
+  // Legend `built` with new texts for the same entries (the same handles, in the same order), laid out again.
+  View.prototype.retextLegend = function (lg, built, entries, key) {
+    var items = built.el.children;
+    entries.forEach(function (e, i) {
+      var text = items[i].lastChild;
+      if (text.textContent !== e.text) text.textContent = e.text;
+    });
+    return this.fitLegend(lg, { el: built.el, key: key, w: 0, h: 0, at: [0, 0] }, entries.length);
+  };
+
+  // Lay out a legend of `count` entries in `out.el` and measure it (out.w, out.h, out.at: see buildLegend).
+  View.prototype.fitLegend = function (lg, out, count) {
+    var spec = this.spec, box = out.el, s = box.style;
+    s.whiteSpace = "nowrap";
+    s.maxWidth = "";
+    s.left = s.top = "0px"; // measured where nothing narrows it
     var axes = lg.best ? spec[lg.axes] : null;
     var room = axes ? axes.width - 2 * lg.pad : 0.98 * spec.width;
-    var columns = Math.max(1, Math.min(entries.length, lg.maxColumns === 1 ? 1 : Math.max(lg.columns, Math.min(entries.length, lg.maxColumns))));
+    var columns = Math.max(1, Math.min(count, lg.maxColumns === 1 ? 1 : Math.max(lg.columns, Math.min(count, lg.maxColumns))));
     for (; columns >= 1; columns--) {
-      s.gridTemplateRows = "repeat(" + Math.ceil(entries.length / columns) + ", auto)";
+      s.gridTemplateRows = "repeat(" + Math.ceil(count / columns) + ", auto)";
       if (columns === 1 || box.offsetWidth <= room) break;
     }
     if (box.offsetWidth > room) { // one column, still too wide: its entries wrap
@@ -666,7 +738,7 @@
   // center, center; borderaxespad inside the frame), the first that covers nothing, else the one that covers
   // least (vertices and lines of every path and marker, texts), counted as matplotlib counts them.
   View.prototype.bestPlace = function (lg, w, h) {
-    var g = this.spec[lg.axes], fixed = (this.spec.obstacles || {})[lg.axes] || { lines: [], boxes: [] };
+    var g = this.spec[lg.axes], fixed = this.fixedObstacles(lg.axes);
     var live = this.live[lg.axes] || { lines: [], boxes: [] };
     var lines = fixed.lines.concat(live.lines), boxes = fixed.boxes.concat(live.boxes);
     var L = g.left + lg.pad, T = g.top + lg.pad, Rr = g.left + g.width - lg.pad, B = g.top + g.height - lg.pad;
@@ -675,12 +747,12 @@
     var best = null;
     for (var i = 0; i < places.length; i++) {
       var x0 = places[i][0], y0 = places[i][1], box = [x0, y0, x0 + w, y0 + h], bad = 0;
-      lines.forEach(function (pts) {
+      lines.forEach(function (xy) {
         var hit = false;
-        for (var j = 0; j < pts.length; j++) {
-          var p = pts[j];
-          if (p[0] > box[0] && p[0] < box[2] && p[1] > box[1] && p[1] < box[3]) bad++;
-          if (!hit && j > 0 && crosses(pts[j - 1][0], pts[j - 1][1], p[0], p[1], box)) hit = true;
+        for (var j = 0; j + 1 < xy.length; j += 2) {
+          var px = xy[j], py = xy[j + 1];
+          if (px > box[0] && px < box[2] && py > box[1] && py < box[3]) bad++;
+          if (!hit && j > 0 && crosses(xy[j - 2], xy[j - 1], px, py, box)) hit = true;
         }
         if (hit) bad++;
       });
@@ -689,6 +761,20 @@
       if (bad === 0) break;
     }
     return best.at;
+  };
+
+  // What the static image holds in an axes that a legend placed as "best" keeps off (optviz.web.static's
+  // obstacles: lines as [[x, y], ...], boxes), its lines flat as the live ones.
+  View.prototype.fixedObstacles = function (axes) {
+    this.fixed = this.fixed || {};
+    if (!this.fixed[axes]) {
+      var given = (this.spec.obstacles || {})[axes] || { lines: [], boxes: [] };
+      this.fixed[axes] = {
+        lines: given.lines.map(function (pts) { return Float64Array.from([].concat.apply([], pts)); }),
+        boxes: given.boxes,
+      };
+    }
+    return this.fixed[axes];
   };
 
   // A legend's entries now: its other entries as they were, one per distinct run text (first run's handle).
