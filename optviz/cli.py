@@ -117,7 +117,11 @@ def build_parser() -> argparse.ArgumentParser:
         help="parallel processes (default: the number of CPUs)",
     )
     p.add_argument(
-        "--format", type=_formats, default=None, metavar="FMT[,FMT]", help="override the formats"
+        "--format",
+        type=_formats,
+        default=None,
+        metavar="FMT[,FMT]",
+        help="only these formats, for each scenario whose kind writes them (e.g. html: the pages); the index keeps listing the other files",
     )
     p.add_argument(
         "--check",
@@ -356,6 +360,12 @@ def _gallery(args: argparse.Namespace) -> int:
             f"{total - len(scenario_failures)} of {total} scenarios rendered into {args.output} (index: {index})",
             out=True,
         )
+        if args.format:
+            _say(
+                f"(--format {','.join(args.format)}: each scenario wrote those of these formats its kind has; "
+                "the index still lists its other files)",
+                out=True,
+            )
         if args.landscape and not torch_available():
             _say(
                 "loss landscapes not rendered: torch is not installed (pip install 'optviz[torch]')",

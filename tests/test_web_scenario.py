@@ -302,6 +302,39 @@ def test_kinds_without_pages_are_refused_in_one_line(tmp_path, capsys):
 
 
 @pytest.mark.slow
+@pytest.mark.slow
+def test_gallery_format_html_writes_the_pages_and_keeps_the_rest(tmp_path, capsys):
+    # `optviz gallery --format html` re-renders the pages alone: a kind without pages is no error, and the index
+    # still lists each scenario's other files.
+    src = tmp_path / "scenarios"
+    src.mkdir()
+    (src / "path.toml").write_text(
+        '[surface]\nname = "quadratic"\nkappa = 5\n[[run]]\nrule = "gd"\nlr = 0.1\nsteps = 10\n'
+        '[output]\nformats = ["png", "html"]\nsize = [6.4, 3.6]\ndpi = 50\n',
+        encoding="utf-8",
+    )
+    (src / "arrows.toml").write_text(
+        'kind = "update_diagram"\n[surface]\nname = "quadratic"\nkappa = 10\n'
+        '[[run]]\nrule = "momentum"\nlr = 0.04\nrho = 0.9\nstart = [-4.0, 1.5]\nsteps = 10\n'
+        '[output]\nformats = ["png"]\nsize = [6.4, 3.6]\ndpi = 50\n',
+        encoding="utf-8",
+    )
+    out = tmp_path / "gallery"
+    base = ["gallery", "--scenarios", str(src), "-o", str(out), "--jobs", "1", "--no-landscape"]
+    assert cli([*base, "-q"]) == 0
+    index = (out / "README.md").read_text(encoding="utf-8")
+    pngs = {p.name: p.read_bytes() for p in out.glob("*.png")}
+    assert set(pngs) == {"path.png", "arrows.png"}
+    (out / "path.html").unlink()
+    capsys.readouterr()
+    assert cli([*base, "--format", "html"]) == 0
+    said = capsys.readouterr()
+    assert said.err == "" and "--format html" in said.out
+    assert (out / "path.html").exists() and not (out / "arrows.html").exists()
+    assert {p.name: p.read_bytes() for p in out.glob("*.png")} == pngs  # not drawn again
+    assert (out / "README.md").read_text(encoding="utf-8") == index
+
+
 def test_a_page_that_fails_leaves_no_file(tmp_path, monkeypatch, capsys):
     """The page is written with the other formats or not at all: a page over the size limit (made tiny here)
     fails the render, and the PNG that rendered fine is not left behind (nor an older one clobbered)."""

@@ -59,13 +59,22 @@ def _render_one(
 
     matplotlib.use("Agg")
     from optviz.scenario import ScenarioError, load, render
-    from optviz.scenario.render import failure_line
+    from optviz.scenario.render import failure_line, writable
 
     path = Path(source)
     try:
         scenario = load(path)
     except ScenarioError as err:
         return Outcome(path, "", "", (), str(err))
+    # Files of the scenario's own formats already there: a render of some formats (--format) keeps listing
+    # the others in the index.
+    kept = [f"{scenario.stem}.{fmt}" for fmt in scenario.output.formats]
+    kept = tuple(name for name in kept if (Path(out_dir) / name).exists())
+    if formats is not None:
+        formats = writable(scenario, formats)
+        # the kind writes none of them (html of a kind without pages): nothing to do
+        if not formats:
+            return Outcome(path, scenario.title, scenario.description, kept, None)
     found: list[str] = []
 
     def measure(fig: Any) -> None:
@@ -79,6 +88,8 @@ def _render_one(
     except Exception as err:
         return Outcome(path, scenario.title, scenario.description, (), failure_line(scenario, err))
     names = tuple(p.name for p in written)
+    if formats is not None:
+        names = tuple(dict.fromkeys([*kept, *names]))
     return Outcome(path, scenario.title, scenario.description, names, None, tuple(found))
 
 

@@ -75,6 +75,21 @@ def _check_writers(scenario: Scenario, data: PanelData, formats: Any) -> dict[st
     return writers
 
 
+def writable(scenario: Scenario, formats: Any) -> tuple[str, ...]:
+    """Of ``formats``, those the scenario's figure kind can write: gif for an animated kind, a registered
+    writer's format (the page's ``html``) for a kind it has pages for, and every static format. ``optviz gallery
+    --format`` renders these of each scenario."""
+    kind = scenario.kind
+
+    def can(fmt: str) -> bool:
+        if fmt == "gif":
+            return bool(kind.animated)
+        writer = figure_writer(fmt)
+        return writer is None or writer.refusal(kind.name) is None
+
+    return tuple(fmt for fmt in formats if can(fmt))
+
+
 def outputs(
     scenario: Scenario, out_dir: str | os.PathLike[str], formats: Any = None
 ) -> dict[str, Path]:
