@@ -30,22 +30,36 @@ Y_LABELS = {
 # Where a Nesterov run's loss is taken, said on every panel that plots it: its recorded loss is f at torch's
 # stored iterate, the look-ahead point x + v, while its path is drawn at the actual points x
 # (Trajectory.path; design section 2: "the figure says which sequence it is").
-NESTEROV_LOSS_NOTE = "Nesterov's f: at torch's iterate, the look-ahead x + v"
+NESTEROV_LOSS_NOTE = "Nesterov's f: at torch's look-ahead iterate"
 
 
 def note_nesterov_loss(ax: Any) -> Any:
     """Write :data:`NESTEROV_LOSS_NOTE` as ``ax``'s right-hand title (grey, a little smaller than its axis
     labels, whose size the axes took from the style it was made in) and return it."""
-    size = 0.85 * ax.xaxis.label.get_fontsize()
+    size = 0.8 * ax.xaxis.label.get_fontsize()
     return ax.set_title(NESTEROV_LOSS_NOTE, loc="right", fontsize=size, color="0.3")
 
 
 def loss_title(ax: Any, text: str) -> Any:
     """Set a loss panel's title: centred, or on the left when the panel carries the Nesterov note on its right
-    (:func:`note_nesterov_loss`), so the two do not meet."""
-    if ax.get_title(loc="right") == NESTEROV_LOSS_NOTE:
-        return ax.set_title(text, loc="left")
-    return ax.set_title(text)
+    (:func:`note_nesterov_loss`), the note set smaller (down to 80% of its size) where the two would meet; in
+    a panel too narrow for both, the note alone (the y label names what the panel plots)."""
+    if ax.get_title(loc="right") != NESTEROV_LOSS_NOTE:
+        return ax.set_title(text)
+    title = ax.set_title(text, loc="left")
+    fig = ax.get_figure(root=True)
+    renderer = fig._get_renderer()
+    note = ax._right_title
+    # (measured before the layout settles: the axes may lose some width to its tick labels, hence 0.85)
+    room = 0.85 * ax.get_position().width * fig.bbox.width
+    room -= title.get_window_extent(renderer).width + 2 * note.get_fontsize() * fig.dpi / 72
+    wide = note.get_window_extent(renderer).width
+    if wide > room:
+        if wide * 0.8 > room:  # no room for both: the y label already names what the panel plots
+            title.set_text("")
+        else:
+            note.set_fontsize(note.get_fontsize() * room / wide)
+    return title
 
 
 @dataclass

@@ -191,6 +191,9 @@ STRIPE = 0.5
 COINCIDING_STRIPE = 0.75
 COINCIDE = 0.8
 WIDEST = 3.25  # line widths: the widest a covered path gets (four coinciding paths still show)
+# A noisy path is widened only when the path above covers this share of its own cells: one that runs along
+# it (a minibatch run beside the full batch, schedules that part late), not one that wanders over it.
+NOISY_COVERED = 0.5
 
 
 def stacking(
@@ -210,10 +213,10 @@ def stacking(
     (:data:`COINCIDING_STRIPE` when it runs under it nearly all the way): coinciding paths show as stripes, and
     their end markers (sized by the width) as rings. ``widths`` are factors of the style's line width.
 
-    ``steady[i]`` False (a noisy run): path i is widened only when it shares :data:`COINCIDE` of its *own*
-    cells with the path above, so that a stripe is the only way it shows. A noisy path zigzags, and drawn
-    stripes wider its zigzags merge into a blob (150 noisy steps around a minimum, 2.5 widths wide); where it
-    wanders off the paths it crosses, it shows without one.
+    ``steady[i]`` False (a noisy run): path i is widened only when it also shares :data:`NOISY_COVERED` of its
+    *own* cells with the path above (it runs along it). A noisy path zigzags, and drawn stripes wider its
+    zigzags merge into a blob (150 noisy steps around a minimum, 2.5 widths wide); where it wanders over the
+    paths it crosses, it shows without one.
 
     >>> import numpy as np
     >>> from types import SimpleNamespace as Ax
@@ -263,10 +266,10 @@ def stacking(
         for j in order[pos + 1 :]:
             shared = len(footprints[i] & footprints[j])
             small = min(len(footprints[i]), len(footprints[j]))
-            # A noisy path widens only when it runs under the other nearly all its way (a stripe is then the
-            # only way it shows), not where it wanders over it.
+            # A noisy path widens only when it runs under the other for half its own way, not where it
+            # wanders over it.
             noisy = steady is not None and not steady[i]
-            if noisy and shared < COINCIDE * len(footprints[i]):
+            if noisy and shared < NOISY_COVERED * len(footprints[i]):
                 continue
             if groups[j] != groups[i] and small and shared >= covered * small:
                 short, long = (i, j) if len(samples[i]) <= len(samples[j]) else (j, i)

@@ -451,8 +451,8 @@ def nesterov_note(loss_ax: Any, height: float) -> tuple[dict[str, Any], Any]:
     drawn = loss_ax.get_title(loc="right") == NESTEROV_LOSS_NOTE
     before = loss_ax.get_title(loc="right")
     text = note_nesterov_loss(loss_ax)
-    fig = loss_ax.figure
-    box = image_box(text.get_window_extent(fig.canvas.get_renderer()), height)
+    fig = loss_ax.get_figure(root=True)
+    box = image_box(text.get_window_extent(), height)
     spec = {
         "text": NESTEROV_LOSS_NOTE,
         "right": box[2],
