@@ -266,6 +266,42 @@ def test_readouts_at_the_current_point(quadratic) -> None:
 
 
 @pytest.mark.slow
+@pytest.mark.parametrize("name", ["quadratic", "rosenbrock"])
+def test_nesterov_readouts_at_the_drawn_point(name) -> None:
+    """Nesterov's readouts describe the point its marker is drawn at (its actual point x, ``Trajectory.path``),
+    not torch's stored look-ahead iterate; its loss curve is the recorded loss (f at torch's iterate, what a
+    torch user logs, as the static figures plot it), and the loss panel says so."""
+    from optviz.plot.loss import NESTEROV_LOSS_NOTE
+
+    s = ov.surface(name)
+    ex = ov.explore(s, rules=["gd", "nesterov"], steps=40)
+    ex.reset()
+    ex.run(12)
+    marker = np.column_stack(ex.artists["nesterov"].path.runs[0].end.get_data())[0]
+    rd = ex.readout("nesterov")
+    t = ex.runs["nesterov"]
+    assert rd.step == 12 and rd.xy.tolist() == marker.tolist()
+    assert rd.loss == float(s.value(marker))
+    assert rd.loss != float(
+        t.loss[12]
+    )  # (the look-ahead iterate's loss: not what the marker shows)
+    assert rd.grad_norm == float(np.hypot(*s.grad(marker)))
+    assert rd.kappa == float(ov.condition_number(s, marker))
+    assert rd.eigenvalues.tolist() == ov.hessian_eigen(s, marker)[0].tolist()
+    assert ex.readout_texts[1][1].get_text() == f"{rd.loss:.3g}"
+    # The loss curve: f at torch's iterate, with the note that says so.
+    _, values = ex.artists["nesterov"].loss.lines[0].get_data()
+    offset = s.fmin if np.isfinite(s.fmin) else 0.0
+    np.testing.assert_array_equal(values, s.value(t.xy[:13]) - offset)
+    assert ex.loss_ax.get_title(loc="right") == NESTEROV_LOSS_NOTE
+    # Other rules draw their iterates: their readout is their recorded loss there.
+    gd = ex.readout("gd")
+    assert gd.xy.tolist() == ex.runs["gd"].xy[12].tolist() and gd.loss == float(
+        ex.runs["gd"].loss[12]
+    )
+
+
+@pytest.mark.slow
 def test_readouts_on_a_nonconvex_surface() -> None:
     s = ov.surface("saddle")
     ex = ov.explore(s, rules=["gd"], start=(-1.8, 0.0), steps=5)

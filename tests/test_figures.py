@@ -245,6 +245,92 @@ def test_profile_slices_through_the_first_runs_start():
     np.testing.assert_allclose(f, s.value(np.stack([u, np.zeros_like(u)], axis=-1)))
 
 
+HIMMELBLAU_FOUR = """
+title = "Four rules on Himmelblau"
+kind = "contour_profile"
+[surface]
+name = "himmelblau"
+[defaults]
+start = [-0.5, 4.5]
+steps = 150
+[[run]]
+rule = "gd"
+lr = 0.01
+[[run]]
+rule = "momentum"
+lr = 0.005
+rho = 0.9
+[[run]]
+rule = "adam"
+lr = 0.1
+[[run]]
+rule = "gd"
+lr = 0.01
+noise = { sigma = 20.0 }
+[figure]
+through = [0.0, 0.5]
+"""
+
+
+def _profile_of(scene):
+    from optviz.plot import ProfileArtists
+
+    (h,) = [h for h in scene.handles if isinstance(h, ProfileArtists)]
+    return h
+
+
+def test_contour_profile_says_where_its_slice_is_and_shows_each_runs_own_f(tmp_path):
+    """A new user's scenario (issue: the profile drew runs that left the slice at the slice's f, values they
+    never had, under "slice along x"): the title says where the slice is and that runs off it are at their own
+    f; every ball is its run's own f at its drawn point, at that point's x; the y-limits hold them."""
+    from optviz.scenario import compute, draw, load
+
+    path = tmp_path / "himmelblau_four.toml"
+    path.write_text(HIMMELBLAU_FOUR, encoding="utf-8")
+    sc = load(path)
+    data = compute(sc)
+    h = _profile_of(draw(sc, data))
+    ax = h.curve.axes
+    runs = list(h.balls)
+    s = data.surface
+    left = []
+    for ball, t in zip(runs, data.trajectories, strict=True):
+        p = t.path[: int(t.stop_step) + 1]
+        np.testing.assert_array_equal(ball.get_xdata(), p[:, 0])
+        np.testing.assert_array_equal(ball.get_ydata(), s.value(p))  # its own f, not f(x, 0.5)
+        left.append(bool(np.any(p[:, 1] != 0.5)))
+    assert all(left) and h.off_slice == left
+    # (values they had, far below the slice's curve where they end: the old drawing put them on it)
+    for ball in runs:
+        x, f = ball.get_xdata()[-1], ball.get_ydata()[-1]
+        assert f < float(s.value(np.array([x, 0.5]))) - 50
+    assert ax.get_title() == "f along x at y = 0.5\nruns off the slice: at their own f"
+    lo, hi = ax.get_ylim()
+    assert all(lo <= b.get_ydata().min() and b.get_ydata().max() <= hi for b in runs)
+    np.testing.assert_array_equal(h.curve.get_ydata(), s.value(np.stack(
+        [h.curve.get_xdata(), np.full(len(h.curve.get_xdata()), 0.5)], axis=-1)))  # fmt: skip
+
+
+def test_profile_of_runs_on_the_slice_keeps_them_on_the_curve():
+    """Runs that keep to the slice (the gallery's local_minimum): the balls roll on the curve, and the title
+    says only where the slice is."""
+    s = ov.surface("local_minimum")
+    runs = [
+        ov.run(s, r, start=(-2.0, 0.0), steps=150) for r in (ov.GD(lr=0.02), ov.Momentum(lr=0.02))
+    ]
+    scene = figure("contour_profile", s, runs)
+    h = _profile_of(scene)
+    assert h.curve.axes.get_title() == "f along x at y = 0"
+    assert h.off_slice == [False, False]
+    for ball, t in zip(h.balls, runs, strict=True):
+        assert np.all(t.xy[:, 1] == 0.0)
+        x = ball.get_xdata()
+        np.testing.assert_array_equal(ball.get_ydata(), s.value(np.stack([x, 0 * x], axis=-1)))
+    scene = figure("profile", s, runs, along="y", through=(1.0, 0.0))
+    h = _profile_of(scene)
+    assert h.curve.axes.get_xlabel() == "f along y at x = 1\nruns off the slice: at their own f"
+
+
 @pytest.mark.parametrize(
     ("kind", "surface", "takes"),
     [

@@ -145,6 +145,25 @@ def test_profile_balls_follow_the_iterates():
     assert h.balls[0].get_markevery() == [10]
 
 
+def test_a_noisy_path_around_smooth_ones_is_not_widened_into_a_blob():
+    """A noisy run wandering around smooth runs (Himmelblau, SGD with sigma = 20) is the longest path, so drawn
+    lowest, and shares the cells of the paths above it: it was drawn as a stripe under them, 2.5 widths wide,
+    and its 150 zigzags merged into a blob. It keeps the style's width; coinciding smooth paths keep their
+    stripes."""
+    s = ov.surface("himmelblau")
+    start = (-0.5, 4.5)
+    gd, adam = (ov.run(s, r, start=start, steps=150) for r in (ov.GD(lr=0.01), ov.Adam(lr=0.1)))
+    noisy = ov.run(s, ov.GD(lr=0.01), start=start, steps=150, noise=ov.GaussianNoise(20.0), seed=0)
+    _fig, ax = plt.subplots()
+    ov.plot.contour(s, ax=ax)
+    h = ov.plot.trajectory([gd, adam, noisy, adam], ax=ax, label=["GD", "Adam", "SGD", "Adam 2"])
+    widths = [r.path.get_linewidth() for r in h.runs]
+    assert (
+        widths[2] == min(widths) == widths[3]
+    )  # the noisy run: the style's width, as the top path
+    assert widths[1] > widths[3]  # Adam under its copy: a stripe
+
+
 @pytest.mark.parametrize("rule", [ov.Momentum(lr=0.02), ov.Nesterov(lr=0.02)])
 def test_update_diagram_arrows_are_the_recorded_vectors(quad, rule):
     t = ov.run(quad, rule, steps=30)
@@ -195,6 +214,34 @@ def test_loss_plots_gap_and_theory_rate(quad):
     ref = h.rates[0].get_ydata()
     np.testing.assert_allclose(ref, t.loss[0] * 0.9 ** np.arange(51))
     assert ax.get_yscale() == "log"
+
+
+def test_loss_panel_says_where_nesterovs_loss_is_taken():
+    """A Nesterov run's loss curve is its recorded loss, f at torch's stored (look-ahead) iterate, not at the
+    drawn actual points; the panel says so for the loss and the gap, and not where no Nesterov run is or
+    where the panel plots the drawn points' distance."""
+    from optviz.plot.loss import NESTEROV_LOSS_NOTE
+
+    s = ov.surface("rosenbrock")
+    nesterov = ov.run(s, ov.Nesterov(lr=0.0005), start=(-1.2, 1.0), steps=30)
+    gd = ov.run(s, ov.GD(lr=0.0005), start=(-1.2, 1.0), steps=30)
+    for kind, runs, said in [
+        ("loss", [gd, nesterov], True),
+        ("gap", [nesterov], True),
+        ("loss", [gd], False),
+        ("distance", [gd, nesterov], False),
+    ]:
+        _fig, ax = plt.subplots()
+        h = ov.plot.loss(runs, ax=ax, kind=kind, fmin=0.0, minimum=(1.0, 1.0))
+        assert (ax.get_title(loc="right") == NESTEROV_LOSS_NOTE) is said, (kind, len(runs))
+        if kind == "loss" and said:
+            y = h.lines[1].get_ydata()
+            np.testing.assert_array_equal(y, s.value(nesterov.xy))  # at torch's iterate
+            assert not np.allclose(y, s.value(nesterov.path))  # which is not the drawn point
+        if kind == "distance":
+            np.testing.assert_array_equal(
+                h.lines[1].get_ydata(), np.hypot(*(nesterov.path - 1.0).T)
+            )  # the drawn points'
 
 
 def test_surface3d_lifts_the_path():

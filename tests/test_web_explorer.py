@@ -204,21 +204,39 @@ def test_keyboard_and_mouse_controls(browser, pages):
 
 
 def test_readouts_are_the_surfaces_numbers(browser, pages):
+    """At step 12 (and at the end): each run's readouts are the surface's numbers at its drawn point, where its
+    marker is (Nesterov's actual point x, not torch's look-ahead iterate that ``xy`` holds)."""
     page = open_page(browser, pages["rosenbrock"])
-    page.eval("optviz.step(0)")
-    rows = page.eval(
-        "Array.from(document.querySelectorAll('#readouts tr')).map(r => Array.from(r.children).map(c => c.textContent))"
-    )
     from optviz._format import format_number  # ov.explore's readouts: three significant digits
 
     s = ov.surface("rosenbrock")
-    state = page.eval("optviz.state()")
-    for row, run in zip(rows, state["runs"], strict=True):
-        p = np.array(run["xy"][-1])
-        assert row[1] == format_number(float(s.value(p)), 3)
-        assert row[2] == format_number(float(np.hypot(*s.grad(p))), 3)
-        assert row[3] == format_number(float(ov.condition_number(s, p)), 3)
-        assert row[5] == "done"
+    for k, status in ((None, "done"), (12, "running")):  # (the page opens at the last step)
+        page.eval("optviz.step(0)" if k is None else f"optviz.reset(); optviz.step({k})")
+        rows = page.eval(
+            "Array.from(document.querySelectorAll('#readouts tr')).map(r => Array.from(r.children).map(c => c.textContent))"
+        )
+        state = page.eval("optviz.state()")
+        for row, run in zip(rows, state["runs"], strict=True):
+            xy = np.array(run["xy"])
+            j = len(xy) - 1 if k is None else min(k, run["stop_step"])
+            # the drawn points (Trajectory.path), from the iterates as the rule draws them
+            p = ov.rule(run["rule"], **run["params"]).path(xy, {})[j]
+            assert row[1] == format_number(float(s.value(p)), 3), run["rule"]
+            assert row[2] == format_number(float(np.hypot(*s.grad(p))), 3), run["rule"]
+            assert row[3] == format_number(float(ov.condition_number(s, p)), 3), run["rule"]
+            assert row[5] == status
+            if run["rule"] == "nesterov" and k is not None:
+                # (the look-ahead iterate's numbers differ at three digits here: the test tells them apart)
+                assert row[1] != format_number(float(s.value(xy[j])), 3)
+    # The loss panel's curves are the recorded losses (Nesterov's at torch's iterate): the note that says so
+    # is written while Nesterov is shown, as optviz.plot.loss writes it.
+    from optviz.plot.loss import NESTEROV_LOSS_NOTE
+
+    note = page.eval("optviz.page.data.figure.loss.note")
+    assert note["text"] == NESTEROV_LOSS_NOTE and page.eval("optviz.page.view.lossNote") is True
+    page.page.click("input[name=rule][value=nesterov]")
+    assert page.eval("optviz.page.view.lossNote") is False
+    assert page.errors == [], page.errors
     page.close()
 
 

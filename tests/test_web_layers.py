@@ -137,6 +137,8 @@ def check_layers(state, scene, data):
             assert_close(r["f"], ball.get_ydata(), f"run {i}: f")
         if page["ylim"] is not None:  # the slice through the first run's start: its curve's limits
             np.testing.assert_allclose(page["ylim"], h.curve.axes.get_ylim(), rtol=1e-12)
+        # where the slice is, and whether a run left it (the page writes the title)
+        assert page["title"] == h.curve.axes.get_title()
     if "updates" in layers:
         h = handle(scene, SameStateUpdates)
         page = layers["updates"]

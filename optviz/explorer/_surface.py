@@ -352,6 +352,9 @@ class SurfaceExplorer(Explorer):
         if math.isfinite(self._fmin):  # the gap to the known minimum, on a log scale
             self.loss_ax.set_yscale("log")
         self.artists: dict[str, RuleArtists] = {}
+        self._drawn: dict[
+            str, np.ndarray
+        ] = {}  # each run's drawn points (Trajectory.path), set by _bind
         for name in RULES:
             self.artists[name] = self._rule_artists(name, size)
         self.loss_ax.set_xlabel("iteration k")
@@ -627,9 +630,9 @@ class SurfaceExplorer(Explorer):
 
         arts = self.artists[name]
         r = arts.path.runs[0]
-        drawn = (
-            t.path
-        )  # the points every figure draws (Nesterov: its actual points, as the static figures)
+        # The points every figure draws (Nesterov: its actual points, as the static figures); the readouts
+        # are taken at them too.
+        drawn = self._drawn[name] = t.path
         x, y = drawn[:, 0], drawn[:, 1]
         stop = int(t.stop_step)
         never = t.steps + 1  # an Appears that starts here is never shown
@@ -719,16 +722,22 @@ class SurfaceExplorer(Explorer):
             self.blitter.update()
 
     def readout(self, name: str) -> Readout:
-        """The numbers shown for rule ``name`` at the current step: at its iterate ``min(k, stop_step)``."""
+        """The numbers shown for rule ``name`` at the current step: at its drawn point ``min(k, stop_step)``,
+        where its marker is (``Trajectory.path``: Nesterov's actual point x, not torch's stored look-ahead
+        iterate, whose loss ``t.loss`` is what the loss panel plots)."""
         t = self.runs[name]
         stop = int(t.stop_step)
         j = min(self.k, stop)
-        p = np.asarray(t.xy[j], dtype=float)
+        drawn = self._drawn.get(name)
+        if drawn is None:  # (not bound yet: its drawn points computed here)
+            drawn = t.path
+        p = np.asarray(drawn[j], dtype=float)
         with np.errstate(all="ignore"):
             g = self.surface.grad(p)
             eig = hessian_eigen(self.surface, p)[0]
             kappa = float(condition_number(self.surface, p))
-        loss = float(t.loss[j])
+            # The recorded loss where the drawn point is the iterate (the engine's own value), else f there.
+            loss = float(t.loss[j]) if drawn is t.xy else float(self.surface.value(p))
         if str(t.status) == "diverged" and self.k > stop:
             status = f"diverged at step {stop + 1}"
         elif str(t.status) == "converged" and self.k >= stop:

@@ -118,7 +118,7 @@ def _trajectories(fig: Any, data: PanelData, scene: Scene) -> None:
     axes = [ax]
     if "loss" in axs:
         loss_panel(axs["loss"], data, scene, opts.loss_kind)
-        axs["loss"].set_title(LOSS_TITLES[opts.loss_kind])
+        plot.loss_title(axs["loss"], LOSS_TITLES[opts.loss_kind])
         axes.append(axs["loss"])
     if "condition" in axs:
         _condition_panel(axs["condition"], data, scene)
@@ -148,10 +148,11 @@ class SliceOptions(Options):
     legend: str = legend_option()
 
 
-def draw_profile(ax: Any, data: PanelData, scene: Scene) -> None:
-    """The slice of the surface with each run as a ball rolling on it.
+def draw_profile(ax: Any, data: PanelData, scene: Scene) -> Any:
+    """The slice of the surface with each run as a ball rolling on it (returns the ``ProfileArtists``).
 
-    By default the slice passes through the first run's start, so the balls roll on the curve drawn."""
+    By default the slice passes through the first run's start, so the balls roll on the curve drawn while the
+    runs keep to it (off it, a ball shows its run's own f: ``plot.profile``)."""
     through = data.options.through
     if through is None and data.trajectories:
         first = data.trajectories[0]
@@ -161,6 +162,7 @@ def draw_profile(ax: Any, data: PanelData, scene: Scene) -> None:
         color=colors(data), legend=False, hyperparams=data.hyperparams,
     )  # fmt: skip
     scene.add(handle, last_step(data.trajectories))
+    return handle
 
 
 @register_kind(
@@ -172,8 +174,8 @@ def draw_profile(ax: Any, data: PanelData, scene: Scene) -> None:
 def _contour_profile(fig: Any, data: PanelData, scene: Scene) -> None:
     ax, prof = fig.subplots(1, 2, width_ratios=[1, 1])
     draw_paths(ax, data, scene)
-    draw_profile(prof, data, scene)
-    prof.set_title(f"slice along {data.options.along}")
+    # The title says where the slice is, and that runs off it are drawn at their own f.
+    prof.set_title(plot.profile_title(draw_profile(prof, data, scene)))
     place_legend(fig, [ax, prof], data.options.legend)
 
 
@@ -295,6 +297,7 @@ class PacedPanel:
 )
 def _profile(fig: Any, data: PanelData, scene: Scene) -> None:
     ax = fig.subplots(1, 1)
-    draw_profile(ax, data, scene)
+    # The x label says where the slice is, and that runs off it are drawn at their own f.
+    ax.set_xlabel(plot.profile_title(draw_profile(ax, data, scene)))
     ax.set_title(data.title or surface_title(data.surface))
     place_legend(fig, [ax], data.options.legend)

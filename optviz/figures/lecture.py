@@ -135,7 +135,9 @@ def _poor_conditioning(fig: Any, data: PanelData, scene: Scene) -> None:
         if data.options.eigen_axes:
             eigen_axes(ax, s, s.minima[0], caption="Hessian's eigen-axes\nat the minimum")
     loss_panel(loss_ax, data, scene, data.options.loss_kind)
-    loss_ax.set_title("distance to the minimum" if data.options.loss_kind == "distance" else "loss")
+    plot.loss_title(
+        loss_ax, "distance to the minimum" if data.options.loss_kind == "distance" else "loss"
+    )
     place_legend(fig, [ax, loss_ax], data.options.legend)
 
 
@@ -450,7 +452,7 @@ def _batch_vs_minibatch(fig: Any, data: PanelData, scene: Scene) -> None:
     loss_ax.set_yscale("log")
     loss_ax.set_xlabel("epochs (passes over the data)")
     loss_ax.set_ylabel(r"$f(w, b) - f^\ast$" if np.isfinite(s.fmin) else "loss")
-    loss_ax.set_title("loss against data seen")
+    plot.loss_title(loss_ax, "loss against data seen")
     loss_ax.grid(True)
     place_legend(fig, [ax], data.options.legend)
 
@@ -489,7 +491,7 @@ def _random_search(fig: Any, data: PanelData, scene: Scene) -> None:
     lh = plot.loss(best, ax=loss_ax, kind="gap" if fmin is not None else "loss", fmin=fmin,
                    color=colors(data), legend=False, hyperparams=data.hyperparams)  # fmt: skip
     scene.add(lh, last_step(data.trajectories))
-    loss_ax.set_title("best loss so far")
+    plot.loss_title(loss_ax, "best loss so far")
     loss_ax.set_xlabel("iteration (one sample each for random search)")
     place_legend(fig, [ax], data.options.legend)
 

@@ -83,7 +83,7 @@ def _second_order(fig: Any, data: PanelData, scene: Scene) -> None:
     cost.set_xlim(left=0)
     saddles = _at_saddles(cost, h, runs, shown)
     scene.add(Parts(*shown))
-    cost.set_title("the cost: a dot per step")
+    plot.loss_title(cost, "the cost: a dot per step")
     handles, labels = ax.get_legend_handles_labels()
     if inner.rings:
         lw = linewidth()

@@ -118,7 +118,7 @@ def _convergence_rates(fig: Any, data: PanelData, scene: Scene) -> None:
     )  # fmt: skip
     scene.add(handle, last_step(runs))
     title = "distance to the minimum" if quantity == "distance" else "optimality gap (rate r²)"
-    ax.set_title(title if ax_paths is not None else f"{surface_title(s)}: {title}")
+    plot.loss_title(ax, title if ax_paths is not None else f"{surface_title(s)}: {title}")
     entries = _paired(handle, rates)
     where = data.options.legend
     if where == "below":

@@ -33,10 +33,10 @@ from optviz.plot.landscape import (
     interpolation,
     residual,
 )
-from optviz.plot.loss import LossArtists, loss, loss_values
+from optviz.plot.loss import LossArtists, loss, loss_title, loss_values
 from optviz.plot.lr import LearningRateArtists, learning_rate
 from optviz.plot.phase import PhaseArtists, phase_diagram
-from optviz.plot.profile import ProfileArtists, Slice, make_slice, profile
+from optviz.plot.profile import ProfileArtists, Slice, make_slice, profile, profile_title
 from optviz.plot.seeds import SeedSweepArtists, seed_stats, seed_sweep
 from optviz.plot.spread import SpreadArtists, loss_spread
 from optviz.plot.surface3d import Surface3DArtists, surface3d
@@ -76,11 +76,13 @@ __all__ = [
     "learning_rate",
     "loss",
     "loss_spread",
+    "loss_title",
     "loss_values",
     "make_slice",
     "marker_stride",
     "phase_diagram",
     "profile",
+    "profile_title",
     "rate_table",
     "residual",
     "same_state_updates",

@@ -27,6 +27,41 @@ Y_LABELS = {
 }
 
 
+# Where a Nesterov run's loss is taken, said on every panel that plots it: its recorded loss is f at torch's
+# stored iterate, the look-ahead point x + v, while its path is drawn at the actual points x
+# (Trajectory.path; design section 2: "the figure says which sequence it is").
+NESTEROV_LOSS_NOTE = "Nesterov's f: at torch's look-ahead iterate"
+
+
+def note_nesterov_loss(ax: Any) -> Any:
+    """Write :data:`NESTEROV_LOSS_NOTE` as ``ax``'s right-hand title (grey, a little smaller than its axis
+    labels, whose size the axes took from the style it was made in) and return it."""
+    size = 0.8 * ax.xaxis.label.get_fontsize()
+    return ax.set_title(NESTEROV_LOSS_NOTE, loc="right", fontsize=size, color="0.3")
+
+
+def loss_title(ax: Any, text: str) -> Any:
+    """Set a loss panel's title: centred, or on the left when the panel carries the Nesterov note on its right
+    (:func:`note_nesterov_loss`), the note set smaller (down to 80% of its size) where the two would meet; in
+    a panel too narrow for both, the note alone (the y label names what the panel plots)."""
+    if ax.get_title(loc="right") != NESTEROV_LOSS_NOTE:
+        return ax.set_title(text)
+    title = ax.set_title(text, loc="left")
+    fig = ax.get_figure(root=True)
+    renderer = fig._get_renderer()
+    note = ax._right_title
+    # (measured before the layout settles: the axes may lose some width to its tick labels, hence 0.85)
+    room = 0.85 * ax.get_position().width * fig.bbox.width
+    room -= title.get_window_extent(renderer).width + 2 * note.get_fontsize() * fig.dpi / 72
+    wide = note.get_window_extent(renderer).width
+    if wide > room:
+        if wide * 0.8 > room:  # no room for both: the y label already names what the panel plots
+            title.set_text("")
+        else:
+            note.set_fontsize(note.get_fontsize() * room / wide)
+    return title
+
+
 @dataclass
 class LossArtists(Animated):
     """What :func:`loss` drew: one ``Line2D`` per run (x: iteration, y: the plotted quantity) and rate lines."""
@@ -101,6 +136,10 @@ def loss(
     ``rate_label`` is its legend text (``{rate}`` is replaced by the rate). Diverged runs end in a cross. Log
     y-axis by default; zeros (an exact optimum) are masked.
 
+    A Nesterov run's loss is its recorded one (``Trajectory.loss``, what a torch user logs): f at torch's
+    stored iterate, the look-ahead point, while its path is drawn at the actual points (``Trajectory.path``);
+    the panel says so (:data:`NESTEROV_LOSS_NOTE`, its right-hand title). Its distance is the drawn point's.
+
     ``x="evaluations"`` puts each iterate at the loss-and-gradient evaluations made to reach it
     (:func:`optviz.metrics.evaluations_used`: L-BFGS's closure calls, one a step for the other rules), so
     methods that pay differently per step compare at equal cost; ``dots=True`` marks each iterate (there every
@@ -159,6 +198,11 @@ def loss(
                 )
                 ref.rate = q
                 out.rates.append(ref)
+    nesterov = any(
+        getattr(run, "rule", "") == "nesterov" for group in groups for run in single_runs(group)
+    )
+    if kind in ("loss", "gap") and nesterov:
+        note_nesterov_loss(ax)
     if log:
         ax.set_yscale("log", nonpositive="mask")
     ax.set_xlabel("iteration k" if x == "iteration" else "loss-and-gradient evaluations")

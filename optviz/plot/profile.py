@@ -7,6 +7,7 @@ from typing import Any
 
 import numpy as np
 
+from optviz._format import format_number
 from optviz.plot.common import (
     as_runs,
     ended_early,
@@ -23,10 +24,14 @@ from optviz.surfaces.base import Surface
 
 @dataclass
 class ProfileArtists(Animated):
-    """What :func:`profile` drew. ``balls[i]`` holds ``(u_k, f(p_k))`` for each iterate of run i up to its stop,
-    where ``u_k`` is the iterate's coordinate along the slice and ``p_k`` its projection onto the slice."""
+    """What :func:`profile` drew. ``balls[i]`` holds ``(u_k, f(p_k))`` for each drawn point ``p_k`` of run i up
+    to its stop (``Trajectory.path``), where ``u_k`` is the point's coordinate along the slice: on the slice the
+    ball rolls on the curve; off it, it shows the run's own ``f``, never a value the run did not have.
+    ``slice`` is the line the curve follows, ``off_slice[i]`` whether run i left it."""
 
     curve: Any = None
+    slice: Any = None
+    off_slice: list[bool] = field(default_factory=list)
     balls: list[Any] = field(default_factory=list)
     trails: list[Any] = field(default_factory=list)
     markers: list[Any] = field(default_factory=list)
@@ -87,9 +92,11 @@ def profile(
     """Draw ``f`` along a line and each trajectory as a ball on it.
 
     The slice is horizontal through the surface's start by default (``along="y"`` for vertical, or two points).
-    Each iterate ``p_k`` is projected onto the slice at coordinate ``u_k`` and drawn at height ``f(p_k)``, so a
-    trajectory that stays on the slice rolls exactly on the curve. ``ball="trail"`` draws faded balls at the
-    iterates and a solid ball at the end; ``"end"`` draws only the final ball.
+    Each drawn point ``p_k`` (``Trajectory.path``) is drawn at its coordinate ``u_k`` along the slice and at its
+    own height ``f(p_k)``: a trajectory that stays on the slice rolls exactly on the curve, and one that leaves
+    it shows the values it had, off the curve (``off_slice``; :func:`profile_title` says so). The y-limits take
+    in those values too (up to the curve's own range beyond either end). ``ball="trail"`` draws faded balls at
+    the iterates and a solid ball at the end; ``"end"`` draws only the final ball.
     """
     ax = get_ax(ax)
     line = make_slice(surface, along, through, span)
@@ -98,9 +105,8 @@ def profile(
         f = surface.value(line.points(u))
     lw = linewidth()
     size = fontsize()
-    out = ProfileArtists()
+    out = ProfileArtists(slice=line)
     (out.curve,) = ax.plot(u, f, color="0.2", linewidth=1.1 * lw, zorder=2, label="_profile")
-    ax.fill_between(u, f, np.nanmin(f) - 0.08 * np.ptp(f[np.isfinite(f)]), color="0.92", zorder=1)
     groups = as_runs(trajectories) if trajectories is not None else []
     labels = run_labels(groups, label, hyperparams=hyperparams)
     for group, col, text in zip(groups, run_colors(groups, color), labels, strict=True):
@@ -109,7 +115,8 @@ def profile(
             xy = np.asarray(run.path[: stop + 1], dtype=float)
             uk = line.coordinate(xy)
             with np.errstate(all="ignore"):
-                fk = surface.value(line.points(uk))
+                fk = surface.value(xy)  # the run's own f at its drawn points
+            out.off_slice.append(leaves(line, xy))
             # The ball sits on the curve: its centre is lifted by its radius in screen space.
             lift = _lift(ax, 2.2 * lw)
             if ball == "trail" and len(uk) > 1:
@@ -174,14 +181,64 @@ def profile(
                 out.markers.append(note)
                 out.frames.append(Appears(note, stop + 1))
     ax.set_xlim(*line.span)
-    finite = f[np.isfinite(f)]
-    pad = 0.08 * np.ptp(finite)
-    ax.set_ylim(finite.min() - pad, finite.max() + pad)
+    low, high = profile_limits(f, [(b.get_xdata(), b.get_ydata()) for b in out.balls], line.span)
+    ax.fill_between(
+        u, f, low, color="0.92", zorder=1
+    )  # the ground under the curve, to the axes' bottom
+    ax.set_ylim(low, high)
     ax.set_xlabel(line.axis_label)
     ax.set_ylabel("f")
     if legend and trajectories is not None:
         out.legend = ax.legend(loc="best" if legend is True else legend)
     return out
+
+
+def leaves(line: Slice, xy: np.ndarray) -> bool:
+    """Whether any finite point of ``xy`` lies off the line (farther than a 1e-9th of the slice's span: the
+    rounding of a run that keeps to it)."""
+    d = np.asarray(xy, dtype=float) - line.origin
+    across = np.abs(d[..., 0] * line.direction[1] - d[..., 1] * line.direction[0])
+    across = across[np.isfinite(across)]
+    return bool(across.size and across.max() > 1e-9 * abs(line.span[1] - line.span[0]))
+
+
+def profile_limits(
+    curve: np.ndarray, balls: list[tuple[np.ndarray, np.ndarray]], span: tuple[float, float]
+) -> tuple[float, float]:
+    """The profile's y-limits: the curve's finite range and the balls inside the span (runs off the slice
+    lie off the curve), the balls' reach capped at the curve's own range beyond either end (a diverging run
+    does not squash the curve), with 8% margins. (``assets/profile.js`` computes the same.)
+
+    >>> profile_limits(np.array([1.0, 3.0]), [(np.array([0.5]), np.array([0.0]))], (0.0, 1.0))
+    (-0.24, 3.24)
+    """
+    finite = curve[np.isfinite(curve)]
+    lo, hi = float(finite.min()), float(finite.max())
+    reach = hi - lo
+    low, high = lo, hi
+    for u, f in balls:
+        u, f = np.asarray(u, dtype=float), np.asarray(f, dtype=float)
+        inside = f[np.isfinite(f) & (u >= min(span)) & (u <= max(span))]
+        if inside.size:
+            low = min(low, max(float(inside.min()), lo - reach))
+            high = max(high, min(float(inside.max()), hi + reach))
+    pad = 0.08 * (high - low)
+    return low - pad, high + pad
+
+
+def profile_title(out: ProfileArtists) -> str:
+    """What a profile panel's title says: where its slice is (``f along x at y = 0.5``), and, when a run left
+    the slice, that such runs are drawn at their own f (off the curve)."""
+    line = out.slice
+    d, o = line.direction, line.origin
+    if d[1] == 0:
+        where = f"f along x at y = {format_number(float(o[1]))}"
+    elif d[0] == 0:
+        where = f"f along y at x = {format_number(float(o[0]))}"
+    else:
+        a, b = o, o + line.span[1] * d
+        where = f"f along the line from {format_number(tuple(a.tolist()))} to {format_number(tuple(b.tolist()))}"
+    return where + ("\nruns off the slice: at their own f" if any(out.off_slice) else "")
 
 
 def _lift(ax: Any, points: float) -> Any:

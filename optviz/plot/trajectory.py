@@ -116,7 +116,7 @@ def trajectory(
     runs = [(g, run) for g, group in enumerate(groups) for run in single_runs(group)]
     layers, widths = stacking(
         [np.asarray(run.path[: int(run.stop_step) + 1], dtype=float) for _, run in runs],
-        [g for g, _ in runs], ax,
+        [g for g, _ in runs], ax, steady=[getattr(run, "noise", None) is None for _, run in runs],
     )  # fmt: skip
     k = 0
     for group, text, col in zip(groups, labels, colors, strict=True):
@@ -191,10 +191,19 @@ STRIPE = 0.5
 COINCIDING_STRIPE = 0.75
 COINCIDE = 0.8
 WIDEST = 3.25  # line widths: the widest a covered path gets (four coinciding paths still show)
+# A noisy path is widened only when the path above covers this share of its own cells: one that runs along
+# it (a minibatch run beside the full batch, schedules that part late), not one that wanders over it.
+NOISY_COVERED = 0.5
 
 
 def stacking(
-    paths: list[np.ndarray], groups: list[int], ax: Any, *, cells: int = 120, covered: float = 0.35
+    paths: list[np.ndarray],
+    groups: list[int],
+    ax: Any,
+    *,
+    cells: int = 120,
+    covered: float = 0.35,
+    steady: list[bool] | None = None,
 ) -> tuple[list[int], list[float]]:
     """How to draw paths so that none hides another: ``(layers, widths)``, per path.
 
@@ -203,6 +212,11 @@ def stacking(
     grid over the view; paths of one group do not count) is drawn :data:`STRIPE` line widths wider than that one
     (:data:`COINCIDING_STRIPE` when it runs under it nearly all the way): coinciding paths show as stripes, and
     their end markers (sized by the width) as rings. ``widths`` are factors of the style's line width.
+
+    ``steady[i]`` False (a noisy run): path i is widened only when it also shares :data:`NOISY_COVERED` of its
+    *own* cells with the path above (it runs along it). A noisy path zigzags, and drawn stripes wider its
+    zigzags merge into a blob (150 noisy steps around a minimum, 2.5 widths wide); where it wanders over the
+    paths it crosses, it shows without one.
 
     >>> import numpy as np
     >>> from types import SimpleNamespace as Ax
@@ -252,6 +266,11 @@ def stacking(
         for j in order[pos + 1 :]:
             shared = len(footprints[i] & footprints[j])
             small = min(len(footprints[i]), len(footprints[j]))
+            # A noisy path widens only when it runs under the other for half its own way, not where it
+            # wanders over it.
+            noisy = steady is not None and not steady[i]
+            if noisy and shared < NOISY_COVERED * len(footprints[i]):
+                continue
             if groups[j] != groups[i] and small and shared >= covered * small:
                 short, long = (i, j) if len(samples[i]) <= len(samples[j]) else (j, i)
                 along = _alongside(samples[short], samples[long], 4 * cells)

@@ -2,8 +2,9 @@
 its drawn artists for a page.
 
 A page draws each run as the profile draws it, from the page's own runs: the faded balls at the iterates
-(each projected onto the slice and drawn at ``f`` of its projection, lifted by the ball's radius), the ball at
-the current step, the hollow start, and "diverged at step k" above a run that ended early. The slice's curve,
+(each at its coordinate along the slice and its own ``f``, lifted by the ball's radius), the ball at
+the current step, the hollow start, and "diverged at step k" above a run that ended early; and the panel's
+title, which says where the slice is and whether a run left it (:func:`optviz.plot.profile_title`). The slice's curve,
 its shading and the panel's y-axis are static when the slice passes through a given point (``through``); when
 it passes through the first run's start (the kind's default), they follow that start: the page computes the
 curve with the surface's own formula and draws the y ticks itself.
@@ -79,8 +80,24 @@ class ProfileLayer:
             # text sizes above the ball (optviz.plot.profile)
             "noteOffset": 1.2,
         }
-        hidden = [*h.trails, *h.balls, *h.markers]
+        # The title follows the runs (a run that leaves the slice) and the start (the slice through it): the
+        # page writes it where matplotlib did, centred, its last line on the same bottom; its room is the
+        # width of the axes, two lines high.
+        title = ax.title
+        k = fig.dpi / 72
+        box = image_box(title.get_window_extent(), height)
+        size = title.get_fontsize() * k
+        spec["title"] = {
+            "x": (box[0] + box[2]) / 2,
+            "bottom": box[3],
+            "size": size,
+            "lineHeight": 1.2 * size,  # matplotlib's default line spacing
+            "color": color_hex(title.get_color()),
+        }
+        g = spec["axes"]
+        hidden = [*h.trails, *h.balls, *h.markers, title]
         boxes = [image_box(n.get_window_extent(), height) for n in notes]
+        boxes.append([g["left"], box[3] - 2.6 * size, g["left"] + g["width"], box[3]])
         if live_curve:
             spec.update(tick_styles(ax, fig))
             hidden += [h.curve, *fills]

@@ -416,9 +416,13 @@ def figure_layer(
         lg = axes_geometry(loss_ax, height)
         # the static y label's box: the page's tick labels (its own limits) must stay right of it
         lg["ylabel"] = image_box(loss_ax.yaxis.label.get_window_extent(), height)
+        lg["note"], note = nesterov_note(loss_ax, height)
+        if note is not None:
+            hidden.append(note)
         spec["loss"] = lg
         font = styles["tickfont"]
         text_boxes += [
+            lg["note"]["box"],
             [lg["left"] - 5 * font, lg["top"] - font, lg["left"], lg["top"] + lg["height"] + font],
             [lg["left"] - font, lg["top"] + lg["height"], lg["left"] + lg["width"] + font,
              lg["top"] + lg["height"] + 2 * font],
@@ -449,6 +453,32 @@ def _legend_pixels(fig: Any, rgb: np.ndarray) -> np.ndarray:
         return rgb
     behind = [c for ax in inside for c in ax.get_children() if c is not ax.get_legend()]
     return np.asarray(Image.open(io.BytesIO(render_png(fig, behind))).convert("RGB"))
+
+
+def nesterov_note(loss_ax: Any, height: float) -> tuple[dict[str, Any], Any]:
+    """Where the loss panel's note on Nesterov's loss goes (``plot.loss.NESTEROV_LOSS_NOTE``, its right-hand
+    title), which the page writes while a shown run is Nesterov's (a page's runs can change rule: the
+    explorer's check boxes): its right end, bottom, size, colour and box in image pixels; and the drawn note, to
+    hide, when the figure has one. (Measured on the note written for the purpose when it has none: the layout
+    is frozen, so nothing moves.)"""
+    from optviz.plot.loss import NESTEROV_LOSS_NOTE, note_nesterov_loss
+
+    drawn = loss_ax.get_title(loc="right") == NESTEROV_LOSS_NOTE
+    before = loss_ax.get_title(loc="right")
+    text = note_nesterov_loss(loss_ax)
+    fig = loss_ax.get_figure(root=True)
+    box = image_box(text.get_window_extent(), height)
+    spec = {
+        "text": NESTEROV_LOSS_NOTE,
+        "right": box[2],
+        "bottom": box[3],
+        "size": text.get_fontsize() * px_per_point(fig),
+        "color": color_hex(text.get_color()),
+        "box": box,
+    }
+    if not drawn:
+        loss_ax.set_title(before, loc="right")
+    return spec, text if drawn else None
 
 
 def _sample_dots(handles: list[Any]) -> list[tuple[Any, Any]]:

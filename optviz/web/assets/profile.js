@@ -1,8 +1,10 @@
 // The live part of a profile panel (optviz.plot.profile; read by optviz.web.profile_layer): each run as a
-// ball on the slice, from the page's own runs. An iterate p is projected onto the slice at u = (p - o) . d and
-// drawn at f(o + u d), lifted by the ball's radius: faded balls at the iterates up to the current step, the
-// hollow start, the ball now, "diverged at step k" above a run that ended early. When the slice passes through
-// the first run's start (spec.liveCurve), its curve, shading and y-axis follow that start.
+// ball on the slice, from the page's own runs. A drawn point p is placed at its coordinate along the slice,
+// u = (p - o) . d, and at its own f(p) (on the slice, the curve's value; off it, the value the run had), lifted
+// by the ball's radius: faded balls at the iterates up to the current step, the hollow start, the ball now,
+// "diverged at step k" above a run that ended early. The panel's title says where the slice is and whether a
+// run left it (optviz.plot.profile_title). When the slice passes through the first run's start
+// (spec.liveCurve), its curve, shading and y-axis follow that start and the runs (optviz.plot.profile_limits).
 /* eslint-disable no-var */
 (function (root) {
   "use strict";
@@ -22,8 +24,10 @@
     return this.spec.along === "x" ? { o: [0, p[1]], d: [1, 0] } : { o: [p[0], 0], d: [0, 1] };
   };
 
-  // The curve over the panel's span (numpy.linspace's points) and the y-limits matplotlib gives it.
-  ProfileLayer.prototype.curve = function (line) {
+  // The curve over the panel's span (numpy.linspace's points) and the panel's y-limits
+  // (optviz.plot.profile.profile_limits: the curve's range and the balls', these capped at the curve's range
+  // beyond either end, with 8% margins); the shading goes down to the lower limit.
+  ProfileLayer.prototype.curve = function (line, runs) {
     var s = this.spec, n = s.resolution, a = s.span[0], b = s.span[1], step = (b - a) / (n - 1);
     var u = [], f = [], lo = Infinity, hi = -Infinity;
     for (var i = 0; i < n; i++) {
@@ -33,29 +37,49 @@
       f.push(y);
       if (isFinite(y)) { lo = Math.min(lo, y); hi = Math.max(hi, y); }
     }
-    var pad = 0.08 * (hi - lo);
-    return { u: u, f: f, lo: lo - pad, hi: hi + pad, floor: lo - pad };
+    var reach = hi - lo, low = lo, high = hi, a = Math.min(s.span[0], s.span[1]), z = Math.max(s.span[0], s.span[1]);
+    runs.forEach(function (b) {
+      var mn = Infinity, mx = -Infinity;
+      for (var j = 0; j < b.u.length; j++) {
+        if (isFinite(b.f[j]) && b.u[j] >= a && b.u[j] <= z) { mn = Math.min(mn, b.f[j]); mx = Math.max(mx, b.f[j]); }
+      }
+      if (mn <= mx) { low = Math.min(low, Math.max(mn, lo - reach)); high = Math.max(high, Math.min(mx, hi + reach)); }
+    });
+    var pad = 0.08 * (high - low);
+    return { u: u, f: f, lo: low - pad, hi: high + pad, floor: low - pad };
   };
 
-  // Each run's iterates on the slice, up to its stop step: u and f (optviz.plot.profile's ball data).
+  // Each run's drawn points up to its stop step: u along the slice and its own f (optviz.plot.profile's ball
+  // data), and whether it left the slice (optviz.plot.profile.leaves: farther than a 1e-9th of the span).
   ProfileLayer.prototype.balls = function (it, line) {
-    var res = it.result, pts = this.view.drawnPoints(res), u = [], f = [];
+    var res = it.result, pts = this.view.drawnPoints(res), u = [], f = [], far = 0;
     for (var j = 0; j <= res.stopStep; j++) {
       var dx = pts[2 * j] - line.o[0], dy = pts[2 * j + 1] - line.o[1];
-      var c = dx * line.d[0] + dy * line.d[1];
+      var c = dx * line.d[0] + dy * line.d[1], across = Math.abs(dx * line.d[1] - dy * line.d[0]);
       u.push(c);
-      f.push(this.surface.value(line.o[0] + c * line.d[0], line.o[1] + c * line.d[1]));
+      f.push(this.surface.value(pts[2 * j], pts[2 * j + 1]));
+      if (isFinite(across)) far = Math.max(far, across);
     }
-    return { u: u, f: f };
+    return { u: u, f: f, off: far > 1e-9 * Math.abs(this.spec.span[1] - this.spec.span[0]) };
+  };
+
+  // The panel's title (optviz.plot.profile_title): where the slice is, and that runs off it are at their own f.
+  ProfileLayer.prototype.title = function (data) {
+    var o = data.line.o, where = this.spec.along === "x" ? "f along x at y = " + P.formatNumber(o[1]) : "f along y at x = " + P.formatNumber(o[0]);
+    return data.runs.some(function (b) { return b.off; }) ? [where, "runs off the slice: at their own f"] : [where];
+  };
+
+  ProfileLayer.prototype.drawTitle = function (ctx, data) {
+    var t = this.spec.title, lines = this.title(data);
+    if (!t) return;
+    lines.forEach(function (line, i) {
+      P.text(ctx, line, t.x, t.bottom - (lines.length - 1 - i) * t.lineHeight, { size: t.size, color: t.color, align: "center", baseline: "bottom" });
+    });
   };
 
   ProfileLayer.prototype.compute = function (items) {
-    var line = this.slice(items), self = this;
-    return {
-      line: line,
-      curve: this.spec.liveCurve ? this.curve(line) : null,
-      runs: items.map(function (it) { return self.balls(it, line); }),
-    };
+    var line = this.slice(items), self = this, runs = items.map(function (it) { return self.balls(it, line); });
+    return { line: line, curve: this.spec.liveCurve ? this.curve(line, runs) : null, runs: runs };
   };
 
   ProfileLayer.prototype.draw = function (ctx, items, k) {
@@ -83,6 +107,7 @@
       R.drawTicks(ctx, g, X, Y, [], ticks, s, {});
     }
     this.shown = data;
+    this.drawTitle(ctx, data);
     function at(u, f) { return [X(u), Y(f) - s.lift]; }
     ctx.save();
     ax.clip(ctx);
@@ -127,7 +152,7 @@
     var d = this.shown;
     return {
       origin: d.line.o, direction: d.line.d,
-      ylim: d.curve ? [d.curve.lo, d.curve.hi] : null,
+      ylim: d.curve ? [d.curve.lo, d.curve.hi] : null, title: this.title(d).join("\n"),
       runs: d.runs.map(function (b) { return { u: b.u, f: b.f }; }),
     };
   };

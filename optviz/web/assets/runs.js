@@ -495,7 +495,8 @@
     seg(x, y, nx, ny, "#000000");
   };
 
-  // What the loss panel plots for a run, up to its stop step (optviz.plot.loss_values).
+  // What the loss panel plots for a run, up to its stop step (optviz.plot.loss_values): the recorded loss
+  // (Nesterov's at torch's iterate, as the panel's note says), or the drawn point's distance to the minimum.
   // (L.best: of the running minimum of the loss, optviz.metrics.best_so_far, as random_search plots it)
   // (worked out once per result, with the extremes of its finite values and of its positive ones: the
   // panel's limits)
@@ -504,12 +505,13 @@
     var cached = this.lossCache.get(res);
     if (cached) return cached;
     var L = this.loss, out = new Float64Array(Math.max(res.stopStep + 1, 0)), best = Infinity;
+    var p = this.drawnPoints(res);
     var ext = [Infinity, -Infinity, Infinity, -Infinity]; // finite: min, max; positive: min, max
     for (var j = 0; j <= res.stopStep; j++) {
       var f = res.loss[j];
       if (L.best) { best = j === 0 || f < best || f !== f ? f : best; f = best; } // np.minimum.accumulate
       if (L.kind === "gap") f = f - L.fmin;
-      else if (L.kind === "distance") f = Math.hypot(res.xy[2 * j] - L.minimum[0], res.xy[2 * j + 1] - L.minimum[1]);
+      else if (L.kind === "distance") f = Math.hypot(p[2 * j] - L.minimum[0], p[2 * j + 1] - L.minimum[1]);
       out[j] = f;
       if (isFinite(f)) {
         ext[0] = Math.min(ext[0], f); ext[1] = Math.max(ext[1], f);
@@ -599,6 +601,13 @@
       }
     });
     ctx.restore();
+    // optviz.plot.loss's note: a Nesterov run's loss is taken at torch's iterate (its path shows its actual
+    // points), said while one is shown and the panel plots its loss
+    var note = g.note, L = this.loss;
+    this.lossNote = !!note && L.kind !== "distance" && items.some(function (it) { return it.result.rule === "nesterov"; });
+    if (this.lossNote) {
+      P.text(ctx, note.text, note.right, note.bottom, { size: note.size, color: note.color, align: "right", baseline: "bottom" });
+    }
   };
 
   // The legends where the figure had them, in HTML: each entry's handle as matplotlib drew it (its pixels),
@@ -1030,8 +1039,9 @@
     this.writeHash();
   };
 
-  // The readouts: f, |grad f|, kappa(H), eig(H) at each run's current iterate (three significant digits,
-  // as ov.explore), and its status.
+  // The readouts: f, |grad f|, kappa(H), eig(H) at each run's current drawn point, where its marker is
+  // (View.drawnPoints: Nesterov's actual point x, not torch's look-ahead iterate), three significant digits
+  // as ov.explore, and its status.
   // (the table's rows are kept while the shown runs are the same, and a cell is written only when its text
   // changes: a move rewrites a few texts, not the table)
   RunsPage.prototype.readouts = function () {
@@ -1041,10 +1051,11 @@
     var f = function (v) { return P.formatNumber(v, 3); };
     this.runs.forEach(function (r, i) {
       if (!r.shown) return;
-      var res = self.results[i], j = Math.min(self.k, res.stopStep);
-      var x = res.xy[2 * j], y = res.xy[2 * j + 1];
+      var res = self.results[i], j = Math.min(self.k, res.stopStep), drawn = self.view.drawnPoints(res);
+      var x = drawn[2 * j], y = drawn[2 * j + 1];
       self.surface.valueAndGrad(x, y, out);
-      var gnorm = Math.hypot(out[1], out[2]);
+      // the run's recorded loss where the drawn point is its iterate (the engine's value), else f there
+      var fx = drawn === res.xy ? res.loss[j] : out[0], gnorm = Math.hypot(out[1], out[2]);
       self.surface.hessian(x, y, out);
       var eig = E.symmetricEigen(out[0], out[1], out[2]), kappa = E.conditionNumber(eig);
       var status;
@@ -1052,7 +1063,7 @@
       else if (res.status === "converged" && self.k >= res.stopStep) status = "converged at step " + res.stopStep;
       else if (self.k >= res.steps) status = "done";
       else status = "running";
-      rows.push({ color: r.color, cells: [self.label(r), f(res.loss[j]), f(gnorm), f(kappa), f(eig[0]) + ", " + f(eig[1]), status] });
+      rows.push({ color: r.color, cells: [self.label(r), f(fx), f(gnorm), f(kappa), f(eig[0]) + ", " + f(eig[1]), status] });
     });
     var trs = body.children;
     if (trs.length !== rows.length || rows.some(function (row, n) { return trs[n].dataset.color !== row.color; })) {
