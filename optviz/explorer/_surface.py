@@ -54,6 +54,7 @@ from optviz.explorer._blitter import LiveBox, memoize_leader, padded_box
 from optviz.explorer._glyphs import GlyphText, glyph_cached
 from optviz.explorer._toml import scenario_text
 from optviz.optimizers import rule_class
+from optviz.plot.loss import NESTEROV_LOSS_NOTE
 from optviz.stacked import Stacked
 from optviz.surfaces.base import Surface
 from optviz.trajectory import Trajectory
@@ -500,10 +501,18 @@ class SurfaceExplorer(Explorer):
         """The clip box of the step counter (the loss panel's title): the strip above the panel."""
         ax, fig = self.loss_ax, self.fig
 
+        # The loss panel's right-hand title, the note on Nesterov's loss (optviz.plot.loss), is static: the
+        # counter's box stops short of it, so that no static text lies under a live one.
+        note = next(
+            (t for t in ax.get_children() if getattr(t, "get_text", str)() == NESTEROV_LOSS_NOTE),
+            None,
+        )
+
         def points() -> Any:
             b = ax.bbox
             pixels = fig.dpi / 72
-            return [[b.x0 - 2 * pixels, b.y1 + 3], [b.x1, b.y1 + 3 + 2.5 * self._size * pixels]]
+            right = b.x1 if note is None else note.get_window_extent().x0 - 4 * pixels
+            return [[b.x0 - 2 * pixels, b.y1 + 3], [right, b.y1 + 3 + 2.5 * self._size * pixels]]
 
         return LiveBox(points, ax.bbox)
 

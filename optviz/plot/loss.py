@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
+from matplotlib.artist import Artist
 
 from optviz.metrics import evaluations_used
 from optviz.plot.common import (
@@ -43,23 +44,44 @@ def note_nesterov_loss(ax: Any) -> Any:
 def loss_title(ax: Any, text: str) -> Any:
     """Set a loss panel's title: centred, or on the left when the panel carries the Nesterov note on its right
     (:func:`note_nesterov_loss`), the note set smaller (down to 80% of its size) where the two would meet; in
-    a panel too narrow for both, the note alone (the y label names what the panel plots)."""
+    a panel too narrow for both, the note alone (the y label names what the panel plots). Decided at each
+    draw, on the panel's width once the layout has run (a legend added later narrows the panels)."""
     if ax.get_title(loc="right") != NESTEROV_LOSS_NOTE:
         return ax.set_title(text)
     title = ax.set_title(text, loc="left")
     fig = ax.get_figure(root=True)
-    renderer = fig._get_renderer()
-    note = ax._right_title
-    # (measured before the layout settles: the axes may lose some width to its tick labels, hence 0.85)
-    room = 0.85 * ax.get_position().width * fig.bbox.width
-    room -= title.get_window_extent(renderer).width + 2 * note.get_fontsize() * fig.dpi / 72
-    wide = note.get_window_extent(renderer).width
-    if wide > room:
-        if wide * 0.8 > room:  # no room for both: the y label already names what the panel plots
-            title.set_text("")
-        else:
-            note.set_fontsize(note.get_fontsize() * room / wide)
+    fig.add_artist(_TitleBesideNote(ax, title, text))
     return title
+
+
+class _TitleBesideNote(Artist):
+    """Draws nothing. A figure artist drawn before any axes (zorder -inf), after the layout engine ran, that
+    fits a loss panel's left title beside the Nesterov note (:func:`loss_title`) in the panel's width."""
+
+    def __init__(self, ax: Any, title: Any, text: str) -> None:
+        super().__init__()
+        self.set_zorder(-np.inf)
+        self._ax, self._title, self._text = ax, title, text
+        self._note = next(
+            t for t in ax.get_children() if getattr(t, "get_text", str)() == NESTEROV_LOSS_NOTE
+        )
+        self._size = self._note.get_fontsize()
+
+    def draw(self, renderer: Any) -> None:
+        title, note = self._title, self._note
+        title.set_text(self._text)
+        note.set_fontsize(self._size)
+        room = self._ax.get_window_extent(renderer).width
+        gap = 2 * self._size * renderer.points_to_pixels(1)
+        room -= title.get_window_extent(renderer).width + gap
+        wide = note.get_window_extent(renderer).width
+        if wide > room:
+            # no room for both: the y label already names what the panel plots
+            if wide * 0.8 > room:
+                title.set_text("")
+            else:
+                note.set_fontsize(self._size * room / wide)
+        self.stale = False
 
 
 @dataclass

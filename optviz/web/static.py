@@ -451,8 +451,22 @@ def _legend_pixels(fig: Any, rgb: np.ndarray) -> np.ndarray:
     inside = [ax for ax in fig.axes if ax.get_legend() is not None]
     if not inside:
         return rgb
-    behind = [c for ax in inside for c in ax.get_children() if c is not ax.get_legend()]
+    # Hidden: what reaches under a legend. (Not the titles above the axes: a draw without them would
+    # place them anew, elsewhere, and they would keep that place.)
+    behind = [
+        c for ax in inside for c in ax.get_children()
+        if c is not ax.get_legend() and _overlaps_box(c, ax.get_legend().get_window_extent())
+    ]  # fmt: skip
     return np.asarray(Image.open(io.BytesIO(render_png(fig, behind))).convert("RGB"))
+
+
+def _overlaps_box(artist: Any, box: Any) -> bool:
+    """Whether ``artist`` paints anywhere in the display box ``box`` (True when it cannot say)."""
+    try:
+        extent = artist.get_window_extent()
+    except Exception:  # an artist without a measurable extent: hidden, to be safe
+        return True
+    return bool(extent.overlaps(box))
 
 
 def nesterov_note(loss_ax: Any, height: float) -> tuple[dict[str, Any], Any]:

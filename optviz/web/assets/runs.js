@@ -235,7 +235,9 @@
   // unit square: layers (0 at the bottom: the longest path) and widths (factors of the line width). Cached
   // until the runs change; each run's length and cells are cached with its result (a slider's move
   // recomputes some runs, not all).
+  // (STRIPE, COINCIDING_STRIPE, COINCIDE, WIDEST, NOISY_COVERED: optviz.plot.trajectory's)
   var CELLS = 120, COVERED = 0.35, UNIT = [-1e-9, -1e-9, 1 + 1e-9, 1 + 1e-9];
+  var STRIPE = 0.5, COINCIDING_STRIPE = 0.75, COINCIDE = 0.8, WIDEST = 3.25, NOISY_COVERED = 0.5;
   View.prototype.stacking = function (items) {
     var results = items.map(function (it) { return it.result; });
     var c = this.stackCache;
@@ -259,12 +261,32 @@
         var b = order[k], shared = 0;
         footprints[a].forEach(function (cell) { if (footprints[b].has(cell)) shared++; });
         var small = Math.min(footprints[a].size, footprints[b].size);
-        if (small && shared >= COVERED * small) widths[a] = Math.max(widths[a], Math.min(widths[b] + 0.5, 2.5));
+        // a noisy path widens only when it runs under the other for half its own way
+        if (items[a].noisy && shared < NOISY_COVERED * footprints[a].size) continue;
+        if (small && shared >= COVERED * small) {
+          var sa = this.footprint(results[a]).samples, sb = this.footprint(results[b]).samples;
+          var along = sa.length <= sb.length ? alongside(sa, sb, 4 * CELLS) : alongside(sb, sa, 4 * CELLS);
+          widths[a] = Math.max(widths[a], Math.min(widths[b] + (along >= COINCIDE ? COINCIDING_STRIPE : STRIPE), WIDEST));
+        }
       }
     }
     this.stackCache = { results: results, stack: { layers: layers, widths: widths } };
     return this.stackCache.stack;
   };
+
+  // optviz.plot.trajectory._alongside: the share of the points a (flat, in the unit square) within two cells of
+  // path b's points, on a cells x cells grid.
+  function alongside(a, b, cells) {
+    if (!a.length || !b.length) return 0;
+    var width = cells + 4, near = new Set(), i, hit = 0;
+    var cell = function (u) { return Math.min(Math.floor(u * cells), cells - 1); };
+    for (i = 0; i < b.length; i += 2) {
+      var cx = cell(b[i]), cy = cell(b[i + 1]);
+      for (var dx = -2; dx <= 2; dx++) for (var dy = -2; dy <= 2; dy++) near.add((cx + dx + 2) * width + (cy + dy + 2));
+    }
+    for (i = 0; i < a.length; i += 2) if (near.has((cell(a[i]) + 2) * width + (cell(a[i + 1]) + 2))) hit++;
+    return hit / (a.length / 2);
+  }
 
   // A run's whole path in the view as the unit square: its length there and the cells (of CELLS x CELLS) that
   // it passes, sampled at least twice per cell along each segment. Only the samples of a segment that can be
@@ -275,9 +297,11 @@
     if (fp) return fp;
     var g = this.ax.g, px = this.pixels(res), m = Math.max(res.stopStep, 0) + 1, q = new Float64Array(2 * m), len = 0;
     // (a point of the unit square: its cell, when it is in the view)
+    var samples = [];  // the samples in the view (for alongside)
     function add(cells, u, v) {
       if (u >= 0 && u <= 1 && v >= 0 && v <= 1) {
         cells.add(Math.min(Math.floor(u * CELLS), CELLS - 1) * CELLS + Math.min(Math.floor(v * CELLS), CELLS - 1));
+        samples.push(u, v);
       }
     }
     for (var j = 0; j < m; j++) {
@@ -297,7 +321,7 @@
       for (var r = r0; r <= r1; r++) add(cells, u0 + dx * (r / reps), v0 + dy * (r / reps));
     }
     if (len) add(cells, q[2 * len - 2], q[2 * len - 1]);
-    fp = { length: length, cells: cells };
+    fp = { length: length, cells: cells, samples: samples };
     this.footprintCache.set(res, fp);
     return fp;
   };
@@ -928,7 +952,7 @@
     var self = this, out = [];
     this.runs.forEach(function (r, i) {
       if (!r.shown) return;
-      out.push({ index: i, figure: r.figure, color: r.color, legend: self.legend(r), result: self.results[i], rule: r.rule, params: r.params });
+      out.push({ index: i, figure: r.figure, color: r.color, legend: self.legend(r), result: self.results[i], rule: r.rule, params: r.params, noisy: !!self.inputs(r).noise });
     });
     return out;
   };
