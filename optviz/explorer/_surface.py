@@ -54,7 +54,7 @@ from optviz.explorer._blitter import LiveBox, memoize_leader, padded_box
 from optviz.explorer._glyphs import GlyphText, glyph_cached
 from optviz.explorer._toml import scenario_text
 from optviz.optimizers import rule_class
-from optviz.plot.loss import NESTEROV_LOSS_NOTE
+from optviz.plot.loss import nesterov_note_of
 from optviz.stacked import Stacked
 from optviz.surfaces.base import Surface
 from optviz.trajectory import Trajectory
@@ -503,10 +503,7 @@ class SurfaceExplorer(Explorer):
 
         # The loss panel's right-hand title, the note on Nesterov's loss (optviz.plot.loss), is static: the
         # counter's box stops short of it, so that no static text lies under a live one.
-        note = next(
-            (t for t in ax.get_children() if getattr(t, "get_text", str)() == NESTEROV_LOSS_NOTE),
-            None,
-        )
+        note = nesterov_note_of(ax)
 
         def points() -> Any:
             b = ax.bbox

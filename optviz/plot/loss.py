@@ -41,6 +41,13 @@ def note_nesterov_loss(ax: Any) -> Any:
     return ax.set_title(NESTEROV_LOSS_NOTE, loc="right", fontsize=size, color="0.3")
 
 
+def nesterov_note_of(ax: Any) -> Any:
+    """The note :func:`note_nesterov_loss` wrote on ``ax`` (a ``Text``), or None."""
+    return next(
+        (t for t in ax.get_children() if getattr(t, "get_text", str)() == NESTEROV_LOSS_NOTE), None
+    )
+
+
 def loss_title(ax: Any, text: str) -> Any:
     """Set a loss panel's title: centred, or on the left when the panel carries the Nesterov note on its right
     (:func:`note_nesterov_loss`), the note set smaller (down to 80% of its size) where the two would meet; in
@@ -62,9 +69,7 @@ class _TitleBesideNote(Artist):
         super().__init__()
         self.set_zorder(-np.inf)
         self._ax, self._title, self._text = ax, title, text
-        self._note = next(
-            t for t in ax.get_children() if getattr(t, "get_text", str)() == NESTEROV_LOSS_NOTE
-        )
+        self._note = nesterov_note_of(ax)
         self._size = self._note.get_fontsize()
 
     def draw(self, renderer: Any) -> None:

@@ -477,8 +477,8 @@ def nesterov_note(loss_ax: Any, height: float) -> tuple[dict[str, Any], Any]:
     is frozen, so nothing moves.)"""
     from optviz.plot.loss import NESTEROV_LOSS_NOTE, note_nesterov_loss
 
-    drawn = loss_ax.get_title(loc="right") == NESTEROV_LOSS_NOTE
     before = loss_ax.get_title(loc="right")
+    drawn = before == NESTEROV_LOSS_NOTE
     text = note_nesterov_loss(loss_ax)
     fig = loss_ax.get_figure(root=True)
     box = image_box(text.get_window_extent(), height)
