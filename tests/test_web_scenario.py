@@ -541,6 +541,72 @@ def test_divergence_note_is_placed_off_the_paths(browser, rendered):
     page.close()
 
 
+STACKED = """
+title = "Coinciding and parting paths"
+kind = "trajectories"
+[surface]
+name = "quadratic"
+[defaults]
+start = [-2.0, 1.5]
+steps = 60
+[[run]]
+rule = "gd"
+lr = 0.05
+[[run]]
+rule = "momentum"
+lr = 0.05
+rho = 0.0
+[[run]]
+rule = "momentum"
+lr = 0.05
+rho = 0.3
+[[run]]
+rule = "adam"
+lr = 0.1
+"""
+
+
+def _matplotlib_stacking(path: Path) -> tuple[list[float], list[float]]:
+    """The z-orders and width factors matplotlib drew the scenario's paths with (optviz.plot.trajectory's
+    stacking, read off the lines)."""
+    from optviz.plot import TrajectoryArtists
+
+    sc = load(path)
+    scene = build_scene(sc.kind, compute(sc), size=sc.output.size, dpi=sc.output.dpi, pyplot=False)
+    (traj,) = [h for h in scene.handles if isinstance(h, TrajectoryArtists)]
+    lines = [r.path for r in traj.runs]
+    return [ln.get_zorder() for ln in lines], [
+        ln.get_linewidth() / (ln.get_markersize() / 1.5) for ln in lines
+    ]
+
+
+def test_paths_are_stacked_as_matplotlib_stacks_them_also_after_a_move(browser, tmp_path):
+    """The page's layers and stripe widths (runs.js stacking, with its caches) equal
+    optviz.plot.trajectory.stacking's for the scenario at opening and for the scenario the page exports after
+    a move: coinciding GD and rho=0 momentum are a stripe, and stop being one once the move parts them."""
+    source = tmp_path / "stacked.toml"
+    source.write_text(STACKED, encoding="utf-8")
+    assert cli(["render", str(source), "-o", str(tmp_path), "--format", "html", "-q"]) == 0
+    page = open_page(browser, tmp_path / "stacked.html", width=1500, height=1000)
+    stack = "optviz.page.view.stackCache.stack"
+    moved = tmp_path / "moved.toml"
+    seen = []
+    for move in (None, "optviz.set({run: 1, rho: 0.6})", "optviz.set({run: 1, rho: 0.0})"):
+        if move:
+            page.eval(move)
+        state = page.eval(stack)
+        moved.write_text(page.eval("optviz.toml()"), encoding="utf-8")
+        zorders, widths = _matplotlib_stacking(moved)
+        assert np.argsort(zorders, kind="stable").tolist() == np.argsort(
+            state["layers"], kind="stable"
+        ).tolist()
+        np.testing.assert_allclose(state["widths"], widths, rtol=1e-12)
+        seen.append(state["widths"])
+    assert seen[0][0] > 1 and seen[1][0] == 1.0 and seen[2] == seen[0], seen
+    assert page.errors == [], page.errors
+    page.close()
+
+
 def test_handles_of_a_legend_inside_the_axes_hold_only_their_own_pixels(rendered):
     """A legend inside the axes (frame alpha 0.8) is over the paths and contour lines; its handles, cropped
     for the page, are the run's colour over white, with none of what shows through the frame (the page puts

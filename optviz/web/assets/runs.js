@@ -248,7 +248,7 @@
     results.forEach(function (res) {
       var fp = self.footprint(res);
       lengths.push(fp.length);
-      footprints.push(fp.cells);
+      footprints.push(fp);
     });
     var order = results.map(function (_, i) { return i; });
     order.sort(function (a, b) { return lengths[b] - lengths[a] || a - b; });
@@ -258,8 +258,8 @@
     for (var pos = n - 1; pos >= 0; pos--) {
       var a = order[pos];
       for (var k = pos + 1; k < n; k++) {
-        var b = order[k], shared = 0;
-        footprints[a].forEach(function (cell) { if (footprints[b].has(cell)) shared++; });
+        var b = order[k], shared = 0, listA = footprints[a].list, hasB = footprints[b].has;
+        for (var ci = 0; ci < listA.length; ci++) shared += hasB[listA[ci]];
         var small = Math.min(footprints[a].size, footprints[b].size);
         // a noisy path widens only when it runs under the other for half its own way
         if (items[a].noisy && shared < NOISY_COVERED * footprints[a].size) continue;
@@ -275,16 +275,23 @@
   };
 
   // optviz.plot.trajectory._alongside: the share of the points a (flat, in the unit square) within two cells of
-  // path b's points, on a cells x cells grid.
+  // path b's points, on a cells x cells grid. The cells near b are marked in one grid kept between calls, with
+  // this call's stamp (no set to build, no grid to clear: a slider's move compares several pairs of paths).
+  var nearStamp = null, nearCall = 0;
   function alongside(a, b, cells) {
     if (!a.length || !b.length) return 0;
-    var width = cells + 4, near = new Set(), i, hit = 0;
+    var width = cells + 4, i, hit = 0;
+    if (!nearStamp || nearStamp.length < width * width || nearCall >= 0xffffffff) {
+      nearStamp = new Uint32Array(width * width);
+      nearCall = 0;
+    }
+    var stamp = ++nearCall, near = nearStamp;
     var cell = function (u) { return Math.min(Math.floor(u * cells), cells - 1); };
     for (i = 0; i < b.length; i += 2) {
-      var cx = cell(b[i]), cy = cell(b[i + 1]);
-      for (var dx = -2; dx <= 2; dx++) for (var dy = -2; dy <= 2; dy++) near.add((cx + dx + 2) * width + (cy + dy + 2));
+      var base = (cell(b[i]) + 2) * width + cell(b[i + 1]) + 2;
+      for (var dx = -2; dx <= 2; dx++) for (var dy = -2; dy <= 2; dy++) near[base + dx * width + dy] = stamp;
     }
-    for (i = 0; i < a.length; i += 2) if (near.has((cell(a[i]) + 2) * width + (cell(a[i + 1]) + 2))) hit++;
+    for (i = 0; i < a.length; i += 2) if (near[(cell(a[i]) + 2) * width + cell(a[i + 1]) + 2] === stamp) hit++;
     return hit / (a.length / 2);
   }
 
@@ -298,9 +305,12 @@
     var g = this.ax.g, px = this.pixels(res), m = Math.max(res.stopStep, 0) + 1, q = new Float64Array(2 * m), len = 0;
     // (a point of the unit square: its cell, when it is in the view)
     var samples = [];  // the samples in the view (for alongside)
-    function add(cells, u, v) {
+    // the cells passed: a CELLS x CELLS grid of 0/1 (what stacking counts shared cells with) and their list
+    var has = new Uint8Array(CELLS * CELLS), list = [];
+    function add(u, v) {
       if (u >= 0 && u <= 1 && v >= 0 && v <= 1) {
-        cells.add(Math.min(Math.floor(u * CELLS), CELLS - 1) * CELLS + Math.min(Math.floor(v * CELLS), CELLS - 1));
+        var c = Math.min(Math.floor(u * CELLS), CELLS - 1) * CELLS + Math.min(Math.floor(v * CELLS), CELLS - 1);
+        if (!has[c]) { has[c] = 1; list.push(c); }
         samples.push(u, v);
       }
     }
@@ -308,7 +318,7 @@
       var u = (px[2 * j] - g.left) / g.width, v = (g.top + g.height - px[2 * j + 1]) / g.height;
       if (isFinite(u) && isFinite(v)) { q[2 * len] = u; q[2 * len + 1] = v; len++; }
     }
-    var length = 0, cells = new Set();
+    var length = 0;
     for (j = 0; j + 1 < len; j++) {
       var u0 = q[2 * j], v0 = q[2 * j + 1], dx = q[2 * j + 2] - u0, dy = q[2 * j + 3] - v0, seg = Math.hypot(dx, dy);
       length += seg;
@@ -318,10 +328,10 @@
       // samples in float64 adds none.)
       if (!(reps < 4e15) || !crosses(u0, v0, u0 + dx, v0 + dy, UNIT)) continue;
       var r0 = Math.max(0, Math.floor(CLIP[0] * reps) - 2), r1 = Math.min(reps - 1, Math.ceil(CLIP[1] * reps) + 2);
-      for (var r = r0; r <= r1; r++) add(cells, u0 + dx * (r / reps), v0 + dy * (r / reps));
+      for (var r = r0; r <= r1; r++) add(u0 + dx * (r / reps), v0 + dy * (r / reps));
     }
-    if (len) add(cells, q[2 * len - 2], q[2 * len - 1]);
-    fp = { length: length, cells: cells, samples: samples };
+    if (len) add(q[2 * len - 2], q[2 * len - 1]);
+    fp = { length: length, has: has, list: list, size: list.length, samples: samples };
     this.footprintCache.set(res, fp);
     return fp;
   };
