@@ -597,9 +597,10 @@ def test_paths_are_stacked_as_matplotlib_stacks_them_also_after_a_move(browser, 
         state = page.eval(stack)
         moved.write_text(page.eval("optviz.toml()"), encoding="utf-8")
         zorders, widths = _matplotlib_stacking(moved)
-        assert np.argsort(zorders, kind="stable").tolist() == np.argsort(
-            state["layers"], kind="stable"
-        ).tolist()
+        assert (
+            np.argsort(zorders, kind="stable").tolist()
+            == np.argsort(state["layers"], kind="stable").tolist()
+        )
         np.testing.assert_allclose(state["widths"], widths, rtol=1e-12)
         seen.append(state["widths"])
     assert seen[0][0] > 1 and seen[1][0] == 1.0 and seen[2] == seen[0], seen
