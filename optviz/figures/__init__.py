@@ -106,7 +106,8 @@ def build_scene(
 
     # Equal-aspect panels are laid out for the box they get (optviz.plot.views): measured, then drawn.
     scene = draw_fitted(draw)
-    # Narrow panels: fewer ticks rather than tick labels that touch, at the final limits.
+    # Narrow panels: fewer ticks rather than tick labels that touch, at the final limits; titles wider than
+    # their room (a long formula beside another panel) broken into lines, or set smaller.
     thin_ticks(scene.fig)
     return scene
 

@@ -9,6 +9,7 @@ from typing import Any
 from optviz import limits
 from optviz._text import brace_depth
 from optviz._validate import ParameterError
+from optviz.figures.titles import fit_title
 
 
 def surface_title(surface: Any) -> str:
@@ -129,7 +130,8 @@ def row_ratios(
 def thin_ticks(fig: Any, *, rounds: int = 3) -> None:
     """Fewer ticks on every axis whose tick labels touch (a narrow panel, long numbers): laid out, the drawn
     tick labels of each axis are measured, and an axis whose neighbours overlap gets a locator with fewer
-    ticks, until none do (at most ``rounds`` times)."""
+    ticks, until none do (at most ``rounds`` times). In the same rounds, a title too wide for its room is
+    broken into lines or set smaller (:func:`optviz.figures.titles.fit_title`)."""
     from matplotlib.ticker import LogLocator, MaxNLocator
 
     for _ in range(rounds):
@@ -164,6 +166,8 @@ def thin_ticks(fig: Any, *, rounds: int = 3) -> None:
                 ax._set_title_offset_trans(offset * 72 / fig.dpi)
                 crowded.append((None, 0))
             if separate_corner_labels(ax, renderer):
+                crowded.append((None, 0))
+            if fit_title(ax, renderer):
                 crowded.append((None, 0))
         if not crowded:
             return
