@@ -236,3 +236,31 @@ def test_a_canvas_with_an_event_loop_is_asked_for_an_idle_draw() -> None:
     draws = ex.blitter.full_draws
     ex.set(steps=101)
     assert Looped.asked == 1 and ex.blitter.full_draws == draws  # the loop draws it, later
+
+
+@pytest.mark.slow
+def test_the_nesterov_note_shows_while_nesterov_does() -> None:
+    """The loss panel's note on Nesterov's loss (plot.loss's, its right-hand title) is a claim about a shown
+    curve: written while Nesterov's run is shown, and only then, the check box ticked and unticked; the step
+    counter (the left title) keeps its strip and its box stops short of the note only while the note is there;
+    a step then still blits the pixels of a full redraw."""
+    from optviz.plot.loss import NESTEROV_LOSS_NOTE, nesterov_note_of
+
+    ex = opened(rules=["gd", "momentum"])
+    ax = ex.loss_ax
+    strip = (ex.step_text.get_window_extent().y0, ex.step_text.get_window_extent().y1)
+    assert ax.get_title(loc="right") == "" and nesterov_note_of(ax) is None
+    assert ex.step_text.get_clip_box().x1 == ax.bbox.x1
+    for rules, said in ((["gd", "momentum", "nesterov"], True), (["gd", "adam"], False)):
+        ex.set(rules=rules)
+        ex.blitter.flush()
+        assert (ax.get_title(loc="right") == NESTEROV_LOSS_NOTE) is said, rules
+        box = ex.step_text.get_window_extent()
+        assert (box.y0, box.y1) == strip  # (on its strip, as at opening)
+        clip = ex.step_text.get_clip_box()
+        if said:
+            assert clip.x1 < nesterov_note_of(ax).get_window_extent().x0
+        else:
+            assert clip.x1 == ax.bbox.x1
+        ex.step()
+        assert_full_redraw_equal(ex)

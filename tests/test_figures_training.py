@@ -259,3 +259,61 @@ def test_a_batch_where_some_seeds_diverge_says_how_many_and_ends_with_the_majori
     assert y[-1] == h.top == ax.get_ylim()[1] or going[int(k[-1]) + 1] < 10
     assert (y[:-1] < h.top).all()
     assert tuple(h.markers[0].get_xydata()[0]) == (k[-1], y[-1])
+
+
+def test_spread_panels_say_where_nesterovs_loss_is_taken():
+    """A batch of Nesterov's runs plots its recorded loss, f at torch's look-ahead iterate: the spread panel says
+    so with plot.loss's own note (its right-hand title), for the loss and the gap, and only where a batch is
+    Nesterov's."""
+    from optviz.plot.loss import NESTEROV_LOSS_NOTE, nesterov_note_of
+
+    s = ov.surface("least_squares", n_samples=64)
+    noise = ov.Minibatch(8)
+    gd = ov.run(s, ov.GD(lr=0.05), steps=40, noise=noise)
+    nesterov = ov.run(s, ov.Nesterov(lr=0.05, rho=0.9), steps=40, noise=noise)
+    gd_batch, nesterov_batch = seed_runs(s, [gd, nesterov], seeds=range(4)).runs
+    for kind, batches, said in [
+        ("gap", [gd_batch, nesterov_batch], True),
+        ("loss", [nesterov_batch], True),
+        ("gap", [gd_batch], False),
+    ]:
+        ax = plt.figure().subplots()
+        h = plot.loss_spread(batches, ax=ax, kind=kind, fmin=s.fmin)
+        assert (ax.get_title(loc="right") == NESTEROV_LOSS_NOTE) is said, (kind, len(batches))
+        assert (nesterov_note_of(ax) is not None) is said
+        # the curve is the recorded loss: f at torch's iterate (xy), not at the drawn points
+        if said:
+            offset = s.fmin if kind == "gap" else 0.0
+            np.testing.assert_allclose(
+                h.stats[-1]["mid"][0], np.median(s.value(nesterov_batch.xy[:, 0]) - offset)
+            )
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("scenario", [LEARNING_RATES, SCHEDULES])
+def test_spread_figures_with_nesterov_keep_their_title_whole_beside_the_note(scenario, tmp_path):
+    """The learning_rates and schedules figures with Nesterov's runs: the loss panel carries the note, its
+    title of several lines stays whole (the seeds, the band), and the figure is legible (no text over text:
+    the title sits a row above the note)."""
+    from optviz.plot.loss import NESTEROV_LOSS_NOTE, nesterov_note_of
+    from optviz.testing import check_legibility
+
+    text = scenario.read_text(encoding="utf-8")
+    if "schedules" in scenario.name:
+        text = text.replace('rule = "momentum"', 'rule = "nesterov"')
+    else:
+        text = text.replace("names = [", 'names = ["Nesterov", ').replace(
+            "[[run]]", '[[run]]\nrule = "nesterov"\nlr = 0.05\nrho = 0.9\n\n[[run]]', 1
+        )
+    text = re.sub(r"seeds = 20", "seeds = 4", text)
+    path = tmp_path / scenario.name
+    path.write_text(text, encoding="utf-8")
+    fig = ov.scenario.scene_for(ov.scenario.load(path)).fig
+    panels = [ax for ax in fig.axes if nesterov_note_of(ax) is not None]
+    assert len(panels) == 1
+    ax = panels[0]
+    assert ax.get_title(loc="right") == NESTEROV_LOSS_NOTE
+    assert "median of 4 seeds" in ax.get_title()  # whole
+    assert [str(f) for f in check_legibility(fig)] == []  # (drawn at its output size)
+    title, note = ax.title.get_window_extent(), ax._right_title.get_window_extent()
+    assert title.y0 >= note.y1  # a row above the note's

@@ -325,6 +325,47 @@ def test_page_looks_like_the_png_of_its_scenario(browser, name, rules, tmp_path)
     page.close()
 
 
+def _title_strip_texts(rgb: np.ndarray, loss: dict) -> list[tuple[int, int]]:
+    """The texts in the strip above the loss panel, over the panel's width: the column spans of its ink
+    (dark pixels), split where 12 blank columns part them (more than a space between words)."""
+    top, left = int(loss["top"]), int(loss["left"])
+    strip = rgb[: top - 2, left - 4 : left + int(loss["width"]) + 4]
+    columns = np.flatnonzero((strip.sum(axis=-1) < 3 * 255 - 200).any(axis=0))
+    parts = np.split(columns, np.flatnonzero(np.diff(columns) > 12) + 1)
+    return [(int(c[0]) + left - 4, int(c[-1]) + left - 4) for c in parts if len(c)]
+
+
+@pytest.mark.slow
+def test_ticking_nesterov_lays_the_loss_title_out_beside_its_note(browser, tmp_path):
+    """A page opened without Nesterov, then Nesterov ticked (and unticked): the loss panel's title and the
+    note on Nesterov's loss do not overlap, laid out as the PNG of the same state lays them out
+    (optviz.plot.loss_title's fit: the title on the left beside the note), and centred again without it."""
+    from optviz.web.static import render_png
+
+    path = tmp_path / "page.html"
+    text = explorer_page("quadratic", ["gd", "momentum"])
+    path.write_text(text, encoding="utf-8")
+    figure = _data(text)["figure"]
+    loss = figure["loss"]
+    page = open_page(browser, path, width=figure["width"] + 60, height=figure["height"] + 400)
+    for rules in (["gd", "momentum", "nesterov"], ["gd", "momentum"]):
+        page.eval(f"optviz.set({{rules: {json.dumps(rules)}}})")
+        assert page.eval("optviz.page.view.lossNote") is ("nesterov" in rules)
+        shown = _title_strip_texts(screenshot_array(page.page, "#figure"), loss)
+        toml = tmp_path / "state.toml"
+        toml.write_text(page.eval("optviz.toml()"))
+        png = png_array(render_png(ov.scenario.scene_for(ov.scenario.load(toml)).fig))
+        want = _title_strip_texts(png, loss)
+        # the title alone, or the title and the note apart: where the PNG has them (the browser sets them in
+        # its own DejaVu Sans: a few pixels of slack)
+        assert len(want) == (2 if "nesterov" in rules else 1), want
+        assert len(shown) == len(want), (rules, shown, want)
+        for (a0, a1), (b0, b1) in zip(shown, want, strict=True):
+            assert abs(a0 - b0) <= 4 and abs(a1 - b1) <= 6, (rules, shown, want)
+    assert page.errors == [], page.errors
+    page.close()
+
+
 @pytest.mark.slow
 def test_page_is_one_small_file_without_network(pages):
     for name, path in pages.items():

@@ -701,3 +701,28 @@ def test_every_rule_has_a_kernel_and_one_without_is_refused_in_one_line(
     assert capsys.readouterr().err.strip() == (
         f"{path}: run[0].rule: the web page has no JavaScript kernel for 'adamw' (it has gd, momentum)"
     )
+
+
+@pytest.mark.slow
+def test_a_pages_nesterov_note_is_the_size_the_png_fitted_it_to():
+    """A figure with Nesterov's loss and its loss title beside the note (plot.loss_title: the note set smaller
+    where the two would meet): the page writes the note at the size and place the PNG drew it, clear of the
+    static title, not at its full size (which runs into the title)."""
+    from optviz.plot.loss import nesterov_note_of
+    from optviz.web.static import figure_layer, px_per_point, render_png
+
+    s = ov.surface("quadratic")
+    runs = [ov.run(s, r, steps=50) for r in (ov.GD(lr=0.1), ov.Nesterov(lr=0.1, rho=0.9))]
+    from optviz.figures import figure
+
+    scene = figure("trajectories", s, runs, loss=True, size=(12.0, 6.75), dpi=100, pyplot=False)
+    render_png(scene.fig)  # the PNG's draw
+    ax = next(a for a in scene.fig.axes if nesterov_note_of(a) is not None)
+    fitted = nesterov_note_of(ax).get_fontsize()
+    assert fitted < 0.8 * ax.xaxis.label.get_fontsize()  # (the fit set it smaller here)
+    title = ax._left_title.get_window_extent()
+    assert ax.get_title(loc="left")
+    spec, *_ = figure_layer(scene, runs, s)
+    note = spec["loss"]["note"]
+    assert note["size"] == pytest.approx(fitted * px_per_point(scene.fig))
+    assert note["box"][0] > title.x1  # clear of the title

@@ -54,7 +54,7 @@ from optviz.explorer._blitter import LiveBox, memoize_leader, padded_box
 from optviz.explorer._glyphs import GlyphText, glyph_cached
 from optviz.explorer._toml import scenario_text
 from optviz.optimizers import rule_class
-from optviz.plot.loss import nesterov_note_of
+from optviz.plot.loss import NESTEROV_LOSS_NOTE, nesterov_note_of
 from optviz.stacked import Stacked
 from optviz.surfaces.base import Surface
 from optviz.trajectory import Trajectory
@@ -358,6 +358,10 @@ class SurfaceExplorer(Explorer):
         ] = {}  # each run's drawn points (Trajectory.path), set by _bind
         for name in RULES:
             self.artists[name] = self._rule_artists(name, size)
+        # Nesterov's handles wrote the note on its loss (plot.loss): a claim about a shown curve, so shown
+        # only while Nesterov's run is (_show_note)
+        self._nesterov_note = nesterov_note_of(self.loss_ax)
+        self._show_note()
         self.loss_ax.set_xlabel("iteration k")
         self.loss_ax.set_ylabel("f(x) - f*" if math.isfinite(self._fmin) else "f(x)")
         self.loss_ax.grid(True)
@@ -501,14 +505,16 @@ class SurfaceExplorer(Explorer):
         """The clip box of the step counter (the loss panel's title): the strip above the panel."""
         ax, fig = self.loss_ax, self.fig
 
-        # The loss panel's right-hand title, the note on Nesterov's loss (optviz.plot.loss), is static: the
-        # counter's box stops short of it, so that no static text lies under a live one.
-        note = nesterov_note_of(ax)
+        # The loss panel's right-hand title, the note on Nesterov's loss (optviz.plot.loss), is static: while
+        # it shows, the counter's box stops short of it, so that no static text lies under a live one (its box
+        # is computed at each full draw, which a change of the rules shown makes).
+        note = self._nesterov_note
 
         def points() -> Any:
             b = ax.bbox
             pixels = fig.dpi / 72
-            right = b.x1 if note is None else note.get_window_extent().x0 - 4 * pixels
+            shown = note is not None and note.get_text()  # (while a Nesterov run is shown)
+            right = b.x1 if not shown else note.get_window_extent().x0 - 4 * pixels
             return [[b.x0 - 2 * pixels, b.y1 + 3], [right, b.y1 + 3 + 2.5 * self._size * pixels]]
 
         return LiveBox(points, ax.bbox)
@@ -876,9 +882,18 @@ class SurfaceExplorer(Explorer):
                 a.set_visible(visible)
         added = [r for r in rules if r not in self.settings.rules]
         self.settings = replace(self.settings, rules=rules)
+        self._show_note()
         self._recompute(added)
         self._dim_controls()
         self._show(full=True)
+
+    def _show_note(self) -> None:
+        """The loss panel's note on Nesterov's loss (static) says so while a Nesterov run is shown, and only
+        then. Emptied, not hidden: matplotlib places an axes' titles together, and an invisible one has no box
+        (it would push the step counter, the left title, off its strip)."""
+        if self._nesterov_note is not None:
+            said = "nesterov" in self.settings.rules
+            self._nesterov_note.set_text(NESTEROV_LOSS_NOTE if said else "")
 
     def _dim_controls(self) -> None:
         for c in self.controls.values():

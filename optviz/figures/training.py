@@ -147,8 +147,8 @@ def _learning_rates(fig: Any, data: PanelData, scene: Scene) -> None:
         list(study.runs), ax=ax, kind=kind, fmin=fmin, color=series_colors(data),
         label=legend_names(data), smooth=smooth, unit="seeds",
     )  # fmt: skip
-    ax.set_title(
-        f"{data.title or surface_title(s)}\n{_spread_title(kind, len(study.seeds), smooth)}"
+    plot.loss_title(
+        ax, f"{data.title or surface_title(s)}\n{_spread_title(kind, len(study.seeds), smooth)}"
     )
     place_legend(fig, [ax], data.options.legend)
     scene.results.update(spread=h, seeds=study)
@@ -232,7 +232,7 @@ def _schedules(fig: Any, data: PanelData, scene: Scene) -> None:
         smooth=smooth, unit="seeds",
     )  # fmt: skip
     loss_ax.sharex(lr_ax)
-    loss_ax.set_title(_spread_title(kind, len(study.seeds), smooth, lines=2))
+    plot.loss_title(loss_ax, _spread_title(kind, len(study.seeds), smooth, lines=2))
     where = data.options.legend
     if where == "inside":
         loss_ax.legend(loc="best")

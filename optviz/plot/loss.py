@@ -41,10 +41,30 @@ def note_nesterov_loss(ax: Any) -> Any:
     return ax.set_title(NESTEROV_LOSS_NOTE, loc="right", fontsize=size, color="0.3")
 
 
+def note_nesterov_runs(ax: Any, runs: Any, kind: str = "loss") -> Any:
+    """Write the note (:func:`note_nesterov_loss`) on ``ax`` when one of ``runs`` (trajectories or batches of
+    them, as :func:`loss` takes them) is Nesterov's and the panel plots its recorded loss (``kind`` "loss" or
+    "gap"; a distance is the drawn point's); return the note, or None. Every panel that plots runs' losses
+    calls this one."""
+    if kind not in ("loss", "gap"):
+        return None
+    if not any(getattr(r, "rule", "") == "nesterov" for g in as_runs(runs) for r in single_runs(g)):
+        return None
+    return note_nesterov_loss(ax)
+
+
 def nesterov_note_of(ax: Any) -> Any:
     """The note :func:`note_nesterov_loss` wrote on ``ax`` (a ``Text``), or None."""
+    from matplotlib.text import Text
+
+    # (Texts only: other children have a get_text of their own, a contour set's takes arguments)
     return next(
-        (t for t in ax.get_children() if getattr(t, "get_text", str)() == NESTEROV_LOSS_NOTE), None
+        (
+            t
+            for t in ax.get_children()
+            if isinstance(t, Text) and t.get_text() == NESTEROV_LOSS_NOTE
+        ),
+        None,
     )
 
 
@@ -52,13 +72,36 @@ def loss_title(ax: Any, text: str) -> Any:
     """Set a loss panel's title: centred, or on the left when the panel carries the Nesterov note on its right
     (:func:`note_nesterov_loss`), the note set smaller (down to 80% of its size) where the two would meet; in
     a panel too narrow for both, the note alone (the y label names what the panel plots). Decided at each
-    draw, on the panel's width once the layout has run (a legend added later narrows the panels)."""
+    draw, on the panel's width once the layout has run (a legend added later narrows the panels). A title of
+    several lines stays centred, whole, with the note on a row of its own under it."""
+    from matplotlib.transforms import ScaledTranslation
+
+    fig = ax.get_figure(root=True)
+    ax.title.set_transform(ax.transAxes + ax.titleOffsetTrans)  # (as matplotlib places it)
     if ax.get_title(loc="right") != NESTEROV_LOSS_NOTE:
         return ax.set_title(text)
+    if "\n" in text:
+        # A title of several lines says what the curves are (the spread kinds': seeds, band, smoothing), too
+        # much to drop for the note: it stays centred, whole, lifted a row above the note's (the three titles
+        # share one baseline; the layout engine reads the lifted box and makes room for it).
+        lift = 1.5 * nesterov_note_of(ax).get_fontsize() / 72
+        title = ax.set_title(text)
+        title.set_transform(
+            ax.transAxes + ax.titleOffsetTrans + ScaledTranslation(0, lift, fig.dpi_scale_trans)
+        )
+        return title
     title = ax.set_title(text, loc="left")
-    fig = ax.get_figure(root=True)
     fig.add_artist(_TitleBesideNote(ax, title, text))
     return title
+
+
+def loss_title_text(ax: Any) -> str:
+    """The title :func:`loss_title` gave ``ax``, whole (beside the note, the fit may have left it out of the
+    drawing), or the panel's centred title."""
+    for artist in ax.get_figure(root=True).artists:
+        if isinstance(artist, _TitleBesideNote) and artist._ax is ax:
+            return artist._text
+    return ax.get_title()
 
 
 class _TitleBesideNote(Artist):
@@ -73,20 +116,29 @@ class _TitleBesideNote(Artist):
         self._size = self._note.get_fontsize()
 
     def draw(self, renderer: Any) -> None:
-        title, note = self._title, self._note
-        title.set_text(self._text)
-        note.set_fontsize(self._size)
-        room = self._ax.get_window_extent(renderer).width
-        gap = 2 * self._size * renderer.points_to_pixels(1)
-        room -= title.get_window_extent(renderer).width + gap
-        wide = note.get_window_extent(renderer).width
-        if wide > room:
-            # no room for both: the y label already names what the panel plots
-            if wide * 0.8 > room:
-                title.set_text("")
-            else:
-                note.set_fontsize(self._size * room / wide)
+        fit_title_beside_note(self._ax, self._title, self._text, self._note, self._size, renderer)
         self.stale = False
+
+
+def fit_title_beside_note(
+    ax: Any, title: Any, text: str, note: Any, size: float, renderer: Any
+) -> None:
+    """The fit rule of :func:`loss_title`: set ``title`` (``ax``'s left title) to ``text`` and ``note`` (the
+    Nesterov note, its right title) to ``size`` points, then, where the two would meet in ``ax``'s width, the
+    note smaller (down to 80% of ``size``) or, with no room for both, the title empty. (A page whose note comes
+    and goes lays its live title out with this rule too: :mod:`optviz.web.static`.)"""
+    title.set_text(text)
+    note.set_fontsize(size)
+    room = ax.get_window_extent(renderer).width
+    gap = 2 * size * renderer.points_to_pixels(1)
+    room -= title.get_window_extent(renderer).width + gap
+    wide = note.get_window_extent(renderer).width
+    if wide > room:
+        # no room for both: the y label already names what the panel plots
+        if wide * 0.8 > room:
+            title.set_text("")
+        else:
+            note.set_fontsize(size * room / wide)
 
 
 @dataclass
@@ -225,11 +277,7 @@ def loss(
                 )
                 ref.rate = q
                 out.rates.append(ref)
-    nesterov = any(
-        getattr(run, "rule", "") == "nesterov" for group in groups for run in single_runs(group)
-    )
-    if kind in ("loss", "gap") and nesterov:
-        note_nesterov_loss(ax)
+    note_nesterov_runs(ax, groups, kind)
     if log:
         ax.set_yscale("log", nonpositive="mask")
     ax.set_xlabel("iteration k" if x == "iteration" else "loss-and-gradient evaluations")

@@ -25,7 +25,7 @@ from optviz.plot.common import (
     run_labels,
     single_runs,
 )
-from optviz.plot.loss import Y_LABELS, loss_values
+from optviz.plot.loss import Y_LABELS, loss_values, note_nesterov_runs
 
 
 @dataclass
@@ -70,6 +70,10 @@ def loss_spread(
     goes. ``smooth`` > 1 first averages each run over that many iterates centred on each one
     (:func:`optviz.metrics.smoothed`), as training curves are; ``unit`` names the runs in
     the note ("seeds").
+
+    A batch of Nesterov's runs plots its recorded loss, taken at torch's look-ahead iterate: the panel says so
+    as :func:`optviz.plot.loss`'s does (:func:`optviz.plot.loss.note_nesterov_runs`, its right-hand title;
+    :func:`optviz.plot.loss_title` sets a title that keeps clear of it).
     """
     ax = get_ax(ax)
     out = SpreadArtists()
@@ -151,6 +155,9 @@ def loss_spread(
         )  # fmt: skip
         if bottom is not None:
             ax.set_ylim(bottom / 1.5 if log else bottom, top)
+    # Nesterov's loss is taken at torch's look-ahead iterate: the panel says so, as plot.loss's do (a title set
+    # after this with plot.loss_title makes room for the note)
+    note_nesterov_runs(ax, groups, kind)
     ax.set_xlabel("iteration k")
     ax.set_ylabel(Y_LABELS[kind])
     ax.grid(True, which="major")

@@ -86,7 +86,11 @@ def static_layer(
     from optviz.figures import figure
 
     scene = figure("trajectories", surface, list(runs), loss=True, size=size, dpi=dpi, pyplot=False)
-    spec, styles, loss, full = figure_layer(scene, list(runs), surface, whole=whole)
+    # The loss title is live: ticking Nesterov on or off writes or removes the note beside it, and the title
+    # makes room for it as plot.loss_title does (static.loss_title_layouts).
+    spec, styles, loss, full = figure_layer(
+        scene, list(runs), surface, whole=whole, live_title=True
+    )
     spec["alt"] = f"contours of {surface.title}"
     return spec, styles, loss, full
 

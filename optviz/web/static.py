@@ -324,6 +324,7 @@ def figure_layer(
     *,
     whole: bool = False,
     layers: Sequence[Any] = (),
+    live_title: bool = False,
 ) -> tuple[dict, dict, dict | None, bytes]:
     """The static image of a drawn scene and what a page needs to draw the rest live, read from the scene.
 
@@ -334,6 +335,9 @@ def figure_layer(
     exact transforms, legends, where live text goes), the live artists' styles in pixels, and with
     what the loss panel plots (:func:`loss_quantity`; None without one) and with ``whole=True`` the whole
     figure as a PNG (what the page must look like).
+
+    ``live_title``: the loss panel's title is live too, laid out with and without the Nesterov note
+    (:func:`loss_title_layouts`), for a page whose runs can change rule (the explorer's check boxes).
 
     ``layers``: readers of what else a kind animates (:class:`LiveLayer`), each claiming its handles; what they
     read goes into the spec under ``layers[reader.name]``.
@@ -419,6 +423,13 @@ def figure_layer(
         lg["note"], note = nesterov_note(loss_ax, height)
         if note is not None:
             hidden.append(note)
+        if live_title:
+            lg["title"], titles = loss_title_layouts(loss_ax, height)
+            hidden += titles
+            text_boxes += [
+                lg["title"]["plain"]["box"], lg["title"]["beside"]["box"],
+                lg["title"]["beside"]["note"]["box"],
+            ]  # fmt: skip
         spec["loss"] = lg
         font = styles["tickfont"]
         text_boxes += [
@@ -475,11 +486,13 @@ def nesterov_note(loss_ax: Any, height: float) -> tuple[dict[str, Any], Any]:
     explorer's check boxes): its right end, bottom, size, colour and box in image pixels; and the drawn note, to
     hide, when the figure has one. (Measured on the note written for the purpose when it has none: the layout
     is frozen, so nothing moves.)"""
-    from optviz.plot.loss import NESTEROV_LOSS_NOTE, note_nesterov_loss
+    from optviz.plot.loss import NESTEROV_LOSS_NOTE, nesterov_note_of, note_nesterov_loss
 
     before = loss_ax.get_title(loc="right")
     drawn = before == NESTEROV_LOSS_NOTE
-    text = note_nesterov_loss(loss_ax)
+    # A drawn note as the figure's draw left it: beside the static title, plot.loss_title's fit may have set it
+    # smaller, and the page must write it so (at its full size it would run into the title).
+    text = nesterov_note_of(loss_ax) if drawn else note_nesterov_loss(loss_ax)
     fig = loss_ax.get_figure(root=True)
     box = image_box(text.get_window_extent(), height)
     spec = {
@@ -493,6 +506,60 @@ def nesterov_note(loss_ax: Any, height: float) -> tuple[dict[str, Any], Any]:
     if not drawn:
         loss_ax.set_title(before, loc="right")
     return spec, text if drawn else None
+
+
+def loss_title_layouts(loss_ax: Any, height: float) -> tuple[dict[str, Any], list[Any]]:
+    """The loss panel's title laid out for a page that writes it live, because the Nesterov note beside it
+    comes and goes (the explorer's rules are ticked on and off): as :func:`optviz.plot.loss_title` lays it out
+    without the note ("plain": centred) and with it ("beside": on the left, fitted beside the note by the
+    same rule, :func:`optviz.plot.loss.fit_title_beside_note`, which may set the note smaller or leave the
+    title out), measured on the frozen layout, in image pixels (each text's anchor on its baseline, its
+    alignment and box; the note's right end, bottom, size and box); and the title artists, to hide from the
+    static image. The figure's own titles are left as they were."""
+    from optviz.plot.loss import fit_title_beside_note, loss_title_text, note_nesterov_loss
+
+    fig = loss_ax.get_figure(root=True)
+    renderer = fig._get_renderer()
+    k = px_per_point(fig)
+    text = loss_title_text(loss_ax)
+    centre, left, right = loss_ax.title, loss_ax._left_title, loss_ax._right_title
+    before = [(t, t.get_text(), t.get_fontsize()) for t in (centre, left, right)]
+
+    def placed(title: Any, align: str) -> dict[str, Any]:
+        # (matplotlib's titles: va="baseline"; their place is the one the last draw gave them)
+        x, y = title.get_transform().transform(title.get_unitless_position())
+        box = image_box(title.get_window_extent(renderer), height)
+        return {"text": title.get_text(), "x": float(x), "baseline": float(height - y),
+                "align": align, "box": box}  # fmt: skip
+
+    try:
+        left.set_text("")
+        right.set_text("")
+        centre.set_text(text)
+        plain = placed(centre, "center")
+        centre.set_text("")
+        note = note_nesterov_loss(loss_ax)  # (the right title, at the note's own size)
+        fit_title_beside_note(loss_ax, left, text, note, note.get_fontsize(), renderer)
+        beside = placed(left, "left")
+        box = image_box(note.get_window_extent(renderer), height)
+        beside["note"] = {
+            "right": box[2],
+            "bottom": box[3],
+            "size": note.get_fontsize() * k,
+            "box": box,
+        }
+    finally:
+        for t, was, points in before:
+            t.set_text(was)
+            t.set_fontsize(points)
+    spec = {
+        "size": centre.get_fontsize() * k,
+        "color": color_hex(centre.get_color()),
+        "weight": str(centre.get_fontweight()),
+        "plain": plain,
+        "beside": beside,
+    }
+    return spec, [centre, left]
 
 
 def _sample_dots(handles: list[Any]) -> list[tuple[Any, Any]]:
@@ -587,6 +654,7 @@ __all__ = [
     "line_style",
     "live_handle_types",
     "loss_quantity",
+    "loss_title_layouts",
     "px_per_point",
     "render_png",
     "tick_styles",

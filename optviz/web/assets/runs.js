@@ -637,10 +637,18 @@
     ctx.restore();
     // optviz.plot.loss's note: a Nesterov run's loss is taken at torch's iterate (its path shows its actual
     // points), said while one is shown and the panel plots its loss
-    var note = g.note, L = this.loss;
+    var note = g.note, L = this.loss, T = g.title;
     this.lossNote = !!note && L.kind !== "distance" && items.some(function (it) { return it.result.rule === "nesterov"; });
+    // A live title (the explorer's: its note comes and goes) laid out as optviz.plot.loss_title lays it out
+    // with the note and without (optviz.web.static.loss_title_layouts): the page only picks one.
+    var at = note;
+    if (T) {
+      var lay = this.lossNote ? T.beside : T.plain;
+      if (lay.text) P.text(ctx, lay.text, lay.x, lay.baseline, { size: T.size, color: T.color, weight: T.weight, align: lay.align });
+      if (this.lossNote) at = T.beside.note;
+    }
     if (this.lossNote) {
-      P.text(ctx, note.text, note.right, note.bottom, { size: note.size, color: note.color, align: "right", baseline: "bottom" });
+      P.text(ctx, note.text, at.right, at.bottom, { size: at.size, color: note.color, align: "right", baseline: "bottom" });
     }
   };
 
