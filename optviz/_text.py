@@ -55,6 +55,20 @@ def has_hidden(text: str) -> int | None:
     return None
 
 
+def escapes(text: str) -> list[bool]:
+    """Per character of ``text``: True for a backslash that escapes the next character and for the character it
+    escapes (mathtext's and markdown's ``\\{``, ``\\$``: neither is a brace or a dollar).
+
+    >>> escapes(r"a\\$b")
+    [False, True, True, False]
+    """
+    out, escaping = [], False
+    for c in text:
+        out.append(escaping or c == "\\")
+        escaping = not escaping and c == "\\"
+    return out
+
+
 def brace_depth(text: str) -> int:
     """How deep ``{...}`` groups nest in ``text`` (escaped ``\\{`` and ``\\}`` do not count): mathtext's parser
     recurses once per level, so a formula nested too deep cannot be drawn.
@@ -63,13 +77,10 @@ def brace_depth(text: str) -> int:
     2
     """
     depth = deepest = 0
-    escaped = False
-    for c in text:
+    for c, escaped in zip(text, escapes(text), strict=True):
         if escaped:
-            escaped = False
-        elif c == "\\":
-            escaped = True
-        elif c == "{":
+            continue
+        if c == "{":
             depth += 1
             deepest = max(deepest, depth)
         elif c == "}":
@@ -110,6 +121,7 @@ def shell_quote(*words: object) -> str:
 
 __all__ = [
     "brace_depth",
+    "escapes",
     "has_hidden",
     "html_text",
     "markdown",

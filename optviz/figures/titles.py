@@ -23,6 +23,8 @@ import itertools
 from collections.abc import Sequence
 from typing import Any
 
+from optviz._text import escapes
+
 GAP = 0.3  # ems kept between a title and what it must not reach (the figure's edge, a neighbour's decorations)
 LEAST = 0.75  # the smallest a title is set, as a share of its size, when breaking it is not enough
 MOST_LINES = 3  # a title is broken into at most this many lines
@@ -33,16 +35,12 @@ def break_points(text: str) -> list[int]:
     """Where ``text`` (one line of a title; ``$...$`` spans are mathtext) may break: outside math, at a space;
     inside math, before a ``+`` or a binary ``-`` that no bracket or brace holds (between a formula's terms)."""
     points: list[int] = []
-    math = escaped = False
+    math = False
     depth = 0
     last = ""  # the last character of math that is not a space (says whether a "-" is binary)
-    for i, c in enumerate(text):
+    for i, (c, escaped) in enumerate(zip(text, escapes(text), strict=True)):
         if escaped:
-            escaped = False
-            last = c
-            continue
-        if c == "\\":
-            escaped = True
+            last = c  # (an escaped "\\}" ends an operand; its backslash is overwritten next)
             continue
         if c == "$":
             math, depth, last = not math, 0, ""
@@ -83,15 +81,7 @@ def broken(text: str, points: Sequence[int]) -> str:
 
 
 def _dollars(text: str) -> int:
-    count, escaped = 0, False
-    for c in text:
-        if escaped:
-            escaped = False
-        elif c == "\\":
-            escaped = True
-        elif c == "$":
-            count += 1
-    return count
+    return sum(c == "$" and not escaped for c, escaped in zip(text, escapes(text), strict=True))
 
 
 def fit_titles(fig: Any, *, rounds: int = 2) -> bool:
