@@ -210,6 +210,8 @@
       return Object.assign(it, { layer: stack.layers[i], width: self.lw() * stack.widths[i] });
     });
     var stacked = items.slice().sort(function (a, b) { return a.layer - b.layer; });
+    // The minima's and saddles' labels, under the paths (matplotlib's zorder), placed around them.
+    this.drawLabels(ctx, items);
     ctx.save();
     this.ax.clip(ctx);
     if (this.styles.samples) items.forEach(function (it) { self.drawSamples(ctx, it); });
@@ -221,11 +223,50 @@
     stacked.forEach(function (it) { self.drawStart(ctx, it); });
     stacked.forEach(function (it) { self.drawEnd(ctx, it); });
     // Divergence notes last, each where it covers the fewest path segments and no other note.
-    var placed = [];
+    var placed = this.labels.map(function (l) { return l.box; });
     items.forEach(function (it) { self.drawNote(ctx, it, items, placed); });
     // (fitted again only when the legends change the figure's height: fit reads the window's layout)
     if (this.drawLegends(items) || !this.fitted) this.fit();
     this.fitted = true;
+  };
+
+  // The labels of the surface's minima and saddles (optviz.web.labels_layer), placed as matplotlib would
+  // place them around the whole runs (their paths to their stop steps, as the PNG shows them: stepping does
+  // not move them, as an animation's frames do not), and registered as live text. this.labels: [{text, spot
+  // (its index: the label's spots, then the crowded view's), box, leader}].
+  View.prototype.drawLabels = function (ctx, items) {
+    var specs = this.spec.labels || [], L = root.OptvizLabels;
+    this.labels = [];
+    if (!specs.length || !L) return;
+    var key = items.map(function (it) { return it.width; }), results = items.map(function (it) { return it.result; });
+    var c = this.labelCache;
+    if (!(c && same(c.key, key) && c.results.length === results.length && c.results.every(function (r, i) { return r === results[i]; }))) {
+      var legends = (this.spec.legends || []).filter(function (lg) { return lg.best && lg.axes === "paths"; }).map(function (lg) { return lg.box; });
+      c = this.labelCache = { key: key, results: results, placed: L.place(specs, this.labelShapes(items), legends) };
+    }
+    this.labels = c.placed;
+    L.draw(ctx, P, specs, c.placed);
+    var self = this;
+    c.placed.forEach(function (p) { self.textBoxes.push(p.box); self.live.paths.boxes.push(p.box); });
+  };
+
+  // What a label keeps off, as optviz.plot.placement.data_shapes sees the runs' artists at their last step
+  // (pixels): each path with its dots, the start, the end (or the cross of a diverged run), the exit arrow.
+  View.prototype.labelShapes = function (items) {
+    var st = this.styles, g = this.ax.g, lw = this.lw(), self = this, out = [];
+    var clip = [g.left, g.top, g.left + g.width, g.top + g.height];
+    items.forEach(function (it) {
+      var res = it.result, stop = res.stopStep, px = self.pixels(res).subarray(0, 2 * (stop + 1));
+      var stride = Math.max(1, Math.ceil((stop + 1) / 60)), dots = [];
+      for (var j = 0; j <= stop; j += stride) if (isFinite(px[2 * j]) && isFinite(px[2 * j + 1])) dots.push(px[2 * j], px[2 * j + 1]);
+      out.push({ line: px, width: it.width / 2, markers: dots, radius: st.path.markersize / 2, clip: clip });
+      out.push({ markers: [px[0], px[1]], radius: st.start.markersize / 2, clip: clip });
+      var diverged = res.status === "diverged", exit = self.exitPoint(res, stop), e = [px[2 * stop], px[2 * stop + 1]];
+      if (!diverged) out.push({ markers: e, radius: 3.2 * it.width / 2, clip: clip });
+      if (exit) out.push({ line: [exit[2], exit[3], exit[0], exit[1]], width: 0, clip: null });
+      if (diverged) out.push({ markers: exit ? [exit[0], exit[1]] : e, radius: 4.5 * lw / 2, clip: clip });
+    });
+    return out;
   };
 
   // The style's line width in pixels (optviz.plot.common.linewidth): a path's dots are 1.5 of it.
