@@ -100,6 +100,18 @@
     return n;
   }
 
+  // The outline of a "-|>" arrow from (x0, y0) to (x1, y1) as placement.data_shapes reads a patch's
+  // vertices: the shaft to the head's tip (drawn short of it by the line's miter: lw / 2 over the sine of the
+  // head's half angle), the head's two corners (0.4 x 0.2 of the mutation scale), then the vertex of the
+  // path's CLOSEPOLY code, which matplotlib stores at (0, 0): display (0, 0), the figure's bottom left
+  // (`height`: image pixels). (So an arrow costs a label what it costs matplotlib's.)
+  function arrowOutline(x0, y0, x1, y1, lw, scale, height) {
+    var dx = x1 - x0, dy = y1 - y0, n = Math.hypot(dx, dy), ux = dx / n, uy = dy / n;
+    var hl = 0.4 * scale, hw = 0.2 * scale, back = lw / 2 / (hw / Math.hypot(hw, hl));
+    var tx = x1 - ux * back, ty = y1 - uy * back, bx = tx - ux * hl, by = ty - uy * hl;
+    return [x0, y0, tx, ty, bx + uy * hw, by - ux * hw, tx, ty, bx - uy * hw, by + ux * hw, 0, height];
+  }
+
   function boxOverlap(a, b) {
     var w = Math.min(a[2], b[2]) - Math.max(a[0], b[0]), h = Math.min(a[3], b[3]) - Math.max(a[1], b[1]);
     return w > 0 && h > 0 ? w * h : 0;
@@ -203,5 +215,5 @@
     });
   }
 
-  root.OptvizLabels = { place: place, draw: draw, overlap: overlap, lengthIn: lengthIn };
+  root.OptvizLabels = { place: place, draw: draw, overlap: overlap, lengthIn: lengthIn, arrowOutline: arrowOutline };
 })(typeof globalThis !== "undefined" ? globalThis : this);
