@@ -279,6 +279,28 @@ loss = true
 """,
         [3.5, 1.5],
     ),
+    # step arrows, a run that diverges out of the view (its exit arrow and note): a crowded view
+    "arrows": (
+        """
+kind = "trajectories"
+[surface]
+name = "quadratic"
+kappa = 10
+[defaults]
+start = [-4.0, 1.5]
+steps = 60
+[[run]]
+rule = "gd"
+lr = 0.25
+[[run]]
+rule = "momentum"
+lr = 0.05
+[figure]
+loss = true
+arrows = true
+""",
+        [0.5, 0.3],
+    ),
 }
 
 
@@ -318,7 +340,7 @@ def test_minimum_labels_are_placed_around_the_pages_paths_as_matplotlib_places_t
     page = open_page(browser, source.with_suffix(".html"), width=1920, height=1080)
     before = page.eval("optviz.page.view.labels")
     expected = matplotlib_labels(source)
-    assert len(before) == len(expected) >= 2
+    assert len(before) == len(expected) >= 1
     assert [p["spot"] for p in before] == [spot for spot, _ in expected]
     for p, (_, box) in zip(before, expected, strict=True):
         np.testing.assert_allclose(p["box"], box, atol=0.5)
