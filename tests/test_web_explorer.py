@@ -297,6 +297,7 @@ def test_exported_toml_is_a_scenario_of_the_same_runs(browser, pages, tmp_path):
         ("rosenbrock", ["gd", "momentum", "adam", "rmsprop"]),
         ("himmelblau", ["gd", "nesterov", "adagrad"]),
         ("logistic_regression", ["gd", "adam"]),
+        ("double_well", ["gd", "momentum"]),  # two minima and a saddle: three labels placed live
     ],
 )
 def test_page_looks_like_the_png_of_its_scenario(browser, name, rules, tmp_path):

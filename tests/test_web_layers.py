@@ -251,3 +251,106 @@ def test_a_divergence_note_keeps_off_a_legend_inside_the_axes(browser, pages):
         assert min(overlap) <= 0, (box, legend)
     assert page.errors == [], page.errors
     page.close()
+
+
+# -- the minima's and saddles' labels, placed live ----------------------------------------------------------
+# Pages whose labels a start moves (a path then runs where the label was): the scenario and the start.
+LABELLED = {
+    "local_minimum": ((ROOT / "scenarios" / "local_minimum.toml").read_text(), [1.0, -0.6]),
+    "saddle_point": ((ROOT / "scenarios" / "saddle_point.toml").read_text(), [-0.6, 0.4]),
+    # one minimum and two saddles, a loss panel, another kind
+    "beale": (
+        """
+kind = "trajectories"
+[surface]
+name = "beale"
+[defaults]
+start = [1.0, 1.0]
+steps = 300
+[[run]]
+rule = "adam"
+lr = 0.05
+[[run]]
+rule = "momentum"
+lr = 0.002
+rho = 0.9
+[figure]
+loss = true
+""",
+        [3.5, 1.5],
+    ),
+    # step arrows, a run that diverges out of the view (its exit arrow and note): a crowded view
+    "arrows": (
+        """
+kind = "trajectories"
+[surface]
+name = "quadratic"
+kappa = 10
+[defaults]
+start = [-4.0, 1.5]
+steps = 60
+[[run]]
+rule = "gd"
+lr = 0.25
+[[run]]
+rule = "momentum"
+lr = 0.05
+[figure]
+loss = true
+arrows = true
+""",
+        [0.5, 0.3],
+    ),
+}
+
+
+def matplotlib_labels(path: Path) -> list[tuple[int, list[float]]]:
+    """Where matplotlib puts the minima's and saddles' labels in the PNG of a scenario: each label's spot (its
+    index among its spots, then the crowded view's places) and its box in image pixels (y down)."""
+    from optviz.plot import TrajectoryArtists
+    from optviz.plot.placement import text_extent
+    from optviz.web.labels_layer import _index, critical_labels
+    from optviz.web.static import image_box, render_png
+
+    _, _, scene = python_scene(path)
+    fig = scene.fig
+    render_png(fig)  # drawn as its PNG is
+    renderer = fig._get_renderer()
+    ax = handle(scene, TrajectoryArtists).runs[0].path.axes
+    return [
+        (
+            _index(t, t.spot, t._anywhere(renderer)),
+            image_box(text_extent(t, renderer), fig.bbox.height),
+        )
+        for t in critical_labels(ax)
+    ]
+
+
+@pytest.mark.parametrize("name", LABELLED)
+def test_minimum_labels_are_placed_around_the_pages_paths_as_matplotlib_places_them(
+    browser, name, tmp_path
+):
+    """At opening each label is where the PNG has it (the same spot, matplotlib's box); after a start that
+    sends a path where a label was, the label moved, to the spot matplotlib chooses in the PNG of the
+    scenario the page exports. The labels are out of the static image, and live text for the legend."""
+    source = tmp_path / f"{name}.toml"
+    text, start = LABELLED[name]
+    source.write_text(text, encoding="utf-8")
+    assert cli(["render", str(source), "-o", str(tmp_path), "--format", "png,html", "-q"]) == 0
+    page = open_page(browser, source.with_suffix(".html"), width=1920, height=1080)
+    before = page.eval("optviz.page.view.labels")
+    expected = matplotlib_labels(source)
+    assert len(before) == len(expected) >= 1
+    assert [p["spot"] for p in before] == [spot for spot, _ in expected]
+    for p, (_, box) in zip(before, expected, strict=True):
+        np.testing.assert_allclose(p["box"], box, atol=0.5)
+    boxes = page.eval("optviz.page.view.live.paths.boxes")
+    assert all(p["box"] in boxes for p in before)
+    page.eval(f"optviz.start({start})")
+    after = page.eval("optviz.page.view.labels")
+    assert [p["spot"] for p in after] != [p["spot"] for p in before]
+    moved = tmp_path / "moved.toml"
+    moved.write_text(page.eval("optviz.toml()"), encoding="utf-8")
+    assert [p["spot"] for p in after] == [spot for spot, _ in matplotlib_labels(moved)]
+    assert page.errors == [], page.errors
+    page.close()

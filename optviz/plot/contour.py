@@ -249,6 +249,7 @@ def _mark_critical(
     for point, text, side in names:
         # Below-right first for minima, above-right for saddles; any free place around the marker otherwise.
         spots = around(0.6 * size_pt, prefer="below right" if side == "below" else "above right")
-        out.labels.append(
-            place_text(ax, text, point, spots=spots, fontsize=size, color="0.15", zorder=2.5)
-        )
+        label = place_text(ax, text, point, spots=spots, fontsize=size, color="0.15", zorder=2.5)
+        # a page places these live, around its own paths (optviz.web.labels_layer)
+        label.critical_point = True
+        out.labels.append(label)

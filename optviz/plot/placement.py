@@ -85,12 +85,14 @@ def visible(artist: Any) -> bool:
     return _visible(artist)
 
 
-def data_shapes(ax: Any, *, exclude: Sequence[Any] = ()) -> list[Shape]:
+def data_shapes(ax: Any, *, exclude: Sequence[Any] = (), renderer: Any = None) -> list[Shape]:
     """The lines, markers and arrows drawn in ``ax``, as pixel geometry: what a label must not cross.
 
     Contours, images and filled areas are background (a label over a light fill reads); lines (their segments
     and markers), scatter markers, line collections, patches' outlines and annotation arrows are data.
-    ``exclude``: artists to leave out (a label's own arrow).
+    ``exclude``: artists to leave out (a label's own arrow). ``renderer`` (while drawing): annotations' arrows
+    are first moved to where this draw puts them (matplotlib moves an arrow when its annotation is drawn: a
+    label drawn before it would otherwise see it where the last draw, at another layout or frame, left it).
     """
     from matplotlib.collections import LineCollection, PathCollection
     from matplotlib.lines import Line2D
@@ -124,14 +126,22 @@ def data_shapes(ax: Any, *, exclude: Sequence[Any] = ()) -> list[Shape]:
             if segs:
                 shapes.append(Shape(coll, np.concatenate(segs), np.empty((0, 2)), 0.0, _clip(coll)))
     patches = [p for p in ax.patches if _visible(p)]
-    patches += [
-        t.arrow_patch
+    arrows = [
+        t
         for t in ax.texts
         if isinstance(t, Annotation)
         and t.arrow_patch is not None
         and _visible(t)
         and t.arrow_patch.get_visible()
+        and id(t.arrow_patch) not in skip
+        # a label's leader counts once the label is placed for this layout, as its box does
+        and not (isinstance(t, PlacedText) and t._placed_for != _layout_key(ax))
     ]
+    if renderer is not None:
+        for t in arrows:
+            if t._check_xy(renderer):
+                t.update_positions(renderer)
+    patches += [t.arrow_patch for t in arrows]
     for patch in patches:
         if id(patch) in skip or not isinstance(patch, Patch):
             continue
@@ -553,7 +563,9 @@ def _placed_text_class() -> type:
                 self._layout_memo = None
 
         def _choose(self, renderer: Any, ax: Any, key: tuple) -> Spot:
-            shapes = data_shapes(ax, exclude=[self.arrow_patch] if self.arrow_patch else [])
+            shapes = data_shapes(
+                ax, exclude=[self.arrow_patch] if self.arrow_patch else [], renderer=renderer
+            )
             texts = _text_obstacles(ax, self, renderer)
             best, best_cost, covers = self.spots[0], np.inf, np.inf
             for i, spot in enumerate(self.spots):
@@ -748,7 +760,7 @@ def _group_class() -> type:
             key = _layout_key(ax)
             if self._placed_for == key:
                 return self.anchor
-            shapes = data_shapes(ax, exclude=[self])
+            shapes = data_shapes(ax, exclude=[self], renderer=renderer)
             texts = _text_obstacles(ax, self, renderer)
             best, best_cost = self.anchors[0], np.inf
             for i, anchor in enumerate(self.anchors):

@@ -188,7 +188,7 @@ def explorer_page(
         title=f"{s.title}: optimizer explorer (optviz)",
         body=_body(data),
         data=data,
-        scripts=["engine.js", "common.js", "runs.js", "explorer.js"],
+        scripts=["engine.js", "common.js", "labels.js", "runs.js", "explorer.js"],
         extra_js=surface_code + "\nOptvizExplorer.main(OPTVIZ_SURFACE);",
     )
 

@@ -275,7 +275,7 @@ def live_layers(kind: str, options: Any) -> list[Any]:
 
 
 # A scenario page's scripts (assets/), then each live layer's, then the page's own.
-SCRIPTS = ("engine.js", "common.js", "runs.js")
+SCRIPTS = ("engine.js", "common.js", "labels.js", "runs.js")
 LAYER_SCRIPTS = {"profile": "profile.js", "updates": "updates.js"}
 
 

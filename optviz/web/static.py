@@ -347,6 +347,7 @@ def figure_layer(
     from PIL import Image
 
     from optviz.plot import LossArtists, TrajectoryArtists
+    from optviz.web.labels_layer import read_labels
 
     fig = scene.fig
     samples = _sample_dots(
@@ -405,6 +406,10 @@ def figure_layer(
             hidden.append(r.diverged.annotation)
     spec: dict[str, Any] = {"width": width, "height": height, "paths": axes_geometry(ax, height)}
     live = [*hidden, *(a for h in losses for a in (*h.lines, *h.markers))]
+    # The minima's and saddles' labels, placed by the page around its paths (optviz.web.labels_layer).
+    labels, spec["labels"] = read_labels(ax, live, height)
+    hidden += labels
+    live += labels
     if any(lg["best"] for lg in legends):
         spec["obstacles"] = {"paths": obstacles(ax, live, height)}
         if loss_ax is not None:

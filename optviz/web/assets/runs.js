@@ -220,12 +220,81 @@
     // matplotlib's z-order: every path, then every step arrow, every start, every end, exit arrows last
     stacked.forEach(function (it) { self.drawStart(ctx, it); });
     stacked.forEach(function (it) { self.drawEnd(ctx, it); });
+    // The minima's and saddles' labels, placed around the paths now drawn, drawn under them (matplotlib's
+    // zorder).
+    this.drawLabels(ctx, items, !!opts.stepArrows);
     // Divergence notes last, each where it covers the fewest path segments and no other note.
-    var placed = [];
+    var placed = this.labels.map(function (l) { return l.box; });
     items.forEach(function (it) { self.drawNote(ctx, it, items, placed); });
     // (fitted again only when the legends change the figure's height: fit reads the window's layout)
     if (this.drawLegends(items) || !this.fitted) this.fit();
     this.fitted = true;
+  };
+
+  // The labels of the surface's minima and saddles (optviz.web.labels_layer), placed as matplotlib would
+  // place them around the whole runs (their paths to their stop steps, as the PNG shows them: stepping does
+  // not move them, as an animation's frames do not), and registered as live text. this.labels: [{text, spot
+  // (its index: the label's spots, then the crowded view's), box, leader}].
+  View.prototype.drawLabels = function (ctx, items, stepArrows) {
+    var specs = this.spec.labels || [], L = root.OptvizLabels;
+    this.labels = [];
+    if (!specs.length || !L) return;
+    var legends = this.provisionalLegends();
+    var key = items.map(function (it) { return it.width; }).concat([stepArrows], legends), results = items.map(function (it) { return it.result; });
+    var c = this.labelCache;
+    if (!(c && same(c.key, key) && c.results.length === results.length && c.results.every(function (r, i) { return r === results[i]; }))) {
+      c = this.labelCache = { key: key, results: results, placed: L.place(specs, this.labelShapes(items, stepArrows), legends) };
+    }
+    this.labels = c.placed;
+    ctx.save();
+    ctx.globalCompositeOperation = "destination-over"; // under the paths drawn already
+    L.draw(ctx, P, specs, c.placed);
+    ctx.restore();
+    var self = this;
+    c.placed.forEach(function (p) { self.textBoxes.push(p.box); self.live.paths.boxes.push(p.box); });
+  };
+
+  // Where a legend inside the paths' axes goes for the paths drawn now, before the labels and notes are
+  // placed (they keep off it, as matplotlib's labels keep off its legend; the legend is then placed again,
+  // off them): its size as last built (at first, matplotlib's).
+  View.prototype.provisionalLegends = function () {
+    var self = this, out = [];
+    (this.spec.legends || []).forEach(function (lg, n) {
+      if (!(lg.best && lg.axes === "paths")) return;
+      var built = (self.legendCache || [])[n];
+      var w = built ? built.w : lg.box[2] - lg.box[0], h = built ? built.h : lg.box[3] - lg.box[1];
+      var at = self.bestPlace(lg, w, h);
+      out.push([at[0], at[1], at[0] + w, at[1] + h]);
+    });
+    return out;
+  };
+
+  // What a label keeps off, as optviz.plot.placement.data_shapes sees the runs' artists at their last step
+  // (pixels): each path with its dots, the start, the end (or the cross of a diverged run), the exit arrow
+  // and the step arrows (their outlines as matplotlib's "-|>" patches: optviz.plot.trajectory's sizes).
+  View.prototype.labelShapes = function (items, stepArrows) {
+    var st = this.styles, g = this.ax.g, lw = this.lw(), self = this, out = [], H = this.spec.height;
+    var arrow = root.OptvizLabels.arrowOutline;
+    var clip = [g.left, g.top, g.left + g.width, g.top + g.height];
+    items.forEach(function (it) {
+      var res = it.result, stop = res.stopStep, px = self.pixels(res).subarray(0, 2 * (stop + 1));
+      var stride = Math.max(1, Math.ceil((stop + 1) / 60)), dots = [];
+      for (var j = 0; j <= stop; j += stride) if (isFinite(px[2 * j]) && isFinite(px[2 * j + 1])) dots.push(px[2 * j], px[2 * j + 1]);
+      out.push({ line: px, width: it.width / 2, markers: dots, radius: st.path.markersize / 2, clip: clip });
+      out.push({ markers: [px[0], px[1]], radius: st.start.markersize / 2, clip: clip });
+      var diverged = res.status === "diverged", exit = self.exitPoint(res, stop), e = [px[2 * stop], px[2 * stop + 1]];
+      if (!diverged) out.push({ markers: e, radius: 3.2 * it.width / 2, clip: clip });
+      if (exit) out.push({ line: arrow(exit[2], exit[3], exit[0], exit[1], lw, 8 * lw, H), width: 0, clip: null });
+      if (stepArrows) {
+        for (var k = 0; k + 1 <= stop; k += stride) {
+          var a = [px[2 * k], px[2 * k + 1]], b = [px[2 * k + 2], px[2 * k + 3]];
+          if (a[0] === b[0] && a[1] === b[1]) continue;
+          out.push({ line: arrow(a[0], a[1], b[0], b[1], 0.6 * lw, 4 * lw, H), width: 0, clip: null });
+        }
+      }
+      if (diverged) out.push({ markers: exit ? [exit[0], exit[1]] : e, radius: 4.5 * lw / 2, clip: clip });
+    });
+    return out;
   };
 
   // The style's line width in pixels (optviz.plot.common.linewidth): a path's dots are 1.5 of it.
