@@ -221,6 +221,29 @@ def test_after_set_and_start_the_layers_are_the_exported_scenarios(
     page.close()
 
 
+def test_a_profile_title_of_more_lines_than_the_layout_made_room_for_stays_on_one(browser, pages):
+    """A start whose runs leave the slice adds the title's second line ("runs off the slice: at their own f");
+    the page keeps the layout of its PNG, whose one-line title has the figure's title right above it, so the
+    page writes both parts on that one line, within the panel's width. The state says the title as Python
+    writes it."""
+    html, _ = pages["local_minimum"]
+    page = open_page(browser, html, width=1920, height=1080)
+    assert page.eval("optviz.page.data.figure.layers.profile.title.lines") == 1
+    page.eval("optviz.start([-0.5, -1.2])")
+    title = page.eval("optviz.state().layers.profile.title")
+    assert title.split("\n") == ["f along x at y = -1.2", "runs off the slice: at their own f"]
+    drawn = page.eval("""(() => {
+      const layer = optviz.page.layers.find((l) => l.drawnTitle), t = layer.drawnTitle;
+      const ctx = document.createElement("canvas").getContext("2d");
+      ctx.font = t.size + 'px "DejaVu Sans", Verdana, sans-serif';
+      return {lines: t.lines, width: ctx.measureText(t.lines[0]).width, room: layer.ax.g.width};
+    })()""")
+    assert drawn["lines"] == ["f along x at y = -1.2; runs off the slice: at their own f"], drawn
+    assert drawn["width"] <= drawn["room"] + 0.5, drawn
+    assert page.errors == [], page.errors
+    page.close()
+
+
 def test_stepping_shows_the_state_of_the_step_as_the_gif_does(browser, pages):
     """While the page steps through its runs, the panels compare the updates from the state at the current
     step (the GIF's frame k); at the last step, the figure's own step."""

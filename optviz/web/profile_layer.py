@@ -92,6 +92,7 @@ class ProfileLayer:
             "bottom": box[3],
             "size": size,
             "lineHeight": 1.2 * size,  # matplotlib's default line spacing
+            "lines": title.get_text().count("\n") + 1,  # what the layout made room for
             "color": color_hex(title.get_color()),
         }
         g = spec["axes"]

@@ -69,12 +69,25 @@
     return data.runs.some(function (b) { return b.off; }) ? [where, "runs off the slice: at their own f"] : [where];
   };
 
+  // The title where matplotlib put it, its last line on the same bottom. The figure was laid out for the
+  // lines matplotlib drew (t.lines): a title of more lines would rise into what is above the panel (the
+  // figure's title), so its lines go on one line, set smaller where the panel's width asks (to LEAST at least).
+  var LEAST = 0.6;
   ProfileLayer.prototype.drawTitle = function (ctx, data) {
-    var t = this.spec.title, lines = this.title(data);
+    var t = this.spec.title, lines = this.title(data), size = t && t.size;
     if (!t) return;
+    if (lines.length > t.lines) {
+      lines = [lines.join("; ")];
+      ctx.save();
+      ctx.font = size + 'px "DejaVu Sans", Verdana, sans-serif';
+      var wide = ctx.measureText(lines[0]).width;
+      ctx.restore();
+      if (wide > this.ax.g.width) size *= Math.max(LEAST, this.ax.g.width / wide);
+    }
     lines.forEach(function (line, i) {
-      P.text(ctx, line, t.x, t.bottom - (lines.length - 1 - i) * t.lineHeight, { size: t.size, color: t.color, align: "center", baseline: "bottom" });
+      P.text(ctx, line, t.x, t.bottom - (lines.length - 1 - i) * t.lineHeight, { size: size, color: t.color, align: "center", baseline: "bottom" });
     });
+    this.drawnTitle = { lines: lines, size: size };
   };
 
   ProfileLayer.prototype.compute = function (items) {
