@@ -186,7 +186,7 @@ class LinearModelSurface(FiniteSumSurface):
         f = float(self.value(p))
         for _ in range(iterations):
             g, H = self.grad(p), self.hessian(p)
-            step = np.linalg.solve(H, g)
+            step = _solve_2x2(H, g)
             t = 1.0
             while t > 1e-12:
                 trial = p - t * step
@@ -263,10 +263,31 @@ def _dataset(n_samples: Any, seed: Any) -> tuple[int, int, np.random.Generator]:
     return n, seed, np.random.default_rng(seed)
 
 
+# A surface's minimum, start and view are worked out with 2x2 formulas, not LAPACK: LAPACK (and the BLAS
+# under it) picks its kernels by CPU, and the view of every figure of the surface would differ in its last bits
+# between machines (tests/test_machine_independence.py).
+def _solve_2x2(H: np.ndarray, g: np.ndarray) -> np.ndarray:
+    """``H^-1 g`` for a 2x2 ``H``, by the adjugate."""
+    a, b, c, d = H[0, 0], H[0, 1], H[1, 0], H[1, 1]
+    det = a * d - b * c
+    return np.array([(d * g[0] - b * g[1]) / det, (a * g[1] - c * g[0]) / det])
+
+
+def _shallow_axis(H: np.ndarray) -> np.ndarray:
+    """The unit eigenvector of the smaller eigenvalue of a symmetric 2x2 ``H`` (sign: either)."""
+    a, b, c = float(H[0, 0]), 0.5 * float(H[0, 1] + H[1, 0]), float(H[1, 1])
+    low = 0.5 * (a + c) - float(np.hypot(0.5 * (a - c), b))
+    # (H - low I) v = 0: either row gives v; the longer one is the accurate one
+    u, v = np.array([b, low - a]), np.array([low - c, b])
+    w = u if np.hypot(*u) >= np.hypot(*v) else v
+    n = float(np.hypot(*w))
+    return np.array([1.0, 0.0]) if n == 0 else w / n
+
+
 def _valley_start(minimum: np.ndarray, hessian: np.ndarray) -> np.ndarray:
     """A start 3 along the shallow axis and 0.75 across the steep one: GD zigzags, then crawls."""
-    _, vectors = np.linalg.eigh(hessian)
-    shallow, steep = vectors[:, 0], vectors[:, 1]
+    shallow = _shallow_axis(hessian)
+    steep = np.array([-shallow[1], shallow[0]])
     shallow = shallow if shallow[0] <= 0 else -shallow  # head left, whatever eigh's signs
     steep = steep if steep[1] >= 0 else -steep
     return minimum + 3.0 * shallow + 0.75 * steep
@@ -320,8 +341,12 @@ class LeastSquares(LinearModelSurface):
         for arr in (self.x, self.y, self.features, self.reg):
             arr.setflags(write=False)
         # Normal equations (M + 2 lam I) p = mean(phi y), then Newton polishes to full precision.
-        moments = self.features.T @ self.features / n + 2 * np.diag(self.reg)
-        minimum = self._newton(np.linalg.solve(moments, self.features.T @ self.y / n))
+        phi = self.features
+        moments = np.array(
+            [[(phi[:, i] * phi[:, j]).sum() / n for j in range(2)] for i in range(2)]
+        ) + 2 * np.diag(self.reg)
+        rhs = np.array([(phi[:, i] * self.y).sum() / n for i in range(2)])
+        minimum = self._newton(_solve_2x2(moments, rhs))
         start = _valley_start(minimum, self.hessian(minimum))
         super().__init__(
             title="Least squares (linear regression)",
