@@ -78,10 +78,7 @@
     if (!t) return;
     if (lines.length > t.lines) {
       lines = [lines.join("; ")];
-      ctx.save();
-      ctx.font = size + 'px "DejaVu Sans", Verdana, sans-serif';
-      var wide = ctx.measureText(lines[0]).width;
-      ctx.restore();
+      var wide = R.measure(ctx, lines[0], size);
       if (wide > this.ax.g.width) size *= Math.max(LEAST, this.ax.g.width / wide);
     }
     lines.forEach(function (line, i) {
