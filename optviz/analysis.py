@@ -11,6 +11,7 @@ from typing import Any
 
 import numpy as np
 
+from optviz._linalg2 import solve_2x2
 from optviz.surfaces.base import Surface, as_points
 
 _EPS = np.finfo(float).eps
@@ -264,17 +265,9 @@ def refine_critical_points(
                 break
             p = xy[running]
             g, H = surface.grad(p), surface.hessian(p)
-            # Newton's step H^-1 g by Cramer's rule, vectorized over the running points.
-            det = H[:, 0, 0] * H[:, 1, 1] - H[:, 0, 1] * H[:, 1, 0]
-            step = (
-                np.stack(
-                    [
-                        H[:, 1, 1] * g[:, 0] - H[:, 0, 1] * g[:, 1],
-                        H[:, 0, 0] * g[:, 1] - H[:, 1, 0] * g[:, 0],
-                    ],
-                    axis=-1,
-                )
-                / det[:, None]
+            # Newton's step H^-1 g by the adjugate, vectorized over the running points.
+            step = np.stack(
+                solve_2x2(H[:, 0, 0], H[:, 0, 1], H[:, 1, 0], H[:, 1, 1], g[:, 0], g[:, 1]), axis=-1
             )
             step[np.all(g == 0, axis=-1)] = 0.0  # exactly critical, even where H is singular
             finite = np.all(np.isfinite(step), axis=-1)

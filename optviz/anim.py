@@ -7,7 +7,9 @@
 >>> ov.animation(s, runs)                  # a FuncAnimation, for notebooks      # doctest: +SKIP
 
 An animation is every frame of a figure kind's :class:`~optviz.figures.Scene`; the static figure is its last
-frame. Frames are k = 0, stride, 2 stride, ..., and always the last step. How it stays fast:
+frame. Frames are k = 0, stride, 2 stride, ..., and always the last step; a scene whose picture changes at a
+few steps only (``scene.keyframes``: the basins' snapshots) gets one frame per keyframe, lasting as long as
+the frames it stands for. How it stays fast:
 
 * the static background (contours, labels, legends) is drawn once; each frame restores it and draws only the
   artists ``scene.set_frame(k)`` changes, plus the static ones painted over them, in matplotlib's own order, so
@@ -25,6 +27,7 @@ multiples of 10 ms because GIF stores centiseconds: a frame lasts ``1000 / fps``
 
 from __future__ import annotations
 
+import bisect
 import contextlib
 import math
 import os
@@ -120,15 +123,23 @@ def frame_duration(fps: float) -> int:
     return max(10, 10 * math.floor(100 / fps + 0.5))
 
 
-def frame_durations(n: int, fps: float, hold: float = 0.0) -> list[int]:
+def frame_durations(
+    n: int, fps: float, hold: float = 0.0, repeats: Sequence[int] | None = None
+) -> list[int]:
     """Durations (ms) of ``n`` frames; the last one stays up ``hold`` seconds longer (rounded to 10 ms).
+    ``repeats[i]``: how many frames of the timeline frame ``i`` stands for (:class:`FramePlan`), so it lasts
+    that many frames' time.
 
     >>> frame_durations(3, fps=20, hold=1.5)
     [50, 50, 1550]
+    >>> frame_durations(3, fps=20, hold=1.5, repeats=[10, 10, 1])
+    [500, 500, 1550]
     """
     ms = frame_duration(fps)
     hold = check_hold("hold", hold)
-    out = [ms] * n
+    out = [ms] * n if repeats is None else [ms * int(r) for r in repeats]
+    if len(out) != n:
+        raise ValueError(f"{len(out)} repeats for {n} frames")
     if out:
         out[-1] += 10 * math.floor(100 * hold + 0.5)
     return out
@@ -143,11 +154,15 @@ def check_size(fig: Any) -> tuple[int, int]:
 
 @dataclass(frozen=True)
 class FramePlan:
-    """A scene checked once for animation: the iterations its frames show and its size in pixels."""
+    """A scene checked once for animation: the iterations its frames show, its size in pixels, and how many
+    frames of the timeline (:func:`frame_steps`) each frame stands for: 1 each, but where the scene's
+    picture changes at a few steps only (``scene.keyframes``), one frame per keyframe, standing for the
+    timeline's frames it is shown in (:func:`keyframe_steps`)."""
 
     scene: Any
     steps: list[int]
     size: tuple[int, int]
+    repeats: list[int]
 
 
 def plan_frames(
@@ -159,7 +174,36 @@ def plan_frames(
             f"scene must be an optviz.figures.Scene (from figures.figure or build_scene), got {type(scene).__name__}"
         )
     steps = frame_steps(scene.last_step, stride, max_frames)
-    return FramePlan(scene=scene, steps=steps, size=check_size(scene.fig))
+    steps, repeats = keyframe_steps(steps, getattr(scene, "keyframes", None))
+    return FramePlan(scene=scene, steps=steps, size=check_size(scene.fig), repeats=repeats)
+
+
+def keyframe_steps(
+    steps: Sequence[int], keyframes: Sequence[int] | None
+) -> tuple[list[int], list[int]]:
+    """The timeline ``steps`` as the frames of a picture that changes only at ``keyframes`` (None: at any
+    step): each step shows the latest keyframe at or before it (the first keyframe before any), and
+    consecutive steps that show the same keyframe are one frame. Returns the steps shown and how many of
+    ``steps`` each stands for, so that the frames together last as long as the timeline.
+
+    >>> keyframe_steps([0, 2, 4, 6, 8, 10], [0, 4, 10])
+    ([0, 4, 10], [2, 3, 1])
+    >>> keyframe_steps([0, 5, 10], None)
+    ([0, 5, 10], [1, 1, 1])
+    """
+    if keyframes is None:
+        return list(steps), [1] * len(steps)
+    keys = sorted({int(k) for k in keyframes})
+    shown: list[int] = []
+    repeats: list[int] = []
+    for k in steps:
+        key = keys[max(bisect.bisect_right(keys, k) - 1, 0)]
+        if shown and shown[-1] == key:
+            repeats[-1] += 1
+        else:
+            shown.append(key)
+            repeats.append(1)
+    return shown, repeats
 
 
 @contextlib.contextmanager
@@ -235,7 +279,7 @@ def write_scene_gif(
     from optviz._gif import GifWriter, Palette
 
     plan = plan_frames(scene, stride, max_frames)
-    durations = frame_durations(len(plan.steps), fps, hold)
+    durations = frame_durations(len(plan.steps), fps, hold, plan.repeats)
     with rendering(plan, counter=counter, quiet=quiet) as (frames, steps, bar):
         samples = [frames.render(k).copy() for k in _samples(steps)]
         palette = Palette.fit(samples)
@@ -451,7 +495,8 @@ def write_scene_mp4(
         rendering(plan, counter=counter, quiet=quiet) as (frames, steps, bar),
         _target(path, atomic) as tmp,
     ):
-        repeat = [1] * len(steps)
+        # (a frame that stands for several of the timeline's is sent as many times)
+        repeat = list(plan.repeats)
         repeat[-1] += round(hold * fps)
         w, h = frames.size
         W, H = -(-w // 16) * 16, -(-h // 16) * 16

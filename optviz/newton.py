@@ -45,6 +45,7 @@ from typing import Any, ClassVar, NamedTuple
 import numpy as np
 
 from optviz import _validate as check
+from optviz._linalg2 import solve_2x2
 from optviz._validate import ParameterError
 from optviz.optimizers import Hyper, Optimizer, hyperparameter, rule_dataclass
 
@@ -131,10 +132,8 @@ class Newton(Optimizer):
         self, grad: np.ndarray, state: NewtonState, xy: np.ndarray
     ) -> tuple[np.ndarray, NewtonState]:
         a, b, c = _damped(state.hessian, self.damping)
-        det = a * c - b * b
-        g0, g1 = grad[..., 0], grad[..., 1]
         with np.errstate(all="ignore"):
-            direction = np.stack([(c * g0 - b * g1) / det, (a * g1 - b * g0) / det], axis=-1)
+            direction = np.stack(solve_2x2(a, b, b, c, grad[..., 0], grad[..., 1]), axis=-1)
         new = xy - self.lr * direction
         # Where the matrix is singular there is no step: a non-finite point ends the run, and the state
         # at this iterate (singular=True) gives it its status.

@@ -74,6 +74,7 @@ PARTS = {
     "optviz.hyperparameters": "Core",
     "optviz.interop": "Core",
     "optviz.explore_settings": "Core",  # the explorers' settings table (ov.explore and the web page)
+    "optviz._linalg2": "Core",  # 2 x 2 algebra written out (Newton's step, the surfaces' minima)
     "optviz._validate": "Shared",
     "optviz._io": "Shared",
     "optviz._format": "Shared",

@@ -374,6 +374,34 @@ def test_the_basins_animation_fills_the_maps_and_the_bars_in():
     np.testing.assert_array_equal(np.asarray(handle.images[0].get_array()), b.labels[0])
 
 
+@pytest.mark.slow
+def test_the_basins_gif_holds_one_frame_per_snapshot_for_as_long_as_its_steps(tmp_path):
+    """The maps change only at the snapshots: the GIF holds one frame each (not one per step of the timeline,
+    most of them repeats), each lasting the timeline's frames it stands for, so the whole lasts as long."""
+    from optviz import anim
+    from optviz.scenario import figure
+    from optviz.testing import read_gif
+
+    s = ov.surface("himmelblau")
+    runs = [ov.run(s, ov.GD(lr=0.01), steps=200)]
+    scene = figure(
+        "basins", s, runs, grid=12, frames=5, size=(4.0, 2.5), dpi=60, pyplot=False
+    )  # (small: the frames' pixels are not the point)
+    np.testing.assert_array_equal(scene.results["basins"].frames, [0, 50, 100, 150, 200])
+    anim.write_scene_gif(scene, tmp_path / "basins.gif", stride=2)
+    gif = read_gif(tmp_path / "basins.gif")
+    assert len(gif.frames) == 5
+    ms = anim.frame_duration(anim.FPS)
+    timeline = anim.frame_durations(len(anim.frame_steps(200, stride=2)), anim.FPS, anim.HOLD)
+    # steps 0, 2, ..., 48 show the snapshot of step 0: 25 frames of the timeline; the last, step 200, holds
+    assert gif.durations.tolist() == [25 * ms] * 4 + [timeline[-1]]
+    assert int(gif.durations.sum()) == sum(timeline)
+    # each frame is the scene at its snapshot (a frame per distinct picture)
+    frames, steps = anim.render_frames(scene, stride=2)
+    assert steps == [0, 50, 100, 150, 200] and len(frames) == 5
+    assert all((frames[i] != frames[i + 1]).any() for i in range(4))
+
+
 # -- what a scenario file gets wrong: one line, exit 2, nothing written ------------------------------------------
 HEAD = '[surface]\nname = "himmelblau"\n'
 BAD = [  # (file, its text after the title, the field named, a phrase of the message)

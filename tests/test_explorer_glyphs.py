@@ -17,7 +17,7 @@ from optviz.explorer._glyphs import GlyphText, cached, glyph_cached
 # What readouts say (numbers, eigenvalue pairs, statuses, labels), every printable character, and a string
 # drawn by matplotlib itself (not ASCII).
 STRINGS = [
-    "0.0123", "-1.23e6", "1, 10", "-0.25, 966", "3.19e-12", "diverged at step 100000", "L-BFGS (exact)",
+    "0.0123", "-1.23e6", "1, 10", "-0.25, 966", "3.19e-12", "diverged at step 100000", "noisy Nesterov",
     "SGD+Momentum", "singular H at step 0", "| _ ~ ` ^ {} [] @ # $ % & * ; : ' \" < > ? / \\ !",
     "".join(chr(c) for c in range(32, 127)), "κ(H) ∇f",
 ]  # fmt: skip

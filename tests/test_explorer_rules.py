@@ -141,7 +141,7 @@ def test_noise_reaches_every_rule_but_l_bfgs(monkeypatch) -> None:
     assert_shows(ex, "newton", ov.run(s, ov.Newton(), steps=40, noise=noise, seed=2))
     assert_shows(ex, "adamw", ov.run(s, ex.runs["adamw"].optimizer, steps=40, noise=noise, seed=2))
     assert ex.readout("momentum").fields[0] == "SGD+Momentum"  # the engine's label under noise
-    assert ex.readout("lbfgs").fields[0] == "L-BFGS (exact)"
+    assert ex.readout("lbfgs").fields[0] == "L-BFGS"  # its run's own label: no noise reaches it
     assert ex.widgets["sigma"].label.get_text() == "noise σ"
 
 

@@ -244,6 +244,35 @@ def test_loss_panel_says_where_nesterovs_loss_is_taken():
             )  # the drawn points'
 
 
+def test_single_line_loss_title_too_wide_beside_the_note_goes_a_row_above_it():
+    """A panel too narrow for a one-line title beside the Nesterov note (optviz.theory's "{surface}: {title}"
+    titles) keeps the title whole, centred a row above the note, clear of it and inside the figure; widened,
+    the same panel puts it back beside the note, on the left."""
+    from optviz.plot.loss import nesterov_note_of
+    from optviz.testing import check_legibility
+
+    s = ov.surface("rosenbrock")
+    nesterov = ov.run(s, ov.Nesterov(lr=0.0005), start=(-1.2, 1.0), steps=30)
+    text = "Rosenbrock's valley: optimality gap (rate r²)"
+    fig, ax = plt.subplots(figsize=(4.6, 3.0), dpi=100, layout="constrained")
+    ov.plot.loss([nesterov], ax=ax, legend=False)
+    ov.plot.loss_title(ax, text)
+    assert [str(f) for f in check_legibility(fig)] == []  # (drawn: no text over text, none clipped)
+    title, note = ax._left_title, nesterov_note_of(ax)
+    assert title.get_text() == text  # whole
+    box, note_box = title.get_window_extent(), note.get_window_extent()
+    assert not box.overlaps(note_box)
+    assert box.y0 >= note_box.y1  # a row above the note
+    assert box.x0 + box.x1 == pytest.approx(2 * ax.bbox.x0 + ax.bbox.width, abs=1)  # centred
+    assert box.y1 <= fig.bbox.y1  # the layout made room for it
+    fig.set_size_inches(9.0, 3.0)  # room beside the note: on the left again, on the note's row
+    fig.canvas.draw()
+    box, note_box = title.get_window_extent(), note.get_window_extent()
+    assert title.get_text() == text and box.x1 < note_box.x0
+    assert box.x0 == pytest.approx(ax.bbox.x0, abs=1)
+    assert box.y0 < note_box.y1
+
+
 def test_surface3d_lifts_the_path():
     s = ov.surface("quadratic", kappa=4)
     t = ov.run(s, ov.GD(lr=0.1), steps=20)

@@ -135,6 +135,26 @@ def test_set_start_and_noise_equal_optviz_run(browser, pages, name):
     page.close()
 
 
+def test_labels_under_noise_are_ov_explores(browser, pages):
+    """Under noise each run's readout label on the page is ov.explore's for the same rules (the run's own
+    label, optviz.engine.default_label): L-BFGS, which no noise reaches, is "L-BFGS" in both."""
+    page = open_page(browser, pages["quadratic"])
+    page.eval("optviz.set({sigma: 0.5})")
+    rows = page.eval(
+        "Array.from(document.querySelectorAll('#readouts tr')).map(r => r.children[0].textContent)"
+    )
+    state = page.eval("optviz.state()")
+    rules = [r["rule"] for r in state["runs"]]
+    assert "lbfgs" in rules and len(rows) == len(rules)
+    ex = ov.explore("quadratic", rules)
+    ex.set(sigma=0.5)
+    want = [ex.readout(rule).fields[0] for rule in rules]
+    assert rows == want == [r["label"] for r in state["runs"]]
+    assert want[rules.index("lbfgs")] == "L-BFGS"
+    assert page.errors == [], page.errors
+    page.close()
+
+
 def test_set_refuses_unknown_names_and_seeds_it_does_not_hold(browser, pages):
     page = open_page(browser, pages["quadratic"])
     with pytest.raises(Exception, match=r"unknown setting .*lrr"):

@@ -60,7 +60,7 @@ from optviz.surfaces.base import Surface
 from optviz.trajectory import Trajectory
 
 # Where the readout columns start, in characters of the monospaced readout font: rule, f(x), |grad f|,
-# kappa(H), eig(H), status. Wide enough for "L-BFGS (exact)", "-0.000123" and "diverged at step 100000".
+# kappa(H), eig(H), status. Wide enough for "noisy Nesterov", "-0.000123" and "diverged at step 100000".
 READOUT_COLUMNS = (0, 15, 25, 34, 41, 58)
 
 
@@ -760,12 +760,11 @@ class SurfaceExplorer(Explorer):
             status = "done"
         else:
             status = "running"
-        label = rule_class(name).label
-        if self.settings.sigma > 0:
-            # "SGD", "SGD+Momentum" under noise; L-BFGS re-evaluates the surface and runs without it
-            label = t.label if name in NOISY else f"{label} (exact)"
         fields = [
-            label,
+            # The run's own label (optviz.engine.default_label), as its legend and the explorer page name it:
+            # "SGD", "SGD+Momentum" under noise; "L-BFGS" always (it re-evaluates the surface: no noise reaches
+            # it, so under noise it is the exact run, under its own name).
+            t.label,
             _readout(loss),
             _readout(float(np.hypot(*g))),
             _readout(kappa),

@@ -29,6 +29,10 @@ class Scene:
     )  # (handle, step) shown in the static figure
     # False when the panels keep their own iteration labels (panels paced to end together): no shared counter
     counter: bool = True
+    # The steps at which the picture changes, when it changes at a few only (a kind that shows snapshots:
+    # basins), each shown until the next: an animation then holds one frame per snapshot for as long as the
+    # steps it stands for. None: the picture may change at every step.
+    keyframes: list[int] | None = None
 
     def set_frame(self, k: int) -> list[Any]:
         """Show iteration ``k`` in every panel; returns the artists that changed (for blitting)."""

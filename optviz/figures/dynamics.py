@@ -226,6 +226,8 @@ def _basins(fig: Any, data: PanelData, scene: Scene) -> None:
         images, rects, order, b.frames, b.labels_at, [b.labels[i] for i in range(n)], k, b.steps
     )
     scene.add(handle, b.steps)
+    # The maps change only at the snapshots and at the end (BasinFrames.labels): one GIF frame each.
+    scene.keyframes = sorted({*(int(f) for f in b.frames), int(b.steps)})
     scene.results.update(basins=b)
 
 

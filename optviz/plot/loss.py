@@ -71,11 +71,9 @@ def nesterov_note_of(ax: Any) -> Any:
 def loss_title(ax: Any, text: str) -> Any:
     """Set a loss panel's title: centred, or on the left when the panel carries the Nesterov note on its right
     (:func:`note_nesterov_loss`), the note set smaller (down to 80% of its size) where the two would meet; in
-    a panel too narrow for both, the note alone (the y label names what the panel plots). Decided at each
-    draw, on the panel's width once the layout has run (a legend added later narrows the panels). A title of
-    several lines stays centred, whole, with the note on a row of its own under it."""
-    from matplotlib.transforms import ScaledTranslation
-
+    a panel too narrow for both, the title centred a row above the note, whole. Decided at each draw, on the
+    panel's width once the layout has run (a legend added later narrows the panels). A title of several lines
+    stays centred, whole, with the note on a row of its own under it."""
     fig = ax.get_figure(root=True)
     ax.title.set_transform(ax.transAxes + ax.titleOffsetTrans)  # (as matplotlib places it)
     if ax.get_title(loc="right") != NESTEROV_LOSS_NOTE:
@@ -84,15 +82,28 @@ def loss_title(ax: Any, text: str) -> Any:
         # A title of several lines says what the curves are (the spread kinds': seeds, band, smoothing), too
         # much to drop for the note: it stays centred, whole, lifted a row above the note's (the three titles
         # share one baseline; the layout engine reads the lifted box and makes room for it).
-        lift = 1.5 * nesterov_note_of(ax).get_fontsize() / 72
         title = ax.set_title(text)
-        title.set_transform(
-            ax.transAxes + ax.titleOffsetTrans + ScaledTranslation(0, lift, fig.dpi_scale_trans)
-        )
+        _lift_title(ax, title, True)
         return title
     title = ax.set_title(text, loc="left")
     fig.add_artist(_TitleBesideNote(ax, title, text))
     return title
+
+
+def _lift_title(ax: Any, title: Any, lifted: bool) -> None:
+    """Place one of ``ax``'s titles a row above the Nesterov note, centred over the panel (``lifted``), or back
+    where matplotlib places it (the left title on the left)."""
+    from matplotlib.transforms import ScaledTranslation
+
+    shift = ax.transAxes + ax.titleOffsetTrans
+    if lifted:
+        lift = 1.5 * nesterov_note_of(ax).get_fontsize() / 72
+        shift = shift + ScaledTranslation(0, lift, ax.get_figure(root=True).dpi_scale_trans)
+    title.set_transform(shift)
+    if title is ax._left_title:
+        # (matplotlib keeps a title's x from draw to draw: only its y is placed anew)
+        title.set_x(0.5 if lifted else 0.0)
+        title.set_horizontalalignment("center" if lifted else "left")
 
 
 def loss_title_text(ax: Any) -> str:
@@ -106,7 +117,9 @@ def loss_title_text(ax: Any) -> str:
 
 class _TitleBesideNote(Artist):
     """Draws nothing. A figure artist drawn before any axes (zorder -inf), after the layout engine ran, that
-    fits a loss panel's left title beside the Nesterov note (:func:`loss_title`) in the panel's width."""
+    fits a loss panel's left title beside the Nesterov note (:func:`loss_title`) in the panel's width; where
+    the fit moves the title a row above the note, or back beside it, the layout runs again at once, so that it
+    makes room for the title where it now is (the figure's other artists have not been drawn yet)."""
 
     def __init__(self, ax: Any, title: Any, text: str) -> None:
         super().__init__()
@@ -114,31 +127,42 @@ class _TitleBesideNote(Artist):
         self._ax, self._title, self._text = ax, title, text
         self._note = nesterov_note_of(ax)
         self._size = self._note.get_fontsize()
+        self._lifted = False  # where the title was when the layout engine last measured it
 
     def draw(self, renderer: Any) -> None:
-        fit_title_beside_note(self._ax, self._title, self._text, self._note, self._size, renderer)
+        fit = (self._ax, self._title, self._text, self._note, self._size, renderer)
+        lifted = fit_title_beside_note(*fit)
+        engine = self._ax.get_figure(root=True).get_layout_engine()
+        if lifted != self._lifted and engine is not None:
+            engine.execute(self._ax.get_figure(root=True))
+            # once more on the width the new layout gave the panel (no third layout: it could only swing back)
+            lifted = fit_title_beside_note(*fit)
+        self._lifted = lifted
         self.stale = False
 
 
 def fit_title_beside_note(
     ax: Any, title: Any, text: str, note: Any, size: float, renderer: Any
-) -> None:
+) -> bool:
     """The fit rule of :func:`loss_title`: set ``title`` (``ax``'s left title) to ``text`` and ``note`` (the
     Nesterov note, its right title) to ``size`` points, then, where the two would meet in ``ax``'s width, the
-    note smaller (down to 80% of ``size``) or, with no room for both, the title empty. (A page whose note comes
-    and goes lays its live title out with this rule too: :mod:`optviz.web.static`.)"""
+    note smaller (down to 80% of ``size``) or, with no room for both (or a title of several lines), the title
+    centred a row above the note, whole. Returns whether the title went above the note. (A page whose note
+    comes and goes lays its live title out with this rule too: :mod:`optviz.web.static`.)"""
     title.set_text(text)
     note.set_fontsize(size)
+    _lift_title(ax, title, False)
     room = ax.get_window_extent(renderer).width
     gap = 2 * size * renderer.points_to_pixels(1)
     room -= title.get_window_extent(renderer).width + gap
     wide = note.get_window_extent(renderer).width
+    if "\n" in text or wide * 0.8 > room:
+        # no room for both: the title keeps all it says, on a row of its own
+        _lift_title(ax, title, True)
+        return True
     if wide > room:
-        # no room for both: the y label already names what the panel plots
-        if wide * 0.8 > room:
-            title.set_text("")
-        else:
-            note.set_fontsize(size * room / wide)
+        note.set_fontsize(size * room / wide)
+    return False
 
 
 @dataclass

@@ -22,6 +22,7 @@ from typing import Any
 import numpy as np
 
 from optviz import _validate as check
+from optviz._linalg2 import solve_2x2
 from optviz.surfaces.base import FiniteSumSurface
 from optviz.surfaces.registry import register_surface
 
@@ -186,7 +187,7 @@ class LinearModelSurface(FiniteSumSurface):
         f = float(self.value(p))
         for _ in range(iterations):
             g, H = self.grad(p), self.hessian(p)
-            step = _solve_2x2(H, g)
+            step = _solve(H, g)
             t = 1.0
             while t > 1e-12:
                 trial = p - t * step
@@ -266,11 +267,9 @@ def _dataset(n_samples: Any, seed: Any) -> tuple[int, int, np.random.Generator]:
 # A surface's minimum, start and view are worked out with 2x2 formulas, not LAPACK: LAPACK (and the BLAS
 # under it) picks its kernels by CPU, and the view of every figure of the surface would differ in its last bits
 # between machines (tests/test_machine_independence.py).
-def _solve_2x2(H: np.ndarray, g: np.ndarray) -> np.ndarray:
-    """``H^-1 g`` for a 2x2 ``H``, by the adjugate."""
-    a, b, c, d = H[0, 0], H[0, 1], H[1, 0], H[1, 1]
-    det = a * d - b * c
-    return np.array([(d * g[0] - b * g[1]) / det, (a * g[1] - c * g[0]) / det])
+def _solve(H: np.ndarray, g: np.ndarray) -> np.ndarray:
+    """``H^-1 g`` for a 2x2 ``H`` (:func:`optviz._linalg2.solve_2x2`, the adjugate)."""
+    return np.array(solve_2x2(H[0, 0], H[0, 1], H[1, 0], H[1, 1], g[0], g[1]))
 
 
 def _shallow_axis(H: np.ndarray) -> np.ndarray:
@@ -346,7 +345,7 @@ class LeastSquares(LinearModelSurface):
             [[(phi[:, i] * phi[:, j]).sum() / n for j in range(2)] for i in range(2)]
         ) + 2 * np.diag(self.reg)
         rhs = np.array([(phi[:, i] * self.y).sum() / n for i in range(2)])
-        minimum = self._newton(_solve_2x2(moments, rhs))
+        minimum = self._newton(_solve(moments, rhs))
         start = _valley_start(minimum, self.hessian(minimum))
         super().__init__(
             title="Least squares (linear regression)",

@@ -125,10 +125,9 @@ class Quadratic(Surface):
         return u * a + v * c, u * b + v * d
 
     def _value_and_grad_formula(self, x: Any, y: Any) -> tuple[Any, Any, Any]:
-        (a, b), (c, d) = self.A
-        u, v = (x - self._c[0], y - self._c[1]) if self._centered else (x, y)
-        gx, gy = u * a + v * c, u * b + v * d
-        return 0.5 * (gx * u + gy * v), gx, gy
+        # value_and_grad_floats is already one coordinate at a time, in value_and_grad's order: on traced
+        # coordinates it records those operations (its constants are A's and the centre's, as floats).
+        return self.value_and_grad_floats(x, y)
 
     def value_and_grad(self, xy: Any) -> tuple[np.ndarray, np.ndarray]:
         """f = 1/2 d'g with g = A d: the value reuses the gradient's matrix product."""

@@ -517,10 +517,10 @@ def loss_title_layouts(loss_ax: Any, height: float) -> tuple[dict[str, Any], lis
     """The loss panel's title laid out for a page that writes it live, because the Nesterov note beside it
     comes and goes (the explorer's rules are ticked on and off): as :func:`optviz.plot.loss_title` lays it out
     without the note ("plain": centred) and with it ("beside": on the left, fitted beside the note by the
-    same rule, :func:`optviz.plot.loss.fit_title_beside_note`, which may set the note smaller or leave the
-    title out), measured on the frozen layout, in image pixels (each text's anchor on its baseline, its
-    alignment and box; the note's right end, bottom, size and box); and the title artists, to hide from the
-    static image. The figure's own titles are left as they were."""
+    same rule, :func:`optviz.plot.loss.fit_title_beside_note`, which may set the note smaller or lift the
+    title a row above it, centred), measured on the frozen layout, in image pixels (each text's anchor on its
+    baseline, its alignment and box; the note's right end, bottom, size and box); and the title artists, to
+    hide from the static image. The figure's own titles are left as they were."""
     from optviz.plot.loss import fit_title_beside_note, loss_title_text, note_nesterov_loss
 
     fig = loss_ax.get_figure(root=True)
@@ -529,6 +529,8 @@ def loss_title_layouts(loss_ax: Any, height: float) -> tuple[dict[str, Any], lis
     text = loss_title_text(loss_ax)
     centre, left, right = loss_ax.title, loss_ax._left_title, loss_ax._right_title
     before = [(t, t.get_text(), t.get_fontsize()) for t in (centre, left, right)]
+    # (the fit may lift the left title a row above the note, centred: its place too is put back after)
+    place = (left.get_transform(), left.get_position(), left.get_horizontalalignment())
 
     def placed(title: Any, align: str) -> dict[str, Any]:
         # (matplotlib's titles: va="baseline"; their place is the one the last draw gave them)
@@ -545,7 +547,7 @@ def loss_title_layouts(loss_ax: Any, height: float) -> tuple[dict[str, Any], lis
         centre.set_text("")
         note = note_nesterov_loss(loss_ax)  # (the right title, at the note's own size)
         fit_title_beside_note(loss_ax, left, text, note, note.get_fontsize(), renderer)
-        beside = placed(left, "left")
+        beside = placed(left, left.get_horizontalalignment())
         box = image_box(note.get_window_extent(renderer), height)
         beside["note"] = {
             "right": box[2],
@@ -557,6 +559,9 @@ def loss_title_layouts(loss_ax: Any, height: float) -> tuple[dict[str, Any], lis
         for t, was, points in before:
             t.set_text(was)
             t.set_fontsize(points)
+        left.set_transform(place[0])
+        left.set_position(place[1])
+        left.set_horizontalalignment(place[2])
     spec = {
         "size": centre.get_fontsize() * k,
         "color": color_hex(centre.get_color()),
