@@ -91,12 +91,17 @@ GALLERY = ("local_minimum", "saddle_point", "momentum_vs_nesterov")
 def pages(tmp_path_factory):
     """Each page to test: name -> (html, scenario file); the gallery's, and the scenarios above rendered by
     ``optviz render --format png,html``."""
-    folder = tmp_path_factory.mktemp("layer_pages")
+    return rendered_pages(tmp_path_factory.mktemp("layer_pages"), GALLERY, SCENARIOS)
+
+
+def rendered_pages(folder: Path, gallery: tuple[str, ...], scenarios: dict[str, str]) -> dict:
+    """name -> (html, scenario file): the gallery's pages named, and each scenario text rendered into
+    ``folder`` by ``optviz render --format png,html``."""
     out = {
         name: (ROOT / "gallery" / f"{name}.html", ROOT / "scenarios" / f"{name}.toml")
-        for name in GALLERY
+        for name in gallery
     }
-    for name, text in SCENARIOS.items():
+    for name, text in scenarios.items():
         path = folder / f"{name}.toml"
         path.write_text(text, encoding="utf-8")
         assert cli(["render", str(path), "-o", str(folder), "--format", "png,html", "-q"]) == 0

@@ -45,9 +45,32 @@ from optviz._validate import (
 OptionsT = TypeVar("OptionsT", bound="Options")
 
 
-def option(default: Any, check: Callable[[str, Any], Any] | None = None, doc: str = "") -> Any:
-    """A field of an :class:`Options` class: its default, the check of its values, a one-line doc."""
-    return dataclasses.field(default=default, metadata={"check": check, "doc": doc})
+def option(
+    default: Any,
+    check: Callable[[str, Any], Any] | None = None,
+    doc: str = "",
+    *,
+    written: Callable[[Any], Any] | None = None,
+) -> Any:
+    """A field of an :class:`Options` class: its default, the check of its values, a one-line doc, and
+    ``written``, for a check that turns what a scenario writes into something else (a count into the seeds
+    it counts): the value as a scenario writes it again."""
+    return dataclasses.field(
+        default=default, metadata={"check": check, "doc": doc, "written": written}
+    )
+
+
+def written_options(options: Options) -> dict[str, Any]:
+    """The options that differ from their kind's defaults, as a scenario's ``[figure]`` table writes them."""
+    defaults = type(options)()
+    out = {}
+    for f in dataclasses.fields(options):
+        value = getattr(options, f.name)
+        if value is None or value == getattr(defaults, f.name):
+            continue
+        write = f.metadata.get("written")
+        out[f.name] = write(value) if write is not None else value
+    return out
 
 
 @dataclass(frozen=True)

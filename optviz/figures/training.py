@@ -93,7 +93,10 @@ def _smooth(field: str, value: Any) -> int:
 @dataclass(frozen=True)
 class LearningRatesOptions(Options):
     seeds: tuple[int, ...] = option(
-        20, _seed_count, f"how many seeds each run is made with (1 to {limits.MAX_SEEDS})"
+        20,
+        _seed_count,
+        f"how many seeds each run is made with (1 to {limits.MAX_SEEDS})",
+        written=len,
     )
     loss_kind: str = option(
         "gap", one_of("gap", "loss", what="loss kind"), "gap (f - f*, log axis) or loss"
@@ -161,6 +164,7 @@ class SchedulesOptions(Options):
         20,
         _seed_count,
         f"how many seeds each run is made with, for the loss (1 to {limits.MAX_SEEDS})",
+        written=len,
     )
     loss_kind: str = option(
         "gap", one_of("gap", "loss", what="loss kind"), "gap (f - f*, log axis) or loss"

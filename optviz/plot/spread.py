@@ -41,6 +41,9 @@ class SpreadArtists:
     stats: list[dict[str, Any]] = field(default_factory=list)
     top: float | None = None
     legend: Any = None
+    # how the numbers were made (what a page needs to make them again): quantiles, smooth, unit, kind, fmin,
+    # log and the top as given (None: chosen from the curves)
+    settings: dict[str, Any] = field(default_factory=dict)
 
 
 def loss_spread(
@@ -77,6 +80,11 @@ def loss_spread(
     """
     ax = get_ax(ax)
     out = SpreadArtists()
+    out.settings = {
+        "quantiles": tuple(float(q) for q in quantiles), "smooth": int(smooth), "unit": unit,
+        "kind": kind, "fmin": None if fmin is None else float(fmin), "log": bool(log),
+        "top": None if top is None else float(top),
+    }  # fmt: skip
     groups = as_runs(batches)
     colors = run_colors(groups, color)
     labels = run_labels(groups, label, hyperparams=hyperparams)

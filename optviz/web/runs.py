@@ -160,13 +160,17 @@ def run_spec(t: Any, color: str) -> dict[str, Any]:
 
 
 # -- the HTML every page with runs shares ---------------------------------------------------------------
-def stepping_and_readouts(first_column: str, download: str, extra_buttons: str = "") -> str:
+def stepping_and_readouts(
+    first_column: str, download: str, extra_buttons: str = "", *, arrows: bool = True
+) -> str:
     """The end of a page's controls panel and its readouts panel, which runs.js wires by id: the Step, Play
-    and Reset buttons (``extra_buttons`` after them), the update-arrows box and the message line; then the
+    and Reset buttons (``extra_buttons`` after them), the update-arrows box (``arrows``: for a page with
+    paths) and the message line; then the
     step counter, the readouts table (``first_column`` heads the column that names each run) and the TOML
     export (saved as ``download``)."""
     from optviz.web.page import escape
 
+    box = '<label><input type="checkbox" id="c-arrows"> update arrows</label>' if arrows else ""
     heads = "".join(
         f"<th>{escape(h)}</th>" for h in (first_column, "f(x)", "|∇f|", "κ(H)", "eig(H)", "status")
     )
@@ -174,7 +178,7 @@ def stepping_and_readouts(first_column: str, download: str, extra_buttons: str =
 <button id="b-step" type="button">Step</button>
 <button id="b-play" type="button">Play</button>
 <button id="b-reset" type="button">Reset</button>
-{extra_buttons}<label><input type="checkbox" id="c-arrows"> update arrows</label>
+{extra_buttons}{box}
 </div>
 <div class="message" id="message" role="alert"></div>
 </div>
@@ -244,12 +248,9 @@ def surface_table(surface: Surface, view: Any = None) -> str | None:
 
 def options_table(options: Any) -> list[str]:
     """A figure's options as ``[figure]`` lines: those that differ from the kind's defaults."""
-    lines = []
-    for f in dataclasses.fields(options):
-        value = getattr(options, f.name)
-        if value != f.default and value is not None:
-            lines.append(f"{f.name} = {toml_value(plain(value))}")
-    return lines
+    from optviz.figures.options import written_options
+
+    return [f"{k} = {toml_value(plain(v))}" for k, v in written_options(options).items()]
 
 
 def toml_head(

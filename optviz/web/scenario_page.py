@@ -42,8 +42,13 @@ from optviz.web.static import NotDrawable, figure_layer
 
 KINDS = (
     "trajectories", "poor_conditioning", "condition_map", "random_search", "contour_profile",
-    "momentum_nesterov",
+    "momentum_nesterov", "learning_rates", "schedules",
 )  # fmt: skip
+# Kinds whose data panel is each run's loss over seeds (optviz.plot.loss_spread): the page runs every run again
+# with each of the figure's seeds (optviz.web.spread_layer).
+SPREAD_KINDS = ("learning_rates", "schedules")
+# Kinds that show one rule (its hyperparameters the same in every run): one set of sliders for all runs.
+ONE_RULE_KINDS = ("schedules",)
 # The lecture's classifier demo as a scenario: its page is the demo page (optviz.web.classifier_page), started
 # at the scenario's loss and lambda.
 CLASSIFIER_KIND = "linear_classifier_demo"
@@ -156,7 +161,7 @@ def check(kind: Any, data: Any) -> None:
                 f"run[{i}].rule",
                 f"the web page has no JavaScript kernel for {t.rule!r} (it has {', '.join(JS_RULES)})",
             )
-    size = _draw_bytes(data.trajectories)
+    size = _draw_bytes(data.trajectories, spread_seeds(kind.name, data.options))
     if size > DRAW_BUDGET:
         raise ParameterError(
             "run",
@@ -169,23 +174,38 @@ def _max_steps(runs: Sequence[Any]) -> int:
     return max([MIN_STEPS_SLIDER, *(int(t.steps) for t in runs)])
 
 
+def spread_seeds(kind: str, options: Any) -> tuple[int, ...]:
+    """The seeds a kind runs each run with (its loss over seeds), for which a page embeds the draws."""
+    return tuple(int(s) for s in options.seeds) if kind in SPREAD_KINDS else ()
+
+
 def _noisy(t: Any) -> bool:
     return isinstance(t.noise, GaussianNoise) or t.rule == "random_search"
 
 
-def _seeds(runs: Sequence[Any]) -> list[int]:
-    """Seeds whose normal draws a page embeds: 0..NOISE_SEEDS-1 and each noisy run's own."""
+def _seeds(runs: Sequence[Any], spread: Sequence[int] = ()) -> list[int]:
+    """Seeds whose normal draws a page embeds: 0..NOISE_SEEDS-1, each noisy run's own and the seeds of a loss
+    over seeds (``spread``)."""
     if not any(_noisy(t) for t in runs):
         return []
-    return sorted({*range(NOISE_SEEDS), *(int(t.seed) for t in runs if _noisy(t))})
+    return sorted({*range(NOISE_SEEDS), *(int(t.seed) for t in runs if _noisy(t)), *spread})
 
 
-def _draw_bytes(runs: Sequence[Any]) -> int:
+def _batches(runs: Sequence[Any], spread: Sequence[int] = ()) -> list[tuple[Minibatch, int]]:
+    """The minibatches a page embeds: each minibatch run's, with its own seed and the ``spread`` seeds."""
+    return [
+        (t.noise, int(seed))
+        for t in runs
+        if isinstance(t.noise, Minibatch)
+        for seed in dict.fromkeys([int(t.seed), *spread])
+    ]
+
+
+def _draw_bytes(runs: Sequence[Any], spread: Sequence[int] = ()) -> int:
     steps = _max_steps(runs) + 1
-    normals = len(_seeds(runs)) * steps * 16
-    batches = sum(
-        steps * int(t.noise.batch_size) * 4 for t in runs if isinstance(t.noise, Minibatch)
-    )
+    normals = len(_seeds(runs, spread)) * steps * 16
+    distinct = {(n.batch_size, n.replace, seed): n for n, seed in _batches(runs, spread)}
+    batches = sum(steps * int(n.batch_size) * 4 for n in distinct.values())
     return (normals + batches) * 4 // 3  # base64
 
 
@@ -208,7 +228,7 @@ def scenario_data(
     dpi = float(dpi or style.DPI)
     runs = list(data.trajectories)
     scene = build_scene(kind, data, title=title or None, size=size, dpi=dpi, pyplot=False)
-    layers = live_layers(kind.name, data.options)
+    layers = live_layers(kind.name, data.options, scene)
     try:
         spec, styles, loss, _ = figure_layer(scene, runs, data.surface, layers=layers)
     except NotDrawable as err:
@@ -222,7 +242,8 @@ def scenario_data(
     max_steps = _max_steps(runs)
     surface = data.surface
     n_samples = int(getattr(surface, "n_samples", 0) or 0)
-    batches = [(t.noise, int(t.seed)) for t in runs if isinstance(t.noise, Minibatch)]
+    spread = spread_seeds(kind.name, data.options)
+    batches = _batches(runs, spread)
     specs = []
     for i, t in enumerate(runs):
         r = run_spec(t, styles["colors"][i])
@@ -245,10 +266,12 @@ def scenario_data(
         "rules": rule_info(),
         "paramNames": PARAM_NAMES,
         "runs": specs,
-        "sliders": [_sliders(r) for r in specs],
+        # one rule for every run (schedules: one rule under several schedules): its sliders move every run
+        "oneRule": kind.name in ONE_RULE_KINDS,
+        "sliders": [_sliders(r) for r in specs][: 1 if kind.name in ONE_RULE_KINDS else None],
         "steps": {"low": 1, "high": max_steps},
         "sigma": {"high": _nice(2 * max(sigmas))} if sigmas else None,
-        "draws": draws(_seeds(runs), max_steps, batches, max_steps, n_samples),
+        "draws": draws(_seeds(runs, spread), max_steps, batches, max_steps, n_samples),
         "sgdLabels": {
             name: default_label(
                 rule(name, **({"scale": 1.0} if name == "random_search" else {"lr": 1.0})),
@@ -257,12 +280,37 @@ def scenario_data(
             for name in JS_RULES
         },
         "tomlHead": head,
+        # a name per run before its legend (the learning_rates kind's "too high", "good", ...)
+        "names": list(getattr(data.options, "names", None) or []) or None,
+        # each run's legend when the kind names runs by what no control changes (schedules: the schedule)
+        "legendTexts": _fixed_legends(kind.name, runs),
     }
 
 
-def live_layers(kind: str, options: Any) -> list[Any]:
+def _fixed_legends(kind: str, runs: Sequence[Any]) -> list[str] | None:
+    if kind == "schedules":
+        from optviz.figures.training import schedule_name
+
+        return [schedule_name(t) for t in runs]
+    return None
+
+
+def live_layers(kind: str, options: Any, scene: Any = None) -> list[Any]:
     """What a kind draws live beyond its paths and loss curves (:class:`optviz.web.static.LiveLayer`): the
-    profile of ``contour_profile``, the same-state updates of ``momentum_nesterov``."""
+    profile of ``contour_profile``, the same-state updates of ``momentum_nesterov``, the loss over seeds of
+    ``learning_rates`` (read from the drawn ``scene``)."""
+    if kind in SPREAD_KINDS:
+        from optviz.plot import TrajectoryArtists
+        from optviz.web.lr_layer import LearningRateLayer
+        from optviz.web.spread_layer import SpreadLayer
+
+        layers: list[Any] = [SpreadLayer(scene.results["spread"], scene.results["seeds"].seeds)]
+        if (
+            kind == "schedules"
+        ):  # the lr of each step, and the paths' title (the first run's settings)
+            paths = next(h for h in scene.handles if isinstance(h, TrajectoryArtists))
+            layers.append(LearningRateLayer(paths.runs[0].path.axes.title))
+        return layers
     if kind == "contour_profile":
         from optviz.web.profile_layer import ProfileLayer
 
@@ -276,7 +324,9 @@ def live_layers(kind: str, options: Any) -> list[Any]:
 
 # A scenario page's scripts (assets/), then each live layer's, then the page's own.
 SCRIPTS = ("engine.js", "common.js", "labels.js", "runs.js")
-LAYER_SCRIPTS = {"profile": "profile.js", "updates": "updates.js"}
+LAYER_SCRIPTS = {
+    "profile": "profile.js", "updates": "updates.js", "spread": "spread.js", "lr": "lr.js",
+}  # fmt: skip
 
 
 def _nice(v: float) -> float:
@@ -352,6 +402,12 @@ def _layer_notes(data: dict[str, Any]) -> str:
     notes = []
     if "profile" in layers and layers["profile"]["liveCurve"]:
         notes.append("The slice passes through the first run's start, and moves with it.")
+    if "spread" in layers:
+        seeds = layers["spread"]["seeds"]
+        notes.append(
+            f"Each run is made again with each of the figure's {len(seeds)} seeds, and the median and the band "
+            "are worked out in this page; the readouts follow each run with its own seed."
+        )
     if "updates" in layers:
         notes.append(
             "Step and Play move the state compared along the run, as the GIF does (at the last step: the "
@@ -362,17 +418,18 @@ def _layer_notes(data: dict[str, Any]) -> str:
 
 def _body(data: dict[str, Any], description: str | None) -> str:
     runs = []
-    for i, (r, sliders) in enumerate(zip(data["runs"], data["sliders"], strict=True)):
+    for i, (r, sliders) in enumerate(zip(data["runs"], data["sliders"], strict=False)):
         rows = "".join(
             f'<label for="c-{i}-{c["name"]}">{escape(c["label"])}</label>'
             f'<input type="range" id="c-{i}-{c["name"]}" data-run="{i}" data-name="{c["name"]}" '
             f'aria-describedby="v-{i}-{c["name"]}"><output id="v-{i}-{c["name"]}" for="c-{i}-{c["name"]}"></output>'
             for c in sliders
         )
-        runs.append(
-            f'<fieldset class="run"><legend style="color:{r["color"]}" id="run-{i}">{escape(r["label"])}</legend>'
-            f'<div class="controls">{rows}</div></fieldset>'
-        )
+        if data["oneRule"]:  # one rule's hyperparameters, for every run
+            head = f'<legend id="rule">{escape(r["label"])} (every run)</legend>'
+        else:
+            head = f'<legend style="color:{r["color"]}" id="run-{i}">{escape(r["label"])}</legend>'
+        runs.append(f'<fieldset class="run">{head}<div class="controls">{rows}</div></fieldset>')
     common = (
         '<label for="c-steps">steps (every run)</label><input type="range" id="c-steps" '
         'aria-describedby="v-steps"><output id="v-steps" for="c-steps"></output>'
@@ -389,17 +446,19 @@ def _body(data: dict[str, Any], description: str | None) -> str:
             f'min="{seeds[0]}" max="{seeds[-1]}" step="1"><span></span>'
         )
     arithmetic = data["surface"]["arithmetic"]
+    paths = "paths" in data["figure"]
+    click = "Click the contour to start every run there. " if paths else ""
     about = escape(description) + " " if description else ""
     return f"""<div class="figure-wrap"><div class="figure" id="figure" role="img"
 aria-label="{escape(data["figure"]["alt"])}"></div></div>
 <div class="page">
-<p class="note">{about}Click the contour to start every run there. The runs are computed in this page with
+<p class="note">{about}{click}The runs are computed in this page with
 optviz.run's numbers{"" if arithmetic else " (to the last digits that the math library allows)"}.{_layer_notes(data)}</p>
 <div class="row">
 <div class="panel">
 {"".join(runs)}
 <fieldset><legend>Every run</legend><div class="controls">{common}</div></fieldset>
-{stepping_and_readouts("run", "scenario.toml")}
+{stepping_and_readouts("run", "scenario.toml", arrows=paths)}
 </div>
 </div>"""
 

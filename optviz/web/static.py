@@ -219,6 +219,17 @@ def _anchor(box: Any, container: Any) -> dict[str, str]:
     return {"x": horizontal, "y": vertical}
 
 
+def tick_label_boxes(g: dict[str, Any], font: float, *, spill: float = 1.0) -> list[list[float]]:
+    """Where a page writes an axes' live tick labels (``g``: :func:`axes_geometry`; ``font``: their size in
+    pixels): left of it (the y labels, five sizes wide) and below it (the x labels, ``spill`` sizes beyond
+    either side), as boxes of live text."""
+    left, top, w, h = g["left"], g["top"], g["width"], g["height"]
+    return [
+        [left - 5 * font, top - font, left, top + h + font],
+        [left - spill * font, top + h, left + w + spill * font, top + h + 2 * font],
+    ]
+
+
 def obstacles(ax: Any, live: Iterable[Any], height: float) -> dict[str, list]:
     """What matplotlib's ``loc="best"`` keeps a legend off in ``ax``, for what stays static (the page adds
     its live paths): each line's and patch's vertices, each text's and rectangle's box, in image pixels."""
@@ -364,14 +375,21 @@ def figure_layer(
         raise NotDrawable(f"the figure also animates {', '.join(sorted(set(others)))}")
     paths = [h for h in scene.handles if isinstance(h, TrajectoryArtists)]
     losses = [h for h in scene.handles if isinstance(h, LossArtists)]
-    if len(paths) != 1 or len(paths[0].runs) != len(runs) or len(losses) > 1:
+    # a layer that is the figure's data panel (a loss over seeds) stands in for the panel of paths
+    panel = next((layer for layer in layers if getattr(layer, "panel", False)), None)
+    if (
+        len(paths) > 1
+        or (paths and len(paths[0].runs) != len(runs))
+        or (not paths and panel is None)
+        or len(losses) > 1
+    ):
         raise NotDrawable(
             "a page draws one panel of paths (one path per run) and at most one loss panel"
         )
     if losses and (losses[0].rates or len(losses[0].lines) != len(runs)):
         raise NotDrawable("the loss panel draws more than one curve per run")
-    traj = paths[0]
-    ax = traj.runs[0].path.axes
+    traj = paths[0] if paths else None
+    ax = traj.runs[0].path.axes if traj else None
     loss_ax = losses[0].lines[0].axes if losses else None
     # The whole figure, drawn once: its layout engine runs in this draw, and the layout is kept from here on
     # (hiding the live artists must not move the axes). One draw fewer than freeze_layout then render_png.
@@ -380,7 +398,7 @@ def figure_layer(
     k = px_per_point(fig)
     width, height = figure_size_px(fig)
     rgb = np.asarray(Image.open(io.BytesIO(full)).convert("RGB"))
-    run_labels = [r.path.get_label() for r in traj.runs]
+    run_labels = [r.path.get_label() for r in traj.runs] if traj else panel.run_labels()
     legends = []
     swatch_rgb = _legend_pixels(fig, rgb)
     for lg, box in _legends(fig):
@@ -389,29 +407,32 @@ def figure_layer(
             spec_["axes"] = "loss" if lg.axes is loss_ax else "paths" if lg.axes is ax else None
             spec_["best"] = spec_["axes"] is not None
         legends.append(spec_)
-    first = traj.runs[0]
-    styles: dict[str, Any] = {
-        "path": line_style(first.path, fig),
-        "start": line_style(first.start, fig),
-        "end": line_style(first.end, fig),
-        "colors": [color_hex(r.path.get_color()) for r in traj.runs],
-        "fontsize": _font(scene) * k,
-    }
+    styles: dict[str, Any] = {"fontsize": _font(scene) * k}
+    hidden: list[Any] = [*(lg for lg, _ in _legends(fig)), *(dots for _, dots in samples)]
+    spec: dict[str, Any] = {"width": width, "height": height}
+    if traj is not None:
+        first = traj.runs[0]
+        styles.update(
+            path=line_style(first.path, fig),
+            start=line_style(first.start, fig),
+            end=line_style(first.end, fig),
+            colors=[color_hex(r.path.get_color()) for r in traj.runs],
+        )
+        for r in traj.runs:
+            hidden += [r.path, r.start, r.end, r.diverged, r.exit, *r.arrows]
+            if r.diverged is not None:
+                hidden.append(r.diverged.annotation)
+        spec["paths"] = axes_geometry(ax, height)
     if samples:
         styles["samples"] = line_style(samples[0][1], fig)
-    hidden: list[Any] = [*(lg for lg, _ in _legends(fig)), *(dots for _, dots in samples)]
-    for r in traj.runs:
-        hidden += [r.path, r.start, r.end, r.diverged, r.exit, *r.arrows]
-        if r.diverged is not None:
-            hidden.append(r.diverged.annotation)
-    spec: dict[str, Any] = {"width": width, "height": height, "paths": axes_geometry(ax, height)}
     live = [*hidden, *(a for h in losses for a in (*h.lines, *h.markers))]
-    # The minima's and saddles' labels, placed by the page around its paths (optviz.web.labels_layer).
-    labels, spec["labels"] = read_labels(ax, live, height)
-    hidden += labels
-    live += labels
+    if traj is not None:
+        # The minima's and saddles' labels, placed by the page around its paths (optviz.web.labels_layer).
+        labels, spec["labels"] = read_labels(ax, live, height)
+        hidden += labels
+        live += labels
     if any(lg["best"] for lg in legends):
-        spec["obstacles"] = {"paths": obstacles(ax, live, height)}
+        spec["obstacles"] = {"paths": obstacles(ax, live, height)} if ax is not None else {}
         if loss_ax is not None:
             spec["obstacles"]["loss"] = obstacles(loss_ax, live, height)
     text_boxes = [lg["box"] for lg in legends]
@@ -437,12 +458,7 @@ def figure_layer(
             ]  # fmt: skip
         spec["loss"] = lg
         font = styles["tickfont"]
-        text_boxes += [
-            lg["note"]["box"],
-            [lg["left"] - 5 * font, lg["top"] - font, lg["left"], lg["top"] + lg["height"] + font],
-            [lg["left"] - font, lg["top"] + lg["height"], lg["left"] + lg["width"] + font,
-             lg["top"] + lg["height"] + 2 * font],
-        ]  # fmt: skip
+        text_boxes += [lg["note"]["box"], *tick_label_boxes(lg, font)]
     if layers:
         spec["layers"] = {}
     for layer in layers:
@@ -451,6 +467,8 @@ def figure_layer(
         hidden += more
         text_boxes += boxes
         spec["layers"][layer.name] = layer_spec
+    if traj is None:
+        styles["colors"] = spec["layers"][panel.name]["colors"]
     png = render_png(fig, hidden)
     spec.update({"image": png_data_uri(png), "legends": legends, "textBoxes": text_boxes})
     loss = loss_quantity(surface, runs, losses[0].lines) if losses else None
@@ -667,5 +685,6 @@ __all__ = [
     "loss_title_layouts",
     "px_per_point",
     "render_png",
+    "tick_label_boxes",
     "tick_styles",
 ]

@@ -24,6 +24,7 @@ from optviz.web.static import (
     image_box,
     line_style,
     px_per_point,
+    tick_label_boxes,
     tick_styles,
 )
 
@@ -74,12 +75,7 @@ class UpdatesLayer:
             hide_ticks(ax)
             font = panels[0]["ticks"]["tickfont"]
             g = geometry
-            boxes += [
-                [g["left"] - 5 * font, g["top"] - font, g["left"], g["top"] + g["height"] + font],
-                [g["left"] - 2 * font, g["top"] + g["height"], g["left"] + g["width"] + 2 * font,
-                 g["top"] + g["height"] + 2 * font],
-                panels[-1]["label"]["box"],
-            ]  # fmt: skip
+            boxes += [*tick_label_boxes(g, font, spill=2.0), panels[-1]["label"]["box"]]
         first = h.arrows[0]
         spec = {
             "panels": panels,

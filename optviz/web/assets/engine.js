@@ -1021,7 +1021,8 @@
         freeze(state[fields[i]], scalars.indexOf(fields[i]) >= 0 ? 1 : 2, last, n);
       }
     }
-    return { rule: name, params: h, xy: xy, loss: loss, grad: grad, state: state, status: status, stopStep: stop, steps: steps };
+    // (lrs: a scheduled run's lr of each step, optviz.scheduled's; null for the rule's own lr, params.lr)
+    return { rule: name, params: h, xy: xy, loss: loss, grad: grad, state: state, status: status, stopStep: stop, steps: steps, lrs: lrs };
   }
 
   // The rule as it runs at step k of a scheduled run: that step's lr (and cycled momentum).

@@ -170,7 +170,7 @@
     this.styles = styles;
     this.loss = loss;
     this.figure = new P.Figure(container, spec);
-    this.ax = new P.Axes(spec.paths);
+    this.ax = spec.paths ? new P.Axes(spec.paths) : null; // (none: a live layer is the data panel)
     this.lossAx = spec.loss ? new P.Axes(spec.loss) : null;
     this.container = container;
     this.legendBoxes = [];
@@ -204,6 +204,12 @@
     this.live = { paths: { lines: [], boxes: [] }, loss: { lines: [], boxes: [] } };
     this.figure.clear();
     if (this.lossAx) this.drawLossPanel(ctx, items);
+    this.labels = [];
+    if (!this.ax) { // no panel of paths: only the legends
+      if (this.drawLegends(items) || !this.fitted) this.fit();
+      this.fitted = true;
+      return;
+    }
     // Stacked as matplotlib stacks them: longer paths below, overlapped ones wider (drawn bottom first).
     var stack = this.stacking(items);
     items = items.map(function (it, i) {
@@ -629,8 +635,10 @@
   // The loss panel's y label is static, where matplotlib put it beside its own tick labels: for wider labels
   // (10^-16 where it had 10^0) its pixels move left, as far as the gap beside the paths' axes allows, and
   // what still does not fit is set smaller (down to 60%). Returns the y tick labels' font size.
-  View.prototype.moveYLabel = function (ctx, g, yticks, log) {
-    var st = this.styles, L = st.ticklength, font = st.tickfont, pad = 0.35 * font, lb = g.ylabel;
+  // (st: the tick styles, the view's own unless a live layer draws its panel's ticks)
+  View.prototype.moveYLabel = function (ctx, g, yticks, log, st) {
+    st = st || this.styles;
+    var L = st.ticklength, font = st.tickfont, pad = 0.35 * font, lb = g.ylabel;
     if (!lb) return font;
     var widest = 0;
     yticks.forEach(function (t) {
@@ -639,7 +647,7 @@
     });
     var room = g.left - L - pad - lb[2] - 0.25 * font, shift = 0, yfont = font;
     if (widest > room) {
-      var paths = this.spec.paths, free = lb[0] - (paths.left + paths.width) - 0.5 * font;
+      var paths = this.spec.paths, free = lb[0] - (paths ? paths.left + paths.width : 0) - 0.5 * font;
       shift = Math.max(0, Math.min(widest - room, free));
       if (shift > 0) {
         var w = lb[2] - lb[0] + 2, h = lb[3] - lb[1] + 2;
@@ -1030,6 +1038,8 @@
   RunsPage.prototype.restore = function (old) { this.runs = old.runs; this.k = old.k; };
 
   RunsPage.prototype.label = function (r) { return r.label; };
+  // What names a run in the readouts: its label (a page whose runs share one says more).
+  RunsPage.prototype.rowName = function (r) { return this.label(r); };
   RunsPage.prototype.legend = function (r) {
     var schedule = r.schedule ? { legend: r.scheduleLegend, skip: r.scheduleSkip } : null;
     return legendText(this.data.rules[r.rule], this.label(r), r.params, this.data.paramNames, r.custom, r.given, schedule);
@@ -1174,7 +1184,7 @@
       else if (res.status === "converged" && self.k >= res.stopStep) status = "converged at step " + res.stopStep;
       else if (self.k >= res.steps) status = "done";
       else status = "running";
-      rows.push({ color: r.color, cells: [self.label(r), f(fx), f(gnorm), f(kappa), f(eig[0]) + ", " + f(eig[1]), status] });
+      rows.push({ color: r.color, cells: [self.rowName(r), f(fx), f(gnorm), f(kappa), f(eig[0]) + ", " + f(eig[1]), status] });
     });
     var trs = body.children;
     if (trs.length !== rows.length || rows.some(function (row, n) { return trs[n].dataset.color !== row.color; })) {
@@ -1268,7 +1278,7 @@
     this.view.figure.canvas.addEventListener("click", function (event) {
       var rect = self.view.figure.canvas.getBoundingClientRect(), z = self.view.scale || 1;
       var px = (event.clientX - rect.left) / z, py = (event.clientY - rect.top) / z;
-      if (!self.view.ax.contains(px, py)) return;
+      if (!(self.view.ax && self.view.ax.contains(px, py))) return;
       try { self.setStart([self.view.ax.invX(px), self.view.ax.invY(py)]); } catch (err) { /* shown in the message */ }
     });
   };

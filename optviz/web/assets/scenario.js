@@ -20,7 +20,7 @@
     // balls, same-state update arrows; each layer's script registers it in OptvizLayers.
     var layers = data.figure.layers || {}, self = this;
     this.layers = Object.keys(layers).map(function (name) {
-      var layer = new root.OptvizLayers[name](self.view, layers[name], surface, data);
+      var layer = new root.OptvizLayers[name](self.view, layers[name], surface, data, self);
       layer.name = name;
       return layer;
     });
@@ -53,6 +53,19 @@
   ScenarioPage.prototype.label = function (r) {
     if (r.custom) return r.label;
     return r.noise ? this.data.sgdLabels[r.rule] : this.data.rules[r.rule].label;
+  };
+
+  // The legend's text: the run's name first, where the figure names its runs (optviz.figures.training's
+  // legend_names: "too high: SGD (lr=0.5)").
+  ScenarioPage.prototype.legend = function (r) {
+    if (this.data.legendTexts) return this.data.legendTexts[r.figure];
+    var text = R.RunsPage.prototype.legend.call(this, r), names = this.data.names;
+    return names ? names[r.figure] + ": " + text : text;
+  };
+
+  ScenarioPage.prototype.rowName = function (r) {
+    var names = this.data.names || this.data.legendTexts;
+    return names ? names[r.figure] : this.label(r);
   };
 
   // -- controls --------------------------------------------------------------------------------------------
@@ -101,19 +114,21 @@
     this.syncControls();
   };
 
-  // A slider of one run moved.
+  // A slider of one run moved (of every run, where the figure shows one rule).
   ScenarioPage.prototype.setSlider = function (i, name, value) {
-    var r = this.runs[i], self = this;
+    var self = this, runs = this.data.oneRule ? this.runs : [this.runs[i]];
     this.apply(function () {
-      if (name === "beta1" || name === "beta2") {
-        var betas = (r.params.betas || self.data.rules[r.rule].defaults.filter(function (d) {
-          return d[0] === "betas";
-        })[0][1]).slice();
-        betas[name === "beta1" ? 0 : 1] = value;
-        r.params.betas = betas;
-      } else {
-        r.params[name] = value;
-      }
+      runs.forEach(function (r) {
+        if (name === "beta1" || name === "beta2") {
+          var betas = (r.params.betas || self.data.rules[r.rule].defaults.filter(function (d) {
+            return d[0] === "betas";
+          })[0][1]).slice();
+          betas[name === "beta1" ? 0 : 1] = value;
+          r.params.betas = betas;
+        } else {
+          r.params[name] = value;
+        }
+      });
     });
     this.syncControls("c-" + i + "-" + name);
   };
@@ -158,6 +173,9 @@
   var SETTINGS = ["steps", "sigma", "seed", "start"];
   ScenarioPage.prototype.set = function (values, skip) {
     var self = this, t = this.targets(values, SETTINGS), one = "run" in values;
+    if (one && this.data.oneRule && t.keys.length) {
+      throw new Error("this figure shows one rule under several schedules: set " + t.keys.join(", ") + " without run (every run)");
+    }
     var start = "start" in values ? R.checkStart(values.start) : null;
     this.apply(function () {
       if ("steps" in values) {
