@@ -460,3 +460,16 @@ def test_the_stationary_noise_animation_spreads_the_cloud_out():
     np.testing.assert_array_equal(np.column_stack(handle.artist.get_data()), batch.xy[:, 100])
     scene.set_frame(200)
     np.testing.assert_array_equal(np.column_stack(handle.artist.get_data()), batch.xy[:, -1])
+
+    # The clouds change only at the snapshots: the animation holds one frame per snapshot (its keyframes),
+    # and every step of the timeline shows what its keyframe shows.
+    from optviz import anim
+
+    assert scene.keyframes == [0, 50, 100, 150, 200]
+    plan = anim.plan_frames(scene, stride=2)
+    assert plan.steps == [0, 50, 100, 150, 200] and sum(plan.repeats) == 101
+    for k in range(0, 201, 2):
+        scene.set_frame(k)
+        shown = np.column_stack(handle.artist.get_data())
+        scene.set_frame(max(key for key in scene.keyframes if key <= k))
+        np.testing.assert_array_equal(np.column_stack(handle.artist.get_data()), shown)

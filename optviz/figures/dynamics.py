@@ -359,6 +359,8 @@ def _stationary_noise(fig: Any, data: PanelData, scene: Scene) -> None:
                    fontsize=0.9 * fontsize())  # fmt: skip
     if data.title:
         fig.suptitle(data.title)
+    # The clouds change only at their snapshots and at their last steps (CloudFrames): one GIF frame each.
+    scene.keyframes = sorted({*(int(k) for c in clouds for k in c.at), *(int(c.steps) for c in clouds)})
     scene.results.update(clouds=clouds)
 
 
