@@ -103,6 +103,8 @@ seeds = 6
 }
 
 
+# the same with its legend inside the panel, where matplotlib puts it off the curves (loc="best")
+SCENARIOS["inside"] = SCENARIOS["noisy_quadratic"].replace('legend = "right"', 'legend = "inside"')
 GALLERY = ("learning_rates", "lr_schedules")
 
 
@@ -153,7 +155,8 @@ def check_lr(state, scene) -> None:
 
 
 def legend_texts(scene) -> list[str]:
-    return [t.get_text() for lg in scene.fig.legends for t in lg.get_texts()]
+    legends = [*scene.fig.legends, *(a.get_legend() for a in scene.fig.axes if a.get_legend())]
+    return [t.get_text() for lg in legends for t in lg.get_texts()]
 
 
 @pytest.mark.parametrize("name", [*GALLERY, *SCENARIOS])
@@ -302,5 +305,36 @@ def test_smoothing_and_quantiles_are_numpys_bit_for_bit(browser, pages):
         for a, b in zip(mine, _numpy_spread(rows, stops, width, qs), strict=True):
             a = np.array([np.nan if v is None else np.inf if v == "inf" else v for v in a])
             np.testing.assert_array_equal(a, b)  # the same operations in the same order: equal bits
+    assert page.errors == [], page.errors
+    page.close()
+
+
+def _legend_box(scene) -> list[float]:
+    """Where matplotlib drew a legend inside an axes (image pixels, origin top left)."""
+    (lg,) = [a.get_legend() for a in scene.fig.axes if a.get_legend() is not None]
+    b = lg.get_window_extent()
+    height = scene.fig.bbox.height
+    return [b.x0, height - b.y1, b.x1, height - b.y0]
+
+
+@pytest.mark.parametrize(
+    "change", ["", "optviz.set({run: 0, lr: 0.0005}); optviz.set({run: 1, lr: 0.0005})"]
+)
+def test_a_legend_inside_the_panel_goes_where_matplotlib_puts_it(browser, pages, change, tmp_path):
+    """loc="best" over the page's own curves and bands: the page's legend lands on matplotlib's spot for the
+    same runs (its size differs by the browser's fonts: the centres are compared)."""
+    html, _ = pages["inside"]
+    page = open_page(browser, html, width=1920, height=1080)
+    if change:
+        page.eval(change)
+    path = tmp_path / "inside.toml"
+    path.write_text(page.eval("optviz.toml()"), encoding="utf-8")
+    _sc, _data, scene = python_scene(path)
+    scene.fig.canvas.draw()
+    mine = page.eval("optviz.page.view.legendBoxes[0]")
+    theirs = _legend_box(scene)
+    w, h = theirs[2] - theirs[0], theirs[3] - theirs[1]
+    assert abs((mine[0] + mine[2]) / 2 - (theirs[0] + theirs[2]) / 2) < 0.25 * w, (mine, theirs)
+    assert abs((mine[1] + mine[3]) / 2 - (theirs[1] + theirs[3]) / 2) < 0.25 * h, (mine, theirs)
     assert page.errors == [], page.errors
     page.close()

@@ -42,6 +42,15 @@ class SpreadLayer:
     def claims(self, handle: Any) -> bool:
         return False  # the kind hands its spread over in its results, not as an animated handle
 
+    def axes(self) -> Any:
+        """The panel's axes (a legend inside it is placed by the page, over what the page draws)."""
+        return self.spread.lines[0].axes
+
+    def live_artists(self) -> list[Any]:
+        """What the page draws in the panel (left out of the static obstacles of a legend placed there)."""
+        h = self.spread
+        return [*h.lines, *h.bands, *h.markers, *h.notes]
+
     def run_labels(self) -> list[str]:
         """The legend texts of the runs, in order (what maps a legend's entries to runs)."""
         return [line.get_label() for line in self.spread.lines]
@@ -86,7 +95,7 @@ class SpreadLayer:
         }
         g = spec["axes"]
         g["ylabel"] = image_box(ax.yaxis.label.get_window_extent(), height)
-        hidden = [*h.lines, *h.bands, *h.markers, *h.notes]
+        hidden = self.live_artists()
         # the ticks and grid follow the curves: drawn by the page (the labels stay where matplotlib put them)
         ax.grid(False)
         hide_ticks(ax)

@@ -399,12 +399,18 @@ def figure_layer(
     width, height = figure_size_px(fig)
     rgb = np.asarray(Image.open(io.BytesIO(full)).convert("RGB"))
     run_labels = [r.path.get_label() for r in traj.runs] if traj else panel.run_labels()
+    # the axes a live layer draws its own panel in (a loss over seeds): a legend inside it is placed by the
+    # page too, as loc="best" places it over what the layer draws
+    layer_axes = {layer.name: layer.axes() for layer in layers if hasattr(layer, "axes")}
     legends = []
     swatch_rgb = _legend_pixels(fig, rgb)
     for lg, box in _legends(fig):
         spec_ = legend_spec(lg, swatch_rgb, height, run_labels, box)
         if spec_["best"]:
-            spec_["axes"] = "loss" if lg.axes is loss_ax else "paths" if lg.axes is ax else None
+            named = {"loss": loss_ax, "paths": ax, **layer_axes}
+            spec_["axes"] = next(
+                (n for n, a in named.items() if a is not None and lg.axes is a), None
+            )
             spec_["best"] = spec_["axes"] is not None
         legends.append(spec_)
     styles: dict[str, Any] = {"fontsize": _font(scene) * k}
@@ -435,6 +441,11 @@ def figure_layer(
         spec["obstacles"] = {"paths": obstacles(ax, live, height)} if ax is not None else {}
         if loss_ax is not None:
             spec["obstacles"]["loss"] = obstacles(loss_ax, live, height)
+        for layer in layers:
+            if layer.name in layer_axes:
+                spec["obstacles"][layer.name] = obstacles(
+                    layer_axes[layer.name], [*live, *layer.live_artists()], height
+                )
     text_boxes = [lg["box"] for lg in legends]
     if loss_ax is not None:
         styles.update(_loss_styles(losses[0], loss_ax, fig))

@@ -836,7 +836,7 @@
     s.whiteSpace = "nowrap";
     s.maxWidth = "";
     s.left = s.top = "0px"; // measured where nothing narrows it
-    var axes = lg.best ? spec[lg.axes] : null;
+    var axes = lg.best ? this.axesGeometry(lg.axes) : null;
     var room = axes ? axes.width - 2 * lg.pad : 0.98 * spec.width;
     var columns = Math.max(1, Math.min(count, lg.maxColumns === 1 ? 1 : Math.max(lg.columns, Math.min(count, lg.maxColumns))));
     for (; columns >= 1; columns--) {
@@ -866,7 +866,7 @@
   // center, center; borderaxespad inside the frame), the first that covers nothing, else the one that covers
   // least (vertices and lines of every path and marker, texts), counted as matplotlib counts them.
   View.prototype.bestPlace = function (lg, w, h) {
-    var g = this.spec[lg.axes], fixed = this.fixedObstacles(lg.axes);
+    var g = this.axesGeometry(lg.axes), fixed = this.fixedObstacles(lg.axes);
     var live = this.live[lg.axes] || { lines: [], boxes: [] };
     var lines = fixed.lines.concat(live.lines), boxes = fixed.boxes.concat(live.boxes);
     var L = g.left + lg.pad, T = g.top + lg.pad, Rr = g.left + g.width - lg.pad, B = g.top + g.height - lg.pad;
@@ -889,6 +889,11 @@
       if (bad === 0) break;
     }
     return best.at;
+  };
+
+  // An axes by name: the paths', the loss panel's, or the panel a live layer draws (a loss over seeds).
+  View.prototype.axesGeometry = function (name) {
+    return this.spec[name] || ((this.spec.layers || {})[name] || {}).axes;
   };
 
   // What the static image holds in an axes that a legend placed as "best" keeps off (optviz.web.static's

@@ -31,8 +31,10 @@
 
   ScenarioPage.prototype.render = function () {
     R.RunsPage.prototype.render.call(this);
-    var ctx = this.view.figure.ctx, items = this.view.drawn, k = this.k;
+    var view = this.view, ctx = view.figure.ctx, items = view.drawn, k = this.k, layers = view.spec.layers || {};
     this.layers.forEach(function (layer) { layer.draw(ctx, items, k); });
+    // a legend inside a panel that a layer draws is placed again, over what the layer drew (loc="best")
+    if ((view.spec.legends || []).some(function (lg) { return lg.best && lg.axes in layers; }) && view.drawLegends(items)) view.fit();
   };
 
   // window.optviz.state(), with what each live layer shows (state().layers[name]).

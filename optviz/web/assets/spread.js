@@ -153,6 +153,9 @@
     var yfont = this.view.moveYLabel(ctx, g, yticks, log, s);
     R.drawTicks(ctx, g, X, Y, xticks, yticks, s, { grid: true, minor: minor, log: log, yfont: yfont });
     var ok = function (v) { return v === v && (!log || v > 0); };
+    // what a legend inside this panel keeps off (loc="best"): every median's and band's vertices, the
+    // crosses, the notes' boxes (matplotlib's _auto_legend_data)
+    var live = this.view.live.spread = { lines: [], boxes: [] };
     ctx.save();
     this.ax.clip(ctx);
     // the bands (fill_between: a polygon per stretch where both edges are drawn), then the medians
@@ -167,24 +170,31 @@
         var a = j;
         while (j <= end && ok(c.low[j]) && ok(c.high[j])) j++;
         if (j - a < 1) continue;
+        var poly = [X(a), Y(c.high[a])];
+        for (var m = a; m < j; m++) poly.push(X(m), Y(c.low[m]));
+        for (m = j - 1; m >= a; m--) poly.push(X(m), Y(c.high[m]));
+        poly.push(X(a), Y(c.high[a]));
         ctx.beginPath();
-        ctx.moveTo(X(a), Y(c.high[a]));
-        for (var m = a; m < j; m++) ctx.lineTo(X(m), Y(c.low[m]));
-        for (m = j - 1; m >= a; m--) ctx.lineTo(X(m), Y(c.high[m]));
-        ctx.closePath();
+        ctx.moveTo(poly[0], poly[1]);
+        for (m = 2; m < poly.length; m += 2) ctx.lineTo(poly[m], poly[m + 1]);
         ctx.fill();
+        live.lines.push(Float64Array.from(poly));
       }
       ctx.restore();
     });
     this.ax.frame(ctx); // matplotlib draws the spines over the bands, under the lines
     lay.curves.forEach(function (c, n) {
       var end = Math.min(c.last, k), pts = [], style = Object.assign({}, s.line, { color: items[n].color });
-      for (var j = 0; j <= end; j++) {
-        if (ok(c.mid[j])) { pts.push([X(j), Y(c.mid[j])]); continue; }
+      var flush = function () {
         P.polyline(ctx, pts, style);
+        if (pts.length) live.lines.push(Float64Array.from([].concat.apply([], pts)));
         pts = [];
+      };
+      for (var j = 0; j <= end; j++) {
+        if (ok(c.mid[j])) pts.push([X(j), Y(c.mid[j])]);
+        else flush();
       }
-      P.polyline(ctx, pts, style);
+      flush();
     });
     ctx.restore();
     // where seeds ended early, once the line has ended: the cross on its end, the note below right of it
@@ -193,6 +203,11 @@
       var x = X(c.last), y = Y(c.mid[c.last]), color = items[n].color;
       P.marker(ctx, "X", x, y, s.cross.size, color, "#000000", s.cross.edge);
       P.text(ctx, c.note, x + s.note.dx, y + s.note.dy, { size: s.note.size, color: color, weight: "bold", align: "left", baseline: "top", box: "#ffffff" });
+      var w = R.measure(ctx, c.note, s.note.size, "bold"), pad = 0.25 * s.note.size, left = x + s.note.dx, top = y + s.note.dy;
+      var box = [left - pad, top - pad, left + w + pad, top + 1.15 * s.note.size + pad];
+      live.lines.push(Float64Array.from([x, y]));
+      live.boxes.push(box);
+      self.view.textBoxes.push(box);
     });
   };
 
