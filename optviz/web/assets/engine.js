@@ -178,6 +178,27 @@
       out[2] = gy;
     }
 
+    // The value alone, as valueAndGrad sums it (its out[0], bit for bit): what a minibatch run records,
+    // where the exact gradient goes unused (no tol: run() then skips the two gradient sums).
+    function loss(x, y) {
+      var i, z, r;
+      if (logistic) {
+        for (i = 0; i < n; i++) {
+          z = x * phi0[i] + y * phi1[i];
+          var u = (-t[i]) * z;
+          L[i] = Math.max(u, 0.0) + Math.log1p(Math.exp(-Math.abs(u)));
+        }
+      } else {
+        for (i = 0; i < n; i++) {
+          z = x * phi0[i] + y * phi1[i];
+          r = z - t[i];
+          L[i] = 0.5 * r * r;
+        }
+      }
+      var f = pairwiseSum(L, 0, n) / n;
+      return l2 === null ? f + (reg0 * x * x + reg1 * y * y) : (f + reg0 * x * x + reg1 * y * y) + l2 * (x * x + y * y);
+    }
+
     function value(x, y) {
       sums(x, y);
       var f = pairwiseSum(L, 0, n) / n + reg0 * x * x + reg1 * y * y;
@@ -232,6 +253,7 @@
       nSamples: n,
       valueAndGrad: valueAndGrad,
       value: value,
+      loss: loss,
       hessian: hessian,
       batchGrad: batchGrad,
     };
@@ -952,8 +974,12 @@
     var s = rule.init(x, y, out3[0], h, surface);
     var status = "max_steps", stop = steps;
     var usesGradient = rule.usesGradient !== false;
+    // A minibatch run without a tol uses the exact gradient nowhere (its step, its divergence check: the
+    // batch's): the loss alone is computed, the same bits.
+    var lossOnly = noise !== null && noise.kind === "minibatch" && tol2 === null && !!surface.loss;
     for (var k = 0; k <= steps; k++) {
-      surface.valueAndGrad(x, y, out3);
+      if (lossOnly) out3[0] = surface.loss(x, y);
+      else surface.valueAndGrad(x, y, out3);
       var f = out3[0], gx = out3[1], gy = out3[2];
       var exact2 = gx * gx + gy * gy;
       if (noise !== null) {
