@@ -419,15 +419,27 @@ def around(
 
 
 def beside(
-    direction: Any, distance: float, *, along: Any = None, at: tuple[float, ...] = (0.5, 0.3, 0.7)
+    direction: Any,
+    distance: float,
+    *,
+    along: Any = None,
+    at: tuple[float, ...] = (0.5, 0.3, 0.7),
+    away_from: Any = None,
 ) -> tuple[Spot, ...]:
     """Places on either side of a direction (a vector, display and data directions agreeing on equal-aspect
     axes): left of it, then right, at ``distance`` points, then twice as far. With ``along`` = (tail, vector)
-    in data coordinates, the label may also slide along the arrow, to the fractions ``at`` of its length."""
+    in data coordinates, the label may also slide along the arrow, to the fractions ``at`` of its length;
+    with ``away_from`` (a data point, with ``along``: the middle of a group of arrows) the side facing away
+    from it comes first (a name outside its group reads as its arrow's, one between two arrows could be
+    either's)."""
     u = np.asarray(direction, dtype=float)
     norm = float(np.hypot(*u)) or 1.0
     u = u / norm
     normals = (np.array([-u[1], u[0]]), np.array([u[1], -u[0]]))
+    if away_from is not None and along is not None:
+        tail, vector = (np.asarray(v, dtype=float) for v in along)
+        if float(normals[0] @ (tail + 0.5 * vector - np.asarray(away_from, dtype=float))) < 0:
+            normals = normals[::-1]
     points: list[tuple[float, float] | None] = [None]
     if along is not None:
         tail, vector = (np.asarray(v, dtype=float) for v in along)
