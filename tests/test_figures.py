@@ -144,6 +144,33 @@ def test_nesterov_diagram_follows_the_actual_point():
     np.testing.assert_array_equal(path.get_xydata(), t.state["position"])
 
 
+def test_nesterov_diagrams_arrow_names_sit_outside_its_triangle():
+    """Velocity, gradient and the actual step make a triangle: each name is on its arrow's outer side (between
+    two arrows it could be either's), where nothing else is drawn."""
+    from optviz.plot import update_diagram
+    from optviz.plot.diagrams import NAMES
+    from optviz.plot.placement import text_extent
+
+    s = ov.surface("quadratic", kappa=10)
+    t = ov.run(s, ov.Nesterov(lr=0.04, rho=0.9), start=(-4.0, 1.5), steps=30)
+    fig, ax = plt.subplots(figsize=(5, 5), dpi=60)
+    out = update_diagram(t, 3, ax=ax)
+    fig.canvas.draw()
+    renderer = fig.canvas.get_renderer()
+    corners = ax.transData.transform(
+        [out.points["point"], out.points["lookahead"], out.points["next"]]
+    )
+    middle = corners.mean(axis=0)
+    for text in out.labels[:3]:  # the arrows' names
+        arrow = out.arrows[{v: k for k, v in NAMES.items()}[text.get_text()]]
+        tail, tip = ax.transData.transform([arrow.xyann, arrow.xy])
+        box = text_extent(text, renderer)
+        normal = np.array([tail[1] - tip[1], tip[0] - tail[0]])
+        side = np.sign(normal @ (np.array([box.x0 + box.x1, box.y0 + box.y1]) / 2 - tail))
+        assert side == -np.sign(normal @ (middle - tail)), text.get_text()
+    plt.close(fig)
+
+
 @pytest.mark.slow
 def test_regularization_runs_off_without_l2_and_converges_with_it():
     s = ov.surface("softmax_1d")

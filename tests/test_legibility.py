@@ -166,6 +166,103 @@ def test_a_long_path_is_measured_as_matplotlib_strokes_it():
 
 
 @pytest.mark.slow
+def arrow_far_from_the_corner():
+    """An axes holding only a "-|>" arrow, up at its top right, and a point of the axes on the line from the
+    arrow's head to display (0, 0) (the figure's bottom left corner), where no line is drawn: where the
+    CLOSEPOLY vertex of the head's path (stored at (0, 0)) once drew a false one."""
+    fig, ax = plt.subplots(figsize=(4, 3), dpi=60)
+    ax.set(
+        xlim=(0, 1), ylim=(0, 1), xticks=[0.5, 1], yticks=[0.5, 1]
+    )  # (no tick labels crowd the corner)
+    arrow = ax.annotate(
+        "", xy=(0.9, 0.9), xytext=(0.7, 0.75),
+        arrowprops={"arrowstyle": "-|>", "shrinkA": 0, "shrinkB": 0, "mutation_scale": 12},
+    )  # fmt: skip
+    fig.canvas.draw()
+    path = arrow.arrow_patch.get_path()
+    assert path.codes[-1] == path.CLOSEPOLY and not path.vertices[-1].any()
+    corner = path.vertices[-2]  # the head's last corner, where the false line started
+    on_it = 0.6 * corner
+    assert ax.bbox.contains(*on_it) and np.hypot(*(corner - on_it)) > 50
+    return fig, ax, arrow, on_it
+
+
+def test_an_arrows_outline_is_its_shaft_and_its_closed_head():
+    from matplotlib.patches import Rectangle
+
+    from optviz.plot.placement import _patch_outline, data_shapes
+
+    _fig, ax, arrow, _on_it = arrow_far_from_the_corner()
+    path = arrow.arrow_patch.get_path()
+    pts = _patch_outline(arrow.arrow_patch)
+    # the shaft (moveto, curve), a break, then the head: its three corners and back to the first
+    gap = np.flatnonzero(np.isnan(pts).any(axis=1))
+    np.testing.assert_array_equal(gap, [3])
+    np.testing.assert_array_equal(pts[:3], path.vertices[:3])
+    np.testing.assert_array_equal(pts[4:], path.vertices[[3, 4, 5, 3]])
+    (shape,) = data_shapes(ax)
+    assert shape.artist is arrow.arrow_patch and len(shape.segments) == 5
+    # every segment lies on the arrow as drawn (none reaches for the figure's corner)
+    extent = arrow.arrow_patch.get_window_extent()
+    assert (shape.segments >= extent.min - 1e-9).all() and (
+        shape.segments <= extent.max + 1e-9
+    ).all()
+    # A closed polygon's last side is measured once: a rectangle is its four sides.
+    rect = ax.add_patch(Rectangle((0.1, 0.1), 0.2, 0.1))
+    (rect_shape,) = [s for s in data_shapes(ax) if s.artist is rect]
+    lengths = np.hypot(*(rect_shape.segments[:, 1] - rect_shape.segments[:, 0]).T)
+    np.testing.assert_allclose(
+        lengths.sum(), 2 * (rect.get_window_extent().width + rect.get_window_extent().height)
+    )
+    assert len(lengths) == 4
+
+
+def test_a_label_may_sit_on_the_line_from_an_arrow_to_the_figures_corner():
+    from optviz.plot.placement import Spot, cost, data_shapes, place_text, text_extent
+
+    fig, ax, _arrow, on_it = arrow_far_from_the_corner()
+    xy = ax.transData.inverted().transform(on_it)
+    # Centred on that point, or well below it with a leader: the free first spot wins.
+    label = place_text(ax, "a label", xy, spots=[Spot(0, 0), Spot(0, -40)])
+    fig.canvas.draw()
+    assert label.spot == Spot(0, 0)
+    box = text_extent(label, fig.canvas.get_renderer())
+    assert box.contains(*on_it)
+    assert cost([box], ax, data_shapes(ax, exclude=[label.arrow_patch]), []) == 0
+    assert check_legibility(fig) == []
+
+
+def test_text_on_the_line_from_an_arrow_to_the_figures_corner_is_not_over_data():
+    fig, ax, arrow, on_it = arrow_far_from_the_corner()
+    ax.annotate("a note", on_it, xycoords="figure pixels", ha="center", va="center")
+    assert check_legibility(fig) == []
+    # (while text over the arrow itself is)
+    tip = arrow.arrow_patch.get_path().vertices[4]
+    over = ax.annotate("over", tip, xycoords="figure pixels", ha="center", va="center")
+    (finding,) = check_legibility(fig)
+    assert finding.kind == "text over data" and finding.artist is over
+    assert finding.other is arrow.arrow_patch
+
+
+def test_an_arrow_not_yet_drawn_is_measured_at_its_drawn_size():
+    from optviz.plot.placement import data_shapes
+
+    # At 144 dpi a point is 2 pixels: an arrow's head, sized in points, is measured as drawn while a label
+    # drawn before it is placed (a FancyArrowPatch scales by the last renderer that drew it: none yet).
+    fig, ax = plt.subplots(figsize=(3, 2), dpi=144)
+    ax.set(xlim=(0, 1), ylim=(0, 1))
+    ax.annotate(
+        "", xy=(0.8, 0.7), xytext=(0.2, 0.3),
+        arrowprops={"arrowstyle": "-|>", "shrinkA": 0, "shrinkB": 0, "mutation_scale": 10},
+    )  # fmt: skip
+    (before,) = data_shapes(ax, renderer=fig.canvas.get_renderer())
+    fig.canvas.draw()
+    (drawn,) = data_shapes(ax)
+    np.testing.assert_allclose(before.segments, drawn.segments)
+    head = drawn.segments[-1]  # the head's base: 0.4 x 10 points wide
+    np.testing.assert_allclose(np.hypot(*(head[1] - head[0])), 0.4 * 10 * 2)
+
+
 def test_tick_labels_crowding_a_corner_are_found_and_the_figures_move_them_apart():
     import optviz as ov
 

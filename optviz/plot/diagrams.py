@@ -153,11 +153,16 @@ def _label_arrows(
     """Each arrow's name beside its middle, on whichever side covers no other arrow, path or label
     (``optviz.plot.placement``); the look-ahead point's name around its marker."""
     texts = []
+    # The arrows' middle: each name is tried first on its arrow's outer side.
+    middle = np.mean(
+        [p for name, tail in tails.items() for p in (tail, tail + out.vectors[name])], axis=0
+    )
     for name, tail in tails.items():
         v = out.vectors[name]
+        spots = beside(v, 0.6 * size, along=(tail, v), away_from=middle)
         texts.append(place_text(
-            ax, NAMES[name], tail + 0.5 * v, spots=beside(v, 0.6 * size, along=(tail, v)), fontsize=size,
-            color=COLORS[name], fontweight="bold", zorder=6,
+            ax, NAMES[name], tail + 0.5 * v, spots=spots, fontsize=size, color=COLORS[name], fontweight="bold",
+            zorder=6,
         ))  # fmt: skip
     if "lookahead" in out.points:
         texts.append(place_text(

@@ -142,20 +142,19 @@ def data_shapes(ax: Any, *, exclude: Sequence[Any] = (), renderer: Any = None) -
             if t._check_xy(renderer):
                 t.update_positions(renderer)
     patches += [t.arrow_patch for t in arrows]
+    if renderer is not None:
+        # A FancyArrowPatch sizes its head, line width and shrinks by the points-to-pixels factor of the last
+        # renderer that drew it (1 before its first draw): set it as its draw will, so that an arrow not yet
+        # drawn (drawn after the label, or the first time) is measured at the size it is drawn.
+        for patch in patches:
+            if hasattr(patch, "_dpi_cor"):
+                patch._dpi_cor = renderer.points_to_pixels(1.0)
     for patch in patches:
         if id(patch) in skip or not isinstance(patch, Patch):
             continue
-        pts = _patch_outline(patch)
-        if pts is not None and len(pts) > 1:
-            shapes.append(
-                Shape(
-                    patch,
-                    np.stack([pts[:-1], pts[1:]], axis=1),
-                    np.empty((0, 2)),
-                    0.0,
-                    _clip(patch),
-                )
-            )
+        segments = _outline_segments(_patch_outline(patch))
+        if len(segments):
+            shapes.append(Shape(patch, segments, np.empty((0, 2)), 0.0, _clip(patch)))
     for group in ax.artists:
         if isinstance(group, PlacedGroup) and id(group) not in skip and _visible(group):
             shapes.extend(group.shapes())
@@ -163,12 +162,51 @@ def data_shapes(ax: Any, *, exclude: Sequence[Any] = (), renderer: Any = None) -
 
 
 def _patch_outline(patch: Any) -> np.ndarray | None:
+    """The outline of ``patch`` in display pixels: its path's vertices (a curve's control points included)
+    as one polyline per subpath, the subpaths separated by a row of NaN (None: no path yet).
+
+    A path's codes say how its vertices join. Each MOVETO starts a new subpath (an arrow's "-|>" head is a
+    second one after its shaft: no line joins them). A CLOSEPOLY closes its subpath back to the subpath's
+    MOVETO vertex; the vertex stored with the code is not drawn (matplotlib stores (0, 0) there, so taking it
+    as a point drew a false line from every arrow to the display's (0, 0), the figure's bottom left corner).
+    A STOP ends the path."""
+    from matplotlib.path import Path
+
     try:
-        pts = patch.get_transform().transform(patch.get_path().vertices)
+        path = patch.get_path()
+        pts = np.asarray(patch.get_transform().transform(path.vertices), float)
     except Exception:  # a patch whose path cannot be computed yet
         return None
-    pts = np.asarray(pts, float)
-    return pts[np.all(np.isfinite(pts), axis=1)]
+    codes = path.codes
+    if codes is None:
+        return pts
+    gap = np.full(2, np.nan)
+    out: list[np.ndarray] = []
+    start: np.ndarray | None = None  # the current subpath's MOVETO vertex
+    for point, code in zip(pts, codes, strict=True):
+        if code == Path.STOP:
+            break
+        if code == Path.MOVETO:
+            if out:
+                out.append(gap)
+            start = point
+            out.append(point)
+        elif code == Path.CLOSEPOLY:
+            if start is not None and out and not np.array_equal(out[-1], start):
+                out.append(start)
+        else:  # LINETO, or a curve's control or end point
+            out.append(point)
+    return np.array(out, float).reshape(-1, 2)
+
+
+def _outline_segments(pts: np.ndarray | None) -> np.ndarray:
+    """The segments (n, 2, 2) of an outline's polylines: between consecutive finite points (a NaN point,
+    between subpaths or in the data, breaks the line)."""
+    if pts is None or len(pts) < 2:
+        return np.empty((0, 2, 2))
+    finite = np.all(np.isfinite(pts), axis=1)
+    both = finite[:-1] & finite[1:]
+    return np.stack([pts[:-1], pts[1:]], axis=1)[both]
 
 
 def _clip(artist: Any) -> Any:
@@ -381,15 +419,27 @@ def around(
 
 
 def beside(
-    direction: Any, distance: float, *, along: Any = None, at: tuple[float, ...] = (0.5, 0.3, 0.7)
+    direction: Any,
+    distance: float,
+    *,
+    along: Any = None,
+    at: tuple[float, ...] = (0.5, 0.3, 0.7),
+    away_from: Any = None,
 ) -> tuple[Spot, ...]:
     """Places on either side of a direction (a vector, display and data directions agreeing on equal-aspect
     axes): left of it, then right, at ``distance`` points, then twice as far. With ``along`` = (tail, vector)
-    in data coordinates, the label may also slide along the arrow, to the fractions ``at`` of its length."""
+    in data coordinates, the label may also slide along the arrow, to the fractions ``at`` of its length;
+    with ``away_from`` (a data point, with ``along``: the middle of a group of arrows) the side facing away
+    from it comes first (a name outside its group reads as its arrow's, one between two arrows could be
+    either's)."""
     u = np.asarray(direction, dtype=float)
     norm = float(np.hypot(*u)) or 1.0
     u = u / norm
     normals = (np.array([-u[1], u[0]]), np.array([u[1], -u[0]]))
+    if away_from is not None and along is not None:
+        tail, vector = (np.asarray(v, dtype=float) for v in along)
+        if float(normals[0] @ (tail + 0.5 * vector - np.asarray(away_from, dtype=float))) < 0:
+            normals = normals[::-1]
     points: list[tuple[float, float] | None] = [None]
     if along is not None:
         tail, vector = (np.asarray(v, dtype=float) for v in along)
@@ -727,17 +777,9 @@ def _group_class() -> type:
                     if shape is not None:
                         out.append(shape)
                 elif isinstance(c, Patch):
-                    pts = _patch_outline(c)
-                    if pts is not None and len(pts) > 1:
-                        out.append(
-                            Shape(
-                                c,
-                                np.stack([pts[:-1], pts[1:]], axis=1),
-                                np.empty((0, 2)),
-                                0.0,
-                                None,
-                            )
-                        )
+                    segments = _outline_segments(_patch_outline(c))
+                    if len(segments):
+                        out.append(Shape(c, segments, np.empty((0, 2)), 0.0, None))
             return out
 
         def _move(self, anchor: tuple[float, float], renderer: Any) -> list[Any]:

@@ -100,16 +100,17 @@
     return n;
   }
 
-  // The outline of a "-|>" arrow from (x0, y0) to (x1, y1) as placement.data_shapes reads a patch's
-  // vertices: the shaft to the head's tip (drawn short of it by the line's miter: lw / 2 over the sine of the
-  // head's half angle), the head's two corners (0.4 x 0.2 of the mutation scale), then the vertex of the
-  // path's CLOSEPOLY code, which matplotlib stores at (0, 0): display (0, 0), the figure's bottom left
-  // (`height`: image pixels). (So an arrow costs a label what it costs matplotlib's.)
-  function arrowOutline(x0, y0, x1, y1, lw, scale, height) {
+  // The outline of a "-|>" arrow from (x0, y0) to (x1, y1) as placement.data_shapes reads a patch's path
+  // (placement._patch_outline): the shaft to the head's tip (drawn short of it by the line's miter: lw / 2
+  // over the sine of the head's half angle), a break (NaN: the head is a second subpath, not joined to the
+  // shaft), then the head's triangle: a corner, the tip, the other corner (0.4 x 0.2 of the mutation scale)
+  // and back to the first (its CLOSEPOLY). (So an arrow costs a label what it costs matplotlib's.)
+  function arrowOutline(x0, y0, x1, y1, lw, scale) {
     var dx = x1 - x0, dy = y1 - y0, n = Math.hypot(dx, dy), ux = dx / n, uy = dy / n;
     var hl = 0.4 * scale, hw = 0.2 * scale, back = lw / 2 / (hw / Math.hypot(hw, hl));
     var tx = x1 - ux * back, ty = y1 - uy * back, bx = tx - ux * hl, by = ty - uy * hl;
-    return [x0, y0, tx, ty, bx + uy * hw, by - ux * hw, tx, ty, bx - uy * hw, by + ux * hw, 0, height];
+    var ax = bx + uy * hw, ay = by - ux * hw;
+    return [x0, y0, tx, ty, NaN, NaN, ax, ay, tx, ty, bx - uy * hw, by + ux * hw, ax, ay];
   }
 
   function boxOverlap(a, b) {

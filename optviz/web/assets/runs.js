@@ -279,7 +279,7 @@
   // (pixels): each path with its dots, the start, the end (or the cross of a diverged run), the exit arrow
   // and the step arrows (their outlines as matplotlib's "-|>" patches: optviz.plot.trajectory's sizes).
   View.prototype.labelShapes = function (items, stepArrows) {
-    var st = this.styles, g = this.ax.g, lw = this.lw(), self = this, out = [], H = this.spec.height;
+    var st = this.styles, g = this.ax.g, lw = this.lw(), self = this, out = [];
     var arrow = root.OptvizLabels.arrowOutline;
     var clip = [g.left, g.top, g.left + g.width, g.top + g.height];
     items.forEach(function (it) {
@@ -290,12 +290,12 @@
       out.push({ markers: [px[0], px[1]], radius: st.start.markersize / 2, clip: clip });
       var diverged = res.status === "diverged", exit = self.exitPoint(res, stop), e = [px[2 * stop], px[2 * stop + 1]];
       if (!diverged) out.push({ markers: e, radius: 3.2 * it.width / 2, clip: clip });
-      if (exit) out.push({ line: arrow(exit[2], exit[3], exit[0], exit[1], lw, 8 * lw, H), width: 0, clip: null });
+      if (exit) out.push({ line: arrow(exit[2], exit[3], exit[0], exit[1], lw, 8 * lw), width: 0, clip: null });
       if (stepArrows) {
         for (var k = 0; k + 1 <= stop; k += stride) {
           var a = [px[2 * k], px[2 * k + 1]], b = [px[2 * k + 2], px[2 * k + 3]];
           if (a[0] === b[0] && a[1] === b[1]) continue;
-          out.push({ line: arrow(a[0], a[1], b[0], b[1], 0.6 * lw, 4 * lw, H), width: 0, clip: null });
+          out.push({ line: arrow(a[0], a[1], b[0], b[1], 0.6 * lw, 4 * lw), width: 0, clip: null });
         }
       }
       if (diverged) out.push({ markers: exit ? [exit[0], exit[1]] : e, radius: 4.5 * lw / 2, clip: clip });
