@@ -6,6 +6,8 @@ The page: the scenario's page (``optviz render --format html``) opened in headle
 ``chromium``, driven by playwright; device scale 1). A move is what a run's lr slider does
 (``page.setSlider``): that run made again with each of the figure's seeds in the page's engine (the gallery's:
 20 seeds x 300 minibatch steps), its median and band worked out again, the panel, legend and readouts redrawn.
+On a schedules page the rule's slider moves every run (``--scenario scenarios/lr_schedules.toml``: 4 runs x 20
+seeds x 300 steps, the paths and the lr panel too).
 Timed in the page with ``performance.now()`` around the handler, after 10 warm-up moves. Page load: from
 navigation to interactive.
 
@@ -63,16 +65,21 @@ def python_timings(source: Path, moves: int, run: int) -> np.ndarray:
     from optviz.scenario import compute, load
 
     text = source.read_text(encoding="utf-8")
-    # the run's lr line: the (run+1)-th "lr = ..." of the file
-    rates = [m for m in re.finditer(r"^lr = ([0-9.eE+-]+)$", text, flags=re.M)]
-    m = rates[run]
-    lr0 = float(m.group(1))
+    # the run's lr line: the (run+1)-th "lr = ..." of the file; every one where the figure shows one rule
+    # (schedules: its slider moves every run)
+    rates = list(re.finditer(r"^lr = ([0-9.eE+-]+)$", text, flags=re.M))
+    every = re.search(r'^kind = "schedules"$', text, flags=re.M) is not None
+    moved = rates if every else [rates[run]]
+    lr0 = float(moved[0].group(1))
     out = []
     with tempfile.TemporaryDirectory() as tmp:
         for i in range(moves):
             lr = float(f"{lr0 * (0.5 + (i % 20) / 20):.3g}")
             path = Path(tmp) / source.name
-            path.write_text(text[: m.start(1)] + repr(lr) + text[m.end(1) :], encoding="utf-8")
+            new = text
+            for m in reversed(moved):
+                new = new[: m.start(1)] + repr(lr) + new[m.end(1) :]
+            path.write_text(new, encoding="utf-8")
             t0 = time.perf_counter()
             sc = load(path)
             data = compute(sc)
