@@ -360,7 +360,9 @@ def _stationary_noise(fig: Any, data: PanelData, scene: Scene) -> None:
     if data.title:
         fig.suptitle(data.title)
     # The clouds change only at their snapshots and at their last steps (CloudFrames): one GIF frame each.
-    scene.keyframes = sorted({*(int(k) for c in clouds for k in c.at), *(int(c.steps) for c in clouds)})
+    scene.keyframes = sorted(
+        {*(int(k) for c in clouds for k in c.at), *(int(c.steps) for c in clouds)}
+    )
     scene.results.update(clouds=clouds)
 
 
