@@ -9,8 +9,9 @@ a log scale); for all runs, the steps, the noise sigma of the noisy runs and the
 contour sets every run's start; Step, Play/Pause, Reset; readouts; the scenario TOML of what it shows.
 
 Kinds with pages (:data:`KINDS`) draw paths on contours and optionally a loss panel (random_search: random
-search's samples too, and the best loss so far); whatever else they draw (eigen-axes, a condition map, titles)
-is static. The lecture's classifier demo (``linear_classifier_demo``)
+search's samples too, and the best loss so far), or each run's loss over seeds (learning_rates; schedules with
+its paths and lr panel: :data:`SPREAD_KINDS`, whose pages run every run again with each seed); whatever else
+they draw (eigen-axes, a condition map, titles) is static. The lecture's classifier demo (``linear_classifier_demo``)
 gets the demo's own page (:mod:`optviz.web.classifier_page`) at the scenario's loss and lambda.
 """
 
@@ -298,16 +299,15 @@ def _fixed_legends(kind: str, runs: Sequence[Any]) -> list[str] | None:
 def live_layers(kind: str, options: Any, scene: Any = None) -> list[Any]:
     """What a kind draws live beyond its paths and loss curves (:class:`optviz.web.static.LiveLayer`): the
     profile of ``contour_profile``, the same-state updates of ``momentum_nesterov``, the loss over seeds of
-    ``learning_rates`` (read from the drawn ``scene``)."""
+    ``learning_rates`` and ``schedules`` and the latter's lr panel (read from the drawn ``scene``)."""
     if kind in SPREAD_KINDS:
         from optviz.plot import TrajectoryArtists
         from optviz.web.lr_layer import LearningRateLayer
         from optviz.web.spread_layer import SpreadLayer
 
         layers: list[Any] = [SpreadLayer(scene.results["spread"], scene.results["seeds"].seeds)]
-        if (
-            kind == "schedules"
-        ):  # the lr of each step, and the paths' title (the first run's settings)
+        # schedules: the lr of each step, and the paths' title (it states the first run's settings)
+        if kind == "schedules":
             paths = next(h for h in scene.handles if isinstance(h, TrajectoryArtists))
             layers.append(LearningRateLayer(paths.runs[0].path.axes.title))
         return layers
