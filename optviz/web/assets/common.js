@@ -232,7 +232,9 @@
     ctx.restore();
   }
 
+  // Returns the box of its white backing ([x0, y0, x1, y1]) where `opts.box` asks for one.
   function text(ctx, str, x, y, opts) {
+    var drawn = null;
     ctx.save();
     ctx.font = (opts.weight || "normal") + " " + opts.size + "px " + (opts.family || '"DejaVu Sans", Verdana, sans-serif');
     ctx.fillStyle = opts.color || "#262626";
@@ -248,9 +250,11 @@
       ctx.fillStyle = opts.box;
       ctx.fillRect(left - pad, top - pad, w + 2 * pad, h + 2 * pad);
       ctx.restore();
+      drawn = [left - pad, top - pad, left + w + pad, top + h + pad];
     }
     ctx.fillText(str, x, y);
     ctx.restore();
+    return drawn;
   }
 
   function el(tag, attrs, children) {

@@ -47,12 +47,7 @@
     var s = this.spec, g = this.ax.g, curves = this.curves(items), values = [];
     curves.forEach(function (v) { for (var j = 0; j < v.length; j++) if (isFinite(v[j])) values.push(v[j]); });
     var xs = this.xlim(curves), ys = R.lossLimits(values, false);
-    var X = function (v) { return g.left + (v - xs[0]) / (xs[1] - xs[0]) * g.width; };
-    var Y = function (v) { return g.top + g.height - (v - ys[0]) / (ys[1] - ys[0]) * g.height; };
-    var xticks = R.linearTicks(xs[0], xs[1], g.width, s.tickfont, s.bins[0]).filter(function (t) { return t.value >= xs[0] && t.value <= xs[1]; });
-    var yticks = R.linearTicks(ys[0], ys[1], g.height, s.tickfont, s.bins[1]).filter(function (t) { return t.value >= ys[0] && t.value <= ys[1]; });
-    var yfont = this.view.moveYLabel(ctx, g, yticks, false, s);
-    R.drawTicks(ctx, g, X, Y, xticks, yticks, s, { grid: true, yfont: yfont });
+    var map = this.view.liveAxes(ctx, g, xs, ys, false, s, s.bins), X = map.X, Y = map.Y;
     ctx.save();
     this.ax.clip(ctx);
     curves.forEach(function (v, n) {

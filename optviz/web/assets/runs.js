@@ -664,6 +664,31 @@
     return yfont;
   };
 
+  // A panel whose limits follow the runs (the loss panel, a live layer's): the maps from data to pixels for
+  // the limits `xs` and `ys` (the y axis in log10 when `log`), the ticks and grid drawn as matplotlib's
+  // (`bins`: matplotlib's tick bins of each axis, where the page knows them), the static y label moved beside
+  // wider tick labels. Returns {X, Y}. (st: the panel's tick styles)
+  View.prototype.liveAxes = function (ctx, g, xs, ys, log, st, bins) {
+    bins = bins || [];
+    var lo = ys[0], hi = ys[1];
+    var X = function (v) { return g.left + (v - xs[0]) / (xs[1] - xs[0]) * g.width; };
+    var Y = log
+      ? function (v) { return g.top + g.height - (Math.log10(v) - Math.log10(lo)) / (Math.log10(hi) - Math.log10(lo)) * g.height; }
+      : function (v) { return g.top + g.height - (v - lo) / (hi - lo) * g.height; };
+    var xticks = linearTicks(xs[0], xs[1], g.width, st.tickfont, bins[0]).filter(function (t) { return t.value >= xs[0] && t.value <= xs[1]; });
+    var yticks, minor = [];
+    if (log) {
+      var lt = logTicks(lo, hi);
+      yticks = lt.major.map(function (e) { return { value: Math.pow(10, e), exp: e }; });
+      minor = lt.minor;
+    } else {
+      yticks = linearTicks(lo, hi, g.height, st.tickfont, bins[1]);
+    }
+    var yfont = this.moveYLabel(ctx, g, yticks, log, st);
+    drawTicks(ctx, g, X, Y, xticks, yticks, st, { grid: true, minor: minor, log: log, yfont: yfont });
+    return { X: X, Y: Y };
+  };
+
   // The loss panel: its limits follow the runs as matplotlib autoscales them (the data's range and 5%
   // margins, in log space on the log axis), ticks and grid like matplotlib's, a curve per run up to the
   // current step, a cross where a run diverged.
@@ -678,22 +703,8 @@
     });
     var lim = lossLimits(values, log), lo = lim[0], hi = lim[1];
     var span = Math.max(last, 1), xs = [-0.05 * span, 1.05 * span];
-    var X = function (v) { return g.left + (v - xs[0]) / (xs[1] - xs[0]) * g.width; };
-    var Y = log
-      ? function (v) { return g.top + g.height - (Math.log10(v) - Math.log10(lo)) / (Math.log10(hi) - Math.log10(lo)) * g.height; }
-      : function (v) { return g.top + g.height - (v - lo) / (hi - lo) * g.height; };
+    var map = this.liveAxes(ctx, g, xs, lim, log, st), X = map.X, Y = map.Y;
     this.lossMap = { X: X, Y: Y, lo: lo, hi: hi, xs: xs };
-    var xticks = linearTicks(xs[0], xs[1], g.width, st.tickfont).filter(function (t) { return t.value >= xs[0] && t.value <= xs[1]; });
-    var yticks, minor = [];
-    if (log) {
-      var lt = logTicks(lo, hi);
-      yticks = lt.major.map(function (e) { return { value: Math.pow(10, e), exp: e }; });
-      minor = lt.minor;
-    } else {
-      yticks = linearTicks(lo, hi, g.height, st.tickfont);
-    }
-    var yfont = this.moveYLabel(ctx, g, yticks, log);
-    drawTicks(ctx, g, X, Y, xticks, yticks, st, { grid: true, minor: minor, log: log, yfont: yfont });
     // curves, clipped to the axes
     ctx.save();
     ax.clip(ctx);

@@ -136,22 +136,7 @@
     var extent = -Infinity, me = this;
     if (s.sharex) this.page.layers.forEach(function (l) { if (l !== me && l.xExtent) extent = Math.max(extent, l.xExtent(items)); });
     var lay = this.laid = this.layout(batches, extent);
-    var xs = lay.xlim, lo = lay.ylim[0], hi = lay.ylim[1];
-    var X = function (v) { return g.left + (v - xs[0]) / (xs[1] - xs[0]) * g.width; };
-    var Y = log
-      ? function (v) { return g.top + g.height - (Math.log10(v) - Math.log10(lo)) / (Math.log10(hi) - Math.log10(lo)) * g.height; }
-      : function (v) { return g.top + g.height - (v - lo) / (hi - lo) * g.height; };
-    var xticks = R.linearTicks(xs[0], xs[1], g.width, s.tickfont, s.bins[0]).filter(function (t) { return t.value >= xs[0] && t.value <= xs[1]; });
-    var yticks, minor = [];
-    if (log) {
-      var lt = R.logTicks(lo, hi);
-      yticks = lt.major.map(function (e) { return { value: Math.pow(10, e), exp: e }; });
-      minor = lt.minor;
-    } else {
-      yticks = R.linearTicks(lo, hi, g.height, s.tickfont, s.bins[1]);
-    }
-    var yfont = this.view.moveYLabel(ctx, g, yticks, log, s);
-    R.drawTicks(ctx, g, X, Y, xticks, yticks, s, { grid: true, minor: minor, log: log, yfont: yfont });
+    var map = this.view.liveAxes(ctx, g, lay.xlim, lay.ylim, log, s, s.bins), X = map.X, Y = map.Y;
     var ok = function (v) { return v === v && (!log || v > 0); };
     // what a legend inside this panel keeps off (loc="best"): every median's and band's vertices, the
     // crosses, the notes' boxes (matplotlib's _auto_legend_data)
@@ -202,9 +187,7 @@
       if (!c.ended || k < c.last || !ok(c.mid[c.last])) return;
       var x = X(c.last), y = Y(c.mid[c.last]), color = items[n].color;
       P.marker(ctx, "X", x, y, s.cross.size, color, "#000000", s.cross.edge);
-      P.text(ctx, c.note, x + s.note.dx, y + s.note.dy, { size: s.note.size, color: color, weight: "bold", align: "left", baseline: "top", box: "#ffffff" });
-      var w = R.measure(ctx, c.note, s.note.size, "bold"), pad = 0.25 * s.note.size, left = x + s.note.dx, top = y + s.note.dy;
-      var box = [left - pad, top - pad, left + w + pad, top + 1.15 * s.note.size + pad];
+      var box = P.text(ctx, c.note, x + s.note.dx, y + s.note.dy, { size: s.note.size, color: color, weight: "bold", align: "left", baseline: "top", box: "#ffffff" });
       live.lines.push(Float64Array.from([x, y]));
       live.boxes.push(box);
       self.view.textBoxes.push(box);
