@@ -375,9 +375,10 @@ def test_the_basins_animation_fills_the_maps_and_the_bars_in():
 
 
 @pytest.mark.slow
-def test_the_basins_gif_holds_one_frame_per_snapshot_for_as_long_as_its_steps(tmp_path):
-    """The maps change only at the snapshots: the GIF holds one frame each (not one per step of the timeline,
-    most of them repeats), each lasting the timeline's frames it stands for, so the whole lasts as long."""
+def test_the_basins_gif_holds_one_frame_per_distinct_picture_for_as_long_as_its_steps(tmp_path):
+    """The maps change only at the snapshots, and not at all once every run has settled: the GIF holds one
+    frame per snapshot that changes the picture (not one per step of the timeline, most of them repeats), and
+    the last step, each lasting the timeline's frames it stands for, so the whole lasts as long."""
     from optviz import anim
     from optviz.scenario import figure
     from optviz.testing import read_gif
@@ -387,19 +388,64 @@ def test_the_basins_gif_holds_one_frame_per_snapshot_for_as_long_as_its_steps(tm
     scene = figure(
         "basins", s, runs, grid=12, frames=5, size=(4.0, 2.5), dpi=60, pyplot=False
     )  # (small: the frames' pixels are not the point)
-    np.testing.assert_array_equal(scene.results["basins"].frames, [0, 50, 100, 150, 200])
+    b = scene.results["basins"]
+    np.testing.assert_array_equal(b.frames, [0, 50, 100, 150, 200])
+    # every start has settled by step 100: the snapshots of steps 150 and 200 repeat it
+    np.testing.assert_array_equal(b.labels_at[0][3], b.labels_at[0][2])
+    np.testing.assert_array_equal(b.labels[0], b.labels_at[0][2])
+    assert (b.labels_at[0][1] != b.labels_at[0][2]).any()
+    assert scene.keyframes == [0, 50, 100, 200]  # the last step stays: the GIF ends on it
     anim.write_scene_gif(scene, tmp_path / "basins.gif", stride=2)
     gif = read_gif(tmp_path / "basins.gif")
-    assert len(gif.frames) == 5
+    assert len(gif.frames) == 4
     ms = anim.frame_duration(anim.FPS)
     timeline = anim.frame_durations(len(anim.frame_steps(200, stride=2)), anim.FPS, anim.HOLD)
-    # steps 0, 2, ..., 48 show the snapshot of step 0: 25 frames of the timeline; the last, step 200, holds
-    assert gif.durations.tolist() == [25 * ms] * 4 + [timeline[-1]]
+    # steps 0, 2, ..., 48 show the snapshot of step 0: 25 frames of the timeline; 100, ..., 198 the settled
+    # picture of step 100: 50; the last, step 200, holds
+    assert gif.durations.tolist() == [25 * ms, 25 * ms, 50 * ms, timeline[-1]]
     assert int(gif.durations.sum()) == sum(timeline)
-    # each frame is the scene at its snapshot (a frame per distinct picture)
-    frames, steps = anim.render_frames(scene, stride=2)
-    assert steps == [0, 50, 100, 150, 200] and len(frames) == 5
-    assert all((frames[i] != frames[i + 1]).any() for i in range(4))
+
+    # The pictures (without the counter): each step of the timeline shows exactly the picture of its keyframe,
+    # and the kept keyframes' pictures differ from one to the next but for the last step's.
+    frames, steps = anim.render_frames(scene, stride=2, counter=False)
+    assert steps == [0, 50, 100, 200]
+    assert all((frames[i] != frames[i + 1]).any() for i in range(2))
+    np.testing.assert_array_equal(frames[3], frames[2])
+    scene.keyframes = None  # every step of the timeline drawn for itself
+    every, timeline_steps = anim.render_frames(scene, stride=2, counter=False)
+    assert timeline_steps == list(range(0, 201, 2))
+    for k, picture in zip(timeline_steps, every, strict=True):
+        key = max(j for j in steps if j <= k)
+        np.testing.assert_array_equal(picture, frames[steps.index(key)], err_msg=f"step {k}")
+
+
+def test_basins_keyframes_are_the_snapshots_that_change_a_label():
+    """Of the snapshots, the keyframes keep the first, those where some rule's label of some start changes
+    (from the picture before), and the last step; between two keyframes every step shows the same labels."""
+    from optviz.scenario import figure
+
+    s = ov.surface("himmelblau")
+    runs = [
+        ov.run(s, ov.GD(lr=0.01), steps=400),
+        ov.run(s, ov.Momentum(lr=0.01, rho=0.9), steps=400),
+    ]
+    scene = figure("basins", s, runs, grid=12, frames=9, pyplot=False)
+    b = scene.results["basins"]
+    (handle,) = scene.handles
+    np.testing.assert_array_equal(b.frames, np.arange(0, 401, 50))
+    changed = [
+        int(f)
+        for j, f in enumerate(b.frames)
+        if j > 0 and any((la[j] != la[j - 1]).any() for la in b.labels_at)
+    ]
+    assert changed and len(changed) < len(b.frames) - 1  # some snapshots change a label, not all
+    assert scene.keyframes == sorted({0, *changed, 400})
+    for k in range(401):
+        key = max(j for j in scene.keyframes if j <= k)
+        for i in range(2):
+            np.testing.assert_array_equal(
+                handle.labels(i, k), handle.labels(i, key), err_msg=f"{i} {k}"
+            )
 
 
 # -- what a scenario file gets wrong: one line, exit 2, nothing written ------------------------------------------

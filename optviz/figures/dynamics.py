@@ -117,6 +117,22 @@ class BasinFrames:
         j = int(np.searchsorted(self.frames, k, side="right")) - 1
         return self.labels_at[i][max(j, 0)]
 
+    def keyframes(self) -> list[int]:
+        """The steps at which the picture changes (the scene's keyframes): the first snapshot, each later one
+        where some start's label differs from the picture before it (once every run has settled, a snapshot
+        repeats the previous one), and the last step, which the animation ends on."""
+        candidates = sorted({*(int(f) for f in self.frames), int(self.last)})
+        keys = candidates[:1]
+        for k in candidates[1:-1]:
+            if any(
+                not np.array_equal(self.labels(i, k), self.labels(i, keys[-1]))
+                for i in range(len(self.final))
+            ):
+                keys.append(k)
+        if keys[-1] != candidates[-1]:
+            keys.append(candidates[-1])
+        return keys
+
     def set_frame(self, k: int) -> list[Any]:
         changed: list[Any] = []
         for i, img in enumerate(self.images):
@@ -226,8 +242,9 @@ def _basins(fig: Any, data: PanelData, scene: Scene) -> None:
         images, rects, order, b.frames, b.labels_at, [b.labels[i] for i in range(n)], k, b.steps
     )
     scene.add(handle, b.steps)
-    # The maps change only at the snapshots and at the end (BasinFrames.labels): one GIF frame each.
-    scene.keyframes = sorted({*(int(f) for f in b.frames), int(b.steps)})
+    # The maps change only at the snapshots where some label changes, and at the end (BasinFrames.keyframes):
+    # one GIF frame each.
+    scene.keyframes = handle.keyframes()
     scene.results.update(basins=b)
 
 
