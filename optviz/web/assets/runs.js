@@ -1488,7 +1488,10 @@
       document.body.setAttribute("data-ready", "1");
     };
     if (img.complete) ready();
-    else img.addEventListener("load", function () { page.render(); ready(); });
+    else {
+      img.addEventListener("load", function () { page.render(); ready(); });
+      img.addEventListener("error", ready); // (no image to copy from: ready all the same)
+    }
     return page;
   }
 
