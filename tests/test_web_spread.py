@@ -12,6 +12,7 @@ import numpy as np
 import pytest
 from _browser import open_page, png_array, screenshot_array
 from test_web_layers import assert_close, python_scene, rendered_pages, screenshot_matches
+from test_web_logticks import assert_same_ticks, matplotlib_ticks
 from test_web_scenario import _failures
 
 from optviz.metrics import smoothed, spread_over_runs
@@ -135,6 +136,10 @@ def check_spread(state, scene) -> None:
     np.testing.assert_allclose(page["top"], h.top, rtol=1e-9)
     np.testing.assert_allclose(page["xlim"], ax.get_xlim(), rtol=1e-12, atol=1e-12)
     np.testing.assert_allclose(page["ylim"], ax.get_ylim(), rtol=1e-9)
+    # a log axis' ticks (none from a page rendered before pages said them)
+    if page.get("yticks") is not None:
+        scene.fig.canvas.draw()  # (outside optviz's style, as the PNG is saved)
+        assert_same_ticks(page["yticks"], matplotlib_ticks(ax), "the loss over seeds")
 
 
 def check_lr(state, scene) -> None:

@@ -457,6 +457,9 @@ def figure_layer(
         lg = axes_geometry(loss_ax, height)
         # the static y label's box: the page's tick labels (its own limits) must stay right of it
         lg["ylabel"] = image_box(loss_ax.yaxis.label.get_window_extent(), height)
+        # matplotlib's tick bins on the y axis (Axis.get_tick_space, read in the rcParams the image was drawn
+        # in): a log axis' LogLocator asks for at most that many decades (clipped to 2..9)
+        lg["ybins"] = int(loss_ax.yaxis.get_tick_space())
         lg["note"], note = nesterov_note(loss_ax, height)
         if note is not None:
             hidden.append(note)

@@ -50,23 +50,122 @@
     });
   }
 
-  // (limits outside float64's positive range, lo = 0 from an underflow, have no decades: no ticks, rather
-  // than a loop that never ends)
-  function logTicks(lo, hi) {
-    var a = Math.ceil(Math.log10(lo) - 1e-9), b = Math.floor(Math.log10(hi) + 1e-9);
-    if (!(isFinite(a) && isFinite(b))) return { major: [], minor: [] };
-    var every = Math.max(1, Math.ceil((b - a + 1) / 8));
-    var major = [], minor = [];
-    for (var e = a; e <= b; e++) if ((e - a) % every === 0) major.push(e);
-    if (every === 1) {
-      for (var d = Math.floor(Math.log10(lo)); d <= b; d++) {
-        for (var m = 2; m < 10; m++) {
-          var v = m * Math.pow(10, d);
-          if (v >= lo && v <= hi) minor.push(v);
-        }
-      }
+  // -- log axes: matplotlib's (3.11) LogLocator, major (decades) and minor (subs="auto"), and its
+  // LogFormatterSciNotation, with their defaults, ported step by step so the page's ticks are the PNG's for
+  // any limits. `bins`: the axis' tick space (Axis.get_tick_space), which matplotlib clips to [2, 9] for its
+  // numticks="auto". Returns {major, minor}: ticks {value, label} in the view, label {mant, exp} ("2×10⁻¹":
+  // mant "2"; a decade: mant null) or null where matplotlib writes none. (Limits outside float64's positive
+  // range, lo = 0 from an underflow, have no decades: no ticks, rather than a loop that never ends.)
+  function logTicks(lo, hi, bins) {
+    var efmin = Math.log10(lo), efmax = Math.log10(hi);
+    if (!(isFinite(efmin) && isFinite(efmax)) || !(efmax > efmin)) return { major: [], minor: [] };
+    var want = Math.max(2, Math.min(9, bins === undefined ? 9 : bins)); // (9 on no axis, as matplotlib's)
+    var emin = Math.ceil(efmin), emax = Math.floor(efmax), avail = emax - emin + 1;
+    // the largest count of decades, no more than asked, that some stride gives; then the largest stride
+    // giving it, at multiples of the stride where it can (one tick outside either end, as matplotlib's)
+    var stride = Math.floor(avail / (want + 1)) + 1, nr = Math.ceil(avail / stride), decades = [];
+    if (nr <= want) want = nr;
+    if (want === 0) { // no decade in the view
+      decades = [emin - 1, emax + 1];
+      stride = 1;
+    } else if (want === 1) {
+      var mid = pyRound((efmin + efmax) / 2);
+      stride = Math.max(mid - (emin - 1), emax + 1 - mid);
+      decades = [mid - stride, mid, mid + stride];
+    } else {
+      stride = Math.floor((avail - 1) / (want - 1));
+      if (stride < avail / want) stride = Math.floor(avail / want);
+      var olo = Math.max(avail - stride * want, 0), ohi = Math.min(avail - stride * (want - 1), stride);
+      var offset = (((-emin) % stride) + stride) % stride;
+      if (!(olo <= offset && offset < ohi)) offset = olo;
+      for (var e = emin + offset - stride; e < emax + stride + 1; e += stride) decades.push(e);
     }
-    return { major: major, minor: minor };
+    var major = decades.map(function (e) { return Math.pow(10, e); }), minor = [];
+    // minor ticks at 2..9 x 10^d under ten decades and one decade per major tick; where they and the
+    // decades leave at most one tick in the view, matplotlib's linear AutoLocator places them instead
+    if (avail < 10) {
+      if (stride === 1 || avail <= 1) {
+        for (var d = emin - 1; d <= emax; d++) for (var m = 2; m < 10; m++) minor.push(m * Math.pow(10, d));
+      }
+      var seen = minor.filter(function (v) { return lo <= v && v <= hi; }).length;
+      if (stride === 1 && decades.length - 2 + seen <= 1) minor = autoTicks(lo, hi);
+    }
+    // a minor tick on a major one is dropped (Axis.get_minorticklocs); ticks within 1e-10 of the view's
+    // span outside it are drawn (Axis._update_ticks)
+    var span = efmax - efmin, logs = major.map(Math.log10);
+    minor = minor.filter(function (v) {
+      var u = Math.log10(v);
+      return !logs.some(function (w) { return Math.abs(u - w) <= span * 1e-5; });
+    });
+    var shown = function (v) { var u = Math.log10(v); return u >= efmin - 1e-10 * span && u <= efmax + 1e-10 * span; };
+    var sub = logSublabels(lo, hi), tick = function (v) { return { value: v, label: logLabel(v, sub) }; };
+    return { major: major.filter(shown).map(tick), minor: minor.filter(shown).map(tick) };
+  }
+
+  // Python's round(): halves to even.
+  function pyRound(x) {
+    var r = Math.round(x);
+    return r - x === 0.5 && r % 2 !== 0 ? r - 1 : r;
+  }
+  function isClose(a, b) { return Math.abs(a - b) <= 1e-9 * Math.max(Math.abs(a), Math.abs(b)); } // math.isclose
+
+  // LogFormatter.set_locs (minor_thresholds (1, 0.4)): which mantissas are labelled, from the view. Over one
+  // decade boundary crossed, only decades; over 0.4 decades, 1, 2, 3, 4, 6 (log-spaced); else all. (As
+  // matplotlib: log(x)/log(10), whose float error at a decade counts 0.001 as not crossing 10^-3.)
+  function logSublabels(lo, hi) {
+    var lmin = Math.log(lo) / Math.log(10), lmax = Math.log(hi) / Math.log(10);
+    var crossed = Math.floor(lmax) - (Number.isInteger(lmin) ? lmin - 1 : Math.floor(lmin));
+    if (crossed > 1) return [1];
+    if (Math.abs(lmax - lmin) > 0.4) return [1, 2, 3, 4, 6, 10];
+    return [1, 2, 3, 4, 5, 6, 7, 8, 9, 10];
+  }
+
+  // LogFormatterSciNotation's label of `x`: {mant, exp} ("$\mathdefault{2\times10^{-1}}$": mant "2", exp -1;
+  // a decade: mant null), or null where its mantissa (rounded) is not in `sub`.
+  function logLabel(x, sub) {
+    var fx = Math.log(x) / Math.log(10), r = pyRound(fx), decade = isClose(fx, r);
+    var exp = decade ? r : Math.floor(fx);
+    if (sub.indexOf(pyRound(Math.pow(10, fx - exp))) < 0) return null;
+    if (decade) return { mant: null, exp: r };
+    var c = Math.pow(10, fx - exp);
+    if (isClose(c, pyRound(c))) c = pyRound(c);
+    return { mant: P.fmtG(c, 6), exp: exp };
+  }
+
+  // Python's divmod of floats (numpy's floor_divide and remainder alike).
+  function divmod(x, y) {
+    var mod = x % y, div = (x - mod) / y;
+    if (mod) {
+      if (y < 0 !== mod < 0) { mod += y; div -= 1; }
+    }
+    var fl = div ? Math.floor(div) : 0;
+    if (div && div - fl > 0.5) fl += 1;
+    return [fl, mod];
+  }
+
+  // matplotlib's AutoLocator().tick_values(vmin, vmax) as LogLocator calls it, on no axis: MaxNLocator with
+  // nine bins and steps 1, 2, 2.5, 5, 10 (ticks one beyond either end included).
+  var STAIRCASE = [0.1, 0.2, 0.25, 0.5, 1, 2, 2.5, 5, 10, 20];
+  function autoTicks(vmin, vmax) {
+    var nbins = 9, dv = Math.abs(vmax - vmin), meanv = (vmax + vmin) / 2, offset = 0;
+    if (Math.abs(meanv) / dv >= 100) offset = (meanv < 0 ? -1 : 1) * Math.pow(10, Math.floor(Math.log10(Math.abs(meanv))));
+    var scale = Math.pow(10, Math.floor(Math.log10(dv / nbins)));
+    var a = vmin - offset, b = vmax - offset, raw = (b - a) / nbins;
+    var steps = STAIRCASE.map(function (s) { return s * scale; }), istep = steps.length - 1;
+    for (var i = 0; i < steps.length; i++) if (steps[i] >= raw) { istep = i; break; }
+    var ticks = [];
+    for (i = istep; i >= 0; i--) {
+      var step = steps[i], best = divmod(a, step)[0] * step;
+      // (_Edge_integer: more slop where the offset is large next to the step)
+      var tol = offset ? Math.min(0.4999, Math.max(1e-10, Math.pow(10, Math.log10(Math.abs(offset) / step) - 12))) : 1e-10;
+      var dl = divmod(a - best, step), dh = divmod(b - best, step);
+      var low = Math.abs(dl[1] / step - 1) < tol ? dl[0] + 1 : dl[0];
+      var high = Math.abs(dh[1] / step) < tol ? dh[0] : dh[0] + 1;
+      ticks = [];
+      for (var n = low; n <= high; n++) ticks.push(n * step + best);
+      if (ticks.filter(function (t) { return t >= a && t <= b; }).length >= 2) break;
+    }
+    return ticks.map(function (t) { return t + offset; });
   }
 
   // The loss panel's y limits for the values it plots, as matplotlib autoscales them: the data's range and 5%
@@ -124,9 +223,31 @@
     return Math.max(0, Math.min(a[2], b[2]) - Math.max(a[0], b[0])) * Math.max(0, Math.min(a[3], b[3]) - Math.max(a[1], b[1]));
   }
 
-  // Ticks outside an axes' frame, like matplotlib's: marks, labels ({value, text}, or {value, exp} on a log
-  // axis: 10 with the exponent), minor marks, and with opts.grid the grid under the data. `X`, `Y` map values to
-  // pixels; `st`: the tick styles (optviz.web.static.tick_styles). Either list may be empty (that axis static).
+  // A log tick's label as matplotlib's mathtext sets "$\\mathdefault{2\\times10^{-1}}$": the mantissa, the
+  // times sign between spaces of 0.2 of an "m" (a binary operator's), 10 and the exponent at 0.7 of the size,
+  // raised. Drawn right-aligned at x (measure: draw false); returns its width. matplotlib centres a y tick
+  // label on its tick by half its height above the baseline (va="center_baseline"), which the raised exponent
+  // makes 0.94 of the size (mathtext's box, DejaVu Sans): the baseline is 0.47 of the size below the tick.
+  function logLabelText(ctx, label, x, y, size, color, draw) {
+    var base = y + 0.47 * size, exp = String(label.exp).replace("-", "\u2212");
+    var parts = [[exp, 0.7 * size, base - 0.45 * size], ["10", size, base]];
+    if (label.mant !== null) {
+      var gap = 0.2 * measure(ctx, "m", size);
+      parts.push([gap], ["\u00d7", size, base], [gap], [label.mant.replace("-", "\u2212"), size, base]);
+    }
+    var right = x;
+    parts.forEach(function (p) {
+      if (p.length === 1) { right -= p[0]; return; }
+      if (draw) P.text(ctx, p[0], right, p[2], { size: p[1], align: "right", baseline: "alphabetic", color: color });
+      right -= measure(ctx, p[0], p[1]);
+    });
+    return x - right;
+  }
+
+  // Ticks outside an axes' frame, like matplotlib's: marks, labels ({value, text}, or on a log axis {value,
+  // label}: logTicks' ticks), minor marks (with their labels on a log axis), and with opts.grid the grid under
+  // the data. `X`, `Y` map values to pixels; `st`: the tick styles (optviz.web.static.tick_styles). Either list
+  // may be empty (that axis static).
   function drawTicks(ctx, g, X, Y, xticks, yticks, st, opts) {
     opts = opts || {};
     if (opts.grid) {
@@ -149,16 +270,17 @@
     yticks.forEach(function (t) {
       line(ctx, g.left - L, Y(t.value), g.left, Y(t.value));
       if (opts.log) {
-        var exp = String(t.exp).replace("-", "\u2212");
-        P.text(ctx, exp, g.left - L - pad, Y(t.value) - 0.35 * yfont, { size: 0.7 * yfont, align: "right", baseline: "middle", color: color });
-        var ew = measure(ctx, exp, 0.7 * yfont);
-        P.text(ctx, "10", g.left - L - pad - ew, Y(t.value), { size: yfont, align: "right", baseline: "middle", color: color });
+        if (t.label) logLabelText(ctx, t.label, g.left - L - pad, Y(t.value), yfont, color, true);
       } else {
         P.text(ctx, t.text, g.left - L - pad, Y(t.value), { size: yfont, align: "right", baseline: "middle", color: color });
       }
     });
     ctx.lineWidth = 0.6 * st.tickwidth;
-    (opts.minor || []).forEach(function (v) { line(ctx, g.left - 0.5 * L, Y(v), g.left, Y(v)); });
+    (opts.minor || []).forEach(function (t) {
+      line(ctx, g.left - 0.5 * L, Y(t.value), g.left, Y(t.value));
+      // (matplotlib's minor labels sit beside their shorter marks, at its minor pad, 3.4 points to 3.5)
+      if (t.label) logLabelText(ctx, t.label, g.left - 0.5 * L - pad, Y(t.value), yfont, color, true);
+    });
     ctx.restore();
   }
 
@@ -642,7 +764,7 @@
     if (!lb) return font;
     var widest = 0;
     yticks.forEach(function (t) {
-      var w = log ? measure(ctx, "10", font) + measure(ctx, String(t.exp).replace("-", "\u2212"), 0.7 * font) : measure(ctx, t.text, font);
+      var w = !log ? measure(ctx, t.text, font) : t.label ? logLabelText(ctx, t.label, 0, 0, font, null, false) : 0;
       widest = Math.max(widest, w);
     });
     var room = g.left - L - pad - lb[2] - 0.25 * font, shift = 0, yfont = font;
@@ -666,8 +788,10 @@
 
   // A panel whose limits follow the runs (the loss panel, a live layer's): the maps from data to pixels for
   // the limits `xs` and `ys` (the y axis in log10 when `log`), the ticks and grid drawn as matplotlib's
-  // (`bins`: matplotlib's tick bins of each axis, where the page knows them), the static y label moved beside
-  // wider tick labels. Returns {X, Y}. (st: the panel's tick styles)
+  // (`bins`: matplotlib's tick bins of each axis, where the page knows them; a log axis' are its LogLocator's
+  // numticks, else the axis' height over two tick fonts, Axis.get_tick_space's rule), the static y label moved
+  // beside wider tick labels. Returns {X, Y, yticks: {major, minor}} (the y ticks drawn, for the tests).
+  // (st: the panel's tick styles)
   View.prototype.liveAxes = function (ctx, g, xs, ys, log, st, bins) {
     bins = bins || [];
     var lo = ys[0], hi = ys[1];
@@ -678,15 +802,15 @@
     var xticks = linearTicks(xs[0], xs[1], g.width, st.tickfont, bins[0]).filter(function (t) { return t.value >= xs[0] && t.value <= xs[1]; });
     var yticks, minor = [];
     if (log) {
-      var lt = logTicks(lo, hi);
-      yticks = lt.major.map(function (e) { return { value: Math.pow(10, e), exp: e }; });
+      var lt = logTicks(lo, hi, bins[1] === undefined ? Math.floor(g.height / (2 * st.tickfont)) : bins[1]);
+      yticks = lt.major;
       minor = lt.minor;
     } else {
       yticks = linearTicks(lo, hi, g.height, st.tickfont, bins[1]);
     }
-    var yfont = this.moveYLabel(ctx, g, yticks, log, st);
+    var yfont = this.moveYLabel(ctx, g, yticks.concat(minor), log, st);
     drawTicks(ctx, g, X, Y, xticks, yticks, st, { grid: true, minor: minor, log: log, yfont: yfont });
-    return { X: X, Y: Y };
+    return { X: X, Y: Y, yticks: { major: yticks, minor: minor } };
   };
 
   // The loss panel: its limits follow the runs as matplotlib autoscales them (the data's range and 5%
@@ -703,8 +827,9 @@
     });
     var lim = lossLimits(values, log), lo = lim[0], hi = lim[1];
     var span = Math.max(last, 1), xs = [-0.05 * span, 1.05 * span];
-    var map = this.liveAxes(ctx, g, xs, lim, log, st), X = map.X, Y = map.Y;
-    this.lossMap = { X: X, Y: Y, lo: lo, hi: hi, xs: xs };
+    // (the y axis' tick bins, for its log ticks: optviz.web.static.figure_layer)
+    var map = this.liveAxes(ctx, g, xs, lim, log, st, log ? [undefined, g.ybins] : undefined), X = map.X, Y = map.Y;
+    this.lossMap = { X: X, Y: Y, lo: lo, hi: hi, xs: xs, yticks: map.yticks };
     // curves, clipped to the axes
     ctx.save();
     ax.clip(ctx);
@@ -1354,8 +1479,19 @@
       reset: call(function () { page.reset(); }),
       toml: function () { return page.toml(); },
     };
-    root.optvizReadyMs = root.performance ? root.performance.now() : null;
-    document.body.setAttribute("data-ready", "1");
+    // A static label moved beside wider tick labels is copied from the static image, which (a data URI) may
+    // still be decoding at the first draw: that copy draws nothing, and the label vanished. The page draws
+    // again once the image has loaded, and is ready then.
+    var img = page.view.figure.image;
+    var ready = function () {
+      root.optvizReadyMs = root.performance ? root.performance.now() : null;
+      document.body.setAttribute("data-ready", "1");
+    };
+    if (img.complete) ready();
+    else {
+      img.addEventListener("load", function () { page.render(); ready(); });
+      img.addEventListener("error", ready); // (no image to copy from: ready all the same)
+    }
     return page;
   }
 

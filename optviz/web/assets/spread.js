@@ -137,6 +137,7 @@
     if (s.sharex) this.page.layers.forEach(function (l) { if (l !== me && l.xExtent) extent = Math.max(extent, l.xExtent(items)); });
     var lay = this.laid = this.layout(batches, extent);
     var map = this.view.liveAxes(ctx, g, lay.xlim, lay.ylim, log, s, s.bins), X = map.X, Y = map.Y;
+    lay.yticks = log ? map.yticks : null;
     var ok = function (v) { return v === v && (!log || v > 0); };
     // what a legend inside this panel keeps off (loc="best"): every median's and band's vertices, the
     // crosses, the notes' boxes (matplotlib's _auto_legend_data)
@@ -196,11 +197,12 @@
 
   // What the panel shows (for the tests): per run, its low, median (ending on the top where it crosses it) and
   // high (not cut at the top), null where NaN, as loss_spread's stats; its last drawn
-  // iterate, how many seeds ended early and the note; the top and the limits.
+  // iterate, how many seeds ended early and the note; the top, the limits and, on a log axis, the y ticks drawn
+  // (logTicks' major and minor).
   SpreadLayer.prototype.state = function () {
     var lay = this.laid, nums = function (a) { return Array.prototype.map.call(a, function (v) { return v === v ? v : null; }); };
     return {
-      top: lay.top, xlim: lay.xlim, ylim: lay.ylim,
+      top: lay.top, xlim: lay.xlim, ylim: lay.ylim, yticks: lay.yticks,
       runs: lay.curves.map(function (c) {
         return { low: nums(c.low), mid: nums(c.mid), high: nums(c.unclipped), last: c.last, ended: c.ended, note: c.note };
       }),
