@@ -82,7 +82,11 @@
       if (wide > this.ax.g.width) size *= Math.max(LEAST, this.ax.g.width / wide);
     }
     lines.forEach(function (line, i) {
-      P.text(ctx, line, t.x, t.bottom - (lines.length - 1 - i) * t.lineHeight, { size: size, color: t.color, align: "center", baseline: "bottom" });
+      if (t.anchor === "top") { // an x label: its first line where matplotlib's was
+        P.text(ctx, line, t.x, t.top + i * t.lineHeight, { size: size, color: t.color, align: "center", baseline: "top" });
+      } else {
+        P.text(ctx, line, t.x, t.bottom - (lines.length - 1 - i) * t.lineHeight, { size: size, color: t.color, align: "center", baseline: "bottom" });
+      }
     });
     this.drawnTitle = { lines: lines, size: size };
   };
@@ -113,7 +117,7 @@
       P.polyline(ctx, c.u.map(function (u, i) { return [X(u), Y(c.f[i])]; }).filter(function (p) { return isFinite(p[1]); }), s.curve);
       ctx.restore();
       ax.frame(ctx);
-      var ticks = R.linearTicks(c.lo, c.hi, g.height, s.tickfont).filter(function (t) { return t.value >= c.lo && t.value <= c.hi; });
+      var ticks = R.linearTicks(c.lo, c.hi, g.height, s.tickfont, s.ybins).filter(function (t) { return t.value >= c.lo && t.value <= c.hi; });
       R.drawTicks(ctx, g, X, Y, [], ticks, s, {});
     }
     this.shown = data;
@@ -154,6 +158,14 @@
     P.text(ctx, text, p[0], y, { size: size, color: it.color, weight: "bold", align: "center" });
     var w = R.measure(ctx, text, size, "bold");
     this.view.textBoxes.push([p[0] - w / 2, y - size, p[0] + w / 2, y + 0.3 * size]);
+  };
+
+  // A click in the panel of a profile without contours (the profile kind): the point of the slice below it
+  // (null elsewhere, and where contours take the click).
+  ProfileLayer.prototype.startAt = function (px, py) {
+    if (!this.spec.panel || !this.shown || !this.ax.contains(px, py)) return null;
+    var line = this.shown.line, u = this.ax.invX(px);
+    return [line.o[0] + u * line.d[0], line.o[1] + u * line.d[1]];
   };
 
   // What the panel shows (window.optviz.state().layers.profile): each run's u and f, the slice and, when it
