@@ -21,6 +21,7 @@ from optviz.figures import build_scene
 from optviz.plot.diagrams import SameStateUpdates
 from optviz.plot.profile import ProfileArtists
 from optviz.scenario import compute, load
+from optviz.web.static import render_png
 
 ROOT = Path(__file__).resolve().parents[1]
 RTOL = 1e-9  # design section 2: the surfaces here are polynomials (arithmetic)
@@ -122,6 +123,8 @@ lr = 0.05
 rho = 0.8
 [figure]
 along = "y"
+[output]
+size = [9.6, 4.0]
 """,
 }
 # the same with its legend inside the axes, where matplotlib puts it over the diverging run's end
@@ -185,10 +188,29 @@ def check_layers(state, scene, data, kind):
             assert_close(r["u"], ball.get_xdata(), f"run {i}: u")
             assert_close(r["f"], ball.get_ydata(), f"run {i}: f")
         if page["ylim"] is not None:  # the slice through the first run's start: its curve's limits
-            np.testing.assert_allclose(page["ylim"], h.curve.axes.get_ylim(), rtol=1e-12)
+            ax = h.curve.axes
+            np.testing.assert_allclose(page["ylim"], ax.get_ylim(), rtol=1e-12)
+            # and matplotlib's y ticks (MaxNLocator with the axis' tick bins), drawn by the page
+            render_png(ax.figure)  # (drawn as the PNG is: the tick bins read at the draw)
+            lo, hi = ax.get_ylim()
+            ticks = [t for t in ax.get_yticks() if lo <= t <= hi]
+            np.testing.assert_allclose(page["yticks"], ticks, atol=1e-9 * (hi - lo))
         # where the slice is, and whether a run left it (the page writes the title; the profile kind's x label)
         ax = h.curve.axes
         assert page["title"] == (ax.get_xlabel() if kind == "profile" else ax.get_title())
+        # the runs that ended early: their notes, where matplotlib wrote them (also for a ball out of the
+        # panel: at the edge it left by), within half a text size (the browser's font)
+        fig = ax.figure
+        fig.canvas.draw()
+        height = fig.bbox.height
+        notes = [m for m in h.markers if hasattr(m, "get_text")]
+        assert [n["text"] for n in page["notes"]] == [m.get_text() for m in notes]
+        for n, m in zip(page["notes"], notes, strict=True):
+            b = m.get_window_extent()
+            size = m.get_fontsize() * fig.dpi / 72
+            x0, y0, x1, y1 = n["box"]
+            assert abs((x0 + x1) / 2 - (b.x0 + b.x1) / 2) < 0.5 * size, (n, b)
+            assert abs((y0 + y1) / 2 - (height - (b.y0 + b.y1) / 2)) < 0.5 * size, (n, b)
     if "updates" in layers:
         h = handle(scene, SameStateUpdates)
         page = layers["updates"]

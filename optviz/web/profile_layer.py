@@ -23,7 +23,6 @@ from optviz.web.static import (
     hide_ticks,
     image_box,
     line_style,
-    tick_space,
     tick_styles,
 )
 
@@ -128,9 +127,8 @@ class ProfileLayer:
             boxes.append([g["left"], box[3] - 2.6 * size, g["left"] + g["width"], box[3]])
         if live_curve:
             spec.update(tick_styles(ax, fig))
-            spec["ybins"] = tick_space(ax)[
-                1
-            ]  # matplotlib's tick bins on the y axis, for the page's ticks
+            # matplotlib's tick bins on the y axis (Axis.get_tick_space, in the rcParams the image is drawn in)
+            spec["ybins"] = int(ax.yaxis.get_tick_space())
             hidden += [h.curve, *fills]
             hide_ticks(ax, "y")  # the y ticks follow the curve: drawn by the page
             g, font = spec["axes"], spec["tickfont"]

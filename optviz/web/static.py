@@ -667,15 +667,6 @@ def _loss_styles(losses: Any, ax: Any, fig: Any) -> dict[str, Any]:
     return {"loss": line_style(losses.lines[0], fig), **tick_styles(ax, fig)}
 
 
-def tick_space(ax: Any) -> tuple[int, int]:
-    """How many tick intervals matplotlib's default locator allows on each axis (``Axis.get_tick_space``: the
-    axis length over three tick-label sizes across, two up), measured with the labels' drawn size (the rc
-    size it would read is the one outside the figure's style)."""
-    bbox = ax.get_window_extent()
-    size = float(ax.xaxis.get_ticklabels()[0].get_fontsize()) * ax.figure.dpi / 72
-    return int(bbox.width // (3 * size)), int(bbox.height // (2 * size))
-
-
 def tick_styles(ax: Any, fig: Any) -> dict[str, Any]:
     """An axes' ticks, tick labels and grid in pixels: what a page draws its live ticks with."""
     k = px_per_point(fig)

@@ -25,7 +25,6 @@ from optviz.web.static import (
     line_style,
     px_per_point,
     tick_label_boxes,
-    tick_space,
     tick_styles,
 )
 
@@ -102,6 +101,15 @@ class UpdatesLayer:
         if h.marker is not None:
             hidden.append(h.marker)
         return hidden, spec, boxes
+
+
+def tick_space(ax: Any) -> tuple[int, int]:
+    """How many tick intervals matplotlib's default locator allows on each axis (``Axis.get_tick_space``: the
+    axis length over three tick-label sizes across, two up), measured with the labels' drawn size (the rc
+    size it would read is the one outside the figure's style)."""
+    bbox = ax.get_window_extent()
+    size = float(ax.xaxis.get_ticklabels()[0].get_fontsize()) * ax.figure.dpi / 72
+    return int(bbox.width // (3 * size)), int(bbox.height // (2 * size))
 
 
 def _label(text: Any, height: float, k: float) -> dict[str, Any]:
