@@ -148,14 +148,17 @@ def static_layer_difference(
     # Live: where matplotlib's live artists drew, widened by 2 px (the browser's anti-aliased edges), and
     # the boxes of live text (set in the browser's fonts).
     live = binary_dilation(np.abs(static - full).max(axis=-1) > 0, iterations=2)
-    for x0, y0, x1, y1 in text_boxes:
-        live[int(y0) : int(np.ceil(y1)) + 1, int(x0) : int(np.ceil(x1)) + 1] = True
+    # (a box reaching past the image's left or top edge is cut there: a negative start would index from
+    # the other end)
+    boxes = [[max(0, int(x0)), max(0, int(y0)), x1, y1] for x0, y0, x1, y1 in text_boxes]
+    for x0, y0, x1, y1 in boxes:
+        live[y0 : int(np.ceil(y1)) + 1, x0 : int(np.ceil(x1)) + 1] = True
     still = ~live
     diff = np.abs(shot - full).max(axis=-1)
     drawn = np.abs(shot - static).max(axis=-1) > 24
     strong = np.abs(full - static).max(axis=-1) > 48  # clearly drawn (not faint grid lines)
-    for x0, y0, x1, y1 in text_boxes:  # text is set in the browser's fonts: not pixel for pixel
-        strong[int(y0) : int(np.ceil(y1)) + 1, int(x0) : int(np.ceil(x1)) + 1] = False
+    for x0, y0, x1, y1 in boxes:  # text is set in the browser's fonts: not pixel for pixel
+        strong[y0 : int(np.ceil(y1)) + 1, x0 : int(np.ceil(x1)) + 1] = False
     return {
         "static_max": float(diff[still].max()),
         "static_off": float((diff[still] > 8).mean()),

@@ -334,3 +334,32 @@ def test_a_label_given_to_run_is_shown_as_written(quad):
     _fig, ax = plt.subplots()
     h = ov.plot.trajectory(t, ax=ax)
     assert h.paths[0].get_label() == "GD (exact gradient)"
+
+
+@pytest.mark.parametrize(
+    "start, lr, side",
+    [((-1.0, 2.0), 0.04, "left"), ((1.0, 2.0), 0.0, None)],
+)
+def test_a_diverged_ball_out_of_the_profile_is_still_noted_inside_it(start, lr, side):
+    """A run that diverges leaves the profile's panel (its last f is far above the curve's range): its
+    "diverged at step k" is written inside the panel, at the edge the ball left by, not clipped away with it.
+    A run that stays in view keeps its note above its ball (here: none, it does not diverge)."""
+    s = ov.surface("himmelblau")
+    runs = [ov.run(s, ov.GD(lr=lr or 0.01), start=start, steps=60)]
+    fig, ax = plt.subplots(figsize=(8, 4.5))
+    h = ov.plot.profile(s, runs, ax=ax, along="x", through=(0.0, 2.0))
+    notes = [m for m in h.markers if hasattr(m, "get_text")]
+    if side is None:
+        assert runs[0].status != "diverged" and notes == []
+        return
+    assert runs[0].status == "diverged"
+    (note,) = notes
+    assert note.get_text() == f"diverged at step {runs[0].stop_step + 1}"
+    u_end, f_end = h.balls[0].get_xdata()[-1], h.balls[0].get_ydata()[-1]
+    assert f_end > ax.get_ylim()[1] and u_end < ax.get_xlim()[0]  # the ball is out of the panel
+    fig.canvas.draw()
+    box, frame = note.get_window_extent(), ax.get_window_extent()
+    assert note.get_visible() and box.width > 0
+    assert frame.x0 <= box.x0 and box.x1 <= frame.x1 and frame.y0 <= box.y0 and box.y1 <= frame.y1
+    assert note.get_horizontalalignment() == side
+    plt.close(fig)

@@ -1,6 +1,6 @@
 """Scenario pages of kinds that draw more than paths and loss curves (``optviz.web.static.LiveLayer``):
-``contour_profile`` (each run as a ball on a slice; the slice itself when it passes through the first run's
-start) and ``momentum_nesterov`` (the same-state update panels). In headless Chromium: what the live layers
+``contour_profile`` and ``profile`` (each run as a ball on a slice; the slice itself when it passes through the
+first run's start; ``profile`` without contours) and ``momentum_nesterov`` (the same-state update panels). In headless Chromium: what the live layers
 show equals what Python draws for the same runs (the page's exported scenario, drawn by optviz's own figure
 code), also after ``set`` and ``start``; no console errors; the screenshot matches the scenario's PNG in the
 static layer (the tolerance of tests/test_web_scenario.py), on the gallery's scenarios and on scenarios written
@@ -21,6 +21,7 @@ from optviz.figures import build_scene
 from optviz.plot.diagrams import SameStateUpdates
 from optviz.plot.profile import ProfileArtists
 from optviz.scenario import compute, load
+from optviz.web.static import render_png
 
 ROOT = Path(__file__).resolve().parents[1]
 RTOL = 1e-9  # design section 2: the surfaces here are polynomials (arithmetic)
@@ -79,6 +80,52 @@ lr = 0.0003
 [figure]
 legend = "below"
 """,
+    # the profile alone (no contours), on a slice through a given point that the runs leave; Adam, RMSProp and
+    # a diverging GD; the legend inside the panel
+    "himmelblau_profile": """
+title = "Himmelblau's function, a slice along x"
+kind = "profile"
+[surface]
+name = "himmelblau"
+[defaults]
+start = [-1.0, 2.0]
+steps = 60
+[[run]]
+rule = "adam"
+lr = 0.1
+[[run]]
+rule = "rmsprop"
+lr = 0.05
+[[run]]
+rule = "gd"
+lr = 0.04
+label = "GD, too large a step"
+[figure]
+through = [0.0, 2.0]
+legend = "inside"
+""",
+    # the profile alone, along y through the first run's start, under Gaussian noise
+    "noisy_well": """
+title = "A noisy double well, sliced along y"
+kind = "profile"
+[surface]
+name = "double_well"
+[defaults]
+start = [0.3, 1.5]
+steps = 80
+noise = { sigma = 0.3 }
+[[run]]
+rule = "gd"
+lr = 0.05
+[[run]]
+rule = "nesterov"
+lr = 0.05
+rho = 0.8
+[figure]
+along = "y"
+[output]
+size = [9.6, 4.0]
+""",
 }
 # the same with its legend inside the axes, where matplotlib puts it over the diverging run's end
 SCENARIOS["camel_inside"] = SCENARIOS["camel_profile"].replace(
@@ -130,7 +177,7 @@ def assert_close(page_values, python_values, what):
     np.testing.assert_allclose(a, b, rtol=RTOL, atol=RTOL * scale, err_msg=what)
 
 
-def check_layers(state, scene, data):
+def check_layers(state, scene, data, kind):
     """The page's live layers against Python's drawing of the same runs."""
     layers = state["layers"]
     if "profile" in layers:
@@ -141,9 +188,29 @@ def check_layers(state, scene, data):
             assert_close(r["u"], ball.get_xdata(), f"run {i}: u")
             assert_close(r["f"], ball.get_ydata(), f"run {i}: f")
         if page["ylim"] is not None:  # the slice through the first run's start: its curve's limits
-            np.testing.assert_allclose(page["ylim"], h.curve.axes.get_ylim(), rtol=1e-12)
-        # where the slice is, and whether a run left it (the page writes the title)
-        assert page["title"] == h.curve.axes.get_title()
+            ax = h.curve.axes
+            np.testing.assert_allclose(page["ylim"], ax.get_ylim(), rtol=1e-12)
+            # and matplotlib's y ticks (MaxNLocator with the axis' tick bins), drawn by the page
+            render_png(ax.figure)  # (drawn as the PNG is: the tick bins read at the draw)
+            lo, hi = ax.get_ylim()
+            ticks = [t for t in ax.get_yticks() if lo <= t <= hi]
+            np.testing.assert_allclose(page["yticks"], ticks, atol=1e-9 * (hi - lo))
+        # where the slice is, and whether a run left it (the page writes the title; the profile kind's x label)
+        ax = h.curve.axes
+        assert page["title"] == (ax.get_xlabel() if kind == "profile" else ax.get_title())
+        # the runs that ended early: their notes, where matplotlib wrote them (also for a ball out of the
+        # panel: at the edge it left by), within half a text size (the browser's font)
+        fig = ax.figure
+        fig.canvas.draw()
+        height = fig.bbox.height
+        notes = [m for m in h.markers if hasattr(m, "get_text")]
+        assert [n["text"] for n in page["notes"]] == [m.get_text() for m in notes]
+        for n, m in zip(page["notes"], notes, strict=True):
+            b = m.get_window_extent()
+            size = m.get_fontsize() * fig.dpi / 72
+            x0, y0, x1, y1 = n["box"]
+            assert abs((x0 + x1) / 2 - (b.x0 + b.x1) / 2) < 0.5 * size, (n, b)
+            assert abs((y0 + y1) / 2 - (height - (b.y0 + b.y1) / 2)) < 0.5 * size, (n, b)
     if "updates" in layers:
         h = handle(scene, SameStateUpdates)
         page = layers["updates"]
@@ -186,7 +253,7 @@ def test_layers_equal_python_and_the_page_looks_like_its_png(browser, pages, nam
     state = page.eval("optviz.state()")
     sc, data, scene = python_scene(source)
     assert not _failures(sc.main.surface, state)
-    check_layers(state, scene, data)
+    check_layers(state, scene, data, sc.kind.name)
     d = screenshot_matches(page, png, source)
     assert d["static_off"] < 0.005, d
     assert d["live_drawn"] > 0.9, d
@@ -204,6 +271,8 @@ def test_layers_equal_python_and_the_page_looks_like_its_png(browser, pages, nam
             "optviz.set({run: 0, lr: 0.02, rho: 0.95}); optviz.start([-3.0, -1.5])",
         ),
         ("rosenbrock_updates", "optviz.set({run: 1, rho: 0.7}); optviz.set({steps: 45})"),
+        ("himmelblau_profile", "optviz.set({run: 2, lr: 0.01}); optviz.start([1.0, 2.0])"),
+        ("noisy_well", "optviz.set({sigma: 0.1, seed: 3}); optviz.start([0.3, -1.0])"),
     ],
 )
 def test_after_set_and_start_the_layers_are_the_exported_scenarios(
@@ -221,7 +290,7 @@ def test_after_set_and_start_the_layers_are_the_exported_scenarios(
     path.write_text(page.eval("optviz.toml()"), encoding="utf-8")
     sc, data, scene = python_scene(path)
     assert not _failures(sc.main.surface, state)
-    check_layers(state, scene, data)
+    check_layers(state, scene, data, sc.kind.name)
     assert page.errors == [], page.errors
     page.close()
 
@@ -380,5 +449,37 @@ def test_minimum_labels_are_placed_around_the_pages_paths_as_matplotlib_places_t
     moved = tmp_path / "moved.toml"
     moved.write_text(page.eval("optviz.toml()"), encoding="utf-8")
     assert [p["spot"] for p in after] == [spot for spot, _ in matplotlib_labels(moved)]
+    assert page.errors == [], page.errors
+    page.close()
+
+
+@pytest.mark.parametrize("name, u", [("himmelblau_profile", 2.5), ("noisy_well", -0.8)])
+def test_a_click_on_a_profile_without_contours_starts_every_run_at_that_point_of_the_slice(
+    browser, pages, name, u
+):
+    """The profile kind has no contours to click: a click in its panel starts every run at the point of the
+    slice below it (the slice keeps its place: the start moves along it). A click outside the panel changes
+    nothing."""
+    html, _ = pages[name]
+    page = open_page(browser, html, width=1920, height=1080)
+    before = page.eval("optviz.state()")
+    layer = "optviz.page.layers.find((l) => l.name === 'profile')"
+    origin, direction = page.eval(f"[{layer}.shown.line.o, {layer}.shown.line.d]")
+    box = page.page.locator("#figure canvas").bounding_box()
+    g = page.eval(f"{layer}.ax.g")
+    px = page.eval(f"{layer}.ax.X({u})")
+    page.page.mouse.click(
+        box["x"] + g["left"] + g["width"] / 2, box["y"] + g["top"] - 40
+    )  # the title
+    assert page.eval("optviz.state()") == before
+    page.page.mouse.click(box["x"] + px, box["y"] + g["top"] + 0.5 * g["height"])
+    state = page.eval("optviz.state()")
+    # the click lands on a whole pixel: u within half a pixel
+    half = 0.5 * abs(page.eval(f"{layer}.ax.invX(1) - {layer}.ax.invX(0)"))
+    want = [origin[0] + u * direction[0], origin[1] + u * direction[1]]
+    for r in state["runs"]:
+        np.testing.assert_allclose(r["start"], want, atol=half + 1e-12)
+        assert r["xy"][0] == r["start"]
+    assert page.eval(f"{layer}.shown.line.o") == origin
     assert page.errors == [], page.errors
     page.close()

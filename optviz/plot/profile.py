@@ -106,6 +106,7 @@ def profile(
     lw = linewidth()
     size = fontsize()
     out = ProfileArtists(slice=line)
+    endings = []  # (text, u, f, colour, stop) of the runs that ended early, noted once the limits are known
     (out.curve,) = ax.plot(u, f, color="0.2", linewidth=1.1 * lw, zorder=2, label="_profile")
     groups = as_runs(trajectories) if trajectories is not None else []
     labels = run_labels(groups, label, hyperparams=hyperparams)
@@ -168,20 +169,14 @@ def profile(
             )
             ending = ended_early(run)  # diverged, or singular (Newton)
             if ending is not None:
-                note = ax.annotate(
-                    ending,
-                    (uk[-1], fk[-1]),
-                    xytext=(0, 1.2 * size),
-                    textcoords="offset points",
-                    ha="center",
-                    fontsize=size,
-                    color=col,
-                    fontweight="bold",
-                )
-                out.markers.append(note)
-                out.frames.append(Appears(note, stop + 1))
+                endings.append((ending, uk[-1], fk[-1], col, stop))
     ax.set_xlim(*line.span)
     low, high = profile_limits(f, [(b.get_xdata(), b.get_ydata()) for b in out.balls], line.span)
+    for ending, u_end, f_end, col, stop in endings:
+        note = _ending_note(ax, ending, u_end, f_end, line.span, (low, high), col, size)
+        if note is not None:
+            out.markers.append(note)
+            out.frames.append(Appears(note, stop + 1))
     ax.fill_between(
         u, f, low, color="0.92", zorder=1
     )  # the ground under the curve, to the axes' bottom
@@ -191,6 +186,41 @@ def profile(
     if legend and trajectories is not None:
         out.legend = ax.legend(loc="best" if legend is True else legend)
     return out
+
+
+def _ending_note(
+    ax: Any,
+    text: str,
+    u: float,
+    f: float,
+    span: tuple[float, float],
+    ylim: tuple[float, float],
+    color: Any,
+    size: float,
+) -> Any:
+    """ "diverged at step k" above the ball where the run ended; where that ball is out of the panel (a
+    diverging run's last f is far above the curve's range), at the edge it left by, inside the panel:
+    below the top edge, or against a side, so the figure still says the run diverged. None for a point
+    without a finite f (there is no ball to mark)."""
+    if not np.isfinite(f) or np.isnan(u):
+        return None
+    lo_u, hi_u = min(span), max(span)
+    uc, fc = float(np.clip(u, lo_u, hi_u)), float(np.clip(f, *ylim))
+    ha = "left" if u < lo_u else "right" if u > hi_u else "center"
+    inward = {"left": 0.4 * size, "right": -0.4 * size, "center": 0.0}[ha]  # off the spine it meets
+    above = f <= ylim[1]  # over the ball; below the top edge when the ball is above the panel
+    return ax.annotate(
+        text,
+        (uc, fc),
+        xytext=(inward, 1.2 * size if above else -0.4 * size),
+        textcoords="offset points",
+        ha=ha,
+        va="baseline" if above else "top",
+        fontsize=size,
+        color=color,
+        fontweight="bold",
+        annotation_clip=False,  # on the edge: drawn (the point is the panel's own)
+    )
 
 
 def leaves(line: Slice, xy: np.ndarray) -> bool:

@@ -41,9 +41,27 @@ class ProfileLayer:
     along: str
     through: tuple[float, float] | None
     name: str = "profile"
+    # The ``profile`` kind: the panel is the figure's data panel (no contours), and what the slice is goes in
+    # its x label (the kind's title names the figure); ``contour_profile`` writes it in the panel's title.
+    panel: bool = False
+    handle: Any = None
 
     def claims(self, handle: Any) -> bool:
         return _is_profile(handle)
+
+    def axes(self) -> Any:
+        """The panel's axes (a legend inside it is placed by the page, over the balls it draws)."""
+        return self.handle.curve.axes
+
+    def live_artists(self) -> list[Any]:
+        """What the page draws in the panel (left out of the static obstacles of a legend placed there)."""
+        h = self.handle
+        live = [*h.trails, *h.balls, *h.markers]
+        return live if self.through is not None else [h.curve, *live]
+
+    def run_labels(self) -> list[str]:
+        """The legend texts of the runs, in order (what maps a legend's entries to runs)."""
+        return [b.get_label() for b in self.handle.balls]
 
     def read(
         self, handles: list[Any], fig: Any, height: float
@@ -71,6 +89,7 @@ class ProfileLayer:
             "resolution": len(u),
             "lift": lift,
             "liveCurve": live_curve,
+            "panel": self.panel,
             "curve": line_style(h.curve, fig),
             "fill": color_hex(fills[0].get_facecolor()[0]) if fills else None,
             "trail": line_style(h.trails[0], fig) if h.trails else None,
@@ -80,16 +99,20 @@ class ProfileLayer:
             # text sizes above the ball (optviz.plot.profile)
             "noteOffset": 1.2,
         }
-        # The title follows the runs (a run that leaves the slice) and the start (the slice through it): the
-        # page writes it where matplotlib did, centred, its last line on the same bottom; its room is the
-        # width of the axes, two lines high.
-        title = ax.title
+        if self.panel:
+            spec["colors"] = [color_hex(b.get_color()) for b in h.balls]
+        # What the slice is follows the runs (a run that leaves the slice) and the start (the slice through it):
+        # the page writes it where matplotlib did, centred: a title keeps its last line on the same bottom, an
+        # x label its first line on the same top; its room is the width of the axes, two lines high.
+        title = ax.xaxis.label if self.panel else ax.title
         k = fig.dpi / 72
         box = image_box(title.get_window_extent(), height)
         size = title.get_fontsize() * k
         spec["title"] = {
             "x": (box[0] + box[2]) / 2,
             "bottom": box[3],
+            "top": box[1],
+            "anchor": "top" if self.panel else "bottom",
             "size": size,
             "lineHeight": 1.2 * size,  # matplotlib's default line spacing
             "lines": title.get_text().count("\n") + 1,  # what the layout made room for
@@ -98,9 +121,14 @@ class ProfileLayer:
         g = spec["axes"]
         hidden = [*h.trails, *h.balls, *h.markers, title]
         boxes = [image_box(n.get_window_extent(), height) for n in notes]
-        boxes.append([g["left"], box[3] - 2.6 * size, g["left"] + g["width"], box[3]])
+        if self.panel:
+            boxes.append([g["left"], box[1], g["left"] + g["width"], box[1] + 2.6 * size])
+        else:
+            boxes.append([g["left"], box[3] - 2.6 * size, g["left"] + g["width"], box[3]])
         if live_curve:
             spec.update(tick_styles(ax, fig))
+            # matplotlib's tick bins on the y axis (Axis.get_tick_space, in the rcParams the image is drawn in)
+            spec["ybins"] = int(ax.yaxis.get_tick_space())
             hidden += [h.curve, *fills]
             hide_ticks(ax, "y")  # the y ticks follow the curve: drawn by the page
             g, font = spec["axes"], spec["tickfont"]

@@ -9,7 +9,8 @@ a log scale); for all runs, the steps, the noise sigma of the noisy runs and the
 contour sets every run's start; Step, Play/Pause, Reset; readouts; the scenario TOML of what it shows.
 
 Kinds with pages (:data:`KINDS`) draw paths on contours and optionally a loss panel (random_search: random
-search's samples too, and the best loss so far), or each run's loss over seeds (learning_rates; schedules with
+search's samples too, and the best loss so far), or each run as a ball on a slice (profile: a click on the slice
+sets every run's start there), or each run's loss over seeds (learning_rates; schedules with
 its paths and lr panel: :data:`SPREAD_KINDS`, whose pages run every run again with each seed); whatever else
 they draw (eigen-axes, a condition map, titles) is static. The lecture's classifier demo (``linear_classifier_demo``)
 gets the demo's own page (:mod:`optviz.web.classifier_page`) at the scenario's loss and lambda.
@@ -43,7 +44,7 @@ from optviz.web.static import NotDrawable, figure_layer
 
 KINDS = (
     "trajectories", "poor_conditioning", "condition_map", "random_search", "contour_profile",
-    "momentum_nesterov", "learning_rates", "schedules",
+    "momentum_nesterov", "learning_rates", "schedules", "profile",
 )  # fmt: skip
 # Kinds whose data panel is each run's loss over seeds (optviz.plot.loss_spread): the page runs every run again
 # with each of the figure's seeds (optviz.web.spread_layer).
@@ -296,9 +297,9 @@ def _fixed_legends(kind: str, runs: Sequence[Any]) -> list[str] | None:
     return None
 
 
-def live_layers(kind: str, options: Any, scene: Any = None) -> list[Any]:
+def live_layers(kind: str, options: Any, scene: Any) -> list[Any]:
     """What a kind draws live beyond its paths and loss curves (:class:`optviz.web.static.LiveLayer`): the
-    profile of ``contour_profile``, the same-state updates of ``momentum_nesterov``, the loss over seeds of
+    profile of ``contour_profile`` (of ``profile``, where it is the whole figure), the same-state updates of ``momentum_nesterov``, the loss over seeds of
     ``learning_rates`` and ``schedules`` and the latter's lr panel (read from the drawn ``scene``)."""
     if kind in SPREAD_KINDS:
         from optviz.plot import TrajectoryArtists
@@ -311,10 +312,14 @@ def live_layers(kind: str, options: Any, scene: Any = None) -> list[Any]:
             paths = next(h for h in scene.handles if isinstance(h, TrajectoryArtists))
             layers.append(LearningRateLayer(paths.runs[0].path.axes.title))
         return layers
-    if kind == "contour_profile":
+    if kind in ("contour_profile", "profile"):
+        from optviz.plot.profile import ProfileArtists
         from optviz.web.profile_layer import ProfileLayer
 
-        return [ProfileLayer(options.along, options.through)]
+        handle = next(h for h in scene.handles if isinstance(h, ProfileArtists))
+        # the profile alone: the figure's data panel, what the slice is in its x label
+        panel = kind == "profile"
+        return [ProfileLayer(options.along, options.through, panel=panel, handle=handle)]
     if kind == "momentum_nesterov":
         from optviz.web.updates_layer import UpdatesLayer
 
@@ -400,6 +405,8 @@ def _layer_notes(data: dict[str, Any]) -> str:
     """What the page's live layers do that its controls do not say."""
     layers = data["figure"].get("layers", {})
     notes = []
+    if "profile" in layers and layers["profile"]["panel"]:
+        notes.append("Click the slice to start every run at that point of it.")
     if "profile" in layers and layers["profile"]["liveCurve"]:
         notes.append("The slice passes through the first run's start, and moves with it.")
     if "spread" in layers:

@@ -274,11 +274,17 @@ def legend_spec(
     its handle's pixels (cropped from the full figure) and the run it names (None for other entries)."""
     texts = legend.get_texts()
     size = float(texts[0].get_fontsize()) * px_per_point(legend.figure) if texts else 14.0
+    box = legend.get_window_extent()
+    # A marker's extent reaches half a marker beyond its handle, to the frame's edge: the crop stays inside
+    # the frame (its line and a pixel of antialiasing), or the swatch carries a piece of the frame along.
+    edge = float(legend.get_frame().get_linewidth()) * px_per_point(legend.figure) + 1.0
+    inner = (box.x0 + edge, box.x1 - edge) if legend.get_frame_on() else (-np.inf, np.inf)
     entries = []
     for text, handle in zip(texts, legend.legend_handles, strict=True):
         tb = text.get_window_extent()
         hb = handle.get_window_extent() if handle is not None else tb
-        swatch = _crop(rgb, (hb.x0 - 2, tb.y0, hb.x1 + 2, tb.y1), height)
+        x0, x1 = max(hb.x0 - 2, inner[0]), min(hb.x1 + 2, inner[1])
+        swatch = _crop(rgb, (x0, tb.y0, x1, tb.y1), height)
         label = text.get_text()
         entries.append({
             "text": label,
@@ -286,7 +292,6 @@ def legend_spec(
             "swatch": swatch,
             "gap": float(tb.x0) - (swatch["left"] + swatch["width"]),
         })  # fmt: skip
-    box = legend.get_window_extent()
     frame = None
     if legend.get_frame_on():
         patch = legend.get_frame()

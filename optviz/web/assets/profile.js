@@ -82,7 +82,11 @@
       if (wide > this.ax.g.width) size *= Math.max(LEAST, this.ax.g.width / wide);
     }
     lines.forEach(function (line, i) {
-      P.text(ctx, line, t.x, t.bottom - (lines.length - 1 - i) * t.lineHeight, { size: size, color: t.color, align: "center", baseline: "bottom" });
+      if (t.anchor === "top") { // an x label: its first line where matplotlib's was
+        P.text(ctx, line, t.x, t.top + i * t.lineHeight, { size: size, color: t.color, align: "center", baseline: "top" });
+      } else {
+        P.text(ctx, line, t.x, t.bottom - (lines.length - 1 - i) * t.lineHeight, { size: size, color: t.color, align: "center", baseline: "bottom" });
+      }
     });
     this.drawnTitle = { lines: lines, size: size };
   };
@@ -113,8 +117,9 @@
       P.polyline(ctx, c.u.map(function (u, i) { return [X(u), Y(c.f[i])]; }).filter(function (p) { return isFinite(p[1]); }), s.curve);
       ctx.restore();
       ax.frame(ctx);
-      var ticks = R.linearTicks(c.lo, c.hi, g.height, s.tickfont).filter(function (t) { return t.value >= c.lo && t.value <= c.hi; });
+      var ticks = R.linearTicks(c.lo, c.hi, g.height, s.tickfont, s.ybins).filter(function (t) { return t.value >= c.lo && t.value <= c.hi; });
       R.drawTicks(ctx, g, X, Y, [], ticks, s, {});
+      this.yticks = ticks.map(function (t) { return t.value; });
     }
     this.shown = data;
     this.drawTitle(ctx, data);
@@ -139,21 +144,38 @@
       P.marker(ctx, "o", p[0], p[1], s.ball.markersize, it.color, s.ball.markeredge, s.ball.markeredgewidth);
     });
     ctx.restore();
-    items.forEach(function (it, i) { self.drawNote(ctx, it, data.runs[i], k, at); });
+    var ylim = c ? [c.lo, c.hi] : [ax.invY(g.top + g.height), ax.invY(g.top)];
+    this.notes = [];
+    items.forEach(function (it, i) { self.drawNote(ctx, it, data.runs[i], k, at, ylim); });
   };
 
   // optviz.plot.common.ended_early: "diverged at step k" or "singular Hessian at step k", centred above the
-  // ball where the run ended, from the step after it on.
-  ProfileLayer.prototype.drawNote = function (ctx, it, b, k, at) {
+  // ball where the run ended, from the step after it on; where that ball is out of the panel, at the edge it
+  // left by, inside the panel (optviz.plot.profile._ending_note).
+  ProfileLayer.prototype.drawNote = function (ctx, it, b, k, at, ylim) {
     var res = it.result, stop = res.stopStep, text = null;
     if (res.status === "diverged") text = "diverged at step " + (stop + 1);
     else if (res.status === "singular") text = "singular Hessian at step " + stop;
-    if (text === null || k < stop + 1 || !isFinite(b.f[stop])) return;
-    var size = this.view.styles.fontsize, p = at(b.u[stop], b.f[stop]), y = p[1] - this.spec.noteOffset * size;
-    if (!this.ax.contains(p[0], p[1] + this.spec.lift)) return; // matplotlib clips an annotation whose point is outside
-    P.text(ctx, text, p[0], y, { size: size, color: it.color, weight: "bold", align: "center" });
-    var w = R.measure(ctx, text, size, "bold");
-    this.view.textBoxes.push([p[0] - w / 2, y - size, p[0] + w / 2, y + 0.3 * size]);
+    var u = b.u[stop], f = b.f[stop];
+    if (text === null || k < stop + 1 || !isFinite(f) || isNaN(u)) return;
+    var lo = Math.min(this.spec.span[0], this.spec.span[1]), hi = Math.max(this.spec.span[0], this.spec.span[1]);
+    var align = u < lo ? "left" : u > hi ? "right" : "center", above = f <= ylim[1];
+    var size = this.view.styles.fontsize, p = at(Math.min(Math.max(u, lo), hi), Math.min(Math.max(f, ylim[0]), ylim[1]));
+    var x = p[0] + (align === "left" ? 0.4 : align === "right" ? -0.4 : 0) * size;
+    var y = above ? p[1] - this.spec.noteOffset * size : p[1] + this.spec.lift + 0.4 * size;
+    P.text(ctx, text, x, y, { size: size, color: it.color, weight: "bold", align: align, baseline: above ? "alphabetic" : "top" });
+    var w = R.measure(ctx, text, size, "bold"), x0 = align === "left" ? x : align === "right" ? x - w : x - w / 2;
+    var box = above ? [x0, y - size, x0 + w, y + 0.3 * size] : [x0, y, x0 + w, y + 1.3 * size];
+    this.view.textBoxes.push(box);
+    this.notes.push({ text: text, box: box });
+  };
+
+  // A click in the panel of a profile without contours (the profile kind): the point of the slice below it
+  // (null elsewhere, and where contours take the click).
+  ProfileLayer.prototype.startAt = function (px, py) {
+    if (!this.spec.panel || !this.shown || !this.ax.contains(px, py)) return null;
+    var line = this.shown.line, u = this.ax.invX(px);
+    return [line.o[0] + u * line.d[0], line.o[1] + u * line.d[1]];
   };
 
   // What the panel shows (window.optviz.state().layers.profile): each run's u and f, the slice and, when it
@@ -162,7 +184,8 @@
     var d = this.shown;
     return {
       origin: d.line.o, direction: d.line.d,
-      ylim: d.curve ? [d.curve.lo, d.curve.hi] : null, title: this.title(d).join("\n"),
+      ylim: d.curve ? [d.curve.lo, d.curve.hi] : null, title: this.title(d).join("\n"), notes: this.notes,
+      yticks: d.curve ? this.yticks : null,
       runs: d.runs.map(function (b) { return { u: b.u, f: b.f }; }),
     };
   };

@@ -1415,12 +1415,15 @@
     on("b-reset", "click", function () { self.reset(); });
     on("c-arrows", "change", function (e) { self.updateArrows = e.target.checked; self.render(); });
     on("b-export", "click", function () { self.showToml(); });
-    // A click on the contour sets the start of every run.
+    // A click on the contour sets the start of every run (on a live layer's panel: where the layer says, a
+    // profile's point of its slice).
     this.view.figure.canvas.addEventListener("click", function (event) {
       var rect = self.view.figure.canvas.getBoundingClientRect(), z = self.view.scale || 1;
-      var px = (event.clientX - rect.left) / z, py = (event.clientY - rect.top) / z;
-      if (!(self.view.ax && self.view.ax.contains(px, py))) return;
-      try { self.setStart([self.view.ax.invX(px), self.view.ax.invY(py)]); } catch (err) { /* shown in the message */ }
+      var px = (event.clientX - rect.left) / z, py = (event.clientY - rect.top) / z, xy = null;
+      if (self.view.ax && self.view.ax.contains(px, py)) xy = [self.view.ax.invX(px), self.view.ax.invY(py)];
+      else (self.layers || []).some(function (layer) { return layer.startAt && (xy = layer.startAt(px, py)); });
+      if (!xy) return;
+      try { self.setStart(xy); } catch (err) { /* shown in the message */ }
     });
   };
 
