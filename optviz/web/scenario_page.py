@@ -299,8 +299,9 @@ def _fixed_legends(kind: str, runs: Sequence[Any]) -> list[str] | None:
 
 def live_layers(kind: str, options: Any, scene: Any) -> list[Any]:
     """What a kind draws live beyond its paths and loss curves (:class:`optviz.web.static.LiveLayer`): the
-    profile of ``contour_profile`` (of ``profile``, where it is the whole figure), the same-state updates of ``momentum_nesterov``, the loss over seeds of
-    ``learning_rates`` and ``schedules`` and the latter's lr panel (read from the drawn ``scene``)."""
+    profile of ``contour_profile`` (of ``profile``, where it is the whole figure), the same-state updates of
+    ``momentum_nesterov``, the loss over seeds of ``learning_rates`` and ``schedules`` and the latter's lr
+    panel (read from the drawn ``scene``)."""
     if kind in SPREAD_KINDS:
         from optviz.plot import TrajectoryArtists
         from optviz.web.lr_layer import LearningRateLayer
