@@ -727,3 +727,36 @@ def test_a_pages_nesterov_note_is_the_size_the_png_fitted_it_to():
     note = spec["loss"]["note"]
     assert note["size"] == pytest.approx(fitted * px_per_point(scene.fig))
     assert note["box"][0] > title.x1  # clear of the title
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("legend", ["below", "right"])
+def test_the_static_image_keeps_the_loss_title_beside_or_above_the_nesterov_note(legend):
+    """The page writes the Nesterov note itself; the static image leaves the drawn one out without moving the
+    panel's title (matplotlib lines its three titles up on the highest baseline, and a hidden one measures as
+    a box at the figure's bottom: the title went off the top of the image). Beside the note (legend below)
+    and a row above it (legend right: a narrower panel), the title's pixels are the PNG's."""
+    from optviz.figures import figure
+    from optviz.web.static import figure_layer, render_png
+
+    s = ov.surface("rosenbrock")
+    runs = [
+        ov.run(s, ov.Adam(lr=0.05), start=(-1.5, 2.0), steps=100),
+        ov.run(s, ov.Nesterov(lr=0.0005, rho=0.9), start=(-1.5, 2.0), steps=100),
+    ]
+    scene = figure(
+        "trajectories", s, runs, loss=True, legend=legend, size=(12.8, 7.2), dpi=100, pyplot=False
+    )
+    render_png(scene.fig)  # the PNG's draw: where the title is
+    ax = next(a for a in scene.fig.axes if a.get_title(loc="right"))
+    title = next(t for t in (ax.title, ax._left_title) if t.get_text())
+    assert title.get_text() == "optimality gap"
+    b = title.get_window_extent()
+    spec, _, _, full = figure_layer(scene, runs, s, whole=True)
+    png = png_array(full)
+    static = png_array(base64.b64decode(spec["image"].split(",", 1)[1]))
+    h = png.shape[0]
+    rows = slice(int(h - b.y1), int(np.ceil(h - b.y0)))
+    cols = slice(int(b.x0), int(np.ceil(b.x1)))
+    assert (png[rows, cols] < 128).any()  # the title's ink in the PNG
+    assert np.abs(static[rows, cols] - png[rows, cols]).max() == 0

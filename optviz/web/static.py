@@ -467,7 +467,9 @@ def figure_layer(
         lg["ybins"] = int(loss_ax.yaxis.get_tick_space())
         lg["note"], note = nesterov_note(loss_ax, height)
         if note is not None:
-            hidden.append(note)
+            # (transparent, not hidden: matplotlib lines a panel's three titles up on the highest baseline,
+            # and a hidden one measures as a box at the figure's bottom, lifting the others off the image)
+            note.set_alpha(0.0)
         if live_title:
             lg["title"], titles = loss_title_layouts(loss_ax, height)
             hidden += titles
