@@ -127,6 +127,24 @@ def test_poor_conditioning_shows_kappa_and_the_eigenvalues():
     assert "λ = 25 (steep)" in texts and "λ = 1 (shallow)" in texts
 
 
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    "loss_kind, title",
+    [("gap", "optimality gap"), ("loss", "loss"), ("distance", "distance to the minimum")],
+)
+def test_poor_conditionings_right_panel_is_titled_what_it_plots(loss_kind, title):
+    """loss_kind = "gap" plots f - f*: titled "optimality gap" (as the trajectories kind titles it), not
+    "loss"."""
+    from optviz.plot.loss import loss_title_text
+
+    s = ov.surface("quadratic", kappa=25)
+    runs = [ov.run(s, ov.GD(lr=0.075), steps=10)]
+    scene = figure(
+        "poor_conditioning", s, runs, loss_kind=loss_kind, size=(6.4, 3.6), dpi=40, pyplot=False
+    )
+    assert loss_title_text(scene.fig.axes[1]) == title
+
+
 def test_update_diagram_refuses_a_step_past_the_stop():
     s = ov.surface("quadratic", kappa=10)
     t = ov.run(s, ov.Momentum(lr=0.04), steps=5)

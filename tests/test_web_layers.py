@@ -126,6 +126,24 @@ along = "y"
 [output]
 size = [9.6, 4.0]
 """,
+    # a dataset surface (its gradient a sum over samples, not a formula) under the same-state update panels
+    "logistic_updates": """
+title = "Momentum and Nesterov on logistic regression"
+kind = "momentum_nesterov"
+[surface]
+name = "logistic_regression"
+[defaults]
+start = [-3.0, 3.0]
+steps = 60
+[[run]]
+rule = "momentum"
+lr = 0.5
+rho = 0.9
+[[run]]
+rule = "nesterov"
+lr = 0.5
+rho = 0.9
+""",
 }
 # the same with its legend inside the axes, where matplotlib puts it over the diverging run's end
 SCENARIOS["camel_inside"] = SCENARIOS["camel_profile"].replace(

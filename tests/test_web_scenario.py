@@ -727,3 +727,98 @@ def test_a_pages_nesterov_note_is_the_size_the_png_fitted_it_to():
     note = spec["loss"]["note"]
     assert note["size"] == pytest.approx(fitted * px_per_point(scene.fig))
     assert note["box"][0] > title.x1  # clear of the title
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("legend", ["below", "right"])
+def test_the_static_image_keeps_the_loss_title_beside_or_above_the_nesterov_note(legend):
+    """The page writes the Nesterov note itself; the static image leaves the drawn one out without moving the
+    panel's title (matplotlib lines its three titles up on the highest baseline, and a hidden one measures as
+    a box at the figure's bottom: the title went off the top of the image). Beside the note (legend below)
+    and a row above it (legend right: a narrower panel), the title's pixels are the PNG's."""
+    from optviz.figures import figure
+    from optviz.web.static import figure_layer, render_png
+
+    s = ov.surface("rosenbrock")
+    runs = [
+        ov.run(s, ov.Adam(lr=0.05), start=(-1.5, 2.0), steps=100),
+        ov.run(s, ov.Nesterov(lr=0.0005, rho=0.9), start=(-1.5, 2.0), steps=100),
+    ]
+    scene = figure(
+        "trajectories", s, runs, loss=True, legend=legend, size=(12.8, 7.2), dpi=100, pyplot=False
+    )
+    render_png(scene.fig)  # the PNG's draw: where the title is
+    ax = next(a for a in scene.fig.axes if a.get_title(loc="right"))
+    title = next(t for t in (ax.title, ax._left_title) if t.get_text())
+    assert title.get_text() == "optimality gap"
+    b = title.get_window_extent()
+    spec, _, _, full = figure_layer(scene, runs, s, whole=True)
+    png = png_array(full)
+    static = png_array(base64.b64decode(spec["image"].split(",", 1)[1]))
+    h = png.shape[0]
+    rows = slice(int(h - b.y1), int(np.ceil(h - b.y0)))
+    cols = slice(int(b.x0), int(np.ceil(b.x1)))
+    assert (png[rows, cols] < 128).any()  # the title's ink in the PNG
+    assert np.abs(static[rows, cols] - png[rows, cols]).max() == 0
+
+
+ROTATED = """
+title = "A rotated valley"
+kind = "poor_conditioning"
+[surface]
+name = "quadratic"
+kappa = 50
+angle = 30
+[figure]
+legend = "inside"
+[defaults]
+start = [-3.0, 2.0]
+steps = 80
+[[run]]
+rule = "gd"
+lr = 0.035
+[[run]]
+rule = "nesterov"
+lr = 0.035
+rho = 0.7
+[[run]]
+rule = "adam"
+lr = 0.2
+"""
+
+
+@pytest.mark.slow
+def test_a_divergence_note_keeps_off_the_static_texts_in_the_axes(browser, tmp_path):
+    """After a move, the page places its "diverged at step k" notes off the texts the static image keeps
+    in the axes (the eigen-axes' labels and caption), as matplotlib places them: here the place nearest the
+    diverged Nesterov run's cross, with the fewest paths through it, was on "λ = 1 (shallow)"."""
+    from matplotlib.text import Text
+
+    from optviz.web.static import image_box
+
+    path = tmp_path / "rotated.toml"
+    path.write_text(ROTATED, encoding="utf-8")
+    assert cli(["render", str(path), "--format", "png,html", "-o", str(tmp_path)]) == 0
+    sc = load(path)
+    scene = build_scene(sc.kind, compute(sc), size=sc.output.size, dpi=sc.output.dpi, pyplot=False)
+    scene.fig.canvas.draw()
+    ax = scene.fig.axes[0]
+    height = scene.fig.bbox.height
+    texts = [
+        image_box(t.get_window_extent(), height)
+        for t in ax.findobj(Text)
+        if t.get_text().startswith(("λ =", "Hessian's"))
+    ]
+    assert len(texts) == 3
+    page = open_page(browser, tmp_path / "rotated.html", width=1920, height=1080)
+    page.eval("optviz.set({run: 0, lr: 0.105}); optviz.start([-1.2, 1.3])")
+    notes = page.eval(
+        "(() => { const v = optviz.page.view;"
+        " return v.textBoxes.filter(b => !v.labels.some(l => l.box === b)); })()"
+    )
+    assert len(notes) == 2  # both runs diverged
+    for n in notes:
+        for t in texts:
+            assert min(n[2], t[2]) <= max(n[0], t[0]) or min(n[3], t[3]) <= max(n[1], t[1]), (n, t)
+    assert page.errors == [], page.errors
+    page.close()

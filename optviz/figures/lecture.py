@@ -25,6 +25,7 @@ from optviz.classifier import penalty_rows
 from optviz.figures._kinds import PanelData, SurfaceRule, register_kind
 from optviz.figures._scene import Scene
 from optviz.figures.basic import (
+    LOSS_TITLES,
     LegendOptions,
     colors,
     draw_paths,
@@ -135,9 +136,7 @@ def _poor_conditioning(fig: Any, data: PanelData, scene: Scene) -> None:
         if data.options.eigen_axes:
             eigen_axes(ax, s, s.minima[0], caption="Hessian's eigen-axes\nat the minimum")
     loss_panel(loss_ax, data, scene, data.options.loss_kind)
-    plot.loss_title(
-        loss_ax, "distance to the minimum" if data.options.loss_kind == "distance" else "loss"
-    )
+    plot.loss_title(loss_ax, LOSS_TITLES[data.options.loss_kind])  # (f - f* is not "loss")
     place_legend(fig, [ax, loss_ax], data.options.legend)
 
 

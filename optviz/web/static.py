@@ -267,6 +267,25 @@ def obstacles(ax: Any, live: Iterable[Any], height: float) -> dict[str, list]:
     return {"lines": lines, "boxes": boxes}
 
 
+def static_text_boxes(ax: Any, live: Iterable[Any], height: float) -> list[list[float]]:
+    """The boxes (image pixels) of the texts inside ``ax``'s frame that the static image keeps: not ``live``,
+    not a legend's; the ticks' labels and titles lie outside the frame."""
+    from matplotlib.legend import Legend
+    from matplotlib.text import Text
+
+    skip = {id(a) for a in live if a is not None}
+    skip |= {id(t) for lg in ax.findobj(Legend) for t in lg.findobj(Text)}
+    frame = ax.get_window_extent()
+    out = []
+    for t in ax.findobj(Text):
+        if id(t) in skip or not t.get_visible() or not t.get_text().strip():
+            continue
+        b = t.get_window_extent()
+        if frame.contains((b.x0 + b.x1) / 2, (b.y0 + b.y1) / 2):
+            out.append(image_box(b, height))
+    return out
+
+
 def legend_spec(
     legend: Any, rgb: np.ndarray, height: float, run_labels: list[str], container: Any
 ) -> dict[str, Any]:
@@ -442,6 +461,9 @@ def figure_layer(
         labels, spec["labels"] = read_labels(ax, live, height)
         hidden += labels
         live += labels
+        # the texts that stay in the image inside the paths' axes (eigen-axes labels, captions): the page's
+        # divergence notes keep off them, as matplotlib's placement does
+        spec["paths"]["texts"] = static_text_boxes(ax, live, height)
     if any(lg["best"] for lg in legends):
         spec["obstacles"] = {"paths": obstacles(ax, live, height)} if ax is not None else {}
         if loss_ax is not None:
@@ -467,7 +489,9 @@ def figure_layer(
         lg["ybins"] = int(loss_ax.yaxis.get_tick_space())
         lg["note"], note = nesterov_note(loss_ax, height)
         if note is not None:
-            hidden.append(note)
+            # (transparent, not hidden: matplotlib lines a panel's three titles up on the highest baseline,
+            # and a hidden one measures as a box at the figure's bottom, lifting the others off the image)
+            note.set_alpha(0.0)
         if live_title:
             lg["title"], titles = loss_title_layouts(loss_ax, height)
             hidden += titles

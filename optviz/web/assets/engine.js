@@ -205,6 +205,15 @@
       return l2 === null ? f : f + l2 * (x * x + y * y);
     }
 
+    // The gradient alone (Surface.grad; the same-state update panels take it): valueAndGrad's, which equals
+    // grad()'s to the bit (optviz.surfaces.learning: _loss_and_dloss shares _dloss's operations).
+    var vg = new Float64Array(3);
+    function grad(x, y, out) {
+      valueAndGrad(x, y, vg);
+      out[0] = vg[1];
+      out[1] = vg[2];
+    }
+
     var B0 = new Float64Array(0), B1 = new Float64Array(0);
     // The exact mean gradient over one batch of sample indices (Surface.batch_grad).
     function batchGrad(x, y, idx, offset, size, out) {
@@ -253,6 +262,7 @@
       nSamples: n,
       valueAndGrad: valueAndGrad,
       value: value,
+      grad: grad,
       loss: loss,
       hessian: hessian,
       batchGrad: batchGrad,

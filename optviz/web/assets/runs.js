@@ -634,6 +634,8 @@
     // a legend inside the paths' axes goes where matplotlib put it, as near as the page can: a note keeps off
     // that place too (the legend, placed after the notes, then keeps off them)
     var legends = (this.spec.legends || []).filter(function (lg) { return lg.best && lg.axes === "paths"; }).map(function (lg) { return lg.box; });
+    // nor over the static image's texts in the axes (eigen-axes labels, captions: optviz.web.static.static_text_boxes)
+    legends = legends.concat((this.spec.paths || {}).texts || []);
     var best = null, order = 0;
     [1, 2.5, 4, 6, 9, 14, 20, 30].forEach(function (reach) {
       [[sx, sy], [sx, -sy], [-sx, sy], [-sx, -sy], [0, sy], [0, -sy], [sx, 0], [-sx, 0]].forEach(function (c) {
