@@ -363,3 +363,33 @@ def test_a_diverged_ball_out_of_the_profile_is_still_noted_inside_it(start, lr, 
     assert frame.x0 <= box.x0 and box.x1 <= frame.x1 and frame.y0 <= box.y0 and box.y1 <= frame.y1
     assert note.get_horizontalalignment() == side
     plt.close(fig)
+
+
+def test_a_ball_out_of_the_profile_shows_as_a_triangle_at_the_edge_it_left_by():
+    from optviz.plot.profile import edge_side
+
+    """A run that leaves the slice's span without diverging (Rastrigin, GD with too large a step, ends at
+    x = -9.6 with f = 110, the panel spanning [-4, 4]) has a triangle in its colour inside the panel, at the
+    edge it is farthest beyond, pointing there; a ball in the panel has none, and while stepping the triangle
+    shows only at the steps whose ball is out."""
+    s = ov.surface("rastrigin")
+    runs = [ov.run(s, ov.GD(lr=lr), start=(2.3, 0.0), steps=80) for lr in (0.002, 0.2)]
+    assert runs[1].status != "diverged"
+    fig, ax = plt.subplots(figsize=(8, 4.5))
+    h = ov.plot.profile(s, runs, ax=ax, along="x", color=["C0", "C1"])
+    inside, out = h.edges
+    assert not inside.get_visible()
+    u, f = h.balls[1].get_xdata()[-1], h.balls[1].get_ydata()[-1]
+    (x0, x1), (y0, y1) = ax.get_xlim(), ax.get_ylim()
+    side = edge_side(u, f, (x0, x1), (y0, y1))
+    assert side == "top" and f > y1 and u < x0  # farther beyond the top than the left
+    assert out.get_visible() and out.get_marker() == "^"
+    assert out.get_color() == h.balls[1].get_color()
+    assert (out.get_xdata()[0], out.get_ydata()[0]) == (x0, y1)  # the corner it left by
+    fig.canvas.draw()
+    box, frame = out.get_window_extent(), ax.get_window_extent()
+    assert frame.x0 <= box.x0 and box.x1 <= frame.x1 and frame.y0 <= box.y0 and box.y1 <= frame.y1
+    # stepping: at step 0 both balls are in the panel
+    h.set_frame(0)
+    assert not out.get_visible()
+    plt.close(fig)

@@ -19,7 +19,7 @@ from test_web_scenario import _failures, matplotlib_live_text
 from optviz.cli import main as cli
 from optviz.figures import build_scene
 from optviz.plot.diagrams import SameStateUpdates
-from optviz.plot.profile import ProfileArtists
+from optviz.plot.profile import EDGE_MARKERS, ProfileArtists
 from optviz.scenario import compute, load
 from optviz.web.static import render_png
 
@@ -216,6 +216,15 @@ def check_layers(state, scene, data, kind):
         # where the slice is, and whether a run left it (the page writes the title; the profile kind's x label)
         ax = h.curve.axes
         assert page["title"] == (ax.get_xlabel() if kind == "profile" else ax.get_title())
+        # a ball out of the panel: the triangle at the edge it left by, where matplotlib drew it
+        for i, (e, edge) in enumerate(zip(page["edges"], h.edges, strict=True)):
+            if not edge.get_visible():
+                assert e is None, (i, e)
+                continue
+            assert e is not None and EDGE_MARKERS[e["side"]] == edge.get_marker(), (i, e)
+            assert_close(
+                [e["u"], e["f"]], [edge.get_xdata()[0], edge.get_ydata()[0]], f"run {i}: edge"
+            )
         # the runs that ended early: their notes, where matplotlib wrote them (also for a ball out of the
         # panel: at the edge it left by), within half a text size (the browser's font)
         fig = ax.figure

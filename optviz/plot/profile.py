@@ -37,6 +37,8 @@ class ProfileArtists(Animated):
     markers: list[Any] = field(default_factory=list)
     frames: list[Any] = field(default_factory=list)
     legend: Any = None
+    # per run: a triangle at the panel's edge, pointing where the ball is while it is out of the panel
+    edges: list[Any] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -107,6 +109,7 @@ def profile(
     size = fontsize()
     out = ProfileArtists(slice=line)
     endings = []  # (text, u, f, colour, stop) of the runs that ended early, noted once the limits are known
+    ball_colors: list[Any] = []
     (out.curve,) = ax.plot(u, f, color="0.2", linewidth=1.1 * lw, zorder=2, label="_profile")
     groups = as_runs(trajectories) if trajectories is not None else []
     labels = run_labels(groups, label, hyperparams=hyperparams)
@@ -151,6 +154,7 @@ def profile(
                 label=text if j == 0 else "_nolegend_",
             )
             out.balls.append(balls)
+            ball_colors.append(col)
             out.frames.append(Follows(balls, uk, fk, stop, markevery=True))
             out.markers.append(
                 ax.plot(
@@ -172,6 +176,10 @@ def profile(
                 endings.append((ending, uk[-1], fk[-1], col, stop))
     ax.set_xlim(*line.span)
     low, high = profile_limits(f, [(b.get_xdata(), b.get_ydata()) for b in out.balls], line.span)
+    for balls, col in zip(out.balls, ball_colors, strict=True):
+        edge = AtEdge.drawn(ax, balls, line.span, (low, high), col, 4.4 * lw)
+        out.edges.append(edge.artist)
+        out.frames.append(edge)
     for ending, u_end, f_end, col, stop in endings:
         note = _ending_note(ax, ending, u_end, f_end, line.span, (low, high), col, size)
         if note is not None:
@@ -186,6 +194,87 @@ def profile(
     if legend and trajectories is not None:
         out.legend = ax.legend(loc="best" if legend is True else legend)
     return out
+
+
+# The side a ball out of the panel left by, and the triangle marker that points there.
+EDGE_MARKERS = {"left": "<", "right": ">", "top": "^", "bottom": "v"}
+
+
+def edge_side(
+    u: float, f: float, span: tuple[float, float], ylim: tuple[float, float]
+) -> str | None:
+    """Where a ball at ``(u, f)`` is out of the panel ``span`` x ``ylim``: ``"left"``, ``"right"``, ``"top"``
+    or ``"bottom"``, the side it is farthest beyond (in fractions of the panel); None inside it, or without a
+    finite point.
+
+    >>> edge_side(-9.6, 60.0, (-4.0, 4.0), (-5.0, 50.0)), edge_side(0.0, 1.0, (-4.0, 4.0), (-5.0, 50.0))
+    ('left', None)
+    """
+    if not (np.isfinite(u) and np.isfinite(f)):
+        return None
+    lo, hi = min(span), max(span)
+    past = {
+        "left": (lo - u) / (hi - lo),
+        "right": (u - hi) / (hi - lo),
+        "top": (f - ylim[1]) / (ylim[1] - ylim[0]),
+        "bottom": (ylim[0] - f) / (ylim[1] - ylim[0]),
+    }
+    side = max(past, key=lambda k: past[k])
+    return side if past[side] > 0 else None
+
+
+@dataclass
+class AtEdge:
+    """A ball out of the panel (a run that ran off the slice's span, or far above the curve) is shown by a
+    triangle in its colour at the edge it left by, half a marker inside, pointing its way: frame k shows
+    iterate ``min(k, stop)``. The static figure shows the last."""
+
+    artist: Any
+    u: np.ndarray
+    f: np.ndarray
+    stop: int
+    span: tuple[float, float]
+    ylim: tuple[float, float]
+
+    @classmethod
+    def drawn(
+        cls,
+        ax: Any,
+        balls: Any,
+        span: tuple[float, float],
+        ylim: tuple[float, float],
+        color: Any,
+        size: float,
+    ) -> AtEdge:
+        u, f = (np.asarray(v, dtype=float) for v in balls.get_data())
+        (artist,) = ax.plot(
+            [], [], linestyle="none", marker="^", markersize=size, color=color, markeredgecolor="white",
+            markeredgewidth=0.15 * size, zorder=5, clip_on=False, label="_edge",
+        )  # fmt: skip
+        edge = cls(artist, u, f, len(u) - 1, span, ylim)
+        edge.set_frame(edge.stop)
+        return edge
+
+    def set_frame(self, k: int) -> list[Any]:
+        from matplotlib.transforms import ScaledTranslation
+
+        j = min(int(k), self.stop)
+        side = edge_side(float(self.u[j]), float(self.f[j]), self.span, self.ylim)
+        self.artist.set_visible(side is not None)
+        if side is not None:
+            lo, hi = min(self.span), max(self.span)
+            u, f = float(np.clip(self.u[j], lo, hi)), float(np.clip(self.f[j], *self.ylim))
+            # half a marker inside every edge the point is on (a corner: both)
+            inward = 0.6 * self.artist.get_markersize() / 72  # inches
+            dx = inward if u == lo else -inward if u == hi else 0.0
+            dy = inward if f == self.ylim[0] else -inward if f == self.ylim[1] else 0.0
+            ax = self.artist.axes
+            self.artist.set_transform(
+                ax.transData + ScaledTranslation(dx, dy, ax.figure.dpi_scale_trans)
+            )
+            self.artist.set_marker(EDGE_MARKERS[side])
+            self.artist.set_data([u], [f])
+        return [self.artist]
 
 
 def _ending_note(

@@ -56,7 +56,7 @@ class ProfileLayer:
     def live_artists(self) -> list[Any]:
         """What the page draws in the panel (left out of the static obstacles of a legend placed there)."""
         h = self.handle
-        live = [*h.trails, *h.balls, *h.markers]
+        live = [*h.trails, *h.balls, *h.markers, *h.edges]
         return live if self.through is not None else [h.curve, *live]
 
     def run_labels(self) -> list[str]:
@@ -95,6 +95,8 @@ class ProfileLayer:
             "trail": line_style(h.trails[0], fig) if h.trails else None,
             "ball": line_style(h.balls[0], fig),
             "start": line_style(starts[0], fig),
+            # a ball out of the panel: a triangle at the edge it left by (optviz.plot.profile.AtEdge)
+            "edge": line_style(h.edges[0], fig),
             # "diverged at step k": bold, in the style's text size (the page's styles.fontsize), this many
             # text sizes above the ball (optviz.plot.profile)
             "noteOffset": 1.2,
@@ -119,7 +121,7 @@ class ProfileLayer:
             "color": color_hex(title.get_color()),
         }
         g = spec["axes"]
-        hidden = [*h.trails, *h.balls, *h.markers, title]
+        hidden = [*h.trails, *h.balls, *h.markers, *h.edges, title]
         boxes = [image_box(n.get_window_extent(), height) for n in notes]
         if self.panel:
             boxes.append([g["left"], box[1], g["left"] + g["width"], box[1] + 2.6 * size])

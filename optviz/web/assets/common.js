@@ -168,6 +168,13 @@
     } else if (kind === "D") {
       var d = r * 0.9;
       ctx.moveTo(x, y - d); ctx.lineTo(x + d, y); ctx.lineTo(x, y + d); ctx.lineTo(x - d, y); ctx.closePath();
+    } else if (kind === "^" || kind === "v" || kind === "<" || kind === ">") {
+      // matplotlib's triangles: apex r from the centre, the base r the other way, r either side
+      var turn = { "^": [0, -1], "v": [0, 1], "<": [-1, 0], ">": [1, 0] }[kind], ax_ = turn[0], ay = turn[1];
+      ctx.moveTo(x + ax_ * r, y + ay * r);
+      ctx.lineTo(x - ax_ * r - ay * r, y - ay * r - ax_ * r);
+      ctx.lineTo(x - ax_ * r + ay * r, y - ay * r + ax_ * r);
+      ctx.closePath();
     } else if (kind === "*") {
       for (var i = 0; i < 10; i++) {
         var ang = -Math.PI / 2 + i * Math.PI / 5, rad = i % 2 === 0 ? r : r * 0.382;

@@ -145,8 +145,36 @@
     });
     ctx.restore();
     var ylim = c ? [c.lo, c.hi] : [ax.invY(g.top + g.height), ax.invY(g.top)];
+    this.edges = items.map(function (it, i) { return self.drawEdge(ctx, it, data.runs[i], k, ylim); });
     this.notes = [];
     items.forEach(function (it, i) { self.drawNote(ctx, it, data.runs[i], k, at, ylim); });
+  };
+
+  // optviz.plot.profile.edge_side: the side a ball at (u, f) is out of the panel by, the farthest (in fractions
+  // of the panel); null inside it.
+  ProfileLayer.prototype.edgeSide = function (u, f, ylim) {
+    if (!(isFinite(u) && isFinite(f))) return null;
+    var lo = Math.min(this.spec.span[0], this.spec.span[1]), hi = Math.max(this.spec.span[0], this.spec.span[1]);
+    var past = [["left", (lo - u) / (hi - lo)], ["right", (u - hi) / (hi - lo)], ["top", (f - ylim[1]) / (ylim[1] - ylim[0])], ["bottom", (ylim[0] - f) / (ylim[1] - ylim[0])]];
+    var best = past[0];
+    past.forEach(function (p) { if (p[1] > best[1]) best = p; });
+    return best[1] > 0 ? best[0] : null;
+  };
+
+  // A ball out of the panel at the step shown: a triangle in its colour at the edge it left by, half a
+  // marker inside every edge it is on, pointing its way (optviz.plot.profile.AtEdge). Returns {side, u, f}
+  // (the clamped point) or null.
+  var EDGE_MARKERS = { left: "<", right: ">", top: "^", bottom: "v" };
+  ProfileLayer.prototype.drawEdge = function (ctx, it, b, k, ylim) {
+    var j = Math.min(k, it.result.stopStep), side = this.edgeSide(b.u[j], b.f[j], ylim);
+    if (side === null) return null;
+    var s = this.spec, e = s.edge, lo = Math.min(s.span[0], s.span[1]), hi = Math.max(s.span[0], s.span[1]);
+    var u = Math.min(Math.max(b.u[j], lo), hi), f = Math.min(Math.max(b.f[j], ylim[0]), ylim[1]);
+    var inward = 0.6 * e.markersize, X = this.ax.X, g = this.ax.g;
+    var py = g.top + g.height - (f - ylim[0]) / (ylim[1] - ylim[0]) * g.height;
+    var dx = u === lo ? inward : u === hi ? -inward : 0, dy = f === ylim[0] ? -inward : f === ylim[1] ? inward : 0;
+    P.marker(ctx, EDGE_MARKERS[side], X(u) + dx, py + dy, e.markersize, it.color, e.markeredge, e.markeredgewidth);
+    return { side: side, u: u, f: f };
   };
 
   // optviz.plot.common.ended_early: "diverged at step k" or "singular Hessian at step k", centred above the
@@ -184,7 +212,7 @@
     var d = this.shown;
     return {
       origin: d.line.o, direction: d.line.d,
-      ylim: d.curve ? [d.curve.lo, d.curve.hi] : null, title: this.title(d).join("\n"), notes: this.notes,
+      ylim: d.curve ? [d.curve.lo, d.curve.hi] : null, title: this.title(d).join("\n"), notes: this.notes, edges: this.edges,
       yticks: d.curve ? this.yticks : null,
       runs: d.runs.map(function (b) { return { u: b.u, f: b.f }; }),
     };
