@@ -37,7 +37,7 @@
       f.push(y);
       if (isFinite(y)) { lo = Math.min(lo, y); hi = Math.max(hi, y); }
     }
-    var reach = hi - lo, low = lo, high = hi, a = Math.min(s.span[0], s.span[1]), z = Math.max(s.span[0], s.span[1]);
+    var range = this.spanRange(), reach = hi - lo, low = lo, high = hi, a = range[0], z = range[1];
     runs.forEach(function (b) {
       var mn = Infinity, mx = -Infinity;
       for (var j = 0; j < b.u.length; j++) {
@@ -145,16 +145,22 @@
     });
     ctx.restore();
     var ylim = c ? [c.lo, c.hi] : [ax.invY(g.top + g.height), ax.invY(g.top)];
-    this.edges = items.map(function (it, i) { return self.drawEdge(ctx, it, data.runs[i], k, ylim); });
+    this.edges = items.map(function (it, i) { return self.drawEdge(ctx, it, data.runs[i], k, at, ylim); });
     this.notes = [];
     items.forEach(function (it, i) { self.drawNote(ctx, it, data.runs[i], k, at, ylim); });
+  };
+
+  // The slice's span as [low, high] (numpy.linspace's ends may run either way).
+  ProfileLayer.prototype.spanRange = function () {
+    var a = this.spec.span[0], b = this.spec.span[1];
+    return [Math.min(a, b), Math.max(a, b)];
   };
 
   // optviz.plot.profile.edge_side: the side a ball at (u, f) is out of the panel by, the farthest (in fractions
   // of the panel); null inside it.
   ProfileLayer.prototype.edgeSide = function (u, f, ylim) {
     if (!(isFinite(u) && isFinite(f))) return null;
-    var lo = Math.min(this.spec.span[0], this.spec.span[1]), hi = Math.max(this.spec.span[0], this.spec.span[1]);
+    var range = this.spanRange(), lo = range[0], hi = range[1];
     var past = [["left", (lo - u) / (hi - lo)], ["right", (u - hi) / (hi - lo)], ["top", (f - ylim[1]) / (ylim[1] - ylim[0])], ["bottom", (ylim[0] - f) / (ylim[1] - ylim[0])]];
     var best = past[0];
     past.forEach(function (p) { if (p[1] > best[1]) best = p; });
@@ -165,15 +171,14 @@
   // marker inside every edge it is on, pointing its way (optviz.plot.profile.AtEdge). Returns {side, u, f}
   // (the clamped point) or null.
   var EDGE_MARKERS = { left: "<", right: ">", top: "^", bottom: "v" };
-  ProfileLayer.prototype.drawEdge = function (ctx, it, b, k, ylim) {
+  ProfileLayer.prototype.drawEdge = function (ctx, it, b, k, at, ylim) {
     var j = Math.min(k, it.result.stopStep), side = this.edgeSide(b.u[j], b.f[j], ylim);
     if (side === null) return null;
-    var s = this.spec, e = s.edge, lo = Math.min(s.span[0], s.span[1]), hi = Math.max(s.span[0], s.span[1]);
+    var e = this.spec.edge, range = this.spanRange(), lo = range[0], hi = range[1];
     var u = Math.min(Math.max(b.u[j], lo), hi), f = Math.min(Math.max(b.f[j], ylim[0]), ylim[1]);
-    var inward = 0.6 * e.markersize, X = this.ax.X, g = this.ax.g;
-    var py = g.top + g.height - (f - ylim[0]) / (ylim[1] - ylim[0]) * g.height;
+    var inward = 0.6 * e.markersize, p = at(u, f), y = p[1] + this.spec.lift; // (at: lifted as a ball; this is not)
     var dx = u === lo ? inward : u === hi ? -inward : 0, dy = f === ylim[0] ? -inward : f === ylim[1] ? inward : 0;
-    P.marker(ctx, EDGE_MARKERS[side], X(u) + dx, py + dy, e.markersize, it.color, e.markeredge, e.markeredgewidth);
+    P.marker(ctx, EDGE_MARKERS[side], p[0] + dx, y + dy, e.markersize, it.color, e.markeredge, e.markeredgewidth);
     return { side: side, u: u, f: f };
   };
 
@@ -186,7 +191,7 @@
     else if (res.status === "singular") text = "singular Hessian at step " + stop;
     var u = b.u[stop], f = b.f[stop];
     if (text === null || k < stop + 1 || !isFinite(f) || isNaN(u)) return;
-    var lo = Math.min(this.spec.span[0], this.spec.span[1]), hi = Math.max(this.spec.span[0], this.spec.span[1]);
+    var range = this.spanRange(), lo = range[0], hi = range[1];
     var align = u < lo ? "left" : u > hi ? "right" : "center", above = f <= ylim[1];
     var size = this.view.styles.fontsize, p = at(Math.min(Math.max(u, lo), hi), Math.min(Math.max(f, ylim[0]), ylim[1]));
     var x = p[0] + (align === "left" ? 0.4 : align === "right" ? -0.4 : 0) * size;
