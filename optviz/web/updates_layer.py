@@ -62,6 +62,9 @@ class UpdatesLayer:
             zero = [line for line in ax.lines if id(line) not in own]  # axhline and axvline at 0
             geometry = axes_geometry(ax, height)
             geometry["xbins"], geometry["ybins"] = tick_space(ax)
+            if ax.yaxis.label.get_text():
+                # the static y label's box: the page's tick labels (its own view) must stay right of it
+                geometry["ylabel"] = image_box(ax.yaxis.label.get_window_extent(), height)
             panels.append(
                 {
                     "rule": rule,

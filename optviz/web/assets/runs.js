@@ -760,7 +760,9 @@
   // (10^-16 where it had 10^0) its pixels move left, as far as the gap beside the paths' axes allows, and
   // what still does not fit is set smaller (down to 60%). Returns the y tick labels' font size.
   // (st: the tick styles, the view's own unless a live layer draws its panel's ticks)
-  View.prototype.moveYLabel = function (ctx, g, yticks, log, st) {
+  // `left`: how far left the label may go (default: the paths' axes' right edge); the update panels pass their
+  // left neighbour's. Where the label and the tick labels went is kept in `this.yText[g.ylabel]` too.
+  View.prototype.moveYLabel = function (ctx, g, yticks, log, st, left) {
     st = st || this.styles;
     var L = st.ticklength, font = st.tickfont, pad = 0.35 * font, lb = g.ylabel;
     if (!lb) return font;
@@ -771,7 +773,8 @@
     });
     var room = g.left - L - pad - lb[2] - 0.25 * font, shift = 0, yfont = font;
     if (widest > room) {
-      var paths = this.spec.paths, free = lb[0] - (paths ? paths.left + paths.width : 0) - 0.5 * font;
+      var paths = this.spec.paths, bound = left !== undefined ? left : paths ? paths.left + paths.width : 0;
+      var free = lb[0] - bound - 0.5 * font;
       shift = Math.max(0, Math.min(widest - room, free));
       if (shift > 0) {
         var w = lb[2] - lb[0] + 2, h = lb[3] - lb[1] + 2;
@@ -784,7 +787,9 @@
       if (widest > room + shift) yfont = Math.max(0.6, (room + shift) / widest) * font;
     }
     // (where the y label and the y tick labels went, for the tests)
-    this.lossText = { ylabel: [lb[0] - shift, lb[1], lb[2] - shift, lb[3]], ticksLeft: g.left - L - pad - widest * yfont / font };
+    var text = { ylabel: [lb[0] - shift, lb[1], lb[2] - shift, lb[3]], ticksLeft: g.left - L - pad - widest * yfont / font, font: yfont };
+    if (left === undefined) this.lossText = text;
+    else (this.yText = this.yText || []).push(text);
     return yfont;
   };
 

@@ -108,10 +108,13 @@
     var last = items.reduce(function (m, it) { return Math.max(m, it.result.steps); }, 0);
     var j = this.compared(data, k, last), shown = j >= 0 && j < data.stop;
     var view = this.bounds(data.vectors), views = [];
+    this.view.yText = [];
     s.panels.forEach(function (panel, i) {
       var g = panel.axes, b = widen(view, g.width / g.height);
+      // a static y label moves left only as far as the panel before it (the paths' axes before the first)
+      var before = i > 0 ? s.panels[i - 1].axes : self.view.spec.paths;
       views.push(b);
-      self.drawPanel(ctx, panel, b, shown ? data.vectors[j][i] : null, j);
+      self.drawPanel(ctx, panel, b, shown ? data.vectors[j][i] : null, j, before ? before.left + before.width : 0);
     });
     if (s.marker) {
       var p = data.states, q = Math.min(Math.max(j, 0), p.length / 2 - 1), ax = this.view.ax;
@@ -123,14 +126,16 @@
     this.shown = { step: j, stop: data.stop, vectors: data.vectors, views: views };
   };
 
-  UpdatesLayer.prototype.drawPanel = function (ctx, panel, b, vec, j) {
+  UpdatesLayer.prototype.drawPanel = function (ctx, panel, b, vec, j, left) {
     var s = this.spec, g = panel.axes, st = s.panels[0].ticks;
     var X = function (u) { return g.left + (u - b[0][0]) / (b[0][1] - b[0][0]) * g.width; };
     var Y = function (v) { return g.top + g.height - (v - b[1][0]) / (b[1][1] - b[1][0]) * g.height; };
     var inside = function (t, lim) { return t.value >= lim[0] && t.value <= lim[1]; };
     var xt = R.linearTicks(b[0][0], b[0][1], g.width, st.tickfont, g.xbins).filter(function (t) { return inside(t, b[0]); });
     var yt = R.linearTicks(b[1][0], b[1][1], g.height, st.tickfont, g.ybins).filter(function (t) { return inside(t, b[1]); });
-    R.drawTicks(ctx, g, X, Y, xt, yt, st, {});
+    // wider tick labels than the PNG's (its own view) move the panel's static y label left, or are set smaller
+    var yfont = g.ylabel ? this.view.moveYLabel(ctx, g, yt, false, st, left) : st.tickfont;
+    R.drawTicks(ctx, g, X, Y, xt, yt, st, { yfont: yfont });
     ctx.save();
     ctx.beginPath();
     ctx.rect(g.left, g.top, g.width, g.height);
