@@ -44,8 +44,10 @@ from optviz.web.static import NotDrawable, figure_layer
 
 KINDS = (
     "trajectories", "poor_conditioning", "condition_map", "random_search", "contour_profile",
-    "momentum_nesterov", "learning_rates", "schedules", "profile",
+    "momentum_nesterov", "learning_rates", "schedules", "profile", "panels",
 )  # fmt: skip
+# The kind whose figure is several panels, each of a kind above (optviz.web.panels_page).
+PANELS_KIND = "panels"
 # Kinds whose data panel is each run's loss over seeds (optviz.plot.loss_spread): the page runs every run again
 # with each of the figure's seeds (optviz.web.spread_layer).
 SPREAD_KINDS = ("learning_rates", "schedules")
@@ -94,8 +96,12 @@ class PageWriter:
     """The ``html`` format of the scenario layer (registered by the package root in :mod:`optviz.output`):
     which kinds have pages, the checks a render makes before drawing, and the page itself."""
 
-    def refusal(self, kind: str) -> str | None:
-        """Why a figure kind has no page (None when it has one)."""
+    def refusal(self, kind: str, panels: Sequence[str] = ()) -> str | None:
+        """Why a figure kind (with ``panels``, its panels' kinds) has no page (None when it has one)."""
+        if kind == PANELS_KIND:
+            from optviz.web.panels_page import panel_refusal
+
+            return panel_refusal(panels)
         if kind in (*KINDS, CLASSIFIER_KIND):
             return None
         return (
@@ -120,8 +126,12 @@ class PageWriter:
     ) -> Path:
         if kind.name == CLASSIFIER_KIND:
             return write_page(classifier_scenario_page(data), path)
+        if kind.name == PANELS_KIND:
+            from optviz.web.panels_page import panels_page as page_of
+        else:
+            page_of = scenario_page
         try:
-            text = scenario_page(
+            text = page_of(
                 kind,
                 data,
                 title=title,
@@ -144,11 +154,16 @@ def check(kind: Any, data: Any) -> None:
     """Everything that makes a scenario's page impossible, found before anything is drawn: the kind, its
     options, the surface (a formula or a dataset), each run's rule (a JavaScript kernel), the draws it must
     embed. Raises :class:`~optviz.ParameterError` naming the scenario field."""
-    reason = WRITER.refusal(kind.name)
+    reason = WRITER.refusal(kind.name, tuple(k.name for k, _ in getattr(data, "panels", ())))
     if reason is not None:
         raise ParameterError("output.formats", reason)
     if kind.name == CLASSIFIER_KIND:
         return  # the demo's page draws whatever the kind's options describe
+    if kind.name == PANELS_KIND:
+        from optviz.web.panels_page import check_panels
+
+        check_panels(data)
+        return
     if getattr(data.options, "condition", False):
         raise ParameterError(
             "figure.condition",
@@ -297,11 +312,14 @@ def _fixed_legends(kind: str, runs: Sequence[Any]) -> list[str] | None:
     return None
 
 
-def live_layers(kind: str, options: Any, scene: Any) -> list[Any]:
+def live_layers(
+    kind: str, options: Any, scene: Any, handles: Sequence[Any] | None = None
+) -> list[Any]:
     """What a kind draws live beyond its paths and loss curves (:class:`optviz.web.static.LiveLayer`): the
     profile of ``contour_profile`` (of ``profile``, where it is the whole figure), the same-state updates of
     ``momentum_nesterov``, the loss over seeds of ``learning_rates`` and ``schedules`` and the latter's lr
-    panel (read from the drawn ``scene``)."""
+    panel (read from the drawn ``scene``; ``handles``: the panel's own, in a figure of several)."""
+    handles = scene.handles if handles is None else handles
     if kind in SPREAD_KINDS:
         from optviz.plot import TrajectoryArtists
         from optviz.web.lr_layer import LearningRateLayer
@@ -317,7 +335,7 @@ def live_layers(kind: str, options: Any, scene: Any) -> list[Any]:
         from optviz.plot.profile import ProfileArtists
         from optviz.web.profile_layer import ProfileLayer
 
-        handle = next(h for h in scene.handles if isinstance(h, ProfileArtists))
+        handle = next(h for h in handles if isinstance(h, ProfileArtists))
         # the profile alone: the figure's data panel, what the slice is in its x label
         panel = kind == "profile"
         return [ProfileLayer(options.along, options.through, panel=panel, handle=handle)]
