@@ -88,8 +88,6 @@ SCENARIOS = {
     "mixed": MIXED,
 }
 
-pytestmark = pytest.mark.slow
-
 
 @pytest.fixture(scope="module")
 def pages(tmp_path_factory):
@@ -133,6 +131,7 @@ def live_text_boxes(path: Path) -> list[list[float]]:
     return [[b.x0, height - b.y1, b.x1, height - b.y0] for b in boxes]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", list(SCENARIOS))
 def test_each_panel_equals_python_and_the_page_looks_like_its_png(browser, pages, name):
     html, source = pages[name]
@@ -156,6 +155,7 @@ def test_each_panel_equals_python_and_the_page_looks_like_its_png(browser, pages
     page.close()
 
 
+@pytest.mark.slow
 def test_the_step_moves_the_panels_as_the_animation_does(browser, pages):
     """Paced together (150, 60, 60 and 150 steps): the page's step k shows iteration round(k last / K) of
     each panel, as Python's frame k does (its panel labels say "k = ..."); the page's last step is the
@@ -182,6 +182,7 @@ def test_the_step_moves_the_panels_as_the_animation_does(browser, pages):
     page.close()
 
 
+@pytest.mark.slow
 def test_the_panels_label_their_steps_where_matplotlib_does(browser, pages):
     """At a step before the last, each paced panel's "k = i" label is drawn in its corner: the page's
     pixels differ from the last step's (where no label is drawn) inside the box matplotlib gives the label."""
@@ -202,6 +203,7 @@ def test_the_panels_label_their_steps_where_matplotlib_does(browser, pages):
     page.close()
 
 
+@pytest.mark.slow
 def test_set_start_and_a_click_address_one_panel_and_the_export_renders_the_page(
     browser, pages, tmp_path
 ):

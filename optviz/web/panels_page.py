@@ -61,7 +61,7 @@ def check_panels(data: Any) -> None:
         except ParameterError as err:
             raise ParameterError(f"panel[{i}].{err.field}", err.message) from None
         runs += list(panel.trajectories)
-    size = sp._draw_bytes(runs)
+    size = sp.draw_bytes(runs)
     if size > sp.DRAW_BUDGET:
         raise ParameterError(
             "panel",
@@ -120,11 +120,11 @@ def panels_data(
             "stepArrows": bool(getattr(panel.options, "arrows", False)),
             "names": list(getattr(panel.options, "names", None) or []) or None,
             "runs": list(range(first, len(runs))),
-            "sigma": {"high": sp._nice(2 * max(sigmas))} if sigmas else None,
+            "sigma": {"high": sp.nice_high(2 * max(sigmas))} if sigmas else None,
             "tomlHead": _panel_toml(k.name, panel),
         })  # fmt: skip
     every = [t for _, panel in data.panels for t in panel.trajectories]
-    max_steps = sp._max_steps(every)
+    max_steps = sp.slider_steps(every)
     n_samples = max(int(getattr(panel.surface, "n_samples", 0) or 0) for _, panel in data.panels)
     return {
         "kind": kind.name,
@@ -136,9 +136,11 @@ def panels_data(
         "paramNames": sp.PARAM_NAMES,
         "runs": runs,
         "oneRule": False,
-        "sliders": [sp._sliders(r) for r in runs],
+        "sliders": [sp.rule_sliders(r) for r in runs],
         "steps": {"low": 1, "high": max_steps},
-        "draws": draws(sp._seeds(every), max_steps, sp._batches(every), max_steps, n_samples),
+        "draws": draws(
+            sp.noise_seeds(every), max_steps, sp.minibatches(every), max_steps, n_samples
+        ),
         "sgdLabels": {
             name: default_label(
                 rule(name, **({"scale": 1.0} if name == "random_search" else {"lr": 1.0})),
@@ -224,16 +226,16 @@ def _slider(id_: str, label: str) -> str:
 def _body(data: dict[str, Any], description: str | None) -> str:
     blocks = []
     for n, p in enumerate(data["panels"]):
-        rows = []
+        # the panel's own settings first (its runs' steps and noise), then each run's
+        rows = [_slider(f"c-steps-{n}", "steps")]
+        if p["sigma"] is not None:
+            rows.append(_slider(f"c-sigma-{n}", "noise σ"))
         for i in p["runs"]:
             r = data["runs"][i]
             rows.append(
                 f'<span class="run-name" id="run-{i}" style="color:{r["color"]}">{escape(r["label"])}</span>'
                 + "".join(_slider(f"c-{i}-{c['name']}", c["label"]) for c in data["sliders"][i])
             )
-        rows.append(_slider(f"c-steps-{n}", "steps"))
-        if p["sigma"] is not None:
-            rows.append(_slider(f"c-sigma-{n}", "noise σ"))
         head = escape(p["title"] or f"panel {n + 1}")
         blocks.append(
             f'<fieldset class="run"><legend id="panel-{n}">{head}</legend>'
@@ -258,7 +260,8 @@ def _body(data: dict[str, Any], description: str | None) -> str:
 aria-label="{escape(data["figure"]["alt"])}"></div></div>
 <div class="page">
 <p class="note">{about}Click a panel to start its runs there. The runs are computed in this page with
-optviz.run's numbers{"" if exact else " (to the last digits that the math library allows)"}.{paced}</p>
+optviz.run's numbers{"" if exact else " (to the last digits that the math library allows)"}.{paced}
+The panels' titles are the scenario's own words: they do not follow the sliders.</p>
 <div class="row">
 <div class="panel">
 {"".join(blocks)}

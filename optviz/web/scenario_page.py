@@ -178,7 +178,7 @@ def check(kind: Any, data: Any) -> None:
                 f"run[{i}].rule",
                 f"the web page has no JavaScript kernel for {t.rule!r} (it has {', '.join(JS_RULES)})",
             )
-    size = _draw_bytes(data.trajectories, spread_seeds(kind.name, data.options))
+    size = draw_bytes(data.trajectories, spread_seeds(kind.name, data.options))
     if size > DRAW_BUDGET:
         raise ParameterError(
             "run",
@@ -187,7 +187,8 @@ def check(kind: Any, data: Any) -> None:
         )
 
 
-def _max_steps(runs: Sequence[Any]) -> int:
+def slider_steps(runs: Sequence[Any]) -> int:
+    """Where the steps slider ends (and the embedded draws with it): at least MIN_STEPS_SLIDER."""
     return max([MIN_STEPS_SLIDER, *(int(t.steps) for t in runs)])
 
 
@@ -200,7 +201,7 @@ def _noisy(t: Any) -> bool:
     return isinstance(t.noise, GaussianNoise) or t.rule == "random_search"
 
 
-def _seeds(runs: Sequence[Any], spread: Sequence[int] = ()) -> list[int]:
+def noise_seeds(runs: Sequence[Any], spread: Sequence[int] = ()) -> list[int]:
     """Seeds whose normal draws a page embeds: 0..NOISE_SEEDS-1, each noisy run's own and the seeds of a loss
     over seeds (``spread``)."""
     if not any(_noisy(t) for t in runs):
@@ -208,7 +209,7 @@ def _seeds(runs: Sequence[Any], spread: Sequence[int] = ()) -> list[int]:
     return sorted({*range(NOISE_SEEDS), *(int(t.seed) for t in runs if _noisy(t)), *spread})
 
 
-def _batches(runs: Sequence[Any], spread: Sequence[int] = ()) -> list[tuple[Minibatch, int]]:
+def minibatches(runs: Sequence[Any], spread: Sequence[int] = ()) -> list[tuple[Minibatch, int]]:
     """The minibatches a page embeds: each minibatch run's, with its own seed and the ``spread`` seeds."""
     return [
         (t.noise, int(seed))
@@ -218,10 +219,11 @@ def _batches(runs: Sequence[Any], spread: Sequence[int] = ()) -> list[tuple[Mini
     ]
 
 
-def _draw_bytes(runs: Sequence[Any], spread: Sequence[int] = ()) -> int:
-    steps = _max_steps(runs) + 1
-    normals = len(_seeds(runs, spread)) * steps * 16
-    distinct = {(n.batch_size, n.replace, seed): n for n, seed in _batches(runs, spread)}
+def draw_bytes(runs: Sequence[Any], spread: Sequence[int] = ()) -> int:
+    """What the noise draws of ``runs`` (and the ``spread`` seeds) take of a page, base64 included."""
+    steps = slider_steps(runs) + 1
+    normals = len(noise_seeds(runs, spread)) * steps * 16
+    distinct = {(n.batch_size, n.replace, seed): n for n, seed in minibatches(runs, spread)}
     batches = sum(steps * int(n.batch_size) * 4 for n in distinct.values())
     return (normals + batches) * 4 // 3  # base64
 
@@ -256,11 +258,11 @@ def scenario_data(
             # a key the kind composed (runs beside arrows, points, conventions): its columns are the
             # kind's, and a scenario's runs stay as many
             lg["maxColumns"] = lg["columns"]
-    max_steps = _max_steps(runs)
+    max_steps = slider_steps(runs)
     surface = data.surface
     n_samples = int(getattr(surface, "n_samples", 0) or 0)
     spread = spread_seeds(kind.name, data.options)
-    batches = _batches(runs, spread)
+    batches = minibatches(runs, spread)
     specs = []
     for i, t in enumerate(runs):
         r = run_spec(t, styles["colors"][i])
@@ -285,10 +287,10 @@ def scenario_data(
         "runs": specs,
         # one rule for every run (schedules: one rule under several schedules): its sliders move every run
         "oneRule": kind.name in ONE_RULE_KINDS,
-        "sliders": [_sliders(r) for r in specs][: 1 if kind.name in ONE_RULE_KINDS else None],
+        "sliders": [rule_sliders(r) for r in specs][: 1 if kind.name in ONE_RULE_KINDS else None],
         "steps": {"low": 1, "high": max_steps},
-        "sigma": {"high": _nice(2 * max(sigmas))} if sigmas else None,
-        "draws": draws(_seeds(runs, spread), max_steps, batches, max_steps, n_samples),
+        "sigma": {"high": nice_high(2 * max(sigmas))} if sigmas else None,
+        "draws": draws(noise_seeds(runs, spread), max_steps, batches, max_steps, n_samples),
         "sgdLabels": {
             name: default_label(
                 rule(name, **({"scale": 1.0} if name == "random_search" else {"lr": 1.0})),
@@ -353,11 +355,12 @@ LAYER_SCRIPTS = {
 }  # fmt: skip
 
 
-def _nice(v: float) -> float:
+def nice_high(v: float) -> float:
+    """A slider's end at ``v``, to two significant digits."""
     return float(f"{v:.2g}") if v > 0 else 1.0
 
 
-def _sliders(run: dict[str, Any]) -> list[dict[str, Any]]:
+def rule_sliders(run: dict[str, Any]) -> list[dict[str, Any]]:
     """One run's sliders: its rule's hyperparameters (betas as beta1 and beta2), with ranges around its own
     values where they have no natural bounds."""
     params = run["params"]
