@@ -1,0 +1,279 @@
+"""Live contours (assets/contours.js) equal optviz.plot.contour's, under node.
+
+For several surfaces and views: the grid is numpy.linspace's to the bit and the page's values are numpy's (to
+the bit on arithmetic surfaces); the levels are ``contour_levels``'s on the same values (to the bit on linear
+scales; on log scales within an ulp: numpy's SIMD power may round ratio**k the other way); every level's lines are
+matplotlib's (contourpy's mpl2014, corner_mask on) on the same grid and level: the same polylines, in the
+same order, to the bit, also where the surface is undefined (masked corners) and where grid values sit
+exactly on a level; the lines' colour-table indices are plot.contour's BoundaryNorm's.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import subprocess
+import tempfile
+from pathlib import Path
+from typing import Any
+
+import matplotlib.pyplot as plt
+import numpy as np
+import pytest
+from _web import NODE, ROOT
+
+import optviz as ov
+from optviz.plot._levels import contour_levels
+from optviz.plot.contour import _band_norm, _within
+from optviz.plot.views import draw_fitted
+from optviz.web import emit
+
+pytestmark = pytest.mark.skipif(NODE is None, reason="node is not installed (it runs contours.js)")
+
+SURFACES = {
+    "quadratic": ov.surface("quadratic", kappa=10, angle=25),
+    "rosenbrock": ov.surface("rosenbrock"),
+    "himmelblau": ov.surface("himmelblau"),
+    "six_hump_camel": ov.surface("six_hump_camel"),
+    "logistic_regression": ov.surface("logistic_regression"),
+    # undefined outside a disc: masked points, corner quads on its edge
+    "dome": ov.surface_from_expression("sqrt(4 - x**2 - y**2)"),
+    # values on integer points of the grid equal to levels 1, 2, 5: points exactly on a level
+    "bowl": ov.surface_from_expression("x**2 + y**2"),
+}
+LINEAR = {"quadratic", "six_hump_camel", "logistic_regression", "dome", "bowl"}
+ARITHMETIC = {"quadratic", "rosenbrock", "himmelblau", "six_hump_camel", "dome", "bowl"}
+
+
+def _f64(text: str) -> np.ndarray:
+    return np.frombuffer(base64.b64decode(text), dtype="<f8")
+
+
+def _bounds(b: Any) -> list[list[float]]:
+    return [[float(b[0][0]), float(b[0][1])], [float(b[1][0]), float(b[1][1])]]
+
+
+def _case(key: str, n: int, bounds: Any, shown: Any = None, levels: Any = None) -> dict[str, Any]:
+    s = SURFACES[key]
+    return {
+        "surface": key, "n": n, "bounds": _bounds(bounds), "shown": _bounds(shown or bounds),
+        "fmin": float(s.fmin) if np.isfinite(s.fmin) else None, "nLevels": 14, "scale": s.level_scale,
+        "levels": None if levels is None else [float(v) for v in levels],
+    }  # fmt: skip
+
+
+# (surface, grid size, grid bounds, view asked for): default views, zooms (update_diagram's zoom panel) and
+# grids widened beyond the view (plot.contour's margin), odd sizes and lopsided bounds
+CASES = [
+    _case("quadratic", 120, SURFACES["quadratic"].bounds),
+    _case("quadratic", 97, ((-0.7, 0.45), (-0.3, 0.62))),
+    _case("quadratic", 150, ((-3.3, 3.1), (-2.2, 2.4)), ((-2.5, 2.5), (-1.5, 1.5))),
+    _case("rosenbrock", 140, SURFACES["rosenbrock"].bounds),
+    _case("rosenbrock", 101, ((0.6, 1.3), (0.3, 1.4))),
+    _case("himmelblau", 130, SURFACES["himmelblau"].bounds),
+    _case("himmelblau", 90, ((-6.0, 6.0), (-6.5, 6.5)), ((-5.0, 5.0), (-5.0, 5.0))),
+    _case("six_hump_camel", 160, SURFACES["six_hump_camel"].bounds),
+    _case("six_hump_camel", 75, ((-0.4, 0.4), (-0.3, 0.3))),
+    _case("logistic_regression", 80, SURFACES["logistic_regression"].bounds),
+    _case("dome", 111, ((-2.5, 2.5), (-2.5, 2.5))),
+    _case("bowl", 9, ((-4.0, 4.0), (-4.0, 4.0)), levels=[1.0, 2.0, 5.0, 8.0]),
+    _case("bowl", 41, ((-2.0, 2.0), (-2.0, 2.0)), levels=[0.25, 1.0, 1.21, 4.0]),
+]
+
+
+def run_node(cases: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Runs tests/js/contour_cases.js on the cases: per case its grid, levels, lines, colour indices."""
+    keys = sorted({c["surface"] for c in cases})
+    with tempfile.TemporaryDirectory() as tmp:
+        tmp_path = Path(tmp)
+        entries = ",\n".join(f"{json.dumps(k)}: {emit.surface_js(SURFACES[k])}" for k in keys)
+        (tmp_path / "surfaces.js").write_text(
+            f"module.exports = function (E) {{ return {{\n{entries}\n}}; }};\n", encoding="utf-8"
+        )
+        (tmp_path / "cases.json").write_text(json.dumps(cases), encoding="utf-8")
+        out = subprocess.run(
+            [
+                NODE, str(ROOT / "js" / "contour_cases.js"), str(emit.JS_DIR / "engine.js"),
+                str(emit.JS_DIR / "contours.js"), str(tmp_path / "surfaces.js"),
+                str(tmp_path / "cases.json"),
+            ],
+            capture_output=True, text=True, check=True,
+        )  # fmt: skip
+    return json.loads(out.stdout)
+
+
+@pytest.fixture(scope="module")
+def results() -> list[dict[str, Any]]:
+    return run_node(CASES)
+
+
+def _grid(case: dict[str, Any]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    (x0, x1), (y0, y1) = case["bounds"]
+    return SURFACES[case["surface"]].grid(case["n"], ((x0, x1), (y0, y1)))
+
+
+def _ids() -> list[str]:
+    return [f"{c['surface']}-{c['n']}" for c in CASES]
+
+
+@pytest.mark.parametrize("index", range(len(CASES)), ids=_ids())
+def test_grid_is_numpys(results: list[dict[str, Any]], index: int) -> None:
+    case, js = CASES[index], results[index]
+    X, Y, XY = _grid(case)
+    assert np.array_equal(_f64(js["xs"]), X[0])
+    assert np.array_equal(_f64(js["ys"]), Y[:, 0])
+    with np.errstate(all="ignore"):
+        values = SURFACES[case["surface"]].value(XY)
+    expected = np.where(np.isfinite(values), values, np.nan)
+    z = _f64(js["z"]).reshape(X.shape)
+    assert np.array_equal(np.isnan(z), np.isnan(expected))
+    if case["surface"] in ARITHMETIC:
+        assert np.array_equal(z, expected, equal_nan=True)
+    else:  # exp and log1p: the browser's Math against numpy's, an ulp or so
+        np.testing.assert_allclose(z, expected, rtol=1e-14, atol=0)
+
+
+@pytest.mark.parametrize("index", range(len(CASES)), ids=_ids())
+def test_levels_are_contour_levels(results: list[dict[str, Any]], index: int) -> None:
+    case, js = CASES[index], results[index]
+    X, Y, _ = _grid(case)
+    Z = _f64(js["z"]).reshape(X.shape)
+    levels = _f64(js["levels"])
+    if case["levels"] is not None:
+        assert levels.tolist() == case["levels"]
+        return
+    # plot.contour's choice, on the page's own values
+    s = SURFACES[case["surface"]]
+    finite = Z[np.isfinite(Z)]
+    (a0, a1), (b0, b1) = case["shown"]
+    expected = contour_levels(
+        _within(Z, X, Y, ((a0, a1), (b0, b1))), fmin=s.fmin, n=14, scale=s.level_scale,
+        reach=float(np.quantile(finite, 0.995)),
+    )  # fmt: skip
+    assert len(levels) == len(expected) >= 14
+    if case["surface"] in LINEAR:
+        assert np.array_equal(levels, expected)
+    else:
+        # log: the ratio is bit-equal (contours.js's pow is correctly rounded, as the C library's); numpy's
+        # ratio ** arange(n) runs its SIMD power on AVX-512 machines (SVML), which may round an element the
+        # other way: an ulp, not more
+        ulps = np.abs(levels - expected) / np.spacing(expected)
+        assert ulps.max() <= 1
+
+
+@pytest.mark.parametrize("index", range(len(CASES)), ids=_ids())
+def test_lines_are_matplotlibs(results: list[dict[str, Any]], index: int) -> None:
+    case, js = CASES[index], results[index]
+    X, Y, _ = _grid(case)
+    Z = _f64(js["z"]).reshape(X.shape)
+    levels = _f64(js["levels"])
+    fig, ax = plt.subplots()
+    try:
+        cs = ax.contour(X, Y, Z, levels=levels)  # matplotlib's defaults: mpl2014, corner_mask
+        segs = _segments(cs)
+    finally:
+        plt.close(fig)
+    assert len(js["lines"]) == len(levels) == len(segs)
+    drawn = 0
+    for level, mine, theirs in zip(levels, js["lines"], segs, strict=True):
+        mine = [_f64(line).reshape(-1, 2) for line in mine]
+        assert len(mine) == len(theirs), (
+            f"level {level}: {len(mine)} lines, matplotlib {len(theirs)}"
+        )
+        for a, b in zip(mine, theirs, strict=True):
+            assert np.array_equal(a, b), f"level {level}: a line differs"
+        drawn += sum(len(a) for a in mine)
+    assert drawn > 0
+
+
+def test_masked_and_degenerate_cases_are_exercised(results: list[dict[str, Any]]) -> None:
+    """The dome's grid has masked points (corner quads); the coarse bowl has grid values equal to a level."""
+    dome = next(i for i, c in enumerate(CASES) if c["surface"] == "dome")
+    assert np.isnan(_f64(results[dome]["z"])).sum() > 100
+    bowl = next(i for i, c in enumerate(CASES) if c["surface"] == "bowl")
+    z = _f64(results[bowl]["z"])
+    assert {1.0, 2.0, 5.0, 8.0} <= set(z.tolist())
+
+
+@pytest.mark.parametrize("index", range(len(CASES)), ids=_ids())
+def test_colour_indices_are_band_norms(results: list[dict[str, Any]], index: int) -> None:
+    levels = _f64(results[index]["levels"])
+    expected = np.asarray(_band_norm(levels)(levels)).tolist()
+    assert results[index]["indices"] == expected
+
+
+def _segments(cs: Any) -> list[list[np.ndarray]]:
+    # a level without lines is one empty path in matplotlib's allsegs, no line in contourpy's (and the page's)
+    return [[line for line in level if len(line)] for level in cs.allsegs]
+
+
+# plot.contour itself, its view fitted to a panel and widened: the grid read from what it drew
+PLOTTED = [
+    ("quadratic", None),
+    ("himmelblau", None),
+    ("six_hump_camel", ((-1.0, 1.2), (-0.8, 0.9))),
+]
+
+
+@pytest.mark.slow
+def test_plot_contour_end_to_end() -> None:
+    """The page's grid, levels and lines for the grid plot.contour drew (equal_aspect: a view fitted to the
+    axes' box and a widened grid): the same levels and the same lines as its ContourSet."""
+    drawn, cases = [], []
+    for key, view in PLOTTED:
+        s = SURFACES[key]
+        made: list[Any] = []
+
+        def draw(s: Any = s, view: Any = view, made: list[Any] = made) -> Any:
+            fig, ax = plt.subplots(figsize=(6.0, 3.2), layout="constrained")
+            made.append(ov.plot.contour(s, ax, bounds=view, resolution=90, critical_points=False))
+            return fig
+
+        plt.close(draw_fitted(draw))  # as a figure kind draws: measured, then fitted and widened
+        out = made[-1]
+        X, Y, _ = out.grid
+        drawn.append((out.levels, _segments(out.lines), out.lines.get_edgecolor()))
+        bounds = ((X[0, 0], X[0, -1]), (Y[0, 0], Y[-1, 0]))
+        assert bounds != (view or s.bounds)  # widened: the levels come from the view inside it
+        cases.append(_case(key, X.shape[0], bounds, view or s.bounds))
+    lut = plt.get_cmap("viridis")(np.arange(256))
+    for case, js, (levels, segs, colours) in zip(cases, run_node(cases), drawn, strict=True):
+        mine = _f64(js["levels"])
+        if case["surface"] in LINEAR:
+            assert np.array_equal(mine, levels)
+        else:
+            np.testing.assert_allclose(mine, levels, rtol=1e-13)
+        for lines, theirs in zip(js["lines"], segs, strict=True):
+            lines = [_f64(line).reshape(-1, 2) for line in lines]
+            assert len(lines) == len(theirs)
+            for a, b in zip(lines, theirs, strict=True):
+                np.testing.assert_allclose(a, b, rtol=1e-9, atol=1e-12)
+        # each level's colour: the table's entry at the page's index, the lines' alpha
+        rgba = lut[np.asarray(js["indices"])]
+        rgba[:, 3] = 0.85
+        np.testing.assert_array_equal(rgba, colours)
+
+
+def test_pow_is_correctly_rounded() -> None:
+    """contours.js's pow (the log levels' ratio, span ** (1/(n-1))) is the correctly rounded power, as the C
+    library's is but in rare near-ties; Math.pow is an ulp off in a few percent of these."""
+    mpmath = pytest.importorskip("mpmath")
+    rng = np.random.default_rng(7)
+    a = np.exp(rng.uniform(-5.0, 30.0, 1500))
+    y = rng.choice([1.0, -1.0, 2.5], 1500) / rng.integers(1, 40, 1500)
+    script = (
+        f"const C = require({json.dumps(str(emit.JS_DIR / 'contours.js'))});"
+        "const cases = JSON.parse(require('fs').readFileSync(0, 'utf8'));"
+        "process.stdout.write(JSON.stringify(cases.map(([a, y]) => [C.pow(a, y), Math.pow(a, y)])));"
+    )
+    out = subprocess.run(
+        [NODE, "-e", script], input=json.dumps(np.stack([a, y], axis=1).tolist()),
+        capture_output=True, text=True, check=True,
+    )  # fmt: skip
+    got = np.array(json.loads(out.stdout), dtype=float)  # JSON writes some as integers
+    mpmath.mp.prec = 200
+    exact = np.array(
+        [float(mpmath.power(mpmath.mpf(u), mpmath.mpf(v))) for u, v in zip(a, y, strict=True)]
+    )
+    assert np.array_equal(got[:, 0], exact)
+    assert not np.array_equal(got[:, 1], exact)  # the cases do tell the two apart
