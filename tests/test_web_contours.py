@@ -36,6 +36,7 @@ SURFACES = {
     "himmelblau": ov.surface("himmelblau"),
     "six_hump_camel": ov.surface("six_hump_camel"),
     "logistic_regression": ov.surface("logistic_regression"),
+    "rastrigin": ov.surface("rastrigin"),  # a saddle between every two wells
     # undefined outside a disc: masked points, corner quads on its edge
     "dome": ov.surface_from_expression("sqrt(4 - x**2 - y**2)"),
     # values on integer points of the grid equal to levels 1, 2, 5: points exactly on a level
@@ -75,6 +76,7 @@ CASES = [
     _case("six_hump_camel", 160, SURFACES["six_hump_camel"].bounds),
     _case("six_hump_camel", 75, ((-0.4, 0.4), (-0.3, 0.3))),
     _case("logistic_regression", 80, SURFACES["logistic_regression"].bounds),
+    _case("rastrigin", 200, SURFACES["rastrigin"].bounds),
     _case("dome", 111, ((-2.5, 2.5), (-2.5, 2.5))),
     _case("bowl", 9, ((-4.0, 4.0), (-4.0, 4.0)), levels=[1.0, 2.0, 5.0, 8.0]),
     _case("bowl", 41, ((-2.0, 2.0), (-2.0, 2.0)), levels=[0.25, 1.0, 1.21, 4.0]),
@@ -277,3 +279,23 @@ def test_pow_is_correctly_rounded() -> None:
     )
     assert np.array_equal(got[:, 0], exact)
     assert not np.array_equal(got[:, 1], exact)  # the cases do tell the two apart
+
+
+def test_lines_without_corner_mask() -> None:
+    """With corner_mask off (matplotlib's contour.corner_mask False) a quad with any masked corner is left out
+    whole: the lines are contourpy's mpl2014 lines with corner_mask=False."""
+    import contourpy
+
+    case = {**_case("dome", 111, ((-2.5, 2.5), (-2.5, 2.5))), "cornerMask": False}
+    (js,) = run_node([case])
+    X, Y, _ = _grid(case)
+    Z = _f64(js["z"]).reshape(X.shape)
+    gen = contourpy.contour_generator(
+        X, Y, np.ma.masked_invalid(Z), name="mpl2014", corner_mask=False,
+        line_type=contourpy.LineType.SeparateCode,
+    )  # fmt: skip
+    levels = _f64(js["levels"])
+    assert len(levels) == 14
+    for level, mine in zip(levels, js["lines"], strict=True):
+        theirs, _ = gen.lines(level)
+        assert [_f64(line).reshape(-1, 2).tolist() for line in mine] == [a.tolist() for a in theirs]

@@ -13,7 +13,7 @@ const results = cases.map((c) => {
   const levels = c.levels === null
     ? C.plotLevels(g, c.shown, c.fmin === null ? NaN : c.fmin, c.nLevels, c.scale)
     : new Float64Array(c.levels);
-  const gen = C.generator(g);
+  const gen = C.generator(g, c.cornerMask === undefined ? true : c.cornerMask);
   const lines = Array.from(levels, (level) => gen.lines(level).map(b64));
   const indices = levels.length >= 2 ? Array.from(C.levelIndices(levels, 256)) : [];
   return { z: b64(g.z), xs: b64(g.xs), ys: b64(g.ys), levels: b64(levels), lines, indices };
