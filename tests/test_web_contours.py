@@ -2,7 +2,7 @@
 
 For several surfaces and views: the grid is numpy.linspace's to the bit and the page's values are numpy's (to
 the bit on arithmetic surfaces); the levels are ``contour_levels``'s on the same values (to the bit on linear
-scales; on log scales within an ulp: numpy's SIMD power may round ratio**k the other way); every level's lines are
+scales; on log scales within two ulp: numpy's SIMD power may round ratio**k the other way); every level's lines are
 matplotlib's (contourpy's mpl2014, corner_mask on) on the same grid and level: the same polylines, in the
 same order, to the bit, also where the surface is undefined (masked corners) and where grid values sit
 exactly on a level; the lines' colour-table indices are plot.contour's BoundaryNorm's.
@@ -158,9 +158,9 @@ def test_levels_are_contour_levels(results: list[dict[str, Any]], index: int) ->
     else:
         # log: the ratio is bit-equal (contours.js's pow is correctly rounded, as the C library's); numpy's
         # ratio ** arange(n) runs its SIMD power on AVX-512 machines (SVML), which may round an element the
-        # other way: an ulp, not more
+        # other way: an ulp of ratio ** k, at most two once multiplied by the first level's gap
         ulps = np.abs(levels - expected) / np.spacing(expected)
-        assert ulps.max() <= 1
+        assert ulps.max() <= 2
 
 
 @pytest.mark.parametrize("index", range(len(CASES)), ids=_ids())
