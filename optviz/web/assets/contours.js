@@ -51,9 +51,10 @@
 
   // -- the levels ---------------------------------------------------------------------------------------
   function finiteSorted(values) {
-    var out = [], i;
-    for (i = 0; i < values.length; i++) if (isFinite(values[i])) out.push(values[i]);
-    var a = new Float64Array(out);
+    var count = 0, i, k = 0;
+    for (i = 0; i < values.length; i++) if (isFinite(values[i])) count++;
+    var a = new Float64Array(count);
+    for (i = 0; i < values.length; i++) if (isFinite(values[i])) a[k++] = values[i];
     a.sort(); // a Float64Array sorts by value
     return a;
   }
@@ -160,13 +161,11 @@
     var high = quantile(finite, 0.995);
     if (high <= low) high = finite[finite.length - 1];
     if (high <= low) return new Float64Array([low, low + 1.0]);
-    // gap = finite - low, its positive part (still increasing: the subtraction is monotonic)
-    var positive = [];
-    for (k = 0; k < finite.length; k++) {
-      var g = finite[k] - low;
-      if (g > 0) positive.push(g);
-    }
-    positive = new Float64Array(positive);
+    // gap = finite - low, its positive part: a tail of the sorted values (the subtraction is monotonic)
+    var start = 0;
+    while (start < finite.length && !(finite[start] - low > 0)) start++;
+    var positive = new Float64Array(finite.length - start);
+    for (k = start; k < finite.length; k++) positive[k - start] = finite[k] - low;
     if (scale === "auto") {
       var spread = positive.length ? quantile(positive, 0.98) / quantile(positive, 0.02) : 1.0;
       scale = spread > 1e3 ? "log" : "linear";
