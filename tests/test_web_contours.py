@@ -188,6 +188,68 @@ def test_lines_are_matplotlibs(results: list[dict[str, Any]], index: int) -> Non
     assert drawn > 0
 
 
+def _sweep() -> list[dict[str, Any]]:
+    """Every registered surface: its view and two zooms inside it (seeded), odd grid sizes, the scale its
+    own or "auto"."""
+    rng = np.random.default_rng(2026)
+    cases = []
+    for name in ov.surface_names():
+        SURFACES.setdefault(f"sweep/{name}", ov.surface(name))
+        (x0, x1), (y0, y1) = ov.surface(name).bounds
+        views = [((x0, x1), (y0, y1))]
+        for _ in range(2):
+            w, h = rng.uniform(0.05, 0.6) * (x1 - x0), rng.uniform(0.05, 0.6) * (y1 - y0)
+            cx, cy = rng.uniform(x0 + w / 2, x1 - w / 2), rng.uniform(y0 + h / 2, y1 - h / 2)
+            views.append(((cx - w / 2, cx + w / 2), (cy - h / 2, cy + h / 2)))
+        for k, view in enumerate(views):
+            (a0, a1), (b0, b1) = view
+            grown = (
+                (a0 - 0.25 * (a1 - a0), a1 + 0.25 * (a1 - a0)),
+                (b0 - 0.25 * (b1 - b0), b1 + 0.25 * (b1 - b0)),
+            )
+            case = _case(f"sweep/{name}", int(rng.integers(25, 90)), grown if k else view, view)
+            if k == 2:
+                case["scale"] = "auto"
+            cases.append(case)
+    return cases
+
+
+def test_every_surface_and_zoom() -> None:
+    """Every registered surface, at its view and at zooms in it (the update_diagram panel's views) over a
+    widened grid: levels as contour_levels's, each level's lines matplotlib's, to the bit."""
+    cases = _sweep()
+    failures = []
+    for case, js in zip(cases, run_node(cases), strict=True):
+        s = SURFACES[case["surface"]]
+        X, Y, _ = _grid(case)
+        Z = _f64(js["z"]).reshape(X.shape)
+        levels = _f64(js["levels"])
+        (a0, a1), (b0, b1) = case["shown"]
+        finite = Z[np.isfinite(Z)]
+        expected = contour_levels(
+            _within(Z, X, Y, ((a0, a1), (b0, b1))), fmin=s.fmin, n=14, scale=case["scale"],
+            reach=float(np.quantile(finite, 0.995)),
+        )  # fmt: skip
+        label = f"{case['surface']} {case['n']} {case['shown']} {case['scale']}"
+        ulps = np.abs(levels - expected) / np.spacing(np.abs(expected))
+        if len(levels) != len(expected) or ulps.max() > 2:
+            failures.append(f"{label}: levels")
+            continue
+        fig, ax = plt.subplots()
+        try:
+            segs = _segments(ax.contour(X, Y, Z, levels=levels))
+        finally:
+            plt.close(fig)
+        for level, mine, theirs in zip(levels, js["lines"], segs, strict=True):
+            mine = [_f64(line).reshape(-1, 2) for line in mine]
+            if len(mine) != len(theirs) or not all(
+                np.array_equal(a, b) for a, b in zip(mine, theirs, strict=True)
+            ):
+                failures.append(f"{label}: the lines of level {level}")
+    assert not failures, failures
+    assert len(cases) == 3 * len(ov.surface_names())
+
+
 def test_masked_and_degenerate_cases_are_exercised(results: list[dict[str, Any]]) -> None:
     """The dome's grid has masked points (corner quads); the coarse bowl has grid values equal to a level."""
     dome = next(i for i, c in enumerate(CASES) if c["surface"] == "dome")
