@@ -1,11 +1,13 @@
-"""Live contours (assets/contours.js) equal optviz.plot.contour's, under node.
+"""Live contours (assets/contours.js) equal optviz.plot.contour's, under node (and once in Chromium).
 
-For several surfaces and views: the grid is numpy.linspace's to the bit and the page's values are numpy's (to
-the bit on arithmetic surfaces); the levels are ``contour_levels``'s on the same values (to the bit on linear
-scales; on log scales within two ulp: numpy's SIMD power may round ratio**k the other way); every level's lines are
-matplotlib's (contourpy's mpl2014, corner_mask on) on the same grid and level: the same polylines, in the
-same order, to the bit, also where the surface is undefined (masked corners) and where grid values sit
-exactly on a level; the lines' colour-table indices are plot.contour's BoundaryNorm's.
+For several surfaces and views, and every registered surface at its view and two zooms: the grid is
+numpy.linspace's to the bit and the page's values are numpy's (to the bit on arithmetic surfaces); the levels
+are ``contour_levels``'s on the same values (to the bit on linear scales; on log scales within two ulp:
+numpy's SIMD power may round ratio**k the other way); every level's lines are matplotlib's (contourpy's
+mpl2014, corner_mask on) on the same grid and level: the same polylines, in the same order, to the bit, also
+where the surface is undefined (masked corners) and where grid values sit exactly on a level; the lines'
+colour-table indices are plot.contour's BoundaryNorm's. Slow: through plot.contour itself (a fitted, widened
+view), and in a page.
 """
 
 from __future__ import annotations
@@ -214,38 +216,46 @@ def _sweep() -> list[dict[str, Any]]:
     return cases
 
 
+def _differences(case: dict[str, Any], js: dict[str, Any]) -> list[str]:
+    """What the page's levels and lines for a case do not share with Python's on the page's own values:
+    contour_levels's levels (to 2 ulp: numpy's SIMD power on log scales) and matplotlib's lines, to the bit."""
+    s = SURFACES[case["surface"]]
+    X, Y, _ = _grid(case)
+    Z = _f64(js["z"]).reshape(X.shape)
+    levels = _f64(js["levels"])
+    (a0, a1), (b0, b1) = case["shown"]
+    finite = Z[np.isfinite(Z)]
+    expected = contour_levels(
+        _within(Z, X, Y, ((a0, a1), (b0, b1))), fmin=s.fmin, n=14, scale=case["scale"],
+        reach=float(np.quantile(finite, 0.995)),
+    )  # fmt: skip
+    label = f"{case['surface']} {case['n']} {case['shown']} {case['scale']}"
+    if len(levels) != len(expected):
+        return [f"{label}: {len(levels)} levels, contour_levels {len(expected)}"]
+    if (np.abs(levels - expected) / np.spacing(np.abs(expected))).max() > 2:
+        return [f"{label}: levels"]
+    fig, ax = plt.subplots()
+    try:
+        segs = _segments(ax.contour(X, Y, Z, levels=levels))
+    finally:
+        plt.close(fig)
+    out = []
+    for level, mine, theirs in zip(levels, js["lines"], segs, strict=True):
+        mine = [_f64(line).reshape(-1, 2) for line in mine]
+        if len(mine) != len(theirs) or not all(
+            np.array_equal(a, b) for a, b in zip(mine, theirs, strict=True)
+        ):
+            out.append(f"{label}: the lines of level {level}")
+    return out
+
+
 def test_every_surface_and_zoom() -> None:
     """Every registered surface, at its view and at zooms in it (the update_diagram panel's views) over a
     widened grid: levels as contour_levels's, each level's lines matplotlib's, to the bit."""
     cases = _sweep()
     failures = []
     for case, js in zip(cases, run_node(cases), strict=True):
-        s = SURFACES[case["surface"]]
-        X, Y, _ = _grid(case)
-        Z = _f64(js["z"]).reshape(X.shape)
-        levels = _f64(js["levels"])
-        (a0, a1), (b0, b1) = case["shown"]
-        finite = Z[np.isfinite(Z)]
-        expected = contour_levels(
-            _within(Z, X, Y, ((a0, a1), (b0, b1))), fmin=s.fmin, n=14, scale=case["scale"],
-            reach=float(np.quantile(finite, 0.995)),
-        )  # fmt: skip
-        label = f"{case['surface']} {case['n']} {case['shown']} {case['scale']}"
-        ulps = np.abs(levels - expected) / np.spacing(np.abs(expected))
-        if len(levels) != len(expected) or ulps.max() > 2:
-            failures.append(f"{label}: levels")
-            continue
-        fig, ax = plt.subplots()
-        try:
-            segs = _segments(ax.contour(X, Y, Z, levels=levels))
-        finally:
-            plt.close(fig)
-        for level, mine, theirs in zip(levels, js["lines"], segs, strict=True):
-            mine = [_f64(line).reshape(-1, 2) for line in mine]
-            if len(mine) != len(theirs) or not all(
-                np.array_equal(a, b) for a, b in zip(mine, theirs, strict=True)
-            ):
-                failures.append(f"{label}: the lines of level {level}")
+        failures.extend(_differences(case, js))
     assert not failures, failures
     assert len(cases) == 3 * len(ov.surface_names())
 
@@ -361,3 +371,52 @@ def test_lines_without_corner_mask() -> None:
     for level, mine in zip(levels, js["lines"], strict=True):
         theirs, _ = gen.lines(level)
         assert [_f64(line).reshape(-1, 2).tolist() for line in mine] == [a.tolist() for a in theirs]
+
+
+# The node runner's work, in a page (the browser's JavaScript engine): base64 of each array.
+IN_PAGE = """([surfaces, cases]) => {
+  const E = OptvizEngine, C = OptvizContours;
+  const b64 = (a) => { let t = ""; const u = new Uint8Array(a.buffer, a.byteOffset, a.byteLength);
+    for (let i = 0; i < u.length; i++) t += String.fromCharCode(u[i]); return btoa(t); };
+  return cases.map((c) => {
+    const s = new Function("E", "return " + surfaces[c.surface])(E);
+    const g = C.grid(s, c.n, c.bounds);
+    const levels = C.plotLevels(g, c.shown, c.fmin === null ? NaN : c.fmin, c.nLevels, c.scale);
+    const gen = C.generator(g);
+    return { z: b64(g.z), levels: b64(levels), lines: Array.from(levels, (l) => gen.lines(l).map(b64)) };
+  });
+}"""
+
+
+@pytest.mark.slow
+def test_in_a_page(browser: Any, tmp_path: Path, results: list[dict[str, Any]]) -> None:
+    """contours.js in headless Chromium, loaded as a page loads its assets: the same values, levels and
+    lines as under node (which equal matplotlib's)."""
+    from _browser import open_page
+
+    scripts = "\n".join(
+        f"<script>{emit.js_source(n)}</script>" for n in ("engine.js", "contours.js")
+    )
+    html = tmp_path / "contours.html"
+    html.write_text(
+        f"<!doctype html><body data-ready='1'><p>contours.js</p>{scripts}</body>", encoding="utf-8"
+    )
+    page = open_page(browser, html)
+    try:
+        chosen = [i for i, c in enumerate(CASES) if c["levels"] is None][::2]
+        surfaces = {
+            CASES[i]["surface"]: emit.surface_js(SURFACES[CASES[i]["surface"]]) for i in chosen
+        }
+        got = page.eval(IN_PAGE, [surfaces, [CASES[i] for i in chosen]])
+        assert not page.errors, page.errors
+    finally:
+        page.close()
+    failures = []
+    for i, js in zip(chosen, got, strict=True):
+        case = CASES[i]
+        if case["surface"] in ARITHMETIC:
+            assert js["z"] == results[i]["z"], case["surface"]
+        else:  # cos, exp: Chromium's Math is not node's (another V8), an ulp here and there
+            np.testing.assert_allclose(_f64(js["z"]), _f64(results[i]["z"]), rtol=1e-14)
+        failures.extend(_differences(case, js))
+    assert not failures, failures
