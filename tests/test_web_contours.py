@@ -420,3 +420,56 @@ def test_in_a_page(browser: Any, tmp_path: Path, results: list[dict[str, Any]]) 
             np.testing.assert_allclose(_f64(js["z"]), _f64(results[i]["z"]), rtol=1e-14)
         failures.extend(_differences(case, js))
     assert not failures, failures
+
+
+def _level_cases() -> list[tuple[list[float], dict[str, Any], bool]]:
+    """(values, contour_levels's options, whether the levels are a log progression)."""
+    rng = np.random.default_rng(11)
+    spread = np.exp(rng.normal(0.0, 4.0, 500)).tolist()  # decades: "auto" picks log
+    ramp = np.linspace(-3.0, 7.0, 257)
+    inf = float("inf")
+    return [
+        # constant: [low, low + 1]; nothing finite above the minimum; one positive gap (spread 1: linear)
+        ([1.0, 1.0, 1.0], {}, False),
+        ([2.0, float("nan"), inf, 2.0, -inf], {"fmin": 2.0}, False),
+        ([0.0, 0.0, 0.0, 5.0], {"fmin": 0.0}, False),
+        # fmin below the values; even steps without fmin, continued; quadratic, continued, at most 2n more
+        (ramp.tolist(), {"fmin": -4.0, "scale": "linear"}, False),
+        (ramp.tolist(), {"scale": "linear", "reach": 12.0}, False),
+        (ramp.tolist(), {"fmin": -3.0, "scale": "linear", "reach": 9.5}, False),
+        (ramp.tolist(), {"fmin": -3.0, "scale": "linear", "reach": 1e9}, False),
+        ((ramp**3).tolist(), {"fmin": -27.0, "n": 9}, False),
+        # auto picks log; continued (at most 2n more); one level (the exponent 1/max(n-1, 1))
+        (spread, {"fmin": 0.0}, True),
+        (spread, {"fmin": 0.0, "reach": 1e12}, True),
+        (spread, {"fmin": 0.0, "scale": "log", "reach": max(spread) * 3}, True),
+        (spread, {"scale": "log", "n": 1}, True),
+        (spread, {"scale": "linear", "n": 5}, False),
+    ]
+
+
+def test_levels_edge_cases() -> None:
+    """contourLevels on value arrays against contour_levels: degenerate views, masked values, fmin below
+    the values, continued progressions (capped at 2n more), auto scales both ways, n of 1."""
+    cases = _level_cases()
+    script = (
+        f"const C = require({json.dumps(str(emit.JS_DIR / 'contours.js'))});"
+        "const cases = JSON.parse(require('fs').readFileSync(0, 'utf8'));"
+        "process.stdout.write(JSON.stringify(cases.map(([v, o]) => Array.from(C.contourLevels("
+        "v.map((x) => x === null ? NaN : x === 'inf' ? Infinity : x === '-inf' ? -Infinity : x), o)))));"
+    )
+    encode = [
+        ([None if np.isnan(v) else "inf" if v == np.inf else "-inf" if v == -np.inf else v
+          for v in values], options)
+        for values, options, _ in cases
+    ]  # fmt: skip
+    out = subprocess.run(
+        [NODE, "-e", script], input=json.dumps(encode), capture_output=True, text=True, check=True
+    )
+    for (values, options, log), got in zip(cases, json.loads(out.stdout), strict=True):
+        expected = contour_levels(np.array(values), **options)
+        got = np.array(got, dtype=float)
+        assert got.shape == expected.shape, options
+        ulps = np.abs(got - expected) / np.spacing(np.abs(expected))
+        # log progressions within 2 ulp (numpy's SIMD power), the rest to the bit
+        assert ulps.max() <= (2 if log else 0), (options, ulps.max())
