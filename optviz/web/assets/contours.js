@@ -496,7 +496,7 @@
       while (idx + 1 < N && levels[idx + 1] <= v) idx++;
       if (ncolors > regions) {
         if (regions === 1) { if (idx === 0) idx = Math.floor((ncolors - 1) / 2); }
-        else idx = Math.trunc((ncolors - 1) / (regions - 1) * idx);
+        else idx = Math.floor((ncolors - 1) / (regions - 1) * idx); // int16 cast of a value >= 0
       }
       if (v < vmin) idx = -1;
       if (v >= vmax) idx = ncolors - 1;
