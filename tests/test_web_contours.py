@@ -249,15 +249,60 @@ def _differences(case: dict[str, Any], js: dict[str, Any]) -> list[str]:
     return out
 
 
+@pytest.mark.slow  # ~2.5 CPU s: 54 grids, matplotlib's contour and contourf on each
 def test_every_surface_and_zoom() -> None:
     """Every registered surface, at its view and at zooms in it (the update_diagram panel's views) over a
-    widened grid: levels as contour_levels's, each level's lines matplotlib's, to the bit."""
+    widened grid: levels as contour_levels's, each level's lines and each band matplotlib's, to the bit."""
     cases = _sweep()
     failures = []
     for case, js in zip(cases, run_node(cases), strict=True):
         failures.extend(_differences(case, js))
+        X, Y, _ = _grid(case)
+        failures.extend(
+            _band_differences(case["surface"], X, Y, _f64(js["z"]).reshape(X.shape), js)
+        )
     assert not failures, failures
     assert len(cases) == 3 * len(ov.surface_names())
+
+
+def _band_differences(label: str, X: Any, Y: Any, Z: Any, js: dict[str, Any]) -> list[str]:
+    """What the page's filled bands do not share with matplotlib's contourf on the same values: plot.contour's
+    fill levels, each band's path (vertices and ring starts, to the bit), the bands' colour indices."""
+    levels = _f64(js["levels"])
+    fill = _f64(js["fill"])
+    if not np.array_equal(
+        fill, np.unique(np.concatenate([[np.nanmin(Z)], levels, [np.nanmax(Z)]]))
+    ):
+        return [f"{label}: fill levels"]
+    fig, ax = plt.subplots()
+    try:
+        cs = ax.contourf(X, Y, Z, levels=fill)
+        paths, layers = cs.get_paths(), cs.layers
+    finally:
+        plt.close(fig)
+    out = []
+    if np.asarray(_band_norm(fill)(layers)).tolist() != js["bandIndices"]:
+        out.append(f"{label}: band colours")
+    for k, (band, path) in enumerate(zip(js["bands"], paths, strict=True)):
+        points = [_f64(p).reshape(-1, 2) for p, _ in band]
+        vertices = np.concatenate(points) if points else np.empty((0, 2))
+        offsets = np.cumsum([0] + [len(p) for p in points])[: len(points)]
+        starts = [int(o + s) for o, (_, ss) in zip(offsets, band, strict=True) for s in ss]
+        moveto = np.nonzero(path.codes == 1)[0].tolist() if path.codes is not None else []
+        if not np.array_equal(vertices, path.vertices) or starts != moveto:
+            out.append(f"{label}: band {k} ({fill[k]}, {fill[k + 1]})")
+    return out
+
+
+@pytest.mark.parametrize("index", range(len(CASES)), ids=_ids())
+def test_bands_are_matplotlibs(results: list[dict[str, Any]], index: int) -> None:
+    """Filled bands (contourpy's mpl2014 contour_filled, holes after their outer ring) as contourf's."""
+    case, js = CASES[index], results[index]
+    X, Y, _ = _grid(case)
+    Z = _f64(js["z"]).reshape(X.shape)
+    assert len(js["bands"]) == len(_f64(js["fill"])) - 1 >= 4
+    assert sum(len(band) for band in js["bands"]) > 0
+    assert not _band_differences(case["surface"], X, Y, Z, js)
 
 
 def test_masked_and_degenerate_cases_are_exercised(results: list[dict[str, Any]]) -> None:

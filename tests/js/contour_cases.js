@@ -1,6 +1,6 @@
 // Runs live-contour cases for tests/test_web_contours.py under node: argv engine.js, contours.js, the
 // surfaces module, the cases JSON. Per case: the grid's values, plot.contour's levels over it and each
-// level's lines (float64 bytes as base64), and the levels' colour-table indices.
+// level's lines, the filled bands (float64 bytes as base64), and the colour-table indices.
 "use strict";
 const fs = require("fs");
 const E = require(process.argv[2]);
@@ -16,6 +16,11 @@ const results = cases.map((c) => {
   const gen = C.generator(g, c.cornerMask === undefined ? true : c.cornerMask);
   const lines = Array.from(levels, (level) => gen.lines(level).map(b64));
   const indices = levels.length >= 2 ? Array.from(C.levelIndices(levels, 256)) : [];
-  return { z: b64(g.z), xs: b64(g.xs), ys: b64(g.ys), levels: b64(levels), lines, indices };
+  // plot.contour's filled bands: its fill levels, each band's polygons (points, ring starts), colour indices
+  const fill = C.fillLevels(g, levels);
+  const bands = C.bands(gen, g, fill).map((polygons) => polygons.map((p) => [b64(p.points), p.starts]));
+  const bandIndices = fill.length >= 2 ? Array.from(C.bandIndices(fill, 256)) : [];
+  return { z: b64(g.z), xs: b64(g.xs), ys: b64(g.ys), levels: b64(levels), lines, indices,
+    fill: b64(fill), bands, bandIndices };
 });
 process.stdout.write(JSON.stringify(results));

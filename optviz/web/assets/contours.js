@@ -479,21 +479,296 @@
       return out;
     }
 
-    return { lines: lines };
+
+    // -- filled bands: contourpy's mpl2014 contour_filled (lower < z <= upper), holes with their outer
+    // line. Level bits: 1 when z > lower, 2 when z > upper; per level index its own visited/saddle bits.
+    var VIS = [0, 0x4, 0x8], SAD = [0, 0x10, 0x20], SADL = [0, 0x40, 0x80], SSW = [0, 0x100, 0x200];
+    var VISITED_S = 0x10000, VISITED_W = 0x20000, VISITED_CORNER = 0x40000;
+    var parents = null;
+
+    function zlev(p) { return cache[p] & 3; }
+
+    function setParent(q, line) {
+      if (parents[q] === null) parents[q] = line.hole ? line.parent : line;
+    }
+
+    function getParent(q) {
+      var p = parents[q];
+      while (p === null) { q -= nx; p = parents[q]; }
+      return p;
+    }
+
+    function sEdgeQ(q) { var e = cache[q] & EXISTS; return e === EXISTS_QUAD || e === EXISTS_SW || e === EXISTS_SE; }
+    function wEdgeQ(q) { var e = cache[q] & EXISTS; return e === EXISTS_QUAD || e === EXISTS_SW || e === EXISTS_NW; }
+    function nEdgeQ(q) { var e = cache[q] & EXISTS; return e === EXISTS_QUAD || e === EXISTS_NW || e === EXISTS_NE; }
+
+    // follow_interior for level index li (1: lower, 2: upper), setting parents; state = [quad, edge]
+    function followFilled(line, state, li, level, startQ, startEdge, startLi) {
+      var q = state[0], edge = state[1], dir, c, opposite, left, right, config, zmid, pts = line.pts;
+      for (;;) {
+        c = cache[q];
+        if (c & SAD[li]) {
+          dir = c & SADL[li] ? LEFT : RIGHT;
+          cache[q] |= VIS[li];
+        } else if (anyCorner(q)) {
+          switch (edge) {
+            case E_: opposite = exists(q, EXISTS_SE) ? q : q + nx; break;
+            case N_: opposite = exists(q, EXISTS_NW) ? q : q + 1; break;
+            case W_: opposite = exists(q, EXISTS_SW) ? q + 1 : q + nx + 1; break;
+            case S_: opposite = exists(q, EXISTS_SW) ? q + nx : q + nx + 1; break;
+            case NE_: opposite = q; break;
+            case NW_: opposite = q + 1; break;
+            case SW_: opposite = q + nx + 1; break;
+            default: opposite = q + nx; break;
+          }
+          dir = (zlev(opposite) >= li) !== (li === 2) ? RIGHT : LEFT;
+          cache[q] |= VIS[li];
+        } else {
+          switch (edge) {
+            case E_: left = q; right = q + nx; break;
+            case N_: left = q + 1; right = q; break;
+            case W_: left = q + nx + 1; right = q + 1; break;
+            default: left = q + nx; right = q + nx + 1; break;
+          }
+          config = (zlev(left) >= li ? 2 : 0) | (zlev(right) >= li ? 1 : 0);
+          if (li === 2) config = 3 - config;
+          if (config === 1) {
+            zmid = 0.25 * (z[q] + z[q + 1] + z[q + nx] + z[q + nx + 1]);
+            cache[q] |= SAD[li];
+            if ((zmid > level) !== (li === 2)) dir = RIGHT;
+            else { dir = LEFT; cache[q] |= SADL[li]; }
+            if (edge === N_ || edge === E_) cache[q] |= SSW[li];
+          } else {
+            dir = config === 0 ? LEFT : config === 3 ? RIGHT : STRAIGHT;
+            cache[q] |= VIS[li];
+          }
+        }
+        edge = exitEdge(q, edge, dir);
+        if (edge === E_) setParent(q + 1, line);
+        else if (edge === W_) setParent(q, line);
+        interp(edgePoint(q, edge, true), edgePoint(q, edge, false), level, pts);
+        if (isBoundary(q, edge)) break;
+        switch (edge) {
+          case E_: q += 1; edge = W_; break;
+          case N_: q += nx; edge = S_; break;
+          case W_: q -= 1; edge = E_; break;
+          default: q -= nx; edge = N_; break;
+        }
+        if (q === startQ && edge === startEdge && li === startLi) break;
+      }
+      state[0] = q; state[1] = edge;
+    }
+
+    // move_to_next_boundary_edge: from the end point of a boundary edge, the next boundary edge turning
+    // left first (135 degrees, 90, 45, straight, ...)
+    function nextBoundaryEdge(state) {
+      var edge = state[1], q = edgePoint(state[0], edge, false), index, start;
+      switch (edge) {
+        case E_: index = 0; break;
+        case SE_: index = 1; break;
+        case S_: index = 2; break;
+        case SW_: index = 3; break;
+        case W_: index = 4; break;
+        case NW_: index = 5; break;
+        case N_: index = 6; break;
+        default: index = 7; break; // NE_
+      }
+      if (!corner) index++;
+      start = index;
+      do {
+        switch (index) {
+          case 0: if (exists(q - nx - 1, EXISTS_SE)) { state[0] = q - nx - 1; state[1] = NW_; return; } break;
+          case 1: if (cache[q - 1] & BOUNDARY_S) { state[0] = q - nx - 1; state[1] = N_; return; } break;
+          case 2: if (exists(q - 1, EXISTS_SW)) { state[0] = q - 1; state[1] = NE_; return; } break;
+          case 3: if (cache[q] & BOUNDARY_W) { state[0] = q - 1; state[1] = E_; return; } break;
+          case 4: if (exists(q, EXISTS_NW)) { state[0] = q; state[1] = SE_; return; } break;
+          case 5: if (cache[q] & BOUNDARY_S) { state[0] = q; state[1] = S_; return; } break;
+          case 6: if (exists(q - nx, EXISTS_NE)) { state[0] = q - nx; state[1] = SW_; return; } break;
+          default: if (cache[q - nx] & BOUNDARY_W) { state[0] = q - nx; state[1] = W_; return; } break;
+        }
+        index = corner ? (index + 1) % 8 : (index + 2) % 8;
+      } while (index !== start);
+      throw new Error("contours: no next boundary edge");
+    }
+
+    // follow_boundary: along the grid's (or the mask's) boundary until the line leaves it; returns the
+    // level index it leaves on
+    function followBoundary(line, state, lower, upper, li, startQ, startEdge) {
+      var endLevel = 0, first = true, stop = false, startLevel, endPoint, q, edge;
+      for (;;) {
+        q = state[0]; edge = state[1];
+        startLevel = first ? zlev(edgePoint(q, edge, true)) : endLevel;
+        endPoint = edgePoint(q, edge, false);
+        endLevel = zlev(endPoint);
+        if (li === 1) {
+          if (startLevel <= li && endLevel === 2) { li = 2; stop = true; }
+          else if (startLevel >= 1 && endLevel === 0) stop = true;
+        } else {
+          if (startLevel <= li && endLevel === 2) stop = true;
+          else if (startLevel >= 1 && endLevel === 0) { li = 1; stop = true; }
+        }
+        if (!first && !stop && q === startQ && edge === startEdge) break;
+        switch (edge) {
+          case E_: cache[q + 1] |= VISITED_W; break;
+          case N_: cache[q + nx] |= VISITED_S; break;
+          case W_: cache[q] |= VISITED_W; break;
+          case S_: cache[q] |= VISITED_S; break;
+          default: cache[q] |= VISITED_CORNER; break;
+        }
+        if (stop) {
+          interp(edgePoint(q, edge, true), edgePoint(q, edge, false), li === 1 ? lower : upper, line.pts);
+          break;
+        }
+        nextBoundaryEdge(state);
+        q = state[0]; edge = state[1];
+        if (edge === W_ || edge === SW_ || edge === S_ || edge === SE_) {
+          if (!exists(q, EXISTS_SE)) setParent(q, line);
+        } else if (!exists(q, EXISTS_SW)) setParent(q + 1, line);
+        line.pts.push(xs[endPoint % nx], ys[Math.floor(endPoint / nx)]);
+        first = false;
+      }
+      return li;
+    }
+
+    function startFilled(q, edge, startLi, hole, onBoundary, lower, upper) {
+      var line = { pts: [], hole: hole, parent: null, children: [] }, state = [q, edge], li = startLi;
+      if (hole) {
+        line.parent = getParent(q + 1);
+        line.parent.children.push(line);
+      }
+      for (;;) {
+        if (!onBoundary) followFilled(line, state, li, li === 1 ? lower : upper, q, edge, startLi);
+        else li = followBoundary(line, state, lower, upper, li, q, edge);
+        if (state[0] === q && state[1] === edge && (onBoundary || li === startLi)) break;
+        onBoundary = !onBoundary;
+      }
+      return line;
+    }
+
+    // The band lower < z <= upper as polygons: each a Float64Array [x, y, ...] of its outer ring then its
+    // holes, every ring closed by a copy of its first point (matplotlib's OuterCode vertices), with
+    // the ring starts (offsets in points) in `starts`.
+    function filled(lower, upper) {
+      if (lower > upper) throw new Error("contours: upper and lower levels are the wrong way round");
+      var q, c, out = [], lines = [];
+      for (q = 0; q < n; q++) {
+        c = cache[q] & KEEP;
+        if (z[q] > upper) c |= 2; else if (z[q] > lower) c |= 1;
+        cache[q] = c;
+      }
+      parents = new Array(n);
+      for (q = 0; q < n; q++) parents[q] = null;
+      function start(q, edge, li, hole, onBoundary) {
+        lines.push(startFilled(q, edge, li, hole, onBoundary, lower, upper));
+      }
+      for (q = 0; q < n; q++) {
+        if ((cache[q] & EXISTS) === 0) continue;
+        var SW = function () { return zlev(q); }, SE = function () { return zlev(q + 1); };
+        var NW = function () { return zlev(q + nx); }, NE = function () { return zlev(q + nx + 1); };
+        var v1 = function () { return (cache[q] & VIS[1]) !== 0; }, v2 = function () { return (cache[q] & VIS[2]) !== 0; };
+        var vs = function () { return (cache[q] & VISITED_S) !== 0; }, vw = function () { return (cache[q] & VISITED_W) !== 0; };
+        var vc = function () { return (cache[q] & VISITED_CORNER) !== 0; };
+        if (cache[q] & BOUNDARY_S && sEdgeQ(q)) {
+          if (!vs() && SW() >= 1 && SE() === 0) start(q, S_, 1, false, false);
+          if (!vs() && SW() < 2 && SE() === 2) start(q, S_, 2, false, false);
+          if (!vs() && SW() <= 1 && SE() === 1) start(q, S_, 1, false, true);
+          if (!vs() && SW() === 2 && SE() === 1) start(q, S_, 2, false, true);
+        }
+        if (cache[q] & BOUNDARY_W && wEdgeQ(q)) {
+          if (!vw() && NW() >= 1 && SW() === 0) start(q, W_, 1, false, false);
+          if (!vw() && NW() < 2 && SW() === 2) start(q, W_, 2, false, false);
+          if (!vw() && NW() <= 1 && SW() === 1) start(q, W_, 1, false, true);
+          if (!vw() && NW() === 2 && SW() === 1) start(q, W_, 2, false, true);
+        }
+        if (exists(q, EXISTS_SW)) {
+          if (!vc() && NW() === 1 && SE() === 1) start(q, NE_, 1, true, true);
+        } else if (exists(q, EXISTS_NW)) {
+          if (!v1() && NW() === 0 && SW() === 0 && NE() >= 1) start(q, N_, 1, false, false);
+          if (!v2() && NW() < 2 && SW() < 2 && NE() === 2) start(q, SE_, 2, true, false);
+          if (!v2() && NW() === 2 && SW() === 2 && NE() < 2) start(q, N_, 2, false, false);
+          if (!v1() && NW() >= 1 && SW() >= 1 && NE() === 0) start(q, SE_, 1, true, false);
+        } else if (exists(q, EXISTS_SE)) {
+          if (!v1() && SW() === 0 && SE() === 0 && NE() >= 1) start(q, NW_, 1, false, false);
+          if (!v2() && SW() < 2 && SE() < 2 && NE() === 2) start(q, E_, 2, true, false);
+          if (!v2() && SW() === 2 && SE() === 2 && NE() < 2) start(q, NW_, 2, false, false);
+          if (!v1() && SW() >= 1 && SE() >= 1 && NE() === 0) start(q, E_, 1, true, false);
+        } else if (exists(q, EXISTS_NE)) {
+          if (!vc() && NW() >= 1 && SE() === 0) start(q, SW_, 1, false, false);
+          if (!vc() && NW() < 2 && SE() === 2) start(q, SW_, 2, false, false);
+          if (!vc() && NW() <= 1 && SE() === 1) start(q, SW_, 1, false, true);
+          if (!vc() && NW() === 2 && SE() === 1) start(q, SW_, 2, false, true);
+        }
+        if (exists(q, EXISTS_QUAD) || exists(q, EXISTS_NE)) {
+          var s1 = (cache[q] & SAD[1]) !== 0, s2 = (cache[q] & SAD[2]) !== 0;
+          if (!v1() && NW() === 0 && SE() === 0 && NE() >= 1 && (!s1 || cache[q] & SADL[1])) start(q, N_, 1, false, false);
+          s2 = (cache[q] & SAD[2]) !== 0;
+          if (!v2() && NW() < 2 && SE() < 2 && NE() === 2 && (!s2 || !(cache[q] & SADL[2]))) start(q, E_, 2, true, false);
+          s2 = (cache[q] & SAD[2]) !== 0;
+          if (!v2() && NW() === 2 && SE() === 2 && NE() < 2 && (!s2 || cache[q] & SADL[2])) start(q, N_, 2, false, false);
+          s1 = (cache[q] & SAD[1]) !== 0;
+          if (!v1() && NW() >= 1 && SE() >= 1 && NE() === 0 && (!s1 || !(cache[q] & SADL[1]))) start(q, E_, 1, true, false);
+        }
+        if (cache[q + nx] & BOUNDARY_S && nEdgeQ(q) && !(cache[q + nx] & VISITED_S) && NW() === 1 && NE() === 1) {
+          start(q, N_, 1, true, true);
+        }
+      }
+      // outer lines in the order they were started, each with its holes
+      var k, h, ring, pts, starts;
+      for (k = 0; k < lines.length; k++) {
+        if (lines[k].hole) continue;
+        pts = []; starts = [];
+        for (h = -1; h < lines[k].children.length; h++) {
+          ring = h < 0 ? lines[k].pts : lines[k].children[h].pts;
+          starts.push(pts.length / 2);
+          for (var r = 0; r < ring.length; r++) pts.push(ring[r]);
+          pts.push(ring[0], ring[1]);
+        }
+        out.push({ points: new Float64Array(pts), starts: starts });
+      }
+      return out;
+    }
+
+    return { lines: lines, filled: filled };
+  }
+
+  // -- the bands ----------------------------------------------------------------------------------------
+  // plot.contour's fill levels: numpy.unique([nanmin(Z), *levels, nanmax(Z)]). Empty when nothing is finite.
+  function fillLevels(g, levels) {
+    var finite = finiteSorted(g.z), all = [], k, out = [];
+    if (!finite.length) return new Float64Array(0);
+    all.push(finite[0]);
+    for (k = 0; k < levels.length; k++) all.push(levels[k]);
+    all.push(finite[finite.length - 1]);
+    all.sort(function (a, b) { return a - b; });
+    for (k = 0; k < all.length; k++) if (k === 0 || all[k] !== all[k - 1]) out.push(all[k]);
+    return new Float64Array(out);
+  }
+
+  // contourf(levels=fill)'s bands, as matplotlib asks contourpy for them: lower < z <= upper between
+  // consecutive levels, the first lower moved one below when it is the grid's minimum
+  // (ContourSet._get_lowers_and_uppers). Per band its polygons (generator's filled).
+  function bands(gen, g, fill) {
+    var finite = finiteSorted(g.z), out = [], k, lower;
+    for (k = 0; k + 1 < fill.length; k++) {
+      lower = k === 0 && finite.length && finite[0] === fill[0] ? fill[0] - 1 : fill[k];
+      out.push(gen.filled(lower, fill[k + 1]));
+    }
+    return out;
   }
 
   // -- the colours --------------------------------------------------------------------------------------
-  // plot.contour's line colours: BoundaryNorm(levels, ncolors=256, clip=True) then the colour map's table
-  // (lut: 256 [r, g, b, a] from Python, cmap(range(256))), alpha replaced by the lines' alpha. The index
-  // of each level, as BoundaryNorm.__call__ computes it.
-  function levelIndices(levels, ncolors) {
-    var N = levels.length, regions = N - 1, out = new Int32Array(N), k, v, idx;
+  // plot.contour's colours: BoundaryNorm(boundaries, ncolors=256, clip=True) of each value, then the colour
+  // map's table (lut: 256 [r, g, b, a] from Python, cmap(range(256))). The lines' values are their levels
+  // (alpha replaced by the lines' 0.85); the bands' are the midpoints of their fill levels, with the
+  // washed map's table (_washed(cmap)). The index of each value, as BoundaryNorm.__call__ computes it.
+  function normIndices(boundaries, values, ncolors) {
+    var N = boundaries.length, regions = N - 1, out = new Int32Array(values.length), k, v, idx;
     if (N < 2) throw new Error("BoundaryNorm: at least 2 boundaries");
-    var vmin = levels[0], vmax = levels[N - 1];
-    for (k = 0; k < N; k++) {
-      v = Math.min(Math.max(levels[k], vmin), vmax);
-      idx = 0; // numpy.digitize(v, levels) - 1: the last boundary <= v
-      while (idx + 1 < N && levels[idx + 1] <= v) idx++;
+    var vmin = boundaries[0], vmax = boundaries[N - 1];
+    for (k = 0; k < values.length; k++) {
+      v = Math.min(Math.max(values[k], vmin), vmax);
+      idx = 0; // numpy.digitize(v, boundaries) - 1: the last boundary <= v
+      while (idx + 1 < N && boundaries[idx + 1] <= v) idx++;
       if (ncolors > regions) {
         if (regions === 1) { if (idx === 0) idx = Math.floor((ncolors - 1) / 2); }
         else idx = Math.floor((ncolors - 1) / (regions - 1) * idx); // int16 cast of a value >= 0
@@ -505,14 +780,27 @@
     return out;
   }
 
-  function levelColors(levels, lut, alpha) {
-    var idx = levelIndices(levels, lut.length), out = [], k, c;
+  function levelIndices(levels, ncolors) { return normIndices(levels, levels, ncolors); }
+
+  // the bands' colour indices: BoundaryNorm(fill) of the layers, 0.5 * (fill[k] + fill[k + 1])
+  function bandIndices(fill, ncolors) {
+    var layers = new Float64Array(Math.max(0, fill.length - 1)), k;
+    for (k = 0; k < layers.length; k++) layers[k] = 0.5 * (fill[k] + fill[k + 1]);
+    return normIndices(fill, layers, ncolors);
+  }
+
+  function colorsAt(idx, lut, alpha) {
+    var out = [], k, c;
     for (k = 0; k < idx.length; k++) {
       c = lut[Math.max(0, idx[k])];
       out.push([c[0], c[1], c[2], alpha === undefined ? c[3] : alpha]);
     }
     return out;
   }
+
+  function bandColors(fill, lut) { return colorsAt(bandIndices(fill, lut.length), lut); }
+
+  function levelColors(levels, lut, alpha) { return colorsAt(levelIndices(levels, lut.length), lut, alpha); }
 
   // Draws each level's lines on a canvas context; toPixel(x, y) -> [px, py] (the axes' data-to-pixel map).
   function draw(ctx, linesPerLevel, colors, width, toPixel) {
@@ -538,10 +826,34 @@
     ctx.restore();
   }
 
+  // Fills each band's polygons (every ring a subpath; holes run the other way round) with its colour.
+  function drawFilled(ctx, bandPolygons, colors, toPixel) {
+    var k, m, p, r, poly, end, xy, c;
+    for (k = 0; k < bandPolygons.length; k++) {
+      c = colors[k];
+      ctx.fillStyle = "rgba(" + Math.round(255 * c[0]) + "," + Math.round(255 * c[1]) + "," +
+        Math.round(255 * c[2]) + "," + c[3] + ")";
+      ctx.beginPath();
+      for (m = 0; m < bandPolygons[k].length; m++) {
+        poly = bandPolygons[k][m];
+        for (r = 0; r < poly.starts.length; r++) {
+          end = r + 1 < poly.starts.length ? poly.starts[r + 1] : poly.points.length / 2;
+          for (p = poly.starts[r]; p < end; p++) {
+            xy = toPixel(poly.points[2 * p], poly.points[2 * p + 1]);
+            if (p === poly.starts[r]) ctx.moveTo(xy[0], xy[1]); else ctx.lineTo(xy[0], xy[1]);
+          }
+          ctx.closePath();
+        }
+      }
+      ctx.fill("nonzero");
+    }
+  }
+
   var api = {
     pow: pow, linspace: linspace, grid: grid, quantile: quantile, contourLevels: contourLevels, within: within,
-    plotLevels: plotLevels, generator: generator, levelIndices: levelIndices, levelColors: levelColors,
-    draw: draw,
+    plotLevels: plotLevels, generator: generator, fillLevels: fillLevels, bands: bands,
+    normIndices: normIndices, levelIndices: levelIndices, bandIndices: bandIndices, levelColors: levelColors,
+    bandColors: bandColors, draw: draw, drawFilled: drawFilled,
   };
   root.OptvizContours = api;
   if (typeof module !== "undefined" && module.exports) module.exports = api;
