@@ -26,7 +26,7 @@ from _web import NODE, ROOT
 
 import optviz as ov
 from optviz.plot._levels import contour_levels
-from optviz.plot.contour import _band_norm, _within
+from optviz.plot.contour import _band_norm, _washed, _within
 from optviz.plot.views import draw_fitted
 from optviz.web import emit
 
@@ -336,8 +336,8 @@ PLOTTED = [
 
 @pytest.mark.slow
 def test_plot_contour_end_to_end() -> None:
-    """The page's grid, levels and lines for the grid plot.contour drew (equal_aspect: a view fitted to the
-    axes' box and a widened grid): the same levels and the same lines as its ContourSet."""
+    """The page's grid, levels, lines and bands for the grid plot.contour drew (equal_aspect: a view fitted to
+    the axes' box and a widened grid): the same as its two ContourSets, with the same colours."""
     drawn, cases = [], []
     for key, view in PLOTTED:
         s = SURFACES[key]
@@ -351,12 +351,15 @@ def test_plot_contour_end_to_end() -> None:
         plt.close(draw_fitted(draw))  # as a figure kind draws: measured, then fitted and widened
         out = made[-1]
         X, Y, _ = out.grid
-        drawn.append((out.levels, _segments(out.lines), out.lines.get_edgecolor()))
+        drawn.append((out.levels, _segments(out.lines), out.lines.get_edgecolor(), out.filled))
         bounds = ((X[0, 0], X[0, -1]), (Y[0, 0], Y[-1, 0]))
         assert bounds != (view or s.bounds)  # widened: the levels come from the view inside it
         cases.append(_case(key, X.shape[0], bounds, view or s.bounds))
     lut = plt.get_cmap("viridis")(np.arange(256))
-    for case, js, (levels, segs, colours) in zip(cases, run_node(cases), drawn, strict=True):
+    washed = _washed("viridis")(np.arange(256))
+    for case, js, (levels, segs, colours, filled) in zip(
+        cases, run_node(cases), drawn, strict=True
+    ):
         mine = _f64(js["levels"])
         if case["surface"] in LINEAR:
             assert np.array_equal(mine, levels)
@@ -371,6 +374,15 @@ def test_plot_contour_end_to_end() -> None:
         rgba = lut[np.asarray(js["indices"])]
         rgba[:, 3] = 0.85
         np.testing.assert_array_equal(rgba, colours)
+        # the bands: each band's path, its colour from the washed map's table
+        paths = filled.get_paths()
+        assert len(js["bands"]) == len(paths)
+        for band, path in zip(js["bands"], paths, strict=True):
+            points = [_f64(p).reshape(-1, 2) for p, _ in band]
+            vertices = np.concatenate(points) if points else np.empty((0, 2))
+            assert vertices.shape == path.vertices.shape
+            np.testing.assert_allclose(vertices, path.vertices, rtol=1e-9, atol=1e-12)
+        np.testing.assert_array_equal(washed[np.asarray(js["bandIndices"])], filled.get_facecolor())
 
 
 def test_pow_is_correctly_rounded() -> None:
@@ -428,15 +440,18 @@ IN_PAGE = """([surfaces, cases]) => {
     const g = C.grid(s, c.n, c.bounds);
     const levels = C.plotLevels(g, c.shown, c.fmin === null ? NaN : c.fmin, c.nLevels, c.scale);
     const gen = C.generator(g);
-    return { z: b64(g.z), levels: b64(levels), lines: Array.from(levels, (l) => gen.lines(l).map(b64)) };
+    const fill = C.fillLevels(g, levels);
+    return { z: b64(g.z), levels: b64(levels), lines: Array.from(levels, (l) => gen.lines(l).map(b64)),
+      fill: b64(fill), bandIndices: Array.from(C.bandIndices(fill, 256)),
+      bands: C.bands(gen, g, fill).map((ps) => ps.map((p) => [b64(p.points), p.starts])) };
   });
 }"""
 
 
 @pytest.mark.slow
 def test_in_a_page(browser: Any, tmp_path: Path, results: list[dict[str, Any]]) -> None:
-    """contours.js in headless Chromium, loaded as a page loads its assets: the same values, levels and
-    lines as under node (which equal matplotlib's)."""
+    """contours.js in headless Chromium, loaded as a page loads its assets: the same values as under node
+    (an ulp off where Math's cos or exp enter), and on them matplotlib's levels, lines and bands."""
     from _browser import open_page
 
     scripts = "\n".join(
@@ -464,6 +479,10 @@ def test_in_a_page(browser: Any, tmp_path: Path, results: list[dict[str, Any]]) 
         else:  # cos, exp: Chromium's Math is not node's (another V8), an ulp here and there
             np.testing.assert_allclose(_f64(js["z"]), _f64(results[i]["z"]), rtol=1e-14)
         failures.extend(_differences(case, js))
+        X, Y, _ = _grid(case)
+        failures.extend(
+            _band_differences(case["surface"], X, Y, _f64(js["z"]).reshape(X.shape), js)
+        )
     assert not failures, failures
 
 
