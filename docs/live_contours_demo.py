@@ -1,13 +1,13 @@
 """A demo of live contours (optviz/web/assets/contours.js), not wired into any page.
 
 Draws a scenario's scene as its page would (optviz.web.static.figure_layer: the static image without the
-runs), once as it is (the reference: contour lines in the image) and once with plot.contour's line set left
-out of the image, and writes a page that draws those lines on a canvas over the second image: the grid,
-levels, lines and colours computed in the page from the surface's formula. A headless Chromium screenshot of
-the page is written beside the reference, with their difference. (docs/live_contours.png is that side by side,
-reduced to a 256-colour palette.) The canvas lies over the whole image, so its lines cross what matplotlib
-drew above them (the minimum's star, the eigen-axes' arrows): a page needs the contours as their own layer
-under the rest of the static image.
+runs), once as it is (the reference: the contours in the image) and once without plot.contour's two contour
+sets, the axes' background and the figure's (a transparent image), and writes a page that computes the grid,
+levels, bands, lines and colours from the surface's formula and draws the bands on a canvas under that image
+and the lines on a canvas over it. A headless Chromium screenshot of the page is written beside the
+reference, with their difference (docs/live_contours.png is that side by side, reduced to a 256-colour
+palette). The lines' canvas lies over the whole image, so they cross what matplotlib drew above them (the
+minimum's star, the eigen-axes' arrows): a page needs the image split at the contours' zorder (0.5, 0.6).
 
     python docs/live_contours_demo.py scenarios/random_search.toml OUT_DIR   (docs/live_contours.png: its panel)
 """
@@ -30,6 +30,7 @@ def main(path: str, out_dir: str) -> None:
 
     import optviz.plot
     from optviz.figures import build_scene
+    from optviz.plot.contour import _washed
     from optviz.scenario import compute, load
     from optviz.web import emit
     from optviz.web.static import figure_layer, px_per_point
@@ -63,7 +64,11 @@ def main(path: str, out_dir: str) -> None:
     contours, kwargs = drawn[-1]
     runs = list(data.trajectories)
     reference, _, _, _ = figure_layer(scene, runs, data.surface)
+    # the second image without the contour sets, and clear where they were: the page's bands go under it
     contours.lines.set_visible(False)
+    contours.filled.set_visible(False)
+    contours.lines.axes.patch.set_visible(False)
+    scene.fig.patch.set_alpha(0.0)
     spec, _, _, _ = figure_layer(scene, runs, data.surface)
 
     surface = data.surface
@@ -78,6 +83,7 @@ def main(path: str, out_dir: str) -> None:
         "scale": kwargs.get("scale") or surface.level_scale,
         "nLevels": int(kwargs.get("n_levels", 14)),
         "lut": plt.get_cmap("viridis")(np.arange(256)).tolist(),
+        "washed": _washed("viridis")(np.arange(256)).tolist(),
         "alpha": 0.85,
         # the width it was drawn with (plot.contour reads it under the figure's style: style_linewidth())
         "width": float(contours.lines.get_linewidth()[0]) * px_per_point(fig),
@@ -86,8 +92,10 @@ def main(path: str, out_dir: str) -> None:
     }
     assets = "\n".join(emit.js_source(name) for name in ("engine.js", "contours.js"))
     page = f"""<!doctype html><meta charset="utf-8"><title>live contours</title>
-<style>body{{margin:0}} #f{{position:relative;display:inline-block}} canvas{{position:absolute;left:0;top:0}}</style>
-<div id="f"><img id="img" src="{spec["image"]}"><canvas id="c"></canvas></div>
+<style>body{{margin:0}} #f{{position:relative;display:inline-block;background:white}}
+canvas{{position:absolute;left:0;top:0}} #b{{z-index:0}} img{{position:relative;z-index:1;display:block}}
+#c{{z-index:2}}</style>
+<div id="f"><canvas id="b"></canvas><img id="img" src="{spec["image"]}"><canvas id="c"></canvas></div>
 <script>{assets}</script>
 <script>
 var E = OptvizEngine, C = OptvizContours, spec = {json.dumps(live)};
@@ -98,13 +106,21 @@ function draw() {{
   var t0 = performance.now();
   var g = C.grid(surface, spec.n, spec.bounds);
   var levels = C.plotLevels(g, spec.shown, spec.fmin === null ? NaN : spec.fmin, spec.nLevels, spec.scale);
-  var gen = C.generator(g), lines = [];
+  var gen = C.generator(g), lines = [], fill = C.fillLevels(g, levels), bands = C.bands(gen, g, fill);
   for (var k = 0; k < levels.length; k++) lines.push(gen.lines(levels[k]));
   var colors = C.levelColors(levels, spec.lut, spec.alpha), p = spec.paths;
+  var toPixel = function (x, y) {{ return [p.x.a + p.x.b * x, p.y.a + p.y.b * y]; }};
   var ctx = canvas.getContext("2d");
   ctx.save();
   ctx.beginPath(); ctx.rect(p.left, p.top, p.width, p.height); ctx.clip();
-  C.draw(ctx, lines, colors, spec.width, function (x, y) {{ return [p.x.a + p.x.b * x, p.y.a + p.y.b * y]; }});
+  // the bands go under the image (a canvas behind it shows through where the axes are transparent)
+  var back = document.getElementById("b");
+  back.width = canvas.width; back.height = canvas.height;
+  var bctx = back.getContext("2d");
+  bctx.save(); bctx.beginPath(); bctx.rect(p.left, p.top, p.width, p.height); bctx.clip();
+  C.drawFilled(bctx, bands, C.bandColors(fill, spec.washed), toPixel);
+  bctx.restore();
+  C.draw(ctx, lines, colors, spec.width, toPixel);
   ctx.restore();
   window.liveContours = {{ms: performance.now() - t0, levels: Array.from(levels), n: spec.n}};
 }}
