@@ -482,7 +482,7 @@
 
     // -- filled bands: contourpy's mpl2014 contour_filled (lower < z <= upper), holes with their outer
     // line. Level bits: 1 when z > lower, 2 when z > upper; per level index its own visited/saddle bits.
-    var VIS = [0, 0x4, 0x8], SAD = [0, 0x10, 0x20], SADL = [0, 0x40, 0x80], SSW = [0, 0x100, 0x200];
+    var V1 = 0x4, V2 = 0x8, VIS = [0, V1, V2], SAD = [0, 0x10, 0x20], SADL = [0, 0x40, 0x80], SSW = [0, 0x100, 0x200];
     var VISITED_S = 0x10000, VISITED_W = 0x20000, VISITED_CORNER = 0x40000;
     var parents = null;
 
@@ -663,52 +663,49 @@
       }
       for (q = 0; q < n; q++) {
         if ((cache[q] & EXISTS) === 0) continue;
-        var SW = function () { return zlev(q); }, SE = function () { return zlev(q + 1); };
-        var NW = function () { return zlev(q + nx); }, NE = function () { return zlev(q + nx + 1); };
-        var v1 = function () { return (cache[q] & VIS[1]) !== 0; }, v2 = function () { return (cache[q] & VIS[2]) !== 0; };
-        var vs = function () { return (cache[q] & VISITED_S) !== 0; }, vw = function () { return (cache[q] & VISITED_W) !== 0; };
-        var vc = function () { return (cache[q] & VISITED_CORNER) !== 0; };
+        // the corners' levels do not change while a quad is scanned; its visited bits do (read each time)
+        var SW = cache[q] & 3, SE = cache[q + 1] & 3, NW = cache[q + nx] & 3, NE = cache[q + nx + 1] & 3;
         if (cache[q] & BOUNDARY_S && sEdgeQ(q)) {
-          if (!vs() && SW() >= 1 && SE() === 0) start(q, S_, 1, false, false);
-          if (!vs() && SW() < 2 && SE() === 2) start(q, S_, 2, false, false);
-          if (!vs() && SW() <= 1 && SE() === 1) start(q, S_, 1, false, true);
-          if (!vs() && SW() === 2 && SE() === 1) start(q, S_, 2, false, true);
+          if (!(cache[q] & VISITED_S) && SW >= 1 && SE === 0) start(q, S_, 1, false, false);
+          if (!(cache[q] & VISITED_S) && SW < 2 && SE === 2) start(q, S_, 2, false, false);
+          if (!(cache[q] & VISITED_S) && SW <= 1 && SE === 1) start(q, S_, 1, false, true);
+          if (!(cache[q] & VISITED_S) && SW === 2 && SE === 1) start(q, S_, 2, false, true);
         }
         if (cache[q] & BOUNDARY_W && wEdgeQ(q)) {
-          if (!vw() && NW() >= 1 && SW() === 0) start(q, W_, 1, false, false);
-          if (!vw() && NW() < 2 && SW() === 2) start(q, W_, 2, false, false);
-          if (!vw() && NW() <= 1 && SW() === 1) start(q, W_, 1, false, true);
-          if (!vw() && NW() === 2 && SW() === 1) start(q, W_, 2, false, true);
+          if (!(cache[q] & VISITED_W) && NW >= 1 && SW === 0) start(q, W_, 1, false, false);
+          if (!(cache[q] & VISITED_W) && NW < 2 && SW === 2) start(q, W_, 2, false, false);
+          if (!(cache[q] & VISITED_W) && NW <= 1 && SW === 1) start(q, W_, 1, false, true);
+          if (!(cache[q] & VISITED_W) && NW === 2 && SW === 1) start(q, W_, 2, false, true);
         }
         if (exists(q, EXISTS_SW)) {
-          if (!vc() && NW() === 1 && SE() === 1) start(q, NE_, 1, true, true);
+          if (!(cache[q] & VISITED_CORNER) && NW === 1 && SE === 1) start(q, NE_, 1, true, true);
         } else if (exists(q, EXISTS_NW)) {
-          if (!v1() && NW() === 0 && SW() === 0 && NE() >= 1) start(q, N_, 1, false, false);
-          if (!v2() && NW() < 2 && SW() < 2 && NE() === 2) start(q, SE_, 2, true, false);
-          if (!v2() && NW() === 2 && SW() === 2 && NE() < 2) start(q, N_, 2, false, false);
-          if (!v1() && NW() >= 1 && SW() >= 1 && NE() === 0) start(q, SE_, 1, true, false);
+          if (!(cache[q] & V1) && NW === 0 && SW === 0 && NE >= 1) start(q, N_, 1, false, false);
+          if (!(cache[q] & V2) && NW < 2 && SW < 2 && NE === 2) start(q, SE_, 2, true, false);
+          if (!(cache[q] & V2) && NW === 2 && SW === 2 && NE < 2) start(q, N_, 2, false, false);
+          if (!(cache[q] & V1) && NW >= 1 && SW >= 1 && NE === 0) start(q, SE_, 1, true, false);
         } else if (exists(q, EXISTS_SE)) {
-          if (!v1() && SW() === 0 && SE() === 0 && NE() >= 1) start(q, NW_, 1, false, false);
-          if (!v2() && SW() < 2 && SE() < 2 && NE() === 2) start(q, E_, 2, true, false);
-          if (!v2() && SW() === 2 && SE() === 2 && NE() < 2) start(q, NW_, 2, false, false);
-          if (!v1() && SW() >= 1 && SE() >= 1 && NE() === 0) start(q, E_, 1, true, false);
+          if (!(cache[q] & V1) && SW === 0 && SE === 0 && NE >= 1) start(q, NW_, 1, false, false);
+          if (!(cache[q] & V2) && SW < 2 && SE < 2 && NE === 2) start(q, E_, 2, true, false);
+          if (!(cache[q] & V2) && SW === 2 && SE === 2 && NE < 2) start(q, NW_, 2, false, false);
+          if (!(cache[q] & V1) && SW >= 1 && SE >= 1 && NE === 0) start(q, E_, 1, true, false);
         } else if (exists(q, EXISTS_NE)) {
-          if (!vc() && NW() >= 1 && SE() === 0) start(q, SW_, 1, false, false);
-          if (!vc() && NW() < 2 && SE() === 2) start(q, SW_, 2, false, false);
-          if (!vc() && NW() <= 1 && SE() === 1) start(q, SW_, 1, false, true);
-          if (!vc() && NW() === 2 && SE() === 1) start(q, SW_, 2, false, true);
+          if (!(cache[q] & VISITED_CORNER) && NW >= 1 && SE === 0) start(q, SW_, 1, false, false);
+          if (!(cache[q] & VISITED_CORNER) && NW < 2 && SE === 2) start(q, SW_, 2, false, false);
+          if (!(cache[q] & VISITED_CORNER) && NW <= 1 && SE === 1) start(q, SW_, 1, false, true);
+          if (!(cache[q] & VISITED_CORNER) && NW === 2 && SE === 1) start(q, SW_, 2, false, true);
         }
         if (exists(q, EXISTS_QUAD) || exists(q, EXISTS_NE)) {
           var s1 = (cache[q] & SAD[1]) !== 0, s2 = (cache[q] & SAD[2]) !== 0;
-          if (!v1() && NW() === 0 && SE() === 0 && NE() >= 1 && (!s1 || cache[q] & SADL[1])) start(q, N_, 1, false, false);
+          if (!(cache[q] & V1) && NW === 0 && SE === 0 && NE >= 1 && (!s1 || cache[q] & SADL[1])) start(q, N_, 1, false, false);
           s2 = (cache[q] & SAD[2]) !== 0;
-          if (!v2() && NW() < 2 && SE() < 2 && NE() === 2 && (!s2 || !(cache[q] & SADL[2]))) start(q, E_, 2, true, false);
+          if (!(cache[q] & V2) && NW < 2 && SE < 2 && NE === 2 && (!s2 || !(cache[q] & SADL[2]))) start(q, E_, 2, true, false);
           s2 = (cache[q] & SAD[2]) !== 0;
-          if (!v2() && NW() === 2 && SE() === 2 && NE() < 2 && (!s2 || cache[q] & SADL[2])) start(q, N_, 2, false, false);
+          if (!(cache[q] & V2) && NW === 2 && SE === 2 && NE < 2 && (!s2 || cache[q] & SADL[2])) start(q, N_, 2, false, false);
           s1 = (cache[q] & SAD[1]) !== 0;
-          if (!v1() && NW() >= 1 && SE() >= 1 && NE() === 0 && (!s1 || !(cache[q] & SADL[1]))) start(q, E_, 1, true, false);
+          if (!(cache[q] & V1) && NW >= 1 && SE >= 1 && NE === 0 && (!s1 || !(cache[q] & SADL[1]))) start(q, E_, 1, true, false);
         }
-        if (cache[q + nx] & BOUNDARY_S && nEdgeQ(q) && !(cache[q + nx] & VISITED_S) && NW() === 1 && NE() === 1) {
+        if (cache[q + nx] & BOUNDARY_S && nEdgeQ(q) && !(cache[q + nx] & VISITED_S) && NW === 1 && NE === 1) {
           start(q, N_, 1, true, true);
         }
       }
