@@ -306,12 +306,15 @@ def test_bands_are_matplotlibs(results: list[dict[str, Any]], index: int) -> Non
 
 
 def test_masked_and_degenerate_cases_are_exercised(results: list[dict[str, Any]]) -> None:
-    """The dome's grid has masked points (corner quads); the coarse bowl has grid values equal to a level."""
+    """The dome's grid has masked points (corner quads); the coarse bowl has grid values equal to a level;
+    some bands have holes."""
     dome = next(i for i, c in enumerate(CASES) if c["surface"] == "dome")
     assert np.isnan(_f64(results[dome]["z"])).sum() > 100
     bowl = next(i for i, c in enumerate(CASES) if c["surface"] == "bowl")
     z = _f64(results[bowl]["z"])
     assert {1.0, 2.0, 5.0, 8.0} <= set(z.tolist())
+    # bands with holes (a ring between two closed levels: outer ring, then the hole)
+    assert any(len(starts) > 1 for r in results for band in r["bands"] for _, starts in band)
 
 
 @pytest.mark.parametrize("index", range(len(CASES)), ids=_ids())
@@ -412,7 +415,7 @@ def test_pow_is_correctly_rounded() -> None:
 
 def test_lines_without_corner_mask() -> None:
     """With corner_mask off (matplotlib's contour.corner_mask False) a quad with any masked corner is left out
-    whole: the lines are contourpy's mpl2014 lines with corner_mask=False."""
+    whole: the lines and bands are contourpy's mpl2014 ones with corner_mask=False."""
     import contourpy
 
     case = {**_case("dome", 111, ((-2.5, 2.5), (-2.5, 2.5))), "cornerMask": False}
@@ -428,6 +431,15 @@ def test_lines_without_corner_mask() -> None:
     for level, mine in zip(levels, js["lines"], strict=True):
         theirs, _ = gen.lines(level)
         assert [_f64(line).reshape(-1, 2).tolist() for line in mine] == [a.tolist() for a in theirs]
+    fill = _f64(js["fill"])
+    filled = contourpy.contour_generator(
+        X, Y, np.ma.masked_invalid(Z), name="mpl2014", corner_mask=False,
+        fill_type=contourpy.FillType.OuterCode,
+    )  # fmt: skip
+    for k, band in enumerate(js["bands"]):
+        lower = fill[k] - 1 if k == 0 else fill[k]  # the grid's minimum: matplotlib moves it below
+        points, _ = filled.filled(lower, fill[k + 1])
+        assert [_f64(p).reshape(-1, 2).tolist() for p, _ in band] == [a.tolist() for a in points]
 
 
 # The node runner's work, in a page (the browser's JavaScript engine): base64 of each array.
