@@ -3,7 +3,8 @@
 // quantile, linear method), the lines of each level and the filled band between consecutive fill levels as
 // contourpy's "mpl2014" algorithm traces them (matplotlib's default contour.algorithm, with corner_mask=True:
 // the rcParams default), and each level's and band's colour as plot.contour's BoundaryNorm picks it from a
-// colour map's 256-entry table. No page loads this yet (docs/live_contours.md).
+// colour map's 256-entry table. Pages load it where a view changes: update_diagram's zoom (diagram.js;
+// docs/live_contours.md).
 //
 // Why a port and not any marching squares: the page draws these over (or instead of) a static image made
 // by matplotlib, and a page must equal its figure (design section 2). mpl2014 splits a saddle cell by the
