@@ -108,6 +108,7 @@ def check_state(page, path: Path, step: int, layout: tuple[Path, int] | None = N
     assert not _failures(sc.main.surface, state)
     shown = state["layers"]["diagram"]
     assert shown["step"] == step
+    assert shown["overviewTitle"] == panel.box.axes.get_title()  # the run's settings
     expected = t.update_vectors(step)
     names = [
         "point",

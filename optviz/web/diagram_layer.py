@@ -103,6 +103,16 @@ class UpdateDiagramLayer:
         for label in d.labels:
             names[label.get_text()] = _text(label, height, k)
         box = p.box
+        # the overview's title states the run's settings (run_label): the page writes it for its own run
+        over = box.axes.title
+        over_box = image_box(over.get_window_extent(), height)
+        overview_title = {
+            **_text(over, height, k),
+            "x": (over_box[0] + over_box[2]) / 2,
+            "bottom": over_box[3],
+            "lines": over.get_text().count("\n") + 1,
+            "width": float(box.axes.get_window_extent().width),
+        }
         spec = {
             "axes": geometry,
             "ticks": tick_styles(ax, fig),
@@ -134,6 +144,7 @@ class UpdateDiagramLayer:
                 "baseline": float(height - y),
                 "template": title.get_text().replace(str(self.step), "{k}"),
             },
+            "overviewTitle": overview_title,
             "box": {
                 "color": color_hex(box.get_edgecolor()),
                 "width": float(box.get_linewidth()) * k,
@@ -149,6 +160,7 @@ class UpdateDiagramLayer:
             hidden.append(path.diverged.annotation)
         # (the title transparent, not hidden: a hidden one would be measured at the figure's bottom)
         title.set_alpha(0.0)
+        over.set_alpha(0.0)
         # the ticks matplotlib drew at the static step (thinned where their labels touched: thin_ticks)
         spec["staticTicks"] = {
             name: [
@@ -163,6 +175,7 @@ class UpdateDiagramLayer:
         boxes = [
             *tick_label_boxes(geometry, font, spill=2.0),
             spec["title"]["box"],
+            overview_title["box"],
             *(n["box"] for n in names.values()),
         ]
         return hidden, spec, boxes

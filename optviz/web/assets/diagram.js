@@ -10,7 +10,9 @@
   "use strict";
   var P = root.OptvizPage, R = root.OptvizRuns, C = root.OptvizContours;
 
-  function DiagramLayer(view, spec, surface) {
+  function DiagramLayer(view, spec, surface, data, page) {
+    this.data = data;
+    this.page = page;
     this.view = view;
     this.spec = spec;
     this.surface = surface;
@@ -129,6 +131,7 @@
     // the title naming the step, where matplotlib wrote it
     var T = s.title, title = T.template.replace("{k}", String(j));
     P.text(ctx, vec ? title : title + ": no update", T.x, T.baseline, { size: T.size, color: T.color, weight: T.weight, align: "center" });
+    var over = this.drawOverviewTitle(ctx);
     // the zoom's box in the overview
     var ov = this.view.ax;
     if (ov) {
@@ -141,7 +144,31 @@
       ctx.restore();
     }
     names.forEach(function (n) { self.view.textBoxes.push(n.box); });
-    this.shown = { step: j, view: b, vectors: vec, xticks: xt.map(function (t) { return t.value; }), names: names };
+    this.shown = { step: j, view: b, vectors: vec, overviewTitle: over, xticks: xt.map(function (t) { return t.value; }), names: names };
+  };
+
+  // The overview's title: the run's settings (plot.common.run_label, as the page's legend writes them), on
+  // as many lines as matplotlib's (a title too wide for its panel broken at a comma nearest its middle:
+  // optviz.figures.titles.fit_title), set smaller where a line is still too wide. Returns its text, its lines
+  // joined by newlines as matplotlib's.
+  DiagramLayer.prototype.drawOverviewTitle = function (ctx) {
+    var t = this.spec.overviewTitle, page = this.page, r = page.runs[0];
+    var text = R.legendText(this.data.rules[r.rule], page.label(r), r.params, this.data.paramNames, r.custom, r.given, null);
+    var lines = [text], size = t.size, weight = t.weight === "bold" ? "bold" : "normal";
+    if (t.lines > 1 || R.measure(ctx, text, size, weight) > t.width) {
+      var best = -1;
+      for (var i = text.indexOf(", "); i >= 0; i = text.indexOf(", ", i + 1)) {
+        if (best < 0 || Math.abs(i - text.length / 2) < Math.abs(best - text.length / 2)) best = i;
+      }
+      if (best >= 0) lines = [text.slice(0, best + 1), text.slice(best + 2)];
+    }
+    var wide = Math.max.apply(null, lines.map(function (l) { return R.measure(ctx, l, size, weight); }));
+    if (wide > t.width) size *= Math.max(0.6, t.width / wide);
+    for (var n = 0; n < lines.length; n++) {
+      var bottom = t.bottom - (lines.length - 1 - n) * 1.2 * size;
+      P.text(ctx, lines[n], t.x, bottom, { size: size, color: t.color, weight: weight, align: "center", baseline: "bottom" });
+    }
+    return lines.join("\n");
   };
 
   // Whether a view is the static figure's (its step, its run): matplotlib widens a frame within 2% of the
