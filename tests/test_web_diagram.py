@@ -164,13 +164,15 @@ def test_the_page_looks_like_its_png_and_its_zoom_follows_the_step(browser, page
 
 @pytest.mark.slow
 def test_after_the_controls_move_the_zoom_is_the_exported_scenarios(browser, pages, tmp_path):
+    """A rate and a start of the page's own: at the figure's step (a view of the page's own update, not the
+    PNG's) and after Step, the zoom is that of the scenario the page exports."""
     html, source = pages["nesterov_update"]
     page = open_page(browser, html, width=1920, height=1080)
-    page.eval(
-        "optviz.set({run: 0, lr: 0.02, rho: 0.95}); optviz.start([3.0, -3.5]); optviz.reset(); optviz.step(6)"
-    )
+    page.eval("optviz.set({run: 0, lr: 0.02, rho: 0.95}); optviz.start([3.0, -3.5])")
     path = tmp_path / "moved.toml"
     path.write_text(page.eval("optviz.toml()"), encoding="utf-8")
+    check_state(page, path, 3, layout=(source, 3))
+    page.eval("optviz.reset(); optviz.step(6)")
     check_state(page, path, 6, layout=(source, 3))
     assert page.errors == [], page.errors
     page.close()

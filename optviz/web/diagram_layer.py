@@ -150,6 +150,11 @@ class UpdateDiagramLayer:
                 "width": float(box.get_linewidth()) * k,
             },
             "view": [geometry["xlim"], geometry["ylim"]],
+            # the update drawn: the page's own is the figure's (its view and names matplotlib's) when equal
+            "update": {
+                "point": [float(v) for v in d.points["point"]],
+                **{name: [float(c) for c in v] for name, v in d.vectors.items()},
+            },
         }
         hidden = [
             *(a for a in (filled, lines) if a is not None),

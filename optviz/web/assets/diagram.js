@@ -105,8 +105,8 @@
     var last = items.reduce(function (m, r) { return Math.max(m, r.result.steps); }, 0);
     var j = this.shownStep(res, k, last), vec = j >= 1 ? this.vectors(res, j) : null;
     // the static figure's own view at its own step (matplotlib's limits); elsewhere the frame of the update
-    var framed = vec ? this.frame(vec) : s.view, same = vec && j === s.step && close(framed, s.view);
-    var b = same ? s.view : framed;
+    var same = vec && j === s.step && sameUpdate(vec, s.update);
+    var b = same ? s.view : vec ? this.frame(vec) : s.view;
     var g = s.axes, st = s.ticks;
     var X = function (u) { return g.left + (u - b[0][0]) / (b[0][1] - b[0][0]) * g.width; };
     var Y = function (v) { return g.top + g.height - (v - b[1][0]) / (b[1][1] - b[1][0]) * g.height; };
@@ -171,12 +171,12 @@
     return lines.join("\n");
   };
 
-  // Whether a view is the static figure's (its step, its run): matplotlib widens a frame within 2% of the
-  // panel's proportions no further (optviz.plot.views.fitted), and its names were placed for that view.
-  function close(a, b) {
-    var w = b[0][1] - b[0][0], h = b[1][1] - b[1][0];
-    return Math.abs(a[0][0] - b[0][0]) < 0.03 * w && Math.abs(a[0][1] - b[0][1]) < 0.03 * w &&
-      Math.abs(a[1][0] - b[1][0]) < 0.03 * h && Math.abs(a[1][1] - b[1][1]) < 0.03 * h;
+  // Whether the page's update is the static figure's (its run unchanged): then the view, ticks and names are
+  // matplotlib's (plot.update_diagram's frame within 2% of its panel's proportions is not widened further).
+  function sameUpdate(vec, fig) {
+    return ["point", "velocity", "gradient", "step"].every(function (n) {
+      return Math.abs(vec[n][0] - fig[n][0]) <= 1e-12 * (1 + Math.abs(fig[n][0])) && Math.abs(vec[n][1] - fig[n][1]) <= 1e-12 * (1 + Math.abs(fig[n][1]));
+    });
   }
 
   // The run's path up to the page's step, faint (plot.trajectory at alpha 0.4 in the zoom), its dots, start
