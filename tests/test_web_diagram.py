@@ -39,6 +39,21 @@ steps = 60
 [figure]
 step = 5
 """,
+    # Himmelblau's, not zoomed: the panel is the page's panel of paths, its view fixed
+    "himmelblau_unzoomed": """
+kind = "update_diagram"
+[surface]
+name = "himmelblau"
+[[run]]
+rule = "momentum"
+lr = 0.004
+rho = 0.8
+start = [-1.0, -0.5]
+steps = 50
+[figure]
+step = 6
+zoom = false
+""",
     # a rotated quadratic, Nesterov, the default step
     "rotated_nesterov": """
 kind = "update_diagram"
@@ -108,7 +123,8 @@ def check_state(page, path: Path, step: int, layout: tuple[Path, int] | None = N
     assert not _failures(sc.main.surface, state)
     shown = state["layers"]["diagram"]
     assert shown["step"] == step
-    assert shown["overviewTitle"] == panel.box.axes.get_title()  # the run's settings
+    if panel.box is not None:
+        assert shown["overviewTitle"] == panel.box.axes.get_title()  # the run's settings
     expected = t.update_vectors(step)
     names = [
         "point",
@@ -125,6 +141,9 @@ def check_state(page, path: Path, step: int, layout: tuple[Path, int] | None = N
         shown["view"], [xlim, ylim], rtol=0, atol=0.03 * max(np.ptp(xlim), np.ptp(ylim))
     )
     spec = page.eval("optviz.page.data.figure.layers.diagram.contours")
+    if panel.box is None:  # not zoomed: the contours stay in the image
+        assert spec is None
+        return
     X, Y, _ = panel.contours.grid
     assert spec["n"] == X.shape[0]
     assert spec["bounds"] == [[X[0, 0], X[0, -1]], [Y[0, 0], Y[-1, 0]]]
@@ -157,7 +176,10 @@ def test_the_page_looks_like_its_png_and_its_zoom_follows_the_step(browser, page
     check_state(page, source, 8, layout=(source, step))
     moved = np.array(page.eval("optviz.state().layers.diagram.view"))
     static = np.array(page.eval("optviz.page.data.figure.layers.diagram.view"))
-    assert np.abs(moved - static).max() > 0.1 * np.ptp(static[0])  # (the zoom moved)
+    if page.eval("optviz.page.data.figure.layers.diagram.zoomed"):
+        assert np.abs(moved - static).max() > 0.1 * np.ptp(static[0])  # (the zoom moved)
+    else:
+        assert np.array_equal(moved, static)
     assert page.errors == [], page.errors
     page.close()
 
@@ -178,23 +200,18 @@ def test_after_the_controls_move_the_zoom_is_the_exported_scenarios(browser, pag
     page.close()
 
 
-def test_a_page_draws_the_zoom_of_one_run(tmp_path):
+def test_a_page_draws_the_update_of_one_run(tmp_path):
     from optviz.web.scenario_page import check
 
     base = (ROOT / "scenarios" / "momentum_update.toml").read_text(encoding="utf-8")
-    for text, field in (
-        (base.replace("step = 3", "step = 3\nzoom = false"), "figure.zoom"),
-        (
-            base.replace(
-                "[figure]",
-                '[[run]]\nrule = "nesterov"\nlr = 0.04\nrho = 0.9\nstart = [-4.0, 1.5]\nsteps = 30\n\n[figure]',
-            ),
-            "run",
-        ),
-    ):
+    second = '[[run]]\nrule = "nesterov"\nlr = 0.04\nrho = 0.9\nstart = [-4.0, 1.5]\nsteps = 30\n\n'
+    for zoom in ("true", "false"):
         path = tmp_path / "s.toml"
+        text = base.replace("[figure]", second + "[figure]").replace(
+            "step = 3", f"step = 3\nzoom = {zoom}"
+        )
         path.write_text(text, encoding="utf-8")
         sc = load(path)
         with pytest.raises(ParameterError) as err:
             check(sc.kind, compute(sc))
-        assert err.value.field == field
+        assert err.value.field == "run"

@@ -169,9 +169,9 @@ _DIAGRAM_PAD = 0.5  # the zoom around the arrows, in their extent (optviz.plot.u
 
 @dataclass(frozen=True)
 class DiagramPanel:
-    """What the zoomed ``update_diagram`` drew in its zoom panel (one run, with an overview): the contours
-    (over the figure's bounds, under a view that follows the step), the run's faint path, the diagram, the
-    zoom's box in the overview and the zoom's pad."""
+    """What ``update_diagram`` drew for one run in its panel of the update: the contours (over the figure's
+    bounds), the run's faint path, the diagram, and zoomed (under a view that follows the step, beside an
+    overview) the zoom's box in the overview (None: not zoomed) and the zoom's pad."""
 
     contours: Any
     path: Any
@@ -214,6 +214,11 @@ def _update_diagram(fig: Any, data: PanelData, scene: Scene) -> None:
         ax.set_title(f"{kind}: the update at step {step}")
         if overview is None:
             scene.add(handle, t.steps)
+            if len(runs) == 1:
+                # what a page needs to draw the update live over the fixed view (optviz.web.diagram_layer)
+                scene.results["update_diagram"] = DiagramPanel(
+                    contours=contours, path=handle, diagram=diagram, box=None, pad=_DIAGRAM_PAD
+                )
         else:
             plot.contour(data.surface, ax=overview, bounds=data.bounds)
             # the run's own panel of paths is the overview (a page draws its paths there, at a fixed view,

@@ -1,5 +1,7 @@
-"""The live zoom of the ``update_diagram`` kind (one run, with its overview), read from what the kind drew
-(:class:`optviz.figures.lecture.DiagramPanel`) for a page.
+"""The live update of the ``update_diagram`` kind (one run), read from what the kind drew
+(:class:`optviz.figures.lecture.DiagramPanel`) for a page. (With ``zoom = false`` the panel is the page's panel
+of paths at a fixed view: its contours and ticks stay in the image, the update and the title are drawn by the
+page; what follows is the zoomed figure.)
 
 The zoom panel shows the update at one step of the run (velocity, gradient, actual step, the dashed completion
 of their sum, the point and Nesterov's look-ahead point, their names), over the run's faint path and the
@@ -45,10 +47,13 @@ def _rgba_table(cmap: Any) -> list[list[float]]:
 
 
 def _text(t: Any, height: float, k: float) -> dict[str, Any]:
-    """A drawn text: its string, box (image pixels), size, colour and weight."""
+    """A drawn text: its string, box (image pixels; the text's own, without an annotation's leader line),
+    size, colour and weight."""
+    from matplotlib.text import Text
+
     return {
         "text": t.get_text(),
-        "box": image_box(t.get_window_extent(), height),
+        "box": image_box(Text.get_window_extent(t), height),
         "size": float(t.get_fontsize()) * k,
         "color": color_hex(t.get_color()),
         "weight": str(t.get_fontweight()),
@@ -103,23 +108,29 @@ class UpdateDiagramLayer:
         for label in d.labels:
             names[label.get_text()] = _text(label, height, k)
         box = p.box
-        # the overview's title states the run's settings (run_label): the page writes it for its own run
-        over = box.axes.title
-        over_box = image_box(over.get_window_extent(), height)
-        overview_title = {
-            **_text(over, height, k),
-            "x": (over_box[0] + over_box[2]) / 2,
-            "bottom": over_box[3],
-            "lines": over.get_text().count("\n") + 1,
-            "width": float(box.axes.get_window_extent().width),
-        }
+        zoomed = box is not None
+        overview_title = None
+        if zoomed:
+            # the overview's title states the run's settings (run_label): the page writes it for its run
+            over = box.axes.title
+            over_box = image_box(over.get_window_extent(), height)
+            overview_title = {
+                **_text(over, height, k),
+                "x": (over_box[0] + over_box[2]) / 2,
+                "bottom": over_box[3],
+                "lines": over.get_text().count("\n") + 1,
+                "width": float(box.axes.get_window_extent().width),
+            }
         spec = {
+            # zoomed: the view follows the step; else the panel is the page's panel of paths, its view and
+            # contours static, and the page draws the update over it
+            "zoomed": zoomed,
             "axes": geometry,
             "ticks": tick_styles(ax, fig),
             "step": int(self.step),
             "pad": float(p.pad),
             "kind": d.kind,
-            "contours": contours,
+            "contours": contours if zoomed else None,
             "path": line_style(path.path, fig),
             "start": line_style(path.start, fig) if path.start is not None else None,
             "end": line_style(path.end, fig) if path.end is not None else None,
@@ -148,7 +159,9 @@ class UpdateDiagramLayer:
             "box": {
                 "color": color_hex(box.get_edgecolor()),
                 "width": float(box.get_linewidth()) * k,
-            },
+            }
+            if zoomed
+            else None,
             "view": [geometry["xlim"], geometry["ylim"]],
             # the update drawn: the page's own is the figure's (its view and names matplotlib's) when equal
             "update": {
@@ -156,16 +169,19 @@ class UpdateDiagramLayer:
                 **{name: [float(c) for c in v] for name, v in d.vectors.items()},
             },
         }
-        hidden = [
-            *(a for a in (filled, lines) if a is not None),
-            path.path, path.start, path.end, path.diverged, path.exit, *path.arrows,
-            *d.arrows.values(), *d.guides, *d.markers, *d.labels, box,
-        ]  # fmt: skip
-        if path.diverged is not None:
-            hidden.append(path.diverged.annotation)
+        hidden = [*d.arrows.values(), *d.guides, *d.markers, *d.labels]
+        if (
+            zoomed
+        ):  # (not zoomed, the path is the page's panel of paths: figure_layer leaves it out)
+            hidden += [
+                *(a for a in (filled, lines) if a is not None),
+                path.path, path.start, path.end, path.diverged, path.exit, *path.arrows, box,
+            ]  # fmt: skip
+            if path.diverged is not None:
+                hidden.append(path.diverged.annotation)
+            box.axes.title.set_alpha(0.0)
         # (the title transparent, not hidden: a hidden one would be measured at the figure's bottom)
         title.set_alpha(0.0)
-        over.set_alpha(0.0)
         # the ticks matplotlib drew at the static step (thinned where their labels touched: thin_ticks)
         spec["staticTicks"] = {
             name: [
@@ -175,14 +191,13 @@ class UpdateDiagramLayer:
             ]
             for name, axis, lim in (("x", ax.xaxis, ax.get_xlim()), ("y", ax.yaxis, ax.get_ylim()))
         }
-        hide_ticks(ax)
-        font = spec["ticks"]["tickfont"]
-        boxes = [
-            *tick_label_boxes(geometry, font, spill=2.0),
-            spec["title"]["box"],
-            overview_title["box"],
-            *(n["box"] for n in names.values()),
-        ]
+        boxes = [spec["title"]["box"], *(n["box"] for n in names.values())]
+        if zoomed:  # the ticks follow the view: the page draws them
+            hide_ticks(ax)
+            boxes += [
+                *tick_label_boxes(geometry, spec["ticks"]["tickfont"], spill=2.0),
+                overview_title["box"],
+            ]
         return hidden, spec, boxes
 
 

@@ -156,12 +156,9 @@ def check(kind: Any, data: Any) -> None:
             "figure.condition",
             "a web page does not draw the condition-number panel; remove it or the html format",
         )
-    if kind.name == "update_diagram" and not (data.options.zoom and len(data.trajectories) == 1):
-        # the page draws the zoom panel live beside the run's overview (optviz.web.diagram_layer)
-        raise ParameterError(
-            "run" if data.options.zoom else "figure.zoom",
-            "a web page draws update_diagram for one run with its zoom (zoom = true)",
-        )
+    if kind.name == "update_diagram" and len(data.trajectories) != 1:
+        # the page draws the update of one run live (optviz.web.diagram_layer)
+        raise ParameterError("run", "a web page draws update_diagram for one run")
     emit.surface_js(data.surface)  # a surface from Python callables has no formula: refused here
     for i, t in enumerate(data.trajectories):
         if getattr(t, "batched", False):

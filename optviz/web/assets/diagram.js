@@ -17,12 +17,14 @@
     this.spec = spec;
     this.surface = surface;
     this.ax = new P.Axes(spec.axes);
+    this.lines = [];
+    this.bands = [];
+    if (!spec.zoomed) return; // (a fixed view: its contours stay in the image)
     // The contours, once: their grid and levels are the same at every step and for every run.
     var c = spec.contours, g = C.grid(surface, c.n, c.bounds), gen = C.generator(g);
     var levels = new Float64Array(c.levels);
     this.lines = c.lines && levels.length ? Array.prototype.map.call(levels, function (l) { return gen.lines(l); }) : [];
     this.lineColors = c.lines && levels.length ? C.levelColors(levels, c.lines.lut, c.lines.alpha) : [];
-    this.bands = [];
     if (c.bands) {
       var fill = C.fillLevels(g, levels);
       if (fill.length > 1) {
@@ -105,36 +107,46 @@
     var last = items.reduce(function (m, r) { return Math.max(m, r.result.steps); }, 0);
     var j = this.shownStep(res, k, last), vec = j >= 1 ? this.vectors(res, j) : null;
     // the static figure's own view at its own step (matplotlib's limits); elsewhere the frame of the update
+    // (not zoomed: the panel's view, fixed)
     var same = vec && j === s.step && sameUpdate(vec, s.update);
-    var b = same ? s.view : vec ? this.frame(vec) : s.view;
+    var b = same || !s.zoomed ? s.view : vec ? this.frame(vec) : s.view;
     var g = s.axes, st = s.ticks;
     var X = function (u) { return g.left + (u - b[0][0]) / (b[0][1] - b[0][0]) * g.width; };
     var Y = function (v) { return g.top + g.height - (v - b[1][0]) / (b[1][1] - b[1][0]) * g.height; };
     var toPixel = function (x, y) { return [X(x), Y(y)]; };
-    var xt = same ? s.staticTicks.x : ticks(ctx, b[0], g.width, st.tickfont, g.xbins, true);
-    var yt = same ? s.staticTicks.y : ticks(ctx, b[1], g.height, st.tickfont, g.ybins, false);
-    var paths = this.view.spec.paths;
-    this.view.yText = [];
-    var yfont = this.view.moveYLabel(ctx, g, yt, false, st, paths ? paths.left + paths.width : 0);
-    R.drawTicks(ctx, g, X, Y, xt, yt, st, { yfont: yfont });
+    var xt = same || !s.zoomed ? s.staticTicks.x : ticks(ctx, b[0], g.width, st.tickfont, g.xbins, true);
+    var yt = same || !s.zoomed ? s.staticTicks.y : ticks(ctx, b[1], g.height, st.tickfont, g.ybins, false);
+    if (s.zoomed) {
+      var paths = this.view.spec.paths;
+      this.view.yText = [];
+      var yfont = this.view.moveYLabel(ctx, g, yt, false, st, paths ? paths.left + paths.width : 0);
+      R.drawTicks(ctx, g, X, Y, xt, yt, st, { yfont: yfont });
+    }
     ctx.save();
     this.ax.clip(ctx);
-    ctx.fillStyle = "#ffffff";
-    ctx.fillRect(g.left, g.top, g.width, g.height);
-    if (this.bands.length) C.drawFilled(ctx, this.bands, this.bandColors, toPixel);
-    if (this.lines.length) C.draw(ctx, this.lines, this.lineColors, s.contours.lines.width, toPixel);
-    var drawnPath = this.drawPath(ctx, it, res, k, X, Y);
+    var drawnPath = [];
+    if (s.zoomed) {
+      ctx.fillStyle = "#ffffff";
+      ctx.fillRect(g.left, g.top, g.width, g.height);
+      if (this.bands.length) C.drawFilled(ctx, this.bands, this.bandColors, toPixel);
+      if (this.lines.length) C.draw(ctx, this.lines, this.lineColors, s.contours.lines.width, toPixel);
+      drawnPath = this.drawPath(ctx, it, res, k, X, Y);
+    } else {
+      // (the path is the page's panel of paths, drawn with the runs: its points, for the names to keep off)
+      var pts = this.view.pixels(res);
+      for (var q = 0; q <= Math.min(k, res.stopStep); q++) drawnPath.push([pts[2 * q], pts[2 * q + 1]]);
+    }
     var names = [];
     if (vec) names = this.drawUpdate(ctx, vec, X, Y, same, drawnPath);
     ctx.restore();
-    this.ax.frame(ctx);
+    if (s.zoomed) this.ax.frame(ctx);
     // the title naming the step, where matplotlib wrote it
     var T = s.title, title = T.template.replace("{k}", String(j));
     P.text(ctx, vec ? title : title + ": no update", T.x, T.baseline, { size: T.size, color: T.color, weight: T.weight, align: "center" });
-    var over = this.drawOverviewTitle(ctx);
+    var over = s.zoomed ? this.drawOverviewTitle(ctx) : null;
     // the zoom's box in the overview
     var ov = this.view.ax;
-    if (ov) {
+    if (ov && s.zoomed) {
       ctx.save();
       ov.clip(ctx);
       ctx.strokeStyle = s.box.color;
