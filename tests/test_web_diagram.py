@@ -55,6 +55,22 @@ steps = 50
 step = 6
 zoom = false
 """,
+    # heavy ball under one_cycle (its lr and momentum cycled: each step's own in the vectors)
+    "one_cycle": """
+kind = "update_diagram"
+[surface]
+name = "quadratic"
+kappa = 10
+[[run]]
+rule = "momentum"
+lr = 0.04
+rho = 0.9
+start = [-4.0, 1.5]
+steps = 30
+schedule = { name = "one_cycle", max_lr = 0.08, total_steps = 30 }
+[figure]
+step = 5
+""",
     # a rotated quadratic, Nesterov, the default step
     "rotated_nesterov": """
 kind = "update_diagram"

@@ -37,9 +37,11 @@
   // Trajectory.update_vectors(t) of the page's run: {point, velocity, gradient, step, lookahead (Nesterov)},
   // as optviz.optimizers' Momentum and Nesterov compute them (zero arrows once the run has stopped).
   DiagramLayer.prototype.vectors = function (res, t) {
-    var h = res.params, lr = res.lrs ? res.lrs[t] : h.lr, b = res.state.momentum_buffer, gr = res.grad;
+    // (a scheduled run: the lr and momentum that step ran with, as Trajectory.update_vectors' rule_at_step)
+    var h = res.params, lr = res.lrs ? res.lrs[t] : h.lr, rho = res.momenta ? res.momenta[t] : h.rho;
+    var b = res.state.momentum_buffer, gr = res.grad;
     var nesterov = res.rule === "nesterov", pts = nesterov ? res.state.position : res.xy, wd = h.weight_decay || 0;
-    var point = [pts[2 * t], pts[2 * t + 1]], c = -lr * h.rho;
+    var point = [pts[2 * t], pts[2 * t + 1]], c = -lr * rho;
     var velocity = [c * b[2 * t], c * b[2 * t + 1]], at = nesterov ? [res.xy[2 * t], res.xy[2 * t + 1]] : point;
     var g = [gr[2 * t] + wd * at[0], gr[2 * t + 1] + wd * at[1]];
     if (!nesterov && t > 0) { var d = 1 - (h.dampening || 0); g = [d * g[0], d * g[1]]; }
@@ -165,7 +167,7 @@
   // joined by newlines as matplotlib's.
   DiagramLayer.prototype.drawOverviewTitle = function (ctx) {
     var t = this.spec.overviewTitle, page = this.page, r = page.runs[0];
-    var text = R.legendText(this.data.rules[r.rule], page.label(r), r.params, this.data.paramNames, r.custom, r.given, null);
+    var text = R.RunsPage.prototype.legend.call(page, r); // (Trajectory.legend_text: its schedule too)
     var lines = [text], size = t.size, weight = t.weight === "bold" ? "bold" : "normal";
     if (t.lines > 1 || R.measure(ctx, text, size, weight) > t.width) {
       var best = -1;
