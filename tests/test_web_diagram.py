@@ -55,6 +55,22 @@ steps = 50
 step = 6
 zoom = false
 """,
+    # SGD+Momentum: Gaussian noise on the gradient (the recorded, noisy gradient in the vectors)
+    "noisy_momentum": """
+kind = "update_diagram"
+[surface]
+name = "six_hump_camel"
+[[run]]
+rule = "momentum"
+lr = 0.02
+rho = 0.8
+start = [1.5, 0.8]
+steps = 40
+noise = { sigma = 0.5 }
+seed = 3
+[figure]
+step = 4
+""",
     # heavy ball under one_cycle (its lr and momentum cycled: each step's own in the vectors)
     "one_cycle": """
 kind = "update_diagram"
@@ -132,11 +148,10 @@ def check_state(page, path: Path, step: int, layout: tuple[Path, int] | None = N
     """The page's zoom against matplotlib's render of the scenario at ``step``: the vectors (Trajectory.update_vectors,
     to optviz.run's tolerance), the view (Python widens a frame within 2% of its panel's proportions no
     further, and its box takes the view's proportions: 3%), the grid the contours are drawn on and their lines
-    (the same vertices, to the bit: arithmetic surfaces), matplotlib's drawn for the page's layout, that of
-    its first state: ``layout`` = (the page's scenario, its step; None: ``path`` at ``step``)."""
+    (the same vertices, to the bit: arithmetic surfaces) of matplotlib's render drawn for the page's layout,
+    that of its first state: ``layout`` = (the page's scenario, its step; None: ``path`` at ``step``)."""
     state = page.eval("optviz.state()")
-    aspects = None if layout is None else python_state(*layout)[3]
-    sc, t, panel, _ = python_state(path, step, aspects)
+    sc, t, panel, _ = python_state(path, step)
     assert not _failures(sc.main.surface, state)
     shown = state["layers"]["diagram"]
     assert shown["step"] == step
@@ -161,6 +176,9 @@ def check_state(page, path: Path, step: int, layout: tuple[Path, int] | None = N
     if panel.box is None:  # not zoomed: the contours stay in the image
         assert spec is None
         return
+    # (the grid follows the panel's proportions: the page keeps its first layout)
+    if layout is not None:
+        panel = python_state(path, step, python_state(*layout)[3])[2]
     X, Y, _ = panel.contours.grid
     assert spec["n"] == X.shape[0]
     assert spec["bounds"] == [[X[0, 0], X[0, -1]], [Y[0, 0], Y[-1, 0]]]
