@@ -243,9 +243,10 @@
   };
 
   // optviz.plot.placement.beside's spots for an arrow: either side of it (the side away from the arrows'
-  // middle first) at its middle, then at 0.3 and 0.7 of it, then twice as far; beyond its tip, behind its tail.
+  // middle first) at its middle, then at 0.3 and 0.7 of it, then twice as far; beyond its tip, behind its
+  // tail; then either side at 3.5 times the distance.
   function besideSpots(dir, dist, tail, middle) {
-    var n = Math.hypot(dir[0], dir[1]) || 1, u = [dir[0] / n, -dir[1] / n]; // pixels: y down
+    var n = Math.hypot(dir[0], dir[1]) || 1, u = [dir[0] / n, dir[1] / n]; // (all in pixels, y down)
     var normals = [[-u[1], u[0]], [u[1], -u[0]]];
     var mid = [tail[0] + 0.5 * dir[0], tail[1] + 0.5 * dir[1]];
     if (normals[0][0] * (mid[0] - middle[0]) + normals[0][1] * (mid[1] - middle[1]) < 0) normals.reverse();
@@ -259,6 +260,10 @@
     [1, 2].forEach(function (scale) {
       out.push({ at: [tail[0] + dir[0], tail[1] + dir[1]], d: [dist * scale * u[0], dist * scale * u[1]] });
       out.push({ at: tail, d: [-dist * scale * u[0], -dist * scale * u[1]] });
+    });
+    [0.5, 0.3, 0.7].forEach(function (f) {
+      var at = [tail[0] + f * dir[0], tail[1] + f * dir[1]];
+      normals.forEach(function (m) { out.push({ at: at, d: [3.5 * dist * m[0], 3.5 * dist * m[1]] }); });
     });
     return out;
   }
@@ -312,9 +317,11 @@
         spots.forEach(function (sp) {
           var bx = boxAt(sp, w, h), cost = 0;
           if (bx[0] < g.left || bx[2] > g.left + g.width || bx[1] < g.top || bx[3] > g.top + g.height) cost += 100;
-          segments.forEach(function (sg2) { if (crosses(bx, sg2)) cost += 10; });
+          segments.forEach(function (sg2) { if (crosses(bx, sg2)) cost += 20; });
           pathSegs.forEach(function (sg2) { if (crosses(bx, sg2)) cost += 1; });
-          placed.forEach(function (o) { if (!(bx[2] < o.box[0] || bx[0] > o.box[2] || bx[3] < o.box[1] || bx[1] > o.box[3])) cost += 10; });
+          // (names a fifth of an em apart at least: two names touching read as one)
+          var m = 0.2 * N.size;
+          placed.forEach(function (o) { if (!(bx[2] + m < o.box[0] || bx[0] - m > o.box[2] || bx[3] + m < o.box[1] || bx[1] - m > o.box[3])) cost += 20; });
           if (best === null || cost < best.cost) best = { cost: cost, box: bx };
         });
         box = best.box;
