@@ -267,7 +267,8 @@ def test_kinds_without_pages_are_refused_in_one_line(tmp_path, capsys):
     assert err == (
         f"{phase}: output.formats: figure kind 'phase_diagram' has no web page (html is written for "
         "trajectories, poor_conditioning, condition_map, random_search, contour_profile, "
-        "momentum_nesterov, learning_rates, schedules, profile, panels and linear_classifier_demo); "
+        "momentum_nesterov, learning_rates, schedules, profile, update_diagram, panels and "
+        "linear_classifier_demo); "
         "remove 'html'"
     )
     # --format html on the command line: the same refusal, nothing written (not even the PNG)
@@ -314,8 +315,8 @@ def test_gallery_format_html_writes_the_pages_and_keeps_the_rest(tmp_path, capsy
         encoding="utf-8",
     )
     (src / "arrows.toml").write_text(
-        'kind = "update_diagram"\n[surface]\nname = "quadratic"\nkappa = 10\n'
-        '[[run]]\nrule = "momentum"\nlr = 0.04\nrho = 0.9\nstart = [-4.0, 1.5]\nsteps = 10\n'
+        'kind = "steepest_descent"\n[surface]\nname = "quadratic"\nkappa = 5\n'
+        "[figure]\npoint = [-3.0, 1.5]\n"
         '[output]\nformats = ["png"]\nsize = [6.4, 3.6]\ndpi = 50\n',
         encoding="utf-8",
     )

@@ -164,6 +164,22 @@ def _check_update_diagram_runs(trajectories: Any, options: Any) -> None:
     check_step_before_stops(trajectories, options)
 
 
+_DIAGRAM_PAD = 0.5  # the zoom around the arrows, in their extent (optviz.plot.update_diagram's pad)
+
+
+@dataclass(frozen=True)
+class DiagramPanel:
+    """What ``update_diagram`` drew for one run in its panel of the update: the contours (over the figure's
+    bounds), the run's faint path, the diagram, and zoomed (under a view that follows the step, beside an
+    overview) the zoom's box in the overview (None: not zoomed) and the zoom's pad."""
+
+    contours: Any
+    path: Any
+    diagram: Any
+    box: Any
+    pad: float
+
+
 @register_kind(
     "update_diagram",
     "The momentum or Nesterov update at one step of a real run: velocity, gradient (at the look-ahead point for Nesterov) and the actual step.",
@@ -191,15 +207,25 @@ def _update_diagram(fig: Any, data: PanelData, scene: Scene) -> None:
     for i, (ax, t) in enumerate(zip(axes, runs, strict=True)):
         # Nesterov's stored iterate is the look-ahead point; the lecture's picture follows the actual point.
         shown = dataclasses.replace(t, xy=t.state["position"]) if t.rule == "nesterov" else t
-        plot.contour(data.surface, ax=ax, bounds=data.bounds, critical_points=False)
+        contours = plot.contour(data.surface, ax=ax, bounds=data.bounds, critical_points=False)
         handle = plot.trajectory(shown, ax=ax, color=data.color(i), legend=False, alpha=0.4)
-        scene.add(handle, t.steps)
-        plot.update_diagram(t, step, ax=ax, frame=zoom, pad=0.5)
+        diagram = plot.update_diagram(t, step, ax=ax, frame=zoom, pad=_DIAGRAM_PAD)
         kind = "Nesterov momentum" if t.rule == "nesterov" else "Momentum"
         ax.set_title(f"{kind}: the update at step {step}")
-        if overview is not None:
+        if overview is None:
+            scene.add(handle, t.steps)
+            if len(runs) == 1:
+                # what a page needs to draw the update live over the fixed view (optviz.web.diagram_layer)
+                scene.results["update_diagram"] = DiagramPanel(
+                    contours=contours, path=handle, diagram=diagram, box=None, pad=_DIAGRAM_PAD
+                )
+        else:
             plot.contour(data.surface, ax=overview, bounds=data.bounds)
-            plot.trajectory(shown, ax=overview, color=data.color(i), legend=False)
+            # the run's own panel of paths is the overview (a page draws its paths there, at a fixed view,
+            # and the zoom with its diagram as a live layer: optviz.web.diagram_layer)
+            scene.add(
+                plot.trajectory(shown, ax=overview, color=data.color(i), legend=False), t.steps
+            )
             (x0, x1), (y0, y1) = ax.get_xlim(), ax.get_ylim()
             box = Rectangle(
                 (x0, y0),
@@ -212,6 +238,10 @@ def _update_diagram(fig: Any, data: PanelData, scene: Scene) -> None:
             )
             overview.add_patch(box)
             overview.set_title(run_label(t))
+            # what a page needs to draw the zoom live (optviz.web.diagram_layer)
+            scene.results["update_diagram"] = DiagramPanel(
+                contours=contours, path=handle, diagram=diagram, box=box, pad=_DIAGRAM_PAD
+            )
 
 
 # -- condition map -------------------------------------------------------------------------------------

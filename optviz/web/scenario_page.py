@@ -11,7 +11,9 @@ contour sets every run's start; Step, Play/Pause, Reset; readouts; the scenario 
 Kinds with pages (:data:`KINDS`) draw paths on contours and optionally a loss panel (random_search: random
 search's samples too, and the best loss so far), or each run as a ball on a slice (profile: a click on the slice
 sets every run's start there), or each run's loss over seeds (learning_rates; schedules with
-its paths and lr panel: :data:`SPREAD_KINDS`, whose pages run every run again with each seed); whatever else
+its paths and lr panel: :data:`SPREAD_KINDS`, whose pages run every run again with each seed), or one
+momentum or Nesterov update zoomed beside the run (update_diagram: the zoom follows the step, its contours drawn
+by the page, :mod:`optviz.web.diagram_layer`); whatever else
 they draw (eigen-axes, a condition map, titles) is static. The lecture's classifier demo (``linear_classifier_demo``)
 gets the demo's own page (:mod:`optviz.web.classifier_page`) at the scenario's loss and lambda.
 """
@@ -44,7 +46,7 @@ from optviz.web.static import NotDrawable, figure_layer
 
 KINDS = (
     "trajectories", "poor_conditioning", "condition_map", "random_search", "contour_profile",
-    "momentum_nesterov", "learning_rates", "schedules", "profile", "panels",
+    "momentum_nesterov", "learning_rates", "schedules", "profile", "update_diagram", "panels",
 )  # fmt: skip
 # The kind whose figure is several panels, each of a kind above (optviz.web.panels_page).
 PANELS_KIND = "panels"
@@ -169,6 +171,9 @@ def check(kind: Any, data: Any) -> None:
             "figure.condition",
             "a web page does not draw the condition-number panel; remove it or the html format",
         )
+    if kind.name == "update_diagram" and len(data.trajectories) != 1:
+        # the page draws the update of one run live (optviz.web.diagram_layer)
+        raise ParameterError("run", "a web page draws update_diagram for one run")
     emit.surface_js(data.surface)  # a surface from Python callables has no formula: refused here
     for i, t in enumerate(data.trajectories):
         if getattr(t, "batched", False):
@@ -345,14 +350,20 @@ def live_layers(
         from optviz.web.updates_layer import UpdatesLayer
 
         return [UpdatesLayer(options.step)]
+    if kind == "update_diagram":
+        from optviz.web.diagram_layer import UpdateDiagramLayer
+
+        return [UpdateDiagramLayer(scene.results["update_diagram"], options.step)]
     return []
 
 
-# A scenario page's scripts (assets/), then each live layer's, then the page's own.
+# A scenario page's scripts (assets/), then each live layer's (the scripts it needs first), then the page's own.
 SCRIPTS = ("engine.js", "common.js", "labels.js", "runs.js")
 LAYER_SCRIPTS = {
     "profile": "profile.js", "updates": "updates.js", "spread": "spread.js", "lr": "lr.js",
+    "diagram": "diagram.js",
 }  # fmt: skip
+LAYER_NEEDS = {"diagram": ("contours.js",)}
 
 
 def nice_high(v: float) -> float:
@@ -416,7 +427,11 @@ def scenario_page(kind: Any, data: Any, **options: Any) -> str:
         data=page,
         scripts=[
             *SCRIPTS,
-            *(LAYER_SCRIPTS[n] for n in page["figure"].get("layers", {})),
+            *(
+                s
+                for n in page["figure"].get("layers", {})
+                for s in (*LAYER_NEEDS.get(n, ()), LAYER_SCRIPTS[n])
+            ),
             "scenario.js",
         ],
         extra_js=surface_code + "\nOptvizScenario.main(OPTVIZ_SURFACE);",
@@ -436,6 +451,11 @@ def _layer_notes(data: dict[str, Any]) -> str:
         notes.append(
             f"Each run is made again with each of the figure's {len(seeds)} seeds, and the median and the band "
             "are worked out in this page; the readouts follow each run with its own seed."
+        )
+    if "diagram" in layers:
+        notes.append(
+            "Step and Play move the update shown along the run, and the zoom follows it (its contours are "
+            "drawn in this page, as matplotlib draws them); at the last step: the figure's own step."
         )
     if "updates" in layers:
         notes.append(

@@ -1057,8 +1057,9 @@
         freeze(state[fields[i]], scalars.indexOf(fields[i]) >= 0 ? 1 : 2, last, n);
       }
     }
-    // (lrs: a scheduled run's lr of each step, optviz.scheduled's; null for the rule's own lr, params.lr)
-    return { rule: name, params: h, xy: xy, loss: loss, grad: grad, state: state, status: status, stopStep: stop, steps: steps, lrs: lrs };
+    // (lrs: a scheduled run's lr of each step, optviz.scheduled's; null for the rule's own lr, params.lr;
+    // momenta: one_cycle's momentum of each step where it cycles it, else null)
+    return { rule: name, params: h, xy: xy, loss: loss, grad: grad, state: state, status: status, stopStep: stop, steps: steps, lrs: lrs, momenta: momenta };
   }
 
   // The rule as it runs at step k of a scheduled run: that step's lr (and cycled momentum).

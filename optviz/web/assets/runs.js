@@ -574,8 +574,11 @@
       ctx.moveTo(pts[2 * j] + r, pts[2 * j + 1]);
       ctx.arc(pts[2 * j], pts[2 * j + 1], r, 0, 2 * Math.PI);
     }
+    ctx.save();
+    ctx.globalAlpha = style.alpha === undefined ? 1 : style.alpha; // (a faint path's dots too: update_diagram's)
     ctx.fillStyle = it.color;
     ctx.fill();
+    ctx.restore();
   };
 
   // Random search's samples up to the current step, under the paths (the random_search kind's dots).
@@ -597,7 +600,7 @@
     this.live.paths.lines.push(this.pixels(it.result).subarray(0, 2));
     ctx.save();
     this.ax.clip(ctx);
-    P.marker(ctx, "o", s0[0], s0[1], st.start.markersize, st.start.markerface, it.color, st.start.markeredgewidth);
+    P.marker(ctx, "o", s0[0], s0[1], st.start.markersize, st.start.markerface, it.color, st.start.markeredgewidth, st.path && st.path.alpha);
     ctx.restore();
   };
 
@@ -609,7 +612,7 @@
     var e = this.point(res, last);
     this.live.paths.lines.push(this.pixels(res).subarray(2 * last, 2 * last + 2));
     // (its size follows the path's width, as matplotlib's: 3.2 line widths)
-    if (!diverged) P.marker(ctx, "o", e[0], e[1], 3.2 * it.width, it.color, st.end.markeredge, st.end.markeredgewidth);
+    if (!diverged) P.marker(ctx, "o", e[0], e[1], 3.2 * it.width, it.color, st.end.markeredge, st.end.markeredgewidth, st.path && st.path.alpha);
     ctx.restore();
     var exit = this.exitPoint(res, last);
     if (exit) P.arrow(ctx, exit[2], exit[3], exit[0], exit[1], it.color, lw, 3.2 * lw, true);
