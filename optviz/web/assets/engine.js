@@ -108,6 +108,83 @@
     return Math.abs(w) < 0.5 ? start + w * (end - start) : end - (end - start) * (1 - w);
   }
 
+  // -- the squared losses' block sum in WebAssembly (SIMD: two samples at a time) ---------------------------
+  // The hot loop of a page's minibatch runs on least squares: a loss over seeds runs every run again with
+  // each seed, and records the full loss at every step (256 samples, 8 interleaved accumulators: ~25,000
+  // such sums a move of a schedules page). In JavaScript each sample costs ~3 cycles; f64x2 lanes halve it.
+  // IEEE double arithmetic in either: the same operations in the same order give the same bits (no fused
+  // multiply-add in WebAssembly's f64x2.mul/add). Where WebAssembly's SIMD is missing, the JavaScript path
+  // (squaredSum) does it.
+  //
+  // The module exports s(x, y, a, stride, end) -> f64: with phi0, phi1 and the targets at byte offsets 0,
+  // stride, 2 stride of the imported memory, pairwiseSum's 8-accumulator block over the samples at byte
+  // offsets a .. end (a multiple of 64 bytes, at least 64): accumulators r0..r7 are the lanes of four
+  // f64x2 locals, each sample's loss (0.5 r) r with r = (x phi0 + y phi1) - t, and the result
+  // ((r0 + r1) + (r2 + r3)) + ((r4 + r5) + (r6 + r7)).
+  function squaresModule() {
+    var SIMD = 0xfd, MUL = [SIMD, 0xf2, 0x01], ADD = [SIMD, 0xf0, 0x01], SUB = [SIMD, 0xf1, 0x01];
+    var get = function (i) { return [0x20, i]; }, set = function (i) { return [0x21, i]; };
+    var load = function (offset) { return [SIMD, 0x00, 0x03, offset]; }; // v128.load (align 8, offset < 128)
+    var lane = function (acc, l) { return get(acc).concat([SIMD, 0x21, l]); }; // f64x2.extract_lane
+    // locals: 0 x, 1 y, 2 a (phi0's address), 3 stride, 4 end; 5 phi1's address, 6 the targets'; 7 X, 8 Y,
+    // 9 the halves, 10-13 the accumulators, 14 r
+    var term = function (offset) {
+      return [].concat(get(7), get(2), load(offset), MUL, get(8), get(5), load(offset), MUL, ADD,
+        get(6), load(offset), SUB, [0x22, 14], get(9), MUL, get(14), MUL);
+    };
+    var addresses = [].concat(get(2), get(3), [0x6a], [0x22, 5], get(3), [0x6a], set(6)); // b = a + s, c = b + s
+    var advance = [].concat(get(2), [0x41, 0xc0, 0x00, 0x6a], set(2)); // a += 64
+    var first = [], next = [];
+    for (var k = 0; k < 4; k++) {
+      first = first.concat(term(16 * k), set(10 + k));
+      next = next.concat(get(10 + k), term(16 * k), ADD, set(10 + k));
+    }
+    var half = [SIMD, 0x0c, 0, 0, 0, 0, 0, 0, 0xe0, 0x3f, 0, 0, 0, 0, 0, 0, 0xe0, 0x3f]; // v128.const 0.5 0.5
+    var pair = function (acc) { return lane(acc, 0).concat(lane(acc, 1), [0xa0]); }; // f64.add
+    var body = [].concat(
+      [2, 2, 0x7f, 8, 0x7b], // locals: 2 i32, 8 v128
+      get(0), [SIMD, 0x14], set(7), get(1), [SIMD, 0x14], set(8), half, set(9),
+      addresses, first, advance,
+      [0x02, 0x40, 0x03, 0x40], // block, loop
+      get(2), get(4), [0x49, 0x45, 0x0d, 1], // br_if out unless a < end
+      addresses, next, advance,
+      [0x0c, 0, 0x0b, 0x0b], // br loop; end; end
+      pair(10), pair(11), [0xa0], pair(12), pair(13), [0xa0, 0xa0],
+      [0x0b]
+    );
+    var bytes = [].concat(
+      [0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00],
+      [0x01, 0x0a, 0x01, 0x60, 0x05, 0x7c, 0x7c, 0x7f, 0x7f, 0x7f, 0x01, 0x7c], // type: (f64 f64 i32 i32 i32) -> f64
+      [0x02, 0x08, 0x01, 0x01, 0x65, 0x01, 0x6d, 0x02, 0x00, 0x01], // import "e" "m": a memory of >= 1 page
+      [0x03, 0x02, 0x01, 0x00], // one function of type 0
+      [0x07, 0x05, 0x01, 0x01, 0x73, 0x00, 0x00], // export "s": function 0
+      [0x0a], leb(1 + leb(body.length).length + body.length), [0x01], leb(body.length), body
+    );
+    try {
+      return new WebAssembly.Module(new Uint8Array(bytes));
+    } catch (err) {
+      return null; // (no WebAssembly, or no SIMD in it)
+    }
+  }
+  function leb(v) {
+    var out = [];
+    do { var b = v & 0x7f; v >>>= 7; out.push(v ? b | 0x80 : b); } while (v);
+    return out;
+  }
+  var squares;
+  // The block sum over one least-squares dataset's samples (null without WebAssembly's SIMD): its arrays
+  // copied into the module's memory once.
+  function squaresKernel(phi0, phi1, t) {
+    if (squares === undefined) squares = typeof WebAssembly === "object" ? squaresModule() : null;
+    if (squares === null) return null;
+    var n = t.length, memory = new WebAssembly.Memory({ initial: Math.max(1, Math.ceil((24 * n + 64) / 65536)) });
+    var f = new Float64Array(memory.buffer);
+    f.set(phi0, 0);
+    f.set(phi1, n);
+    f.set(t, 2 * n);
+    return new WebAssembly.Instance(squares, { e: { m: memory } }).exports.s;
+  }
+
   // -- dataset (finite-sum) surfaces: f = mean_i l(phi_i . p, t_i) + r0 x^2 + r1 y^2 (+ l2 |p|^2) ---------
   function datasetSurface(spec) {
     var phi0 = spec.phi0, phi1 = spec.phi1, t = spec.targets, n = t.length;
@@ -115,21 +192,6 @@
     var logistic = spec.loss === "logistic";
     var L = new Float64Array(n), D0 = new Float64Array(n), D1 = new Float64Array(n);
     var H0 = new Float64Array(n), H1 = new Float64Array(n), H2 = new Float64Array(n);
-    var ld = [0, 0];
-
-    // loss and dloss of one sample (optviz.surfaces.learning: _loss_and_dloss, same operations).
-    function lossAndD(z, ti, out) {
-      if (logistic) {
-        var u = (-ti) * z;
-        var e = Math.exp(-Math.abs(u));
-        out[0] = Math.max(u, 0.0) + Math.log1p(e);
-        out[1] = (-ti) * (u >= 0 ? 1.0 / (1.0 + e) : e / (1.0 + e));
-      } else {
-        var r = z - ti;
-        out[0] = 0.5 * r * r;
-        out[1] = r;
-      }
-    }
 
     // Per sample: the loss and d loss / dz times each feature (the engine's hot loop, written out
     // for each loss so that it stays monomorphic and allocation-free).
@@ -179,24 +241,84 @@
     }
 
     // The value alone, as valueAndGrad sums it (its out[0], bit for bit): what a minibatch run records,
-    // where the exact gradient goes unused (no tol: run() then skips the two gradient sums).
+    // where the exact gradient goes unused (no tol: run() then skips the two gradient sums). The hot path
+    // of a page's minibatch runs (a loss over seeds: every seed's loss at every step), so each sample's loss
+    // is added where it is computed (squaredSum, logisticSum), with no array between.
     function loss(x, y) {
-      var i, z, r;
-      if (logistic) {
-        for (i = 0; i < n; i++) {
-          z = x * phi0[i] + y * phi1[i];
-          var u = (-t[i]) * z;
-          L[i] = Math.max(u, 0.0) + Math.log1p(Math.exp(-Math.abs(u)));
-        }
-      } else {
-        for (i = 0; i < n; i++) {
-          z = x * phi0[i] + y * phi1[i];
-          r = z - t[i];
-          L[i] = 0.5 * r * r;
-        }
-      }
-      var f = pairwiseSum(L, 0, n) / n;
+      var f = (logistic ? logisticSum(x, y, 0, n) : squaredSum(x, y, 0, n)) / n;
       return l2 === null ? f + (reg0 * x * x + reg1 * y * y) : (f + reg0 * x * x + reg1 * y * y) + l2 * (x * x + y * y);
+    }
+
+    // One sample's loss, as sums() computes it into L[i].
+    function squared(x, y, i) {
+      var r = (x * phi0[i] + y * phi1[i]) - t[i];
+      return 0.5 * r * r;
+    }
+    function logisticLoss(x, y, i) {
+      var u = (-t[i]) * (x * phi0[i] + y * phi1[i]);
+      return Math.max(u, 0.0) + Math.log1p(Math.exp(-Math.abs(u)));
+    }
+
+    // pairwiseSum(L, start, count) of the samples' losses at (x, y), computed as they are added: pairwiseSum's
+    // blocks, accumulators and order of additions, the same bits. (Written once per loss: a loss passed as a
+    // function would make the loop call it.)
+    var kernel = logistic ? null : squaresKernel(phi0, phi1, t);
+    function squaredSum(x, y, start, count) {
+      var i, res;
+      if (count < 8) {
+        res = 0.0;
+        for (i = 0; i < count; i++) res += squared(x, y, start + i);
+        return res;
+      }
+      if (count <= 128 && kernel !== null) {
+        i = count - (count % 8);
+        res = kernel(x, y, 8 * start, 8 * n, 8 * (start + i));
+        for (; i < count; i++) res += squared(x, y, start + i);
+        return res;
+      }
+      if (count <= 128) {
+        var r0 = squared(x, y, start), r1 = squared(x, y, start + 1), r2 = squared(x, y, start + 2),
+          r3 = squared(x, y, start + 3), r4 = squared(x, y, start + 4), r5 = squared(x, y, start + 5),
+          r6 = squared(x, y, start + 6), r7 = squared(x, y, start + 7);
+        var end = count - (count % 8);
+        for (i = 8; i < end; i += 8) {
+          var a = start + i;
+          r0 += squared(x, y, a); r1 += squared(x, y, a + 1); r2 += squared(x, y, a + 2); r3 += squared(x, y, a + 3);
+          r4 += squared(x, y, a + 4); r5 += squared(x, y, a + 5); r6 += squared(x, y, a + 6); r7 += squared(x, y, a + 7);
+        }
+        res = ((r0 + r1) + (r2 + r3)) + ((r4 + r5) + (r6 + r7));
+        for (; i < count; i++) res += squared(x, y, start + i);
+        return res;
+      }
+      var half = Math.floor(count / 2);
+      half -= half % 8;
+      return squaredSum(x, y, start, half) + squaredSum(x, y, start + half, count - half);
+    }
+    function logisticSum(x, y, start, count) {
+      var i, res;
+      if (count < 8) {
+        res = 0.0;
+        for (i = 0; i < count; i++) res += logisticLoss(x, y, start + i);
+        return res;
+      }
+      if (count <= 128) {
+        var r0 = logisticLoss(x, y, start), r1 = logisticLoss(x, y, start + 1), r2 = logisticLoss(x, y, start + 2),
+          r3 = logisticLoss(x, y, start + 3), r4 = logisticLoss(x, y, start + 4), r5 = logisticLoss(x, y, start + 5),
+          r6 = logisticLoss(x, y, start + 6), r7 = logisticLoss(x, y, start + 7);
+        var end = count - (count % 8);
+        for (i = 8; i < end; i += 8) {
+          var a = start + i;
+          r0 += logisticLoss(x, y, a); r1 += logisticLoss(x, y, a + 1); r2 += logisticLoss(x, y, a + 2);
+          r3 += logisticLoss(x, y, a + 3); r4 += logisticLoss(x, y, a + 4); r5 += logisticLoss(x, y, a + 5);
+          r6 += logisticLoss(x, y, a + 6); r7 += logisticLoss(x, y, a + 7);
+        }
+        res = ((r0 + r1) + (r2 + r3)) + ((r4 + r5) + (r6 + r7));
+        for (; i < count; i++) res += logisticLoss(x, y, start + i);
+        return res;
+      }
+      var half = Math.floor(count / 2);
+      half -= half % 8;
+      return logisticSum(x, y, start, half) + logisticSum(x, y, start + half, count - half);
     }
 
     function value(x, y) {
@@ -221,12 +343,26 @@
         B0 = new Float64Array(size);
         B1 = new Float64Array(size);
       }
-      for (var j = 0; j < size; j++) {
-        var i = idx[offset + j];
-        var z = phi0[i] * x + phi1[i] * y;
-        lossAndD(z, t[i], ld);
-        B0[j] = ld[1] * phi0[i];
-        B1[j] = ld[1] * phi1[i];
+      // (d loss / dz as optviz.surfaces.learning's _loss_and_dloss makes it, written out for each loss: every
+      // step of every minibatch run comes here)
+      var j, i, z, d;
+      if (logistic) {
+        for (j = 0; j < size; j++) {
+          i = idx[offset + j];
+          z = phi0[i] * x + phi1[i] * y;
+          var u = (-t[i]) * z;
+          var e = Math.exp(-Math.abs(u));
+          d = (-t[i]) * (u >= 0 ? 1.0 / (1.0 + e) : e / (1.0 + e));
+          B0[j] = d * phi0[i];
+          B1[j] = d * phi1[i];
+        }
+      } else {
+        for (j = 0; j < size; j++) {
+          i = idx[offset + j];
+          d = (phi0[i] * x + phi1[i] * y) - t[i];
+          B0[j] = d * phi0[i];
+          B1[j] = d * phi1[i];
+        }
       }
       var gx = pairwiseSum(B0, 0, size) / size + 2 * reg0 * x;
       var gy = pairwiseSum(B1, 0, size) / size + 2 * reg1 * y;
@@ -926,6 +1062,18 @@
     return { lrs: lrs, momenta: sp.name === "one_cycle" && sp.cycle_momentum ? momenta : null };
   }
 
+  // scheduleValues, kept for the last few (schedule, lr, steps): a page runs each run again with every seed of
+  // its figure, the same schedule each time. (The arrays are shared between those runs' results: read only.)
+  var scheduled = [];
+  function scheduledValues(spec, lr, steps) {
+    var key = JSON.stringify([spec, lr, steps]);
+    for (var i = 0; i < scheduled.length; i++) if (scheduled[i].key === key) return scheduled[i].values;
+    var values = scheduleValues(spec, lr, steps);
+    scheduled.unshift({ key: key, values: values });
+    if (scheduled.length > 16) scheduled.pop();
+    return values;
+  }
+
   // The hyperparameter OneCycleLR cycles on each rule (optviz.scheduled.momentum_target).
   var MOMENTUM_TARGET = { momentum: "rho", nesterov: "rho", adam: "betas", adamw: "betas", rmsprop: "momentum" };
 
@@ -955,7 +1103,7 @@
     var schedule = opts.schedule || null, lrs = null, momenta = null, target = null;
     if (schedule !== null) {
       if (!("lr" in rule.defaults)) throw new Error(rule.label + " has no learning rate to schedule");
-      var values = scheduleValues(schedule, h.lr, opts.steps);
+      var values = scheduledValues(schedule, h.lr, opts.steps);
       lrs = values.lrs;
       momenta = values.momenta;
       if (momenta !== null) {
@@ -987,14 +1135,21 @@
     // A minibatch run without a tol uses the exact gradient nowhere (its step, its divergence check: the
     // batch's): the loss alone is computed, the same bits.
     var lossOnly = noise !== null && noise.kind === "minibatch" && tol2 === null && !!surface.loss;
+    // (per field, out of the loop: its record and whether it is a scalar)
+    var records = [], scalar = [];
+    for (i = 0; i < fields.length; i++) {
+      records.push(state[fields[i]]);
+      scalar.push(scalars.indexOf(fields[i]) >= 0);
+    }
+    var drawn = noise !== null ? noiseSteps(noise) : 0;
     for (var k = 0; k <= steps; k++) {
       if (lossOnly) out3[0] = surface.loss(x, y);
       else surface.valueAndGrad(x, y, out3);
       var f = out3[0], gx = out3[1], gy = out3[2];
       var exact2 = gx * gx + gy * gy;
       if (noise !== null) {
-        if (k >= noiseSteps(noise)) {
-          throw new Error("the page holds noise draws for " + (noiseSteps(noise) - 1) + " steps, not " + steps);
+        if (k >= drawn) {
+          throw new Error("the page holds noise draws for " + (drawn - 1) + " steps, not " + steps);
         }
         if (noise.kind === "gaussian") {
           gx = gx + noise.sigma * noise.draws[2 * k];
@@ -1009,9 +1164,9 @@
       loss[k] = f;
       grad[2 * k] = gx; grad[2 * k + 1] = gy;
       for (i = 0; i < fields.length; i++) {
-        var v = s[fields[i]];
-        if (scalars.indexOf(fields[i]) >= 0) state[fields[i]][k] = v;
-        else { state[fields[i]][2 * k] = v[0]; state[fields[i]][2 * k + 1] = v[1]; }
+        var v = s[fields[i]], rec = records[i];
+        if (scalar[i]) rec[k] = v;
+        else { rec[2 * k] = v[0]; rec[2 * k + 1] = v[1]; }
       }
       var dx = x - cx, dy = y - cy;
       var bad = !(dx * dx + dy * dy <= r2 && isFinite(f) && isFinite(gx) && isFinite(gy));

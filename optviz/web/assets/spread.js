@@ -66,7 +66,11 @@
     var key = JSON.stringify([r.rule, r.params, r.schedule || null, inputs]);
     var c = this.cache[i];
     if (c && c.key === key) return c;
-    var results = s.seeds.map(function (seed) { return page.compute(Object.assign({}, r, { seed: seed })); });
+    // (the run with its own seed is the page's run, already computed: taken, not made again)
+    var own = page.cache[i] === JSON.stringify([r.rule, r.params, r.schedule || null, page.inputs(r)]) ? page.results[i] : null;
+    var results = s.seeds.map(function (seed) {
+      return own !== null && seed === r.seed ? own : page.compute(Object.assign({}, r, { seed: seed }));
+    });
     var stops = results.map(function (res) { return res.stopStep; });
     var rows = results.map(function (res, j) {
       var n = res.steps + 1, v = new Float64Array(n);
