@@ -80,27 +80,51 @@
   // numpy's sum of a contiguous float64 array: eight interleaved accumulators on blocks of <= 128,
   // longer arrays halved (at a multiple of 8) recursively. The same additions in the same order.
   function pairwiseSum(a, start, n) {
+    if (n <= 128) return blockSum(a, start, n);
+    var half = Math.floor(n / 2);
+    half -= half % 8;
+    return pairwiseSum(a, start, half) + pairwiseSum(a, start + half, n - half);
+  }
+
+  // pairwiseSum of n <= 128 values (no recursion: a caller can have it inlined).
+  function blockSum(a, start, n) {
     var i, res;
     if (n < 8) {
       res = 0.0;
       for (i = 0; i < n; i++) res += a[start + i];
       return res;
     }
-    if (n <= 128) {
-      var r0 = a[start], r1 = a[start + 1], r2 = a[start + 2], r3 = a[start + 3],
-        r4 = a[start + 4], r5 = a[start + 5], r6 = a[start + 6], r7 = a[start + 7];
-      var end = n - (n % 8);
-      for (i = 8; i < end; i += 8) {
-        r0 += a[start + i]; r1 += a[start + i + 1]; r2 += a[start + i + 2]; r3 += a[start + i + 3];
-        r4 += a[start + i + 4]; r5 += a[start + i + 5]; r6 += a[start + i + 6]; r7 += a[start + i + 7];
-      }
-      res = ((r0 + r1) + (r2 + r3)) + ((r4 + r5) + (r6 + r7));
-      for (; i < n; i++) res += a[start + i];
-      return res;
+    var r0 = a[start], r1 = a[start + 1], r2 = a[start + 2], r3 = a[start + 3],
+      r4 = a[start + 4], r5 = a[start + 5], r6 = a[start + 6], r7 = a[start + 7];
+    var end = n - (n % 8);
+    for (i = 8; i < end; i += 8) {
+      r0 += a[start + i]; r1 += a[start + i + 1]; r2 += a[start + i + 2]; r3 += a[start + i + 3];
+      r4 += a[start + i + 4]; r5 += a[start + i + 5]; r6 += a[start + i + 6]; r7 += a[start + i + 7];
     }
-    var half = Math.floor(n / 2);
-    half -= half % 8;
-    return pairwiseSum(a, start, half) + pairwiseSum(a, start + half, n - half);
+    res = ((r0 + r1) + (r2 + r3)) + ((r4 + r5) + (r6 + r7));
+    for (; i < n; i++) res += a[start + i];
+    return res;
+  }
+
+  // pairwiseSum's splits of n values, for a sum made block by block: its blocks (starts, counts: the leaves of
+  // <= 128 values, left to right) and, postfix, how their sums add (ops: a block's index, or -1 for the sum of
+  // the two before it). n < 8: one block, which pairwiseSum adds one by one from 0.0 (as a count < 8 here).
+  function pairwisePlan(n) {
+    var starts = [], counts = [], ops = [];
+    (function split(start, count) {
+      if (count <= 128) {
+        ops.push(starts.length);
+        starts.push(start);
+        counts.push(count);
+        return;
+      }
+      var half = Math.floor(count / 2);
+      half -= half % 8;
+      split(start, half);
+      split(start + half, count - half);
+      ops.push(-1);
+    })(0, n);
+    return { starts: Int32Array.from(starts), counts: Int32Array.from(counts), ops: Int32Array.from(ops) };
   }
 
   // torch.lerp(start, end, w), as optviz.optimizers._lerp.
@@ -108,53 +132,60 @@
     return Math.abs(w) < 0.5 ? start + w * (end - start) : end - (end - start) * (1 - w);
   }
 
-  // -- the squared losses' block sum in WebAssembly (SIMD: two samples at a time) ---------------------------
+  // -- the squared losses' block sums in WebAssembly (SIMD: two samples at a time) --------------------------
   // The hot loop of a page's minibatch runs on least squares: a loss over seeds runs every run again with
-  // each seed, and records the full loss at every step (256 samples, 8 interleaved accumulators: ~25,000
-  // such sums a move of a schedules page). In JavaScript each sample costs ~3 cycles; f64x2 lanes halve it.
-  // IEEE double arithmetic in either: the same operations in the same order give the same bits (no fused
-  // multiply-add in WebAssembly's f64x2.mul/add). Where WebAssembly's SIMD is missing, the JavaScript path
-  // (squaredSum) does it.
+  // each seed, and records the full loss at every step (256 samples in blocks of 128, 8 interleaved
+  // accumulators each: ~25,000 such sums a move of a schedules page). In JavaScript a sample costs ~3 cycles;
+  // f64x2 lanes halve it. IEEE double arithmetic in either: the same operations in the same order give the
+  // same bits (WebAssembly's f64x2.mul and add never fuse). Where WebAssembly's SIMD is missing, the
+  // JavaScript path (squaredSum) does it.
   //
-  // The module exports s(x, y, a, stride, end) -> f64: with phi0, phi1 and the targets at byte offsets 0,
-  // stride, 2 stride of the imported memory, pairwiseSum's 8-accumulator block over the samples at byte
-  // offsets a .. end (a multiple of 64 bytes, at least 64): accumulators r0..r7 are the lanes of four
-  // f64x2 locals, each sample's loss (0.5 r) r with r = (x phi0 + y phi1) - t, and the result
-  // ((r0 + r1) + (r2 + r3)) + ((r4 + r5) + (r6 + r7)).
+  // The module exports s(x, y, table, stride, tableEnd): with phi0, phi1 and the targets at byte offsets 0,
+  // stride, 2 stride of the imported memory, for each entry of the table (16 bytes: a block's first and end
+  // byte offsets into phi0, i32 each, a multiple of 64 bytes apart, then its f64 result), pairwiseSum's
+  // 8-accumulator block over those samples: accumulators r0..r7 are the lanes of four f64x2 locals, each
+  // sample's loss (0.5 r) r with r = (x phi0 + y phi1) - t, the result ((r0 + r1) + (r2 + r3)) + ((r4 + r5)
+  // + (r6 + r7)). (All the blocks of a sum in one call: a call into WebAssembly costs about a block.)
   function squaresModule() {
     var SIMD = 0xfd, MUL = [SIMD, 0xf2, 0x01], ADD = [SIMD, 0xf0, 0x01], SUB = [SIMD, 0xf1, 0x01];
     var get = function (i) { return [0x20, i]; }, set = function (i) { return [0x21, i]; };
     var load = function (offset) { return [SIMD, 0x00, 0x03, offset]; }; // v128.load (align 8, offset < 128)
     var lane = function (acc, l) { return get(acc).concat([SIMD, 0x21, l]); }; // f64x2.extract_lane
-    // locals: 0 x, 1 y, 2 a (phi0's address), 3 stride, 4 end; 5 phi1's address, 6 the targets'; 7 X, 8 Y,
-    // 9 the halves, 10-13 the accumulators, 14 r
+    var ltU = function (i, j) { return get(i).concat(get(j), [0x49, 0x45]); }; // !(i < j), unsigned
+    // locals: 0 x, 1 y, 2 the table entry's address, 3 stride, 4 the table's end; 5 phi1's address, 6 the
+    // targets', 7 phi0's (a), 8 the block's end; 9 X, 10 Y, 11 the halves, 12-15 the accumulators, 16 r
     var term = function (offset) {
-      return [].concat(get(7), get(2), load(offset), MUL, get(8), get(5), load(offset), MUL, ADD,
-        get(6), load(offset), SUB, [0x22, 14], get(9), MUL, get(14), MUL);
+      return [].concat(get(9), get(7), load(offset), MUL, get(10), get(5), load(offset), MUL, ADD,
+        get(6), load(offset), SUB, [0x22, 16], get(11), MUL, get(16), MUL);
     };
-    var addresses = [].concat(get(2), get(3), [0x6a], [0x22, 5], get(3), [0x6a], set(6)); // b = a + s, c = b + s
-    var advance = [].concat(get(2), [0x41, 0xc0, 0x00, 0x6a], set(2)); // a += 64
+    var addresses = [].concat(get(7), get(3), [0x6a], [0x22, 5], get(3), [0x6a], set(6)); // b = a + s, c = b + s
+    var advance = [].concat(get(7), [0x41, 0xc0, 0x00, 0x6a], set(7)); // a += 64
     var first = [], next = [];
     for (var k = 0; k < 4; k++) {
-      first = first.concat(term(16 * k), set(10 + k));
-      next = next.concat(get(10 + k), term(16 * k), ADD, set(10 + k));
+      first = first.concat(term(16 * k), set(12 + k));
+      next = next.concat(get(12 + k), term(16 * k), ADD, set(12 + k));
     }
     var half = [SIMD, 0x0c, 0, 0, 0, 0, 0, 0, 0xe0, 0x3f, 0, 0, 0, 0, 0, 0, 0xe0, 0x3f]; // v128.const 0.5 0.5
     var pair = function (acc) { return lane(acc, 0).concat(lane(acc, 1), [0xa0]); }; // f64.add
     var body = [].concat(
-      [2, 2, 0x7f, 8, 0x7b], // locals: 2 i32, 8 v128
-      get(0), [SIMD, 0x14], set(7), get(1), [SIMD, 0x14], set(8), half, set(9),
+      [2, 4, 0x7f, 8, 0x7b], // locals: 4 i32, 8 v128
+      get(0), [SIMD, 0x14], set(9), get(1), [SIMD, 0x14], set(10), half, set(11),
+      [0x02, 0x40, 0x03, 0x40], // block, loop: the table's entries
+      ltU(2, 4), [0x0d, 1], // out at the table's end
+      get(2), [0x28, 0x02, 0x00], set(7), get(2), [0x28, 0x02, 0x04], set(8), // i32.load a, end
       addresses, first, advance,
-      [0x02, 0x40, 0x03, 0x40], // block, loop
-      get(2), get(4), [0x49, 0x45, 0x0d, 1], // br_if out unless a < end
+      [0x02, 0x40, 0x03, 0x40], // block, loop: the block's samples past its first 8
+      ltU(7, 8), [0x0d, 1],
       addresses, next, advance,
       [0x0c, 0, 0x0b, 0x0b], // br loop; end; end
-      pair(10), pair(11), [0xa0], pair(12), pair(13), [0xa0, 0xa0],
+      get(2), pair(12), pair(13), [0xa0], pair(14), pair(15), [0xa0, 0xa0], [0x39, 0x03, 0x08], // f64.store
+      get(2), [0x41, 0x10, 0x6a], set(2), // the next entry
+      [0x0c, 0, 0x0b, 0x0b], // br loop; end; end
       [0x0b]
     );
     var bytes = [].concat(
       [0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00],
-      [0x01, 0x0a, 0x01, 0x60, 0x05, 0x7c, 0x7c, 0x7f, 0x7f, 0x7f, 0x01, 0x7c], // type: (f64 f64 i32 i32 i32) -> f64
+      [0x01, 0x09, 0x01, 0x60, 0x05, 0x7c, 0x7c, 0x7f, 0x7f, 0x7f, 0x00], // type: (f64 f64 i32 i32 i32) -> ()
       [0x02, 0x08, 0x01, 0x01, 0x65, 0x01, 0x6d, 0x02, 0x00, 0x01], // import "e" "m": a memory of >= 1 page
       [0x03, 0x02, 0x01, 0x00], // one function of type 0
       [0x07, 0x05, 0x01, 0x01, 0x73, 0x00, 0x00], // export "s": function 0
@@ -172,17 +203,31 @@
     return out;
   }
   var squares;
-  // The block sum over one least-squares dataset's samples (null without WebAssembly's SIMD): its arrays
-  // copied into the module's memory once.
-  function squaresKernel(phi0, phi1, t) {
+  // The block sums of one least-squares dataset (null without WebAssembly's SIMD, or n < 8: no block of 8):
+  // its arrays copied into the module's memory once, then the table of the plan's blocks. sums(x, y) fills
+  // `results` (block b's sum of its samples up to its last multiple of 8).
+  function squaresKernel(phi0, phi1, t, plan) {
+    var n = t.length, blocks = plan.starts.length;
+    if (n < 8) return null;
     if (squares === undefined) squares = typeof WebAssembly === "object" ? squaresModule() : null;
     if (squares === null) return null;
-    var n = t.length, memory = new WebAssembly.Memory({ initial: Math.max(1, Math.ceil((24 * n + 64) / 65536)) });
-    var f = new Float64Array(memory.buffer);
+    var bytes = 24 * n + 16 * blocks;
+    var memory = new WebAssembly.Memory({ initial: Math.ceil(bytes / 65536) });
+    var f = new Float64Array(memory.buffer), table = new Int32Array(memory.buffer, 24 * n, 4 * blocks);
     f.set(phi0, 0);
     f.set(phi1, n);
     f.set(t, 2 * n);
-    return new WebAssembly.Instance(squares, { e: { m: memory } }).exports.s;
+    for (var b = 0; b < blocks; b++) {
+      var start = plan.starts[b], count = plan.counts[b];
+      table[4 * b] = 8 * start;
+      table[4 * b + 1] = 8 * (start + count - (count % 8));
+    }
+    var run = new WebAssembly.Instance(squares, { e: { m: memory } }).exports.s;
+    var results = new Float64Array(memory.buffer, 24 * n, 2 * blocks);
+    return {
+      results: results, // block b's at 2 b + 1
+      sums: function (x, y) { run(x, y, 24 * n, 8 * n, bytes); },
+    };
   }
 
   // -- dataset (finite-sum) surfaces: f = mean_i l(phi_i . p, t_i) + r0 x^2 + r1 y^2 (+ l2 |p|^2) ---------
@@ -245,7 +290,7 @@
     // of a page's minibatch runs (a loss over seeds: every seed's loss at every step), so each sample's loss
     // is added where it is computed (squaredSum, logisticSum), with no array between.
     function loss(x, y) {
-      var f = (logistic ? logisticSum(x, y, 0, n) : squaredSum(x, y, 0, n)) / n;
+      var f = (logistic ? logisticSum(x, y, 0, n) : kernel !== null ? kernelSum(x, y) : squaredSum(x, y, 0, n)) / n;
       return l2 === null ? f + (reg0 * x * x + reg1 * y * y) : (f + reg0 * x * x + reg1 * y * y) + l2 * (x * x + y * y);
     }
 
@@ -262,18 +307,13 @@
     // pairwiseSum(L, start, count) of the samples' losses at (x, y), computed as they are added: pairwiseSum's
     // blocks, accumulators and order of additions, the same bits. (Written once per loss: a loss passed as a
     // function would make the loop call it.)
-    var kernel = logistic ? null : squaresKernel(phi0, phi1, t);
+    var plan = pairwisePlan(n), stack = new Float64Array(plan.starts.length + 1);
+    var kernel = logistic ? null : squaresKernel(phi0, phi1, t, plan);
     function squaredSum(x, y, start, count) {
       var i, res;
       if (count < 8) {
         res = 0.0;
         for (i = 0; i < count; i++) res += squared(x, y, start + i);
-        return res;
-      }
-      if (count <= 128 && kernel !== null) {
-        i = count - (count % 8);
-        res = kernel(x, y, 8 * start, 8 * n, 8 * (start + i));
-        for (; i < count; i++) res += squared(x, y, start + i);
         return res;
       }
       if (count <= 128) {
@@ -321,6 +361,26 @@
       return logisticSum(x, y, start, half) + logisticSum(x, y, start + half, count - half);
     }
 
+    // squaredSum with the blocks of <= 128 samples in WebAssembly, its recursion unrolled once for all
+    // (pairwisePlan: no call a level, no number boxed a call): each block's sum (the kernel's, then the
+    // samples past its last multiple of 8), added up as pairwiseSum's halves add.
+    function kernelSum(x, y) {
+      kernel.sums(x, y);
+      var top = 0, ops = plan.ops, starts = plan.starts, counts = plan.counts, results = kernel.results;
+      for (var o = 0; o < ops.length; o++) {
+        var b = ops[o];
+        if (b < 0) {
+          top--;
+          stack[top - 1] = stack[top - 1] + stack[top];
+          continue;
+        }
+        var start = starts[b], count = counts[b], res = results[2 * b + 1];
+        for (var i = count - (count % 8); i < count; i++) res += squared(x, y, start + i);
+        stack[top++] = res;
+      }
+      return stack[0];
+    }
+
     function value(x, y) {
       sums(x, y);
       var f = pairwiseSum(L, 0, n) / n + reg0 * x * x + reg1 * y * y;
@@ -364,8 +424,8 @@
           B1[j] = d * phi1[i];
         }
       }
-      var gx = pairwiseSum(B0, 0, size) / size + 2 * reg0 * x;
-      var gy = pairwiseSum(B1, 0, size) / size + 2 * reg1 * y;
+      var gx = (size <= 128 ? blockSum(B0, 0, size) : pairwiseSum(B0, 0, size)) / size + 2 * reg0 * x;
+      var gy = (size <= 128 ? blockSum(B1, 0, size) : pairwiseSum(B1, 0, size)) / size + 2 * reg1 * y;
       if (l2 !== null) {
         gx = gx + 2 * l2 * x;
         gy = gy + 2 * l2 * y;
@@ -1081,12 +1141,13 @@
   function hyperparameters(name, params) {
     var rule = RULES[name];
     if (!rule) throw new Error("unknown rule " + JSON.stringify(name));
-    var h = {};
-    for (var key in rule.defaults) h[key] = rule.defaults[key];
     for (var k in params) {
       if (!(k in rule.defaults)) throw new Error(name + ": unknown parameter " + JSON.stringify(k));
-      h[k] = params[k];
     }
+    // (each field set once, to its value: a field that held null first, as lr's default, would box every
+    // number a schedule then stores in it, one allocation a step)
+    var h = {};
+    for (var key in rule.defaults) h[key] = key in params ? params[key] : rule.defaults[key];
     if (h.lr === null) throw new Error(name + ": lr is required");
     return h;
   }
