@@ -462,6 +462,7 @@
       loss: loss,
       hessian: hessian,
       batchGrad: batchGrad,
+      simd: kernel !== null, // (loss's blocks summed in WebAssembly)
     };
   }
 
