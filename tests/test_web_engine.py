@@ -245,7 +245,8 @@ def test_a_datasets_loss_alone_is_the_loss_of_its_value_and_gradient_to_the_bit(
     is computed; least squares' blocks of 128 in WebAssembly's SIMD lanes), is the loss valueAndGrad sums
     from its array with pairwiseSum, bit for bit: on datasets of many sizes (one block, halves, blocks with
     leftovers past a multiple of 8, fewer than 8 samples), both losses, with and without an L2 term. And a
-    minibatch run recording the loss alone equals the same run computing valueAndGrad at every step (tol=0)."""
+    minibatch run recording the loss alone (least squares: summed after its steps, in one call) equals the same
+    run computing valueAndGrad at every step (tol=0), where its loss overflows too."""
     script = Path(__file__).resolve().parent / "js" / "loss_alone.js"
     out = subprocess.run(
         [NODE, str(script), str(emit.JS_DIR / "engine.js")],
@@ -258,5 +259,6 @@ def test_a_datasets_loss_alone_is_the_loss_of_its_value_and_gradient_to_the_bit(
     assert result["differ"] == []
     # least squares of 8 samples or more took the WebAssembly path (node has its SIMD)
     assert result["simd"] == [8, 9, 13, 64, 100, 128, 129, 136, 255, 256, 257, 300, 1037, 5000]
-    assert len(result["runs"]) == 14 * 2 * 2
+    assert len(result["runs"]) == 14 * 2 * 2 * 2
+    assert {r[4] for r in result["runs"]} == {"max_steps", "diverged"}
     assert [r for r in result["runs"] if not r[3]] == []

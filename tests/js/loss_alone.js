@@ -1,7 +1,8 @@
 // A dataset surface's loss alone (what a minibatch run records: summed as computed, least squares' blocks in
 // WebAssembly) against the loss valueAndGrad sums from its array, for datasets of many sizes (pairwiseSum's
 // blocks, halves and leftovers), both losses, with and without an L2 term; and minibatch runs recording the
-// loss alone (no tol) against the same runs with tol = 0 (which compute valueAndGrad at every step).
+// loss alone (no tol) against the same runs with tol = 0 (which compute valueAndGrad at every step), one
+// of them running until its loss overflows.
 // Prints JSON: {checked, differ: [...], simd: [sizes whose least squares ran in WebAssembly], runs: [...]}.
 /* eslint-disable no-var */
 var E = require(process.argv[2]);
@@ -26,15 +27,19 @@ sizes.forEach(function (n) {
       var batch = Math.min(8, n), steps = 120, idx = new Int32Array(batch * (steps + 1));
       for (var k = 0; k < idx.length; k++) idx[k] = Math.floor((rnd() + 0.5) * n) % n;
       var schedule = { name: "cosine_annealing", T_max: steps, eta_min: 0 };
-      var opts = function (tol) {
-        return { start: [1.5, -0.5], steps: steps, tol: tol, escapeRadius: 1e6, center: [0, 0], schedule: schedule,
-          noise: { kind: "minibatch", batchSize: batch, indices: idx } };
-      };
-      var a = E.run(s, "momentum", { lr: 0.02, rho: 0.9 }, opts(null)), b = E.run(s, "momentum", { lr: 0.02, rho: 0.9 }, opts(0));
-      var same = a.status === b.status && a.stopStep === b.stopStep && ["xy", "loss", "grad"].every(function (key) {
-        return a[key].every(function (u, i) { return Object.is(u, b[key][i]); });
+      // (the second run diverges: its loss overflows first, the escape radius being out of reach, so a run that
+      // sums its losses after its steps has stepped past that end)
+      [[0.02, 1e6], [1e3, 1e300]].forEach(function (setting) {
+        var opts = function (tol) {
+          return { start: [1.5, -0.5], steps: steps, tol: tol, escapeRadius: setting[1], center: [0, 0], schedule: schedule,
+            noise: { kind: "minibatch", batchSize: batch, indices: idx } };
+        };
+        var params = { lr: setting[0], rho: 0.9 }, a = E.run(s, "momentum", params, opts(null)), b = E.run(s, "momentum", params, opts(0));
+        var same = a.status === b.status && a.stopStep === b.stopStep && ["xy", "loss", "grad"].every(function (key) {
+          return a[key].every(function (u, i) { return Object.is(u, b[key][i]); });
+        }) && a.state.momentum_buffer.every(function (u, i) { return Object.is(u, b.state.momentum_buffer[i]); });
+        out.runs.push([n, loss, l2, same, a.status]);
       });
-      out.runs.push([n, loss, l2, same, a.status]);
     });
   });
 });

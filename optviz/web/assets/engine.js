@@ -140,52 +140,59 @@
   // same bits (WebAssembly's f64x2.mul and add never fuse). Where WebAssembly's SIMD is missing, the
   // JavaScript path (squaredSum) does it.
   //
-  // The module exports s(x, y, table, stride, tableEnd): with phi0, phi1 and the targets at byte offsets 0,
-  // stride, 2 stride of the imported memory, for each entry of the table (16 bytes: a block's first and end
-  // byte offsets into phi0, i32 each, a multiple of 64 bytes apart, then its f64 result), pairwiseSum's
-  // 8-accumulator block over those samples: accumulators r0..r7 are the lanes of four f64x2 locals, each
-  // sample's loss (0.5 r) r with r = (x phi0 + y phi1) - t, the result ((r0 + r1) + (r2 + r3)) + ((r4 + r5)
-  // + (r6 + r7)). (All the blocks of a sum in one call: a call into WebAssembly costs about a block.)
+  // The module exports s(stride, table, tableEnd, points, pointsEnd, out): with phi0, phi1 and the targets
+  // at byte offsets 0, stride, 2 stride of the imported memory, for each point (x, y: two f64) from points to
+  // pointsEnd and each entry of the table (a block's first and end byte offsets into phi0, i32 each, a
+  // multiple of 64 bytes apart), pairwiseSum's 8-accumulator block over those samples, stored as the next
+  // f64 at out: accumulators r0..r7 are the lanes of four f64x2 locals, each sample's loss (0.5 r) r with
+  // r = (x phi0 + y phi1) - t, the result ((r0 + r1) + (r2 + r3)) + ((r4 + r5) + (r6 + r7)). (Many points
+  // a call: a call into WebAssembly costs about a block.)
   function squaresModule() {
     var SIMD = 0xfd, MUL = [SIMD, 0xf2, 0x01], ADD = [SIMD, 0xf0, 0x01], SUB = [SIMD, 0xf1, 0x01];
     var get = function (i) { return [0x20, i]; }, set = function (i) { return [0x21, i]; };
     var load = function (offset) { return [SIMD, 0x00, 0x03, offset]; }; // v128.load (align 8, offset < 128)
     var lane = function (acc, l) { return get(acc).concat([SIMD, 0x21, l]); }; // f64x2.extract_lane
     var ltU = function (i, j) { return get(i).concat(get(j), [0x49, 0x45]); }; // !(i < j), unsigned
-    // locals: 0 x, 1 y, 2 the table entry's address, 3 stride, 4 the table's end; 5 phi1's address, 6 the
-    // targets', 7 phi0's (a), 8 the block's end; 9 X, 10 Y, 11 the halves, 12-15 the accumulators, 16 r
+    var add = function (i, v) { return get(i).concat([0x41], leb(v), [0x6a], set(i)); }; // i += v (v < 64)
+    // locals: 0 stride, 1 table, 2 the table's end, 3 the point's address, 4 the points' end, 5 out; 6 the
+    // table entry's address, 7 phi0's address (a), 8 the block's end, 9 phi1's address, 10 the targets';
+    // 11 X, 12 Y, 13 the halves, 14-17 the accumulators, 18 r
     var term = function (offset) {
-      return [].concat(get(9), get(7), load(offset), MUL, get(10), get(5), load(offset), MUL, ADD,
-        get(6), load(offset), SUB, [0x22, 16], get(11), MUL, get(16), MUL);
+      return [].concat(get(11), get(7), load(offset), MUL, get(12), get(9), load(offset), MUL, ADD,
+        get(10), load(offset), SUB, [0x22, 18], get(13), MUL, get(18), MUL);
     };
-    var addresses = [].concat(get(7), get(3), [0x6a], [0x22, 5], get(3), [0x6a], set(6)); // b = a + s, c = b + s
+    var addresses = [].concat(get(7), get(0), [0x6a], [0x22, 9], get(0), [0x6a], set(10)); // b = a + s, c = b + s
     var advance = [].concat(get(7), [0x41, 0xc0, 0x00, 0x6a], set(7)); // a += 64
     var first = [], next = [];
     for (var k = 0; k < 4; k++) {
-      first = first.concat(term(16 * k), set(12 + k));
-      next = next.concat(get(12 + k), term(16 * k), ADD, set(12 + k));
+      first = first.concat(term(16 * k), set(14 + k));
+      next = next.concat(get(14 + k), term(16 * k), ADD, set(14 + k));
     }
     var half = [SIMD, 0x0c, 0, 0, 0, 0, 0, 0, 0xe0, 0x3f, 0, 0, 0, 0, 0, 0, 0xe0, 0x3f]; // v128.const 0.5 0.5
     var pair = function (acc) { return lane(acc, 0).concat(lane(acc, 1), [0xa0]); }; // f64.add
+    var LOOP = [0x02, 0x40, 0x03, 0x40], AGAIN = [0x0c, 0, 0x0b, 0x0b]; // block, loop ... br loop; end; end
     var body = [].concat(
-      [2, 4, 0x7f, 8, 0x7b], // locals: 4 i32, 8 v128
-      get(0), [SIMD, 0x14], set(9), get(1), [SIMD, 0x14], set(10), half, set(11),
-      [0x02, 0x40, 0x03, 0x40], // block, loop: the table's entries
-      ltU(2, 4), [0x0d, 1], // out at the table's end
-      get(2), [0x28, 0x02, 0x00], set(7), get(2), [0x28, 0x02, 0x04], set(8), // i32.load a, end
+      [2, 5, 0x7f, 8, 0x7b], // locals: 5 i32, 8 v128
+      half, set(13),
+      LOOP, ltU(3, 4), [0x0d, 1], // the points, up to their end
+      get(3), [0x2b, 0x03, 0x00, SIMD, 0x14], set(11), get(3), [0x2b, 0x03, 0x08, SIMD, 0x14], set(12), // splat x, y
+      get(1), set(6),
+      LOOP, ltU(6, 2), [0x0d, 1], // the table's entries
+      get(6), [0x28, 0x02, 0x00], set(7), get(6), [0x28, 0x02, 0x04], set(8), // i32.load a, end
       addresses, first, advance,
-      [0x02, 0x40, 0x03, 0x40], // block, loop: the block's samples past its first 8
-      ltU(7, 8), [0x0d, 1],
+      LOOP, ltU(7, 8), [0x0d, 1], // the block's samples past its first 8
       addresses, next, advance,
-      [0x0c, 0, 0x0b, 0x0b], // br loop; end; end
-      get(2), pair(12), pair(13), [0xa0], pair(14), pair(15), [0xa0, 0xa0], [0x39, 0x03, 0x08], // f64.store
-      get(2), [0x41, 0x10, 0x6a], set(2), // the next entry
-      [0x0c, 0, 0x0b, 0x0b], // br loop; end; end
+      AGAIN,
+      get(5), pair(14), pair(15), [0xa0], pair(16), pair(17), [0xa0, 0xa0], [0x39, 0x03, 0x00], // f64.store
+      add(5, 8), add(6, 8),
+      AGAIN,
+      add(3, 16),
+      AGAIN,
       [0x0b]
     );
     var bytes = [].concat(
       [0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00],
-      [0x01, 0x09, 0x01, 0x60, 0x05, 0x7c, 0x7c, 0x7f, 0x7f, 0x7f, 0x00], // type: (f64 f64 i32 i32 i32) -> ()
+      [0x01, 0x0a, 0x01, 0x60, 0x06, 0x7f, 0x7f, 0x7f, 0x7f, 0x7f, 0x7f, 0x00], // type: (6 x i32) -> ()
       [0x02, 0x08, 0x01, 0x01, 0x65, 0x01, 0x6d, 0x02, 0x00, 0x01], // import "e" "m": a memory of >= 1 page
       [0x03, 0x02, 0x01, 0x00], // one function of type 0
       [0x07, 0x05, 0x01, 0x01, 0x73, 0x00, 0x00], // export "s": function 0
@@ -204,29 +211,34 @@
   }
   var squares;
   // The block sums of one least-squares dataset (null without WebAssembly's SIMD, or n < 8: no block of 8):
-  // its arrays copied into the module's memory once, then the table of the plan's blocks. sums(x, y) fills
-  // `results` (block b's sum of its samples up to its last multiple of 8).
+  // its arrays copied into the module's memory once, then the table of the plan's blocks, then room for the
+  // points and their sums (grown as a call needs). sums(xy, count) sums the blocks at the first `count`
+  // points of xy (flat x, y) and returns the sums, block b of point j at j * blocks + b (the samples up to
+  // the block's last multiple of 8).
   function squaresKernel(phi0, phi1, t, plan) {
     var n = t.length, blocks = plan.starts.length;
     if (n < 8) return null;
     if (squares === undefined) squares = typeof WebAssembly === "object" ? squaresModule() : null;
     if (squares === null) return null;
-    var bytes = 24 * n + 16 * blocks;
-    var memory = new WebAssembly.Memory({ initial: Math.ceil(bytes / 65536) });
-    var f = new Float64Array(memory.buffer), table = new Int32Array(memory.buffer, 24 * n, 4 * blocks);
+    var fixed = 24 * n + 8 * blocks, memory = new WebAssembly.Memory({ initial: Math.ceil((fixed + 4096) / 65536) });
+    var f = new Float64Array(memory.buffer), table = new Int32Array(memory.buffer, 24 * n, 2 * blocks);
     f.set(phi0, 0);
     f.set(phi1, n);
     f.set(t, 2 * n);
     for (var b = 0; b < blocks; b++) {
       var start = plan.starts[b], count = plan.counts[b];
-      table[4 * b] = 8 * start;
-      table[4 * b + 1] = 8 * (start + count - (count % 8));
+      table[2 * b] = 8 * start;
+      table[2 * b + 1] = 8 * (start + count - (count % 8));
     }
     var run = new WebAssembly.Instance(squares, { e: { m: memory } }).exports.s;
-    var results = new Float64Array(memory.buffer, 24 * n, 2 * blocks);
-    return {
-      results: results, // block b's at 2 b + 1
-      sums: function (x, y) { run(x, y, 24 * n, 8 * n, bytes); },
+    var points = fixed; // (a multiple of 8)
+    return function sums(xy, count) {
+      var out = points + 16 * count, need = out + 8 * blocks * count;
+      if (need > memory.buffer.byteLength) memory.grow(Math.ceil((need - memory.buffer.byteLength) / 65536));
+      if (f.buffer !== memory.buffer) f = new Float64Array(memory.buffer); // (a grown memory's new buffer)
+      f.set(xy.subarray(0, 2 * count), points / 8);
+      run(8 * n, 24 * n, 24 * n + 8 * blocks, points, out, out);
+      return f.subarray(out / 8, out / 8 + blocks * count);
     };
   }
 
@@ -290,7 +302,8 @@
     // of a page's minibatch runs (a loss over seeds: every seed's loss at every step), so each sample's loss
     // is added where it is computed (squaredSum, logisticSum), with no array between.
     function loss(x, y) {
-      var f = (logistic ? logisticSum(x, y, 0, n) : kernel !== null ? kernelSum(x, y) : squaredSum(x, y, 0, n)) / n;
+      if (kernel !== null) return kernelLoss(x, y);
+      var f = (logistic ? logisticSum(x, y, 0, n) : squaredSum(x, y, 0, n)) / n;
       return l2 === null ? f + (reg0 * x * x + reg1 * y * y) : (f + reg0 * x * x + reg1 * y * y) + l2 * (x * x + y * y);
     }
 
@@ -362,23 +375,35 @@
     }
 
     // squaredSum with the blocks of <= 128 samples in WebAssembly, its recursion unrolled once for all
-    // (pairwisePlan: no call a level, no number boxed a call): each block's sum (the kernel's, then the
-    // samples past its last multiple of 8), added up as pairwiseSum's halves add.
-    function kernelSum(x, y) {
-      kernel.sums(x, y);
-      var top = 0, ops = plan.ops, starts = plan.starts, counts = plan.counts, results = kernel.results;
-      for (var o = 0; o < ops.length; o++) {
-        var b = ops[o];
-        if (b < 0) {
-          top--;
-          stack[top - 1] = stack[top - 1] + stack[top];
-          continue;
+    // (pairwisePlan), at many points in one call: each block's sum (the kernel's, then the samples past its
+    // last multiple of 8), added up as pairwiseSum's halves add; then loss()'s mean and penalty.
+    var point = new Float64Array(2);
+    function kernelLosses(xy, count, out) {
+      var sums = kernel(xy, count), blocks = plan.starts.length;
+      var ops = plan.ops, starts = plan.starts, counts = plan.counts;
+      for (var j = 0; j < count; j++) {
+        var x = xy[2 * j], y = xy[2 * j + 1], top = 0;
+        for (var o = 0; o < ops.length; o++) {
+          var b = ops[o];
+          if (b < 0) {
+            top--;
+            stack[top - 1] = stack[top - 1] + stack[top];
+            continue;
+          }
+          var start = starts[b], c = counts[b], res = sums[j * blocks + b];
+          for (var i = c - (c % 8); i < c; i++) res += squared(x, y, start + i);
+          stack[top++] = res;
         }
-        var start = starts[b], count = counts[b], res = results[2 * b + 1];
-        for (var i = count - (count % 8); i < count; i++) res += squared(x, y, start + i);
-        stack[top++] = res;
+        var f = stack[0] / n;
+        out[j] = l2 === null ? f + (reg0 * x * x + reg1 * y * y) : (f + reg0 * x * x + reg1 * y * y) + l2 * (x * x + y * y);
       }
-      return stack[0];
+    }
+    var one = new Float64Array(1);
+    function kernelLoss(x, y) {
+      point[0] = x;
+      point[1] = y;
+      kernelLosses(point, 1, one);
+      return one[0];
     }
 
     function value(x, y) {
@@ -462,7 +487,10 @@
       loss: loss,
       hessian: hessian,
       batchGrad: batchGrad,
-      simd: kernel !== null, // (loss's blocks summed in WebAssembly)
+      // loss() at the first `count` points of xy (flat x, y) into out, in one call into WebAssembly (only
+      // where its SIMD sums the blocks)
+      losses: kernel !== null ? kernelLosses : null,
+      simd: kernel !== null,
     };
   }
 
@@ -1204,8 +1232,16 @@
       scalar.push(scalars.indexOf(fields[i]) >= 0);
     }
     var drawn = noise !== null ? noiseSteps(noise) : 0;
+    // Such a run on a surface that sums many points' losses in one call (surface.losses: least squares in
+    // WebAssembly): the batches' gradients move it, its loss only records it and ends it where it is not
+    // finite. So its steps are taken first and the loss of every iterate summed after them, in one call;
+    // the first iterate whose loss is not finite then ends the run as the loop would have ended it there
+    // (the rows after it frozen as below). For the rules whose step reads the gradient alone, given the
+    // draws of every step (steps past that end throw nothing then).
+    var later = lossOnly && !!surface.losses && LOSS_FREE[name] === true && drawn >= steps + 1;
     for (var k = 0; k <= steps; k++) {
-      if (lossOnly) out3[0] = surface.loss(x, y);
+      if (later) out3[0] = 0.0; // (the loss comes after the loop)
+      else if (lossOnly) out3[0] = surface.loss(x, y);
       else surface.valueAndGrad(x, y, out3);
       var f = out3[0], gx = out3[1], gy = out3[2];
       var exact2 = gx * gx + gy * gy;
@@ -1259,6 +1295,11 @@
       x = next[0];
       y = next[1];
     }
+    if (later) { // (k: the last row the loop wrote)
+      surface.losses(xy, k + 1, loss);
+      for (i = 0; i <= k && isFinite(loss[i]); i++);
+      if (i <= k) { status = "diverged"; stop = i - 1; }
+    }
     // A rule that could not step ended the run itself (Newton: "singular" at the stop step).
     if (status === "diverged" && stop >= 0) {
       var stops = rule.stopStatuses || [];
@@ -1277,6 +1318,9 @@
     // (lrs: a scheduled run's lr of each step, optviz.scheduled's; null for the rule's own lr, params.lr)
     return { rule: name, params: h, xy: xy, loss: loss, grad: grad, state: state, status: status, stopStep: stop, steps: steps, lrs: lrs };
   }
+
+  // The rules whose step reads nothing but the gradient (not the surface, not the loss).
+  var LOSS_FREE = { gd: true, momentum: true, nesterov: true, adam: true, adamw: true, rmsprop: true, adagrad: true };
 
   // The rule as it runs at step k of a scheduled run: that step's lr (and cycled momentum).
   function setScheduled(h, target, lrs, momenta, k) {
