@@ -422,33 +422,33 @@
     }
 
     var B0 = new Float64Array(0), B1 = new Float64Array(0);
-    // The exact mean gradient over one batch of sample indices (Surface.batch_grad).
-    function batchGrad(x, y, idx, offset, size, out) {
-      if (B0.length < size) {
-        B0 = new Float64Array(size);
-        B1 = new Float64Array(size);
+    // The exact mean gradient over one batch of sample indices (Surface.batch_grad): d loss / dz as
+    // optviz.surfaces.learning's _loss_and_dloss makes it, times each feature. Every step of every minibatch
+    // run comes here: a function for each loss, small enough for the stepping loop to take in.
+    function squaredBatchGrad(x, y, idx, offset, size, out) {
+      if (B0.length < size) grow(size);
+      for (var j = 0; j < size; j++) {
+        var i = idx[offset + j], d = (phi0[i] * x + phi1[i] * y) - t[i];
+        B0[j] = d * phi0[i];
+        B1[j] = d * phi1[i];
       }
-      // (d loss / dz as optviz.surfaces.learning's _loss_and_dloss makes it, written out for each loss: every
-      // step of every minibatch run comes here)
-      var j, i, z, d;
-      if (logistic) {
-        for (j = 0; j < size; j++) {
-          i = idx[offset + j];
-          z = phi0[i] * x + phi1[i] * y;
-          var u = (-t[i]) * z;
-          var e = Math.exp(-Math.abs(u));
-          d = (-t[i]) * (u >= 0 ? 1.0 / (1.0 + e) : e / (1.0 + e));
-          B0[j] = d * phi0[i];
-          B1[j] = d * phi1[i];
-        }
-      } else {
-        for (j = 0; j < size; j++) {
-          i = idx[offset + j];
-          d = (phi0[i] * x + phi1[i] * y) - t[i];
-          B0[j] = d * phi0[i];
-          B1[j] = d * phi1[i];
-        }
+      batchMean(x, y, size, out);
+    }
+    function logisticBatchGrad(x, y, idx, offset, size, out) {
+      if (B0.length < size) grow(size);
+      for (var j = 0; j < size; j++) {
+        var i = idx[offset + j], u = (-t[i]) * (phi0[i] * x + phi1[i] * y), e = Math.exp(-Math.abs(u));
+        var d = (-t[i]) * (u >= 0 ? 1.0 / (1.0 + e) : e / (1.0 + e));
+        B0[j] = d * phi0[i];
+        B1[j] = d * phi1[i];
       }
+      batchMean(x, y, size, out);
+    }
+    function grow(size) {
+      B0 = new Float64Array(size);
+      B1 = new Float64Array(size);
+    }
+    function batchMean(x, y, size, out) {
       var gx = (size <= 128 ? blockSum(B0, 0, size) : pairwiseSum(B0, 0, size)) / size + 2 * reg0 * x;
       var gy = (size <= 128 ? blockSum(B1, 0, size) : pairwiseSum(B1, 0, size)) / size + 2 * reg1 * y;
       if (l2 !== null) {
@@ -486,7 +486,7 @@
       grad: grad,
       loss: loss,
       hessian: hessian,
-      batchGrad: batchGrad,
+      batchGrad: logistic ? logisticBatchGrad : squaredBatchGrad,
       // loss() at the first `count` points of xy (flat x, y) into out, in one call into WebAssembly (only
       // where its SIMD sums the blocks)
       losses: kernel !== null ? kernelLosses : null,
@@ -1231,7 +1231,8 @@
       records.push(state[fields[i]]);
       scalar.push(scalars.indexOf(fields[i]) >= 0);
     }
-    var drawn = noise !== null ? noiseSteps(noise) : 0;
+    var drawn = noise !== null ? noiseSteps(noise) : 0, gaussian = noise !== null && noise.kind === "gaussian";
+    var indices = noise !== null && !gaussian ? noise.indices : null, batchSize = indices !== null ? noise.batchSize : 0;
     // Such a run on a surface that sums many points' losses in one call (surface.losses: least squares in
     // WebAssembly): the batches' gradients move it, its loss only records it and ends it where it is not
     // finite. So its steps are taken first and the loss of every iterate summed after them, in one call;
@@ -1249,11 +1250,11 @@
         if (k >= drawn) {
           throw new Error("the page holds noise draws for " + (drawn - 1) + " steps, not " + steps);
         }
-        if (noise.kind === "gaussian") {
+        if (gaussian) {
           gx = gx + noise.sigma * noise.draws[2 * k];
           gy = gy + noise.sigma * noise.draws[2 * k + 1];
         } else {
-          surface.batchGrad(x, y, noise.indices, k * noise.batchSize, noise.batchSize, out2);
+          surface.batchGrad(x, y, indices, k * batchSize, batchSize, out2);
           gx = out2[0];
           gy = out2[1];
         }
