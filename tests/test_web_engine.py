@@ -7,11 +7,16 @@ per case in ``_web.check``). Runs that are bit-identical pass at once.
 
 from __future__ import annotations
 
+import json
+import subprocess
+from pathlib import Path
+
 import pytest
 from _web import NODE, Case, check, default_params, run_node
 
 import optviz as ov
 from optviz.analysis import suggested_adaptive_lr, suggested_lr
+from optviz.web import emit
 from optviz.web.scenario_page import JS_RULES
 
 pytestmark = pytest.mark.skipif(
@@ -233,3 +238,27 @@ def test_arithmetic_surfaces_are_bit_identical(engine_runs):
     assert {c.rule for c in cases} == set(JS_RULES)
     inexact = [c.label for c in cases if not check(c).exact]
     assert not inexact, inexact
+
+
+def test_a_datasets_loss_alone_is_the_loss_of_its_value_and_gradient_to_the_bit():
+    """What a minibatch run records at each step, the dataset's loss alone (each sample's loss added as it
+    is computed; least squares' blocks of 128 in WebAssembly's SIMD lanes), is the loss valueAndGrad sums
+    from its array with pairwiseSum, bit for bit: on datasets of many sizes (one block, halves, blocks with
+    leftovers past a multiple of 8, fewer than 8 samples), both losses, with and without an L2 term. And a
+    minibatch run recording the loss alone (least squares: summed after its steps, in one call) equals the same
+    run computing valueAndGrad at every step (tol=0), where its loss overflows too."""
+    script = Path(__file__).resolve().parent / "js" / "loss_alone.js"
+    out = subprocess.run(
+        [NODE, str(script), str(emit.JS_DIR / "engine.js")],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    result = json.loads(out.stdout)
+    assert result["checked"] == 16 * 2 * 2 * 40
+    assert result["differ"] == []
+    # least squares of 8 samples or more took the WebAssembly path (node has its SIMD)
+    assert result["simd"] == [8, 9, 13, 64, 100, 128, 129, 136, 255, 256, 257, 300, 1037, 5000]
+    assert len(result["runs"]) == 14 * 2 * 2 * 2
+    assert {r[4] for r in result["runs"]} == {"max_steps", "diverged"}
+    assert [r for r in result["runs"] if not r[3]] == []

@@ -80,32 +80,166 @@
   // numpy's sum of a contiguous float64 array: eight interleaved accumulators on blocks of <= 128,
   // longer arrays halved (at a multiple of 8) recursively. The same additions in the same order.
   function pairwiseSum(a, start, n) {
+    if (n <= 128) return blockSum(a, start, n);
+    var half = Math.floor(n / 2);
+    half -= half % 8;
+    return pairwiseSum(a, start, half) + pairwiseSum(a, start + half, n - half);
+  }
+
+  // pairwiseSum of n <= 128 values (no recursion: a caller can have it inlined).
+  function blockSum(a, start, n) {
     var i, res;
     if (n < 8) {
       res = 0.0;
       for (i = 0; i < n; i++) res += a[start + i];
       return res;
     }
-    if (n <= 128) {
-      var r0 = a[start], r1 = a[start + 1], r2 = a[start + 2], r3 = a[start + 3],
-        r4 = a[start + 4], r5 = a[start + 5], r6 = a[start + 6], r7 = a[start + 7];
-      var end = n - (n % 8);
-      for (i = 8; i < end; i += 8) {
-        r0 += a[start + i]; r1 += a[start + i + 1]; r2 += a[start + i + 2]; r3 += a[start + i + 3];
-        r4 += a[start + i + 4]; r5 += a[start + i + 5]; r6 += a[start + i + 6]; r7 += a[start + i + 7];
-      }
-      res = ((r0 + r1) + (r2 + r3)) + ((r4 + r5) + (r6 + r7));
-      for (; i < n; i++) res += a[start + i];
-      return res;
+    var r0 = a[start], r1 = a[start + 1], r2 = a[start + 2], r3 = a[start + 3],
+      r4 = a[start + 4], r5 = a[start + 5], r6 = a[start + 6], r7 = a[start + 7];
+    var end = n - (n % 8);
+    for (i = 8; i < end; i += 8) {
+      r0 += a[start + i]; r1 += a[start + i + 1]; r2 += a[start + i + 2]; r3 += a[start + i + 3];
+      r4 += a[start + i + 4]; r5 += a[start + i + 5]; r6 += a[start + i + 6]; r7 += a[start + i + 7];
     }
-    var half = Math.floor(n / 2);
-    half -= half % 8;
-    return pairwiseSum(a, start, half) + pairwiseSum(a, start + half, n - half);
+    res = ((r0 + r1) + (r2 + r3)) + ((r4 + r5) + (r6 + r7));
+    for (; i < n; i++) res += a[start + i];
+    return res;
+  }
+
+  // pairwiseSum's splits of n values, for a sum made block by block: its blocks (starts, counts: the leaves of
+  // <= 128 values, left to right) and, postfix, how their sums add (ops: a block's index, or -1 for the sum of
+  // the two before it). n < 8: one block, which pairwiseSum adds one by one from 0.0 (as a count < 8 here).
+  function pairwisePlan(n) {
+    var starts = [], counts = [], ops = [];
+    (function split(start, count) {
+      if (count <= 128) {
+        ops.push(starts.length);
+        starts.push(start);
+        counts.push(count);
+        return;
+      }
+      var half = Math.floor(count / 2);
+      half -= half % 8;
+      split(start, half);
+      split(start + half, count - half);
+      ops.push(-1);
+    })(0, n);
+    return { starts: Int32Array.from(starts), counts: Int32Array.from(counts), ops: Int32Array.from(ops) };
   }
 
   // torch.lerp(start, end, w), as optviz.optimizers._lerp.
   function lerp(start, end, w) {
     return Math.abs(w) < 0.5 ? start + w * (end - start) : end - (end - start) * (1 - w);
+  }
+
+  // -- the squared losses' block sums in WebAssembly (SIMD: two samples at a time) --------------------------
+  // The hot loop of a page's minibatch runs on least squares: a loss over seeds runs every run again with
+  // each seed, and records the full loss at every step (256 samples in blocks of 128, 8 interleaved
+  // accumulators each: ~25,000 such sums a move of a schedules page). In JavaScript a sample costs ~3 cycles;
+  // f64x2 lanes halve it. IEEE double arithmetic in either: the same operations in the same order give the
+  // same bits (WebAssembly's f64x2.mul and add never fuse). Where WebAssembly's SIMD is missing, the
+  // JavaScript path (squaredSum) does it.
+  //
+  // The module exports s(stride, table, tableEnd, points, pointsEnd, out): with phi0, phi1 and the targets
+  // at byte offsets 0, stride, 2 stride of the imported memory, for each point (x, y: two f64) from points to
+  // pointsEnd and each entry of the table (a block's first and end byte offsets into phi0, i32 each, a
+  // multiple of 64 bytes apart), pairwiseSum's 8-accumulator block over those samples, stored as the next
+  // f64 at out: accumulators r0..r7 are the lanes of four f64x2 locals, each sample's loss (0.5 r) r with
+  // r = (x phi0 + y phi1) - t, the result ((r0 + r1) + (r2 + r3)) + ((r4 + r5) + (r6 + r7)). (Many points
+  // a call: a call into WebAssembly costs about a block.)
+  function squaresModule() {
+    var SIMD = 0xfd, MUL = [SIMD, 0xf2, 0x01], ADD = [SIMD, 0xf0, 0x01], SUB = [SIMD, 0xf1, 0x01];
+    var get = function (i) { return [0x20, i]; }, set = function (i) { return [0x21, i]; };
+    var load = function (offset) { return [SIMD, 0x00, 0x03, offset]; }; // v128.load (align 8, offset < 128)
+    var lane = function (acc, l) { return get(acc).concat([SIMD, 0x21, l]); }; // f64x2.extract_lane
+    var ltU = function (i, j) { return get(i).concat(get(j), [0x49, 0x45]); }; // !(i < j), unsigned
+    var add = function (i, v) { return get(i).concat([0x41], leb(v), [0x6a], set(i)); }; // i += v (v < 64)
+    // locals: 0 stride, 1 table, 2 the table's end, 3 the point's address, 4 the points' end, 5 out; 6 the
+    // table entry's address, 7 phi0's address (a), 8 the block's end, 9 phi1's address, 10 the targets';
+    // 11 X, 12 Y, 13 the halves, 14-17 the accumulators, 18 r
+    var term = function (offset) {
+      return [].concat(get(11), get(7), load(offset), MUL, get(12), get(9), load(offset), MUL, ADD,
+        get(10), load(offset), SUB, [0x22, 18], get(13), MUL, get(18), MUL);
+    };
+    var addresses = [].concat(get(7), get(0), [0x6a], [0x22, 9], get(0), [0x6a], set(10)); // b = a + s, c = b + s
+    var advance = [].concat(get(7), [0x41, 0xc0, 0x00, 0x6a], set(7)); // a += 64
+    var first = [], next = [];
+    for (var k = 0; k < 4; k++) {
+      first = first.concat(term(16 * k), set(14 + k));
+      next = next.concat(get(14 + k), term(16 * k), ADD, set(14 + k));
+    }
+    var half = [SIMD, 0x0c, 0, 0, 0, 0, 0, 0, 0xe0, 0x3f, 0, 0, 0, 0, 0, 0, 0xe0, 0x3f]; // v128.const 0.5 0.5
+    var pair = function (acc) { return lane(acc, 0).concat(lane(acc, 1), [0xa0]); }; // f64.add
+    var LOOP = [0x02, 0x40, 0x03, 0x40], AGAIN = [0x0c, 0, 0x0b, 0x0b]; // block, loop ... br loop; end; end
+    var body = [].concat(
+      [2, 5, 0x7f, 8, 0x7b], // locals: 5 i32, 8 v128
+      half, set(13),
+      LOOP, ltU(3, 4), [0x0d, 1], // the points, up to their end
+      get(3), [0x2b, 0x03, 0x00, SIMD, 0x14], set(11), get(3), [0x2b, 0x03, 0x08, SIMD, 0x14], set(12), // splat x, y
+      get(1), set(6),
+      LOOP, ltU(6, 2), [0x0d, 1], // the table's entries
+      get(6), [0x28, 0x02, 0x00], set(7), get(6), [0x28, 0x02, 0x04], set(8), // i32.load a, end
+      addresses, first, advance,
+      LOOP, ltU(7, 8), [0x0d, 1], // the block's samples past its first 8
+      addresses, next, advance,
+      AGAIN,
+      get(5), pair(14), pair(15), [0xa0], pair(16), pair(17), [0xa0, 0xa0], [0x39, 0x03, 0x00], // f64.store
+      add(5, 8), add(6, 8),
+      AGAIN,
+      add(3, 16),
+      AGAIN,
+      [0x0b]
+    );
+    var bytes = [].concat(
+      [0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00],
+      [0x01, 0x0a, 0x01, 0x60, 0x06, 0x7f, 0x7f, 0x7f, 0x7f, 0x7f, 0x7f, 0x00], // type: (6 x i32) -> ()
+      [0x02, 0x08, 0x01, 0x01, 0x65, 0x01, 0x6d, 0x02, 0x00, 0x01], // import "e" "m": a memory of >= 1 page
+      [0x03, 0x02, 0x01, 0x00], // one function of type 0
+      [0x07, 0x05, 0x01, 0x01, 0x73, 0x00, 0x00], // export "s": function 0
+      [0x0a], leb(1 + leb(body.length).length + body.length), [0x01], leb(body.length), body
+    );
+    try {
+      return new WebAssembly.Module(new Uint8Array(bytes));
+    } catch (err) {
+      return null; // (no WebAssembly, or no SIMD in it)
+    }
+  }
+  function leb(v) {
+    var out = [];
+    do { var b = v & 0x7f; v >>>= 7; out.push(v ? b | 0x80 : b); } while (v);
+    return out;
+  }
+  var squares;
+  // The block sums of one least-squares dataset (null without WebAssembly's SIMD, or n < 8: no block of 8):
+  // its arrays copied into the module's memory once, then the table of the plan's blocks, then room for the
+  // points and their sums (grown as a call needs). sums(xy, count) sums the blocks at the first `count`
+  // points of xy (flat x, y) and returns the sums, block b of point j at j * blocks + b (the samples up to
+  // the block's last multiple of 8).
+  function squaresKernel(phi0, phi1, t, plan) {
+    var n = t.length, blocks = plan.starts.length;
+    if (n < 8) return null;
+    if (squares === undefined) squares = typeof WebAssembly === "object" ? squaresModule() : null;
+    if (squares === null) return null;
+    var fixed = 24 * n + 8 * blocks, memory = new WebAssembly.Memory({ initial: Math.ceil((fixed + 4096) / 65536) });
+    var f = new Float64Array(memory.buffer), table = new Int32Array(memory.buffer, 24 * n, 2 * blocks);
+    f.set(phi0, 0);
+    f.set(phi1, n);
+    f.set(t, 2 * n);
+    for (var b = 0; b < blocks; b++) {
+      var start = plan.starts[b], count = plan.counts[b];
+      table[2 * b] = 8 * start;
+      table[2 * b + 1] = 8 * (start + count - (count % 8));
+    }
+    var run = new WebAssembly.Instance(squares, { e: { m: memory } }).exports.s;
+    var points = fixed; // (a multiple of 8)
+    return function sums(xy, count) {
+      var out = points + 16 * count, need = out + 8 * blocks * count;
+      if (need > memory.buffer.byteLength) memory.grow(Math.ceil((need - memory.buffer.byteLength) / 65536));
+      if (f.buffer !== memory.buffer) f = new Float64Array(memory.buffer); // (a grown memory's new buffer)
+      f.set(xy.subarray(0, 2 * count), points / 8);
+      run(8 * n, 24 * n, 24 * n + 8 * blocks, points, out, out);
+      return f.subarray(out / 8, out / 8 + blocks * count);
+    };
   }
 
   // -- dataset (finite-sum) surfaces: f = mean_i l(phi_i . p, t_i) + r0 x^2 + r1 y^2 (+ l2 |p|^2) ---------
@@ -115,21 +249,6 @@
     var logistic = spec.loss === "logistic";
     var L = new Float64Array(n), D0 = new Float64Array(n), D1 = new Float64Array(n);
     var H0 = new Float64Array(n), H1 = new Float64Array(n), H2 = new Float64Array(n);
-    var ld = [0, 0];
-
-    // loss and dloss of one sample (optviz.surfaces.learning: _loss_and_dloss, same operations).
-    function lossAndD(z, ti, out) {
-      if (logistic) {
-        var u = (-ti) * z;
-        var e = Math.exp(-Math.abs(u));
-        out[0] = Math.max(u, 0.0) + Math.log1p(e);
-        out[1] = (-ti) * (u >= 0 ? 1.0 / (1.0 + e) : e / (1.0 + e));
-      } else {
-        var r = z - ti;
-        out[0] = 0.5 * r * r;
-        out[1] = r;
-      }
-    }
 
     // Per sample: the loss and d loss / dz times each feature (the engine's hot loop, written out
     // for each loss so that it stays monomorphic and allocation-free).
@@ -179,24 +298,112 @@
     }
 
     // The value alone, as valueAndGrad sums it (its out[0], bit for bit): what a minibatch run records,
-    // where the exact gradient goes unused (no tol: run() then skips the two gradient sums).
+    // where the exact gradient goes unused (no tol: run() then skips the two gradient sums). The hot path
+    // of a page's minibatch runs (a loss over seeds: every seed's loss at every step), so each sample's loss
+    // is added where it is computed (squaredSum, logisticSum), with no array between.
     function loss(x, y) {
-      var i, z, r;
-      if (logistic) {
-        for (i = 0; i < n; i++) {
-          z = x * phi0[i] + y * phi1[i];
-          var u = (-t[i]) * z;
-          L[i] = Math.max(u, 0.0) + Math.log1p(Math.exp(-Math.abs(u)));
-        }
-      } else {
-        for (i = 0; i < n; i++) {
-          z = x * phi0[i] + y * phi1[i];
-          r = z - t[i];
-          L[i] = 0.5 * r * r;
-        }
-      }
-      var f = pairwiseSum(L, 0, n) / n;
+      if (kernel !== null) return kernelLoss(x, y);
+      var f = (logistic ? logisticSum(x, y, 0, n) : squaredSum(x, y, 0, n)) / n;
       return l2 === null ? f + (reg0 * x * x + reg1 * y * y) : (f + reg0 * x * x + reg1 * y * y) + l2 * (x * x + y * y);
+    }
+
+    // One sample's loss, as sums() computes it into L[i].
+    function squared(x, y, i) {
+      var r = (x * phi0[i] + y * phi1[i]) - t[i];
+      return 0.5 * r * r;
+    }
+    function logisticLoss(x, y, i) {
+      var u = (-t[i]) * (x * phi0[i] + y * phi1[i]);
+      return Math.max(u, 0.0) + Math.log1p(Math.exp(-Math.abs(u)));
+    }
+
+    // pairwiseSum(L, start, count) of the samples' losses at (x, y), computed as they are added: pairwiseSum's
+    // blocks, accumulators and order of additions, the same bits. (Written once per loss: a loss passed as a
+    // function would make the loop call it.)
+    var plan = pairwisePlan(n), stack = new Float64Array(plan.starts.length + 1);
+    var kernel = logistic ? null : squaresKernel(phi0, phi1, t, plan);
+    function squaredSum(x, y, start, count) {
+      var i, res;
+      if (count < 8) {
+        res = 0.0;
+        for (i = 0; i < count; i++) res += squared(x, y, start + i);
+        return res;
+      }
+      if (count <= 128) {
+        var r0 = squared(x, y, start), r1 = squared(x, y, start + 1), r2 = squared(x, y, start + 2),
+          r3 = squared(x, y, start + 3), r4 = squared(x, y, start + 4), r5 = squared(x, y, start + 5),
+          r6 = squared(x, y, start + 6), r7 = squared(x, y, start + 7);
+        var end = count - (count % 8);
+        for (i = 8; i < end; i += 8) {
+          var a = start + i;
+          r0 += squared(x, y, a); r1 += squared(x, y, a + 1); r2 += squared(x, y, a + 2); r3 += squared(x, y, a + 3);
+          r4 += squared(x, y, a + 4); r5 += squared(x, y, a + 5); r6 += squared(x, y, a + 6); r7 += squared(x, y, a + 7);
+        }
+        res = ((r0 + r1) + (r2 + r3)) + ((r4 + r5) + (r6 + r7));
+        for (; i < count; i++) res += squared(x, y, start + i);
+        return res;
+      }
+      var half = Math.floor(count / 2);
+      half -= half % 8;
+      return squaredSum(x, y, start, half) + squaredSum(x, y, start + half, count - half);
+    }
+    function logisticSum(x, y, start, count) {
+      var i, res;
+      if (count < 8) {
+        res = 0.0;
+        for (i = 0; i < count; i++) res += logisticLoss(x, y, start + i);
+        return res;
+      }
+      if (count <= 128) {
+        var r0 = logisticLoss(x, y, start), r1 = logisticLoss(x, y, start + 1), r2 = logisticLoss(x, y, start + 2),
+          r3 = logisticLoss(x, y, start + 3), r4 = logisticLoss(x, y, start + 4), r5 = logisticLoss(x, y, start + 5),
+          r6 = logisticLoss(x, y, start + 6), r7 = logisticLoss(x, y, start + 7);
+        var end = count - (count % 8);
+        for (i = 8; i < end; i += 8) {
+          var a = start + i;
+          r0 += logisticLoss(x, y, a); r1 += logisticLoss(x, y, a + 1); r2 += logisticLoss(x, y, a + 2);
+          r3 += logisticLoss(x, y, a + 3); r4 += logisticLoss(x, y, a + 4); r5 += logisticLoss(x, y, a + 5);
+          r6 += logisticLoss(x, y, a + 6); r7 += logisticLoss(x, y, a + 7);
+        }
+        res = ((r0 + r1) + (r2 + r3)) + ((r4 + r5) + (r6 + r7));
+        for (; i < count; i++) res += logisticLoss(x, y, start + i);
+        return res;
+      }
+      var half = Math.floor(count / 2);
+      half -= half % 8;
+      return logisticSum(x, y, start, half) + logisticSum(x, y, start + half, count - half);
+    }
+
+    // squaredSum with the blocks of <= 128 samples in WebAssembly, its recursion unrolled once for all
+    // (pairwisePlan), at many points in one call: each block's sum (the kernel's, then the samples past its
+    // last multiple of 8), added up as pairwiseSum's halves add; then loss()'s mean and penalty.
+    var point = new Float64Array(2);
+    function kernelLosses(xy, count, out) {
+      var sums = kernel(xy, count), blocks = plan.starts.length;
+      var ops = plan.ops, starts = plan.starts, counts = plan.counts;
+      for (var j = 0; j < count; j++) {
+        var x = xy[2 * j], y = xy[2 * j + 1], top = 0;
+        for (var o = 0; o < ops.length; o++) {
+          var b = ops[o];
+          if (b < 0) {
+            top--;
+            stack[top - 1] = stack[top - 1] + stack[top];
+            continue;
+          }
+          var start = starts[b], c = counts[b], res = sums[j * blocks + b];
+          for (var i = c - (c % 8); i < c; i++) res += squared(x, y, start + i);
+          stack[top++] = res;
+        }
+        var f = stack[0] / n;
+        out[j] = l2 === null ? f + (reg0 * x * x + reg1 * y * y) : (f + reg0 * x * x + reg1 * y * y) + l2 * (x * x + y * y);
+      }
+    }
+    var one = new Float64Array(1);
+    function kernelLoss(x, y) {
+      point[0] = x;
+      point[1] = y;
+      kernelLosses(point, 1, one);
+      return one[0];
     }
 
     function value(x, y) {
@@ -215,21 +422,35 @@
     }
 
     var B0 = new Float64Array(0), B1 = new Float64Array(0);
-    // The exact mean gradient over one batch of sample indices (Surface.batch_grad).
-    function batchGrad(x, y, idx, offset, size, out) {
-      if (B0.length < size) {
-        B0 = new Float64Array(size);
-        B1 = new Float64Array(size);
-      }
+    // The exact mean gradient over one batch of sample indices (Surface.batch_grad): d loss / dz as
+    // optviz.surfaces.learning's _loss_and_dloss makes it, times each feature. Every step of every minibatch
+    // run comes here: a function for each loss, small enough for the stepping loop to take in.
+    function squaredBatchGrad(x, y, idx, offset, size, out) {
+      if (B0.length < size) grow(size);
       for (var j = 0; j < size; j++) {
-        var i = idx[offset + j];
-        var z = phi0[i] * x + phi1[i] * y;
-        lossAndD(z, t[i], ld);
-        B0[j] = ld[1] * phi0[i];
-        B1[j] = ld[1] * phi1[i];
+        var i = idx[offset + j], d = (phi0[i] * x + phi1[i] * y) - t[i];
+        B0[j] = d * phi0[i];
+        B1[j] = d * phi1[i];
       }
-      var gx = pairwiseSum(B0, 0, size) / size + 2 * reg0 * x;
-      var gy = pairwiseSum(B1, 0, size) / size + 2 * reg1 * y;
+      batchMean(x, y, size, out);
+    }
+    function logisticBatchGrad(x, y, idx, offset, size, out) {
+      if (B0.length < size) grow(size);
+      for (var j = 0; j < size; j++) {
+        var i = idx[offset + j], u = (-t[i]) * (phi0[i] * x + phi1[i] * y), e = Math.exp(-Math.abs(u));
+        var d = (-t[i]) * (u >= 0 ? 1.0 / (1.0 + e) : e / (1.0 + e));
+        B0[j] = d * phi0[i];
+        B1[j] = d * phi1[i];
+      }
+      batchMean(x, y, size, out);
+    }
+    function grow(size) {
+      B0 = new Float64Array(size);
+      B1 = new Float64Array(size);
+    }
+    function batchMean(x, y, size, out) {
+      var gx = (size <= 128 ? blockSum(B0, 0, size) : pairwiseSum(B0, 0, size)) / size + 2 * reg0 * x;
+      var gy = (size <= 128 ? blockSum(B1, 0, size) : pairwiseSum(B1, 0, size)) / size + 2 * reg1 * y;
       if (l2 !== null) {
         gx = gx + 2 * l2 * x;
         gy = gy + 2 * l2 * y;
@@ -265,7 +486,11 @@
       grad: grad,
       loss: loss,
       hessian: hessian,
-      batchGrad: batchGrad,
+      batchGrad: logistic ? logisticBatchGrad : squaredBatchGrad,
+      // loss() at the first `count` points of xy (flat x, y) into out, in one call into WebAssembly (only
+      // where its SIMD sums the blocks)
+      losses: kernel !== null ? kernelLosses : null,
+      simd: kernel !== null,
     };
   }
 
@@ -926,6 +1151,18 @@
     return { lrs: lrs, momenta: sp.name === "one_cycle" && sp.cycle_momentum ? momenta : null };
   }
 
+  // scheduleValues, kept for the last few (schedule, lr, steps): a page runs each run again with every seed of
+  // its figure, the same schedule each time. (The arrays are shared between those runs' results: read only.)
+  var scheduled = [];
+  function scheduledValues(spec, lr, steps) {
+    var key = JSON.stringify([spec, lr, steps]);
+    for (var i = 0; i < scheduled.length; i++) if (scheduled[i].key === key) return scheduled[i].values;
+    var values = scheduleValues(spec, lr, steps);
+    scheduled.unshift({ key: key, values: values });
+    if (scheduled.length > 16) scheduled.pop();
+    return values;
+  }
+
   // The hyperparameter OneCycleLR cycles on each rule (optviz.scheduled.momentum_target).
   var MOMENTUM_TARGET = { momentum: "rho", nesterov: "rho", adam: "betas", adamw: "betas", rmsprop: "momentum" };
 
@@ -933,12 +1170,13 @@
   function hyperparameters(name, params) {
     var rule = RULES[name];
     if (!rule) throw new Error("unknown rule " + JSON.stringify(name));
-    var h = {};
-    for (var key in rule.defaults) h[key] = rule.defaults[key];
     for (var k in params) {
       if (!(k in rule.defaults)) throw new Error(name + ": unknown parameter " + JSON.stringify(k));
-      h[k] = params[k];
     }
+    // (each field set once, to its value: a field that held null first, as lr's default, would box every
+    // number a schedule then stores in it, one allocation a step)
+    var h = {};
+    for (var key in rule.defaults) h[key] = key in params ? params[key] : rule.defaults[key];
     if (h.lr === null) throw new Error(name + ": lr is required");
     return h;
   }
@@ -955,7 +1193,7 @@
     var schedule = opts.schedule || null, lrs = null, momenta = null, target = null;
     if (schedule !== null) {
       if (!("lr" in rule.defaults)) throw new Error(rule.label + " has no learning rate to schedule");
-      var values = scheduleValues(schedule, h.lr, opts.steps);
+      var values = scheduledValues(schedule, h.lr, opts.steps);
       lrs = values.lrs;
       momenta = values.momenta;
       if (momenta !== null) {
@@ -987,20 +1225,36 @@
     // A minibatch run without a tol uses the exact gradient nowhere (its step, its divergence check: the
     // batch's): the loss alone is computed, the same bits.
     var lossOnly = noise !== null && noise.kind === "minibatch" && tol2 === null && !!surface.loss;
+    // (per field, out of the loop: its record and whether it is a scalar)
+    var records = [], scalar = [];
+    for (i = 0; i < fields.length; i++) {
+      records.push(state[fields[i]]);
+      scalar.push(scalars.indexOf(fields[i]) >= 0);
+    }
+    var drawn = noise !== null ? noiseSteps(noise) : 0, gaussian = noise !== null && noise.kind === "gaussian";
+    var indices = noise !== null && !gaussian ? noise.indices : null, batchSize = indices !== null ? noise.batchSize : 0;
+    // Such a run on a surface that sums many points' losses in one call (surface.losses: least squares in
+    // WebAssembly): the batches' gradients move it, its loss only records it and ends it where it is not
+    // finite. So its steps are taken first and the loss of every iterate summed after them, in one call;
+    // the first iterate whose loss is not finite then ends the run as the loop would have ended it there
+    // (the rows after it frozen as below). For the rules whose step reads the gradient alone, given the
+    // draws of every step (steps past that end throw nothing then).
+    var later = lossOnly && !!surface.losses && LOSS_FREE[name] === true && drawn >= steps + 1;
     for (var k = 0; k <= steps; k++) {
-      if (lossOnly) out3[0] = surface.loss(x, y);
+      if (later) out3[0] = 0.0; // (the loss comes after the loop)
+      else if (lossOnly) out3[0] = surface.loss(x, y);
       else surface.valueAndGrad(x, y, out3);
       var f = out3[0], gx = out3[1], gy = out3[2];
       var exact2 = gx * gx + gy * gy;
       if (noise !== null) {
-        if (k >= noiseSteps(noise)) {
-          throw new Error("the page holds noise draws for " + (noiseSteps(noise) - 1) + " steps, not " + steps);
+        if (k >= drawn) {
+          throw new Error("the page holds noise draws for " + (drawn - 1) + " steps, not " + steps);
         }
-        if (noise.kind === "gaussian") {
+        if (gaussian) {
           gx = gx + noise.sigma * noise.draws[2 * k];
           gy = gy + noise.sigma * noise.draws[2 * k + 1];
         } else {
-          surface.batchGrad(x, y, noise.indices, k * noise.batchSize, noise.batchSize, out2);
+          surface.batchGrad(x, y, indices, k * batchSize, batchSize, out2);
           gx = out2[0];
           gy = out2[1];
         }
@@ -1009,9 +1263,9 @@
       loss[k] = f;
       grad[2 * k] = gx; grad[2 * k + 1] = gy;
       for (i = 0; i < fields.length; i++) {
-        var v = s[fields[i]];
-        if (scalars.indexOf(fields[i]) >= 0) state[fields[i]][k] = v;
-        else { state[fields[i]][2 * k] = v[0]; state[fields[i]][2 * k + 1] = v[1]; }
+        var v = s[fields[i]], rec = records[i];
+        if (scalar[i]) rec[k] = v;
+        else { rec[2 * k] = v[0]; rec[2 * k + 1] = v[1]; }
       }
       var dx = x - cx, dy = y - cy;
       var bad = !(dx * dx + dy * dy <= r2 && isFinite(f) && isFinite(gx) && isFinite(gy));
@@ -1042,6 +1296,11 @@
       x = next[0];
       y = next[1];
     }
+    if (later) { // (k: the last row the loop wrote)
+      surface.losses(xy, k + 1, loss);
+      for (i = 0; i <= k && isFinite(loss[i]); i++);
+      if (i <= k) { status = "diverged"; stop = i - 1; }
+    }
     // A rule that could not step ended the run itself (Newton: "singular" at the stop step).
     if (status === "diverged" && stop >= 0) {
       var stops = rule.stopStatuses || [];
@@ -1061,6 +1320,9 @@
     // momenta: one_cycle's momentum of each step where it cycles it, else null)
     return { rule: name, params: h, xy: xy, loss: loss, grad: grad, state: state, status: status, stopStep: stop, steps: steps, lrs: lrs, momenta: momenta };
   }
+
+  // The rules whose step reads nothing but the gradient (not the surface, not the loss).
+  var LOSS_FREE = { gd: true, momentum: true, nesterov: true, adam: true, adamw: true, rmsprop: true, adagrad: true };
 
   // The rule as it runs at step k of a scheduled run: that step's lr (and cycled momentum).
   function setScheduled(h, target, lrs, momenta, k) {

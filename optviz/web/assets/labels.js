@@ -38,7 +38,9 @@
     if (m) {
       for (i = 0; i + 1 < m.length; i += 2) {
         var nx = Math.min(Math.max(m[i], x0), x1), ny = Math.min(Math.max(m[i + 1], y0), y1);
-        if (Math.hypot(m[i] - nx, m[i + 1] - ny) < r) total += 2 * r;
+        var ax = Math.abs(m[i] - nx), ay = Math.abs(m[i + 1] - ny);
+        // (a hypot is never below its larger leg: a marker that far off needs none)
+        if (ax < r && ay < r && Math.hypot(ax, ay) < r) total += 2 * r;
       }
     }
     var p = shape.line, w = shape.width || 0;
@@ -133,10 +135,23 @@
     return total;
   }
 
+  // Whether a candidate covers anything live (liveCost > 0), stopping at the first shape or text it covers:
+  // every term is >= 0 and finite (segments with a non-finite end are skipped, a marker at NaN touches
+  // nothing), so the sum is > 0 exactly when a term is.
+  function coversLive(box, shapes, texts) {
+    var padded = [box[0] - MARGIN, box[1] - MARGIN, box[2] + MARGIN, box[3] + MARGIN], i;
+    for (i = 0; i < shapes.length; i++) if (overlap(padded, shapes[i]) > 0) return true;
+    for (i = 0; i < texts.length; i++) if (boxOverlap(padded, texts[i]) > 0) return true;
+    return false;
+  }
+
   // A leader from the label's point to its box: [length cost, crossings] (placement.leader_cost).
-  function leader(label, c, shapes) {
+  // null where the candidate's cost, `before` + the leader's, cannot come below `best`: the live crossings
+  // only add to the static ones' cost, so then they are not counted (the cost is as large or larger).
+  function leader(label, c, shapes, before, best) {
     var near = nearest(label.anchor, c.box);
     if (near.length === 0) return { cost: 0, crossings: 0 };
+    if (before + (0.05 * near.length + CROSSING * c.crossings) >= best) return null;
     var n = c.crossings + crossings(label.anchor[0], label.anchor[1], near.x, near.y, shapes);
     return { cost: 0.05 * near.length + CROSSING * n, crossings: n };
   }
@@ -148,7 +163,8 @@
       var cost = c.static + liveCost(c.box, shapes, texts), cover = cost;
       cost += 1e-3 * i;
       if (c.leader) {
-        var l = leader(label, c, shapes);
+        var l = leader(label, c, shapes, cost, bestCost);
+        if (l === null) return;
         cost += l.cost;
         cover += CROSSING * l.crossings;
       }
@@ -157,9 +173,11 @@
     if (covers > 0) {
       var free = null, freeCost = Infinity;
       label.anywhere.forEach(function (c, j) {
-        if (c.static + liveCost(c.box, shapes, texts) > 0) return;
-        var cost = leader(label, c, shapes).cost;
-        if (cost < freeCost) { free = label.spots.length + j; freeCost = cost; }
+        // (a static cost >= 0 and a live one > 0 sum to > 0; any other static cost as the sum says)
+        var covered = c.static >= 0 ? c.static > 0 || coversLive(c.box, shapes, texts) : c.static + liveCost(c.box, shapes, texts) > 0;
+        if (covered) return;
+        var l = leader(label, c, shapes, 0, freeCost);
+        if (l !== null && l.cost < freeCost) { free = label.spots.length + j; freeCost = l.cost; }
       });
       if (free !== null) best = free;
     }

@@ -33,6 +33,20 @@
     return gamma >= 0.5 ? b - diff * (1 - gamma) : a + diff * gamma;
   }
 
+  // The first n values of a (no NaN among them) in a typed array's sort order, -0 before 0: an insertion
+  // sort in place (a seed count of values at each iterate: no view and no builtin call each time).
+  function sortFew(a, n) {
+    for (var i = 1; i < n; i++) {
+      var v = a[i], j = i - 1;
+      // (a[j] goes after v: larger, or 0 with v -0)
+      while (j >= 0 && (a[j] > v || (v === 0 && a[j] === 0 && 1 / a[j] > 0 && 1 / v < 0))) {
+        a[j + 1] = a[j];
+        j--;
+      }
+      a[j + 1] = v;
+    }
+  }
+
   // A batch's low, median and high at each iterate over its seeds, each counted up to its stop step (NaN
   // where none is; where fewer than half still go, not drawn: NaN).
   function spread(rows, stops, qs) {
@@ -44,10 +58,10 @@
         if (stops[i] >= k) { going++; if (rows[i][k] === rows[i][k]) buf[count++] = rows[i][k]; }
       }
       if (!count || 2 * going < N) { low[k] = mid[k] = high[k] = NaN; continue; }
-      var sorted = buf.subarray(0, count).sort();
-      low[k] = quantile(sorted, count, qs[0]);
-      mid[k] = quantile(sorted, count, 0.5);
-      high[k] = quantile(sorted, count, qs[1]);
+      sortFew(buf, count);
+      low[k] = quantile(buf, count, qs[0]);
+      mid[k] = quantile(buf, count, 0.5);
+      high[k] = quantile(buf, count, qs[1]);
     }
     return { low: low, mid: mid, high: high };
   }
@@ -66,7 +80,11 @@
     var key = JSON.stringify([r.rule, r.params, r.schedule || null, inputs]);
     var c = this.cache[i];
     if (c && c.key === key) return c;
-    var results = s.seeds.map(function (seed) { return page.compute(Object.assign({}, r, { seed: seed })); });
+    // (the run with its own seed is the page's run, already computed: taken, not made again)
+    var own = page.cache[i] === JSON.stringify([r.rule, r.params, r.schedule || null, page.inputs(r)]) ? page.results[i] : null;
+    var results = s.seeds.map(function (seed) {
+      return own !== null && seed === r.seed ? own : page.compute(Object.assign({}, r, { seed: seed }));
+    });
     var stops = results.map(function (res) { return res.stopStep; });
     var rows = results.map(function (res, j) {
       var n = res.steps + 1, v = new Float64Array(n);
