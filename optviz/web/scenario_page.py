@@ -11,8 +11,9 @@ contour sets every run's start; Step, Play/Pause, Reset; readouts; the scenario 
 Kinds with pages (:data:`KINDS`) draw paths on contours and optionally a loss panel (random_search: random
 search's samples too, and the best loss so far), or each run as a ball on a slice (profile: a click on the slice
 sets every run's start there), or each run's loss over seeds (learning_rates; schedules with
-its paths and lr panel: :data:`SPREAD_KINDS`, whose pages run every run again with each seed); whatever else
-they draw (eigen-axes, a condition map, titles) is static. The lecture's classifier demo (``linear_classifier_demo``)
+its paths and lr panel: :data:`SPREAD_KINDS`, whose pages run every run again with each seed), or paths beside
+their cost against evaluations (second_order: L-BFGS through its inner iterates, Newton's indefinite steps, the
+floor and saddle notes of its cost panel); whatever else they draw (eigen-axes, a condition map, titles) is static. The lecture's classifier demo (``linear_classifier_demo``)
 gets the demo's own page (:mod:`optviz.web.classifier_page`) at the scenario's loss and lambda.
 """
 
@@ -44,7 +45,7 @@ from optviz.web.static import NotDrawable, figure_layer
 
 KINDS = (
     "trajectories", "poor_conditioning", "condition_map", "random_search", "contour_profile",
-    "momentum_nesterov", "learning_rates", "schedules", "profile",
+    "momentum_nesterov", "learning_rates", "schedules", "profile", "second_order",
 )  # fmt: skip
 # Kinds whose data panel is each run's loss over seeds (optviz.plot.loss_spread): the page runs every run again
 # with each of the figure's seeds (optviz.web.spread_layer).
@@ -230,7 +231,7 @@ def scenario_data(
     dpi = float(dpi or style.DPI)
     runs = list(data.trajectories)
     scene = build_scene(kind, data, title=title or None, size=size, dpi=dpi, pyplot=False)
-    layers = live_layers(kind.name, data.options, scene)
+    layers = live_layers(kind.name, data.options, scene, data)
     try:
         spec, styles, loss, _ = figure_layer(scene, runs, data.surface, layers=layers)
     except NotDrawable as err:
@@ -297,11 +298,16 @@ def _fixed_legends(kind: str, runs: Sequence[Any]) -> list[str] | None:
     return None
 
 
-def live_layers(kind: str, options: Any, scene: Any) -> list[Any]:
+def live_layers(kind: str, options: Any, scene: Any, data: Any = None) -> list[Any]:
     """What a kind draws live beyond its paths and loss curves (:class:`optviz.web.static.LiveLayer`): the
     profile of ``contour_profile`` (of ``profile``, where it is the whole figure), the same-state updates of
     ``momentum_nesterov``, the loss over seeds of ``learning_rates`` and ``schedules`` and the latter's lr
-    panel (read from the drawn ``scene``)."""
+    panel, ``second_order``'s inner iterates, indefinite steps and cost panel (read from the drawn ``scene``;
+    ``data``: the kind's PanelData, whose runs and surface say what the cost panel plots)."""
+    if kind == "second_order":
+        from optviz.web.second_order_layer import SecondOrderLayer
+
+        return [SecondOrderLayer(scene.results, data.surface, list(data.trajectories))]
     if kind in SPREAD_KINDS:
         from optviz.plot import TrajectoryArtists
         from optviz.web.lr_layer import LearningRateLayer
@@ -332,6 +338,7 @@ def live_layers(kind: str, options: Any, scene: Any) -> list[Any]:
 SCRIPTS = ("engine.js", "common.js", "labels.js", "runs.js")
 LAYER_SCRIPTS = {
     "profile": "profile.js", "updates": "updates.js", "spread": "spread.js", "lr": "lr.js",
+    "secondorder": "secondorder.js",
 }  # fmt: skip
 
 
