@@ -75,6 +75,26 @@ loss_kind = "distance"
 [output]
 size = [6.4, 8.0]
 """,
+    # Newton started where the double well's Hessian is singular (x = 1/sqrt 3): it ends at once, with its
+    # cross and "singular Hessian at step 0" on the paths and its cross in the cost panel
+    "singular_well": """
+title = "Newton at a singular Hessian"
+kind = "second_order"
+[surface]
+name = "double_well"
+[defaults]
+start = [0.35, 1.2]
+steps = 30
+tol = 1e-10
+[[run]]
+rule = "newton"
+start = [0.5773502691896258, 1.0]
+[[run]]
+rule = "lbfgs"
+[[run]]
+rule = "gd"
+lr = 0.2
+""",
 }
 # the gallery's scenario, rendered here (its page is written by `optviz gallery`)
 SCENARIOS["newton_saddle"] = (ROOT / "scenarios" / "newton_saddle.toml").read_text(encoding="utf-8")

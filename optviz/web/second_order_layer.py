@@ -99,7 +99,8 @@ class SecondOrderLayer:
         }
         from optviz.figures.second_order import FLOOR
 
-        spec["floor"] = None if self._loss_only(spec["loss"]) else FLOOR
+        # (second_order._floor: no floor under a plain loss, which may go below zero)
+        spec["floor"] = None if spec["loss"]["kind"] == "loss" else FLOOR
         g = spec["axes"]
         g["ylabel"] = image_box(ax.yaxis.label.get_window_extent(), height)
         # the saddle notes' size (None: the style's text size, what the page's divergence notes are written in)
@@ -113,10 +114,6 @@ class SecondOrderLayer:
         boxes += [image_box(n.get_window_extent(), height) for n in notes]
         spec["colors"] = [color_hex(line.get_color()) for line in cost.lines]
         return hidden, spec, boxes
-
-    @staticmethod
-    def _loss_only(loss: dict[str, Any]) -> bool:
-        return loss["kind"] == "loss"
 
 
 __all__ = ["SecondOrderLayer"]

@@ -189,6 +189,15 @@
     return [a - 0.05 * (b - a), b + 0.05 * (b - a)];
   }
 
+  // optviz.plot.common.ended_early: how a run that stopped early without converging is marked ("diverged at
+  // step k", k its first bad iterate; "singular Hessian at step k", Newton at the iterate it could not step
+  // from), or null.
+  function endedEarly(res) {
+    if (res.status === "diverged") return "diverged at step " + (res.stopStep + 1);
+    if (res.status === "singular") return "singular Hessian at step " + res.stopStep;
+    return null;
+  }
+
   function line(ctx, x0, y0, x1, y1) {
     ctx.beginPath();
     ctx.moveTo(x0, y0);
@@ -415,7 +424,7 @@
       var way = self.route ? self.route(res) : null, drawn = way ? way.px.subarray(0, 2 * (way.ends[stop] + 1)) : px;
       out.push({ line: drawn, width: it.width / 2, markers: dots, radius: st.path.markersize / 2, clip: clip });
       out.push({ markers: [px[0], px[1]], radius: st.start.markersize / 2, clip: clip });
-      var diverged = res.status === "diverged", exit = self.exitPoint(res, stop), e = [px[2 * stop], px[2 * stop + 1]];
+      var diverged = !!endedEarly(res), exit = self.exitPoint(res, stop), e = [px[2 * stop], px[2 * stop + 1]];
       if (!diverged) out.push({ markers: e, radius: 3.2 * it.width / 2, clip: clip });
       if (exit) out.push({ line: arrow(exit[2], exit[3], exit[0], exit[1], lw, 8 * lw), width: 0, clip: null });
       if (stepArrows) {
@@ -560,7 +569,8 @@
   };
 
   View.prototype.last = function (res) { return Math.min(this.k, res.stopStep); };
-  View.prototype.diverged = function (res) { return res.status === "diverged" && this.k > res.stopStep; };
+  // A run that ended early (diverged, or Newton at a singular Hessian) once the view is past its stop: its cross.
+  View.prototype.diverged = function (res) { return !!endedEarly(res) && this.k > res.stopStep; };
 
   // The path up to the current step, with a dot at every iterate on short runs and every k-th one on long
   // ones (optviz.plot.marker_stride: about 60 dots over the run).
@@ -636,7 +646,7 @@
   View.prototype.drawNote = function (ctx, it, items, placed) {
     if (!it.cross) return;
     var st = this.styles, g = this.ax.g, size = st.fontsize, off = 0.6 * size, self = this;
-    var text = "diverged at step " + (it.result.stopStep + 1);
+    var text = endedEarly(it.result);
     var w = measure(ctx, text, size, "bold"), h = 1.15 * size, pad = 0.25 * size;
     var x = it.cross[0], y = it.cross[1];
     var right = x > g.left + g.width / 2, top = y < g.top + g.height / 2;
@@ -861,7 +871,7 @@
       var pts = buf.subarray(0, 2 * n);
       P.polyline(ctx, pts, style);
       self.live.loss.lines.push(pts);
-      if (it.result.status === "diverged" && k > it.result.stopStep && n) {
+      if (endedEarly(it.result) && k > it.result.stopStep && n) {
         P.marker(ctx, "X", pts[2 * n - 2], pts[2 * n - 1], 4 * self.lw(), it.color, "#000000", 0.4 * self.lw());
       }
     });
@@ -1339,7 +1349,7 @@
       self.surface.hessian(x, y, out);
       var eig = E.symmetricEigen(out[0], out[1], out[2]), kappa = E.conditionNumber(eig);
       var status;
-      if (res.status === "diverged" && self.k > res.stopStep) status = "diverged at step " + (res.stopStep + 1);
+      if (endedEarly(res) && self.k > res.stopStep) status = endedEarly(res);
       else if (res.status === "converged" && self.k >= res.stopStep) status = "converged at step " + res.stopStep;
       else if (self.k >= res.steps) status = "done";
       else status = "running";
@@ -1524,6 +1534,7 @@
     linearTicks: linearTicks,
     logTicks: logTicks,
     lossLimits: lossLimits,
+    endedEarly: endedEarly,
     drawTicks: drawTicks,
     line: line,
     measure: measure,

@@ -254,8 +254,7 @@
       P.polyline(ctx, pts, style);
       all.forEach(function (p) { P.marker(ctx, "o", p[0], p[1], s.line.markersize, it.color, it.color, s.line.markeredgewidth); });
       shown.push({ x: Array.from(c.x.subarray(0, last + 1)), y: Array.from(c.y.subarray(0, last + 1)) });
-      var st = it.result.status;
-      if (st !== "converged" && st !== "max_steps" && k > it.result.stopStep && all.length) {
+      if (R.endedEarly(it.result) && k > it.result.stopStep && all.length) {
         var e = all[all.length - 1];
         P.marker(ctx, "X", e[0], e[1], 4 * lw, it.color, "#000000", 0.4 * lw);
         crosses.push([c.x[last], c.y[last]]);
