@@ -16,8 +16,9 @@ class FigureWriter(Protocol):
     """A file format for a figure kind's output that the scenario layer may not import (the web page is the
     Web part's, which only the package root imports): the root registers it, ``optviz render`` uses it."""
 
-    def refusal(self, kind: str) -> str | None:
-        """Why figure kind ``kind`` cannot be written in this format (None when it can)."""
+    def refusal(self, kind: str, panels: Sequence[str] = ()) -> str | None:
+        """Why figure kind ``kind`` (with ``panels``, the kinds of its ``[[panel]]`` tables) cannot be written
+        in this format (None when it can)."""
 
     def check(self, kind: Any, data: Any) -> None:
         """Raise ``ParameterError`` (naming the scenario field) for what would make the file impossible,

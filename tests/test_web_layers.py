@@ -209,7 +209,9 @@ def check_layers(state, scene, data, kind):
             ax = h.curve.axes
             np.testing.assert_allclose(page["ylim"], ax.get_ylim(), rtol=1e-12)
             # and matplotlib's y ticks (MaxNLocator with the axis' tick bins), drawn by the page
-            render_png(ax.figure)  # (drawn as the PNG is: the tick bins read at the draw)
+            render_png(
+                ax.get_figure(root=True)
+            )  # (drawn as the PNG is: the tick bins read at the draw)
             lo, hi = ax.get_ylim()
             ticks = [t for t in ax.get_yticks() if lo <= t <= hi]
             np.testing.assert_allclose(page["yticks"], ticks, atol=1e-9 * (hi - lo))
@@ -227,7 +229,7 @@ def check_layers(state, scene, data, kind):
             )
         # the runs that ended early: their notes, where matplotlib wrote them (also for a ball out of the
         # panel: at the edge it left by), within half a text size (the browser's font)
-        fig = ax.figure
+        fig = ax.get_figure(root=True)
         fig.canvas.draw()
         height = fig.bbox.height
         notes = [m for m in h.markers if hasattr(m, "get_text")]

@@ -218,6 +218,7 @@ def _panels(fig: Any, data: PanelData, scene: Scene) -> None:
     subfigs = fig.subfigures(rows, cols, squeeze=False)
     groups = []
     each = data.options.legend == "each"
+    parts: list[PanelPart] = []
     for (kind, panel), sub in zip(data.panels, subfigs.flat, strict=False):
         options = panel.options
         if hasattr(options, "legend") and not each:
@@ -227,12 +228,25 @@ def _panels(fig: Any, data: PanelData, scene: Scene) -> None:
         first = len(scene.handles)
         kind.draw(sub, shown, scene)
         groups.append((sub, first, len(scene.handles), last_step(panel.trajectories)))
+        parts.append(PanelPart(sub, scene.handles[first:], last_step(panel.trajectories)))
         if panel.title:
             for ax in sub.axes[:1]:
                 ax.set_title(panel.title, fontweight="bold")
     ends = {last for *_, last in groups if last > 0}
     if data.options.pace == "together" and len(ends) > 1:
         _pace_together(scene, groups)
+        for part in parts:
+            paced = next(
+                (
+                    h
+                    for h in scene.handles
+                    if isinstance(h, PacedPanel) and h.handles == part.handles
+                ),
+                None,
+            )
+            part.label = paced.label if paced is not None else None
+    # (what each panel drew, for a page that draws every panel live: optviz.web.panels_layer)
+    scene.results["panels"] = parts
     if not each:
         place_legend(fig, None, data.options.legend)
 
@@ -269,6 +283,17 @@ def _iteration_label(ax: Any, last: int) -> Any:
     )  # fmt: skip
     text.set_visible(False)  # shown in animation frames only (the static figure shows whole runs)
     return text
+
+
+@dataclasses.dataclass
+class PanelPart:
+    """What one panel of a ``panels`` figure drew: its subfigure, its frame handles, its runs' last step and
+    (panels paced together) its hidden iteration label."""
+
+    sub: Any
+    handles: list[Any]
+    last: int
+    label: Any = None
 
 
 @dataclasses.dataclass

@@ -112,10 +112,10 @@ def fit_title(ax: Any, renderer: Any) -> bool:
     if nesterov_note_of(ax) is not None:
         return False  # plot.loss fits that title beside its note, at draw time
     fig = ax.get_figure(root=True)
-    return _fit(ax, title, _room(fig, ax, title, renderer), renderer)
+    return _fit(ax, title, title_room(fig, ax, title, renderer), renderer)
 
 
-def _room(fig: Any, ax: Any, title: Any, renderer: Any) -> float:
+def title_room(fig: Any, ax: Any, title: Any, renderer: Any) -> float:
     """The width a title centred where ``title`` is may take: twice its distance to the nearest of the figure's
     edges and the decorations of the axes (and figure legends) beside it at its height, less a gap."""
     box = title.get_window_extent(renderer)

@@ -64,7 +64,7 @@ def _check_writers(scenario: Scenario, data: PanelData, formats: Any) -> dict[st
         writer = figure_writer(fmt)
         if writer is None:
             continue
-        refusal = writer.refusal(scenario.kind.name)
+        refusal = writer.refusal(scenario.kind.name, panel_kinds(scenario))
         try:
             if refusal is not None:
                 raise ParameterError("output.formats", refusal)
@@ -85,9 +85,14 @@ def writable(scenario: Scenario, formats: Any) -> tuple[str, ...]:
         if fmt == "gif":
             return bool(kind.animated)
         writer = figure_writer(fmt)
-        return writer is None or writer.refusal(kind.name) is None
+        return writer is None or writer.refusal(kind.name, panel_kinds(scenario)) is None
 
     return tuple(fmt for fmt in formats if can(fmt))
+
+
+def panel_kinds(scenario: Scenario) -> tuple[str, ...]:
+    """The kinds of a scenario's ``[[panel]]`` tables (a writer may write some panels' kinds only)."""
+    return tuple(p.kind.name for p in scenario.panels)
 
 
 def outputs(

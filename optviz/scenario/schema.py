@@ -570,7 +570,8 @@ def _output(
         raise table.error("formats", f"figure kind {kind.name!r} has no animation; remove 'gif'")
     for fmt in formats:  # formats another part writes (the web page): does it write this kind?
         writer = _writers.figure_writer(fmt)
-        refusal = writer.refusal(kind.name) if writer is not None else None
+        inner = tuple(p.kind.name for p in panels)
+        refusal = writer.refusal(kind.name, inner) if writer is not None else None
         if refusal is not None:
             raise table.error("formats", f"{refusal}; remove {fmt!r}")
     if "gif" in formats:

@@ -106,6 +106,9 @@ class ProfileLayer:
         # What the slice is follows the runs (a run that leaves the slice) and the start (the slice through it):
         # the page writes it where matplotlib did, centred: a title keeps its last line on the same bottom, an
         # x label its first line on the same top; its room is the width of the axes, two lines high.
+        from optviz.figures.titles import title_room
+
+        g = spec["axes"]
         title = ax.xaxis.label if self.panel else ax.title
         k = fig.dpi / 72
         box = image_box(title.get_window_extent(), height)
@@ -118,9 +121,11 @@ class ProfileLayer:
             "size": size,
             "lineHeight": 1.2 * size,  # matplotlib's default line spacing
             "lines": title.get_text().count("\n") + 1,  # what the layout made room for
+            # the width a title may take (optviz.figures.titles: one wider is broken into lines, then set
+            # smaller); an x label is not fitted
+            "room": None if self.panel else title_room(fig, ax, title, fig._get_renderer()),
             "color": color_hex(title.get_color()),
         }
-        g = spec["axes"]
         hidden = [*h.trails, *h.balls, *h.markers, *h.edges, title]
         boxes = [image_box(n.get_window_extent(), height) for n in notes]
         if self.panel:

@@ -45,8 +45,10 @@ from optviz.web.static import NotDrawable, figure_layer
 
 KINDS = (
     "trajectories", "poor_conditioning", "condition_map", "random_search", "contour_profile",
-    "momentum_nesterov", "learning_rates", "schedules", "profile", "second_order",
+    "momentum_nesterov", "learning_rates", "schedules", "profile", "second_order", "panels",
 )  # fmt: skip
+# The kind whose figure is several panels, each of a kind above (optviz.web.panels_page).
+PANELS_KIND = "panels"
 # Kinds whose data panel is each run's loss over seeds (optviz.plot.loss_spread): the page runs every run again
 # with each of the figure's seeds (optviz.web.spread_layer).
 SPREAD_KINDS = ("learning_rates", "schedules")
@@ -95,8 +97,12 @@ class PageWriter:
     """The ``html`` format of the scenario layer (registered by the package root in :mod:`optviz.output`):
     which kinds have pages, the checks a render makes before drawing, and the page itself."""
 
-    def refusal(self, kind: str) -> str | None:
-        """Why a figure kind has no page (None when it has one)."""
+    def refusal(self, kind: str, panels: Sequence[str] = ()) -> str | None:
+        """Why a figure kind (with ``panels``, its panels' kinds) has no page (None when it has one)."""
+        if kind == PANELS_KIND:
+            from optviz.web.panels_page import panel_refusal
+
+            return panel_refusal(panels)
         if kind in (*KINDS, CLASSIFIER_KIND):
             return None
         return (
@@ -121,8 +127,12 @@ class PageWriter:
     ) -> Path:
         if kind.name == CLASSIFIER_KIND:
             return write_page(classifier_scenario_page(data), path)
+        if kind.name == PANELS_KIND:
+            from optviz.web.panels_page import panels_page as page_of
+        else:
+            page_of = scenario_page
         try:
-            text = scenario_page(
+            text = page_of(
                 kind,
                 data,
                 title=title,
@@ -145,11 +155,16 @@ def check(kind: Any, data: Any) -> None:
     """Everything that makes a scenario's page impossible, found before anything is drawn: the kind, its
     options, the surface (a formula or a dataset), each run's rule (a JavaScript kernel), the draws it must
     embed. Raises :class:`~optviz.ParameterError` naming the scenario field."""
-    reason = WRITER.refusal(kind.name)
+    reason = WRITER.refusal(kind.name, tuple(k.name for k, _ in getattr(data, "panels", ())))
     if reason is not None:
         raise ParameterError("output.formats", reason)
     if kind.name == CLASSIFIER_KIND:
         return  # the demo's page draws whatever the kind's options describe
+    if kind.name == PANELS_KIND:
+        from optviz.web.panels_page import check_panels
+
+        check_panels(data)
+        return
     if getattr(data.options, "condition", False):
         raise ParameterError(
             "figure.condition",
@@ -164,7 +179,7 @@ def check(kind: Any, data: Any) -> None:
                 f"run[{i}].rule",
                 f"the web page has no JavaScript kernel for {t.rule!r} (it has {', '.join(JS_RULES)})",
             )
-    size = _draw_bytes(data.trajectories, spread_seeds(kind.name, data.options))
+    size = draw_bytes(data.trajectories, spread_seeds(kind.name, data.options))
     if size > DRAW_BUDGET:
         raise ParameterError(
             "run",
@@ -173,7 +188,8 @@ def check(kind: Any, data: Any) -> None:
         )
 
 
-def _max_steps(runs: Sequence[Any]) -> int:
+def slider_steps(runs: Sequence[Any]) -> int:
+    """Where the steps slider ends (and the embedded draws with it): at least MIN_STEPS_SLIDER."""
     return max([MIN_STEPS_SLIDER, *(int(t.steps) for t in runs)])
 
 
@@ -186,7 +202,7 @@ def _noisy(t: Any) -> bool:
     return isinstance(t.noise, GaussianNoise) or t.rule == "random_search"
 
 
-def _seeds(runs: Sequence[Any], spread: Sequence[int] = ()) -> list[int]:
+def noise_seeds(runs: Sequence[Any], spread: Sequence[int] = ()) -> list[int]:
     """Seeds whose normal draws a page embeds: 0..NOISE_SEEDS-1, each noisy run's own and the seeds of a loss
     over seeds (``spread``)."""
     if not any(_noisy(t) for t in runs):
@@ -194,7 +210,7 @@ def _seeds(runs: Sequence[Any], spread: Sequence[int] = ()) -> list[int]:
     return sorted({*range(NOISE_SEEDS), *(int(t.seed) for t in runs if _noisy(t)), *spread})
 
 
-def _batches(runs: Sequence[Any], spread: Sequence[int] = ()) -> list[tuple[Minibatch, int]]:
+def minibatches(runs: Sequence[Any], spread: Sequence[int] = ()) -> list[tuple[Minibatch, int]]:
     """The minibatches a page embeds: each minibatch run's, with its own seed and the ``spread`` seeds."""
     return [
         (t.noise, int(seed))
@@ -204,10 +220,11 @@ def _batches(runs: Sequence[Any], spread: Sequence[int] = ()) -> list[tuple[Mini
     ]
 
 
-def _draw_bytes(runs: Sequence[Any], spread: Sequence[int] = ()) -> int:
-    steps = _max_steps(runs) + 1
-    normals = len(_seeds(runs, spread)) * steps * 16
-    distinct = {(n.batch_size, n.replace, seed): n for n, seed in _batches(runs, spread)}
+def draw_bytes(runs: Sequence[Any], spread: Sequence[int] = ()) -> int:
+    """What the noise draws of ``runs`` (and the ``spread`` seeds) take of a page, base64 included."""
+    steps = slider_steps(runs) + 1
+    normals = len(noise_seeds(runs, spread)) * steps * 16
+    distinct = {(n.batch_size, n.replace, seed): n for n, seed in minibatches(runs, spread)}
     batches = sum(steps * int(n.batch_size) * 4 for n in distinct.values())
     return (normals + batches) * 4 // 3  # base64
 
@@ -231,7 +248,7 @@ def scenario_data(
     dpi = float(dpi or style.DPI)
     runs = list(data.trajectories)
     scene = build_scene(kind, data, title=title or None, size=size, dpi=dpi, pyplot=False)
-    layers = live_layers(kind.name, data.options, scene, data)
+    layers = live_layers(kind.name, data.options, scene, data=data)
     try:
         spec, styles, loss, _ = figure_layer(scene, runs, data.surface, layers=layers)
     except NotDrawable as err:
@@ -242,11 +259,11 @@ def scenario_data(
             # a key the kind composed (runs beside arrows, points, conventions): its columns are the
             # kind's, and a scenario's runs stay as many
             lg["maxColumns"] = lg["columns"]
-    max_steps = _max_steps(runs)
+    max_steps = slider_steps(runs)
     surface = data.surface
     n_samples = int(getattr(surface, "n_samples", 0) or 0)
     spread = spread_seeds(kind.name, data.options)
-    batches = _batches(runs, spread)
+    batches = minibatches(runs, spread)
     specs = []
     for i, t in enumerate(runs):
         r = run_spec(t, styles["colors"][i])
@@ -271,10 +288,10 @@ def scenario_data(
         "runs": specs,
         # one rule for every run (schedules: one rule under several schedules): its sliders move every run
         "oneRule": kind.name in ONE_RULE_KINDS,
-        "sliders": [_sliders(r) for r in specs][: 1 if kind.name in ONE_RULE_KINDS else None],
+        "sliders": [rule_sliders(r) for r in specs][: 1 if kind.name in ONE_RULE_KINDS else None],
         "steps": {"low": 1, "high": max_steps},
-        "sigma": {"high": _nice(2 * max(sigmas))} if sigmas else None,
-        "draws": draws(_seeds(runs, spread), max_steps, batches, max_steps, n_samples),
+        "sigma": {"high": nice_high(2 * max(sigmas))} if sigmas else None,
+        "draws": draws(noise_seeds(runs, spread), max_steps, batches, max_steps, n_samples),
         "sgdLabels": {
             name: default_label(
                 rule(name, **({"scale": 1.0} if name == "random_search" else {"lr": 1.0})),
@@ -298,12 +315,20 @@ def _fixed_legends(kind: str, runs: Sequence[Any]) -> list[str] | None:
     return None
 
 
-def live_layers(kind: str, options: Any, scene: Any, data: Any = None) -> list[Any]:
+def live_layers(
+    kind: str,
+    options: Any,
+    scene: Any,
+    handles: Sequence[Any] | None = None,
+    data: Any = None,
+) -> list[Any]:
     """What a kind draws live beyond its paths and loss curves (:class:`optviz.web.static.LiveLayer`): the
     profile of ``contour_profile`` (of ``profile``, where it is the whole figure), the same-state updates of
     ``momentum_nesterov``, the loss over seeds of ``learning_rates`` and ``schedules`` and the latter's lr
     panel, ``second_order``'s inner iterates, indefinite steps and cost panel (read from the drawn ``scene``;
-    ``data``: the kind's PanelData, whose runs and surface say what the cost panel plots)."""
+    ``handles``: the panel's own, in a figure of several; ``data``: the kind's PanelData, whose runs and
+    surface say what second_order's cost panel plots)."""
+    handles = scene.handles if handles is None else handles
     if kind == "second_order":
         from optviz.web.second_order_layer import SecondOrderLayer
 
@@ -323,7 +348,7 @@ def live_layers(kind: str, options: Any, scene: Any, data: Any = None) -> list[A
         from optviz.plot.profile import ProfileArtists
         from optviz.web.profile_layer import ProfileLayer
 
-        handle = next(h for h in scene.handles if isinstance(h, ProfileArtists))
+        handle = next(h for h in handles if isinstance(h, ProfileArtists))
         # the profile alone: the figure's data panel, what the slice is in its x label
         panel = kind == "profile"
         return [ProfileLayer(options.along, options.through, panel=panel, handle=handle)]
@@ -342,11 +367,12 @@ LAYER_SCRIPTS = {
 }  # fmt: skip
 
 
-def _nice(v: float) -> float:
+def nice_high(v: float) -> float:
+    """A slider's end at ``v``, to two significant digits."""
     return float(f"{v:.2g}") if v > 0 else 1.0
 
 
-def _sliders(run: dict[str, Any]) -> list[dict[str, Any]]:
+def rule_sliders(run: dict[str, Any]) -> list[dict[str, Any]]:
     """One run's sliders: its rule's hyperparameters (betas as beta1 and beta2), with ranges around its own
     values where they have no natural bounds."""
     params = run["params"]

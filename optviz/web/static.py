@@ -8,6 +8,7 @@ draws live paths exactly where matplotlib would.
 
 from __future__ import annotations
 
+import dataclasses
 import io
 import itertools
 from collections.abc import Iterable, Sequence
@@ -379,29 +380,132 @@ def figure_layer(
 
     Raises :class:`NotDrawable` when the scene animates anything else (a condition curve).
     """
-    from PIL import Image
+    _check_drawable(scene.handles, layers)
+    full, rgb, height = _laid_out(scene.fig)
+    part = _read_panel(
+        scene.handles, runs, surface, layers, scene, rgb, height, _legends(scene.fig), live_title
+    )
+    png = render_png(scene.fig, part.hidden)
+    width, _ = figure_size_px(scene.fig)
+    spec = {"width": width, "height": height, **part.spec}
+    spec.update({"image": png_data_uri(png), "textBoxes": part.text_boxes})
+    return spec, part.styles, part.loss, full if whole else b""
 
-    from optviz.plot import LossArtists, TrajectoryArtists
-    from optviz.web.labels_layer import read_labels
 
-    fig = scene.fig
-    samples = _sample_dots(
-        scene.handles
-    )  # random search's samples (the random_search kind): live dots
+def panels_layer(
+    scene: Any, panels: Sequence[tuple[Any, list[Any], Any, Sequence[Any]]]
+) -> tuple[dict, list[dict], list[dict | None]]:
+    """The static image of a figure of several panels (the ``panels`` kind) and what a page draws live in
+    each, as :func:`figure_layer` reads one: ``panels`` holds per panel ``(part, runs, surface, layers)``
+    (``part``: :class:`optviz.figures.basic.PanelPart`, what the panel drew). Each panel's own legends are
+    live; the figure's shared legend names rules only, which no control changes, and stays in the image.
+    Returns the figure spec (image, size, and per panel its spec under ``panels``: axes, legends, labels,
+    layers, and its hidden iteration label ``pace``), each panel's styles and each one's loss quantity."""
+    for part, _, _, layers in panels:
+        _check_drawable(part.handles, layers)
+    full, rgb, height = _laid_out(scene.fig)
+    del full
+    hidden: list[Any] = []
+    specs, styles, losses, text_boxes = [], [], [], []
+    for part, runs, surface, layers in panels:
+        read = _read_panel(
+            part.handles, runs, surface, layers, scene, rgb, height, _legends(part.sub), False
+        )
+        if part.label is not None:
+            read.spec["pace"] = _pace_label(part.label, height)
+        hidden += read.hidden
+        text_boxes += read.text_boxes
+        specs.append(read.spec)
+        styles.append(read.styles)
+        losses.append(read.loss)
+    png = render_png(scene.fig, hidden)
+    width, _ = figure_size_px(scene.fig)
+    spec = {
+        "width": width, "height": height, "image": png_data_uri(png), "legends": [],
+        "textBoxes": text_boxes, "panels": specs,
+    }  # fmt: skip
+    return spec, styles, losses
+
+
+def _pace_label(label: Any, height: float) -> dict[str, Any]:
+    """A paced panel's "k = i" label (hidden in the static figure) as a page draws it: where matplotlib
+    placed it (its text's box in image pixels at the last step's text, and the side it is aligned by), its
+    font, colour and box."""
+    fig = label.get_figure(root=True)
+    renderer = fig._get_renderer()
+    patch = label.get_bbox_patch()
+    pad = float(patch.get_boxstyle().pad) * float(label.get_fontsize()) * px_per_point(fig)
+    label.set_visible(True)
+    box = image_box(label.get_window_extent(renderer), height)
+    label.set_visible(False)
+    return {
+        "ha": label.get_ha(), "va": label.get_va(), "box": box,
+        "fontsize": float(label.get_fontsize()) * px_per_point(fig), "color": color_hex(label.get_color()),
+        "face": color_hex(patch.get_facecolor()), "edge": color_hex(patch.get_edgecolor()),
+        "alpha": float(patch.get_alpha() if patch.get_alpha() is not None else 1.0), "pad": pad,
+    }  # fmt: skip
+
+
+def _check_drawable(handles: Sequence[Any], layers: Sequence[Any]) -> None:
+    samples = _sample_dots(list(handles))
     others = [
         type(h).__name__
-        for h in scene.handles
+        for h in handles
         if not isinstance(h, live_handle_types())
         and not any(h is p for p, _ in samples)
         and not any(layer.claims(h) for layer in layers)
     ]
     if others:
         raise NotDrawable(f"the figure also animates {', '.join(sorted(set(others)))}")
-    paths = [h for h in scene.handles if isinstance(h, TrajectoryArtists)]
+
+
+def _laid_out(fig: Any) -> tuple[bytes, np.ndarray, int]:
+    """The whole figure, drawn once (its PNG, its pixels and height): its layout engine runs in this draw,
+    and the layout is kept from here on (hiding the live artists must not move the axes). One draw fewer
+    than freeze_layout then render_png."""
+    from PIL import Image
+
+    full = render_png(fig)
+    fig.set_layout_engine("none")
+    _, height = figure_size_px(fig)
+    return full, np.asarray(Image.open(io.BytesIO(full)).convert("RGB")), height
+
+
+@dataclasses.dataclass
+class _Panel:
+    """What a page draws live in one panel (:func:`_read_panel`)."""
+
+    spec: dict[str, Any]
+    styles: dict[str, Any]
+    loss: dict[str, Any] | None
+    hidden: list[Any]
+    text_boxes: list[list[float]]
+
+
+def _read_panel(
+    handles: Sequence[Any],
+    runs: list[Any],
+    surface: Any,
+    layers: Sequence[Any],
+    scene: Any,
+    rgb: np.ndarray,
+    height: float,
+    figure_legends: list[tuple[Any, Any]],
+    live_title: bool,
+) -> _Panel:
+    """One panel's live part, read from its ``handles`` on the laid-out figure: its paths (one per run) and
+    at most one loss panel, its ``figure_legends`` (legend, container), labels and live layers."""
+    from optviz.plot import LossArtists, TrajectoryArtists
+    from optviz.web.labels_layer import read_labels
+
+    fig = scene.fig
+    handles = list(handles)
+    samples = _sample_dots(handles)  # random search's samples (the random_search kind): live dots
+    paths = [h for h in handles if isinstance(h, TrajectoryArtists)]
     # (a loss panel a layer claims is that layer's to draw: second_order's cost against evaluations)
     losses = [
         h
-        for h in scene.handles
+        for h in handles
         if isinstance(h, LossArtists) and not any(layer.claims(h) for layer in layers)
     ]
     # a layer that is the figure's data panel (a loss over seeds) stands in for the panel of paths
@@ -420,20 +524,14 @@ def figure_layer(
     traj = paths[0] if paths else None
     ax = traj.runs[0].path.axes if traj else None
     loss_ax = losses[0].lines[0].axes if losses else None
-    # The whole figure, drawn once: its layout engine runs in this draw, and the layout is kept from here on
-    # (hiding the live artists must not move the axes). One draw fewer than freeze_layout then render_png.
-    full = render_png(fig)
-    fig.set_layout_engine("none")
     k = px_per_point(fig)
-    width, height = figure_size_px(fig)
-    rgb = np.asarray(Image.open(io.BytesIO(full)).convert("RGB"))
     run_labels = [r.path.get_label() for r in traj.runs] if traj else panel.run_labels()
     # the axes a live layer draws its own panel in (a loss over seeds): a legend inside it is placed by the
     # page too, as loc="best" places it over what the layer draws
     layer_axes = {layer.name: layer.axes() for layer in layers if hasattr(layer, "axes")}
     legends = []
     swatch_rgb = _legend_pixels(fig, rgb)
-    for lg, box in _legends(fig):
+    for lg, box in figure_legends:
         spec_ = legend_spec(lg, swatch_rgb, height, run_labels, box)
         if spec_["best"]:
             named = {"loss": loss_ax, "paths": ax, **layer_axes}
@@ -443,8 +541,8 @@ def figure_layer(
             spec_["best"] = spec_["axes"] is not None
         legends.append(spec_)
     styles: dict[str, Any] = {"fontsize": _font(scene) * k}
-    hidden: list[Any] = [*(lg for lg, _ in _legends(fig)), *(dots for _, dots in samples)]
-    spec: dict[str, Any] = {"width": width, "height": height}
+    hidden: list[Any] = [*(lg for lg, _ in figure_legends), *(dots for _, dots in samples)]
+    spec: dict[str, Any] = {"legends": legends}
     if traj is not None:
         first = traj.runs[0]
         styles.update(
@@ -515,17 +613,15 @@ def figure_layer(
     if layers:
         spec["layers"] = {}
     for layer in layers:
-        claimed = [h for h in scene.handles if layer.claims(h)]
+        claimed = [h for h in handles if layer.claims(h)]
         more, layer_spec, boxes = layer.read(claimed, fig, height)
         hidden += more
         text_boxes += boxes
         spec["layers"][layer.name] = layer_spec
     if traj is None:
         styles["colors"] = spec["layers"][panel.name]["colors"]
-    png = render_png(fig, hidden)
-    spec.update({"image": png_data_uri(png), "legends": legends, "textBoxes": text_boxes})
     loss = loss_quantity(surface, runs, losses[0].lines) if losses else None
-    return spec, styles, loss, full if whole else b""
+    return _Panel(spec, styles, loss, hidden, text_boxes)
 
 
 def _legend_pixels(fig: Any, rgb: np.ndarray) -> np.ndarray:

@@ -73,13 +73,43 @@
   // lines matplotlib drew (t.lines): a title of more lines would rise into what is above the panel (the
   // figure's title), so its lines go on one line, set smaller where the panel's width asks (to LEAST at least).
   var LEAST = 0.6;
+  var TITLE_LEAST = 0.75; // optviz.figures.titles.LEAST
+
+  // A title's lines fitted into `room` pixels as optviz.figures.titles fits a title: its widest line broken
+  // at the space that splits it most evenly (by characters) and fits, else the most even, while there are
+  // fewer than `most` lines (what the layout made room for).
+  function fitLines(ctx, lines, size, room, most) {
+    lines = lines.slice();
+    while (lines.length < most) {
+      var widths = lines.map(function (l) { return R.measure(ctx, l, size); });
+      var i = widths.indexOf(Math.max.apply(null, widths)), line = lines[i];
+      if (widths[i] <= room) break;
+      var cuts = [];
+      for (var c = 0; c < line.length; c++) if (line[c] === " ") cuts.push(c);
+      if (!cuts.length) break;
+      cuts.sort(function (a, b) {
+        return Math.max(a, line.length - a - 1) - Math.max(b, line.length - b - 1) || a - b;
+      });
+      var fit = cuts.filter(function (c) {
+        return Math.max(R.measure(ctx, line.slice(0, c), size), R.measure(ctx, line.slice(c + 1), size)) <= room;
+      })[0];
+      var at = fit === undefined ? cuts[0] : fit;
+      lines.splice(i, 1, line.slice(0, at), line.slice(at + 1));
+    }
+    return lines;
+  }
   ProfileLayer.prototype.drawTitle = function (ctx, data) {
     var t = this.spec.title, lines = this.title(data), size = t && t.size;
+    this.fitted = null;
     if (!t) return;
     if (lines.length > t.lines) {
       lines = [lines.join("; ")];
       var wide = R.measure(ctx, lines[0], size);
       if (wide > this.ax.g.width) size *= Math.max(LEAST, this.ax.g.width / wide);
+    } else if (t.room) {
+      lines = this.fitted = fitLines(ctx, lines, size, t.room, t.lines);
+      var widest = Math.max.apply(null, lines.map(function (l) { return R.measure(ctx, l, size); }));
+      if (widest > t.room) size *= Math.max(TITLE_LEAST, t.room / widest);
     }
     lines.forEach(function (line, i) {
       if (t.anchor === "top") { // an x label: its first line where matplotlib's was
@@ -217,7 +247,7 @@
     var d = this.shown;
     return {
       origin: d.line.o, direction: d.line.d,
-      ylim: d.curve ? [d.curve.lo, d.curve.hi] : null, title: this.title(d).join("\n"), notes: this.notes, edges: this.edges,
+      ylim: d.curve ? [d.curve.lo, d.curve.hi] : null, title: (this.fitted || this.title(d)).join("\n"), notes: this.notes, edges: this.edges,
       yticks: d.curve ? this.yticks : null,
       runs: d.runs.map(function (b) { return { u: b.u, f: b.f }; }),
     };

@@ -296,11 +296,14 @@
   // -- the figure: the static image with the live layer drawn over it -------------------------------------
   // spec: {width, height, image, paths: axes, loss: axes or absent, legends: [...]}; styles: the live
   // artists' styles in pixels; loss: {kind: "loss" | "gap" | "distance", fmin, minimum} or null.
-  function View(container, spec, styles, loss) {
+  // figure: the P.Figure a View shares with the other panels' Views (a figure of several panels: the page
+  // clears it once and each View draws its panel; spec.id names its legends apart); by default its own.
+  function View(container, spec, styles, loss, figure) {
     this.spec = spec;
     this.styles = styles;
     this.loss = loss;
-    this.figure = new P.Figure(container, spec);
+    this.shared = !!figure;
+    this.figure = figure || new P.Figure(container, spec);
     this.ax = spec.paths ? new P.Axes(spec.paths) : null; // (none: a live layer is the data panel)
     this.lossAx = spec.loss ? new P.Axes(spec.loss) : null;
     this.container = container;
@@ -333,7 +336,7 @@
     this.textBoxes = [];
     // What a legend placed as matplotlib's loc="best" keeps off, per axes, as drawn now (pixels).
     this.live = { paths: { lines: [], boxes: [] }, loss: { lines: [], boxes: [] } };
-    this.figure.clear();
+    if (!this.shared) this.figure.clear();
     if (this.lossAx) this.drawLossPanel(ctx, items);
     this.labels = [];
     if (!this.ax) { // no panel of paths: only the legends
@@ -942,7 +945,7 @@
   // the room wraps. Returns {el, key, w, h, at}: its size and, placed by its anchor (kept inside the
   // room), where its top left goes.
   View.prototype.buildLegend = function (lg, n, entries, key) {
-    var spec = this.spec, id = "legend-" + n, box = document.getElementById(id);
+    var spec = this.spec, id = (spec.id || "") + "legend-" + n, box = document.getElementById(id);
     if (!box) {
       box = P.el("div", { id: id, class: "overlay legend", role: "list", "aria-label": "legend" });
       this.container.appendChild(box);
@@ -1166,11 +1169,16 @@
       noise = { kind: "minibatch", batchSize: inp.noise.batch_size, indices: this.batches(inp.noise, inp.seed, inp.steps) };
     }
     if (r.rule === "random_search") normals = this.normals(inp.seed, inp.steps);
-    return E.run(this.surface, r.rule, r.params, {
+    return E.run(this.surfaceOf(r), r.rule, r.params, {
       start: inp.start, steps: inp.steps, tol: inp.tol, escapeRadius: inp.escapeRadius, center: inp.center,
       noise: noise, normals: normals, schedule: r.schedule || null,
     });
   };
+
+  // A run's surface, the step it shows and the View it is drawn in (a figure of several panels: its panel's).
+  RunsPage.prototype.surfaceOf = function () { return this.surface; };
+  RunsPage.prototype.stepOf = function () { return this.k; };
+  RunsPage.prototype.viewOf = function () { return this.view; };
 
   // Recompute the shown runs whose inputs changed (a slider moves one rule's runs: the others stay).
   RunsPage.prototype.recompute = function () {
@@ -1341,17 +1349,17 @@
     var f = function (v) { return P.formatNumber(v, 3); };
     this.runs.forEach(function (r, i) {
       if (!r.shown) return;
-      var res = self.results[i], j = Math.min(self.k, res.stopStep), drawn = self.view.drawnPoints(res);
-      var x = drawn[2 * j], y = drawn[2 * j + 1];
-      self.surface.valueAndGrad(x, y, out);
+      var res = self.results[i], k = self.stepOf(r), j = Math.min(k, res.stopStep), drawn = self.viewOf(r).drawnPoints(res);
+      var x = drawn[2 * j], y = drawn[2 * j + 1], surface = self.surfaceOf(r);
+      surface.valueAndGrad(x, y, out);
       // the run's recorded loss where the drawn point is its iterate (the engine's value), else f there
       var fx = drawn === res.xy ? res.loss[j] : out[0], gnorm = Math.hypot(out[1], out[2]);
-      self.surface.hessian(x, y, out);
+      surface.hessian(x, y, out);
       var eig = E.symmetricEigen(out[0], out[1], out[2]), kappa = E.conditionNumber(eig);
       var status;
-      if (endedEarly(res) && self.k > res.stopStep) status = endedEarly(res);
-      else if (res.status === "converged" && self.k >= res.stopStep) status = "converged at step " + res.stopStep;
-      else if (self.k >= res.steps) status = "done";
+      if (endedEarly(res) && k > res.stopStep) status = endedEarly(res);
+      else if (res.status === "converged" && k >= res.stopStep) status = "converged at step " + res.stopStep;
+      else if (k >= res.steps) status = "done";
       else status = "running";
       rows.push({ color: r.color, cells: [self.rowName(r), f(fx), f(gnorm), f(kappa), f(eig[0]) + ", " + f(eig[1]), status] });
     });
@@ -1426,9 +1434,9 @@
   }
 
   // A start where the loss and gradient are finite (a formula's domain), or an error.
-  RunsPage.prototype.checkDomain = function (xy) {
+  RunsPage.prototype.checkDomain = function (xy, surface) {
     var out = new Float64Array(3);
-    this.surface.valueAndGrad(xy[0], xy[1], out);
+    (surface || this.surface).valueAndGrad(xy[0], xy[1], out);
     if (!(isFinite(out[0]) && isFinite(out[1]) && isFinite(out[2]))) {
       throw new Error("start: the loss or gradient is not finite at [" + xy[0] + ", " + xy[1] + "]");
     }
@@ -1447,13 +1455,25 @@
     // profile's point of its slice).
     this.view.figure.canvas.addEventListener("click", function (event) {
       var rect = self.view.figure.canvas.getBoundingClientRect(), z = self.view.scale || 1;
-      var px = (event.clientX - rect.left) / z, py = (event.clientY - rect.top) / z, xy = null;
-      if (self.view.ax && self.view.ax.contains(px, py)) xy = [self.view.ax.invX(px), self.view.ax.invY(py)];
-      else (self.layers || []).some(function (layer) { return layer.startAt && (xy = layer.startAt(px, py)); });
-      if (!xy) return;
-      try { self.setStart(xy); } catch (err) { /* shown in the message */ }
+      self.clickAt((event.clientX - rect.left) / z, (event.clientY - rect.top) / z);
     });
   };
+
+  // A click at pixel (px, py) of the figure: on the paths' axes it starts every run there.
+  RunsPage.prototype.clickAt = function (px, py) {
+    var xy = startUnder(this.view, this.layers, px, py);
+    if (!xy) return;
+    try { this.setStart(xy); } catch (err) { /* shown in the message */ }
+  };
+
+  // The start a click at (px, py) asks for in `view` (its paths' axes; else a live layer's panel, where the
+  // layer says: a profile's point of its slice), or null.
+  function startUnder(view, layers, px, py) {
+    var xy = null;
+    if (view.ax && view.ax.contains(px, py)) return [view.ax.invX(px), view.ax.invY(py)];
+    (layers || []).some(function (layer) { return layer.startAt && (xy = layer.startAt(px, py)); });
+    return xy;
+  }
 
   RunsPage.prototype.showToml = function () {
     var text = this.toml();
@@ -1540,6 +1560,8 @@
     measure: measure,
     checkParam: checkParam,
     checkStart: checkStart,
+    startUnder: startUnder,
+    pyRound: pyRound,
     seedList: seedList,
     tomlValue: tomlValue,
     copy: copy,

@@ -81,19 +81,7 @@
 
   ScenarioPage.prototype.build = function () {
     var self = this, d = this.data;
-    d.sliders.forEach(function (sliders, i) {
-      sliders.forEach(function (c) {
-        var input = document.getElementById("c-" + i + "-" + c.name);
-        var lo = c.log ? Math.log10(c.low) : c.low, hi = c.log ? Math.log10(c.high) : c.high;
-        input.min = String(lo);
-        input.max = String(hi);
-        input.step = String((hi - lo) / 1000);
-        input.addEventListener("input", function () {
-          var v = Number(input.value);
-          self.setSlider(i, c.name, c.log ? Number(Math.pow(10, v).toPrecision(3)) : v);
-        });
-      });
-    });
+    this.buildSliders();
     var steps = document.getElementById("c-steps");
     steps.min = String(d.steps.low);
     steps.max = String(d.steps.high);
@@ -106,14 +94,37 @@
       sigma.step = String(d.sigma.high / 1000);
       sigma.addEventListener("input", function () { self.setAll({ sigma: Number(sigma.value) }, "c-sigma"); });
     }
-    var seed = document.getElementById("c-seed");
+    this.buildSeed();
+    this.wireCommon();
+    this.syncControls();
+  };
+
+  // Each run's sliders of its rule's hyperparameters (ids c-<run>-<name>).
+  ScenarioPage.prototype.buildSliders = function () {
+    var self = this;
+    this.data.sliders.forEach(function (sliders, i) {
+      sliders.forEach(function (c) {
+        var input = document.getElementById("c-" + i + "-" + c.name);
+        var lo = c.log ? Math.log10(c.low) : c.low, hi = c.log ? Math.log10(c.high) : c.high;
+        input.min = String(lo);
+        input.max = String(hi);
+        input.step = String((hi - lo) / 1000);
+        input.addEventListener("input", function () {
+          var v = Number(input.value);
+          self.setSlider(i, c.name, c.log ? Number(Math.pow(10, v).toPrecision(3)) : v);
+        });
+      });
+    });
+  };
+
+  // The noise seed of every noisy run.
+  ScenarioPage.prototype.buildSeed = function () {
+    var self = this, seed = document.getElementById("c-seed");
     if (seed) {
       seed.addEventListener("change", function () {
         try { self.set({ seed: Number(seed.value) }); } catch (err) { self.syncControls(); }
       });
     }
-    this.wireCommon();
-    this.syncControls();
   };
 
   // A slider of one run moved (of every run, where the figure shows one rule).
@@ -141,6 +152,16 @@
   };
 
   ScenarioPage.prototype.syncControls = function (skip) {
+    this.syncSliders(skip);
+    var steps = this.lastStep();
+    if (skip !== "c-steps") document.getElementById("c-steps").value = String(steps);
+    document.getElementById("v-steps").textContent = String(steps);
+    syncSigma(this.runs, "c-sigma", "v-sigma", skip);
+    this.syncSeed();
+  };
+
+  // The sliders of each run's hyperparameters, and its name over them (`skip`: the one being dragged).
+  ScenarioPage.prototype.syncSliders = function (skip) {
     var self = this;
     this.data.sliders.forEach(function (sliders, i) {
       var r = self.runs[i];
@@ -153,15 +174,19 @@
         document.getElementById("v-" + i + "-" + c.name).textContent = P.fmtG(value, 3);
       });
     });
-    var steps = this.lastStep();
-    if (skip !== "c-steps") document.getElementById("c-steps").value = String(steps);
-    document.getElementById("v-steps").textContent = String(steps);
-    var noisy = this.runs.filter(function (r) { return r.noise && r.noise.kind === "gaussian"; });
-    var sigma = document.getElementById("c-sigma");
+  };
+
+  // The sigma slider `id` (its readout `out`) of `runs`: their first Gaussian noise's.
+  function syncSigma(runs, id, out, skip) {
+    var noisy = runs.filter(function (r) { return r.noise && r.noise.kind === "gaussian"; });
+    var sigma = document.getElementById(id);
     if (sigma && noisy.length) {
-      if (skip !== "c-sigma") sigma.value = String(noisy[0].noise.sigma);
-      document.getElementById("v-sigma").textContent = P.fmtG(noisy[0].noise.sigma, 3);
+      if (skip !== id) sigma.value = String(noisy[0].noise.sigma);
+      document.getElementById(out).textContent = P.fmtG(noisy[0].noise.sigma, 3);
     }
+  }
+
+  ScenarioPage.prototype.syncSeed = function () {
     var seed = document.getElementById("c-seed");
     if (seed) {
       var seeded = this.runs.filter(function (r) { return r.noise || r.rule === "random_search"; });
@@ -252,5 +277,5 @@
   // -- window.optviz ------------------------------------------------------------------------------------
   function main(surface) { return R.open(ScenarioPage, surface); }
 
-  root.OptvizScenario = { ScenarioPage: ScenarioPage, main: main };
+  root.OptvizScenario = { ScenarioPage: ScenarioPage, main: main, syncSigma: syncSigma };
 })(typeof globalThis !== "undefined" ? globalThis : this);
