@@ -191,6 +191,7 @@ def test_the_layer_equals_python_and_the_page_looks_like_its_png(browser, pages,
     page.close()
 
 
+@pytest.mark.slow
 def test_the_gallery_scenario_shows_what_its_title_claims(browser, pages):
     """newton_saddle's page at its first state: Newton's squares at its first four iterates, its note at the
     saddle, L-BFGS's rings, the damped run's triangle at the floor."""
