@@ -267,7 +267,7 @@ def test_kinds_without_pages_are_refused_in_one_line(tmp_path, capsys):
     assert err == (
         f"{phase}: output.formats: figure kind 'phase_diagram' has no web page (html is written for "
         "trajectories, poor_conditioning, condition_map, random_search, contour_profile, "
-        "momentum_nesterov, learning_rates, schedules, profile, update_diagram, panels and "
+        "momentum_nesterov, learning_rates, schedules, profile, update_diagram, second_order, panels and "
         "linear_classifier_demo); "
         "remove 'html'"
     )

@@ -13,8 +13,10 @@ search's samples too, and the best loss so far), or each run as a ball on a slic
 sets every run's start there), or each run's loss over seeds (learning_rates; schedules with
 its paths and lr panel: :data:`SPREAD_KINDS`, whose pages run every run again with each seed), or one
 momentum or Nesterov update zoomed beside the run (update_diagram: the zoom follows the step, its contours drawn
-by the page, :mod:`optviz.web.diagram_layer`); whatever else
-they draw (eigen-axes, a condition map, titles) is static. The lecture's classifier demo (``linear_classifier_demo``)
+by the page, :mod:`optviz.web.diagram_layer`), or paths beside their cost against evaluations (second_order:
+L-BFGS through its inner iterates, Newton's indefinite steps, the floor and saddle notes of its cost panel);
+whatever else they draw (eigen-axes, a condition map, titles) is static. The lecture's classifier demo
+(``linear_classifier_demo``)
 gets the demo's own page (:mod:`optviz.web.classifier_page`) at the scenario's loss and lambda.
 """
 
@@ -46,7 +48,8 @@ from optviz.web.static import NotDrawable, figure_layer
 
 KINDS = (
     "trajectories", "poor_conditioning", "condition_map", "random_search", "contour_profile",
-    "momentum_nesterov", "learning_rates", "schedules", "profile", "update_diagram", "panels",
+    "momentum_nesterov", "learning_rates", "schedules", "profile", "update_diagram", "second_order",
+    "panels",
 )  # fmt: skip
 # The kind whose figure is several panels, each of a kind above (optviz.web.panels_page).
 PANELS_KIND = "panels"
@@ -252,7 +255,7 @@ def scenario_data(
     dpi = float(dpi or style.DPI)
     runs = list(data.trajectories)
     scene = build_scene(kind, data, title=title or None, size=size, dpi=dpi, pyplot=False)
-    layers = live_layers(kind.name, data.options, scene)
+    layers = live_layers(kind.name, data.options, scene, data=data)
     try:
         spec, styles, loss, _ = figure_layer(scene, runs, data.surface, layers=layers)
     except NotDrawable as err:
@@ -320,13 +323,23 @@ def _fixed_legends(kind: str, runs: Sequence[Any]) -> list[str] | None:
 
 
 def live_layers(
-    kind: str, options: Any, scene: Any, handles: Sequence[Any] | None = None
+    kind: str,
+    options: Any,
+    scene: Any,
+    handles: Sequence[Any] | None = None,
+    data: Any = None,
 ) -> list[Any]:
     """What a kind draws live beyond its paths and loss curves (:class:`optviz.web.static.LiveLayer`): the
     profile of ``contour_profile`` (of ``profile``, where it is the whole figure), the same-state updates of
     ``momentum_nesterov``, the loss over seeds of ``learning_rates`` and ``schedules`` and the latter's lr
-    panel (read from the drawn ``scene``; ``handles``: the panel's own, in a figure of several)."""
+    panel, ``second_order``'s inner iterates, indefinite steps and cost panel (read from the drawn ``scene``;
+    ``handles``: the panel's own, in a figure of several; ``data``: the kind's PanelData, whose runs and
+    surface say what second_order's cost panel plots)."""
     handles = scene.handles if handles is None else handles
+    if kind == "second_order":
+        from optviz.web.second_order_layer import SecondOrderLayer
+
+        return [SecondOrderLayer(scene.results, data.surface, list(data.trajectories))]
     if kind in SPREAD_KINDS:
         from optviz.plot import TrajectoryArtists
         from optviz.web.lr_layer import LearningRateLayer
@@ -361,7 +374,7 @@ def live_layers(
 SCRIPTS = ("engine.js", "common.js", "labels.js", "runs.js")
 LAYER_SCRIPTS = {
     "profile": "profile.js", "updates": "updates.js", "spread": "spread.js", "lr": "lr.js",
-    "diagram": "diagram.js",
+    "diagram": "diagram.js", "secondorder": "secondorder.js",
 }  # fmt: skip
 LAYER_NEEDS = {"diagram": ("contours.js",)}
 

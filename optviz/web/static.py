@@ -502,7 +502,12 @@ def _read_panel(
     handles = list(handles)
     samples = _sample_dots(handles)  # random search's samples (the random_search kind): live dots
     paths = [h for h in handles if isinstance(h, TrajectoryArtists)]
-    losses = [h for h in handles if isinstance(h, LossArtists)]
+    # (a loss panel a layer claims is that layer's to draw: second_order's cost against evaluations)
+    losses = [
+        h
+        for h in handles
+        if isinstance(h, LossArtists) and not any(layer.claims(h) for layer in layers)
+    ]
     # a layer that is the figure's data panel (a loss over seeds) stands in for the panel of paths
     panel = next((layer for layer in layers if getattr(layer, "panel", False)), None)
     if (
@@ -555,8 +560,13 @@ def _read_panel(
         styles["samples"] = line_style(samples[0][1], fig)
     live = [*hidden, *(a for h in losses for a in (*h.lines, *h.markers))]
     if traj is not None:
-        # The minima's and saddles' labels, placed by the page around its paths (optviz.web.labels_layer).
-        labels, spec["labels"] = read_labels(ax, live, height)
+        # The minima's and saddles' labels, placed by the page around its paths (optviz.web.labels_layer);
+        # what a layer draws live on the paths (second_order's rings and squares: `paths_artists`) is not
+        # the static figure's cost (the page counts it as its own shapes)
+        on_paths = [
+            a for layer in layers if hasattr(layer, "paths_artists") for a in layer.paths_artists()
+        ]
+        labels, spec["labels"] = read_labels(ax, [*live, *on_paths], height)
         hidden += labels
         live += labels
         # the texts that stay in the image inside the paths' axes (eigen-axes labels, captions): the page's

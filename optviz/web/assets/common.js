@@ -165,6 +165,8 @@
     var r = size / 2;
     if (kind === "o") {
       ctx.arc(x, y, r, 0, 2 * Math.PI);
+    } else if (kind === "s") { // matplotlib's square: its side the marker size
+      ctx.rect(x - r, y - r, 2 * r, 2 * r);
     } else if (kind === "D") {
       var d = r * 0.9;
       ctx.moveTo(x, y - d); ctx.lineTo(x + d, y); ctx.lineTo(x, y + d); ctx.lineTo(x - d, y); ctx.closePath();

@@ -697,6 +697,9 @@
       },
       fields: ["func_evals", "n_iter"],
       scalars: ["func_evals", "n_iter"],
+      // per iterate, the inner iterates of the step that led to it ([x0, y0, x1, y1, ...]; the last is the
+      // iterate): optviz.lbfgs's inner_xy, without its NaN padding
+      lists: ["inner"],
       takesNoise: false,
       init: function () {
         return {
@@ -1210,6 +1213,9 @@
     for (i = 0; i < fields.length; i++) {
       state[fields[i]] = new Float64Array((scalars.indexOf(fields[i]) >= 0 ? 1 : 2) * n);
     }
+    // (lists: a state field recorded per iterate as the array the rule made, its length its own)
+    var lists = rule.lists || [];
+    for (i = 0; i < lists.length; i++) state[lists[i]] = new Array(n);
     var noise = opts.noise || null;
     var tol = opts.tol === undefined ? null : opts.tol;
     var tol2 = tol === null ? null : tol * tol;
@@ -1267,6 +1273,7 @@
         if (scalar[i]) rec[k] = v;
         else { rec[2 * k] = v[0]; rec[2 * k + 1] = v[1]; }
       }
+      for (i = 0; i < lists.length; i++) state[lists[i]][k] = s[lists[i]];
       var dx = x - cx, dy = y - cy;
       var bad = !(dx * dx + dy * dy <= r2 && isFinite(f) && isFinite(gx) && isFinite(gy));
       if (bad) { status = "diverged"; stop = k - 1; break; }
@@ -1315,6 +1322,7 @@
       for (i = 0; i < fields.length; i++) {
         freeze(state[fields[i]], scalars.indexOf(fields[i]) >= 0 ? 1 : 2, last, n);
       }
+      for (i = 0; i < lists.length; i++) freeze(state[lists[i]], 1, last, n);
     }
     // (lrs: a scheduled run's lr of each step, optviz.scheduled's; null for the rule's own lr, params.lr;
     // momenta: one_cycle's momentum of each step where it cycles it, else null)

@@ -189,6 +189,15 @@
     return [a - 0.05 * (b - a), b + 0.05 * (b - a)];
   }
 
+  // optviz.plot.common.ended_early: how a run that stopped early without converging is marked ("diverged at
+  // step k", k its first bad iterate; "singular Hessian at step k", Newton at the iterate it could not step
+  // from), or null.
+  function endedEarly(res) {
+    if (res.status === "diverged") return "diverged at step " + (res.stopStep + 1);
+    if (res.status === "singular") return "singular Hessian at step " + res.stopStep;
+    return null;
+  }
+
   function line(ctx, x0, y0, x1, y1) {
     ctx.beginPath();
     ctx.moveTo(x0, y0);
@@ -348,8 +357,11 @@
     if (opts.stepArrows) stacked.forEach(function (it) { self.drawStepArrows(ctx, it); });
     if (opts.updateArrows) stacked.forEach(function (it) { self.drawUpdate(ctx, it); });
     ctx.restore();
-    // matplotlib's z-order: every path, then every step arrow, every start, every end, exit arrows last
+    // matplotlib's z-order: every path, then every step arrow, every start, every end, exit arrows last; a
+    // live layer's marks between (`afterPaths`, `afterStarts`: second_order's rings and squares, at their zorder)
+    if (this.afterPaths) this.afterPaths(ctx, items);
     stacked.forEach(function (it) { self.drawStart(ctx, it); });
+    if (this.afterStarts) this.afterStarts(ctx, items);
     stacked.forEach(function (it) { self.drawEnd(ctx, it); });
     // The minima's and saddles' labels, placed around the paths now drawn, drawn under them (matplotlib's
     // zorder).
@@ -411,9 +423,11 @@
       var res = it.result, stop = res.stopStep, px = self.pixels(res).subarray(0, 2 * (stop + 1));
       var stride = Math.max(1, Math.ceil((stop + 1) / 60)), dots = [];
       for (var j = 0; j <= stop; j += stride) if (isFinite(px[2 * j]) && isFinite(px[2 * j + 1])) dots.push(px[2 * j], px[2 * j + 1]);
-      out.push({ line: px, width: it.width / 2, markers: dots, radius: st.path.markersize / 2, clip: clip });
+      // (a run whose path goes another way between its iterates: the line drawn, View.drawPath's)
+      var way = self.route ? self.route(res) : null, drawn = way ? way.px.subarray(0, 2 * (way.ends[stop] + 1)) : px;
+      out.push({ line: drawn, width: it.width / 2, markers: dots, radius: st.path.markersize / 2, clip: clip });
       out.push({ markers: [px[0], px[1]], radius: st.start.markersize / 2, clip: clip });
-      var diverged = res.status === "diverged", exit = self.exitPoint(res, stop), e = [px[2 * stop], px[2 * stop + 1]];
+      var diverged = !!endedEarly(res), exit = self.exitPoint(res, stop), e = [px[2 * stop], px[2 * stop + 1]];
       if (!diverged) out.push({ markers: e, radius: 3.2 * it.width / 2, clip: clip });
       if (exit) out.push({ line: arrow(exit[2], exit[3], exit[0], exit[1], lw, 8 * lw), width: 0, clip: null });
       if (stepArrows) {
@@ -425,7 +439,8 @@
       }
       if (diverged) out.push({ markers: exit ? [exit[0], exit[1]] : e, radius: 4.5 * lw / 2, clip: clip });
     });
-    return out;
+    // a live layer's marks on the paths (second_order's rings and squares), as the same shapes
+    return this.markShapes ? out.concat(this.markShapes(items, clip)) : out;
   };
 
   // The style's line width in pixels (optviz.plot.common.linewidth): a path's dots are 1.5 of it.
@@ -557,13 +572,18 @@
   };
 
   View.prototype.last = function (res) { return Math.min(this.k, res.stopStep); };
-  View.prototype.diverged = function (res) { return res.status === "diverged" && this.k > res.stopStep; };
+  // A run that ended early (diverged, or Newton at a singular Hessian) once the view is past its stop: its cross.
+  View.prototype.diverged = function (res) { return !!endedEarly(res) && this.k > res.stopStep; };
 
   // The path up to the current step, with a dot at every iterate on short runs and every k-th one on long
   // ones (optviz.plot.marker_stride: about 60 dots over the run).
   // (`live` lines are flat pixel arrays, [x0, y0, x1, y1, ...]: a path's is a view of its run's pixels)
+  // A live layer may give the view the way a run went between its iterates (`this.route(res)`: {px, the points
+  // in pixels, flat; ends[k], the index of iterate k among them}, or null: straight; optviz.plot.inner.route,
+  // L-BFGS's inner iterates): the path then goes that way, its dots still at the iterates.
   View.prototype.drawPath = function (ctx, it) {
-    var res = it.result, last = this.last(res), pts = this.pixels(res).subarray(0, 2 * (last + 1));
+    var res = it.result, last = this.last(res), way = this.route ? this.route(res) : null;
+    var pts = way ? way.px.subarray(0, 2 * (way.ends[last] + 1)) : this.pixels(res).subarray(0, 2 * (last + 1));
     var style = Object.assign({}, this.styles.path, { color: it.color, width: it.width });
     P.polyline(ctx, pts, style);
     this.live.paths.lines.push(pts);
@@ -571,8 +591,9 @@
     var stride = Math.max(1, Math.ceil((res.stopStep + 1) / 60)), r = style.markersize / 2;
     ctx.beginPath();
     for (var j = 0; j <= last; j += stride) {
-      ctx.moveTo(pts[2 * j] + r, pts[2 * j + 1]);
-      ctx.arc(pts[2 * j], pts[2 * j + 1], r, 0, 2 * Math.PI);
+      var d = way ? way.ends[j] : j;
+      ctx.moveTo(pts[2 * d] + r, pts[2 * d + 1]);
+      ctx.arc(pts[2 * d], pts[2 * d + 1], r, 0, 2 * Math.PI);
     }
     ctx.save();
     ctx.globalAlpha = style.alpha === undefined ? 1 : style.alpha; // (a faint path's dots too: update_diagram's)
@@ -631,7 +652,7 @@
   View.prototype.drawNote = function (ctx, it, items, placed) {
     if (!it.cross) return;
     var st = this.styles, g = this.ax.g, size = st.fontsize, off = 0.6 * size, self = this;
-    var text = "diverged at step " + (it.result.stopStep + 1);
+    var text = endedEarly(it.result);
     var w = measure(ctx, text, size, "bold"), h = 1.15 * size, pad = 0.25 * size;
     var x = it.cross[0], y = it.cross[1];
     var right = x > g.left + g.width / 2, top = y < g.top + g.height / 2;
@@ -856,7 +877,7 @@
       var pts = buf.subarray(0, 2 * n);
       P.polyline(ctx, pts, style);
       self.live.loss.lines.push(pts);
-      if (it.result.status === "diverged" && k > it.result.stopStep && n) {
+      if (endedEarly(it.result) && k > it.result.stopStep && n) {
         P.marker(ctx, "X", pts[2 * n - 2], pts[2 * n - 1], 4 * self.lw(), it.color, "#000000", 0.4 * self.lw());
       }
     });
@@ -1339,7 +1360,7 @@
       surface.hessian(x, y, out);
       var eig = E.symmetricEigen(out[0], out[1], out[2]), kappa = E.conditionNumber(eig);
       var status;
-      if (res.status === "diverged" && k > res.stopStep) status = "diverged at step " + (res.stopStep + 1);
+      if (endedEarly(res) && k > res.stopStep) status = endedEarly(res);
       else if (res.status === "converged" && k >= res.stopStep) status = "converged at step " + res.stopStep;
       else if (k >= res.steps) status = "done";
       else status = "running";
@@ -1536,6 +1557,7 @@
     linearTicks: linearTicks,
     logTicks: logTicks,
     lossLimits: lossLimits,
+    endedEarly: endedEarly,
     drawTicks: drawTicks,
     line: line,
     measure: measure,
