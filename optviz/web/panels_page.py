@@ -26,6 +26,7 @@ from optviz.web.runs import (
     stepping_and_readouts,
     surface_data,
     surface_table,
+    toml_head,
     toml_value,
 )
 
@@ -162,18 +163,10 @@ def _head(
     formats: Sequence[str],
 ) -> str:
     """The exported scenario's lines before its panels (the panels' own tables follow)."""
-    lines = ["# exported from an optviz page: optviz render THIS_FILE"]
-    if title:
-        lines.append(f"title = {toml_value(title)}")
-    if description:
-        lines.append(f"description = {toml_value(description)}")
-    lines.append(f"kind = {toml_value(kind)}")
-    figure = options_table(options)
-    if figure:
-        lines += ["", "[figure]", *figure]
-    lines += ["", "[output]", f"formats = {toml_value(list(formats))}",
-              f"size = {toml_value([float(v) for v in size])}", f"dpi = {toml_value(float(dpi))}"]  # fmt: skip
-    return "\n".join(lines)
+    head = toml_head(kind, None, options, size, dpi, title=title, description=description,
+                     formats=formats, comment="exported from an optviz page: optviz render THIS_FILE")  # fmt: skip
+    assert head is not None
+    return head
 
 
 def _panel_toml(kind: str, panel: Any) -> str | None:

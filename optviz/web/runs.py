@@ -255,7 +255,7 @@ def options_table(options: Any) -> list[str]:
 
 def toml_head(
     kind: str,
-    surface: Surface,
+    surface: Surface | None,
     options: Any,
     size: Sequence[float],
     dpi: float,
@@ -267,16 +267,19 @@ def toml_head(
     comment: str = "",
 ) -> str | None:
     """Everything of the scenario a page exports but its runs (which the page writes from its state), or
-    None when a scenario cannot name the surface."""
-    table = surface_table(surface, view)
-    if table is None:
+    None when a scenario cannot name the surface. Without a surface (a ``panels`` figure's: each panel has its
+    own), no ``[surface]`` table."""
+    table = None if surface is None else surface_table(surface, view)
+    if surface is not None and table is None:
         return None
     lines = [f"# {comment}"] if comment else []
     if title:
         lines.append(f"title = {toml_value(title)}")
     if description:
         lines.append(f"description = {toml_value(description)}")
-    lines += [f"kind = {toml_value(kind)}", "", "[surface]", table]
+    lines.append(f"kind = {toml_value(kind)}")
+    if table is not None:
+        lines += ["", "[surface]", table]
     figure = options_table(options)
     if figure:
         lines += ["", "[figure]", *figure]
