@@ -159,6 +159,11 @@ class UpdateDiagramLayer:
             "box": {
                 "color": color_hex(box.get_edgecolor()),
                 "width": float(box.get_linewidth()) * k,
+                # where matplotlib drew it: the zoom's frame before the layout widened the zoom's view
+                "rect": [
+                    [float(box.get_x()), float(box.get_x() + box.get_width())],
+                    [float(box.get_y()), float(box.get_y() + box.get_height())],
+                ],
             }
             if zoomed
             else None,
@@ -173,8 +178,9 @@ class UpdateDiagramLayer:
         if (
             zoomed
         ):  # (not zoomed, the path is the page's panel of paths: figure_layer leaves it out)
+            # (the contours stay: the image shows them at the figure's own view, the page's first state; at any
+            # other view the page paints the panel over and draws its own)
             hidden += [
-                *(a for a in (filled, lines) if a is not None),
                 path.path, path.start, path.end, path.diverged, path.exit, *path.arrows, box,
             ]  # fmt: skip
             if path.diverged is not None:

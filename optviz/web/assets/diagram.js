@@ -20,7 +20,26 @@
     this.lines = [];
     this.bands = [];
     if (!spec.zoomed) return; // (a fixed view: its contours stay in the image)
-    // The contours, once: their grid and levels are the same at every step and for every run.
+    // The image holds the zoom's contours at the figure's own view (the page's first state). The page's own,
+    // for any other view, are worked out once the page is ready (a second on a large grid), or at the first
+    // other view, whichever comes first.
+    var self = this;
+    this.ready = false;
+    if (root.MutationObserver && root.document) {
+      var watch = new root.MutationObserver(function () {
+        if (!document.body.hasAttribute("data-ready")) return;
+        watch.disconnect();
+        setTimeout(function () { self.contours(); }, 0);
+      });
+      watch.observe(document.body, { attributes: true, attributeFilter: ["data-ready"] });
+    }
+  }
+
+  // The contours, once: their grid and levels are the same at every step and for every run.
+  DiagramLayer.prototype.contours = function () {
+    if (this.ready) return;
+    this.ready = true;
+    var spec = this.spec, surface = this.surface;
     var c = spec.contours, g = C.grid(surface, c.n, c.bounds), gen = C.generator(g);
     var levels = new Float64Array(c.levels);
     this.lines = c.lines && levels.length ? Array.prototype.map.call(levels, function (l) { return gen.lines(l); }) : [];
@@ -32,7 +51,7 @@
         this.bandColors = C.bandColors(fill, c.bands.lut);
       }
     }
-  }
+  };
 
   // Trajectory.update_vectors(t) of the page's run: {point, velocity, gradient, step, lookahead (Nesterov)},
   // as optviz.optimizers' Momentum and Nesterov compute them (zero arrows once the run has stopped).
@@ -128,10 +147,13 @@
     this.ax.clip(ctx);
     var drawnPath = [];
     if (s.zoomed) {
-      ctx.fillStyle = "#ffffff";
-      ctx.fillRect(g.left, g.top, g.width, g.height);
-      if (this.bands.length) C.drawFilled(ctx, this.bands, this.bandColors, toPixel);
-      if (this.lines.length) C.draw(ctx, this.lines, this.lineColors, s.contours.lines.width, toPixel);
+      if (!same) { // (at the figure's own view the image shows matplotlib's contours)
+        this.contours();
+        ctx.fillStyle = "#ffffff";
+        ctx.fillRect(g.left, g.top, g.width, g.height);
+        if (this.bands.length) C.drawFilled(ctx, this.bands, this.bandColors, toPixel);
+        if (this.lines.length) C.draw(ctx, this.lines, this.lineColors, s.contours.lines.width, toPixel);
+      }
       drawnPath = this.drawPath(ctx, it, res, k, X, Y);
     } else {
       // (the path is the page's panel of paths, drawn with the runs: its points, for the names to keep off)
@@ -154,7 +176,8 @@
       ctx.strokeStyle = s.box.color;
       ctx.lineWidth = s.box.width;
       ctx.lineJoin = "miter";
-      ctx.strokeRect(ov.X(b[0][0]), ov.Y(b[1][1]), ov.X(b[0][1]) - ov.X(b[0][0]), ov.Y(b[1][0]) - ov.Y(b[1][1]));
+      var r = same ? s.box.rect : b; // (at the figure's own update: where matplotlib drew it)
+      ctx.strokeRect(ov.X(r[0][0]), ov.Y(r[1][1]), ov.X(r[0][1]) - ov.X(r[0][0]), ov.Y(r[1][0]) - ov.Y(r[1][1]));
       ctx.restore();
     }
     names.forEach(function (n) { self.view.textBoxes.push(n.box); });
@@ -338,6 +361,7 @@
 
   // The contours' lines in data coordinates (the tests hold them equal to matplotlib's).
   DiagramLayer.prototype.contourLines = function () {
+    if (this.spec.zoomed) this.contours();
     return this.lines.map(function (level) { return level.map(function (l) { return Array.prototype.slice.call(l); }); });
   };
 
